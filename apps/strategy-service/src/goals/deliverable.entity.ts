@@ -1,0 +1,37 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
+import { bigintAsNumber } from '../database/columns';
+
+/** The director's breakdown of a goal into a manager's piece of work; becomes a task once the goal is active. */
+@Entity({ name: 'deliverable' })
+@Index('deliverable_goal_idx', ['goalId'])
+export class Deliverable {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'org_id', type: 'uuid' })
+  orgId: string;
+
+  @Column({ name: 'goal_id', type: 'uuid' })
+  goalId: string;
+
+  @Column({ type: 'text' })
+  title: string;
+
+  @Column({ name: 'manager_id', type: 'uuid' })
+  managerId: string;
+
+  @Column({ name: 'due_date', type: 'date' })
+  dueDate: string;
+
+  @Column({ type: 'double precision', default: 1 })
+  weight: number;
+
+  @Column({ name: 'budget_minor', type: 'bigint', transformer: bigintAsNumber })
+  budgetMinor: number;
+
+  @VersionColumn()
+  version: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

@@ -1,0 +1,58 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import { bigintAsNumber } from '../database/columns';
+import { GoalStatus } from './goal-lifecycle';
+
+@Entity({ name: 'goal' })
+@Index('goal_org_status_idx', ['orgId', 'status'])
+export class Goal {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'org_id', type: 'uuid' })
+  orgId: string;
+
+  @Column({ type: 'text' })
+  title: string;
+
+  @Column({ type: 'text', default: '' })
+  description: string;
+
+  @Column({ name: 'owner_id', type: 'uuid' })
+  ownerId: string;
+
+  @Column({ name: 'org_unit_id', type: 'uuid' })
+  orgUnitId: string;
+
+  @Column({ name: 'parent_goal_id', type: 'uuid', nullable: true })
+  parentGoalId: string | null;
+
+  @Column({ name: 'period_start', type: 'date' })
+  periodStart: string;
+
+  @Column({ name: 'period_end', type: 'date' })
+  periodEnd: string;
+
+  @Column({ type: 'double precision', default: 1 })
+  weight: number;
+
+  @Column({ type: 'text', default: 'draft' })
+  status: GoalStatus;
+
+  @Column({ type: 'char', length: 3 })
+  currency: string;
+
+  @Column({ name: 'budget_minor', type: 'bigint', transformer: bigintAsNumber })
+  budgetMinor: number;
+
+  @Column({ name: 'activated_at', type: 'timestamptz', nullable: true })
+  activatedAt: Date | null;
+
+  @VersionColumn()
+  version: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,3 @@
+export * from './host';
+export * from './kafka-broker';
+export * from './embedded-postgres';

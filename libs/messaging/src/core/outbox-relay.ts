@@ -1,0 +1,177 @@
+import { CompressionTypes, Message, Producer } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { CLOUDEVENTS_CONTENT_TYPE } from '@throughline/contracts';
+import { MessagingLogger, silentLogger } from './kafka-client';
+import { OUTBOX_CHANNEL } from './outbox';
+
+export interface OutboxRelayOptions {
+  batchSize?: number;
+  /** Fallback poll when no commit notification arrives (another instance wrote, or LISTEN dropped). */
+  pollIntervalMs?: number;
+  maxBackoffMs?: number;
+  /** Published rows older than this are deleted; Kafka's retention keeps the history. */
+  retainPublishedHours?: number;
+  logger?: MessagingLogger;
+  /** Fault-injection hook run after Kafka acknowledged a batch and before it is marked published. */
+  afterPublish?: () => void | Promise<void>;
+}
+
+interface OutboxRow {
+  seq: string;
+  topic: string;
+  partition_key: string;
+  event_id: string;
+  event_type: string;
+  envelope: string;
+}
+
+/**
+ * Publishes outbox rows in commit order and marks them sent. One relay per schema is
+ * active at a time (an advisory lock), so per-key order holds with several instances.
+ * A crash between publish and mark re-publishes the same event ids: consumers dedupe.
+ */
+export class OutboxRelay {
+  private running = false;
+  private loop?: Promise<void>;
+  private pendingWake = false;
+  private wakeIdle?: () => void;
+  private listener?: { release: () => void; client: { query: (sql: string) => Promise<unknown>; removeAllListeners: (event: string) => void } };
+  private readonly batchSize: number;
+  private readonly logger: MessagingLogger;
+  private lastError: Error | null = null;
+  private publishedTotal = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly producer: Producer,
+    private readonly options: OutboxRelayOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 500;
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  get published(): number {
+    return this.publishedTotal;
+  }
+
+  /** The last publish error, cleared by the next successful batch (readiness reads it). */
+  get error(): Error | null {
+    return this.lastError;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    await this.listen().catch((error) => this.logger.warn('outbox relay: LISTEN failed, polling only', { error: String(error) }));
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    if (this.listener) {
+      this.listener.client.removeAllListeners('notification');
+      await this.listener.client.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined);
+      this.listener.release();
+      this.listener = undefined;
+    }
+  }
+
+  wake(): void {
+    this.pendingWake = true;
+    this.wakeIdle?.();
+  }
+
+  async backlog(): Promise<number> {
+    const [row] = await this.dataSource.query(`SELECT count(*)::int AS backlog FROM outbox_event WHERE published_at IS NULL`);
+    return row.backlog;
+  }
+
+  /** Publishes one batch; returns how many events were sent (0 when another relay holds the lock). */
+  async publishBatch(): Promise<number> {
+    return this.dataSource.transaction(async (tx) => {
+      const [{ locked }] = await tx.query(`SELECT pg_try_advisory_xact_lock(hashtext('throughline_outbox:' || current_schema())) AS locked`);
+      if (!locked) return 0;
+      const rows: OutboxRow[] = await tx.query(
+        `SELECT seq, topic, partition_key, event_id, event_type, envelope::text AS envelope
+           FROM outbox_event WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
+        [this.batchSize],
+      );
+      if (rows.length === 0) return 0;
+      const byTopic = new Map<string, Message[]>();
+      for (const row of rows) {
+        const messages = byTopic.get(row.topic) ?? [];
+        messages.push({
+          key: row.partition_key,
+          value: row.envelope,
+          headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE, ce_id: row.event_id, ce_type: row.event_type },
+        });
+        byTopic.set(row.topic, messages);
+      }
+      await this.producer.sendBatch({
+        acks: -1,
+        compression: CompressionTypes.None,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+      await this.options.afterPublish?.();
+      await tx.query(`UPDATE outbox_event SET published_at = now() WHERE seq = ANY($1::bigint[])`, [rows.map((row) => row.seq)]);
+      return rows.length;
+    });
+  }
+
+  private async run(): Promise<void> {
+    let backoffMs = 0;
+    let batches = 0;
+    while (this.running) {
+      try {
+        const sent = await this.publishBatch();
+        this.publishedTotal += sent;
+        this.lastError = null;
+        backoffMs = 0;
+        if (++batches % 1000 === 0) await this.prunePublished();
+        if (sent < this.batchSize) await this.idle(this.options.pollIntervalMs ?? 500);
+      } catch (error) {
+        this.lastError = error as Error;
+        backoffMs = Math.min(this.options.maxBackoffMs ?? 5000, backoffMs ? backoffMs * 2 : 100);
+        this.logger.warn('outbox relay: publish failed, retrying', { error: String(error), backoffMs });
+        await this.idle(backoffMs);
+      }
+    }
+  }
+
+  private async prunePublished(): Promise<void> {
+    const hours = this.options.retainPublishedHours ?? 24 * 7;
+    await this.dataSource.query(`DELETE FROM outbox_event WHERE published_at < now() - make_interval(hours => $1)`, [hours]);
+  }
+
+  private idle(ms: number): Promise<void> {
+    if (this.pendingWake || !this.running) {
+      this.pendingWake = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.wakeIdle = undefined;
+        self.pendingWake = false;
+        resolve();
+      }
+      this.wakeIdle = done;
+    });
+  }
+
+  private async listen(): Promise<void> {
+    const driver = this.dataSource.driver as PostgresDriver;
+    const schema = (this.dataSource.options as { schema?: string }).schema ?? 'public';
+    const [client, release] = await driver.obtainMasterConnection();
+    client.on('notification', (message: { channel: string; payload?: string }) => {
+      if (message.channel === OUTBOX_CHANNEL && message.payload === schema) this.wake();
+    });
+    await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    this.listener = { client, release: () => release() };
+  }
+}

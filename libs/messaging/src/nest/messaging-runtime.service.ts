@@ -1,0 +1,102 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { Kafka, Producer } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { deadLetterTopic, EventDefinition } from '@throughline/contracts';
+import { DeadLetterPublisher } from '../core/dead-letter';
+import { EventConsumer, EventHandlerFn } from '../core/event-consumer';
+import { ensureTopics, MessagingLogger } from '../core/kafka-client';
+import { MessagingConfig } from '../core/messaging-config';
+import { OutboxRelay } from '../core/outbox-relay';
+import { HANDLE_EVENT_METADATA } from './handle-event.decorator';
+import { KAFKA, KAFKA_PRODUCER, MESSAGING_CONFIG, MESSAGING_OPTIONS, MessagingModuleOptions } from './messaging.options';
+
+export function nestMessagingLogger(logger: Logger): MessagingLogger {
+  return {
+    log: (message, context) => logger.log(context ? `${message} ${JSON.stringify(context)}` : message),
+    warn: (message, context) => logger.warn(context ? `${message} ${JSON.stringify(context)}` : message),
+    error: (message, context) => logger.error(context ? `${message} ${JSON.stringify(context)}` : message),
+  };
+}
+
+/**
+ * Starts what moves events in and out once the application is up: topics, the outbox
+ * relay, and one consumer for every @HandleEvent method; stops them in reverse on shutdown.
+ */
+@Injectable()
+export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Messaging');
+  private consumer?: EventConsumer;
+
+  constructor(
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
+    @Inject(MESSAGING_CONFIG) private readonly config: MessagingConfig,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA_PRODUCER) private readonly producer: Producer,
+    private readonly relay: OutboxRelay,
+    private readonly dataSource: DataSource,
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+  ) {}
+
+  get consumerGroup(): string {
+    return `${this.config.topicPrefix}${this.options.serviceName}`;
+  }
+
+  get eventConsumer(): EventConsumer | undefined {
+    return this.consumer;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const handlers = this.discoverHandlers();
+    const consumed = [...new Set([...handlers.values()].flat().map(({ definition }) => definition.topic))].map((topic) => this.config.topicPrefix + topic);
+    const dlt = this.config.topicPrefix + deadLetterTopic(this.options.serviceName);
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await ensureTopics(admin, [...this.options.publishes.map((topic) => this.config.topicPrefix + topic), ...consumed, dlt], this.config.topicPartitions);
+    } finally {
+      await admin.disconnect();
+    }
+    await this.producer.connect();
+    await this.relay.start();
+    if (handlers.size > 0) {
+      this.consumer = new EventConsumer({
+        kafka: this.kafka,
+        dataSource: this.dataSource,
+        groupId: this.consumerGroup,
+        topics: consumed,
+        handlers: new Map([...handlers].map(([type, entries]) => [type, entries.map((entry) => entry.handle)])),
+        deadLetters: new DeadLetterPublisher(this.producer, dlt, this.consumerGroup),
+        logger: nestMessagingLogger(this.logger),
+      });
+      await this.consumer.start();
+    }
+    this.logger.log(`relay started; consuming ${consumed.length ? consumed.join(', ') : 'nothing'} as ${this.consumerGroup}`);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+    await this.relay.stop();
+    await this.producer.disconnect();
+  }
+
+  private discoverHandlers(): Map<string, { definition: EventDefinition; handle: EventHandlerFn }[]> {
+    const handlers = new Map<string, { definition: EventDefinition; handle: EventHandlerFn }[]>();
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object') continue;
+      for (const methodName of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
+        const method = instance[methodName] as EventHandlerFn;
+        const definitions: EventDefinition[] | undefined = Reflect.getMetadata(HANDLE_EVENT_METADATA, method);
+        if (!definitions) continue;
+        for (const definition of definitions) {
+          const entries = handlers.get(definition.type) ?? [];
+          entries.push({ definition, handle: method.bind(instance) });
+          handlers.set(definition.type, entries);
+        }
+      }
+    }
+    return handlers;
+  }
+}

@@ -1,0 +1,43 @@
+import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { createKafka } from '../core/kafka-client';
+import { MessagingConfig, messagingConfigFromEnv } from '../core/messaging-config';
+import { Outbox } from '../core/outbox';
+import { OutboxRelay } from '../core/outbox-relay';
+import { EventOutbox } from './event-outbox.service';
+import { MessagingRuntime, nestMessagingLogger } from './messaging-runtime.service';
+import { KAFKA, KAFKA_PRODUCER, MESSAGING_CONFIG, MESSAGING_OPTIONS, MessagingModuleOptions } from './messaging.options';
+
+@Global()
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingModuleOptions): DynamicModule {
+    const logger = nestMessagingLogger(new Logger('Messaging'));
+    return {
+      module: MessagingModule,
+      imports: [DiscoveryModule],
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: options },
+        { provide: MESSAGING_CONFIG, useFactory: () => messagingConfigFromEnv(options.serviceName) },
+        { provide: KAFKA, inject: [MESSAGING_CONFIG], useFactory: (config: MessagingConfig) => createKafka(config, logger) },
+        {
+          provide: KAFKA_PRODUCER,
+          inject: [KAFKA],
+          // Idempotent with one request in flight: retries neither duplicate nor reorder a partition's messages.
+          useFactory: (kafka: Kafka) => kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }),
+        },
+        { provide: Outbox, inject: [MESSAGING_CONFIG], useFactory: (config: MessagingConfig) => new Outbox(config.topicPrefix) },
+        {
+          provide: OutboxRelay,
+          inject: [DataSource, KAFKA_PRODUCER],
+          useFactory: (dataSource: DataSource, producer) => new OutboxRelay(dataSource, producer, { logger }),
+        },
+        EventOutbox,
+        MessagingRuntime,
+      ],
+      exports: [MESSAGING_CONFIG, KAFKA, KAFKA_PRODUCER, Outbox, OutboxRelay, EventOutbox, MessagingRuntime],
+    };
+  }
+}

@@ -1,0 +1,11 @@
+export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+export const MESSAGING_CONFIG = Symbol('MESSAGING_CONFIG');
+export const KAFKA = Symbol('KAFKA');
+export const KAFKA_PRODUCER = Symbol('KAFKA_PRODUCER');
+
+export interface MessagingModuleOptions {
+  /** Names the event source and the consumer group. */
+  serviceName: string;
+  /** Topics this service publishes to (created at start if missing). */
+  publishes: readonly string[];
+}

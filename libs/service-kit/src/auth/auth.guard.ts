@@ -1,0 +1,57 @@
+import { CanActivate, createParamDecorator, ExecutionContext, ForbiddenException, Inject, Injectable, SetMetadata, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { Request } from 'express';
+import { errors, jwtVerify } from 'jose';
+import { Actor, Role, ROLES } from './actor';
+import { AuthConfig } from './auth-config';
+
+export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
+const PUBLIC = 'throughline:public';
+const ALLOWED_ROLES = 'throughline:roles';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Health, metrics and docs are open; everything else needs a bearer token. */
+export const Public = () => SetMetadata(PUBLIC, true);
+/** Roles allowed on a controller or route; checked in the guard, so rules live in one place. */
+export const Roles = (...roles: Role[]) => SetMetadata(ALLOWED_ROLES, roles);
+
+export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => context.switchToHttp().getRequest<Request & { actor: Actor }>().actor);
+
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
+    const request = context.switchToHttp().getRequest<Request & { actor?: Actor }>();
+    const actor = await this.authenticate(request.header('authorization'));
+    request.actor = actor;
+    const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ALLOWED_ROLES, targets);
+    if (allowed && !allowed.includes(actor.role)) {
+      throw new ForbiddenException(`This action needs one of the roles ${allowed.join(', ')}; your token has role ${actor.role}.`);
+    }
+    return true;
+  }
+
+  private async authenticate(header: string | undefined): Promise<Actor> {
+    const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+    if (!match) throw new UnauthorizedException('Send a bearer token: Authorization: Bearer <JWT>.');
+    try {
+      const verify = jwtVerify as (token: string, key: unknown, options: object) => ReturnType<typeof jwtVerify>;
+      const { payload } = await verify(match[1], this.config.key, { issuer: this.config.issuer, audience: this.config.audience, algorithms: this.config.algorithms });
+      const { sub, org, role } = payload as { sub?: unknown; org?: unknown; role?: unknown };
+      if (typeof sub !== 'string' || !UUID.test(sub) || typeof org !== 'string' || !UUID.test(org) || !ROLES.includes(role as Role)) {
+        throw new UnauthorizedException('The token must carry sub (person id), org (organisation id) and role (director, manager, integrator or admin).');
+      }
+      return { personId: sub.toLowerCase(), orgId: org.toLowerCase(), role: role as Role };
+    } catch (error) {
+      if (error instanceof UnauthorizedException) throw error;
+      if (error instanceof errors.JWTExpired) throw new UnauthorizedException('The token has expired; get a new one.');
+      throw new UnauthorizedException(`The token was refused: ${(error as Error).message}`);
+    }
+  }
+}

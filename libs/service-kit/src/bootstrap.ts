@@ -1,0 +1,63 @@
+import { INestApplication, Logger, LogLevel, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { correlationIdMiddleware } from './http/correlation-id';
+import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { strictValidationPipe } from './http/validation';
+import { runMigrations, ServiceDatabase } from './database/database-options';
+
+export interface ServiceAppOptions {
+  title: string;
+  description: string;
+  logger?: LogLevel[];
+}
+
+/** Builds a service's HTTP application with the shared conventions; the caller decides when to listen. */
+export async function createServiceApp(module: Type<unknown>, options: ServiceAppOptions): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(module, { bodyParser: false, logger: options.logger ?? ['log', 'warn', 'error'] });
+  app.useBodyParser('json', { limit: process.env.HTTP_BODY_LIMIT ?? '256kb' });
+  app.use(correlationIdMiddleware);
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalPipes(strictValidationPipe());
+  app.enableShutdownHooks();
+  app.disable('x-powered-by');
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle(options.title).setDescription(options.description).setVersion('1').addBearerAuth().build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  return app;
+}
+
+/** Starts a service from its main.ts: listens on PORT and says where it is. */
+export async function runService(module: Type<unknown>, options: ServiceAppOptions & { defaultPort: number }): Promise<void> {
+  const app = await createServiceApp(module, options);
+  const port = Number(process.env.PORT ?? options.defaultPort);
+  await app.listen(port, process.env.HOST ?? '127.0.0.1');
+  new Logger('Bootstrap').log(`${options.title} listening on http://127.0.0.1:${port} (docs: /docs)`);
+}
+
+export interface ServiceDefinition extends ServiceAppOptions {
+  name: string;
+  defaultPort: number;
+  module: Type<unknown>;
+  database: ServiceDatabase;
+}
+
+/** A service's command line: `migrate` applies its migrations and exits; `serve` (default) runs it. */
+export function serviceMain(service: ServiceDefinition, command = process.argv[2] ?? 'serve'): void {
+  const run = async () => {
+    if (command === 'migrate') {
+      const applied = await runMigrations(service.database);
+      console.log(applied.length ? `${service.name}: applied ${applied.join(', ')}` : `${service.name}: schema up to date`);
+      return;
+    }
+    if (command !== 'serve') throw new Error(`Unknown command "${command}": use serve or migrate.`);
+    await runService(service.module, service);
+  };
+  run().catch((error) => {
+    console.error(`${service.name}: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

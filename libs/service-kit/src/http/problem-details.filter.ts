@@ -1,0 +1,76 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { Request, Response } from 'express';
+import { QueryFailedError } from 'typeorm';
+import { DomainError, FieldProblem } from '../domain/domain-error';
+
+export const PROBLEM_JSON = 'application/problem+json';
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  errors?: FieldProblem[];
+  correlationId?: string;
+}
+
+const DOMAIN_STATUS: Record<DomainError['kind'], number> = {
+  invalid: HttpStatus.UNPROCESSABLE_ENTITY,
+  conflict: HttpStatus.CONFLICT,
+  not_found: HttpStatus.NOT_FOUND,
+  stale: HttpStatus.PRECONDITION_FAILED,
+  forbidden: HttpStatus.FORBIDDEN,
+};
+
+/** Problem `title`s per status; `detail` says what to fix. */
+const TITLES: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not found',
+  405: 'Method not allowed',
+  409: 'Conflict',
+  412: 'Precondition failed',
+  413: 'Payload too large',
+  415: 'Unsupported media type',
+  422: 'Unprocessable entity',
+  428: 'Precondition required',
+  429: 'Too many requests',
+  500: 'Internal server error',
+  503: 'Service unavailable',
+};
+
+/** Every error leaves as RFC 9457 problem+json; internals (stack, SQL) never do. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Problem');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const problem = this.toProblem(exception, request);
+    if (problem.status >= 500) this.logger.error(`${request.method} ${request.url} failed`, (exception as Error)?.stack);
+    response.status(problem.status).type(PROBLEM_JSON).send(JSON.stringify(problem));
+  }
+
+  private toProblem(exception: unknown, request: Request): ProblemDetails {
+    const base = { instance: request.originalUrl ?? request.url, correlationId: request.header('x-correlation-id') ?? undefined };
+    if (exception instanceof DomainError) {
+      const status = DOMAIN_STATUS[exception.kind];
+      return { type: `https://throughline.dev/problems/${exception.kind.replace('_', '-')}`, title: TITLES[status], status, detail: exception.message, errors: exception.fields.length ? exception.fields : undefined, ...base };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse() as string | { message?: string | string[]; errors?: FieldProblem[] };
+      const errors = typeof body === 'object' ? body.errors : undefined;
+      const message = typeof body === 'string' ? body : Array.isArray(body.message) ? body.message.join('; ') : (body.message ?? exception.message);
+      return { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail: message, errors, ...base };
+    }
+    if (exception instanceof QueryFailedError && (exception as unknown as { code?: string }).code === '22P02') {
+      return { type: 'about:blank', title: TITLES[400], status: 400, detail: 'A value in the request has the wrong format.', ...base };
+    }
+    return { type: 'about:blank', title: TITLES[500], status: 500, detail: 'An unexpected error occurred; it has been logged with the correlation id.', ...base };
+  }
+}

@@ -1,0 +1,24 @@
+// Relative on purpose: jest loads global setup outside its module mapper.
+import { startKafkaBroker, startLocalPostgres } from '../../local-infra/src';
+
+/**
+ * Once per `npm test`: one real PostgreSQL and one real Kafka broker for the whole run,
+ * unless TEST_DATABASE_URL / TEST_KAFKA_BROKERS point at existing ones. Tests isolate
+ * themselves with unique schemas, topic prefixes and consumer groups.
+ */
+export default async function globalSetup(): Promise<void> {
+  const started: Array<{ stop(): Promise<void> }> = [];
+  if (!process.env.TEST_DATABASE_URL) {
+    const postgres = await startLocalPostgres({ database: 'throughline_test' });
+    started.push(postgres);
+    process.env.TEST_DATABASE_URL = postgres.url;
+  }
+  if (!process.env.TEST_KAFKA_BROKERS) {
+    const broker = await startKafkaBroker();
+    started.push(broker);
+    process.env.TEST_KAFKA_BROKERS = broker.brokers;
+  }
+  process.env.THROUGHLINE_DEV_AUTH = 'true';
+  process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+  (globalThis as { __throughlineInfra?: typeof started }).__throughlineInfra = started;
+}

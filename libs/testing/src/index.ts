@@ -1,0 +1,5 @@
+export * from './wait';
+export * from './test-env';
+export * from './service-harness';
+export * from './api-client';
+export * from './event-collector';
