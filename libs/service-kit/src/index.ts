@@ -12,3 +12,4 @@ export * from './http/correlation-id';
 export * from './service-kit.module';
 export * from './bootstrap';
 export * from './http/pagination';
+export * from './database/columns';

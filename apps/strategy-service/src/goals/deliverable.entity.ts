@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
-import { bigintAsNumber } from '../database/columns';
+import { bigintAsNumber } from '@throughline/service-kit';
 
 /** The director's breakdown of a goal into a manager's piece of work; becomes a task once the goal is active. */
 @Entity({ name: 'deliverable' })

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
-import { bigintAsNumber } from '../database/columns';
+import { bigintAsNumber } from '@throughline/service-kit';
 import { GoalStatus } from './goal-lifecycle';
 
 @Entity({ name: 'goal' })

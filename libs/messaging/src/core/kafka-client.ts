@@ -23,8 +23,9 @@ export function createKafka(config: MessagingConfig, logger: MessagingLogger = s
         const { message, ...rest } = log;
         // The relay retries whole batches itself and consumers deduplicate, so bounded producer retries are intended.
         if (message.startsWith('Limiting retries for the idempotent producer')) return;
-        if (level <= logLevel.ERROR) logger.error(`kafkajs: ${message}`, rest);
-        else logger.warn(`kafkajs: ${message}`, rest);
+        // kafkajs logs retriable protocol errors (a coordinator still loading) as ERROR; what
+        // really fails surfaces as a relay error or a consumer crash, which readiness reports.
+        logger.warn(`kafkajs: ${message}`, { level, ...rest });
       },
   });
 }

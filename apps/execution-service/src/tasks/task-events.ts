@@ -1,0 +1,21 @@
+import { Static } from '@sinclair/typebox';
+import { TaskCreatedV1 } from '@throughline/contracts';
+import { Task } from './task.entity';
+
+/** The task.created payload of a task row: one mapping for every way a task comes to exist. */
+export function taskCreatedData(task: Task): Static<typeof TaskCreatedV1.schema> {
+  return {
+    taskId: task.id,
+    goalId: task.goalId,
+    deliverableId: task.deliverableId,
+    managerId: task.managerId,
+    title: task.title,
+    status: task.status,
+    dueDate: task.dueDate,
+    weight: task.weight,
+    currency: task.currency,
+    plannedCostMinor: task.plannedCostMinor,
+    origin: task.origin,
+    createdAt: task.createdAt.toISOString(),
+  };
+}

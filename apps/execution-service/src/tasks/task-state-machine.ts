@@ -1,0 +1,37 @@
+import { TaskStatus } from '@throughline/contracts';
+import { DomainError } from '@throughline/service-kit/domain';
+
+/** todo → in_progress → blocked ↔ in_progress → done; cancelled from any open state. */
+const NEXT: Record<TaskStatus, readonly TaskStatus[]> = {
+  todo: ['in_progress', 'cancelled'],
+  in_progress: ['blocked', 'done', 'cancelled'],
+  blocked: ['in_progress', 'cancelled'],
+  done: [],
+  cancelled: [],
+};
+
+export const OPEN_STATUSES: readonly TaskStatus[] = ['todo', 'in_progress', 'blocked'];
+
+export function isOpen(status: TaskStatus): boolean {
+  return OPEN_STATUSES.includes(status);
+}
+
+export interface TransitionResult {
+  status: TaskStatus;
+  progress: number;
+}
+
+/**
+ * Applies a status change or explains why not. Blocking and cancelling need a reason
+ * (someone will ask why); finishing sets progress to 100.
+ */
+export function transition(from: TaskStatus, to: TaskStatus, progress: number, reason?: string | null): TransitionResult {
+  if (!NEXT[from].includes(to)) {
+    const allowed = NEXT[from].length ? `from ${from} a task can move to: ${NEXT[from].join(', ')}` : `${from} is final`;
+    throw new DomainError('conflict', `A task cannot move from ${from} to ${to} (${allowed}).`);
+  }
+  if ((to === 'blocked' || to === 'cancelled') && !reason?.trim()) {
+    throw new DomainError('invalid', `Moving a task to ${to} needs a reason.`, [{ field: 'reason', message: `required when moving to ${to}` }]);
+  }
+  return { status: to, progress: to === 'done' ? 100 : progress };
+}

@@ -1,0 +1,59 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import { TaskStatus } from '@throughline/contracts';
+import { bigintAsNumber } from '@throughline/service-kit';
+
+@Entity({ name: 'task' })
+@Index('task_org_manager_status_idx', ['orgId', 'managerId', 'status'])
+export class Task {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'org_id', type: 'uuid' })
+  orgId: string;
+
+  /** Null for honestly unlinked work. */
+  @Column({ name: 'goal_id', type: 'uuid', nullable: true })
+  goalId: string | null;
+
+  @Column({ name: 'deliverable_id', type: 'uuid', nullable: true })
+  deliverableId: string | null;
+
+  @Column({ name: 'manager_id', type: 'uuid' })
+  managerId: string;
+
+  @Column({ type: 'text' })
+  title: string;
+
+  @Column({ type: 'text', default: 'todo' })
+  status: TaskStatus;
+
+  @Column({ type: 'integer', default: 0 })
+  progress: number;
+
+  @Column({ name: 'due_date', type: 'date', nullable: true })
+  dueDate: string | null;
+
+  @Column({ type: 'double precision', default: 1 })
+  weight: number;
+
+  @Column({ type: 'char', length: 3, nullable: true })
+  currency: string | null;
+
+  @Column({ name: 'planned_cost_minor', type: 'bigint', transformer: bigintAsNumber, default: 0 })
+  plannedCostMinor: number;
+
+  @Column({ type: 'text' })
+  origin: 'deliverable' | 'manager';
+
+  @Column({ name: 'blocked_reason', type: 'text', nullable: true })
+  blockedReason: string | null;
+
+  @VersionColumn()
+  version: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

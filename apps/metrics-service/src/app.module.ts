@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { Topics } from '@throughline/contracts';
+import { MessagingModule } from '@throughline/messaging';
+import { ServiceKitModule } from '@throughline/service-kit';
+import { AlignmentModule } from './alignment/alignment.module';
+import { metricsDatabase } from './database/metrics-database';
+
+@Module({
+  imports: [ServiceKitModule.forRoot({ database: metricsDatabase }), MessagingModule.forRoot({ serviceName: 'metrics-service', publishes: [Topics.Scores, Topics.Alerts] }), AlignmentModule],
+})
+export class AppModule {}
