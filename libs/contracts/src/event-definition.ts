@@ -12,7 +12,7 @@ export interface EventDefinition<S extends TObject = TObject> {
   readonly schema: S;
   // Method syntax keeps definitions of different schemas assignable to one registry list.
   /** The partition key: keeps one aggregate's events in order. */
-  partitionKey(data: Static<S>): string;
+  partitionKey(data: Static<S>, orgId: string): string;
   /** The aggregate id the event is about (the envelope's subject). */
   subject(data: Static<S>): string;
   readonly example: Static<S>;

@@ -4,13 +4,7 @@ import { Static, TObject } from '@sinclair/typebox';
 import { randomUUID } from 'node:crypto';
 import { CloudEvent, CloudEventEnvelopeSchema } from './envelope';
 import { EventDefinition } from './event-definition';
-import { AlignmentScoreChangedV1 } from './metrics/alignment-score-changed.v1';
-import { GoalActivatedV1 } from './strategy/goal-activated.v1';
-import { TaskCreatedV1 } from './execution/task-created.v1';
-import { TaskStatusChangedV1 } from './execution/task-status-changed.v1';
-
-/** Every event type the system publishes. A type missing here cannot be produced or consumed. */
-export const EVENT_DEFINITIONS: readonly EventDefinition[] = [GoalActivatedV1, TaskCreatedV1, TaskStatusChangedV1, AlignmentScoreChangedV1];
+import { EVENT_DEFINITIONS } from './catalogue';
 
 const ajv = new Ajv({ allErrors: true, strict: true });
 addFormats(ajv);
@@ -88,7 +82,7 @@ export function createEvent<S extends TObject>(definition: EventDefinition<S>, d
     ...(meta.causationId ? { causationid: meta.causationId } : {}),
     data,
   };
-  return { topic: definition.topic, key: definition.partitionKey(data), envelope };
+  return { topic: definition.topic, key: definition.partitionKey(data, meta.orgId), envelope };
 }
 
 export function isEvent<S extends TObject>(event: CloudEvent, definition: EventDefinition<S>): event is CloudEvent<Static<S>> {

@@ -18,7 +18,7 @@ export const TaskStatusChangedV1 = defineEvent({
       to: TaskStatusSchema,
       reason: Type.Union([Type.String({ maxLength: 2000 }), Type.Null()]),
       progress: Type.Integer({ minimum: 0, maximum: 100 }),
-      changedBy: Uuid('The person who made the change'),
+      changedBy: Type.Union([Uuid(), Type.Null()], { description: 'The person who made the change; null when the system did (a goal closed, a deliverable removed)' }),
       changedAt: IsoDateTime(),
       taskVersion: Type.Integer({ minimum: 1, description: 'The task version after the change' }),
     },

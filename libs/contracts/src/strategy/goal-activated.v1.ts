@@ -1,19 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineEvent } from '../event-definition';
 import { Currency, IsoDate, IsoDateTime, MinorUnits, Uuid, Weight } from '../schema-types';
+import { DeliverableSnapshotSchema } from './strategy-snapshots';
 import { Topics } from '../topics';
-
-export const DeliverableSnapshotSchema = Type.Object(
-  {
-    deliverableId: Uuid(),
-    title: Type.String({ minLength: 1, maxLength: 200 }),
-    managerId: Uuid('The manager who owns the work'),
-    dueDate: IsoDate(),
-    weight: Weight(),
-    budgetMinor: MinorUnits('Budget share of this deliverable'),
-  },
-  { additionalProperties: false },
-);
 
 export const GoalActivatedV1 = defineEvent({
   type: 'throughline.goal.activated.v1',

@@ -1,0 +1,16 @@
+import { Type } from '@sinclair/typebox';
+import { defineEvent } from '../event-definition';
+import { Currency, Uuid } from '../schema-types';
+import { DeliverableSnapshotSchema, exampleDeliverable, exampleGoal } from './strategy-snapshots';
+import { Topics } from '../topics';
+
+export const DeliverableChangedV1 = defineEvent({
+  type: 'throughline.deliverable.changed.v1',
+  version: 1,
+  topic: Topics.Goals,
+  description: 'A deliverable of a goal was changed; execution follows with the task when the goal is active.',
+  schema: Type.Object({ goalId: Uuid(), goalStatus: Type.String({ minLength: 1 }), currency: Currency(), deliverable: DeliverableSnapshotSchema }, { additionalProperties: false }),
+  partitionKey: (data) => data.goalId,
+  subject: (data) => data.deliverable.deliverableId,
+  example: { goalId: exampleGoal.goalId, goalStatus: 'active', currency: 'EUR', deliverable: exampleDeliverable },
+});
