@@ -16,6 +16,8 @@ export interface KafkaBrokerOptions {
   dataDir?: string;
   /** Prints broker log lines (they are kept in memory for error reports either way). */
   log?: (line: string) => void;
+  /** Keeps Ctrl-C in a terminal from reaching the broker, so its owner can stop it in order. */
+  ownProcessGroup?: boolean;
 }
 
 export interface KafkaBroker {
@@ -103,6 +105,7 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
   const libs = ensureKafkaJars();
   const home = join(libs, '..');
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'throughline-kafka-'));
+  mkdirSync(dataDir, { recursive: true });
   const port = options.port ?? (await freePort());
   const controllerPort = await freePort();
   const logDir = join(dataDir, 'data');
@@ -118,7 +121,7 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
   }
 
   const jvmOpts = (process.env.KAFKA_JVM_OPTS ?? '-Xms256m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:TieredStopAtLevel=1 -Djava.awt.headless=true').split(/\s+/).filter(Boolean);
-  const child = spawn('java', [...jvmOpts, logOpts, '-cp', classpath, 'kafka.Kafka', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('java', [...jvmOpts, logOpts, '-cp', classpath, 'kafka.Kafka', config], { stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup ?? false });
   const recent: string[] = [];
   const started = new Promise<void>((resolve, reject) => {
     const timeout = setTimeout(() => reject(new Error(`Kafka did not start within 60 s. Last log lines:\n${recent.join('\n')}`)), 60_000);

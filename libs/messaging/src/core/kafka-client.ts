@@ -30,10 +30,31 @@ export function createKafka(config: MessagingConfig, logger: MessagingLogger = s
   });
 }
 
-/** Creates missing topics and waits for their leaders; existing topics are left as they are. */
-export async function ensureTopics(admin: Admin, topics: string[], numPartitions: number): Promise<void> {
+/**
+ * Creates missing topics and waits until every partition has a leader. Several services
+ * may race to create the same topic at start-up; losing that race is fine.
+ */
+export async function ensureTopics(admin: Admin, topics: string[], numPartitions: number, timeoutMs = 30_000): Promise<void> {
+  const wanted = [...new Set(topics)];
   const existing = new Set(await admin.listTopics());
-  const missing = [...new Set(topics)].filter((topic) => !existing.has(topic));
-  if (missing.length === 0) return;
-  await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: -1 })) });
+  const missing = wanted.filter((topic) => !existing.has(topic));
+  if (missing.length > 0) {
+    try {
+      await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: -1 })) });
+    } catch (error) {
+      const failures = (error as { errors?: Array<{ type?: string }> }).errors ?? [];
+      if (failures.length === 0 || failures.some((failure) => failure.type !== 'TOPIC_ALREADY_EXISTS')) throw error;
+    }
+  }
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics: wanted });
+      if (metadata.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0))) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`Topics ${wanted.join(', ')} have no leaders after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }

@@ -36,7 +36,8 @@ export class OutboxRelay {
   private loop?: Promise<void>;
   private pendingWake = false;
   private wakeIdle?: () => void;
-  private listener?: { release: () => void; client: { query: (sql: string) => Promise<unknown>; removeAllListeners: (event: string) => void } };
+  private listener?: { release: (error?: Error) => void; client: { query: (sql: string) => Promise<unknown>; removeAllListeners: (event: string) => void } };
+  private nextListenAttempt = 0;
   private readonly batchSize: number;
   private readonly logger: MessagingLogger;
   private lastError: Error | null = null;
@@ -63,7 +64,7 @@ export class OutboxRelay {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    await this.listen().catch((error) => this.logger.warn('outbox relay: LISTEN failed, polling only', { error: String(error) }));
+    await this.ensureListening();
     this.loop = this.run();
   }
 
@@ -125,6 +126,7 @@ export class OutboxRelay {
     let backoffMs = 0;
     let batches = 0;
     while (this.running) {
+      await this.ensureListening();
       try {
         const sent = await this.publishBatch();
         this.publishedTotal += sent;
@@ -164,14 +166,31 @@ export class OutboxRelay {
     });
   }
 
-  private async listen(): Promise<void> {
-    const driver = this.dataSource.driver as PostgresDriver;
-    const schema = (this.dataSource.options as { schema?: string }).schema ?? 'public';
-    const [client, release] = await driver.obtainMasterConnection();
-    client.on('notification', (message: { channel: string; payload?: string }) => {
-      if (message.channel === OUTBOX_CHANNEL && message.payload === schema) this.wake();
-    });
-    await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-    this.listener = { client, release: () => release() };
+  /**
+   * Commit notifications wake the relay at once; without them it still polls. A lost
+   * connection (database restart) is dropped and listening is retried a few seconds later.
+   */
+  private async ensureListening(): Promise<void> {
+    if (this.listener || Date.now() < this.nextListenAttempt) return;
+    this.nextListenAttempt = Date.now() + 5000;
+    try {
+      const driver = this.dataSource.driver as PostgresDriver;
+      const schema = (this.dataSource.options as { schema?: string }).schema ?? 'public';
+      const [client, release] = await driver.obtainMasterConnection();
+      const listener = { client, release: (error?: Error) => release(error) };
+      client.on('notification', (message: { channel: string; payload?: string }) => {
+        if (message.channel === OUTBOX_CHANNEL && message.payload === schema) this.wake();
+      });
+      client.on('error', (error: Error) => {
+        this.logger.warn('outbox relay: notification connection lost, polling until it is back', { error: String(error) });
+        if (this.listener === listener) this.listener = undefined;
+        client.removeAllListeners('notification');
+        listener.release(error);
+      });
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      this.listener = listener;
+    } catch (error) {
+      this.logger.warn('outbox relay: LISTEN failed, polling only for now', { error: String(error) });
+    }
   }
 }

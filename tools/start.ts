@@ -1,0 +1,159 @@
+/**
+ * `npm start`: the whole system on this machine. Starts PostgreSQL and a single-node Kafka
+ * unless DATABASE_URL / KAFKA_BROKERS point at existing ones, builds, migrates, runs the
+ * three services, and prints where they are. Ctrl-C stops everything it started.
+ */
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KAFKA_VERSION, startKafkaBroker, startLocalPostgres } from '../libs/local-infra/src';
+
+interface Stoppable {
+  name: string;
+  stop(): Promise<void>;
+}
+
+const SERVICES = [
+  { name: 'strategy-service', port: Number(process.env.STRATEGY_PORT ?? 3001), schema: 'strategy' },
+  { name: 'execution-service', port: Number(process.env.EXECUTION_PORT ?? 3002), schema: 'execution' },
+  { name: 'metrics-service', port: Number(process.env.METRICS_PORT ?? 3003), schema: 'metrics' },
+];
+
+const root = join(__dirname, '..');
+const started: Stoppable[] = [];
+let stopping = false;
+
+function log(message: string): void {
+  console.log(`[throughline] ${message}`);
+}
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  const stateDir = join(tmpdir(), 'throughline-dev');
+  mkdirSync(stateDir, { recursive: true });
+
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    log('DATABASE_URL not set: starting a local PostgreSQL (data kept between runs)…');
+    const postgres = await startLocalPostgres({ persistentDir: join(tmpdir(), 'throughline-postgres', 'dev-data'), port: Number(process.env.THROUGHLINE_PG_PORT ?? 54329) });
+    started.push({ name: 'PostgreSQL', stop: () => postgres.stop() });
+    databaseUrl = postgres.url;
+  }
+
+  let brokers = process.env.KAFKA_BROKERS;
+  if (!brokers) {
+    log(`KAFKA_BROKERS not set: starting Apache Kafka ${KAFKA_VERSION} (KRaft, single node; first run downloads it from Maven Central)…`);
+    const broker = await startKafkaBroker({ dataDir: join(stateDir, 'kafka'), port: Number(process.env.THROUGHLINE_KAFKA_PORT ?? 19092), ownProcessGroup: true });
+    started.push({ name: 'Kafka', stop: () => broker.stop() });
+    brokers = broker.brokers;
+  }
+
+  log('Building…');
+  const build = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
+  if (build.status !== 0) throw new Error('The build failed (see the compiler output above).');
+
+  const env = {
+    ...process.env,
+    NODE_ENV: process.env.NODE_ENV ?? 'development',
+    THROUGHLINE_DEV_AUTH: process.env.THROUGHLINE_DEV_AUTH ?? 'true',
+    DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: brokers,
+    KAFKAJS_NO_PARTITIONER_WARNING: '1',
+  };
+  for (const service of SERVICES) {
+    const migrate = spawnSync(process.execPath, ['-r', join(root, 'tools/runtime-paths.js'), entry(service.name), 'migrate'], { stdio: 'inherit', cwd: root, env: { ...env, DB_SCHEMA: service.schema } });
+    if (migrate.status !== 0) throw new Error(`Migrating ${service.name} failed.`);
+  }
+
+  for (const service of SERVICES) {
+    const child = spawn(process.execPath, ['-r', join(root, 'tools/runtime-paths.js'), entry(service.name), 'serve'], { cwd: root, env: { ...env, DB_SCHEMA: service.schema, PORT: String(service.port) }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    prefixOutput(child, service.name);
+    child.once('exit', (code) => {
+      if (!stopping) {
+        log(`${service.name} exited unexpectedly (code ${code}); stopping everything.`);
+        void shutdown(1);
+      }
+    });
+    started.push({ name: service.name, stop: () => stopChild(child) });
+  }
+  await Promise.all(SERVICES.map((service) => waitReady(service.port, service.name)));
+
+  const seconds = ((Date.now() - t0) / 1000).toFixed(1);
+  console.log(
+    [
+      '',
+      `Throughline is up (${seconds} s). Ctrl-C stops everything.`,
+      '',
+      ...SERVICES.map((service) => `  ${service.name.padEnd(18)} http://127.0.0.1:${service.port}/v1   docs: http://127.0.0.1:${service.port}/docs   health: /health/ready`),
+      '',
+      `  PostgreSQL  ${databaseUrl.replace(/\/\/[^@]*@/, '//')}`,
+      `  Kafka       ${brokers}`,
+      '',
+      '  Tokens (development mode): npm run token -- --role admin --org <organisation uuid> --person <person uuid>',
+      '',
+    ].join('\n'),
+  );
+}
+
+function entry(service: string): string {
+  return join(root, 'dist/apps', service, 'src/main.js');
+}
+
+function prefixOutput(child: ChildProcess, name: string): void {
+  const prefix = `[${name}] `;
+  for (const stream of [child.stdout!, child.stderr!]) {
+    let pending = '';
+    stream.on('data', (chunk: Buffer) => {
+      const lines = (pending + chunk.toString()).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) process.stdout.write(prefix + line + '\n');
+    });
+  }
+}
+
+async function waitReady(port: number, name: string): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/health/ready`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${name} did not become ready on port ${port} within 90 s.`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log('Stopping…');
+  // Services first (they drain their consumers and relays), then Kafka, then PostgreSQL.
+  for (const item of started.reverse()) {
+    await item.stop().catch((error) => log(`stopping ${item.name}: ${error}`));
+  }
+  log('Stopped.');
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+main().catch(async (error) => {
+  console.error(`\n[throughline] ${error instanceof Error ? error.message : String(error)}`);
+  await shutdown(1);
+});
