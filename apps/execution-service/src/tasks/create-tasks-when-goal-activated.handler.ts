@@ -1,51 +1,45 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { EventOf, GoalActivatedV1, TaskCreatedV1 } from '@throughline/contracts';
-import { EventOutbox, HandleEvent } from '@throughline/messaging';
-import { KnownGoal } from '../goals/known-goal.entity';
-import { recordHistory } from './task-history';
-import { Task } from './task.entity';
-import { taskCreatedData } from './task-events';
+import { DeliverableAddedV1, EventOf, GoalActivatedV1 } from '@throughline/contracts';
+import { HandleEvent } from '@throughline/messaging';
+import { isClosedGoalStatus, mergeGoalStatus } from '../goals/goal-status';
+import { lockKnownGoal } from '../goals/known-goals';
+import { PlannedCostReviser } from './planned-cost-reviser';
+import { TaskWriter } from './task-writer';
 
-/** Each deliverable of an activated goal becomes a task for its manager, once. */
+/**
+ * Each deliverable of an active goal becomes a task for its manager, once: on activation,
+ * and for a deliverable added to a goal that is already active. A closed goal gets no new tasks.
+ */
 @Injectable()
 export class CreateTasksWhenGoalActivated {
-  constructor(private readonly outbox: EventOutbox) {}
+  constructor(
+    private readonly writer: TaskWriter,
+    private readonly plannedCosts: PlannedCostReviser,
+  ) {}
 
   @HandleEvent(GoalActivatedV1)
-  async handle(event: EventOf<typeof GoalActivatedV1>, tx: EntityManager): Promise<void> {
-    const goal = event.data;
-    await tx.upsert(KnownGoal, { goalId: goal.goalId, orgId: event.orgid, title: goal.title, status: 'active', currency: goal.currency }, ['goalId']);
-    const context = { orgId: event.orgid, correlationId: event.correlationid, causationId: event.id };
-    for (const deliverable of goal.deliverables) {
-      // The unique deliverable index makes a replayed activation (even under a new event id) a no-op.
-      const inserted = await tx
-        .createQueryBuilder()
-        .insert()
-        .into(Task)
-        .values({
-          orgId: event.orgid,
-          goalId: goal.goalId,
-          deliverableId: deliverable.deliverableId,
-          managerId: deliverable.managerId,
-          title: deliverable.title,
-          status: 'todo',
-          progress: 0,
-          dueDate: deliverable.dueDate,
-          weight: deliverable.weight,
-          currency: goal.currency,
-          plannedCostMinor: deliverable.budgetMinor,
-          origin: 'deliverable',
-        })
-        .orIgnore()
-        .returning('id')
-        .execute();
-      const taskId: string | undefined = inserted.raw[0]?.id;
-      if (!taskId) continue;
-      const task = await tx.findOneByOrFail(Task, { id: taskId });
-      await recordHistory(tx, task.id, 'created', { from: 'deliverable', deliverableId: deliverable.deliverableId, goalEventId: event.id }, { actorId: null, correlationId: event.correlationid });
-      await this.outbox.publish(tx, TaskCreatedV1, taskCreatedData(task), context);
-    }
+  async onGoalActivated(event: EventOf<typeof GoalActivatedV1>, tx: EntityManager): Promise<void> {
+    const data = event.data;
+    const goal = await lockKnownGoal(tx, data.goalId, event.orgid);
+    const activatedAt = new Date(data.activatedAt);
+    Object.assign(goal, { title: data.title, currency: data.currency, periodStart: data.periodStart, periodEnd: data.periodEnd, budgetMinor: data.budgetMinor, status: mergeGoalStatus(goal.status, 'active'), activatedAt });
+    await tx.save(goal);
+    if (isClosedGoalStatus(goal.status)) return;
+    const cause = { orgId: event.orgid, actorId: null, correlationId: event.correlationid, causationId: event.id };
+    for (const deliverable of data.deliverables) await this.writer.createFromDeliverable(tx, { goalId: goal.goalId, currency: data.currency }, deliverable, cause);
+    // A revision made after the activation but delivered before it (a replay, a re-publication) still applies.
+    if (goal.budgetRevision > 0 && goal.budgetRevisedAt && goal.budgetRevisedAt >= activatedAt) await this.plannedCosts.applyLatestRevision(tx, goal, cause);
+  }
+
+  @HandleEvent(DeliverableAddedV1)
+  async onDeliverableAdded(event: EventOf<typeof DeliverableAddedV1>, tx: EntityManager): Promise<void> {
+    const data = event.data;
+    const goal = await lockKnownGoal(tx, data.goalId, event.orgid);
+    goal.status = mergeGoalStatus(goal.status, data.goalStatus);
+    goal.currency ??= data.currency;
+    await tx.save(goal);
+    if (goal.status !== 'active') return;
+    await this.writer.createFromDeliverable(tx, { goalId: goal.goalId, currency: goal.currency! }, data.deliverable, { orgId: event.orgid, actorId: null, correlationId: event.correlationid, causationId: event.id });
   }
 }
-

@@ -1,5 +1,5 @@
 import { Static } from '@sinclair/typebox';
-import { TaskCreatedV1 } from '@throughline/contracts';
+import { TaskCreatedV1, TaskUpdatedV1 } from '@throughline/contracts';
 import { Task } from './task.entity';
 
 /** The task.created payload of a task row: one mapping for every way a task comes to exist. */
@@ -16,6 +16,24 @@ export function taskCreatedData(task: Task): Static<typeof TaskCreatedV1.schema>
     currency: task.currency,
     plannedCostMinor: task.plannedCostMinor,
     origin: task.origin,
+    unlinkedReason: task.unlinkedReason,
+    createdBy: task.createdBy,
     createdAt: task.createdAt.toISOString(),
+  };
+}
+
+export function taskUpdatedData(task: Task, cause: string): Static<typeof TaskUpdatedV1.schema> {
+  return {
+    taskId: task.id,
+    goalId: task.goalId,
+    managerId: task.managerId,
+    title: task.title,
+    dueDate: task.dueDate,
+    weight: task.weight,
+    currency: task.currency,
+    plannedCostMinor: task.plannedCostMinor,
+    cause,
+    updatedAt: task.updatedAt.toISOString(),
+    taskVersion: task.version,
   };
 }

@@ -48,6 +48,26 @@ export class Task {
   @Column({ name: 'blocked_reason', type: 'text', nullable: true })
   blockedReason: string | null;
 
+  @Column({ name: 'cancellation_reason', type: 'text', nullable: true })
+  cancellationReason: string | null;
+
+  /** Why a manager's task serves no goal: unlinked work is allowed, but it is said out loud. */
+  @Column({ name: 'unlinked_reason', type: 'text', nullable: true })
+  unlinkedReason: string | null;
+
+  /** The manager who added the task; null for tasks derived from a deliverable. */
+  @Column({ name: 'created_by', type: 'uuid', nullable: true })
+  createdBy: string | null;
+
+  @Column({ name: 'actual_cost_minor', type: 'bigint', transformer: bigintAsNumber, default: 0 })
+  actualCostMinor: number;
+
+  @Column({ name: 'minutes_worked', type: 'integer', default: 0 })
+  minutesWorked: number;
+
+  @Column({ name: 'quality_issue_count', type: 'integer', default: 0 })
+  qualityIssueCount: number;
+
   @VersionColumn()
   version: number;
 

@@ -1,9 +1,21 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { Actor, CorrelationId, CurrentActor, IfMatch, Page, Roles, setETag } from '@throughline/service-kit';
-import { ChangeTaskStatusDto, TaskListQueryDto, TaskView, TaskWithHistoryView } from './dto/task.dto';
+import { ChangeTaskStatusDto, CreateTaskDto, RecordCostDto, RecordHoursDto, RecordQualityIssueDto, ReportProgressDto, TaskEntryRecordedView, TaskListQueryDto, TaskView, TaskWithHistoryView } from './dto/task.dto';
 import { TasksService } from './tasks.service';
+
+const IF_MATCH = { name: 'If-Match', required: true, description: 'The ETag (version) of the task you last read, e.g. "3"; missing → 428, stale → 412' };
+const ERRORS = [
+  { status: 400, description: 'Malformed input or unknown fields (problem+json naming each field)' },
+  { status: 403, description: 'Your role may not do this (only managers change tasks; integrators only read)' },
+  { status: 404, description: "No such task in your organisation — or it is another manager's task" },
+  { status: 409, description: 'Not allowed in the task’s current status (e.g. an illegal transition)' },
+  { status: 412, description: 'The task changed since you read it: read it again' },
+  { status: 422, description: 'Well-formed but breaks a rule (e.g. wrong currency, a date in the future)' },
+  { status: 428, description: 'If-Match missing' },
+];
+const documentErrors = () => applyDecorators(...ERRORS.map((error) => ApiResponse(error)));
 
 @ApiTags('tasks')
 @ApiBearerAuth()
@@ -12,7 +24,7 @@ export class TasksController {
   constructor(private readonly tasks: TasksService) {}
 
   @Get()
-  @ApiOperation({ summary: "List tasks: a manager's own, or the organisation's for directors (filter by status, goal)" })
+  @ApiOperation({ summary: "List tasks: a manager sees their own; directors, admins and integrators the organisation's. Filters: status, goal, linked, due before, overdue, manager, reporting line." })
   list(@CurrentActor() actor: Actor, @Query() query: TaskListQueryDto): Promise<Page<TaskView>> {
     return this.tasks.list(actor, query);
   }
@@ -26,22 +38,76 @@ export class TasksController {
     return task;
   }
 
+  @Post()
+  @Roles('manager')
+  @ApiOperation({ summary: 'Add a task of your own: linked to an active goal, or explicitly unlinked ("linkedGoalId": null with an "unlinkedReason")' })
+  @ApiCreatedResponse({ type: TaskView })
+  @documentErrors()
+  async create(@CurrentActor() actor: Actor, @Body() body: CreateTaskDto, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<TaskView> {
+    const task = await this.tasks.create(actor, body, correlationId);
+    setETag(response, task.version);
+    return task;
+  }
+
   @Post(':taskId/status')
   @HttpCode(200)
   @Roles('manager')
-  @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag (version) you last read, e.g. "1"' })
-  @ApiOperation({ summary: 'Move your task along todo → in_progress → blocked ↔ in_progress → done, or cancel it' })
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({ summary: 'Move your task along todo → in_progress → blocked ↔ in_progress → done, or cancel it (blocking and cancelling need a reason)' })
   @ApiOkResponse({ type: TaskView })
-  async changeStatus(
-    @CurrentActor() actor: Actor,
-    @Param('taskId', ParseUUIDPipe) taskId: string,
-    @IfMatch() version: number,
-    @Body() body: ChangeTaskStatusDto,
-    @CorrelationId() correlationId: string,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<TaskView> {
+  @documentErrors()
+  async changeStatus(@CurrentActor() actor: Actor, @Param('taskId', ParseUUIDPipe) taskId: string, @IfMatch() version: number, @Body() body: ChangeTaskStatusDto, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<TaskView> {
     const task = await this.tasks.changeStatus(actor, taskId, version, body, correlationId);
     setETag(response, task.version);
     return task;
+  }
+
+  @Post(':taskId/progress')
+  @HttpCode(200)
+  @Roles('manager')
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({ summary: 'Report how far your open task is (0–100); finishing it is a status change to done' })
+  @ApiOkResponse({ type: TaskView })
+  @documentErrors()
+  async reportProgress(@CurrentActor() actor: Actor, @Param('taskId', ParseUUIDPipe) taskId: string, @IfMatch() version: number, @Body() body: ReportProgressDto, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<TaskView> {
+    const task = await this.tasks.reportProgress(actor, taskId, version, body, correlationId);
+    setETag(response, task.version);
+    return task;
+  }
+
+  @Post(':taskId/costs')
+  @Roles('manager')
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({ summary: "Book an actual cost, in exact minor units and the currency of the task's budget" })
+  @ApiCreatedResponse({ type: TaskEntryRecordedView })
+  @documentErrors()
+  async recordCost(@CurrentActor() actor: Actor, @Param('taskId', ParseUUIDPipe) taskId: string, @IfMatch() version: number, @Body() body: RecordCostDto, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<TaskEntryRecordedView> {
+    const recorded = await this.tasks.recordCost(actor, taskId, version, body, correlationId);
+    setETag(response, recorded.task.version);
+    return recorded;
+  }
+
+  @Post(':taskId/hours')
+  @Roles('manager')
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({ summary: 'Book time worked, in whole minutes' })
+  @ApiCreatedResponse({ type: TaskEntryRecordedView })
+  @documentErrors()
+  async recordHours(@CurrentActor() actor: Actor, @Param('taskId', ParseUUIDPipe) taskId: string, @IfMatch() version: number, @Body() body: RecordHoursDto, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<TaskEntryRecordedView> {
+    const recorded = await this.tasks.recordHours(actor, taskId, version, body, correlationId);
+    setETag(response, recorded.task.version);
+    return recorded;
+  }
+
+  @Post(':taskId/quality-issues')
+  @Roles('manager')
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({ summary: 'Record a quality issue (a defect or rework) with its severity' })
+  @ApiCreatedResponse({ type: TaskEntryRecordedView })
+  @documentErrors()
+  async recordQualityIssue(@CurrentActor() actor: Actor, @Param('taskId', ParseUUIDPipe) taskId: string, @IfMatch() version: number, @Body() body: RecordQualityIssueDto, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<TaskEntryRecordedView> {
+    const recorded = await this.tasks.recordQualityIssue(actor, taskId, version, body, correlationId);
+    setETag(response, recorded.task.version);
+    return recorded;
   }
 }

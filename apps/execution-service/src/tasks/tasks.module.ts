@@ -1,7 +1,15 @@
 import { Module } from '@nestjs/common';
+import { CancelTasksWhenGoalClosed } from './cancel-tasks-when-goal-closed.handler';
 import { CreateTasksWhenGoalActivated } from './create-tasks-when-goal-activated.handler';
+import { FollowDeliverableChanges } from './follow-deliverable-changes.handler';
+import { PlannedCostReviser } from './planned-cost-reviser';
+import { RevisePlannedCostsWhenBudgetRevised } from './revise-planned-costs-when-budget-revised.handler';
+import { TaskWriter } from './task-writer';
 import { TasksController } from './tasks.controller';
 import { TasksService } from './tasks.service';
 
-@Module({ controllers: [TasksController], providers: [TasksService, CreateTasksWhenGoalActivated] })
+@Module({
+  controllers: [TasksController],
+  providers: [TasksService, TaskWriter, PlannedCostReviser, CreateTasksWhenGoalActivated, FollowDeliverableChanges, CancelTasksWhenGoalClosed, RevisePlannedCostsWhenBudgetRevised],
+})
 export class TasksModule {}

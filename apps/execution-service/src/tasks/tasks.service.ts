@@ -1,29 +1,64 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, FindOptionsWhere } from 'typeorm';
-import { TaskStatusChangedV1 } from '@throughline/contracts';
+import { Brackets, DataSource, EntityManager } from 'typeorm';
+import { TaskCostRecordedV1, TaskHoursRecordedV1, TaskProgressReportedV1, TaskQualityIssueRecordedV1, TaskStatusChangedV1 } from '@throughline/contracts';
 import { EventOutbox } from '@throughline/messaging';
 import { Actor, DomainError, notFound, page, Page } from '@throughline/service-kit';
-import { ChangeTaskStatusDto, TaskListQueryDto, TaskView, TaskWithHistoryView } from './dto/task.dto';
+import { KnownGoal } from '../goals/known-goal.entity';
+import { ChangeTaskStatusDto, CreateTaskDto, RecordCostDto, RecordHoursDto, RecordQualityIssueDto, ReportProgressDto, TaskEntryRecordedView, TaskListQueryDto, TaskView, TaskWithHistoryView } from './dto/task.dto';
 import { TaskHistoryEntry } from './task-history-entry.entity';
 import { recordHistory } from './task-history';
-import { transition } from './task-state-machine';
+import { TaskCostEntry, TaskHoursEntry, TaskQualityIssue } from './task-report-entries.entity';
+import { assertCostCurrency, assertNotInFuture, assertReportable, checkNewTaskLink } from './task-rules';
+import { OPEN_STATUSES, transition } from './task-state-machine';
 import { Task } from './task.entity';
+import { TaskWriter } from './task-writer';
+
+/** One change a manager makes to their task: what to write to history, and the one event to publish once the task is saved. */
+interface OwnTaskChange<R> {
+  change: string;
+  details: Record<string, unknown>;
+  /** Publishes the change's one event, built from the saved task (its new version). */
+  publish: (saved: Task) => Promise<void>;
+  result: (saved: Task) => R;
+}
+
+export function todayUtc(): string {
+  return new Date().toISOString().slice(0, 10);
+}
 
 @Injectable()
 export class TasksService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: EventOutbox,
+    private readonly writer: TaskWriter,
   ) {}
 
-  /** Managers see their own tasks; the other roles see the organisation's. */
+  /** Managers see their own tasks; directors, admins and integrators see the organisation's. */
   async list(actor: Actor, query: TaskListQueryDto): Promise<Page<TaskView>> {
-    const where: FindOptionsWhere<Task> = { orgId: actor.orgId };
-    if (actor.role === 'manager') where.managerId = actor.personId;
-    if (query.status) where.status = query.status;
-    if (query.goalId) where.goalId = query.goalId;
-    const [tasks, total] = await this.dataSource.manager.findAndCount(Task, { where, order: { dueDate: { direction: 'ASC', nulls: 'LAST' }, createdAt: 'ASC', id: 'ASC' }, skip: query.offset, take: query.limit });
+    const qb = this.dataSource.manager.createQueryBuilder(Task, 'task').where('task.org_id = :orgId', { orgId: actor.orgId });
+    if (actor.role === 'manager') qb.andWhere('task.manager_id = :self', { self: actor.personId });
+    else if (query.managerId) qb.andWhere('task.manager_id = :managerId', { managerId: query.managerId });
+    if (actor.role !== 'manager' && query.reportingTo) {
+      qb.andWhere(
+        `task.manager_id IN (WITH RECURSIVE line AS (
+           SELECT person_id FROM known_person WHERE org_id = :orgId AND reports_to_id = :boss
+           UNION SELECT p.person_id FROM known_person p JOIN line ON p.reports_to_id = line.person_id WHERE p.org_id = :orgId)
+         SELECT person_id FROM line)`,
+        { boss: query.reportingTo },
+      );
+    }
+    if (query.status) qb.andWhere('task.status = :status', { status: query.status });
+    if (query.goalId) qb.andWhere('task.goal_id = :goalId', { goalId: query.goalId });
+    if (query.linked !== undefined) qb.andWhere(query.linked ? 'task.goal_id IS NOT NULL' : 'task.goal_id IS NULL');
+    if (query.dueBefore) qb.andWhere('task.due_date < :dueBefore', { dueBefore: query.dueBefore });
+    if (query.overdue !== undefined) {
+      const overdue = new Brackets((where) => where.where('task.status IN (:...open)', { open: OPEN_STATUSES }).andWhere('task.due_date < :today', { today: todayUtc() }));
+      if (query.overdue) qb.andWhere(overdue);
+      else qb.andWhere(new Brackets((where) => where.where('task.status NOT IN (:...open)', { open: OPEN_STATUSES }).orWhere('task.due_date IS NULL').orWhere('task.due_date >= :today', { today: todayUtc() })));
+    }
+    const [tasks, total] = await qb.orderBy('task.due_date', 'ASC', 'NULLS LAST').addOrderBy('task.created_at', 'ASC').addOrderBy('task.id', 'ASC').skip(query.offset).take(query.limit).getManyAndCount();
     return page(tasks.map(toView), total, query);
   }
 
@@ -37,38 +72,136 @@ export class TasksService {
     };
   }
 
-  async changeStatus(actor: Actor, taskId: string, expectedVersion: number, input: ChangeTaskStatusDto, correlationId: string): Promise<TaskView> {
+  /** A manager's own extra task: linked to an active goal, or explicitly unlinked with a reason. */
+  async create(actor: Actor, input: CreateTaskDto, correlationId: string): Promise<TaskView> {
     return this.dataSource.transaction(async (tx) => {
-      const task = await this.lockOwnTask(tx, actor, taskId, expectedVersion);
-      const from = task.status;
-      const next = transition(from, input.to, task.progress, input.reason);
-      task.status = next.status;
-      task.progress = next.progress;
-      task.blockedReason = next.status === 'blocked' ? input.reason!.trim() : null;
-      await tx.save(task);
-      const reason = input.reason?.trim() || null;
-      await recordHistory(tx, taskId, 'status', { from, to: next.status, reason }, { actorId: actor.personId, correlationId });
-      await this.outbox.publish(
-        tx,
-        TaskStatusChangedV1,
-        { taskId, goalId: task.goalId, managerId: task.managerId, from, to: next.status, reason, progress: next.progress, changedBy: actor.personId, changedAt: task.updatedAt.toISOString(), taskVersion: task.version },
-        { orgId: actor.orgId, correlationId },
+      const goal = input.linkedGoalId ? await tx.findOne(KnownGoal, { where: { goalId: input.linkedGoalId, orgId: actor.orgId } }) : null;
+      const link = checkNewTaskLink({ linkedGoalId: input.linkedGoalId, unlinkedReason: input.unlinkedReason, currency: input.currency }, goal);
+      const task = await tx.save(
+        tx.create(Task, {
+          orgId: actor.orgId,
+          goalId: link.goalId,
+          deliverableId: null,
+          managerId: actor.personId,
+          title: input.title.trim() || input.title,
+          status: 'todo',
+          progress: 0,
+          dueDate: input.dueDate ?? null,
+          weight: input.weight ?? 1,
+          currency: link.currency,
+          plannedCostMinor: input.plannedCostMinor ?? 0,
+          origin: 'manager',
+          unlinkedReason: link.unlinkedReason,
+          createdBy: actor.personId,
+        }),
       );
+      await this.writer.announceCreated(tx, task, { from: 'manager', linkedGoalId: link.goalId, unlinkedReason: link.unlinkedReason }, { orgId: actor.orgId, actorId: actor.personId, correlationId });
       return toView(task);
     });
   }
 
-  /** A manager changes only their own tasks; someone else's answers 404 so it reveals nothing. */
-  private async lockOwnTask(tx: EntityManager, actor: Actor, taskId: string, expectedVersion: number): Promise<Task> {
-    const task = await tx.findOne(Task, { where: { id: taskId, orgId: actor.orgId }, lock: { mode: 'pessimistic_write' } });
-    if (!task) throw notFound('Task', taskId);
-    if (task.managerId !== actor.personId) throw new DomainError('forbidden', `Task ${taskId} is assigned to another manager; only they can change it.`);
-    if (task.version !== expectedVersion) throw new DomainError('stale', `Task ${taskId} is at version ${task.version}, not ${expectedVersion}: read it again and retry.`);
-    return task;
+  async changeStatus(actor: Actor, taskId: string, expectedVersion: number, input: ChangeTaskStatusDto, correlationId: string): Promise<TaskView> {
+    return this.changeOwnTask(actor, taskId, expectedVersion, correlationId, async (task, tx) => {
+      const from = task.status;
+      const next = transition(from, input.to, task.progress, input.reason);
+      const reason = input.reason?.trim() || null;
+      task.status = next.status;
+      task.progress = next.progress;
+      task.blockedReason = next.status === 'blocked' ? reason : null;
+      task.cancellationReason = next.status === 'cancelled' ? reason : null;
+      return {
+        change: 'status',
+        details: { from, to: next.status, reason },
+        publish: (saved) => this.outbox.publish(tx, TaskStatusChangedV1, { taskId, goalId: saved.goalId, managerId: saved.managerId, from, to: next.status, reason, progress: saved.progress, changedBy: actor.personId, changedAt: saved.updatedAt.toISOString(), taskVersion: saved.version }, { orgId: actor.orgId, correlationId }),
+        result: toView,
+      };
+    });
+  }
+
+  async reportProgress(actor: Actor, taskId: string, expectedVersion: number, input: ReportProgressDto, correlationId: string): Promise<TaskView> {
+    return this.changeOwnTask(actor, taskId, expectedVersion, correlationId, async (task, tx) => {
+      assertReportable(task.status, 'progress');
+      const from = task.progress;
+      task.progress = input.progress;
+      const note = input.note?.trim() || null;
+      return {
+        change: 'progress',
+        details: { from, to: input.progress, note },
+        publish: (saved) => this.outbox.publish(tx, TaskProgressReportedV1, { taskId, goalId: saved.goalId, managerId: saved.managerId, progress: saved.progress, note, reportedBy: actor.personId, reportedAt: saved.updatedAt.toISOString(), taskVersion: saved.version }, { orgId: actor.orgId, correlationId }),
+        result: toView,
+      };
+    });
+  }
+
+  async recordCost(actor: Actor, taskId: string, expectedVersion: number, input: RecordCostDto, correlationId: string): Promise<TaskEntryRecordedView> {
+    return this.changeOwnTask(actor, taskId, expectedVersion, correlationId, async (task, tx) => {
+      assertReportable(task.status, 'cost');
+      assertCostCurrency(task.currency, input.currency);
+      assertNotInFuture(input.incurredOn, todayUtc(), 'incurredOn');
+      const description = input.description.trim() || input.description;
+      const entry = await tx.save(tx.create(TaskCostEntry, { taskId, orgId: actor.orgId, currency: input.currency, amountMinor: input.amountMinor, description, incurredOn: input.incurredOn, recordedBy: actor.personId }));
+      task.actualCostMinor += input.amountMinor;
+      return {
+        change: 'cost',
+        details: { entryId: entry.id, currency: entry.currency, amountMinor: entry.amountMinor, description, incurredOn: entry.incurredOn },
+        publish: (saved) => this.outbox.publish(tx, TaskCostRecordedV1, { taskId, goalId: saved.goalId, managerId: saved.managerId, entryId: entry.id, currency: entry.currency, amountMinor: entry.amountMinor, description, incurredOn: entry.incurredOn, recordedBy: actor.personId, recordedAt: entry.recordedAt.toISOString() }, { orgId: actor.orgId, correlationId }),
+        result: (saved) => ({ entryId: entry.id, task: toView(saved) }),
+      };
+    });
+  }
+
+  async recordHours(actor: Actor, taskId: string, expectedVersion: number, input: RecordHoursDto, correlationId: string): Promise<TaskEntryRecordedView> {
+    return this.changeOwnTask(actor, taskId, expectedVersion, correlationId, async (task, tx) => {
+      assertReportable(task.status, 'hours');
+      assertNotInFuture(input.workedOn, todayUtc(), 'workedOn');
+      const note = input.note?.trim() || null;
+      const entry = await tx.save(tx.create(TaskHoursEntry, { taskId, orgId: actor.orgId, minutes: input.minutes, workedOn: input.workedOn, note, recordedBy: actor.personId }));
+      task.minutesWorked += input.minutes;
+      return {
+        change: 'hours',
+        details: { entryId: entry.id, minutes: entry.minutes, workedOn: entry.workedOn, note },
+        publish: (saved) => this.outbox.publish(tx, TaskHoursRecordedV1, { taskId, goalId: saved.goalId, managerId: saved.managerId, entryId: entry.id, minutes: entry.minutes, workedOn: entry.workedOn, note, recordedBy: actor.personId, recordedAt: entry.recordedAt.toISOString() }, { orgId: actor.orgId, correlationId }),
+        result: (saved) => ({ entryId: entry.id, task: toView(saved) }),
+      };
+    });
+  }
+
+  async recordQualityIssue(actor: Actor, taskId: string, expectedVersion: number, input: RecordQualityIssueDto, correlationId: string): Promise<TaskEntryRecordedView> {
+    return this.changeOwnTask(actor, taskId, expectedVersion, correlationId, async (task, tx) => {
+      assertReportable(task.status, 'quality issue');
+      const description = input.description.trim() || input.description;
+      const issue = await tx.save(tx.create(TaskQualityIssue, { taskId, orgId: actor.orgId, kind: input.kind, severity: input.severity, description, recordedBy: actor.personId }));
+      task.qualityIssueCount += 1;
+      return {
+        change: 'quality-issue',
+        details: { issueId: issue.id, kind: issue.kind, severity: issue.severity, description },
+        publish: (saved) => this.outbox.publish(tx, TaskQualityIssueRecordedV1, { taskId, goalId: saved.goalId, managerId: saved.managerId, issueId: issue.id, kind: issue.kind, severity: issue.severity, description, recordedBy: actor.personId, recordedAt: issue.recordedAt.toISOString() }, { orgId: actor.orgId, correlationId }),
+        result: (saved) => ({ entryId: issue.id, task: toView(saved) }),
+      };
+    });
+  }
+
+  /**
+   * Every manager write on a task: lock it, check it is theirs and unchanged since they
+   * read it, apply the change, bump the version, append history and publish exactly one
+   * event — all in one transaction, so nothing is half-written.
+   */
+  private async changeOwnTask<R>(actor: Actor, taskId: string, expectedVersion: number, correlationId: string, apply: (task: Task, tx: EntityManager) => Promise<OwnTaskChange<R>>): Promise<R> {
+    return this.dataSource.transaction(async (tx) => {
+      const task = await tx.findOne(Task, { where: { id: taskId, orgId: actor.orgId }, lock: { mode: 'pessimistic_write' } });
+      // Another manager's task answers 404, as it does on reads: a manager cannot probe which tasks exist.
+      if (!task || task.managerId !== actor.personId) throw notFound('Task', taskId);
+      if (task.version !== expectedVersion) throw new DomainError('stale', `Task ${taskId} is at version ${task.version}, not ${expectedVersion}: read it again and retry.`);
+      const change = await apply(task, tx);
+      const saved = await tx.save(task);
+      await recordHistory(tx, taskId, change.change, change.details, { actorId: actor.personId, correlationId });
+      await change.publish(saved);
+      return change.result(saved);
+    });
   }
 }
 
-function toView(task: Task): TaskView {
-  const { id, goalId, deliverableId, managerId, title, status, progress, dueDate, weight, currency, plannedCostMinor, origin, blockedReason, version } = task;
-  return { id, goalId, deliverableId, managerId, title, status, progress, dueDate, weight, currency, plannedCostMinor, origin, blockedReason, version };
+export function toView(task: Task): TaskView {
+  const { id, goalId, deliverableId, managerId, title, status, progress, dueDate, weight, currency, plannedCostMinor, actualCostMinor, minutesWorked, qualityIssueCount, origin, unlinkedReason, blockedReason, cancellationReason, version } = task;
+  return { id, goalId, deliverableId, managerId, title, status, progress, dueDate, weight, currency, plannedCostMinor, actualCostMinor, minutesWorked, qualityIssueCount, origin, unlinkedReason, blockedReason, cancellationReason, version };
 }

@@ -22,6 +22,9 @@ export const TaskCreatedV1 = defineEvent({
       currency: Type.Union([Currency(), Type.Null()]),
       plannedCostMinor: MinorUnits('Planned cost (budget share)'),
       origin: Type.Union([Type.Literal('deliverable'), Type.Literal('manager')]),
+      // Added after v1 shipped, optional so earlier events stay valid.
+      unlinkedReason: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 2000 }), Type.Null()], { description: 'Why a manager-added task serves no goal; null when linked or derived' })),
+      createdBy: Type.Optional(Type.Union([Uuid(), Type.Null()], { description: 'The manager who added the task; null for tasks derived from a deliverable' })),
       createdAt: IsoDateTime(),
     },
     { additionalProperties: false },
@@ -40,6 +43,8 @@ export const TaskCreatedV1 = defineEvent({
     currency: 'EUR',
     plannedCostMinor: 5_000_000,
     origin: 'deliverable',
+    unlinkedReason: null,
+    createdBy: null,
     createdAt: '2026-01-05T09:00:01.000Z',
   },
 });

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { EventOf, GoalCreatedV1, GoalUpdatedV1, KeyResultAddedV1, KeyResultRemovedV1, KeyResultUpdatedV1 } from '@throughline/contracts';
+import { HandleEvent } from '@throughline/messaging';
+import { mergeGoalStatus } from './goal-status';
+import { lockKnownGoal } from './known-goals';
+
+/**
+ * Execution's copy of goals and key results. Snapshots carry a version: an older one
+ * arriving after a newer one (a replay) is ignored, and a removed key result stays removed.
+ */
+@Injectable()
+export class KeepGoalsFromStrategyEvents {
+  @HandleEvent(GoalCreatedV1, GoalUpdatedV1)
+  async onGoalSnapshot(event: EventOf<typeof GoalCreatedV1>, tx: EntityManager): Promise<void> {
+    const snapshot = event.data;
+    const goal = await lockKnownGoal(tx, snapshot.goalId, event.orgid);
+    if (snapshot.version <= goal.snapshotVersion) return;
+    Object.assign(goal, {
+      title: snapshot.title,
+      currency: snapshot.currency,
+      periodStart: snapshot.periodStart,
+      periodEnd: snapshot.periodEnd,
+      budgetMinor: goal.budgetRevision > 0 ? goal.budgetMinor : snapshot.budgetMinor,
+      status: mergeGoalStatus(goal.status, snapshot.status),
+      snapshotVersion: snapshot.version,
+    });
+    await tx.save(goal);
+  }
+
+  @HandleEvent(KeyResultAddedV1, KeyResultUpdatedV1)
+  async onKeyResultSnapshot(event: EventOf<typeof KeyResultAddedV1>, tx: EntityManager): Promise<void> {
+    const snapshot = event.data;
+    await tx.query(
+      `INSERT INTO known_key_result (key_result_id, goal_id, org_id, name, unit, baseline, target, direction, snapshot_version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (key_result_id) DO UPDATE SET name = EXCLUDED.name, unit = EXCLUDED.unit, baseline = EXCLUDED.baseline, target = EXCLUDED.target,
+         direction = EXCLUDED.direction, snapshot_version = EXCLUDED.snapshot_version
+       WHERE known_key_result.snapshot_version < EXCLUDED.snapshot_version AND known_key_result.org_id = EXCLUDED.org_id`,
+      [snapshot.keyResultId, snapshot.goalId, event.orgid, snapshot.name, snapshot.unit, snapshot.baseline, snapshot.target, snapshot.direction, snapshot.version],
+    );
+  }
+
+  @HandleEvent(KeyResultRemovedV1)
+  async onKeyResultRemoved(event: EventOf<typeof KeyResultRemovedV1>, tx: EntityManager): Promise<void> {
+    const { keyResultId, goalId, removedAt } = event.data;
+    // Kept as a tombstone so an Added that arrives after the removal does not revive it.
+    await tx.query(
+      `INSERT INTO known_key_result (key_result_id, goal_id, org_id, removed_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (key_result_id) DO UPDATE SET removed_at = COALESCE(known_key_result.removed_at, EXCLUDED.removed_at)
+       WHERE known_key_result.org_id = EXCLUDED.org_id`,
+      [keyResultId, goalId, event.orgid, removedAt],
+    );
+  }
+}
+

@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, Producer } from 'kafkajs';
+import { Static, TObject } from '@sinclair/typebox';
+import { CloudEvent, createEvent, EventDefinition, GoalActivatedV1, parseEvent, Topics } from '@throughline/contracts';
+import { MessagingRuntime } from '@throughline/messaging';
+import { Actor } from '@throughline/service-kit';
+import { apiAs, ApiClient, CollectedEvent, EventCollector, startTestService, testKafkaBrokers, TestService, uniqueTag, waitFor } from '@throughline/testing';
+import { AppModule } from '../src/app.module';
+import { executionDatabase } from '../src/database/execution-database';
+
+/** A sent strategy event: enough to send it again (a redelivery) or change its id (a replay). */
+export interface SentEvent<S extends TObject = TObject> {
+  topic: string;
+  key: string;
+  envelope: CloudEvent<Static<S>>;
+}
+
+/**
+ * One execution service on the real broker and database, with a producer that plays the
+ * strategy service (real events built from the shared contracts) and a collector of what
+ * execution publishes.
+ */
+export class ExecutionTestKit {
+  readonly tag = uniqueTag();
+  service!: TestService;
+  collector!: EventCollector;
+  private producer!: Producer;
+
+  static async start(): Promise<ExecutionTestKit> {
+    const kit = new ExecutionTestKit();
+    kit.service = await startTestService(AppModule, { tag: kit.tag, database: executionDatabase });
+    kit.collector = await EventCollector.start([kit.topic(Topics.Tasks)]);
+    kit.producer = new Kafka({ clientId: 'strategy-double', brokers: [testKafkaBrokers()], logLevel: logLevel.NOTHING }).producer();
+    await kit.producer.connect();
+    return kit;
+  }
+
+  async stop(): Promise<void> {
+    await this.producer?.disconnect();
+    await this.collector?.stop();
+    await this.service?.stop();
+  }
+
+  topic(name: string): string {
+    return `t${this.tag}.${name}`;
+  }
+
+  api(actor: Actor | null): Promise<ApiClient> {
+    return apiAs(this.service.url, actor);
+  }
+
+  /** Publishes a strategy or organisation event exactly as the strategy service would. */
+  async publish<S extends TObject>(definition: EventDefinition<S>, data: Static<S>, orgId: string, correlationId = `test-${randomUUID()}`): Promise<SentEvent<S>> {
+    const { topic, key, envelope } = createEvent(definition, data, { source: '/throughline/strategy-service', orgId, correlationId });
+    const sent = { topic: this.topic(topic), key, envelope: envelope as CloudEvent<Static<S>> };
+    await this.send(sent);
+    return sent;
+  }
+
+  /** Sends an already sent event again: the same envelope (a redelivery), or a copy with a new id (a replay). */
+  async send(sent: SentEvent<TObject>): Promise<void> {
+    await this.producer.send({ topic: sent.topic, messages: [{ key: sent.key, value: JSON.stringify(sent.envelope) }] });
+  }
+
+  withNewId<S extends TObject>(sent: SentEvent<S>): SentEvent<S> {
+    return { ...sent, envelope: { ...sent.envelope, id: randomUUID() } };
+  }
+
+  /** Waits until the service has taken in (applied or skipped as duplicate) every event sent with these ids. */
+  async processed(...eventIds: string[]): Promise<void> {
+    const runtime = this.service.app.get(MessagingRuntime);
+    await waitFor(
+      async () => {
+        const rows: Array<{ event_id: string }> = await this.service.dataSource.query(`SELECT event_id FROM inbox_event WHERE event_id = ANY($1)`, [eventIds]);
+        return rows.length === new Set(eventIds).size;
+      },
+      { what: `events ${eventIds.join(', ')} to be processed (consumer stats ${JSON.stringify(runtime.eventConsumer?.stats)})` },
+    );
+  }
+
+  /** Execution's events about one thing (subject or task id), parsed against their schemas: a schema break fails here. */
+  published(type: string, predicate: (entry: CollectedEvent) => boolean = () => true): Array<CollectedEvent & { parsed: CloudEvent<any> }> {
+    return this.collector
+      .ofType(type)
+      .filter(predicate)
+      .map((entry) => ({ ...entry, parsed: parseEvent(entry.raw) }));
+  }
+
+  deadLettered(): number {
+    return this.service.app.get(MessagingRuntime).eventConsumer?.stats.deadLettered ?? 0;
+  }
+}
+
+/** The "new product launch" goal: one director, deliverables for the managers given. */
+export function launchGoal(ownerId: string, deliverables: Array<{ managerId: string; title: string; dueDate?: string; weight?: number; budgetMinor?: number }>): Static<typeof GoalActivatedV1.schema> {
+  return {
+    goalId: randomUUID(),
+    parentGoalId: null,
+    orgUnitId: randomUUID(),
+    ownerId,
+    title: 'Launch the new product line',
+    periodStart: '2026-01-01',
+    periodEnd: '2026-12-31',
+    weight: 1,
+    currency: 'EUR',
+    budgetMinor: 12_000_000,
+    deliverables: deliverables.map((deliverable) => ({ deliverableId: randomUUID(), dueDate: '2026-06-30', weight: 1, budgetMinor: 1_000_000, ...deliverable })),
+    activatedAt: new Date().toISOString(),
+  };
+}
+
+export function person(orgId: string, role: Actor['role']): Actor {
+  return { personId: randomUUID(), orgId, role };
+}
