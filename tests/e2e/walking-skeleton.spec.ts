@@ -37,11 +37,23 @@ describe('walking skeleton: goal → task → score', () => {
 
   it('turns an activated goal into one manager task whose progress moves the goal score', async () => {
     const [strategy, execution, metrics] = services;
+    // The admin bootstraps the organisation: the tenant, a unit, the director and the manager.
+    const asAdmin = await apiAs(strategy.url, { personId: randomUUID(), orgId, role: 'admin' });
+    expect((await asAdmin.post('/v1/organisations', { name: 'Acme Devices' })).status).toBe(201);
+    const unit = await asAdmin.post('/v1/org-units', { name: 'Product' });
+    expect(unit.status).toBe(201);
+    for (const [actor, name] of [
+      [director, 'Dana Director'],
+      [manager, 'Mia Manager'],
+    ] as const) {
+      expect((await asAdmin.post('/v1/people', { id: actor.personId, name, email: `${actor.role}@acme.example`, role: actor.role, orgUnitId: unit.body.id })).status).toBe(201);
+    }
+
     const asDirector = await apiAs(strategy.url, director);
     const goal = await asDirector.post('/v1/goals', {
       title: 'Launch the new product line',
       ownerId: director.personId,
-      orgUnitId: randomUUID(),
+      orgUnitId: unit.body.id,
       periodStart: '2026-01-01',
       periodEnd: '2026-12-31',
       budget: { currency: 'EUR', amountMinor: 5_000_000 },

@@ -2,14 +2,24 @@ import { Module } from '@nestjs/common';
 import { Topics } from '@throughline/contracts';
 import { MessagingModule } from '@throughline/messaging';
 import { ServiceKitModule } from '@throughline/service-kit';
+import { BudgetsModule } from './budgets/budgets.module';
 import { strategyDatabase } from './database/strategy-database';
+import { DeliverablesModule } from './deliverables/deliverables.module';
 import { GoalsModule } from './goals/goals.module';
+import { KeyResultsModule } from './key-results/key-results.module';
+import { OrganisationModule } from './organisation/organisation.module';
+import { RisksModule } from './risks/risks.module';
 
 @Module({
   imports: [
     ServiceKitModule.forRoot({ database: strategyDatabase }),
     MessagingModule.forRoot({ serviceName: 'strategy-service', publishes: [Topics.Organisation, Topics.Goals] }),
+    OrganisationModule,
     GoalsModule,
+    KeyResultsModule,
+    BudgetsModule,
+    DeliverablesModule,
+    RisksModule,
   ],
 })
 export class AppModule {}

@@ -1,12 +1,20 @@
 import { CreateMessagingTables1764000000000 } from '@throughline/messaging';
 import { ServiceDatabase } from '@throughline/service-kit';
-import { Deliverable } from '../goals/deliverable.entity';
+import { BudgetRevision } from '../budgets/budget-revision.entity';
+import { Deliverable } from '../deliverables/deliverable.entity';
 import { Goal } from '../goals/goal.entity';
+import { KeyResult } from '../key-results/key-result.entity';
+import { Organisation } from '../organisation/organisation.entity';
+import { OrgUnit } from '../organisation/org-unit.entity';
+import { Person } from '../organisation/person.entity';
+import { Risk } from '../risks/risk.entity';
 import { CreateGoals1764000000100 } from './migrations/1764000000100-create-goals';
+import { CreateOrganisation1764000000110 } from './migrations/1764000000110-create-organisation';
+import { CreateGoalParts1764000000120 } from './migrations/1764000000120-create-goal-parts';
 
 /** The strategy service's schema: its entities and its migrations, in order. */
 export const strategyDatabase: ServiceDatabase = {
   defaultSchema: 'strategy',
-  entities: [Goal, Deliverable],
-  migrations: [CreateMessagingTables1764000000000, CreateGoals1764000000100],
+  entities: [Organisation, OrgUnit, Person, Goal, KeyResult, BudgetRevision, Deliverable, Risk],
+  migrations: [CreateMessagingTables1764000000000, CreateGoals1764000000100, CreateOrganisation1764000000110, CreateGoalParts1764000000120],
 };

@@ -4,6 +4,7 @@ import { GoalStatus } from './goal-lifecycle';
 
 @Entity({ name: 'goal' })
 @Index('goal_org_status_idx', ['orgId', 'status'])
+@Index('goal_org_period_idx', ['orgId', 'periodStart', 'periodEnd'])
 export class Goal {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -41,11 +42,22 @@ export class Goal {
   @Column({ type: 'char', length: 3 })
   currency: string;
 
+  /** The current total budget: the latest revision's total, kept here so goal reads and events need no join. */
   @Column({ name: 'budget_minor', type: 'bigint', transformer: bigintAsNumber })
   budgetMinor: number;
 
+  /** The number of the budget revision whose total is `budgetMinor` (see budgets/). */
+  @Column({ name: 'budget_revision', type: 'integer', default: 1 })
+  budgetRevision: number;
+
   @Column({ name: 'activated_at', type: 'timestamptz', nullable: true })
   activatedAt: Date | null;
+
+  @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
+  closedAt: Date | null;
+
+  @Column({ name: 'close_reason', type: 'text', nullable: true })
+  closeReason: string | null;
 
   @VersionColumn()
   version: number;

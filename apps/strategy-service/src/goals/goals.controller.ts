@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
-import { Actor, CorrelationId, CurrentActor, IfMatch, Page, Roles, setETag } from '@throughline/service-kit';
-import { CreateDeliverableDto, CreateGoalDto, GoalListQueryDto, GoalView } from './dto/goal.dto';
+import { Actor, CorrelationId, CurrentActor, IfMatch, Page, Roles } from '@throughline/service-kit';
+import { ApiIfMatch, withETag } from '../shared/http';
+import { CloseGoalDto, CreateGoalDto, GoalDetailView, GoalListQueryDto, GoalView, UpdateGoalDto } from './dto/goal.dto';
 import { GoalsService } from './goals.service';
 
 @ApiTags('goals')
@@ -13,46 +14,54 @@ export class GoalsController {
 
   @Post()
   @Roles('director')
-  @ApiOperation({ summary: 'Create a draft goal with its budget' })
+  @ApiOperation({ summary: 'Create a draft goal with its budget (budget revision 1); the owner must be a director, the org unit must exist' })
   @ApiCreatedResponse({ type: GoalView })
-  async create(@CurrentActor() actor: Actor, @Body() body: CreateGoalDto, @Res({ passthrough: true }) response: Response): Promise<GoalView> {
-    const goal = await this.goals.create(actor, body);
-    setETag(response, goal.version);
-    return goal;
+  async create(@CurrentActor() actor: Actor, @Body() body: CreateGoalDto, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<GoalView> {
+    return withETag(response, await this.goals.create(actor, body, correlationId));
   }
 
   @Get()
-  @ApiOperation({ summary: 'List goals (filter by status, owner, org unit, parent)' })
+  @ApiOperation({ summary: 'List goals (filter by status, owner, org unit, parent, overlapping period)' })
   list(@CurrentActor() actor: Actor, @Query() query: GoalListQueryDto): Promise<Page<GoalView>> {
     return this.goals.list(actor, query);
   }
 
   @Get(':goalId')
-  @ApiOperation({ summary: 'A goal with its deliverables; the ETag is its version' })
-  @ApiOkResponse({ type: GoalView })
-  async get(@CurrentActor() actor: Actor, @Param('goalId', ParseUUIDPipe) goalId: string, @Res({ passthrough: true }) response: Response): Promise<GoalView> {
-    const goal = await this.goals.get(actor, goalId);
-    setETag(response, goal.version);
-    return goal;
+  @ApiOperation({ summary: 'A goal with its key results, deliverables and risks; the ETag is its version' })
+  @ApiOkResponse({ type: GoalDetailView })
+  async get(@CurrentActor() actor: Actor, @Param('goalId', ParseUUIDPipe) goalId: string, @Res({ passthrough: true }) response: Response): Promise<GoalDetailView> {
+    return withETag(response, await this.goals.get(actor, goalId));
   }
 
-  @Post(':goalId/deliverables')
+  @Patch(':goalId')
   @Roles('director')
-  @ApiOperation({ summary: "Break the goal down: a manager's deliverable with due date, weight and budget share" })
-  @ApiCreatedResponse({ type: GoalView })
-  addDeliverable(@CurrentActor() actor: Actor, @Param('goalId', ParseUUIDPipe) goalId: string, @Body() body: CreateDeliverableDto): Promise<GoalView> {
-    return this.goals.addDeliverable(actor, goalId, body);
+  @ApiIfMatch()
+  @ApiOperation({ summary: 'Change a draft or active goal (title, description, owner, org unit, parent, period, weight); the budget changes through PUT …/budget' })
+  @ApiOkResponse({ type: GoalView })
+  @ApiConflictResponse({ description: 'The goal is closed' })
+  async update(@CurrentActor() actor: Actor, @Param('goalId', ParseUUIDPipe) goalId: string, @Body() body: UpdateGoalDto, @IfMatch() version: number, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<GoalView> {
+    return withETag(response, await this.goals.update(actor, goalId, body, version, correlationId));
   }
 
   @Post(':goalId/activate')
   @HttpCode(200)
   @Roles('director')
-  @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag (version) you last read, e.g. "1"' })
+  @ApiIfMatch()
   @ApiOperation({ summary: 'Activate a draft goal: its deliverables become tasks for their managers' })
   @ApiOkResponse({ type: GoalView })
+  @ApiConflictResponse({ description: 'The goal is not a draft' })
   async activate(@CurrentActor() actor: Actor, @Param('goalId', ParseUUIDPipe) goalId: string, @IfMatch() version: number, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<GoalView> {
-    const goal = await this.goals.activate(actor, goalId, version, correlationId);
-    setETag(response, goal.version);
-    return goal;
+    return withETag(response, await this.goals.activate(actor, goalId, version, correlationId));
+  }
+
+  @Post(':goalId/close')
+  @HttpCode(200)
+  @Roles('director')
+  @ApiIfMatch()
+  @ApiOperation({ summary: 'Close a goal as achieved or missed (active goals) or abandoned (draft or active); final' })
+  @ApiOkResponse({ type: GoalView })
+  @ApiConflictResponse({ description: 'The transition is not allowed from the current status' })
+  async close(@CurrentActor() actor: Actor, @Param('goalId', ParseUUIDPipe) goalId: string, @Body() body: CloseGoalDto, @IfMatch() version: number, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<GoalView> {
+    return withETag(response, await this.goals.close(actor, goalId, body, version, correlationId));
   }
 }

@@ -1,13 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, FindOptionsWhere } from 'typeorm';
-import { GoalActivatedV1 } from '@throughline/contracts';
-import { EventContext, EventOutbox } from '@throughline/messaging';
+import { DataSource, EntityManager, FindOptionsWhere, IsNull, LessThanOrEqual, MoreThanOrEqual } from 'typeorm';
+import { GoalActivatedV1, GoalClosedV1, GoalCreatedV1, GoalUpdatedV1 } from '@throughline/contracts';
+import { EventOutbox } from '@throughline/messaging';
 import { Actor, DomainError, notFound, page, Page } from '@throughline/service-kit';
-import { Deliverable } from './deliverable.entity';
-import { CreateDeliverableDto, CreateGoalDto, GoalListQueryDto, GoalView } from './dto/goal.dto';
+import { BudgetRevision } from '../budgets/budget-revision.entity';
+import { deliverableSnapshot, deliverableView } from '../deliverables/deliverable-views';
+import { Deliverable } from '../deliverables/deliverable.entity';
+import { keyResultView } from '../key-results/key-result-views';
+import { KeyResult } from '../key-results/key-result.entity';
+import { requireOrgUnit, requirePerson } from '../organisation/directory';
+import { riskView } from '../risks/risk-views';
+import { Risk } from '../risks/risk.entity';
+import { ancestorChain, lockHierarchy } from '../shared/ancestors';
+import { changedFields, hasChanges } from '../shared/changes';
+import { eventContext } from '../shared/event-context';
+import { assertNoCycle } from '../shared/hierarchy';
+import { CloseGoalDto, CreateGoalDto, GoalDetailView, GoalListQueryDto, GoalView, UpdateGoalDto } from './dto/goal.dto';
 import { Goal } from './goal.entity';
-import { assertGoalTransition, assertPeriod } from './goal-lifecycle';
+import { assertGoalOpen, assertGoalTransition, assertPeriod, assertWithinParentPeriod } from './goal-lifecycle';
+import { goalSnapshot, lockGoal } from './goal-locks';
 
 @Injectable()
 export class GoalsService {
@@ -16,127 +28,155 @@ export class GoalsService {
     private readonly outbox: EventOutbox,
   ) {}
 
-  async create(actor: Actor, input: CreateGoalDto): Promise<GoalView> {
+  /** A draft goal; its budget becomes budget revision 1, announced by the goal.created event itself. */
+  async create(actor: Actor, input: CreateGoalDto, correlationId: string): Promise<GoalView> {
     assertPeriod(input.periodStart, input.periodEnd);
     return this.dataSource.transaction(async (tx) => {
-      if (input.parentGoalId) {
-        const parent = await this.lockGoal(tx, actor, input.parentGoalId);
-        if (input.periodStart < parent.periodStart || input.periodEnd > parent.periodEnd) {
-          throw new DomainError('invalid', `A sub-goal's period must lie within its parent's (${parent.periodStart} – ${parent.periodEnd}).`, [{ field: 'periodStart', message: "must lie within the parent goal's period" }]);
-        }
-      }
-      const goal = tx.create(Goal, {
-        orgId: actor.orgId,
-        title: input.title,
-        description: input.description ?? '',
-        ownerId: input.ownerId,
-        orgUnitId: input.orgUnitId,
-        parentGoalId: input.parentGoalId ?? null,
-        periodStart: input.periodStart,
-        periodEnd: input.periodEnd,
-        weight: input.weight ?? 1,
-        status: 'draft',
-        currency: input.budget.currency,
-        budgetMinor: input.budget.amountMinor,
-        activatedAt: null,
-      });
-      await tx.save(goal);
-      return toView(goal, []);
+      await requirePerson(tx, actor.orgId, input.ownerId, 'ownerId', 'director');
+      await requireOrgUnit(tx, actor.orgId, input.orgUnitId, 'orgUnitId');
+      if (input.parentGoalId) await this.requireParent(tx, actor, input.parentGoalId, input);
+      const goal = await tx.save(
+        tx.create(Goal, {
+          orgId: actor.orgId,
+          title: input.title,
+          description: input.description ?? '',
+          ownerId: input.ownerId,
+          orgUnitId: input.orgUnitId,
+          parentGoalId: input.parentGoalId ?? null,
+          periodStart: input.periodStart,
+          periodEnd: input.periodEnd,
+          weight: input.weight ?? 1,
+          status: 'draft',
+          currency: input.budget.currency,
+          budgetMinor: input.budget.amountMinor,
+          budgetRevision: 1,
+          activatedAt: null,
+          closedAt: null,
+          closeReason: null,
+        }),
+      );
+      await tx.save(
+        tx.create(BudgetRevision, { goalId: goal.id, revision: 1, orgId: actor.orgId, currency: goal.currency, totalMinor: goal.budgetMinor, allocations: [], reason: 'Initial budget', revisedBy: actor.personId, revisedAt: goal.createdAt }),
+      );
+      await this.outbox.publish(tx, GoalCreatedV1, goalSnapshot(goal), eventContext(actor, correlationId));
+      return goalView(goal);
     });
   }
 
-  async addDeliverable(actor: Actor, goalId: string, input: CreateDeliverableDto): Promise<GoalView> {
+  async update(actor: Actor, goalId: string, input: UpdateGoalDto, expectedVersion: number, correlationId: string): Promise<GoalView> {
     return this.dataSource.transaction(async (tx) => {
-      const goal = await this.lockGoal(tx, actor, goalId);
-      if (goal.status !== 'draft' && goal.status !== 'active') throw new DomainError('conflict', `Deliverables cannot be added to a ${goal.status} goal.`);
-      if (input.dueDate < goal.periodStart || input.dueDate > goal.periodEnd) {
-        throw new DomainError('invalid', `dueDate must lie within the goal's period (${goal.periodStart} – ${goal.periodEnd}).`, [{ field: 'dueDate', message: "must lie within the goal's period" }]);
+      const goal = await lockGoal(tx, actor.orgId, goalId, expectedVersion);
+      assertGoalOpen(goal.status, 'changing it');
+      const changes = changedFields(goal, input);
+      if (!hasChanges(changes)) return goalView(goal);
+      const next = { ...goal, ...changes };
+      assertPeriod(next.periodStart, next.periodEnd);
+      if (changes.ownerId) await requirePerson(tx, actor.orgId, changes.ownerId, 'ownerId', 'director');
+      if (changes.orgUnitId) await requireOrgUnit(tx, actor.orgId, changes.orgUnitId, 'orgUnitId');
+      const periodChanged = next.periodStart !== goal.periodStart || next.periodEnd !== goal.periodEnd;
+      if (next.parentGoalId && (next.parentGoalId !== goal.parentGoalId || periodChanged)) {
+        await lockHierarchy(tx, 'goal', actor.orgId);
+        assertNoCycle('goal', 'parentGoalId', goal.id, next.parentGoalId, await ancestorChain(tx, 'goal', actor.orgId, next.parentGoalId));
+        await this.requireParent(tx, actor, next.parentGoalId, next);
       }
-      const deliverables = await tx.find(Deliverable, { where: { goalId: goal.id }, order: { createdAt: 'ASC' } });
-      const allocated = deliverables.reduce((sum, deliverable) => sum + deliverable.budgetMinor, 0);
-      if (allocated + input.budgetMinor > goal.budgetMinor) {
-        throw new DomainError('invalid', `Deliverable budgets would exceed the goal's budget: ${allocated + input.budgetMinor} > ${goal.budgetMinor} ${goal.currency} minor units.`, [{ field: 'budgetMinor', message: `at most ${goal.budgetMinor - allocated} remains` }]);
-      }
-      const deliverable = await tx.save(tx.create(Deliverable, { orgId: actor.orgId, goalId: goal.id, title: input.title, managerId: input.managerId, dueDate: input.dueDate, weight: input.weight ?? 1, budgetMinor: input.budgetMinor }));
-      return toView(goal, [...deliverables, deliverable]);
+      if (periodChanged) await this.assertPeriodStillHoldsParts(tx, goal, next);
+      Object.assign(goal, changes);
+      await tx.save(goal);
+      await this.outbox.publish(tx, GoalUpdatedV1, goalSnapshot(goal), eventContext(actor, correlationId));
+      return goalView(goal);
     });
   }
 
   async activate(actor: Actor, goalId: string, expectedVersion: number, correlationId: string): Promise<GoalView> {
     return this.dataSource.transaction(async (tx) => {
-      const goal = await this.lockGoal(tx, actor, goalId, expectedVersion);
+      const goal = await lockGoal(tx, actor.orgId, goalId, expectedVersion);
       assertGoalTransition(goal.status, 'active');
       goal.status = 'active';
       goal.activatedAt = new Date();
       await tx.save(goal);
-      const deliverables = await tx.find(Deliverable, { where: { goalId: goal.id }, order: { createdAt: 'ASC' } });
+      const deliverables = await currentDeliverables(tx, goal.id);
+      const { goalId: id, parentGoalId, orgUnitId, ownerId, title, periodStart, periodEnd, weight, currency, budgetMinor } = goalSnapshot(goal);
       await this.outbox.publish(
         tx,
         GoalActivatedV1,
-        {
-          goalId: goal.id,
-          parentGoalId: goal.parentGoalId,
-          orgUnitId: goal.orgUnitId,
-          ownerId: goal.ownerId,
-          title: goal.title,
-          periodStart: goal.periodStart,
-          periodEnd: goal.periodEnd,
-          weight: goal.weight,
-          currency: goal.currency,
-          budgetMinor: goal.budgetMinor,
-          deliverables: deliverables.map((deliverable) => ({
-            deliverableId: deliverable.id,
-            title: deliverable.title,
-            managerId: deliverable.managerId,
-            dueDate: deliverable.dueDate,
-            weight: deliverable.weight,
-            budgetMinor: deliverable.budgetMinor,
-          })),
-          activatedAt: goal.activatedAt.toISOString(),
-        },
+        { goalId: id, parentGoalId, orgUnitId, ownerId, title, periodStart, periodEnd, weight, currency, budgetMinor, deliverables: deliverables.map(deliverableSnapshot), activatedAt: goal.activatedAt.toISOString() },
         eventContext(actor, correlationId),
       );
-      return toView(goal, deliverables);
+      return goalView(goal);
     });
   }
 
-  async get(actor: Actor, goalId: string): Promise<GoalView> {
-    const goal = await this.dataSource.manager.findOne(Goal, { where: { id: goalId, orgId: actor.orgId } });
+  async close(actor: Actor, goalId: string, input: CloseGoalDto, expectedVersion: number, correlationId: string): Promise<GoalView> {
+    return this.dataSource.transaction(async (tx) => {
+      const goal = await lockGoal(tx, actor.orgId, goalId, expectedVersion);
+      assertGoalTransition(goal.status, input.outcome);
+      goal.status = input.outcome;
+      goal.closedAt = new Date();
+      goal.closeReason = input.reason ?? null;
+      await tx.save(goal);
+      await this.outbox.publish(tx, GoalClosedV1, { goalId: goal.id, outcome: input.outcome, reason: goal.closeReason, closedAt: goal.closedAt.toISOString(), version: goal.version }, eventContext(actor, correlationId));
+      return goalView(goal);
+    });
+  }
+
+  async get(actor: Actor, goalId: string): Promise<GoalDetailView> {
+    const manager = this.dataSource.manager;
+    const goal = await manager.findOne(Goal, { where: { id: goalId, orgId: actor.orgId } });
     if (!goal) throw notFound('Goal', goalId);
-    const deliverables = await this.dataSource.manager.find(Deliverable, { where: { goalId }, order: { createdAt: 'ASC' } });
-    return toView(goal, deliverables);
+    const [keyResults, deliverables, risks] = await Promise.all([
+      manager.find(KeyResult, { where: { goalId }, order: { createdAt: 'ASC', id: 'ASC' } }),
+      currentDeliverables(manager, goalId),
+      manager.find(Risk, { where: { goalId }, order: { createdAt: 'ASC', id: 'ASC' } }),
+    ]);
+    return { ...goalView(goal), keyResults: keyResults.map(keyResultView), deliverables: deliverables.map(deliverableView), risks: risks.map(riskView) };
   }
 
   async list(actor: Actor, query: GoalListQueryDto): Promise<Page<GoalView>> {
+    if (query.periodFrom && query.periodTo) assertPeriod(query.periodFrom, query.periodTo);
     const where: FindOptionsWhere<Goal> = { orgId: actor.orgId };
     if (query.status) where.status = query.status;
     if (query.ownerId) where.ownerId = query.ownerId;
     if (query.orgUnitId) where.orgUnitId = query.orgUnitId;
     if (query.parentGoalId) where.parentGoalId = query.parentGoalId;
+    // Overlap of [periodStart, periodEnd] with [periodFrom, periodTo].
+    if (query.periodFrom) where.periodEnd = MoreThanOrEqual(query.periodFrom);
+    if (query.periodTo) where.periodStart = LessThanOrEqual(query.periodTo);
     const [goals, total] = await this.dataSource.manager.findAndCount(Goal, { where, order: { createdAt: 'ASC', id: 'ASC' }, skip: query.offset, take: query.limit });
-    return page(
-      goals.map((goal) => toView(goal, [])),
-      total,
-      query,
-    );
+    return page(goals.map(goalView), total, query);
   }
 
-  /** Locks the goal row for the transaction; other organisations' goals do not exist for the caller. */
-  private async lockGoal(tx: EntityManager, actor: Actor, goalId: string, expectedVersion?: number): Promise<Goal> {
-    const goal = await tx.findOne(Goal, { where: { id: goalId, orgId: actor.orgId }, lock: { mode: 'pessimistic_write' } });
-    if (!goal) throw notFound('Goal', goalId);
-    if (expectedVersion !== undefined && goal.version !== expectedVersion) {
-      throw new DomainError('stale', `Goal ${goalId} is at version ${goal.version}, not ${expectedVersion}: read it again and retry.`);
+  /** The parent exists in the organisation, is still open, and contains the child's period. */
+  private async requireParent(tx: EntityManager, actor: Actor, parentGoalId: string, child: { periodStart: string; periodEnd: string }): Promise<void> {
+    const parent = await tx.findOne(Goal, { where: { id: parentGoalId, orgId: actor.orgId } });
+    if (!parent) throw new DomainError('invalid', `parentGoalId ${parentGoalId} is not a goal of this organisation.`, [{ field: 'parentGoalId', message: 'must be an existing goal' }]);
+    if (parent.status !== 'draft' && parent.status !== 'active') {
+      throw new DomainError('invalid', `The parent goal is ${parent.status}: a closed goal takes no new sub-goals.`, [{ field: 'parentGoalId', message: 'must be a draft or active goal' }]);
     }
-    return goal;
+    assertWithinParentPeriod(child, parent);
+  }
+
+  /** A shorter period must still hold the sub-goals' periods and the deliverables' due dates. */
+  private async assertPeriodStillHoldsParts(tx: EntityManager, goal: Goal, next: { periodStart: string; periodEnd: string }): Promise<void> {
+    const children = await tx.find(Goal, { where: { parentGoalId: goal.id, orgId: goal.orgId } });
+    for (const child of children) {
+      if (child.periodStart < next.periodStart || child.periodEnd > next.periodEnd) {
+        throw new DomainError('invalid', `Sub-goal "${child.title}" runs ${child.periodStart} – ${child.periodEnd}, outside the new period: change it first.`, [{ field: 'periodStart', message: "must contain every sub-goal's period" }]);
+      }
+    }
+    for (const deliverable of await currentDeliverables(tx, goal.id)) {
+      if (deliverable.dueDate < next.periodStart || deliverable.dueDate > next.periodEnd) {
+        throw new DomainError('invalid', `Deliverable "${deliverable.title}" is due ${deliverable.dueDate}, outside the new period: move it first.`, [{ field: 'periodEnd', message: "must contain every deliverable's due date" }]);
+      }
+    }
   }
 }
 
-function eventContext(actor: Actor, correlationId: string): EventContext {
-  return { orgId: actor.orgId, correlationId };
+/** The deliverables that count: not removed, in the order they were added. */
+export function currentDeliverables(manager: EntityManager, goalId: string): Promise<Deliverable[]> {
+  return manager.find(Deliverable, { where: { goalId, removedAt: IsNull() }, order: { createdAt: 'ASC', id: 'ASC' } });
 }
 
-function toView(goal: Goal, deliverables: Deliverable[]): GoalView {
+export function goalView(goal: Goal): GoalView {
   return {
     id: goal.id,
     title: goal.title,
@@ -148,8 +188,8 @@ function toView(goal: Goal, deliverables: Deliverable[]): GoalView {
     periodEnd: goal.periodEnd,
     weight: goal.weight,
     status: goal.status,
-    budget: { currency: goal.currency, amountMinor: goal.budgetMinor },
-    deliverables: deliverables.map(({ id, title, managerId, dueDate, weight, budgetMinor, version }) => ({ id, title, managerId, dueDate, weight, budgetMinor, version })),
+    budget: { currency: goal.currency, amountMinor: goal.budgetMinor, revision: goal.budgetRevision },
+    closeReason: goal.closeReason,
     version: goal.version,
   };
 }

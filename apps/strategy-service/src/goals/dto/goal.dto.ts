@@ -1,10 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsPositive, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { PageQueryDto } from '@throughline/service-kit';
-import { GOAL_STATUSES, GoalStatus } from '../goal-lifecycle';
-
-const ISO_DAY = { strict: true } as const;
+import { DeliverableView } from '../../deliverables/dto/deliverable.dto';
+import { KeyResultView } from '../../key-results/dto/key-result.dto';
+import { RiskView } from '../../risks/dto/risk.dto';
+import { IsIsoDay, IsWeight } from '../../shared/dto-decorators';
+import { GOAL_OUTCOMES, GOAL_STATUSES, GoalOutcome, GoalStatus } from '../goal-lifecycle';
 
 export class MoneyDto {
   @ApiProperty({ example: 'EUR', description: 'ISO 4217 currency code' })
@@ -44,55 +46,22 @@ export class CreateGoalDto {
   parentGoalId?: string;
 
   @ApiProperty({ example: '2026-01-01' })
-  @IsISO8601(ISO_DAY)
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'periodStart must be a date YYYY-MM-DD' })
+  @IsIsoDay('periodStart')
   periodStart: string;
 
   @ApiProperty({ example: '2026-06-30' })
-  @IsISO8601(ISO_DAY)
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'periodEnd must be a date YYYY-MM-DD' })
+  @IsIsoDay('periodEnd')
   periodEnd: string;
 
   @ApiPropertyOptional({ example: 1, default: 1, description: 'Priority weight among sibling goals' })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @IsPositive()
-  @Max(1000)
+  @IsWeight()
   weight?: number;
 
   @ApiProperty({ type: MoneyDto })
   @ValidateNested()
   @Type(() => MoneyDto)
   budget: MoneyDto;
-}
-
-export class CreateDeliverableDto {
-  @ApiProperty({ example: 'Pilot production run' })
-  @IsString()
-  @Length(1, 200)
-  title: string;
-
-  @ApiProperty({ format: 'uuid', description: 'The manager who will own the task' })
-  @IsUUID()
-  managerId: string;
-
-  @ApiProperty({ example: '2026-03-31', description: "Within the goal's period" })
-  @IsISO8601(ISO_DAY)
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'dueDate must be a date YYYY-MM-DD' })
-  dueDate: string;
-
-  @ApiPropertyOptional({ example: 2, default: 1 })
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @IsPositive()
-  @Max(1000)
-  weight?: number;
-
-  @ApiProperty({ example: 5000000, description: "Budget share in minor units of the goal's currency" })
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
-  budgetMinor: number;
 }
 
 export class GoalListQueryDto extends PageQueryDto {
@@ -111,20 +80,24 @@ export class GoalListQueryDto extends PageQueryDto {
   @IsUUID()
   orgUnitId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only the direct sub-goals of this goal' })
   @IsOptional()
   @IsUUID()
   parentGoalId?: string;
+
+  @ApiPropertyOptional({ example: '2026-04-01', description: 'Only goals whose period overlaps [periodFrom, periodTo]' })
+  @IsOptional()
+  @IsIsoDay('periodFrom')
+  periodFrom?: string;
+
+  @ApiPropertyOptional({ example: '2026-06-30', description: 'Only goals whose period overlaps [periodFrom, periodTo]' })
+  @IsOptional()
+  @IsIsoDay('periodTo')
+  periodTo?: string;
 }
 
-export class DeliverableView {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() title: string;
-  @ApiProperty({ format: 'uuid' }) managerId: string;
-  @ApiProperty({ example: '2026-03-31' }) dueDate: string;
-  @ApiProperty() weight: number;
-  @ApiProperty() budgetMinor: number;
-  @ApiProperty() version: number;
+export class GoalBudgetView extends MoneyDto {
+  @ApiProperty({ example: 1, description: 'The budget revision this total comes from (GET /v1/goals/{goalId}/budget/revisions)' }) revision: number;
 }
 
 export class GoalView {
@@ -138,7 +111,70 @@ export class GoalView {
   @ApiProperty() periodEnd: string;
   @ApiProperty() weight: number;
   @ApiProperty({ enum: GOAL_STATUSES }) status: GoalStatus;
-  @ApiProperty({ type: MoneyDto }) budget: MoneyDto;
-  @ApiProperty({ type: [DeliverableView] }) deliverables: DeliverableView[];
+  @ApiProperty({ type: GoalBudgetView }) budget: GoalBudgetView;
+  @ApiProperty({ nullable: true, example: null, description: 'Why a closed goal was closed' }) closeReason: string | null;
   @ApiProperty({ description: 'Send it back as If-Match when changing the goal' }) version: number;
+}
+
+export class GoalDetailView extends GoalView {
+  @ApiProperty({ type: [KeyResultView] }) keyResults: KeyResultView[];
+  @ApiProperty({ type: [DeliverableView], description: 'Current deliverables (removed ones are not listed)' }) deliverables: DeliverableView[];
+  @ApiProperty({ type: [RiskView] }) risks: RiskView[];
+}
+
+/** Everything of a goal that can change after creation; the budget changes through budget revisions. */
+export class UpdateGoalDto {
+  @ApiPropertyOptional({ example: 'Launch the X200 product line' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  title?: string;
+
+  @ApiPropertyOptional({ example: 'Bring the X200 to market in H1.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  description?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'A director of the organisation' })
+  @IsOptional()
+  @IsUUID()
+  ownerId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  orgUnitId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'null detaches the goal from its parent' })
+  @IsOptional()
+  @IsUUID()
+  parentGoalId?: string | null;
+
+  @ApiPropertyOptional({ example: '2026-01-01' })
+  @IsOptional()
+  @IsIsoDay('periodStart')
+  periodStart?: string;
+
+  @ApiPropertyOptional({ example: '2026-06-30' })
+  @IsOptional()
+  @IsIsoDay('periodEnd')
+  periodEnd?: string;
+
+  @ApiPropertyOptional({ example: 2 })
+  @IsOptional()
+  @IsWeight()
+  weight?: number;
+}
+
+export class CloseGoalDto {
+  @ApiProperty({ enum: GOAL_OUTCOMES, example: 'achieved', description: 'A draft goal can only be abandoned' })
+  @IsIn(GOAL_OUTCOMES)
+  outcome: GoalOutcome;
+
+  @ApiPropertyOptional({ example: 'Unit cost reached 39.50 EUR in May', nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  reason?: string;
 }

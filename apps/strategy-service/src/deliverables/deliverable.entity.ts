@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
 import { bigintAsNumber } from '@throughline/service-kit';
 
 /** The director's breakdown of a goal into a manager's piece of work; becomes a task once the goal is active. */
@@ -29,9 +29,19 @@ export class Deliverable {
   @Column({ name: 'budget_minor', type: 'bigint', transformer: bigintAsNumber })
   budgetMinor: number;
 
+  /** Removal keeps the row (and its reason) for the record; removed deliverables no longer count. */
+  @Column({ name: 'removed_at', type: 'timestamptz', nullable: true })
+  removedAt: Date | null;
+
+  @Column({ name: 'removal_reason', type: 'text', nullable: true })
+  removalReason: string | null;
+
   @VersionColumn()
   version: number;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
 }

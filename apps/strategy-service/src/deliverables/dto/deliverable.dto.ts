@@ -1,0 +1,77 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsIsoDay, IsWeight } from '../../shared/dto-decorators';
+
+export class CreateDeliverableDto {
+  @ApiProperty({ example: 'Pilot production run' })
+  @IsString()
+  @Length(1, 200)
+  title: string;
+
+  @ApiProperty({ format: 'uuid', description: 'A person with role manager: they will own the task' })
+  @IsUUID()
+  managerId: string;
+
+  @ApiProperty({ example: '2026-03-31', description: "Within the goal's period" })
+  @IsIsoDay('dueDate')
+  dueDate: string;
+
+  @ApiPropertyOptional({ example: 2, default: 1 })
+  @IsOptional()
+  @IsWeight()
+  weight?: number;
+
+  @ApiProperty({ example: 5000000, description: "Budget share in minor units of the goal's currency; all shares together stay within the goal's budget" })
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  budgetMinor: number;
+}
+
+export class UpdateDeliverableDto {
+  @ApiPropertyOptional({ example: 'Pilot production run (500 units)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  title?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Hand the work to another manager' })
+  @IsOptional()
+  @IsUUID()
+  managerId?: string;
+
+  @ApiPropertyOptional({ example: '2026-04-15' })
+  @IsOptional()
+  @IsIsoDay('dueDate')
+  dueDate?: string;
+
+  @ApiPropertyOptional({ example: 3 })
+  @IsOptional()
+  @IsWeight()
+  weight?: number;
+
+  @ApiPropertyOptional({ example: 4500000 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  budgetMinor?: number;
+}
+
+export class RemoveDeliverableQueryDto {
+  @ApiProperty({ example: 'Merged into the pilot run', description: 'Why the work is dropped; its open task is cancelled with this reason' })
+  @IsString()
+  @Length(1, 2000)
+  reason: string;
+}
+
+export class DeliverableView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) goalId: string;
+  @ApiProperty({ example: 'Pilot production run' }) title: string;
+  @ApiProperty({ format: 'uuid' }) managerId: string;
+  @ApiProperty({ example: '2026-03-31' }) dueDate: string;
+  @ApiProperty({ example: 2 }) weight: number;
+  @ApiProperty({ example: 5000000 }) budgetMinor: number;
+  @ApiProperty({ example: 1 }) version: number;
+}

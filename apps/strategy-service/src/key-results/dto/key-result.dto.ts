@@ -1,0 +1,92 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsNumber, IsOptional, IsString, Length } from 'class-validator';
+import { KPI_CATEGORIES } from '@throughline/contracts';
+import { IsWeight } from '../../shared/dto-decorators';
+import { KEY_RESULT_DIRECTIONS, KeyResultDirection, KpiCategory } from '../key-result-rules';
+
+const FINITE = { allowNaN: false, allowInfinity: false } as const;
+
+export class CreateKeyResultDto {
+  @ApiProperty({ example: 'Cost per unit' })
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @ApiProperty({ enum: KPI_CATEGORIES, example: 'operational_efficiency' })
+  @IsIn(KPI_CATEGORIES)
+  category: KpiCategory;
+
+  @ApiProperty({ example: 'EUR', description: 'What the numbers count: EUR, %, units/hour, NPS points…' })
+  @IsString()
+  @Length(1, 40)
+  unit: string;
+
+  @ApiProperty({ example: 52, description: 'Where the measure stands at the start' })
+  @IsNumber(FINITE)
+  baseline: number;
+
+  @ApiProperty({ example: 40, description: 'Where it should stand at the end of the goal' })
+  @IsNumber(FINITE)
+  target: number;
+
+  @ApiProperty({ enum: KEY_RESULT_DIRECTIONS, example: 'decrease', description: 'increase: target above baseline; decrease: below' })
+  @IsIn(KEY_RESULT_DIRECTIONS)
+  direction: KeyResultDirection;
+
+  @ApiPropertyOptional({ example: 1, default: 1 })
+  @IsOptional()
+  @IsWeight()
+  weight?: number;
+}
+
+export class UpdateKeyResultDto {
+  @ApiPropertyOptional({ example: 'Cost per unit (ex works)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({ enum: KPI_CATEGORIES })
+  @IsOptional()
+  @IsIn(KPI_CATEGORIES)
+  category?: KpiCategory;
+
+  @ApiPropertyOptional({ example: 'EUR' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 40)
+  unit?: string;
+
+  @ApiPropertyOptional({ example: 52 })
+  @IsOptional()
+  @IsNumber(FINITE)
+  baseline?: number;
+
+  @ApiPropertyOptional({ example: 38 })
+  @IsOptional()
+  @IsNumber(FINITE)
+  target?: number;
+
+  @ApiPropertyOptional({ enum: KEY_RESULT_DIRECTIONS })
+  @IsOptional()
+  @IsIn(KEY_RESULT_DIRECTIONS)
+  direction?: KeyResultDirection;
+
+  @ApiPropertyOptional({ example: 2 })
+  @IsOptional()
+  @IsWeight()
+  weight?: number;
+}
+
+export class KeyResultView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) goalId: string;
+  @ApiProperty({ example: 'Cost per unit' }) name: string;
+  @ApiProperty({ enum: KPI_CATEGORIES }) category: KpiCategory;
+  @ApiProperty({ example: 'EUR' }) unit: string;
+  @ApiProperty({ example: 52 }) baseline: number;
+  @ApiProperty({ example: 40 }) target: number;
+  @ApiProperty({ enum: KEY_RESULT_DIRECTIONS }) direction: KeyResultDirection;
+  @ApiProperty({ example: 1 }) weight: number;
+  @ApiProperty({ example: 1 }) version: number;
+}

@@ -1,0 +1,68 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Response } from 'express';
+import { Actor, CorrelationId, CurrentActor, IfMatch, Page, PageQueryDto, Roles } from '@throughline/service-kit';
+import { ApiIfMatch, withETag } from '../shared/http';
+import { KeyResultsService } from './key-results.service';
+import { CreateKeyResultDto, KeyResultView, UpdateKeyResultDto } from './dto/key-result.dto';
+
+@ApiTags('key results')
+@ApiBearerAuth()
+@Controller('v1/goals/:goalId/key-results')
+export class KeyResultsController {
+  constructor(private readonly keyResults: KeyResultsService) {}
+
+  @Post()
+  @Roles('director')
+  @ApiOperation({ summary: 'Add a key result: a KPI with category, unit, baseline, target and direction' })
+  @ApiCreatedResponse({ type: KeyResultView })
+  async add(@CurrentActor() actor: Actor, @Param('goalId', ParseUUIDPipe) goalId: string, @Body() body: CreateKeyResultDto, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<KeyResultView> {
+    return withETag(response, await this.keyResults.add(actor, goalId, body, correlationId));
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The goal's key results" })
+  list(@CurrentActor() actor: Actor, @Param('goalId', ParseUUIDPipe) goalId: string, @Query() query: PageQueryDto): Promise<Page<KeyResultView>> {
+    return this.keyResults.list(actor, goalId, query);
+  }
+
+  @Get(':keyResultId')
+  @ApiOperation({ summary: 'A key result; the ETag is its version' })
+  @ApiOkResponse({ type: KeyResultView })
+  async get(@CurrentActor() actor: Actor, @Param('goalId', ParseUUIDPipe) goalId: string, @Param('keyResultId', ParseUUIDPipe) keyResultId: string, @Res({ passthrough: true }) response: Response): Promise<KeyResultView> {
+    return withETag(response, await this.keyResults.get(actor, goalId, keyResultId));
+  }
+
+  @Patch(':keyResultId')
+  @Roles('director')
+  @ApiIfMatch()
+  @ApiOperation({ summary: 'Change a key result (the target must still lie in its direction from the baseline)' })
+  @ApiOkResponse({ type: KeyResultView })
+  async update(
+    @CurrentActor() actor: Actor,
+    @Param('goalId', ParseUUIDPipe) goalId: string,
+    @Param('keyResultId', ParseUUIDPipe) keyResultId: string,
+    @Body() body: UpdateKeyResultDto,
+    @IfMatch() version: number,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<KeyResultView> {
+    return withETag(response, await this.keyResults.update(actor, goalId, keyResultId, body, version, correlationId));
+  }
+
+  @Delete(':keyResultId')
+  @HttpCode(204)
+  @Roles('director')
+  @ApiIfMatch()
+  @ApiOperation({ summary: 'Remove a key result' })
+  @ApiNoContentResponse()
+  async remove(
+    @CurrentActor() actor: Actor,
+    @Param('goalId', ParseUUIDPipe) goalId: string,
+    @Param('keyResultId', ParseUUIDPipe) keyResultId: string,
+    @IfMatch() version: number,
+    @CorrelationId() correlationId: string,
+  ): Promise<void> {
+    await this.keyResults.remove(actor, goalId, keyResultId, version, correlationId);
+  }
+}

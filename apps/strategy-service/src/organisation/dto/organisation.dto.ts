@@ -1,0 +1,156 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { PageQueryDto, Role, ROLES } from '@throughline/service-kit';
+
+export class CreateOrganisationDto {
+  @ApiProperty({ example: 'Acme Devices' })
+  @IsString()
+  @Length(1, 200)
+  name: string;
+}
+
+export class OrganisationView {
+  @ApiProperty({ format: 'uuid', description: "The id is the admin token's org claim" }) id: string;
+  @ApiProperty({ example: 'Acme Devices' }) name: string;
+  @ApiProperty({ example: '2026-01-02T08:00:00.000Z' }) createdAt: string;
+  @ApiProperty({ example: 1 }) version: number;
+}
+
+export class CreateOrgUnitDto {
+  @ApiProperty({ example: 'Product engineering' })
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'The unit above this one; omit or null for a top-level unit' })
+  @IsOptional()
+  @IsUUID()
+  parentOrgUnitId?: string | null;
+}
+
+export class UpdateOrgUnitDto {
+  @ApiPropertyOptional({ example: 'Product & engineering' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Move the unit; null makes it top-level. No cycles.' })
+  @IsOptional()
+  @IsUUID()
+  parentOrgUnitId?: string | null;
+}
+
+export class OrgUnitListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only the direct children of this unit' })
+  @IsOptional()
+  @IsUUID()
+  parentOrgUnitId?: string;
+}
+
+export class OrgUnitView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'Product engineering' }) name: string;
+  @ApiProperty({ format: 'uuid', nullable: true }) parentOrgUnitId: string | null;
+  @ApiProperty({ example: 1 }) version: number;
+}
+
+export class CreatePersonDto {
+  @ApiPropertyOptional({ format: 'uuid', description: "Optional: the person's id in your identity provider (the sub of their token); generated when omitted" })
+  @IsOptional()
+  @IsUUID()
+  id?: string;
+
+  @ApiProperty({ example: 'Mia Manager' })
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @ApiProperty({ example: 'mia@example.com' })
+  @IsEmail()
+  @MaxLength(320)
+  email: string;
+
+  @ApiProperty({ enum: ROLES, example: 'manager' })
+  @IsIn(ROLES)
+  role: Role;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true })
+  @IsOptional()
+  @IsUUID()
+  orgUnitId?: string | null;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Whom this person reports to. No cycles.' })
+  @IsOptional()
+  @IsUUID()
+  reportsToId?: string | null;
+}
+
+export class UpdatePersonDto {
+  @ApiPropertyOptional({ example: 'Mia Manager-Smith' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({ example: 'mia.smith@example.com' })
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(320)
+  email?: string;
+
+  @ApiPropertyOptional({ enum: ROLES })
+  @IsOptional()
+  @IsIn(ROLES)
+  role?: Role;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'null: no org unit' })
+  @IsOptional()
+  @IsUUID()
+  orgUnitId?: string | null;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'null: reports to no one (the top of the organisation)' })
+  @IsOptional()
+  @IsUUID()
+  reportsToId?: string | null;
+
+  @ApiPropertyOptional({ example: false, description: 'false when the person leaves; they can no longer own goals or deliverables' })
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+}
+
+export class PersonListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ROLES })
+  @IsOptional()
+  @IsIn(ROLES)
+  role?: Role;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  orgUnitId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only the direct reports of this person' })
+  @IsOptional()
+  @IsUUID()
+  reportsToId?: string;
+
+  @ApiPropertyOptional({ example: true })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  active?: boolean;
+}
+
+export class PersonView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'Mia Manager' }) name: string;
+  @ApiProperty({ example: 'mia@example.com' }) email: string;
+  @ApiProperty({ enum: ROLES }) role: Role;
+  @ApiProperty({ format: 'uuid', nullable: true }) orgUnitId: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true }) reportsToId: string | null;
+  @ApiProperty() active: boolean;
+  @ApiProperty({ example: 1 }) version: number;
+}

@@ -1,0 +1,172 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, FindOptionsWhere, Not } from 'typeorm';
+import { OrganisationCreatedV1, OrgUnitCreatedV1, OrgUnitUpdatedV1, PersonCreatedV1, PersonUpdatedV1 } from '@throughline/contracts';
+import { EventOutbox } from '@throughline/messaging';
+import { Actor, DomainError, notFound, page, Page } from '@throughline/service-kit';
+import { ancestorChain, lockHierarchy } from '../shared/ancestors';
+import { changedFields, hasChanges } from '../shared/changes';
+import { eventContext } from '../shared/event-context';
+import { assertNoCycle } from '../shared/hierarchy';
+import { lockForChange } from '../shared/locking';
+import { requireOrganisation, requireOrgUnit, requirePerson } from './directory';
+import { CreateOrganisationDto, CreateOrgUnitDto, CreatePersonDto, OrganisationView, OrgUnitListQueryDto, OrgUnitView, PersonListQueryDto, PersonView, UpdateOrgUnitDto, UpdatePersonDto } from './dto/organisation.dto';
+import { Organisation } from './organisation.entity';
+import { OrgUnit } from './org-unit.entity';
+import { Person } from './person.entity';
+
+const UNIQUE_VIOLATION = '23505';
+
+@Injectable()
+export class OrganisationService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: EventOutbox,
+  ) {}
+
+  async createOrganisation(actor: Actor, input: CreateOrganisationDto, correlationId: string): Promise<OrganisationView> {
+    return this.dataSource.transaction(async (tx) => {
+      // Serialised per id, so a repeated bootstrap gets a clear 409 rather than a unique violation.
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`throughline:organisation:${actor.orgId}`]);
+      if (await tx.findOne(Organisation, { where: { id: actor.orgId } })) {
+        throw new DomainError('conflict', `Organisation ${actor.orgId} already exists; to start another, mint an admin token for a new organisation id.`);
+      }
+      const organisation = await tx.save(tx.create(Organisation, { id: actor.orgId, name: input.name }));
+      await this.outbox.publish(tx, OrganisationCreatedV1, { organisationId: organisation.id, name: organisation.name, createdAt: organisation.createdAt.toISOString() }, eventContext(actor, correlationId));
+      return organisationView(organisation);
+    });
+  }
+
+  async getOrganisation(actor: Actor, organisationId: string): Promise<OrganisationView> {
+    const organisation = organisationId === actor.orgId ? await this.dataSource.manager.findOne(Organisation, { where: { id: organisationId } }) : null;
+    if (!organisation) throw notFound('Organisation', organisationId);
+    return organisationView(organisation);
+  }
+
+  async createOrgUnit(actor: Actor, input: CreateOrgUnitDto, correlationId: string): Promise<OrgUnitView> {
+    return this.dataSource.transaction(async (tx) => {
+      await requireOrganisation(tx, actor.orgId);
+      if (input.parentOrgUnitId) await requireOrgUnit(tx, actor.orgId, input.parentOrgUnitId, 'parentOrgUnitId');
+      const unit = await tx.save(tx.create(OrgUnit, { orgId: actor.orgId, name: input.name, parentOrgUnitId: input.parentOrgUnitId ?? null }));
+      await this.outbox.publish(tx, OrgUnitCreatedV1, orgUnitSnapshot(unit), eventContext(actor, correlationId));
+      return orgUnitView(unit);
+    });
+  }
+
+  async updateOrgUnit(actor: Actor, orgUnitId: string, input: UpdateOrgUnitDto, expectedVersion: number, correlationId: string): Promise<OrgUnitView> {
+    return this.dataSource.transaction(async (tx) => {
+      await lockHierarchy(tx, 'orgUnit', actor.orgId);
+      const unit = await lockForChange(tx, OrgUnit, 'Org unit', orgUnitId, { id: orgUnitId, orgId: actor.orgId }, expectedVersion);
+      const changes = changedFields(unit, input);
+      if (!hasChanges(changes)) return orgUnitView(unit);
+      if (changes.parentOrgUnitId) {
+        await requireOrgUnit(tx, actor.orgId, changes.parentOrgUnitId, 'parentOrgUnitId');
+        assertNoCycle('org unit', 'parentOrgUnitId', unit.id, changes.parentOrgUnitId, await ancestorChain(tx, 'orgUnit', actor.orgId, changes.parentOrgUnitId));
+      }
+      Object.assign(unit, changes);
+      await tx.save(unit);
+      await this.outbox.publish(tx, OrgUnitUpdatedV1, orgUnitSnapshot(unit), eventContext(actor, correlationId));
+      return orgUnitView(unit);
+    });
+  }
+
+  async getOrgUnit(actor: Actor, orgUnitId: string): Promise<OrgUnitView> {
+    const unit = await this.dataSource.manager.findOne(OrgUnit, { where: { id: orgUnitId, orgId: actor.orgId } });
+    if (!unit) throw notFound('Org unit', orgUnitId);
+    return orgUnitView(unit);
+  }
+
+  async listOrgUnits(actor: Actor, query: OrgUnitListQueryDto): Promise<Page<OrgUnitView>> {
+    const where: FindOptionsWhere<OrgUnit> = { orgId: actor.orgId };
+    if (query.parentOrgUnitId) where.parentOrgUnitId = query.parentOrgUnitId;
+    const [units, total] = await this.dataSource.manager.findAndCount(OrgUnit, { where, order: { createdAt: 'ASC', id: 'ASC' }, skip: query.offset, take: query.limit });
+    return page(units.map(orgUnitView), total, query);
+  }
+
+  async createPerson(actor: Actor, input: CreatePersonDto, correlationId: string): Promise<PersonView> {
+    return this.withUniqueEmail(input.email, async (tx) => {
+      await requireOrganisation(tx, actor.orgId);
+      if (input.id && (await tx.findOne(Person, { where: { id: input.id } }))) throw new DomainError('conflict', `A person with id ${input.id} already exists.`);
+      if (input.orgUnitId) await requireOrgUnit(tx, actor.orgId, input.orgUnitId, 'orgUnitId');
+      if (input.reportsToId) await requirePerson(tx, actor.orgId, input.reportsToId, 'reportsToId');
+      const person = await tx.save(
+        tx.create(Person, { ...(input.id ? { id: input.id } : {}), orgId: actor.orgId, name: input.name, email: input.email, role: input.role, orgUnitId: input.orgUnitId ?? null, reportsToId: input.reportsToId ?? null, active: true }),
+      );
+      await this.outbox.publish(tx, PersonCreatedV1, personSnapshot(person), eventContext(actor, correlationId));
+      return personView(person);
+    });
+  }
+
+  async updatePerson(actor: Actor, personId: string, input: UpdatePersonDto, expectedVersion: number, correlationId: string): Promise<PersonView> {
+    return this.withUniqueEmail(input.email, async (tx) => {
+      await lockHierarchy(tx, 'reportingLine', actor.orgId);
+      const person = await lockForChange(tx, Person, 'Person', personId, { id: personId, orgId: actor.orgId }, expectedVersion);
+      const changes = changedFields(person, input);
+      if (!hasChanges(changes)) return personView(person);
+      if (changes.orgUnitId) await requireOrgUnit(tx, actor.orgId, changes.orgUnitId, 'orgUnitId');
+      if (changes.reportsToId) {
+        await requirePerson(tx, actor.orgId, changes.reportsToId, 'reportsToId');
+        assertNoCycle('person', 'reportsToId', person.id, changes.reportsToId, await ancestorChain(tx, 'reportingLine', actor.orgId, changes.reportsToId));
+      }
+      if (changes.active === false) await this.assertNoActiveReports(tx, person);
+      Object.assign(person, changes);
+      await tx.save(person);
+      await this.outbox.publish(tx, PersonUpdatedV1, personSnapshot(person), eventContext(actor, correlationId));
+      return personView(person);
+    });
+  }
+
+  async getPerson(actor: Actor, personId: string): Promise<PersonView> {
+    const person = await this.dataSource.manager.findOne(Person, { where: { id: personId, orgId: actor.orgId } });
+    if (!person) throw notFound('Person', personId);
+    return personView(person);
+  }
+
+  async listPeople(actor: Actor, query: PersonListQueryDto): Promise<Page<PersonView>> {
+    const where: FindOptionsWhere<Person> = { orgId: actor.orgId };
+    if (query.role) where.role = query.role;
+    if (query.orgUnitId) where.orgUnitId = query.orgUnitId;
+    if (query.reportsToId) where.reportsToId = query.reportsToId;
+    if (query.active !== undefined) where.active = query.active;
+    const [people, total] = await this.dataSource.manager.findAndCount(Person, { where, order: { createdAt: 'ASC', id: 'ASC' }, skip: query.offset, take: query.limit });
+    return page(people.map(personView), total, query);
+  }
+
+  /** Someone who leaves must not leave people reporting to no one by accident: move their reports first. */
+  private async assertNoActiveReports(tx: EntityManager, person: Person): Promise<void> {
+    const reports = await tx.count(Person, { where: { orgId: person.orgId, reportsToId: person.id, active: true, id: Not(person.id) } });
+    if (reports > 0) throw new DomainError('conflict', `${person.name} still has ${reports} active direct report(s): give them a new reportsToId first.`);
+  }
+
+  /** Runs a change and turns a duplicate e-mail into a 409 that names the field. */
+  private async withUniqueEmail<T>(email: string | undefined, change: (tx: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.dataSource.transaction(change);
+    } catch (error) {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION && (error as { constraint?: string }).constraint === 'person_org_email_uq') {
+        throw new DomainError('conflict', `Another person of this organisation already has the e-mail ${email}.`, [{ field: 'email', message: 'must be unique within the organisation' }]);
+      }
+      throw error;
+    }
+  }
+}
+
+export function orgUnitSnapshot(unit: OrgUnit) {
+  return { orgUnitId: unit.id, name: unit.name, parentOrgUnitId: unit.parentOrgUnitId, version: unit.version };
+}
+
+export function personSnapshot(person: Person) {
+  return { personId: person.id, name: person.name, email: person.email, role: person.role, orgUnitId: person.orgUnitId, reportsToId: person.reportsToId, active: person.active, version: person.version };
+}
+
+function organisationView(organisation: Organisation): OrganisationView {
+  return { id: organisation.id, name: organisation.name, createdAt: organisation.createdAt.toISOString(), version: organisation.version };
+}
+
+function orgUnitView(unit: OrgUnit): OrgUnitView {
+  return { id: unit.id, name: unit.name, parentOrgUnitId: unit.parentOrgUnitId, version: unit.version };
+}
+
+function personView(person: Person): PersonView {
+  return { id: person.id, name: person.name, email: person.email, role: person.role, orgUnitId: person.orgUnitId, reportsToId: person.reportsToId, active: person.active, version: person.version };
+}

@@ -1,0 +1,30 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Response } from 'express';
+import { Actor, CorrelationId, CurrentActor, Roles } from '@throughline/service-kit';
+import { withETag } from '../shared/http';
+import { CreateOrganisationDto, OrganisationView } from './dto/organisation.dto';
+import { OrganisationService } from './organisation.service';
+
+@ApiTags('organisation')
+@ApiBearerAuth()
+@Controller('v1/organisations')
+export class OrganisationsController {
+  constructor(private readonly organisation: OrganisationService) {}
+
+  @Post()
+  @Roles('admin')
+  @ApiOperation({ summary: "Bootstrap a tenant: creates the organisation whose id is the admin token's org claim" })
+  @ApiCreatedResponse({ type: OrganisationView })
+  @ApiConflictResponse({ description: 'The organisation already exists' })
+  async create(@CurrentActor() actor: Actor, @Body() body: CreateOrganisationDto, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<OrganisationView> {
+    return withETag(response, await this.organisation.createOrganisation(actor, body, correlationId));
+  }
+
+  @Get(':organisationId')
+  @ApiOperation({ summary: 'Your organisation (any other id answers 404)' })
+  @ApiOkResponse({ type: OrganisationView })
+  async get(@CurrentActor() actor: Actor, @Param('organisationId', ParseUUIDPipe) organisationId: string, @Res({ passthrough: true }) response: Response): Promise<OrganisationView> {
+    return withETag(response, await this.organisation.getOrganisation(actor, organisationId));
+  }
+}

@@ -1,0 +1,44 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Response } from 'express';
+import { Actor, CorrelationId, CurrentActor, IfMatch, Page, Roles } from '@throughline/service-kit';
+import { ApiIfMatch, withETag } from '../shared/http';
+import { CreatePersonDto, PersonListQueryDto, PersonView, UpdatePersonDto } from './dto/organisation.dto';
+import { OrganisationService } from './organisation.service';
+
+@ApiTags('organisation')
+@ApiBearerAuth()
+@Controller('v1/people')
+export class PeopleController {
+  constructor(private readonly organisation: OrganisationService) {}
+
+  @Post()
+  @Roles('admin')
+  @ApiOperation({ summary: 'Add a person with role, org unit and reporting line; mint their token with their id' })
+  @ApiCreatedResponse({ type: PersonView })
+  async create(@CurrentActor() actor: Actor, @Body() body: CreatePersonDto, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<PersonView> {
+    return withETag(response, await this.organisation.createPerson(actor, body, correlationId));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List people (filter by role, org unit, manager, active)' })
+  list(@CurrentActor() actor: Actor, @Query() query: PersonListQueryDto): Promise<Page<PersonView>> {
+    return this.organisation.listPeople(actor, query);
+  }
+
+  @Get(':personId')
+  @ApiOperation({ summary: 'A person; the ETag is their version' })
+  @ApiOkResponse({ type: PersonView })
+  async get(@CurrentActor() actor: Actor, @Param('personId', ParseUUIDPipe) personId: string, @Res({ passthrough: true }) response: Response): Promise<PersonView> {
+    return withETag(response, await this.organisation.getPerson(actor, personId));
+  }
+
+  @Patch(':personId')
+  @Roles('admin')
+  @ApiIfMatch()
+  @ApiOperation({ summary: 'Change role, org unit, reporting line (no cycles) or deactivate' })
+  @ApiOkResponse({ type: PersonView })
+  async update(@CurrentActor() actor: Actor, @Param('personId', ParseUUIDPipe) personId: string, @Body() body: UpdatePersonDto, @IfMatch() version: number, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<PersonView> {
+    return withETag(response, await this.organisation.updatePerson(actor, personId, body, version, correlationId));
+  }
+}
