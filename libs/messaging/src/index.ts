@@ -10,3 +10,5 @@ export * from './nest/handle-event.decorator';
 export * from './nest/event-outbox.service';
 export * from './nest/messaging-runtime.service';
 export * from './nest/messaging.module';
+export * from './core/fault-injection';
+export * from './nest/messaging-metrics';

@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { correlationIdMiddleware } from './http/correlation-id';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { strictValidationPipe } from './http/validation';
+import { collectProcessMetrics, httpMetricsMiddleware } from './observability/prometheus';
 import { runMigrations, ServiceDatabase } from './database/database-options';
 
 export interface ServiceAppOptions {
@@ -17,6 +18,8 @@ export interface ServiceAppOptions {
 export async function createServiceApp(module: Type<unknown>, options: ServiceAppOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(module, { bodyParser: false, logger: options.logger ?? ['log', 'warn', 'error'] });
   app.useBodyParser('json', { limit: process.env.HTTP_BODY_LIMIT ?? '256kb' });
+  collectProcessMetrics();
+  app.use(httpMetricsMiddleware);
   app.use(correlationIdMiddleware);
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(strictValidationPipe());

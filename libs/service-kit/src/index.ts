@@ -13,3 +13,4 @@ export * from './service-kit.module';
 export * from './bootstrap';
 export * from './http/pagination';
 export * from './database/columns';
+export * from './observability/prometheus';

@@ -29,14 +29,13 @@ export interface EventConsumerOptions {
   logger?: MessagingLogger;
   /** Fault-injection hook run after the database commit and before the offset is resolved. */
   afterCommit?: (event: CloudEvent) => void | Promise<void>;
+  /** Reports each message's outcome (for metrics). */
+  onOutcome?: (outcome: ConsumeOutcome, eventType: string) => void;
 }
 
-export interface ConsumerStats {
-  processed: number;
-  duplicates: number;
-  skipped: number;
-  deadLettered: number;
-}
+export type ConsumeOutcome = 'processed' | 'duplicate' | 'skipped' | 'retried' | 'dead_lettered';
+
+export type ConsumerStats = Record<ConsumeOutcome, number>;
 
 /**
  * At-least-once delivery, exactly-once effects: each event's handlers run in one
@@ -46,7 +45,7 @@ export interface ConsumerStats {
 export class EventConsumer {
   private consumer?: Consumer;
   private crashed: Error | null = null;
-  readonly stats: ConsumerStats = { processed: 0, duplicates: 0, skipped: 0, deadLettered: 0 };
+  readonly stats: ConsumerStats = { processed: 0, duplicate: 0, skipped: 0, retried: 0, dead_lettered: 0 };
   private readonly logger: MessagingLogger;
 
   constructor(private readonly options: EventConsumerOptions) {
@@ -106,29 +105,29 @@ export class EventConsumer {
     try {
       event = parseEvent(message.value);
     } catch (error) {
-      await this.deadLetter(topic, partition, message, (error as Error).message, 1);
+      await this.deadLetter(topic, partition, message, (error as Error).message, 1, 'invalid');
       return;
     }
     const handlers = this.options.handlers.get(event.type);
     if (!handlers || handlers.length === 0) {
-      this.stats.skipped++;
+      this.count('skipped', event.type);
       return;
     }
     const maxAttempts = this.options.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt++) {
       try {
         const applied = await this.applyOnce(event, topic, partition, message.offset, handlers);
-        if (applied) this.stats.processed++;
-        else this.stats.duplicates++;
+        this.count(applied ? 'processed' : 'duplicate', event.type);
         await this.options.afterCommit?.(event);
         return;
       } catch (error) {
         const final = attempt >= maxAttempts || error instanceof UnprocessableEventError || error instanceof EventValidationError;
         this.logger.warn('event handling failed', { eventId: event.id, type: event.type, attempt, final, error: String(error) });
         if (final) {
-          await this.deadLetter(topic, partition, message, `${(error as Error).name}: ${(error as Error).message}`, attempt);
+          await this.deadLetter(topic, partition, message, `${(error as Error).name}: ${(error as Error).message}`, attempt, event.type);
           return;
         }
+        this.count('retried', event.type);
         await sleep((this.options.retryBackoffMs ?? 100) * 2 ** (attempt - 1));
         await heartbeat();
       }
@@ -148,9 +147,14 @@ export class EventConsumer {
     });
   }
 
-  private async deadLetter(topic: string, partition: number, message: KafkaMessage, reason: string, attempts: number): Promise<void> {
+  private count(outcome: ConsumeOutcome, eventType: string): void {
+    this.stats[outcome]++;
+    this.options.onOutcome?.(outcome, eventType);
+  }
+
+  private async deadLetter(topic: string, partition: number, message: KafkaMessage, reason: string, attempts: number, eventType: string): Promise<void> {
     await this.options.deadLetters.publish({ originalTopic: topic, partition, offset: message.offset, message, reason, attempts });
-    this.stats.deadLettered++;
+    this.count('dead_lettered', eventType);
     this.logger.warn('event dead-lettered', { topic, partition, offset: message.offset, reason });
   }
 }

@@ -58,3 +58,25 @@ export async function ensureTopics(admin: Admin, topics: string[], numPartitions
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  lag: number;
+}
+
+/** How far a consumer group is behind the end of each partition of its topics. */
+export async function consumerLag(admin: Admin, groupId: string, topics: string[]): Promise<PartitionLag[]> {
+  const committed = await admin.fetchOffsets({ groupId, topics });
+  const result: PartitionLag[] = [];
+  for (const topic of topics) {
+    const ends = await admin.fetchTopicOffsets(topic);
+    const positions = new Map((committed.find((entry) => entry.topic === topic)?.partitions ?? []).map((entry) => [entry.partition, Number(entry.offset)]));
+    for (const end of ends) {
+      const position = positions.get(end.partition) ?? -1;
+      const from = position < 0 ? Number(end.low) : position;
+      result.push({ topic, partition: end.partition, lag: Math.max(0, Number(end.high) - from) });
+    }
+  }
+  return result;
+}

@@ -15,6 +15,8 @@ export interface OutboxRelayOptions {
   logger?: MessagingLogger;
   /** Fault-injection hook run after Kafka acknowledged a batch and before it is marked published. */
   afterPublish?: () => void | Promise<void>;
+  /** Reports what was published, per topic (for metrics). */
+  onPublished?: (topic: string, count: number) => void;
 }
 
 interface OutboxRow {
@@ -118,6 +120,7 @@ export class OutboxRelay {
       });
       await this.options.afterPublish?.();
       await tx.query(`UPDATE outbox_event SET published_at = now() WHERE seq = ANY($1::bigint[])`, [rows.map((row) => row.seq)]);
+      for (const [topic, messages] of byTopic) this.options.onPublished?.(topic, messages.length);
       return rows.length;
     });
   }

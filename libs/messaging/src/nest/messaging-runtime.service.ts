@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import { Kafka, Producer } from 'kafkajs';
+import { Admin, Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { deadLetterTopic, EventDefinition } from '@throughline/contracts';
 import { DeadLetterPublisher } from '../core/dead-letter';
@@ -8,6 +8,8 @@ import { EventConsumer, EventHandlerFn } from '../core/event-consumer';
 import { ensureTopics, MessagingLogger } from '../core/kafka-client';
 import { MessagingConfig } from '../core/messaging-config';
 import { OutboxRelay } from '../core/outbox-relay';
+import { faultPlanFromEnv, killOnNthCall } from '../core/fault-injection';
+import { eventsConsumed, registerRuntimeProbe, unregisterRuntimeProbe } from './messaging-metrics';
 import { HANDLE_EVENT_METADATA } from './handle-event.decorator';
 import { KAFKA, KAFKA_PRODUCER, MESSAGING_CONFIG, MESSAGING_OPTIONS, MessagingModuleOptions } from './messaging.options';
 
@@ -27,6 +29,7 @@ export function nestMessagingLogger(logger: Logger): MessagingLogger {
 export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Messaging');
   private consumer?: EventConsumer;
+  private probeAdmin?: Admin;
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
@@ -69,13 +72,20 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
         handlers: new Map([...handlers].map(([type, entries]) => [type, entries.map((entry) => entry.handle)])),
         deadLetters: new DeadLetterPublisher(this.producer, dlt, this.consumerGroup),
         logger: nestMessagingLogger(this.logger),
+        afterCommit: killOnNthCall(faultPlanFromEnv().consumerKillAfterCommit),
+        onOutcome: (outcome, type) => eventsConsumed.inc({ group: this.consumerGroup, type, outcome }),
       });
       await this.consumer.start();
     }
+    this.probeAdmin = this.kafka.admin();
+    await this.probeAdmin.connect();
+    registerRuntimeProbe(this.options.serviceName, { backlog: () => this.relay.backlog(), admin: this.probeAdmin, groupId: this.consumerGroup, topics: consumed });
     this.logger.log(`relay started; consuming ${consumed.length ? consumed.join(', ') : 'nothing'} as ${this.consumerGroup}`);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    unregisterRuntimeProbe(this.options.serviceName);
+    await this.probeAdmin?.disconnect();
     await this.consumer?.stop();
     await this.relay.stop();
     await this.producer.disconnect();

@@ -4,9 +4,11 @@ import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { createKafka } from '../core/kafka-client';
 import { MessagingConfig, messagingConfigFromEnv } from '../core/messaging-config';
+import { faultPlanFromEnv, killOnNthCall } from '../core/fault-injection';
 import { Outbox } from '../core/outbox';
 import { OutboxRelay } from '../core/outbox-relay';
 import { EventOutbox } from './event-outbox.service';
+import { eventsPublished } from './messaging-metrics';
 import { MessagingRuntime, nestMessagingLogger } from './messaging-runtime.service';
 import { KAFKA, KAFKA_PRODUCER, MESSAGING_CONFIG, MESSAGING_OPTIONS, MessagingModuleOptions } from './messaging.options';
 
@@ -32,7 +34,12 @@ export class MessagingModule {
         {
           provide: OutboxRelay,
           inject: [DataSource, KAFKA_PRODUCER],
-          useFactory: (dataSource: DataSource, producer) => new OutboxRelay(dataSource, producer, { logger }),
+          useFactory: (dataSource: DataSource, producer) =>
+            new OutboxRelay(dataSource, producer, {
+              logger,
+              afterPublish: killOnNthCall(faultPlanFromEnv().relayKillAfterPublish),
+              onPublished: (topic, count) => eventsPublished.inc({ service: options.serviceName, topic }, count),
+            }),
         },
         EventOutbox,
         MessagingRuntime,

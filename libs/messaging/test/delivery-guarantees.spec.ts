@@ -1,0 +1,209 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, Producer } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { createEvent, deadLetterTopic, GoalActivatedV1, Topics } from '@throughline/contracts';
+import { dropSchema, EventCollector, testDatabaseUrl, testKafkaBrokers, uniqueTag, waitFor } from '@throughline/testing';
+import { DeadLetterHeaders, DeadLetterPublisher } from '../src/core/dead-letter';
+import { EventConsumer, UnprocessableEventError } from '../src/core/event-consumer';
+import { ensureTopics } from '../src/core/kafka-client';
+import { CreateMessagingTables1764000000000 } from '../src/core/messaging-tables.migration';
+import { Outbox } from '../src/core/outbox';
+import { OutboxRelay } from '../src/core/outbox-relay';
+
+/** The shared plumbing on its own, against the real broker and database. */
+describe('messaging: outbox, relay and idempotent consumer', () => {
+  const tag = uniqueTag();
+  const prefix = `t${tag}.`;
+  const goalsTopic = prefix + Topics.Goals;
+  // Each consumer scenario reads its own topic, so one scenario's messages never count in another's.
+  const consumerTopic = `${prefix}probe.consumer`;
+  const unprocessableTopic = `${prefix}probe.unprocessable`;
+  const dlt = prefix + deadLetterTopic('probe');
+  const schema = `t_${tag}_messaging`;
+  const orgId = randomUUID();
+  const kafka = new Kafka({ brokers: [testKafkaBrokers()], logLevel: logLevel.NOTHING });
+  let dataSource: DataSource;
+  let producer: Producer;
+  let collector: EventCollector;
+
+  const activation = () => createEvent(GoalActivatedV1, { ...GoalActivatedV1.example, goalId: randomUUID() }, { source: '/test', orgId, correlationId: 'c-1' });
+
+  beforeAll(async () => {
+    const setup = new DataSource({ type: 'postgres', url: testDatabaseUrl() });
+    await setup.initialize();
+    await setup.query(`CREATE SCHEMA "${schema}"`);
+    await setup.destroy();
+    dataSource = new DataSource({ type: 'postgres', url: testDatabaseUrl(), schema, migrations: [CreateMessagingTables1764000000000], extra: { options: `-c search_path=${schema}` } });
+    await dataSource.initialize();
+    await dataSource.runMigrations();
+    await dataSource.query(`CREATE TABLE effect (event_id uuid NOT NULL, goal_id uuid NOT NULL)`);
+    const admin = kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin, [goalsTopic, consumerTopic, unprocessableTopic, dlt], 3);
+    await admin.disconnect();
+    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    collector = await EventCollector.start([goalsTopic, dlt]);
+  });
+  afterAll(async () => {
+    await collector?.stop();
+    await producer?.disconnect();
+    await dataSource?.destroy();
+    await dropSchema(schema);
+  });
+
+  it('writes nothing to the outbox when the transaction that made the change rolls back', async () => {
+    const outbox = new Outbox(prefix);
+    const event = activation();
+    await expect(
+      dataSource.transaction(async (tx) => {
+        await outbox.append(tx, event);
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    const rows = await dataSource.query(`SELECT 1 FROM outbox_event WHERE event_id = $1`, [event.envelope.id]);
+    expect(rows).toHaveLength(0);
+  });
+
+  it('re-publishes the same event ids when the relay dies between publishing and marking, then marks them once', async () => {
+    const outbox = new Outbox(prefix);
+    const events = [activation(), activation(), activation()];
+    await dataSource.transaction((tx) => outbox.append(tx, ...events));
+    let crashes = 0;
+    const relay = new OutboxRelay(dataSource, producer, {
+      pollIntervalMs: 50,
+      afterPublish: () => {
+        // The first batch reaches Kafka, then the relay "dies" before marking it.
+        if (crashes++ === 0) throw new Error('relay crashed after publishing');
+      },
+    });
+    await relay.start();
+    try {
+      await waitFor(async () => (await relay.backlog()) === 0, { what: 'the outbox to drain' });
+    } finally {
+      await relay.stop();
+    }
+    const ids = events.map((event) => event.envelope.id);
+    const seen = await waitFor(() => {
+      const matching = collector.received.filter((entry) => ids.includes(entry.event.id));
+      return matching.length >= 6 ? matching : undefined;
+    }, { what: 'each event published twice' });
+    for (const id of ids) expect(seen.filter((entry) => entry.event.id === id)).toHaveLength(2);
+    // Within each partition, the repeated batch comes after the first and in the same order.
+    for (const partition of new Set(seen.map((entry) => entry.partition))) {
+      const inPartition = seen.filter((entry) => entry.partition === partition).map((entry) => entry.event.id);
+      const once = ids.filter((id) => inPartition.includes(id));
+      expect(inPartition).toEqual([...once, ...once]);
+    }
+    const marked = await dataSource.query(`SELECT count(*)::int AS n FROM outbox_event WHERE event_id = ANY($1) AND published_at IS NOT NULL`, [ids]);
+    expect(marked[0].n).toBe(3);
+  });
+
+  it('applies a redelivered event once, dead-letters poison with its reason and origin, and moves on', async () => {
+    const good = activation();
+    const failing = activation();
+    const after = activation();
+    let failingAttempts = 0;
+    const consumer = new EventConsumer({
+      kafka,
+      dataSource,
+      groupId: `probe-${tag}`,
+      topics: [consumerTopic],
+      retryBackoffMs: 10,
+      maxAttempts: 3,
+      deadLetters: new DeadLetterPublisher(producer, dlt, `probe-${tag}`),
+      handlers: new Map([
+        [
+          GoalActivatedV1.type,
+          [
+            async (event, tx) => {
+              if (event.id === failing.envelope.id) {
+                failingAttempts++;
+                throw new Error('the read model refuses it');
+              }
+              await tx.query(`INSERT INTO effect (event_id, goal_id) VALUES ($1, $2)`, [event.id, event.data.goalId]);
+            },
+          ],
+        ],
+      ]),
+    });
+    const send = (value: string, key: string) => producer.send({ topic: consumerTopic, messages: [{ key, value }] });
+    await consumer.start();
+    try {
+      await send(JSON.stringify(good.envelope), good.key);
+      await send(JSON.stringify(good.envelope), good.key);
+      await send('{ not json', 'poison');
+      await send(JSON.stringify({ ...good.envelope, id: randomUUID(), data: { goalId: 'nope' } }), 'off-schema');
+      await send(JSON.stringify(failing.envelope), failing.key);
+      await send(JSON.stringify(after.envelope), after.key);
+      await waitFor(async () => (await dataSource.query(`SELECT 1 FROM effect WHERE event_id = $1`, [after.envelope.id])).length === 1, { what: 'the event after the poison to be applied' });
+    } finally {
+      await consumer.stop();
+    }
+    const effects = await dataSource.query(`SELECT event_id FROM effect WHERE event_id = ANY($1)`, [[good.envelope.id, failing.envelope.id, after.envelope.id]]);
+    expect(effects.map((row: { event_id: string }) => row.event_id).sort()).toEqual([good.envelope.id, after.envelope.id].sort());
+    expect(consumer.stats).toEqual({ processed: 2, duplicate: 1, skipped: 0, dead_lettered: 3, retried: 2 });
+    expect(failingAttempts).toBe(3);
+
+    const letters = await waitFor(() => (collector.received.filter((entry) => entry.topic === dlt).length >= 3 ? collector.received.filter((entry) => entry.topic === dlt) : undefined), { what: 'three dead letters' });
+    expect(letters.map((entry) => entry.key).sort()).toEqual(['poison', 'off-schema', failing.key].sort());
+    expect(letters.find((entry) => entry.key === 'poison')!.raw).toBe('{ not json');
+  });
+
+  it('records why and where a dead letter came from in its headers', async () => {
+    const kafkaConsumer = kafka.consumer({ groupId: `dlt-reader-${tag}` });
+    await kafkaConsumer.connect();
+    await kafkaConsumer.subscribe({ topic: dlt, fromBeginning: true });
+    const headers = new Map<string, Record<string, string>>();
+    await kafkaConsumer.run({
+      eachMessage: async ({ message }) => {
+        headers.set(String(message.key), Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)])));
+      },
+    });
+    try {
+      await waitFor(() => headers.size >= 3, { what: 'dead letters to be read' });
+    } finally {
+      await kafkaConsumer.disconnect();
+    }
+    const poison = headers.get('poison')!;
+    const offSchema = headers.get('off-schema')!;
+    const failing = [...headers.entries()].find(([key]) => key !== 'poison' && key !== 'off-schema')![1];
+    expect(poison).toMatchObject({ [DeadLetterHeaders.originalTopic]: consumerTopic, [DeadLetterHeaders.reason]: 'message value is not JSON', [DeadLetterHeaders.attempts]: '1', [DeadLetterHeaders.consumerGroup]: `probe-${tag}` });
+    expect(offSchema[DeadLetterHeaders.reason]).toMatch(/invalid throughline.goal.activated.v1 data/);
+    expect(failing).toMatchObject({ [DeadLetterHeaders.reason]: 'Error: the read model refuses it', [DeadLetterHeaders.attempts]: '3' });
+    for (const letter of [poison, offSchema, failing]) expect(Number(letter[DeadLetterHeaders.offset])).toBeGreaterThanOrEqual(0);
+  });
+
+  it('dead-letters at once, without retries, what a handler declares unprocessable', async () => {
+    const event = activation();
+    let attempts = 0;
+    const consumer = new EventConsumer({
+      kafka,
+      dataSource,
+      groupId: `probe-unprocessable-${tag}`,
+      topics: [unprocessableTopic],
+      retryBackoffMs: 10,
+      deadLetters: new DeadLetterPublisher(producer, dlt, `probe-unprocessable-${tag}`),
+      handlers: new Map([
+        [
+          GoalActivatedV1.type,
+          [
+            async (incoming) => {
+              if (incoming.id !== event.envelope.id) return;
+              attempts++;
+              throw new UnprocessableEventError('organisation does not match the goal');
+            },
+          ],
+        ],
+      ]),
+    });
+    await consumer.start();
+    try {
+      await producer.send({ topic: unprocessableTopic, messages: [{ key: event.key, value: JSON.stringify(event.envelope) }] });
+      await waitFor(() => consumer.stats.dead_lettered === 1, { what: 'the unprocessable event to be dead-lettered' });
+    } finally {
+      await consumer.stop();
+    }
+    expect(attempts).toBe(1);
+  });
+});
