@@ -12,3 +12,4 @@ export * from './nest/messaging-runtime.service';
 export * from './nest/messaging.module';
 export * from './core/fault-injection';
 export * from './nest/messaging-metrics';
+export * from './core/dead-letter-queue';

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { createEvent, deadLetterTopic, GoalActivatedV1, Topics } from '@throughline/contracts';
 import { dropSchema, EventCollector, testDatabaseUrl, testKafkaBrokers, uniqueTag, waitFor } from '@throughline/testing';
 import { DeadLetterHeaders, DeadLetterPublisher } from '../src/core/dead-letter';
+import { readDeadLetters, replayDeadLetters } from '../src/core/dead-letter-queue';
 import { EventConsumer, UnprocessableEventError } from '../src/core/event-consumer';
 import { ensureTopics } from '../src/core/kafka-client';
 import { CreateMessagingTables1764000000000 } from '../src/core/messaging-tables.migration';
@@ -172,6 +173,32 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
     expect(offSchema[DeadLetterHeaders.reason]).toMatch(/invalid throughline.goal.activated.v1 data/);
     expect(failing).toMatchObject({ [DeadLetterHeaders.reason]: 'Error: the read model refuses it', [DeadLetterHeaders.attempts]: '3' });
     for (const letter of [poison, offSchema, failing]) expect(Number(letter[DeadLetterHeaders.offset])).toBeGreaterThanOrEqual(0);
+  });
+
+  it('lists the dead letters and replays one into its topic once the cause is fixed', async () => {
+    const letters = await readDeadLetters(kafka, dlt);
+    const refused = letters.filter((letter) => letter.reason === 'Error: the read model refuses it');
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatchObject({ originalTopic: consumerTopic, attempts: 3, eventType: GoalActivatedV1.type });
+    expect(letters.find((letter) => letter.key === 'poison')).toMatchObject({ eventId: null, reason: 'message value is not JSON' });
+
+    // The same consumer group, now with a handler that accepts the event.
+    const consumer = new EventConsumer({
+      kafka,
+      dataSource,
+      groupId: `probe-${tag}`,
+      topics: [consumerTopic],
+      deadLetters: new DeadLetterPublisher(producer, dlt, `probe-${tag}`),
+      handlers: new Map([[GoalActivatedV1.type, [async (event, tx) => void (await tx.query(`INSERT INTO effect (event_id, goal_id) VALUES ($1, $2)`, [event.id, event.data.goalId]))]]]),
+    });
+    await consumer.start();
+    try {
+      expect(await replayDeadLetters(producer, refused)).toBe(1);
+      await waitFor(async () => (await dataSource.query(`SELECT 1 FROM effect WHERE event_id = $1`, [refused[0].eventId])).length === 1, { what: 'the replayed event to be applied' });
+    } finally {
+      await consumer.stop();
+    }
+    expect(consumer.stats).toMatchObject({ processed: 1, dead_lettered: 0 });
   });
 
   it('dead-letters at once, without retries, what a handler declares unprocessable', async () => {
