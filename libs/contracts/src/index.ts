@@ -35,3 +35,4 @@ export * from './execution/key-result-checked-in.v1';
 export * from './metrics/alignment-score-changed.v1';
 export * from './metrics/alert-raised.v1';
 export * from './catalogue';
+export * from './asyncapi';

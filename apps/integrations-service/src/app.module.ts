@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { MessagingModule } from '@throughline/messaging';
+import { ServiceKitModule } from '@throughline/service-kit';
+import { CatalogueModule } from './catalogue/catalogue.module';
+import { integrationsDatabase } from './database/integrations-database';
+
+@Module({
+  imports: [ServiceKitModule.forRoot({ database: integrationsDatabase }), MessagingModule.forRoot({ serviceName: 'integrations-service', publishes: [] }), CatalogueModule],
+})
+export class AppModule {}
