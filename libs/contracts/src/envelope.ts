@@ -2,7 +2,7 @@ import { Static, TSchema, Type } from '@sinclair/typebox';
 
 /**
  * The CloudEvents 1.0 structured-mode JSON envelope every event travels in.
- * `orgid`, `correlationid` and `causationid` are CloudEvents extension attributes
+ * `orgid`, `correlationid`, `causationid` and `actorid` are CloudEvents extension attributes
  * (lower-case alphanumeric names, as the spec requires).
  */
 export const CloudEventEnvelopeSchema = Type.Object(
@@ -18,6 +18,7 @@ export const CloudEventEnvelopeSchema = Type.Object(
     orgid: Type.String({ format: 'uuid', description: 'The organisation (tenant) the event belongs to.' }),
     correlationid: Type.String({ minLength: 1, description: 'Follows one change across services.' }),
     causationid: Type.Optional(Type.String({ description: 'Id of the event that caused this one, if any.' })),
+    actorid: Type.Optional(Type.String({ format: 'uuid', description: 'The person whose request made the change; absent when the system reacted to another event.' })),
     data: Type.Unknown(),
   },
   { additionalProperties: false },

@@ -53,6 +53,7 @@ export interface EventMetadata {
   orgId: string;
   correlationId: string;
   causationId?: string;
+  actorId?: string;
   time?: Date;
   id?: string;
 }
@@ -80,6 +81,7 @@ export function createEvent<S extends TObject>(definition: EventDefinition<S>, d
     orgid: meta.orgId,
     correlationid: meta.correlationId,
     ...(meta.causationId ? { causationid: meta.causationId } : {}),
+    ...(meta.actorId ? { actorid: meta.actorId } : {}),
     data,
   };
   return { topic: definition.topic, key: definition.partitionKey(data, meta.orgId), envelope };

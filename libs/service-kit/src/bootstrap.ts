@@ -2,6 +2,8 @@ import { INestApplication, Logger, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
 import { correlationIdMiddleware } from './http/correlation-id';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { strictValidationPipe } from './http/validation';
@@ -19,6 +21,7 @@ export async function createServiceApp(module: Type<unknown>, options: ServiceAp
   const app = await NestFactory.create<NestExpressApplication>(module, { bodyParser: false, logger: options.logger ?? ['log', 'warn', 'error'] });
   app.useBodyParser('json', { limit: process.env.HTTP_BODY_LIMIT ?? '256kb' });
   collectProcessMetrics();
+  app.use(securityHeaders());
   app.use(httpMetricsMiddleware);
   app.use(correlationIdMiddleware);
   app.useGlobalFilters(new ProblemDetailsFilter());
@@ -63,4 +66,11 @@ export function serviceMain(service: ServiceDefinition, command = process.argv[2
     console.error(`${service.name}: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   });
+}
+
+/** helmet's headers everywhere; Swagger UI's page needs its inline script, so only /docs gets a looser policy. */
+function securityHeaders() {
+  const strict = helmet();
+  const docs = helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } } });
+  return (request: Request, response: Response, next: NextFunction) => (request.path.startsWith('/docs') ? docs : strict)(request, response, next);
 }

@@ -14,3 +14,5 @@ export * from './bootstrap';
 export * from './http/pagination';
 export * from './database/columns';
 export * from './observability/prometheus';
+export * from './audit/audit.controller';
+export * from './http/rate-limit';

@@ -29,6 +29,8 @@ export function testServiceEnv(options: TestServiceOptions): Record<string, stri
     KAFKA_TOPIC_PREFIX: `t${options.tag}.`,
     KAFKA_TOPIC_PARTITIONS: '3',
     THROUGHLINE_DEV_AUTH: 'true',
+    // Functional tests are not about the rate limit; its own test sets a low one.
+    RATE_LIMIT_PER_MINUTE: '1000000',
     ...options.env,
   };
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Static, TObject } from '@sinclair/typebox';
 import { EntityManager } from 'typeorm';
 import { createEvent, EventDefinition } from '@throughline/contracts';
@@ -10,23 +10,40 @@ export interface EventContext {
   orgId: string;
   correlationId: string;
   causationId?: string;
+  /** The person acting; taken from the request context when not given. */
+  actorId?: string;
 }
 
-/** Publishing is one call inside the caller's transaction: the event commits with the change. */
+/** Supplies what the current request knows (the acting person), without messaging depending on HTTP. */
+export const EVENT_CONTEXT_SOURCE = Symbol('EVENT_CONTEXT_SOURCE');
+export type EventContextSource = () => { actorId?: string };
+
+/**
+ * Publishing is one call inside the caller's transaction: the event and its audit entry
+ * commit with the change, or neither does.
+ */
 @Injectable()
 export class EventOutbox {
   constructor(
     private readonly outbox: Outbox,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
+    @Optional() @Inject(EVENT_CONTEXT_SOURCE) private readonly contextSource?: EventContextSource,
   ) {}
 
   async publish<S extends TObject>(tx: EntityManager, definition: EventDefinition<S>, data: Static<S>, context: EventContext): Promise<void> {
+    const actorId = context.actorId ?? this.contextSource?.().actorId;
     const event = createEvent(definition, data, {
       source: `/throughline/${this.options.serviceName}`,
       orgId: context.orgId,
       correlationId: context.correlationId,
       causationId: context.causationId,
+      actorId,
     });
     await this.outbox.append(tx, event);
+    const { envelope } = event;
+    await tx.query(
+      `INSERT INTO audit_entry (org_id, actor_id, event_id, event_type, subject, correlation_id, causation_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [envelope.orgid, actorId ?? null, envelope.id, envelope.type, envelope.subject, envelope.correlationid, envelope.causationid ?? null, envelope.time],
+    );
   }
 }

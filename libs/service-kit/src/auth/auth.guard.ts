@@ -4,6 +4,7 @@ import { Request } from 'express';
 import { errors, jwtVerify } from 'jose';
 import { Actor, Role, ROLES } from './actor';
 import { AuthConfig } from './auth-config';
+import { currentRequestContext } from '../http/correlation-id';
 
 export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
 const PUBLIC = 'throughline:public';
@@ -30,6 +31,8 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<Request & { actor?: Actor }>();
     const actor = await this.authenticate(request.header('authorization'));
     request.actor = actor;
+    const requestContext = currentRequestContext();
+    if (requestContext) requestContext.actor = actor;
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ALLOWED_ROLES, targets);
     if (allowed && !allowed.includes(actor.role)) {
       throw new ForbiddenException(`This action needs one of the roles ${allowed.join(', ')}; your token has role ${actor.role}.`);

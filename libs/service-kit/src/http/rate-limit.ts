@@ -1,0 +1,18 @@
+import { Injectable } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import { Actor } from '../auth/actor';
+
+/** Limits each caller (the token's person; the address when there is none), after authentication. */
+@Injectable()
+export class CallerThrottlerGuard extends ThrottlerGuard {
+  protected override async getTracker(request: Record<string, unknown>): Promise<string> {
+    const actor = request.actor as Actor | undefined;
+    return actor ? `${actor.orgId}:${actor.personId}` : String(request.ip);
+  }
+}
+
+export function rateLimitPerMinute(env: NodeJS.ProcessEnv = process.env): number {
+  const limit = Number(env.RATE_LIMIT_PER_MINUTE ?? 1200);
+  if (!Number.isInteger(limit) || limit < 1) throw new Error(`RATE_LIMIT_PER_MINUTE must be a positive integer, got ${env.RATE_LIMIT_PER_MINUTE}`);
+  return limit;
+}
