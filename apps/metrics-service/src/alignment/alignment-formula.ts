@@ -1,29 +1,79 @@
 /**
- * The alignment formula, free of framework and storage so it can be read and tested alone.
- * This first version scores delivery only: the weighted progress of a goal's live tasks.
+ * The alignment formula, free of framework and storage so it can be read and tested alone
+ * (docs/alignment.md explains it with a worked example).
+ *
+ * Every scope (goal, manager, org unit, organisation) is scored from one vector of additive
+ * integer facts: each task, key result, risk and budget contributes its own vector, and a
+ * scope's facts are the sum over what rolls up into it. Integers keep sums exact, so the
+ * same facts give the same score whatever order the events arrived in.
  */
 export type ScoreBand = 'on_track' | 'at_risk' | 'off_track';
+export type ScopeKind = 'goal' | 'manager' | 'org_unit' | 'organisation';
+export const COMPONENT_NAMES = ['schedule', 'cost', 'outcomes', 'focus', 'risk'] as const;
+export type ComponentName = (typeof COMPONENT_NAMES)[number];
 
-export interface TaskFacts {
-  taskId: string;
-  status: 'todo' | 'in_progress' | 'blocked' | 'done' | 'cancelled';
-  progress: number;
-  weight: number;
+/** Additive facts of a scope. Weights are milli-units (weight × 1000), money minor units, shares basis points. */
+export interface FactVector {
+  /** Tasks that still count (not cancelled). */
+  liveTasks: number;
+  /** Planned value: Σ weight × 100 × planned fraction (steps of a quarter of the time to the due date). */
+  plannedValue: number;
+  /** Earned value counted up to each task's planned value, so early work elsewhere cannot hide a late task. */
+  earnedValueCapped: number;
+  plannedCost: number;
+  /** Σ planned cost × progress: the money value of the work done. */
+  earnedCost: number;
+  actualCost: number;
+  linkedMinutes: number;
+  unlinkedMinutes: number;
+  linkedCost: number;
+  unlinkedCost: number;
+  /** Σ key-result weight (milli). */
+  keyResultWeight: number;
+  /** Σ key-result weight (milli) × attainment against expectation (basis points, 0–10000). */
+  keyResultScore: number;
+  /** Σ likelihood × impact of open high risks without mitigation. */
+  riskExposure: number;
+  /** Σ budgets of the goals in the scope. */
+  goalBudget: number;
 }
 
-export interface ScoreComponent {
-  name: string;
-  value: number;
-  weight: number;
-  contribution: number;
+export const FACT_KEYS = [
+  'liveTasks',
+  'plannedValue',
+  'earnedValueCapped',
+  'plannedCost',
+  'earnedCost',
+  'actualCost',
+  'linkedMinutes',
+  'unlinkedMinutes',
+  'linkedCost',
+  'unlinkedCost',
+  'keyResultWeight',
+  'keyResultScore',
+  'riskExposure',
+  'goalBudget',
+] as const satisfies ReadonlyArray<keyof FactVector>;
+
+export function emptyFacts(): FactVector {
+  return Object.fromEntries(FACT_KEYS.map((key) => [key, 0])) as unknown as FactVector;
 }
 
-export interface Score {
-  score: number;
-  band: ScoreBand;
-  components: ScoreComponent[];
-  /** The tasks that moved the score most, largest effect first. */
-  drivers: Array<{ kind: 'task'; id: string; effect: number }>;
+export function addFacts(a: FactVector, b: FactVector, sign: 1 | -1 = 1): FactVector {
+  return Object.fromEntries(FACT_KEYS.map((key) => [key, a[key] + sign * b[key]])) as unknown as FactVector;
+}
+
+export function isZeroFacts(facts: FactVector): boolean {
+  return FACT_KEYS.every((key) => facts[key] === 0);
+}
+
+export interface AlignmentSettings {
+  weights: Record<ComponentName, number>;
+  bands: BandThresholds;
+  /** Alert when unlinked work exceeds this share of effort (0–1). */
+  unlinkedShareAlert: number;
+  /** A risk is high when likelihood × impact reaches this (1–25). */
+  highRiskExposure: number;
 }
 
 export interface BandThresholds {
@@ -31,27 +81,170 @@ export interface BandThresholds {
   atRisk: number;
 }
 
-export const DEFAULT_BANDS: BandThresholds = { onTrack: 70, atRisk: 40 };
+export const DEFAULT_SETTINGS: AlignmentSettings = {
+  weights: { schedule: 0.3, cost: 0.2, outcomes: 0.3, focus: 0.1, risk: 0.1 },
+  bands: { onTrack: 70, atRisk: 40 },
+  unlinkedShareAlert: 0.3,
+  highRiskExposure: 12,
+};
 
-export function band(score: number, thresholds: BandThresholds = DEFAULT_BANDS): ScoreBand {
+/** Points one unit of unmitigated high-risk exposure costs the risk component (a 5×5 risk costs 50). */
+export const RISK_POINTS_PER_EXPOSURE = 2;
+
+export interface ScoreComponent {
+  name: ComponentName;
+  /** 0–100; null when the component does not apply (its weight is shared by the others). */
+  value: number | null;
+  weight: number;
+  /** Points this component adds to the score. */
+  contribution: number;
+  /** Why the value is what it is, in figures. */
+  detail: string;
+}
+
+export type DriverKind = 'task' | 'key_result' | 'risk' | 'manager';
+
+export interface ScoreDriver {
+  kind: DriverKind;
+  id: string;
+  name: string;
+  component: ComponentName;
+  /** Score points this item costs (how much higher the score would be without the shortfall). */
+  effect: number;
+  detail: string;
+}
+
+export interface Score {
+  score: number;
+  band: ScoreBand;
+  components: ScoreComponent[];
+  drivers: ScoreDriver[];
+}
+
+/** Items that may explain a score, with their own facts; the formula ranks them. */
+export interface DriverCandidates {
+  tasks?: Array<{ taskId: string; title: string; plannedValue: number; earnedValueCapped: number; actualCost: number; earnedCost: number }>;
+  keyResults?: Array<{ keyResultId: string; name: string; weight: number; attainment: number }>;
+  risks?: Array<{ riskId: string; title: string; exposure: number }>;
+  managers?: Array<{ managerId: string; name: string; score: number }>;
+}
+
+export function band(score: number, thresholds: BandThresholds = DEFAULT_SETTINGS.bands): ScoreBand {
   if (score >= thresholds.onTrack) return 'on_track';
   if (score >= thresholds.atRisk) return 'at_risk';
   return 'off_track';
 }
 
 /** Rounded to 0.1 so the same facts always give the same, comparable score. */
-function round(value: number): number {
+export function round1(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
-export function scoreGoal(tasks: readonly TaskFacts[], thresholds: BandThresholds = DEFAULT_BANDS): Score {
-  const live = tasks.filter((task) => task.status !== 'cancelled');
-  const totalWeight = live.reduce((sum, task) => sum + task.weight, 0);
-  const delivery = totalWeight === 0 ? 0 : live.reduce((sum, task) => sum + task.weight * task.progress, 0) / totalWeight;
-  const score = round(delivery);
-  const drivers = live
-    .map((task) => ({ kind: 'task' as const, id: task.taskId, effect: round((task.weight * task.progress) / Math.max(totalWeight, 1)) }))
-    .sort((a, b) => b.effect - a.effect || a.id.localeCompare(b.id))
-    .slice(0, 5);
-  return { score, band: band(score, thresholds), components: [{ name: 'delivery', value: score, weight: 1, contribution: score }], drivers };
+const pct = (part: number, whole: number) => `${round1((100 * part) / whole)}%`;
+const money = (minor: number) => (minor / 100).toFixed(2);
+
+interface RawComponent {
+  value: number | null;
+  detail: string;
+}
+
+function scheduleComponent(kind: ScopeKind, facts: FactVector): RawComponent {
+  if (facts.liveTasks === 0) {
+    return kind === 'goal' ? { value: 0, detail: 'no live work is linked to this goal' } : { value: null, detail: 'no live tasks' };
+  }
+  if (facts.plannedValue === 0) return { value: 100, detail: `${facts.liveTasks} live task(s), nothing planned to be done yet` };
+  const spi = facts.earnedValueCapped / facts.plannedValue;
+  return { value: 100 * Math.min(1, spi), detail: `earned ${pct(facts.earnedValueCapped, facts.plannedValue)} of the value planned by now (SPI ${spi.toFixed(2)})` };
+}
+
+function costComponent(kind: ScopeKind, facts: FactVector): RawComponent {
+  const budget = kind === 'goal' ? facts.goalBudget : facts.plannedCost;
+  if (facts.actualCost === 0) return { value: null, detail: 'no cost booked yet' };
+  const cpi = facts.earnedCost / facts.actualCost;
+  const budgetFactor = budget === 0 ? 0 : Math.min(1, budget / facts.actualCost);
+  const consumption = budget === 0 ? 'with no budget' : `${pct(facts.actualCost, budget)} of the budget ${money(budget)}`;
+  return { value: 100 * Math.min(1, cpi) * budgetFactor, detail: `spent ${money(facts.actualCost)} (${consumption}) for work worth ${money(facts.earnedCost)} (CPI ${cpi.toFixed(2)})` };
+}
+
+function outcomesComponent(facts: FactVector): RawComponent {
+  if (facts.keyResultWeight === 0) return { value: null, detail: 'no key results' };
+  const attainment = facts.keyResultScore / facts.keyResultWeight / 10_000;
+  return { value: 100 * attainment, detail: `key results at ${round1(100 * attainment)}% of where they should be by now (weighted)` };
+}
+
+function focusComponent(kind: ScopeKind, facts: FactVector): RawComponent {
+  if (kind === 'goal') return { value: null, detail: 'focus is measured for managers, org units and the organisation' };
+  const share = effortShare(facts);
+  if (!share) return { value: null, detail: 'no hours or cost booked yet' };
+  return { value: 100 * share.linkedShare, detail: `${pct(share.linked, share.linked + share.unlinked)} of ${share.basis} went to work linked to goals` };
+}
+
+function riskComponent(kind: ScopeKind, facts: FactVector): RawComponent {
+  if (kind === 'manager') return { value: null, detail: 'risks belong to goals and org units' };
+  if (facts.riskExposure === 0) return { value: 100, detail: 'no open high risk without mitigation' };
+  return { value: Math.max(0, 100 - RISK_POINTS_PER_EXPOSURE * facts.riskExposure), detail: `open high risks without mitigation: exposure ${facts.riskExposure} (likelihood × impact)` };
+}
+
+/** Effort on linked versus unlinked work: hours when any were booked, else cost. */
+export function effortShare(facts: FactVector): { basis: 'hours' | 'cost'; linked: number; unlinked: number; linkedShare: number; unlinkedShare: number } | null {
+  const minutes = facts.linkedMinutes + facts.unlinkedMinutes;
+  if (minutes > 0) return { basis: 'hours', linked: facts.linkedMinutes, unlinked: facts.unlinkedMinutes, linkedShare: facts.linkedMinutes / minutes, unlinkedShare: facts.unlinkedMinutes / minutes };
+  const cost = facts.linkedCost + facts.unlinkedCost;
+  if (cost > 0) return { basis: 'cost', linked: facts.linkedCost, unlinked: facts.unlinkedCost, linkedShare: facts.linkedCost / cost, unlinkedShare: facts.unlinkedCost / cost };
+  return null;
+}
+
+/** The score of one scope with its explanation. */
+export function scoreScope(kind: ScopeKind, facts: FactVector, settings: AlignmentSettings = DEFAULT_SETTINGS, candidates: DriverCandidates = {}): Score {
+  const raw: Record<ComponentName, RawComponent> = {
+    schedule: scheduleComponent(kind, facts),
+    cost: costComponent(kind, facts),
+    outcomes: outcomesComponent(facts),
+    focus: focusComponent(kind, facts),
+    risk: riskComponent(kind, facts),
+  };
+  const applicableWeight = COMPONENT_NAMES.reduce((sum, name) => sum + (raw[name].value === null ? 0 : settings.weights[name]), 0);
+  const components: ScoreComponent[] = COMPONENT_NAMES.map((name) => {
+    const value = raw[name].value === null ? null : round1(raw[name].value as number);
+    const contribution = value === null || applicableWeight === 0 ? 0 : round1((value * settings.weights[name]) / applicableWeight);
+    return { name, value, weight: settings.weights[name], contribution, detail: raw[name].detail };
+  });
+  const score =
+    applicableWeight === 0 ? 0 : round1(components.reduce((sum, component) => sum + (component.value === null ? 0 : component.value * component.weight), 0) / applicableWeight);
+  const share = (name: ComponentName) => (raw[name].value === null || applicableWeight === 0 ? 0 : settings.weights[name] / applicableWeight);
+  return { score, band: band(score, settings.bands), components, drivers: rankDrivers(facts, candidates, share) };
+}
+
+const MAX_DRIVERS = 5;
+
+function rankDrivers(facts: FactVector, candidates: DriverCandidates, share: (name: ComponentName) => number): ScoreDriver[] {
+  const drivers: ScoreDriver[] = [];
+  for (const task of candidates.tasks ?? []) {
+    const shortfall = task.plannedValue - task.earnedValueCapped;
+    if (shortfall > 0 && facts.plannedValue > 0) {
+      drivers.push({ kind: 'task', id: task.taskId, name: task.title, component: 'schedule', effect: round1((100 * share('schedule') * shortfall) / facts.plannedValue), detail: `behind plan by ${pct(shortfall, task.plannedValue)} of its planned value` });
+    }
+    const overrun = task.actualCost - task.earnedCost;
+    if (overrun > 0 && facts.actualCost > 0) {
+      drivers.push({ kind: 'task', id: task.taskId, name: task.title, component: 'cost', effect: round1((100 * share('cost') * overrun) / facts.actualCost), detail: `spent ${money(task.actualCost)} for work worth ${money(task.earnedCost)}` });
+    }
+  }
+  for (const keyResult of candidates.keyResults ?? []) {
+    const gap = keyResult.weight * (10_000 - keyResult.attainment);
+    if (gap > 0 && facts.keyResultWeight > 0) {
+      drivers.push({ kind: 'key_result', id: keyResult.keyResultId, name: keyResult.name, component: 'outcomes', effect: round1((share('outcomes') * gap) / facts.keyResultWeight / 100), detail: `at ${round1(keyResult.attainment / 100)}% of where it should be by now` });
+    }
+  }
+  for (const risk of candidates.risks ?? []) {
+    if (risk.exposure > 0) {
+      drivers.push({ kind: 'risk', id: risk.riskId, name: risk.title, component: 'risk', effect: round1(share('risk') * Math.min(100, RISK_POINTS_PER_EXPOSURE * risk.exposure)), detail: `open, exposure ${risk.exposure}, no mitigation` });
+    }
+  }
+  for (const manager of candidates.managers ?? []) {
+    if (manager.score < 100) drivers.push({ kind: 'manager', id: manager.managerId, name: manager.name, component: 'schedule', effect: 0, detail: `manager score ${manager.score}` });
+  }
+  return drivers
+    .filter((driver) => driver.effect > 0 || driver.kind === 'manager')
+    .sort((a, b) => b.effect - a.effect || a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id))
+    .slice(0, MAX_DRIVERS);
 }

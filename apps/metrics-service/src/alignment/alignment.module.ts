@@ -1,7 +1,34 @@
 import { Module } from '@nestjs/common';
-import { ProjectEventsHandler } from '../read-models/project-events.handler';
-import { AlignmentService } from './alignment.service';
+import { KpisController } from '../kpis/kpis.controller';
+import { KpisService } from '../kpis/kpis.service';
+import { ExecutionEventsHandler } from '../read-models/execution-events.handler';
+import { OrganisationEventsHandler } from '../read-models/organisation-events.handler';
+import { StrategyEventsHandler } from '../read-models/strategy-events.handler';
+import { SettingsController } from '../settings/settings.controller';
+import { SettingsService } from '../settings/settings.service';
+import { SettingsUpdateService } from '../settings/settings-update.service';
+import { CLOCK, clockFromEnv } from '../time/clock';
+import { TimePassController } from '../time/time.controller';
+import { TimePassService } from '../time/time-pass.service';
+import { AlertsController } from './alerts.controller';
 import { ScoresController } from './scores.controller';
+import { ScoresService } from './scores.service';
+import { ScoringEngine } from './scoring-engine.service';
 
-@Module({ controllers: [ScoresController], providers: [AlignmentService, ProjectEventsHandler] })
+/** What applies events to the read models and scores them; shared by the service and the rebuild command. */
+export const SCORING_PROVIDERS = [
+  { provide: CLOCK, useFactory: () => clockFromEnv() },
+  SettingsService,
+  ScoringEngine,
+  OrganisationEventsHandler,
+  StrategyEventsHandler,
+  ExecutionEventsHandler,
+];
+
+export const EVENT_HANDLER_CLASSES = [OrganisationEventsHandler, StrategyEventsHandler, ExecutionEventsHandler];
+
+@Module({
+  controllers: [ScoresController, AlertsController, KpisController, SettingsController, TimePassController],
+  providers: [...SCORING_PROVIDERS, ScoresService, KpisService, SettingsUpdateService, TimePassService],
+})
 export class AlignmentModule {}

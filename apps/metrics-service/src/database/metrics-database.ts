@@ -1,13 +1,11 @@
 import { CreateMessagingTables1764000000000 } from '@throughline/messaging';
 import { ServiceDatabase } from '@throughline/service-kit';
-import { AlignmentScoreHistory } from '../alignment/alignment-score-history.entity';
-import { AlignmentScore } from '../alignment/alignment-score.entity';
-import { GoalReadModel } from '../read-models/goal-read-model.entity';
-import { TaskReadModel } from '../read-models/task-read-model.entity';
 import { CreateReadModelsAndScores1764000000300 } from './migrations/1764000000300-create-read-models-and-scores';
+import { CreateAlignmentReadModels1764000000310 } from './migrations/1764000000310-create-alignment-read-models';
 
+/** Metrics reads and writes with SQL (additive upserts, version guards), so it maps no entities. */
 export const metricsDatabase: ServiceDatabase = {
   defaultSchema: 'metrics',
-  entities: [GoalReadModel, TaskReadModel, AlignmentScore, AlignmentScoreHistory],
-  migrations: [CreateMessagingTables1764000000000, CreateReadModelsAndScores1764000000300],
+  entities: [],
+  migrations: [CreateMessagingTables1764000000000, CreateReadModelsAndScores1764000000300, CreateAlignmentReadModels1764000000310],
 };

@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Actor, DomainError, page, Page } from '@throughline/service-kit';
+import { ScopeKind } from './alignment-formula';
+import { AlertView, ScoreHistoryQueryDto, ScoreListQueryDto, ScorePointView, ScoreView } from './dto/score.dto';
+import { assertMayRead } from './read-access';
+
+const SCOPE_NAMES: Record<ScopeKind, string> = { goal: 'Goal', manager: 'Manager', org_unit: 'Org unit', organisation: 'Organisation' };
+
+/** Reads scores, their history and open alerts, always within the actor's organisation. */
+@Injectable()
+export class ScoresService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async score(actor: Actor, scope: ScopeKind, scopeId: string): Promise<ScoreView> {
+    assertMayRead(actor, scope, scopeId);
+    const [row] = await this.dataSource.query(
+      `SELECT s.*, to_char(s.as_of, 'YYYY-MM-DD') AS as_of_day, coalesce(g.title, p.name, u.name, o.name) AS name
+       FROM alignment_score s
+       LEFT JOIN goal_rm g ON s.scope = 'goal' AND g.goal_id = s.scope_id
+       LEFT JOIN person_rm p ON s.scope = 'manager' AND p.person_id = s.scope_id
+       LEFT JOIN org_unit_rm u ON s.scope = 'org_unit' AND u.org_unit_id = s.scope_id
+       LEFT JOIN org_state o ON s.scope = 'organisation' AND o.org_id = s.scope_id
+       WHERE s.scope = $1 AND s.scope_id = $2 AND s.org_id = $3`,
+      [scope, scopeId, actor.orgId],
+    );
+    if (!row) throw new DomainError('not_found', `${SCOPE_NAMES[scope]} ${scopeId} has no score in your organisation (yet).`);
+    return toView(row);
+  }
+
+  async list(actor: Actor, scope: ScopeKind, query: ScoreListQueryDto): Promise<Page<ScoreView>> {
+    assertMayRead(actor, scope, actor.orgId);
+    const params: unknown[] = [scope, actor.orgId];
+    const band = query.band ? `AND s.band = $${params.push(query.band)}` : '';
+    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM alignment_score s WHERE s.scope = $1 AND s.org_id = $2 ${band}`, params);
+    const rows = await this.dataSource.query(
+      `SELECT s.*, to_char(s.as_of, 'YYYY-MM-DD') AS as_of_day, coalesce(g.title, p.name, u.name) AS name FROM alignment_score s
+       LEFT JOIN goal_rm g ON s.scope = 'goal' AND g.goal_id = s.scope_id
+       LEFT JOIN person_rm p ON s.scope = 'manager' AND p.person_id = s.scope_id
+       LEFT JOIN org_unit_rm u ON s.scope = 'org_unit' AND u.org_unit_id = s.scope_id
+       WHERE s.scope = $1 AND s.org_id = $2 ${band} ORDER BY s.score, s.scope_id LIMIT ${query.limit} OFFSET ${query.offset}`,
+      params,
+    );
+    return page(rows.map(toView), total, query);
+  }
+
+  async history(actor: Actor, scope: ScopeKind, scopeId: string, query: ScoreHistoryQueryDto): Promise<Page<ScorePointView>> {
+    assertMayRead(actor, scope, scopeId);
+    await this.score(actor, scope, scopeId);
+    const params: unknown[] = [scope, scopeId, actor.orgId];
+    const range = `${query.from ? `AND at >= $${params.push(query.from)}` : ''} ${query.to ? `AND at < $${params.push(query.to)}` : ''}`;
+    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM alignment_score_history WHERE scope = $1 AND scope_id = $2 AND org_id = $3 ${range}`, params);
+    const rows = await this.dataSource.query(
+      `SELECT score, band, components, at FROM alignment_score_history WHERE scope = $1 AND scope_id = $2 AND org_id = $3 ${range} ORDER BY at, id LIMIT ${query.limit} OFFSET ${query.offset}`,
+      params,
+    );
+    return page(
+      rows.map((row: any) => ({ score: row.score, band: row.band, components: row.components, at: new Date(row.at).toISOString() })),
+      total,
+      query,
+    );
+  }
+
+  async alerts(actor: Actor, query: { limit: number; offset: number; kind?: string }): Promise<Page<AlertView>> {
+    const params: unknown[] = [actor.orgId];
+    const kind = query.kind ? `AND kind = $${params.push(query.kind)}` : '';
+    // A manager sees the alerts about themselves; directors all of the organisation's.
+    const mine = actor.role === 'manager' ? `AND scope = 'manager' AND scope_id = $${params.push(actor.personId)}` : '';
+    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM open_alert WHERE org_id = $1 ${kind} ${mine}`, params);
+    const rows = await this.dataSource.query(`SELECT * FROM open_alert WHERE org_id = $1 ${kind} ${mine} ORDER BY raised_at DESC, alert_id LIMIT ${query.limit} OFFSET ${query.offset}`, params);
+    return page(
+      rows.map((row: any) => ({ alertId: row.alert_id, kind: row.kind, scope: row.scope, scopeId: row.scope_id, message: row.message, details: row.details, raisedAt: new Date(row.raised_at).toISOString() })),
+      total,
+      query as never,
+    );
+  }
+}
+
+function toView(row: any): ScoreView {
+  return {
+    scope: row.scope,
+    scopeId: row.scope_id,
+    name: row.name ?? '',
+    score: row.score,
+    band: row.band,
+    components: row.components,
+    drivers: row.drivers,
+    asOf: row.as_of_day,
+    computedAt: new Date(row.computed_at).toISOString(),
+  };
+}

@@ -1,0 +1,460 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { AlertRaisedV1, AlignmentScoreChangedV1, ALERT_KINDS } from '@throughline/contracts';
+import { EventContext, EventOutbox } from '@throughline/messaging';
+import { addFacts, AlignmentSettings, DriverCandidates, effortShare, emptyFacts, FactVector, round1, ScopeKind, scoreScope, Score, ScoreBand } from './alignment-formula';
+import { budgetFacts, dayNumber, isoDay, keyResultContribution, riskFacts, taskContribution, TaskStatus, unmitigatedExposure, weightMilli } from './contributions';
+import { addToScopes, factsFromJson, orderedScopes, readFacts, ScopeRef, scopeKey } from './scope-facts.repository';
+import { SettingsService } from '../settings/settings.service';
+
+type AlertKind = (typeof ALERT_KINDS)[number];
+
+/**
+ * One unit of work on an organisation's scores: an event being applied, a time pass or a
+ * settings change. It collects the scopes whose facts changed and rescores only those.
+ */
+export interface ScoringRun {
+  tx: EntityManager;
+  orgId: string;
+  /** The day scores are computed for: the latest day seen by events or passes, never the wall clock. */
+  asOf: string;
+  /** Stored as the time of history points and alerts: the event's time, or the pass's. */
+  at: Date;
+  context: EventContext;
+  dirty: Map<string, ScopeRef>;
+  settings?: AlignmentSettings;
+}
+
+interface AppliedTask {
+  goalId: string | null;
+  managerId: string;
+  facts: FactVector;
+}
+
+const MAX_DEPTH = 64;
+const BAND_RANK: Record<ScoreBand, number> = { on_track: 0, at_risk: 1, off_track: 2 };
+
+@Injectable()
+export class ScoringEngine {
+  constructor(
+    private readonly outbox: EventOutbox,
+    private readonly settings: SettingsService,
+  ) {}
+
+  /**
+   * Starts a run for an organisation, locking its clock row (one writer per organisation at a
+   * time, always taken first) and moving its day forward to `at` if that is later.
+   */
+  async begin(tx: EntityManager, orgId: string, at: Date, context: EventContext): Promise<ScoringRun> {
+    const day = at.toISOString().slice(0, 10);
+    await tx.query(`INSERT INTO org_state (org_id, as_of) VALUES ($1, $2) ON CONFLICT (org_id) DO NOTHING`, [orgId, day]);
+    const [state] = await tx.query(`SELECT to_char(as_of, 'YYYY-MM-DD') AS as_of FROM org_state WHERE org_id = $1 FOR UPDATE`, [orgId]);
+    const run: ScoringRun = { tx, orgId, asOf: state.as_of, at, context, dirty: new Map() };
+    await this.advanceTo(run, day);
+    return run;
+  }
+
+  /** Moves the organisation's day forward, updating only what crossed a date on the way (indexed by next change). */
+  async advanceTo(run: ScoringRun, day: string): Promise<void> {
+    if (day <= run.asOf) return;
+    run.asOf = day;
+    await run.tx.query(`UPDATE org_state SET as_of = $2 WHERE org_id = $1`, [run.orgId, day]);
+    const tasks: Array<{ task_id: string }> = await run.tx.query(`SELECT task_id FROM task_rm WHERE org_id = $1 AND next_change_on <= $2 ORDER BY task_id`, [run.orgId, day]);
+    for (const { task_id } of tasks) await this.recontributeTask(run, task_id);
+    const keyResults: Array<{ key_result_id: string }> = await run.tx.query(`SELECT key_result_id FROM key_result_rm WHERE org_id = $1 AND next_change_on <= $2 ORDER BY key_result_id`, [run.orgId, day]);
+    for (const { key_result_id } of keyResults) await this.recontributeKeyResult(run, key_result_id);
+  }
+
+  markDirty(run: ScoringRun, refs: ScopeRef[]): void {
+    for (const ref of refs) run.dirty.set(scopeKey(ref), ref);
+  }
+
+  private async add(run: ScoringRun, scopes: ScopeRef[], delta: FactVector): Promise<void> {
+    this.markDirty(run, await addToScopes(run.tx, run.orgId, scopes, delta));
+  }
+
+  // ---- the chains a contribution rolls up through -------------------------------------------
+
+  async goalChain(tx: EntityManager, goalId: string | null): Promise<ScopeRef[]> {
+    if (!goalId) return [];
+    const rows: Array<{ goal_id: string }> = await tx.query(
+      `WITH RECURSIVE chain(goal_id, parent_goal_id, depth) AS (
+         SELECT goal_id, parent_goal_id, 0 FROM goal_rm WHERE goal_id = $1
+         UNION ALL SELECT g.goal_id, g.parent_goal_id, c.depth + 1 FROM goal_rm g JOIN chain c ON g.goal_id = c.parent_goal_id WHERE c.depth < ${MAX_DEPTH})
+       SELECT DISTINCT goal_id FROM chain`,
+      [goalId],
+    );
+    return rows.length ? rows.map((row) => ({ scope: 'goal' as const, id: row.goal_id })) : [{ scope: 'goal', id: goalId }];
+  }
+
+  async unitChain(tx: EntityManager, orgUnitId: string | null): Promise<ScopeRef[]> {
+    if (!orgUnitId) return [];
+    const rows: Array<{ org_unit_id: string }> = await tx.query(
+      `WITH RECURSIVE chain(org_unit_id, parent_org_unit_id, depth) AS (
+         SELECT org_unit_id, parent_org_unit_id, 0 FROM org_unit_rm WHERE org_unit_id = $1
+         UNION ALL SELECT u.org_unit_id, u.parent_org_unit_id, c.depth + 1 FROM org_unit_rm u JOIN chain c ON u.org_unit_id = c.parent_org_unit_id WHERE c.depth < ${MAX_DEPTH})
+       SELECT DISTINCT org_unit_id FROM chain`,
+      [orgUnitId],
+    );
+    return rows.length ? rows.map((row) => ({ scope: 'org_unit' as const, id: row.org_unit_id })) : [{ scope: 'org_unit', id: orgUnitId }];
+  }
+
+  private async managerUnit(tx: EntityManager, managerId: string): Promise<string | null> {
+    const [person] = await tx.query(`SELECT org_unit_id FROM person_rm WHERE person_id = $1`, [managerId]);
+    return person?.org_unit_id ?? null;
+  }
+
+  /** Task work rolls up its goal chain, and its manager → org unit chain → organisation. */
+  private async taskScopes(run: ScoringRun, goalId: string | null, managerId: string): Promise<ScopeRef[]> {
+    return [
+      ...(await this.goalChain(run.tx, goalId)),
+      { scope: 'manager', id: managerId },
+      ...(await this.unitChain(run.tx, await this.managerUnit(run.tx, managerId))),
+      { scope: 'organisation', id: run.orgId },
+    ];
+  }
+
+  /** What a goal owns itself (key results, risks, budget) rolls up its goal chain and its org unit chain. */
+  private async goalOwnScopes(run: ScoringRun, goalId: string): Promise<ScopeRef[]> {
+    const [goal] = await run.tx.query(`SELECT org_unit_id FROM goal_rm WHERE goal_id = $1`, [goalId]);
+    return [...(await this.goalChain(run.tx, goalId)), ...(await this.unitChain(run.tx, goal?.org_unit_id ?? null)), { scope: 'organisation', id: run.orgId }];
+  }
+
+  // ---- contributions ---------------------------------------------------------------------
+
+  /** Recomputes one task's contribution as of the run's day and applies the difference. */
+  async recontributeTask(run: ScoringRun, taskId: string): Promise<void> {
+    const [row] = await run.tx.query(
+      `SELECT known, goal_id, manager_id, status, progress, weight_milli, to_char(start_date, 'YYYY-MM-DD') AS start_date, to_char(due_date, 'YYYY-MM-DD') AS due_date,
+              planned_cost_minor, actual_cost_minor, minutes, applied FROM task_rm WHERE task_id = $1 FOR UPDATE`,
+      [taskId],
+    );
+    if (!row) return;
+    const contribution = taskContribution(
+      {
+        known: row.known,
+        status: row.status as TaskStatus,
+        progress: row.progress,
+        weightMilli: Number(row.weight_milli),
+        startDate: row.start_date,
+        dueDate: row.due_date,
+        plannedCostMinor: Number(row.planned_cost_minor),
+        actualCostMinor: Number(row.actual_cost_minor),
+        minutes: Number(row.minutes),
+        linked: row.goal_id !== null,
+      },
+      run.asOf,
+    );
+    const applied: AppliedTask | null = row.applied;
+    const next: AppliedTask = { goalId: row.goal_id, managerId: row.manager_id, facts: contribution.facts };
+    await run.tx.query(`UPDATE task_rm SET applied = $2, next_change_on = $3, schedule_shortfall = $4, cost_overrun = $5 WHERE task_id = $1`, [
+      taskId,
+      JSON.stringify({ ...next, plannedValue: contribution.plannedValue, earnedValueCapped: contribution.earnedValueCapped, earnedCost: contribution.earnedCost }),
+      contribution.nextChangeOn,
+      contribution.scheduleShortfall,
+      contribution.costOverrun,
+    ]);
+    if (applied && applied.goalId === next.goalId && applied.managerId === next.managerId) {
+      await this.add(run, await this.taskScopes(run, next.goalId, next.managerId), addFacts(next.facts, factsFromJson(applied.facts), -1));
+      return;
+    }
+    if (applied) await this.add(run, await this.taskScopes(run, applied.goalId, applied.managerId), addFacts(emptyFacts(), factsFromJson(applied.facts), -1));
+    await this.add(run, await this.taskScopes(run, next.goalId, next.managerId), next.facts);
+    // A task seen for the first time makes its manager a scope even before anything is due.
+    this.markDirty(run, [{ scope: 'manager', id: next.managerId }, ...(next.goalId ? [{ scope: 'goal' as const, id: next.goalId }] : [])]);
+  }
+
+  /** Key results count for goals that are active or finished (not drafts, not abandoned). */
+  async recontributeKeyResult(run: ScoringRun, keyResultId: string): Promise<void> {
+    const [row] = await run.tx.query(
+      `SELECT k.goal_id, k.baseline, k.target, k.direction, k.weight_milli, k.removed, k.applied_weight, k.applied_score,
+              g.known AS goal_known, g.status AS goal_status, to_char(g.period_start, 'YYYY-MM-DD') AS period_start, to_char(g.period_end, 'YYYY-MM-DD') AS period_end,
+              (SELECT c.value FROM key_result_check_in c WHERE c.key_result_id = k.key_result_id ORDER BY c.measured_on DESC, c.recorded_at DESC, c.check_in_id DESC LIMIT 1) AS current
+       FROM key_result_rm k LEFT JOIN goal_rm g ON g.goal_id = k.goal_id WHERE k.key_result_id = $1 FOR UPDATE OF k`,
+      [keyResultId],
+    );
+    if (!row) return;
+    const counts = !row.removed && row.goal_known && ['active', 'achieved', 'missed'].includes(row.goal_status);
+    let facts = emptyFacts();
+    let attainment = 10_000;
+    let nextChangeOn: string | null = null;
+    if (counts) {
+      const contribution = keyResultContribution(
+        { baseline: row.baseline, target: row.target, direction: row.direction, weightMilli: Number(row.weight_milli), current: row.current === null ? null : Number(row.current) },
+        { periodStart: row.period_start, periodEnd: row.period_end },
+        run.asOf,
+      );
+      ({ facts, attainment, nextChangeOn } = contribution);
+    }
+    await run.tx.query(`UPDATE key_result_rm SET attainment = $2, gap = $3, next_change_on = $4, applied_weight = $5, applied_score = $6 WHERE key_result_id = $1`, [
+      keyResultId,
+      attainment,
+      facts.keyResultWeight * (10_000 - attainment),
+      nextChangeOn,
+      facts.keyResultWeight,
+      facts.keyResultScore,
+    ]);
+    const previous = { ...emptyFacts(), keyResultWeight: Number(row.applied_weight), keyResultScore: Number(row.applied_score) };
+    await this.add(run, await this.goalOwnScopes(run, row.goal_id), addFacts(facts, previous, -1));
+  }
+
+  async recontributeRisk(run: ScoringRun, riskId: string): Promise<void> {
+    const [row] = await run.tx.query(
+      `SELECT r.goal_id, r.title, r.likelihood, r.impact, r.mitigation, r.status, r.applied_exposure, g.status AS goal_status, g.known AS goal_known, g.title AS goal_title
+       FROM risk_rm r LEFT JOIN goal_rm g ON g.goal_id = r.goal_id WHERE r.risk_id = $1 FOR UPDATE OF r`,
+      [riskId],
+    );
+    if (!row) return;
+    const settings = await this.settingsOf(run);
+    const counts = row.goal_known && ['active', 'achieved', 'missed'].includes(row.goal_status);
+    const exposure = counts ? unmitigatedExposure(row, settings.highRiskExposure) : 0;
+    await run.tx.query(`UPDATE risk_rm SET applied_exposure = $2 WHERE risk_id = $1`, [riskId, exposure]);
+    await this.add(run, await this.goalOwnScopes(run, row.goal_id), addFacts(riskFacts(exposure), riskFacts(Number(row.applied_exposure)), -1));
+    if (exposure > 0) {
+      await this.raiseAlert(run, 'unmitigated_risk', riskId, { scope: 'goal', id: row.goal_id }, `High risk "${row.title}" on "${row.goal_title}" (likelihood ${row.likelihood} × impact ${row.impact} = ${exposure}) has no mitigation.`, {
+        riskId,
+        exposure,
+      });
+    } else {
+      await this.clearAlert(run, 'unmitigated_risk', riskId);
+    }
+  }
+
+  /** A goal's budget counts while it is active or finished. */
+  async recontributeGoalBudget(run: ScoringRun, goalId: string): Promise<void> {
+    const [row] = await run.tx.query(`SELECT known, status, budget_minor, applied_budget FROM goal_rm WHERE goal_id = $1 FOR UPDATE`, [goalId]);
+    if (!row) return;
+    const budget = row.known && ['active', 'achieved', 'missed'].includes(row.status) ? Number(row.budget_minor) : 0;
+    await run.tx.query(`UPDATE goal_rm SET applied_budget = $2 WHERE goal_id = $1`, [goalId, budget]);
+    await this.add(run, await this.goalOwnScopes(run, goalId), addFacts(budgetFacts(budget), budgetFacts(Number(row.applied_budget)), -1));
+  }
+
+  /** Everything a goal owns, after its status or period changed. Bounded by the goal's own items. */
+  async recontributeGoalOwn(run: ScoringRun, goalId: string): Promise<void> {
+    await this.recontributeGoalBudget(run, goalId);
+    const keyResults: Array<{ key_result_id: string }> = await run.tx.query(`SELECT key_result_id FROM key_result_rm WHERE goal_id = $1 ORDER BY key_result_id`, [goalId]);
+    for (const { key_result_id } of keyResults) await this.recontributeKeyResult(run, key_result_id);
+    const risks: Array<{ risk_id: string }> = await run.tx.query(`SELECT risk_id FROM risk_rm WHERE goal_id = $1 ORDER BY risk_id`, [goalId]);
+    for (const { risk_id } of risks) await this.recontributeRisk(run, risk_id);
+    this.markDirty(run, [{ scope: 'goal', id: goalId }]);
+  }
+
+  // ---- structure changes: move a subtree's facts from one chain to another (depth-proportional) ----
+
+  async moveGoal(run: ScoringRun, goalId: string, from: { parentGoalId: string | null; orgUnitId: string | null }, to: { parentGoalId: string | null; orgUnitId: string | null }): Promise<void> {
+    if (from.parentGoalId !== to.parentGoalId) {
+      const subtree = await readFacts(run.tx, { scope: 'goal', id: goalId });
+      const oldChain = (await this.goalChain(run.tx, from.parentGoalId)).filter((ref) => ref.id !== goalId);
+      const newChain = (await this.goalChain(run.tx, to.parentGoalId)).filter((ref) => ref.id !== goalId);
+      await this.add(run, oldChain, addFacts(emptyFacts(), subtree, -1));
+      await this.add(run, newChain, subtree);
+    }
+    if (from.orgUnitId !== to.orgUnitId) {
+      const [own] = await run.tx.query(
+        `SELECT g.applied_budget AS budget,
+                (SELECT coalesce(sum(applied_weight), 0) FROM key_result_rm WHERE goal_id = g.goal_id) AS kr_weight,
+                (SELECT coalesce(sum(applied_score), 0) FROM key_result_rm WHERE goal_id = g.goal_id) AS kr_score,
+                (SELECT coalesce(sum(applied_exposure), 0) FROM risk_rm WHERE goal_id = g.goal_id) AS exposure
+         FROM goal_rm g WHERE g.goal_id = $1`,
+        [goalId],
+      );
+      const facts = { ...emptyFacts(), goalBudget: Number(own.budget), keyResultWeight: Number(own.kr_weight), keyResultScore: Number(own.kr_score), riskExposure: Number(own.exposure) };
+      await this.add(run, await this.unitChain(run.tx, from.orgUnitId), addFacts(emptyFacts(), facts, -1));
+      await this.add(run, await this.unitChain(run.tx, to.orgUnitId), facts);
+    }
+  }
+
+  async moveFacts(run: ScoringRun, scope: ScopeRef, fromUnitId: string | null, toUnitId: string | null): Promise<void> {
+    if (fromUnitId === toUnitId) return;
+    const facts = await readFacts(run.tx, scope);
+    const exclude = (refs: ScopeRef[]) => refs.filter((ref) => ref.id !== scope.id);
+    await this.add(run, exclude(await this.unitChain(run.tx, fromUnitId)), addFacts(emptyFacts(), facts, -1));
+    await this.add(run, exclude(await this.unitChain(run.tx, toUnitId)), facts);
+    this.markDirty(run, [scope]);
+  }
+
+  // ---- scoring ---------------------------------------------------------------------------
+
+  private async settingsOf(run: ScoringRun): Promise<AlignmentSettings> {
+    run.settings ??= await this.settings.load(run.tx, run.orgId);
+    return run.settings;
+  }
+
+  /** Rescores every scope whose facts changed in this run. */
+  async finish(run: ScoringRun): Promise<void> {
+    for (const ref of orderedScopes([...run.dirty.values()])) await this.rescore(run, ref);
+    run.dirty.clear();
+  }
+
+  /** Rescores every scope of the organisation (after its settings changed): bounded by the number of scopes, not tasks. */
+  async rescoreAll(run: ScoringRun): Promise<void> {
+    const risks: Array<{ risk_id: string }> = await run.tx.query(`SELECT risk_id FROM risk_rm WHERE org_id = $1 ORDER BY risk_id`, [run.orgId]);
+    for (const { risk_id } of risks) await this.recontributeRisk(run, risk_id);
+    const scopes: Array<{ scope: ScopeKind; scope_id: string }> = await run.tx.query(`SELECT scope, scope_id FROM scope_facts WHERE org_id = $1`, [run.orgId]);
+    this.markDirty(run, [...scopes.map((row) => ({ scope: row.scope, id: row.scope_id })), { scope: 'organisation', id: run.orgId }]);
+    await this.finish(run);
+  }
+
+  private async isScored(run: ScoringRun, ref: ScopeRef): Promise<{ name: string } | null> {
+    if (ref.scope === 'organisation') {
+      const [org] = await run.tx.query(`SELECT name FROM org_state WHERE org_id = $1`, [ref.id]);
+      return { name: org?.name ?? 'the organisation' };
+    }
+    if (ref.scope === 'goal') {
+      const [goal] = await run.tx.query(`SELECT title FROM goal_rm WHERE goal_id = $1 AND known AND status <> 'draft'`, [ref.id]);
+      return goal ? { name: goal.title } : null;
+    }
+    if (ref.scope === 'org_unit') {
+      const [unit] = await run.tx.query(`SELECT name FROM org_unit_rm WHERE org_unit_id = $1`, [ref.id]);
+      return unit ? { name: unit.name } : null;
+    }
+    const [manager] = await run.tx.query(
+      `SELECT p.name FROM scope_facts f LEFT JOIN person_rm p ON p.person_id = f.scope_id WHERE f.scope = 'manager' AND f.scope_id = $1`,
+      [ref.id],
+    );
+    return manager ? { name: manager.name ?? `manager ${ref.id}` } : null;
+  }
+
+  private async candidates(run: ScoringRun, ref: ScopeRef): Promise<DriverCandidates> {
+    const tx = run.tx;
+    // Each ranking reads the top of an index: a few rows, whatever the size of the scope.
+    const taskRows = async (column: 'goal_id' | 'manager_id' | 'org_id') => {
+      const byShortfall = `SELECT task_id, title, applied FROM task_rm WHERE ${column} = $1 AND schedule_shortfall > 0 ORDER BY schedule_shortfall DESC, task_id LIMIT 3`;
+      const byOverrun = `SELECT task_id, title, applied FROM task_rm WHERE ${column} = $1 AND cost_overrun > 0 ORDER BY cost_overrun DESC, task_id LIMIT 3`;
+      const rows = await tx.query(column === 'org_id' ? byShortfall : `(${byShortfall}) UNION (${byOverrun})`, [ref.id]);
+      return rows.map((row: { task_id: string; title: string; applied: { facts: FactVector; plannedValue: number; earnedValueCapped: number; earnedCost: number } }) => ({
+        taskId: row.task_id,
+        title: row.title,
+        plannedValue: row.applied.plannedValue,
+        earnedValueCapped: row.applied.earnedValueCapped,
+        earnedCost: row.applied.earnedCost,
+        actualCost: row.applied.facts.actualCost,
+      }));
+    };
+    const keyResults = (where: string) =>
+      tx.query(`SELECT key_result_id, name, applied_weight, attainment FROM key_result_rm WHERE ${where} AND gap > 0 ORDER BY gap DESC, key_result_id LIMIT 3`, [ref.id]).then((rows: any[]) =>
+        rows.map((row) => ({ keyResultId: row.key_result_id, name: row.name, weight: Number(row.applied_weight), attainment: row.attainment })),
+      );
+    const risks = (where: string) =>
+      tx.query(`SELECT risk_id, title, applied_exposure FROM risk_rm WHERE ${where} AND applied_exposure > 0 ORDER BY applied_exposure DESC, risk_id LIMIT 3`, [ref.id]).then((rows: any[]) =>
+        rows.map((row) => ({ riskId: row.risk_id, title: row.title, exposure: Number(row.applied_exposure) })),
+      );
+    switch (ref.scope) {
+      case 'goal':
+        return { tasks: await taskRows('goal_id'), keyResults: await keyResults('goal_id = $1'), risks: await risks('goal_id = $1') };
+      case 'manager':
+        return { tasks: await taskRows('manager_id') };
+      case 'org_unit': {
+        const managers = await tx.query(
+          `SELECT p.person_id, p.name, s.score FROM person_rm p JOIN alignment_score s ON s.scope = 'manager' AND s.scope_id = p.person_id
+           WHERE p.org_unit_id = $1 ORDER BY s.score, p.person_id LIMIT 3`,
+          [ref.id],
+        );
+        return {
+          risks: await risks('goal_id IN (SELECT goal_id FROM goal_rm WHERE org_unit_id = $1)'),
+          keyResults: await keyResults('goal_id IN (SELECT goal_id FROM goal_rm WHERE org_unit_id = $1)'),
+          managers: managers.map((row: any) => ({ managerId: row.person_id, name: row.name, score: row.score })),
+        };
+      }
+      case 'organisation':
+        return { tasks: await taskRows('org_id'), keyResults: await keyResults('org_id = $1'), risks: await risks('org_id = $1') };
+    }
+  }
+
+  /** Stores a scope's new score, its history point and event only when it changed; raises what it crossed into. */
+  async rescore(run: ScoringRun, ref: ScopeRef): Promise<void> {
+    const subject = await this.isScored(run, ref);
+    if (!subject) return;
+    const settings = await this.settingsOf(run);
+    const facts = await readFacts(run.tx, ref);
+    const next = scoreScope(ref.scope, facts, settings, await this.candidates(run, ref));
+    const [current] = await run.tx.query(`SELECT score, band, components, drivers FROM alignment_score WHERE scope = $1 AND scope_id = $2 FOR UPDATE`, [ref.scope, ref.id]);
+    const values = (score: Pick<Score, 'components'>) => JSON.stringify(score.components.map((component) => [component.name, component.value, component.weight]));
+    const changed = !current || current.score !== next.score || current.band !== next.band || values(current) !== values(next);
+    if (!changed && JSON.stringify(current.drivers) === JSON.stringify(next.drivers) && JSON.stringify(current.components) === JSON.stringify(next.components)) return;
+    await run.tx.query(
+      `INSERT INTO alignment_score (scope, scope_id, org_id, score, band, components, drivers, as_of, computed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (scope, scope_id) DO UPDATE SET score = EXCLUDED.score, band = EXCLUDED.band, components = EXCLUDED.components, drivers = EXCLUDED.drivers, as_of = EXCLUDED.as_of, computed_at = EXCLUDED.computed_at`,
+      [ref.scope, ref.id, run.orgId, next.score, next.band, JSON.stringify(next.components), JSON.stringify(next.drivers), run.asOf, run.at],
+    );
+    if (!changed) return;
+    await run.tx.query(`INSERT INTO alignment_score_history (scope, scope_id, org_id, score, band, components, at) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+      ref.scope,
+      ref.id,
+      run.orgId,
+      next.score,
+      next.band,
+      JSON.stringify(next.components),
+      run.at,
+    ]);
+    await this.outbox.publish(
+      run.tx,
+      AlignmentScoreChangedV1,
+      {
+        scope: ref.scope,
+        scopeId: ref.id,
+        score: next.score,
+        previousScore: current ? current.score : null,
+        band: next.band,
+        components: next.components.filter((component) => component.value !== null).map((component) => ({ name: component.name, value: component.value as number, weight: component.weight })),
+        computedAt: run.at.toISOString(),
+      },
+      run.context,
+    );
+    await this.checkAlerts(run, ref, subject.name, next, current ? (current.band as ScoreBand) : null, facts, settings);
+  }
+
+  private async checkAlerts(run: ScoringRun, ref: ScopeRef, name: string, score: Score, previousBand: ScoreBand | null, facts: FactVector, settings: AlignmentSettings): Promise<void> {
+    const why = score.drivers[0] ? `: ${score.drivers[0].name} — ${score.drivers[0].detail}` : '';
+    if (ref.scope === 'goal') {
+      if (score.band === 'on_track') {
+        await this.clearAlert(run, 'goal_at_risk', ref.id);
+        await this.clearAlert(run, 'goal_off_track', ref.id);
+      } else if (previousBand === null || BAND_RANK[score.band] > BAND_RANK[previousBand]) {
+        const kind = score.band === 'off_track' ? 'goal_off_track' : 'goal_at_risk';
+        await this.raiseAlert(run, kind, ref.id, ref, `${name} fell to ${score.score} (${score.band.replace('_', ' ')})${why}.`, { score: score.score, previousBand });
+      }
+    }
+    if (ref.scope === 'goal' || ref.scope === 'manager') {
+      const budget = ref.scope === 'goal' ? facts.goalBudget : facts.plannedCost;
+      if (facts.actualCost > budget && (budget > 0 || facts.actualCost > 0)) {
+        await this.raiseAlert(run, 'budget_overrun', ref.id, ref, `${name} has spent ${(facts.actualCost / 100).toFixed(2)} against a budget of ${(budget / 100).toFixed(2)}.`, {
+          actualCostMinor: facts.actualCost,
+          budgetMinor: budget,
+        });
+      } else {
+        await this.clearAlert(run, 'budget_overrun', ref.id);
+      }
+    }
+    if (ref.scope !== 'goal') {
+      const share = effortShare(facts);
+      if (share && share.unlinkedShare > settings.unlinkedShareAlert) {
+        await this.raiseAlert(run, 'unlinked_work', ref.id, ref, `${round1(100 * share.unlinkedShare)}% of ${name}'s ${share.basis} went to work linked to no goal (limit ${round1(100 * settings.unlinkedShareAlert)}%).`, {
+          unlinkedShare: round1(100 * share.unlinkedShare) / 100,
+          basis: share.basis,
+        });
+      } else {
+        await this.clearAlert(run, 'unlinked_work', ref.id);
+      }
+    }
+  }
+
+  /** Raises an alert once per ongoing condition: a second raise while it is open does nothing. */
+  async raiseAlert(run: ScoringRun, kind: AlertKind, subjectId: string, scope: ScopeRef, message: string, details: Record<string, string | number | boolean | null>): Promise<void> {
+    const alertId = randomUUID();
+    const inserted = await run.tx.query(
+      `INSERT INTO open_alert (org_id, kind, subject_id, alert_id, scope, scope_id, message, details, raised_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (org_id, kind, subject_id) DO NOTHING RETURNING alert_id`,
+      [run.orgId, kind, subjectId, alertId, scope.scope, scope.id, message, JSON.stringify(details), run.at],
+    );
+    if (inserted.length === 0) return;
+    await this.outbox.publish(run.tx, AlertRaisedV1, { alertId, kind, scope: scope.scope, scopeId: scope.id, message: message.slice(0, 2000), details, raisedAt: run.at.toISOString() }, run.context);
+  }
+
+  async clearAlert(run: ScoringRun, kind: AlertKind, subjectId: string): Promise<void> {
+    await run.tx.query(`DELETE FROM open_alert WHERE org_id = $1 AND kind = $2 AND subject_id = $3`, [run.orgId, kind, subjectId]);
+  }
+}
+
+export { dayNumber, isoDay, weightMilli };

@@ -1,0 +1,169 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Actor, DomainError, invalid } from '@throughline/service-kit';
+import { dayNumber, isoDay } from '../alignment/contributions';
+import { assertMayRead } from '../alignment/read-access';
+import { KpiPeriodQueryDto, ManagerKpiHistoryView, ManagerKpisView, OrganisationKpiHistoryView, OrganisationKpisView } from './dto/kpi.dto';
+import { buckets, Interval, perItem, ratio } from './kpi-figures';
+
+const MAX_HISTORY_DAYS = 3 * 366;
+
+/** KPIs are read-time aggregates over the read models, per period; the history is the same figures per week or month. */
+@Injectable()
+export class KpisService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The period asked for, defaulting to the 30 days up to the organisation's latest day (from events, not the wall clock). */
+  private async period(actor: Actor, query: KpiPeriodQueryDto): Promise<{ from: string; to: string }> {
+    const [state] = await this.dataSource.query(`SELECT to_char(as_of, 'YYYY-MM-DD') AS as_of FROM org_state WHERE org_id = $1`, [actor.orgId]);
+    const to = query.to ?? isoDay(dayNumber(state?.as_of ?? new Date().toISOString()) + 1);
+    const from = query.from ?? isoDay(dayNumber(to) - 30);
+    if (from >= to) throw invalid(`from (${from}) must be before to (${to}).`, 'from');
+    return { from, to };
+  }
+
+  private async ensureManager(actor: Actor, managerId: string): Promise<void> {
+    assertMayRead(actor, 'manager', managerId);
+    const [known] = await this.dataSource.query(`SELECT 1 FROM task_rm WHERE manager_id = $1 AND org_id = $2 LIMIT 1`, [managerId, actor.orgId]);
+    if (!known) throw new DomainError('not_found', `Manager ${managerId} has no work in your organisation.`);
+  }
+
+  async manager(actor: Actor, managerId: string, query: KpiPeriodQueryDto): Promise<ManagerKpisView> {
+    await this.ensureManager(actor, managerId);
+    return this.managerFigures(actor.orgId, managerId, await this.period(actor, query));
+  }
+
+  async managerHistory(actor: Actor, managerId: string, query: KpiPeriodQueryDto & { interval?: Interval }): Promise<ManagerKpiHistoryView> {
+    await this.ensureManager(actor, managerId);
+    const interval = query.interval ?? 'month';
+    const points = [];
+    for (const bucket of await this.historyBuckets(actor, query, interval)) points.push(await this.managerFigures(actor.orgId, managerId, bucket));
+    return { managerId, interval, points };
+  }
+
+  async organisation(actor: Actor, query: KpiPeriodQueryDto & { orgUnitId?: string }): Promise<OrganisationKpisView> {
+    await this.ensureUnit(actor, query.orgUnitId);
+    return this.organisationFigures(actor.orgId, query.orgUnitId ?? null, await this.period(actor, query));
+  }
+
+  async organisationHistory(actor: Actor, query: KpiPeriodQueryDto & { orgUnitId?: string; interval?: Interval }): Promise<OrganisationKpiHistoryView> {
+    await this.ensureUnit(actor, query.orgUnitId);
+    const interval = query.interval ?? 'month';
+    const points = [];
+    for (const bucket of await this.historyBuckets(actor, query, interval)) points.push(await this.organisationFigures(actor.orgId, query.orgUnitId ?? null, bucket));
+    return { interval, points };
+  }
+
+  private async historyBuckets(actor: Actor, query: KpiPeriodQueryDto, interval: Interval) {
+    const period = await this.period(actor, { from: query.from ?? undefined, to: query.to });
+    if (!query.from) period.from = isoDay(dayNumber(period.to) - 180);
+    if (dayNumber(period.to) - dayNumber(period.from) > MAX_HISTORY_DAYS) throw invalid(`A history covers at most ${MAX_HISTORY_DAYS} days; narrow from/to.`, 'from');
+    return buckets(period.from, period.to, interval);
+  }
+
+  private async ensureUnit(actor: Actor, orgUnitId: string | undefined): Promise<void> {
+    assertMayRead(actor, orgUnitId ? 'org_unit' : 'organisation', orgUnitId ?? actor.orgId);
+    if (!orgUnitId) return;
+    const [unit] = await this.dataSource.query(`SELECT 1 FROM org_unit_rm WHERE org_unit_id = $1 AND org_id = $2`, [orgUnitId, actor.orgId]);
+    if (!unit) throw new DomainError('not_found', `Org unit ${orgUnitId} does not exist in your organisation.`);
+  }
+
+  private async managerFigures(orgId: string, managerId: string, period: { from: string; to: string }): Promise<ManagerKpisView> {
+    const [completed] = await this.dataSource.query(
+      `SELECT count(*)::int AS done, count(*) FILTER (WHERE due_date IS NOT NULL)::int AS with_due,
+              count(*) FILTER (WHERE due_date IS NOT NULL AND (completed_at AT TIME ZONE 'UTC')::date <= due_date)::int AS on_time
+       FROM task_rm WHERE manager_id = $1 AND org_id = $2 AND completed_at >= $3::date AND completed_at < $4::date`,
+      [managerId, orgId, period.from, period.to],
+    );
+    const [cost] = await this.dataSource.query(
+      `SELECT coalesce(sum(amount_minor) FILTER (WHERE incurred_on >= $3::date), 0) AS in_period, coalesce(sum(amount_minor), 0) AS to_date
+       FROM cost_entry WHERE manager_id = $1 AND org_id = $2 AND incurred_on < $4::date`,
+      [managerId, orgId, period.from, period.to],
+    );
+    const [budget] = await this.dataSource.query(`SELECT coalesce(sum(planned_cost_minor), 0) AS planned FROM task_rm WHERE manager_id = $1 AND org_id = $2 AND known AND status <> 'cancelled'`, [
+      managerId,
+      orgId,
+    ]);
+    const [quality] = await this.dataSource.query(
+      `SELECT count(*) FILTER (WHERE kind = 'defect')::int AS defects, count(*) FILTER (WHERE kind = 'rework')::int AS reworks
+       FROM quality_issue WHERE manager_id = $1 AND org_id = $2 AND recorded_at >= $3::date AND recorded_at < $4::date`,
+      [managerId, orgId, period.from, period.to],
+    );
+    const spent = Number(cost.to_date);
+    const planned = Number(budget.planned);
+    return {
+      managerId,
+      ...period,
+      throughput: completed.done,
+      costPerCompletedTaskMinor: perItem(Number(cost.in_period), completed.done),
+      onTimeRate: ratio(completed.on_time, completed.with_due),
+      spentMinor: spent,
+      budgetMinor: planned,
+      spendAgainstBudget: ratio(spent, planned),
+      defects: quality.defects,
+      reworks: quality.reworks,
+      defectRate: ratio(quality.defects, completed.done),
+      reworkRate: ratio(quality.reworks, completed.done),
+    };
+  }
+
+  private async organisationFigures(orgId: string, orgUnitId: string | null, period: { from: string; to: string }): Promise<OrganisationKpisView> {
+    // Units below the one asked for; managers and goals of those units. Without a unit: the whole organisation.
+    const units = `WITH RECURSIVE units(org_unit_id, depth) AS (SELECT $2::uuid, 0 UNION ALL SELECT u.org_unit_id, depth + 1 FROM org_unit_rm u JOIN units ON u.parent_org_unit_id = units.org_unit_id WHERE depth < 64)`;
+    const managerFilter = orgUnitId ? `AND manager_id IN (SELECT person_id FROM person_rm WHERE org_unit_id IN (SELECT org_unit_id FROM units))` : `AND $2::uuid IS NULL`;
+    const goalFilter = orgUnitId ? `AND goal_id IN (SELECT goal_id FROM goal_rm WHERE org_unit_id IN (SELECT org_unit_id FROM units))` : `AND $2::uuid IS NULL`;
+    const params = [orgId, orgUnitId, period.from, period.to];
+    const [hours] = await this.dataSource.query(
+      `${units} SELECT coalesce(sum(minutes) FILTER (WHERE goal_id IS NOT NULL), 0) AS linked, coalesce(sum(minutes), 0) AS total
+       FROM hours_entry WHERE org_id = $1 ${managerFilter} AND worked_on >= $3::date AND worked_on < $4::date`,
+      params,
+    );
+    const [cost] = await this.dataSource.query(
+      `${units} SELECT coalesce(sum(amount_minor) FILTER (WHERE goal_id IS NOT NULL AND incurred_on >= $3::date), 0) AS linked,
+              coalesce(sum(amount_minor) FILTER (WHERE incurred_on >= $3::date), 0) AS in_period, coalesce(sum(amount_minor), 0) AS to_date
+       FROM cost_entry WHERE org_id = $1 ${managerFilter} AND incurred_on < $4::date`,
+      params,
+    );
+    const [goals] = await this.dataSource.query(
+      `${units} SELECT coalesce(sum(applied_budget), 0) AS budget,
+              count(*) FILTER (WHERE closed_outcome = 'achieved' AND closed_at >= $3::date AND closed_at < $4::date)::int AS achieved,
+              count(*) FILTER (WHERE closed_outcome = 'missed' AND closed_at >= $3::date AND closed_at < $4::date)::int AS missed
+       FROM goal_rm WHERE org_id = $1 ${goalFilter}`,
+      params,
+    );
+    const [risks] = await this.dataSource.query(
+      `${units} SELECT count(*) FILTER (WHERE status = 'mitigated')::int AS mitigated, count(*) FILTER (WHERE status = 'materialised')::int AS materialised
+       FROM risk_transition WHERE org_id = $1 ${goalFilter} AND at >= $3::date AND at < $4::date`,
+      params,
+    );
+    const [throughput] = await this.dataSource.query(
+      `${units} SELECT count(*)::int AS done FROM task_rm WHERE org_id = $1 ${managerFilter} AND completed_at >= $3::date AND completed_at < $4::date`,
+      params,
+    );
+    const scope = orgUnitId ? { scope: 'org_unit', id: orgUnitId } : { scope: 'organisation', id: orgId };
+    const [score] = await this.dataSource.query(`SELECT score FROM alignment_score WHERE scope = $1 AND scope_id = $2 AND org_id = $3`, [scope.scope, scope.id, orgId]);
+    const [facts] = await this.dataSource.query(`SELECT key_result_weight, key_result_score FROM scope_facts WHERE scope = $1 AND scope_id = $2 AND org_id = $3`, [scope.scope, scope.id, orgId]);
+    const linkedShare = Number(hours.total) > 0 ? ratio(Number(hours.linked), Number(hours.total)) : ratio(Number(cost.linked), Number(cost.in_period));
+    const spent = Number(cost.to_date);
+    const budget = Number(goals.budget);
+    const krWeight = Number(facts?.key_result_weight ?? 0);
+    return {
+      orgUnitId,
+      ...period,
+      linkedEffortShare: linkedShare,
+      alignmentScore: score?.score ?? null,
+      spentMinor: spent,
+      goalBudgetMinor: budget,
+      budgetConsumption: ratio(spent, budget),
+      goalsAchieved: goals.achieved,
+      goalsMissed: goals.missed,
+      goalAttainmentRate: ratio(goals.achieved, goals.achieved + goals.missed),
+      keyResultAttainment: krWeight === 0 ? null : Math.round(Number(facts.key_result_score) / krWeight / 10) / 10,
+      risksMitigated: risks.mitigated,
+      risksMaterialised: risks.materialised,
+      riskManagementEffectiveness: ratio(risks.mitigated, risks.mitigated + risks.materialised),
+      throughput: throughput.done,
+    };
+  }
+}

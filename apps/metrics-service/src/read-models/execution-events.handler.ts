@@ -1,0 +1,149 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import {
+  EventOf,
+  KeyResultCheckedInV1,
+  TaskCostRecordedV1,
+  TaskCreatedV1,
+  TaskHoursRecordedV1,
+  TaskProgressReportedV1,
+  TaskQualityIssueRecordedV1,
+  TaskStatusChangedV1,
+  TaskUpdatedV1,
+} from '@throughline/contracts';
+import { HandleEvent } from '@throughline/messaging';
+import { ScoringEngine, ScoringRun } from '../alignment/scoring-engine.service';
+import { weightMilli } from '../alignment/contributions';
+import { applyInRun } from './scoring-run';
+import { StrategyEventsHandler } from './strategy-events.handler';
+
+/**
+ * Tasks, their reports and key-result check-ins, from execution's tasks topic. A task's
+ * details, status and progress each carry their own version, so events of one task may
+ * arrive in any order (or twice) and the newest of each wins; entries count once by id.
+ */
+@Injectable()
+export class ExecutionEventsHandler {
+  constructor(private readonly engine: ScoringEngine) {}
+
+  /** The task row, as a placeholder if its creation has not arrived yet. */
+  private async ensureTask(run: ScoringRun, taskId: string, goalId: string | null, managerId: string): Promise<void> {
+    if (goalId) await StrategyEventsHandler.ensureGoal(run.tx, goalId, run.orgId);
+    await run.tx.query(`INSERT INTO task_rm (task_id, org_id, goal_id, manager_id) VALUES ($1, $2, $3, $4) ON CONFLICT (task_id) DO NOTHING`, [taskId, run.orgId, goalId, managerId]);
+  }
+
+  @HandleEvent(TaskCreatedV1)
+  async taskCreated(event: EventOf<typeof TaskCreatedV1>, tx: EntityManager): Promise<void> {
+    const task = event.data;
+    await applyInRun(this.engine, tx, event, async (run) => {
+      await this.ensureTask(run, task.taskId, task.goalId, task.managerId);
+      await tx.query(
+        `UPDATE task_rm SET known = true, deliverable_id = $2, origin = $3, created_at = $4, start_date = $4::timestamptz::date, title = $5,
+           goal_id = CASE WHEN details_version < 1 THEN $6::uuid ELSE goal_id END, manager_id = CASE WHEN details_version < 1 THEN $7::uuid ELSE manager_id END,
+           weight_milli = CASE WHEN details_version < 1 THEN $8 ELSE weight_milli END, due_date = CASE WHEN details_version < 1 THEN $9::date ELSE due_date END,
+           planned_cost_minor = CASE WHEN details_version < 1 THEN $10 ELSE planned_cost_minor END, details_version = GREATEST(details_version, 1),
+           status = CASE WHEN status_version < 1 THEN $11 ELSE status END, status_version = GREATEST(status_version, 1)
+         WHERE task_id = $1`,
+        [task.taskId, task.deliverableId, task.origin, task.createdAt, task.title, task.goalId, task.managerId, weightMilli(task.weight), task.dueDate, task.plannedCostMinor, task.status],
+      );
+      await this.engine.recontributeTask(run, task.taskId);
+    });
+  }
+
+  @HandleEvent(TaskUpdatedV1)
+  async taskUpdated(event: EventOf<typeof TaskUpdatedV1>, tx: EntityManager): Promise<void> {
+    const task = event.data;
+    await applyInRun(this.engine, tx, event, async (run) => {
+      await this.ensureTask(run, task.taskId, task.goalId, task.managerId);
+      await tx.query(
+        `UPDATE task_rm SET title = $2, goal_id = $3, manager_id = $4, weight_milli = $5, due_date = $6, planned_cost_minor = $7, details_version = $8
+         WHERE task_id = $1 AND details_version < $8`,
+        [task.taskId, task.title, task.goalId, task.managerId, weightMilli(task.weight), task.dueDate, task.plannedCostMinor, task.taskVersion],
+      );
+      await this.engine.recontributeTask(run, task.taskId);
+    });
+  }
+
+  @HandleEvent(TaskStatusChangedV1)
+  async taskStatusChanged(event: EventOf<typeof TaskStatusChangedV1>, tx: EntityManager): Promise<void> {
+    const change = event.data;
+    await applyInRun(this.engine, tx, event, async (run) => {
+      await this.ensureTask(run, change.taskId, change.goalId, change.managerId);
+      await tx.query(
+        `UPDATE task_rm SET status = $2, status_version = $3, completed_at = CASE WHEN $2 = 'done' THEN $4::timestamptz ELSE NULL END WHERE task_id = $1 AND status_version < $3`,
+        [change.taskId, change.to, change.taskVersion, change.changedAt],
+      );
+      await tx.query(`UPDATE task_rm SET progress = $2, progress_version = $3 WHERE task_id = $1 AND progress_version < $3`, [change.taskId, change.progress, change.taskVersion]);
+      await this.engine.recontributeTask(run, change.taskId);
+    });
+  }
+
+  @HandleEvent(TaskProgressReportedV1)
+  async progressReported(event: EventOf<typeof TaskProgressReportedV1>, tx: EntityManager): Promise<void> {
+    const report = event.data;
+    await applyInRun(this.engine, tx, event, async (run) => {
+      await this.ensureTask(run, report.taskId, report.goalId, report.managerId);
+      await tx.query(`UPDATE task_rm SET progress = $2, progress_version = $3 WHERE task_id = $1 AND progress_version < $3`, [report.taskId, report.progress, report.taskVersion]);
+      await this.engine.recontributeTask(run, report.taskId);
+    });
+  }
+
+  @HandleEvent(TaskCostRecordedV1)
+  async costRecorded(event: EventOf<typeof TaskCostRecordedV1>, tx: EntityManager): Promise<void> {
+    const cost = event.data;
+    await applyInRun(this.engine, tx, event, async (run) => {
+      await this.ensureTask(run, cost.taskId, cost.goalId, cost.managerId);
+      const inserted = await tx.query(
+        `INSERT INTO cost_entry (entry_id, org_id, task_id, goal_id, manager_id, amount_minor, currency, incurred_on, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (entry_id) DO NOTHING RETURNING entry_id`,
+        [cost.entryId, run.orgId, cost.taskId, cost.goalId, cost.managerId, cost.amountMinor, cost.currency, cost.incurredOn, cost.recordedAt],
+      );
+      if (inserted.length === 0) return;
+      await tx.query(`UPDATE task_rm SET actual_cost_minor = actual_cost_minor + $2 WHERE task_id = $1`, [cost.taskId, cost.amountMinor]);
+      await this.engine.recontributeTask(run, cost.taskId);
+    });
+  }
+
+  @HandleEvent(TaskHoursRecordedV1)
+  async hoursRecorded(event: EventOf<typeof TaskHoursRecordedV1>, tx: EntityManager): Promise<void> {
+    const hours = event.data;
+    await applyInRun(this.engine, tx, event, async (run) => {
+      await this.ensureTask(run, hours.taskId, hours.goalId, hours.managerId);
+      const inserted = await tx.query(
+        `INSERT INTO hours_entry (entry_id, org_id, task_id, goal_id, manager_id, minutes, worked_on, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (entry_id) DO NOTHING RETURNING entry_id`,
+        [hours.entryId, run.orgId, hours.taskId, hours.goalId, hours.managerId, hours.minutes, hours.workedOn, hours.recordedAt],
+      );
+      if (inserted.length === 0) return;
+      await tx.query(`UPDATE task_rm SET minutes = minutes + $2 WHERE task_id = $1`, [hours.taskId, hours.minutes]);
+      await this.engine.recontributeTask(run, hours.taskId);
+    });
+  }
+
+  /** Quality issues feed the managers' defect and rework KPIs, not the score. */
+  @HandleEvent(TaskQualityIssueRecordedV1)
+  async qualityIssueRecorded(event: EventOf<typeof TaskQualityIssueRecordedV1>, tx: EntityManager): Promise<void> {
+    const issue = event.data;
+    await applyInRun(this.engine, tx, event, async (run) => {
+      await this.ensureTask(run, issue.taskId, issue.goalId, issue.managerId);
+      await tx.query(
+        `INSERT INTO quality_issue (issue_id, org_id, task_id, goal_id, manager_id, kind, severity, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (issue_id) DO NOTHING`,
+        [issue.issueId, run.orgId, issue.taskId, issue.goalId, issue.managerId, issue.kind, issue.severity, issue.recordedAt],
+      );
+    });
+  }
+
+  /** The latest measurement (by the day measured) is the key result's current value; it may arrive before the key result. */
+  @HandleEvent(KeyResultCheckedInV1)
+  async keyResultCheckedIn(event: EventOf<typeof KeyResultCheckedInV1>, tx: EntityManager): Promise<void> {
+    const checkIn = event.data;
+    await applyInRun(this.engine, tx, event, async (run) => {
+      const inserted = await tx.query(
+        `INSERT INTO key_result_check_in (check_in_id, org_id, key_result_id, goal_id, manager_id, value, measured_on, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (check_in_id) DO NOTHING RETURNING check_in_id`,
+        [checkIn.checkInId, run.orgId, checkIn.keyResultId, checkIn.goalId, checkIn.managerId, checkIn.value, checkIn.measuredOn, checkIn.recordedAt],
+      );
+      if (inserted.length > 0) await this.engine.recontributeKeyResult(run, checkIn.keyResultId);
+    });
+  }
+}

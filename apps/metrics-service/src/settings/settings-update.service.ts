@@ -1,0 +1,46 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Actor, DomainError } from '@throughline/service-kit';
+import { AlignmentSettings } from '../alignment/alignment-formula';
+import { ScoringEngine } from '../alignment/scoring-engine.service';
+import { Clock, CLOCK } from '../time/clock';
+import { validateSettings } from './alignment-settings';
+import { SettingsService, VersionedSettings } from './settings.service';
+
+/** Changes an organisation's settings and rescores it; kept apart from SettingsService, which the engine reads. */
+@Injectable()
+export class SettingsUpdateService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly settings: SettingsService,
+    private readonly engine: ScoringEngine,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  get(actor: Actor): Promise<VersionedSettings> {
+    return this.settings.read(this.dataSource.manager, actor.orgId);
+  }
+
+  /** Replaces the settings if `expectedVersion` is current, then rescores the organisation's scopes with them. */
+  async update(actor: Actor, expectedVersion: number, next: AlignmentSettings, correlationId: string): Promise<VersionedSettings> {
+    const settings = validateSettings(next);
+    return this.dataSource.transaction(async (tx) => {
+      // The organisation's clock row first, as every scoring run takes it: no lock-order surprises.
+      const run = await this.engine.begin(tx, actor.orgId, this.clock.now(), { orgId: actor.orgId, correlationId });
+      const current = await this.settings.read(tx, actor.orgId, true);
+      if (current.version !== expectedVersion) {
+        throw new DomainError('stale', `The settings are at version ${current.version}, not ${expectedVersion}: read them again and reapply your change.`);
+      }
+      const version = current.version + 1;
+      await tx.query(
+        `INSERT INTO alignment_settings (org_id, settings, version, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (org_id) DO UPDATE SET settings = EXCLUDED.settings, version = EXCLUDED.version, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at`,
+        [actor.orgId, JSON.stringify(settings), version, actor.personId, run.at],
+      );
+      run.settings = settings;
+      await this.engine.rescoreAll(run);
+      return { settings, version };
+    });
+  }
+}
