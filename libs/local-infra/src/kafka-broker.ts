@@ -12,6 +12,8 @@ const MAVEN_DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugi
 export interface KafkaBrokerOptions {
   /** Client listener port; a free one is chosen when omitted. */
   port?: number;
+  /** KRaft controller port; keep it across restarts of the same data directory. */
+  controllerPort?: number;
   /** Data directory. Reusing one keeps topics across restarts (used by fault tests). */
   dataDir?: string;
   /** Prints broker log lines (they are kept in memory for error reports either way). */
@@ -23,6 +25,7 @@ export interface KafkaBrokerOptions {
 export interface KafkaBroker {
   readonly brokers: string;
   readonly port: number;
+  readonly controllerPort: number;
   readonly dataDir: string;
   readonly pid: number;
   stop(): Promise<void>;
@@ -107,7 +110,7 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'throughline-kafka-'));
   mkdirSync(dataDir, { recursive: true });
   const port = options.port ?? (await freePort());
-  const controllerPort = await freePort();
+  const controllerPort = options.controllerPort ?? (await freePort());
   const logDir = join(dataDir, 'data');
   const config = join(dataDir, 'server.properties');
   writeFileSync(config, serverProperties(port, controllerPort, logDir));
@@ -145,10 +148,10 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
     });
   });
   await started;
-  return brokerHandle(child, port, dataDir);
+  return brokerHandle(child, port, controllerPort, dataDir);
 }
 
-function brokerHandle(child: ChildProcess, port: number, dataDir: string): KafkaBroker {
+function brokerHandle(child: ChildProcess, port: number, controllerPort: number, dataDir: string): KafkaBroker {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const terminate = async (signal: NodeJS.Signals, graceMs: number) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -160,6 +163,7 @@ function brokerHandle(child: ChildProcess, port: number, dataDir: string): Kafka
   return {
     brokers: `127.0.0.1:${port}`,
     port,
+    controllerPort,
     dataDir,
     pid: child.pid!,
     stop: () => terminate('SIGTERM', 20_000),

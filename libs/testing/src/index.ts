@@ -3,3 +3,4 @@ export * from './test-env';
 export * from './service-harness';
 export * from './api-client';
 export * from './event-collector';
+export * from './service-process';

@@ -43,7 +43,7 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
   ) {}
 
   get consumerGroup(): string {
-    return `${this.config.topicPrefix}${this.options.serviceName}`;
+    return this.config.consumerGroup ?? `${this.config.topicPrefix}${this.options.serviceName}`;
   }
 
   get eventConsumer(): EventConsumer | undefined {
