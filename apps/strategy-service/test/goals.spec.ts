@@ -31,7 +31,7 @@ describe('strategy: a director sets and runs goals (real PostgreSQL and Kafka)',
       expect(response.headers.get('etag')).toBe('"1"');
       expect(goal).toMatchObject({ status: 'draft', weight: 2, budget: { currency: 'EUR', amountMinor: 10_000_000, revision: 1 }, parentGoalId: null, version: 1 });
       const event = await expectOneEvent(strategy.collector, GoalCreatedV1, { subject: goal.id, key: goal.id });
-      expect(event).toMatchObject({ orgid: org.orgId, data: { goalId: goal.id, status: 'draft', ownerId: org.director.id, budgetMinor: 10_000_000, description: 'X200 in H1', version: 1 } });
+      expect(event).toMatchObject({ orgid: org.orgId, actorid: org.director.id, data: { goalId: goal.id, status: 'draft', ownerId: org.director.id, budgetMinor: 10_000_000, description: 'X200 in H1', version: 1 } });
       expect(expectStatus(await org.managers[0].api.get(`/v1/goals/${goal.id}`), 200)).toMatchObject({ id: goal.id, keyResults: [], deliverables: [], risks: [] });
     });
 

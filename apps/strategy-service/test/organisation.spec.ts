@@ -137,6 +137,31 @@ describe('strategy: the admin sets up the organisation (real PostgreSQL and Kafk
       expect(response.body.detail).toMatch(/direct report/);
     });
 
+    it('refuses to take the role away from someone with open goals or deliverables', async () => {
+      const owner = await org.addPerson('director', { orgUnitId: org.companyUnitId });
+      const worker = await org.addPerson('manager', { reportsToId: owner.id });
+      const goal = expectStatus(
+        await owner.api.post('/v1/goals', { title: 'Cut cost', ownerId: owner.id, orgUnitId: org.companyUnitId, periodStart: '2026-01-01', periodEnd: '2026-12-31', budget: { currency: 'EUR', amountMinor: 100 } }),
+        201,
+      );
+      expectStatus(await owner.api.post(`/v1/goals/${goal.id}/deliverables`, { title: 'Renegotiate', managerId: worker.id, dueDate: '2026-06-30', budgetMinor: 100 }), 201);
+
+      const demoted = await org.admin.patch(`/v1/people/${owner.id}`, { role: 'manager' }, ifMatch(1));
+      expect(demoted.status).toBe(409);
+      expect(demoted.body.detail).toMatch(/owns 1 open goal\(s\) and cannot become a manager/);
+      const leaving = await org.admin.patch(`/v1/people/${worker.id}`, { active: false }, ifMatch(1));
+      expect(leaving.status).toBe(409);
+      expect(leaving.body.detail).toMatch(/manages 1 open deliverable\(s\) and cannot be deactivated/);
+
+      expectStatus(await owner.api.post(`/v1/goals/${goal.id}/close`, { outcome: 'abandoned' }, ifMatch(1)), 200);
+      expect(expectStatus(await org.admin.patch(`/v1/people/${worker.id}`, { active: false }, ifMatch(1)), 200).active).toBe(false);
+      const inactive = await owner.api.post('/v1/goals', { title: 'Again', ownerId: owner.id, orgUnitId: org.companyUnitId, periodStart: '2026-01-01', periodEnd: '2026-12-31', budget: { currency: 'EUR', amountMinor: 100 } });
+      expect(inactive.status).toBe(201);
+      const toInactive = await owner.api.post(`/v1/goals/${inactive.body.id}/deliverables`, { title: 'Nobody', managerId: worker.id, dueDate: '2026-06-30', budgetMinor: 1 });
+      expect(toInactive.status).toBe(422);
+      expect(toInactive.body.errors[0].field).toBe('managerId');
+    });
+
     it('lets only admins manage people', async () => {
       expect((await org.director.api.post('/v1/people', { name: 'Friend', email: 'friend@example.com', role: 'director' })).status).toBe(403);
       expect((await org.integrator.api.patch(`/v1/people/${org.director.id}`, { role: 'admin' }, ifMatch(1))).status).toBe(403);

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, FindOptionsWhere, Not } from 'typeorm';
+import { DataSource, EntityManager, FindOptionsWhere, In, Not } from 'typeorm';
 import { OrganisationCreatedV1, OrgUnitCreatedV1, OrgUnitUpdatedV1, PersonCreatedV1, PersonUpdatedV1 } from '@throughline/contracts';
 import { EventOutbox } from '@throughline/messaging';
 import { Actor, DomainError, notFound, page, Page } from '@throughline/service-kit';
+import { Deliverable } from '../deliverables/deliverable.entity';
+import { Goal } from '../goals/goal.entity';
 import { ancestorChain, lockHierarchy } from '../shared/ancestors';
 import { changedFields, hasChanges } from '../shared/changes';
 import { eventContext } from '../shared/event-context';
@@ -109,6 +111,7 @@ export class OrganisationService {
         assertNoCycle('person', 'reportsToId', person.id, changes.reportsToId, await ancestorChain(tx, 'reportingLine', actor.orgId, changes.reportsToId));
       }
       if (changes.active === false) await this.assertNoActiveReports(tx, person);
+      if (changes.active === false || changes.role) await this.assertNoOpenWork(tx, person, changes.active === false ? 'be deactivated' : `become a ${changes.role}`);
       Object.assign(person, changes);
       await tx.save(person);
       await this.outbox.publish(tx, PersonUpdatedV1, personSnapshot(person), eventContext(actor, correlationId));
@@ -136,6 +139,23 @@ export class OrganisationService {
   private async assertNoActiveReports(tx: EntityManager, person: Person): Promise<void> {
     const reports = await tx.count(Person, { where: { orgId: person.orgId, reportsToId: person.id, active: true, id: Not(person.id) } });
     if (reports > 0) throw new DomainError('conflict', `${person.name} still has ${reports} active direct report(s): give them a new reportsToId first.`);
+  }
+
+  /** Goals need a director as owner and deliverables a manager: hand the open ones over before the role goes. */
+  private async assertNoOpenWork(tx: EntityManager, person: Person, change: string): Promise<void> {
+    const open = In(['draft', 'active']);
+    if (person.role === 'director') {
+      const goals = await tx.count(Goal, { where: { orgId: person.orgId, ownerId: person.id, status: open } });
+      if (goals > 0) throw new DomainError('conflict', `${person.name} owns ${goals} open goal(s) and cannot ${change}: give the goals another owner first.`);
+    }
+    if (person.role === 'manager') {
+      const deliverables = await tx
+        .createQueryBuilder(Deliverable, 'deliverable')
+        .innerJoin(Goal, 'goal', 'goal.id = deliverable.goal_id')
+        .where('deliverable.manager_id = :personId AND deliverable.removed_at IS NULL AND goal.status IN (:...open)', { personId: person.id, open: ['draft', 'active'] })
+        .getCount();
+      if (deliverables > 0) throw new DomainError('conflict', `${person.name} manages ${deliverables} open deliverable(s) and cannot ${change}: hand them to another manager first.`);
+    }
   }
 
   /** Runs a change and turns a duplicate e-mail into a 409 that names the field. */
