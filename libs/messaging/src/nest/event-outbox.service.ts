@@ -10,8 +10,8 @@ export interface EventContext {
   orgId: string;
   correlationId: string;
   causationId?: string;
-  /** The person acting; taken from the request context when not given. */
-  actorId?: string;
+  /** The person acting; null when the system acts; taken from the request context when absent. */
+  actorId?: string | null;
 }
 
 /** Supplies what the current request knows (the acting person), without messaging depending on HTTP. */
@@ -31,7 +31,7 @@ export class EventOutbox {
   ) {}
 
   async publish<S extends TObject>(tx: EntityManager, definition: EventDefinition<S>, data: Static<S>, context: EventContext): Promise<void> {
-    const actorId = context.actorId ?? this.contextSource?.().actorId;
+    const actorId = (context.actorId === undefined ? this.contextSource?.().actorId : context.actorId) ?? undefined;
     const event = createEvent(definition, data, {
       source: `/throughline/${this.options.serviceName}`,
       orgId: context.orgId,
