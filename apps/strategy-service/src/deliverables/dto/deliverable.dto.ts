@@ -8,7 +8,7 @@ export class CreateDeliverableDto {
   @Length(1, 200)
   title: string;
 
-  @ApiProperty({ format: 'uuid', description: 'A person with role manager: they will own the task' })
+  @ApiProperty({ format: 'uuid', example: '2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f', description: 'A person with role manager: they will own the task' })
   @IsUUID()
   managerId: string;
 
@@ -35,7 +35,7 @@ export class UpdateDeliverableDto {
   @Length(1, 200)
   title?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Hand the work to another manager' })
+  @ApiPropertyOptional({ format: 'uuid', example: '2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f', description: 'Hand the work to another manager' })
   @IsOptional()
   @IsUUID()
   managerId?: string;
@@ -66,10 +66,10 @@ export class RemoveDeliverableQueryDto {
 }
 
 export class DeliverableView {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid' }) goalId: string;
+  @ApiProperty({ format: 'uuid', example: '7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e' }) id: string;
+  @ApiProperty({ format: 'uuid', example: '5d1c7f9e-2a3b-4c5d-8e9f-0a1b2c3d4e5f' }) goalId: string;
   @ApiProperty({ example: 'Pilot production run' }) title: string;
-  @ApiProperty({ format: 'uuid' }) managerId: string;
+  @ApiProperty({ format: 'uuid', example: '2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f' }) managerId: string;
   @ApiProperty({ example: '2026-03-31' }) dueDate: string;
   @ApiProperty({ example: 2 }) weight: number;
   @ApiProperty({ example: 5000000 }) budgetMinor: number;

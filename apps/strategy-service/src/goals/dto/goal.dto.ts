@@ -32,15 +32,15 @@ export class CreateGoalDto {
   @MaxLength(5000)
   description?: string;
 
-  @ApiProperty({ format: 'uuid', description: 'The director who owns the goal' })
+  @ApiProperty({ format: 'uuid', example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', description: 'The director who owns the goal' })
   @IsUUID()
   ownerId: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '0f4b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d' })
   @IsUUID()
   orgUnitId: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Cascading: the goal this one serves' })
+  @ApiPropertyOptional({ format: 'uuid', example: '8e7d6c5b-4a39-4281-9f0e-d1c2b3a49586', description: 'Cascading: the goal this one serves' })
   @IsOptional()
   @IsUUID()
   parentGoalId?: string;
@@ -65,22 +65,22 @@ export class CreateGoalDto {
 }
 
 export class GoalListQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: GOAL_STATUSES })
+  @ApiPropertyOptional({ enum: GOAL_STATUSES, example: 'active' })
   @IsOptional()
   @IsIn(GOAL_STATUSES)
   status?: GoalStatus;
 
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional({ format: 'uuid', example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' })
   @IsOptional()
   @IsUUID()
   ownerId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional({ format: 'uuid', example: '0f4b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d' })
   @IsOptional()
   @IsUUID()
   orgUnitId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Only the direct sub-goals of this goal' })
+  @ApiPropertyOptional({ format: 'uuid', example: '8e7d6c5b-4a39-4281-9f0e-d1c2b3a49586', description: 'Only the direct sub-goals of this goal' })
   @IsOptional()
   @IsUUID()
   parentGoalId?: string;
@@ -101,19 +101,19 @@ export class GoalBudgetView extends MoneyDto {
 }
 
 export class GoalView {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() title: string;
-  @ApiProperty() description: string;
-  @ApiProperty({ format: 'uuid' }) ownerId: string;
-  @ApiProperty({ format: 'uuid' }) orgUnitId: string;
-  @ApiProperty({ format: 'uuid', nullable: true }) parentGoalId: string | null;
-  @ApiProperty() periodStart: string;
-  @ApiProperty() periodEnd: string;
-  @ApiProperty() weight: number;
-  @ApiProperty({ enum: GOAL_STATUSES }) status: GoalStatus;
+  @ApiProperty({ format: 'uuid', example: '7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e' }) id: string;
+  @ApiProperty({ example: 'Launch the new product line' }) title: string;
+  @ApiProperty({ example: 'Bring the X200 to market in H1.' }) description: string;
+  @ApiProperty({ format: 'uuid', example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' }) ownerId: string;
+  @ApiProperty({ format: 'uuid', example: '0f4b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d' }) orgUnitId: string;
+  @ApiProperty({ format: 'uuid', example: '8e7d6c5b-4a39-4281-9f0e-d1c2b3a49586', nullable: true }) parentGoalId: string | null;
+  @ApiProperty({ example: '2026-01-01' }) periodStart: string;
+  @ApiProperty({ example: '2026-06-30' }) periodEnd: string;
+  @ApiProperty({ example: 1 }) weight: number;
+  @ApiProperty({ enum: GOAL_STATUSES, example: 'draft' }) status: GoalStatus;
   @ApiProperty({ type: GoalBudgetView }) budget: GoalBudgetView;
   @ApiProperty({ nullable: true, example: null, description: 'Why a closed goal was closed' }) closeReason: string | null;
-  @ApiProperty({ description: 'Send it back as If-Match when changing the goal' }) version: number;
+  @ApiProperty({ example: 1, description: 'Send it back as If-Match when changing the goal' }) version: number;
 }
 
 export class GoalDetailView extends GoalView {
@@ -136,17 +136,17 @@ export class UpdateGoalDto {
   @MaxLength(5000)
   description?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'A director of the organisation' })
+  @ApiPropertyOptional({ format: 'uuid', example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', description: 'A director of the organisation' })
   @IsOptional()
   @IsUUID()
   ownerId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional({ format: 'uuid', example: '0f4b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d' })
   @IsOptional()
   @IsUUID()
   orgUnitId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'null detaches the goal from its parent' })
+  @ApiPropertyOptional({ format: 'uuid', example: '8e7d6c5b-4a39-4281-9f0e-d1c2b3a49586', nullable: true, description: 'null detaches the goal from its parent' })
   @IsOptional()
   @IsUUID()
   parentGoalId?: string | null;

@@ -46,7 +46,7 @@ export class UpdateKeyResultDto {
   @Length(1, 200)
   name?: string;
 
-  @ApiPropertyOptional({ enum: KPI_CATEGORIES })
+  @ApiPropertyOptional({ enum: KPI_CATEGORIES, example: 'quality' })
   @IsOptional()
   @IsIn(KPI_CATEGORIES)
   category?: KpiCategory;
@@ -67,7 +67,7 @@ export class UpdateKeyResultDto {
   @IsNumber(FINITE)
   target?: number;
 
-  @ApiPropertyOptional({ enum: KEY_RESULT_DIRECTIONS })
+  @ApiPropertyOptional({ enum: KEY_RESULT_DIRECTIONS, example: 'decrease' })
   @IsOptional()
   @IsIn(KEY_RESULT_DIRECTIONS)
   direction?: KeyResultDirection;
@@ -79,14 +79,14 @@ export class UpdateKeyResultDto {
 }
 
 export class KeyResultView {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid' }) goalId: string;
+  @ApiProperty({ format: 'uuid', example: '7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e' }) id: string;
+  @ApiProperty({ format: 'uuid', example: '5d1c7f9e-2a3b-4c5d-8e9f-0a1b2c3d4e5f' }) goalId: string;
   @ApiProperty({ example: 'Cost per unit' }) name: string;
-  @ApiProperty({ enum: KPI_CATEGORIES }) category: KpiCategory;
+  @ApiProperty({ enum: KPI_CATEGORIES, example: 'operational_efficiency' }) category: KpiCategory;
   @ApiProperty({ example: 'EUR' }) unit: string;
   @ApiProperty({ example: 52 }) baseline: number;
   @ApiProperty({ example: 40 }) target: number;
-  @ApiProperty({ enum: KEY_RESULT_DIRECTIONS }) direction: KeyResultDirection;
+  @ApiProperty({ enum: KEY_RESULT_DIRECTIONS, example: 'decrease' }) direction: KeyResultDirection;
   @ApiProperty({ example: 1 }) weight: number;
   @ApiProperty({ example: 1 }) version: number;
 }

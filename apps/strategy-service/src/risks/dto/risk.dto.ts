@@ -21,7 +21,7 @@ export class CreateRiskDto {
   @Max(5)
   impact: number;
 
-  @ApiProperty({ format: 'uuid', description: 'The person who watches the risk' })
+  @ApiProperty({ format: 'uuid', example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', description: 'The person who watches the risk' })
   @IsUUID()
   ownerId: string;
 
@@ -53,7 +53,7 @@ export class UpdateRiskDto {
   @Max(5)
   impact?: number;
 
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional({ format: 'uuid', example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' })
   @IsOptional()
   @IsUUID()
   ownerId?: string;
@@ -71,21 +71,21 @@ export class UpdateRiskDto {
 }
 
 export class RiskListQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: RISK_STATUSES })
+  @ApiPropertyOptional({ enum: RISK_STATUSES, example: 'open' })
   @IsOptional()
   @IsIn(RISK_STATUSES)
   status?: RiskStatus;
 }
 
 export class RiskView {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid' }) goalId: string;
+  @ApiProperty({ format: 'uuid', example: '7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e' }) id: string;
+  @ApiProperty({ format: 'uuid', example: '5d1c7f9e-2a3b-4c5d-8e9f-0a1b2c3d4e5f' }) goalId: string;
   @ApiProperty({ example: 'Supplier cannot deliver the new casing in time' }) title: string;
   @ApiProperty({ example: 3 }) likelihood: number;
   @ApiProperty({ example: 4 }) impact: number;
   @ApiProperty({ example: 12, description: 'likelihood × impact (1–25)' }) severity: number;
-  @ApiProperty({ format: 'uuid' }) ownerId: string;
+  @ApiProperty({ format: 'uuid', example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' }) ownerId: string;
   @ApiProperty({ nullable: true, example: null }) mitigation: string | null;
-  @ApiProperty({ enum: RISK_STATUSES }) status: RiskStatus;
+  @ApiProperty({ enum: RISK_STATUSES, example: 'open' }) status: RiskStatus;
   @ApiProperty({ example: 1 }) version: number;
 }
