@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AlertRaisedV1, AlignmentScoreChangedV1, ALERT_KINDS } from '@throughline/contracts';
@@ -38,8 +38,9 @@ const BAND_RANK: Record<ScoreBand, number> = { on_track: 0, at_risk: 1, off_trac
 @Injectable()
 export class ScoringEngine {
   constructor(
-    private readonly outbox: EventOutbox,
-    private readonly settings: SettingsService,
+    // Explicit tokens: the bench runs under tsx, which emits no decorator metadata.
+    @Inject(EventOutbox) private readonly outbox: EventOutbox,
+    @Inject(SettingsService) private readonly settings: SettingsService,
   ) {}
 
   /**

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import {
   EventOf,
@@ -24,7 +24,7 @@ import { StrategyEventsHandler } from './strategy-events.handler';
  */
 @Injectable()
 export class ExecutionEventsHandler {
-  constructor(private readonly engine: ScoringEngine) {}
+  constructor(@Inject(ScoringEngine) private readonly engine: ScoringEngine) {}
 
   /** The task row, as a placeholder if its creation has not arrived yet. */
   private async ensureTask(run: ScoringRun, taskId: string, goalId: string | null, managerId: string): Promise<void> {

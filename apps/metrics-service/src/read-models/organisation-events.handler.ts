@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { EventOf, OrganisationCreatedV1, OrgUnitCreatedV1, OrgUnitUpdatedV1, PersonCreatedV1, PersonUpdatedV1 } from '@throughline/contracts';
 import { HandleEvent } from '@throughline/messaging';
@@ -8,7 +8,7 @@ import { applyInRun, lockRow } from './scoring-run';
 /** The organisation tree and people with reporting lines, from strategy's organisation topic. */
 @Injectable()
 export class OrganisationEventsHandler {
-  constructor(private readonly engine: ScoringEngine) {}
+  constructor(@Inject(ScoringEngine) private readonly engine: ScoringEngine) {}
 
   @HandleEvent(OrganisationCreatedV1)
   async organisationCreated(event: EventOf<typeof OrganisationCreatedV1>, tx: EntityManager): Promise<void> {

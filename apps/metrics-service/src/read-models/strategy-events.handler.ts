@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import {
   BudgetRevisedV1,
@@ -46,7 +46,7 @@ interface GoalFields {
 /** Goals, key results, budgets, deliverables and risks, from strategy's goals topic. */
 @Injectable()
 export class StrategyEventsHandler {
-  constructor(private readonly engine: ScoringEngine) {}
+  constructor(@Inject(ScoringEngine) private readonly engine: ScoringEngine) {}
 
   /** A goal row that may be a placeholder: tasks can arrive before their goal. */
   static async ensureGoal(tx: EntityManager, goalId: string, orgId: string): Promise<void> {

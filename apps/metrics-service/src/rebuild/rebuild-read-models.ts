@@ -35,7 +35,7 @@ export interface RebuildReport {
   timePassAsOf: string;
 }
 
-type Handler = (event: CloudEvent, tx: EntityManager) => Promise<void>;
+export type Handler = (event: CloudEvent, tx: EntityManager) => Promise<void>;
 
 /**
  * Drops the read models and replays every consumed topic from the beginning into fresh state.
@@ -121,7 +121,7 @@ async function refuseWhileServiceRuns(admin: Admin, consumerGroup: string): Prom
   if (members > 0) throw new Error(`Stop the metrics service first: its consumer group ${consumerGroup} still has ${members} member(s).`);
 }
 
-function discoverHandlers(app: { get<T>(type: new (...args: never[]) => T): T }): Map<string, Handler[]> {
+export function discoverHandlers(app: { get<T>(type: new (...args: never[]) => T): T }): Map<string, Handler[]> {
   const handlers = new Map<string, Handler[]>();
   for (const type of EVENT_HANDLER_CLASSES) {
     const instance = app.get(type as never) as Record<string, unknown>;
@@ -136,7 +136,7 @@ function discoverHandlers(app: { get<T>(type: new (...args: never[]) => T): T })
 }
 
 /** As the service's consumer does: the inbox row and the handlers' writes commit together, so a duplicate has no effect. */
-async function applyOne(
+export async function applyOne(
   dataSource: DataSource,
   consumerGroup: string,
   handlers: Map<string, Handler[]>,

@@ -23,7 +23,7 @@ export class TimePassService implements OnApplicationBootstrap, OnApplicationShu
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly engine: ScoringEngine,
+    @Inject(ScoringEngine) private readonly engine: ScoringEngine,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
