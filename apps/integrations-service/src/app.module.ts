@@ -3,8 +3,9 @@ import { MessagingModule } from '@throughline/messaging';
 import { ServiceKitModule } from '@throughline/service-kit';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { integrationsDatabase } from './database/integrations-database';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
-  imports: [ServiceKitModule.forRoot({ database: integrationsDatabase }), MessagingModule.forRoot({ serviceName: 'integrations-service', publishes: [] }), CatalogueModule],
+  imports: [ServiceKitModule.forRoot({ database: integrationsDatabase }), MessagingModule.forRoot({ serviceName: 'integrations-service', publishes: [] }), CatalogueModule, WebhooksModule],
 })
 export class AppModule {}

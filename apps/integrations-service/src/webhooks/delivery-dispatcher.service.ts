@@ -1,0 +1,152 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { CLOUDEVENTS_CONTENT_TYPE } from '@throughline/contracts';
+import { DataSource } from 'typeorm';
+import { afterAttempt, isSuccessStatus } from './delivery-lifecycle';
+import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature';
+import { Clock, CLOCK, WEBHOOK_SETTINGS, WebhookSettings } from './webhook-settings';
+
+interface ClaimedDelivery {
+  delivery_id: string;
+  subscription_id: string;
+  event_id: string;
+  attempts: number;
+  url: string;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: Date | null;
+  body: string;
+}
+
+/**
+ * Sends due deliveries. A delivery is claimed with a lease (so several instances never
+ * send it at once) only if no earlier delivery of the same subscription and key is still
+ * pending: an aggregate's events reach an endpoint in order, while other keys and
+ * endpoints proceed. A crash mid-send lets the lease expire and the delivery is sent
+ * again (at least once; receivers deduplicate on the event id).
+ */
+@Injectable()
+export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Webhooks');
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(WEBHOOK_SETTINGS) private readonly settings: WebhookSettings,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let sent = 0;
+      try {
+        sent = await this.dispatchDue();
+      } catch (error) {
+        this.logger.error(`dispatch failed: ${String(error)}`);
+      }
+      if (sent === 0 && this.running) await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        setTimeout(resolve, this.settings.pollIntervalMs);
+      });
+    }
+  }
+
+  /** One round: claim what is due, send it, record the outcomes. Returns how many were sent. */
+  async dispatchDue(): Promise<number> {
+    const claimed = await this.claim();
+    await Promise.all(claimed.map((delivery) => this.send(delivery)));
+    return claimed.length;
+  }
+
+  private async claim(): Promise<ClaimedDelivery[]> {
+    const now = this.clock.now();
+    const leaseUntil = new Date(now.getTime() + this.settings.requestTimeoutMs * 2 + 1000);
+    const [rows]: [ClaimedDelivery[]] = await this.dataSource.query(
+      `WITH due AS (
+         SELECT d.delivery_id FROM webhook_delivery d
+         JOIN webhook_subscription s ON s.subscription_id = d.subscription_id AND s.status = 'active'
+         WHERE d.status = 'pending' AND d.next_attempt_at <= $1 AND (d.lease_until IS NULL OR d.lease_until <= $1)
+           AND NOT EXISTS (SELECT 1 FROM webhook_delivery earlier WHERE earlier.subscription_id = d.subscription_id
+                             AND earlier.partition_key = d.partition_key AND earlier.status = 'pending' AND earlier.sequence < d.sequence)
+         ORDER BY d.next_attempt_at, d.sequence
+         LIMIT $3 FOR UPDATE OF d SKIP LOCKED)
+       UPDATE webhook_delivery d SET lease_until = $2 FROM due, webhook_subscription s, webhook_event e
+       WHERE d.delivery_id = due.delivery_id AND s.subscription_id = d.subscription_id AND e.event_id = d.event_id
+       RETURNING d.delivery_id, d.subscription_id, d.event_id, d.attempts, s.url, s.secret, s.previous_secret, s.previous_secret_expires_at, e.body`,
+      [now, leaseUntil, this.settings.concurrency],
+    );
+    return rows;
+  }
+
+  private async send(delivery: ClaimedDelivery): Promise<void> {
+    const now = this.clock.now();
+    const secrets = [delivery.secret];
+    if (delivery.previous_secret && delivery.previous_secret_expires_at && delivery.previous_secret_expires_at > now) secrets.push(delivery.previous_secret);
+    let statusCode: number | null = null;
+    let error: string | null = null;
+    try {
+      const response = await fetch(delivery.url, {
+        method: 'POST',
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.settings.requestTimeoutMs),
+        headers: {
+          'content-type': CLOUDEVENTS_CONTENT_TYPE,
+          'user-agent': 'Throughline-Webhooks/1',
+          'webhook-id': delivery.event_id,
+          'webhook-delivery': delivery.delivery_id,
+          'webhook-attempt': String(delivery.attempts + 1),
+          [SIGNATURE_HEADER]: signatureHeader(secrets, Math.floor(now.getTime() / 1000), delivery.body),
+        },
+        body: delivery.body,
+      });
+      statusCode = response.status;
+      await response.arrayBuffer().catch(() => undefined);
+      if (!isSuccessStatus(response.status)) error = `HTTP ${response.status}`;
+    } catch (failure) {
+      error = (failure as Error).name === 'TimeoutError' ? `no response within ${this.settings.requestTimeoutMs} ms` : `could not connect: ${(failure as Error).message}`;
+    }
+    await this.record(delivery, statusCode, error);
+  }
+
+  private async record(delivery: ClaimedDelivery, statusCode: number | null, error: string | null): Promise<void> {
+    await this.dataSource.transaction(async (tx) => {
+      const now = this.clock.now();
+      const [subscription]: { failing_since: Date | null; consecutive_failures: number; status: string }[] = await tx.query(
+        `SELECT failing_since, consecutive_failures, status FROM webhook_subscription WHERE subscription_id = $1 FOR UPDATE`,
+        [delivery.subscription_id],
+      );
+      if (!subscription) return; // deleted while the request was in flight
+      const outcome = afterAttempt({ attempts: delivery.attempts, failingSince: subscription.failing_since, consecutiveFailures: subscription.consecutive_failures }, error === null, now, this.settings);
+      await tx.query(
+        `UPDATE webhook_delivery SET status = $2, attempts = $3, next_attempt_at = COALESCE($4, next_attempt_at), lease_until = NULL, last_attempt_at = $5,
+           last_status_code = $6, last_error = $7, delivered_at = CASE WHEN $2 = 'delivered' THEN $5 ELSE delivered_at END,
+           dead_lettered_at = CASE WHEN $2 = 'dead_lettered' THEN $5 ELSE dead_lettered_at END
+         WHERE delivery_id = $1`,
+        [delivery.delivery_id, outcome.status, outcome.attempts, outcome.nextAttemptAt, now, statusCode, error],
+      );
+      const disable = outcome.disable && subscription.status === 'active';
+      await tx.query(
+        `UPDATE webhook_subscription SET failing_since = $2, consecutive_failures = $3,
+           status = CASE WHEN $4 THEN 'disabled' ELSE status END,
+           disabled_at = CASE WHEN $4 THEN $5 ELSE disabled_at END,
+           disabled_reason = CASE WHEN $4 THEN $6 ELSE disabled_reason END,
+           version = CASE WHEN $4 THEN version + 1 ELSE version END
+         WHERE subscription_id = $1`,
+        [delivery.subscription_id, outcome.failingSince, outcome.consecutiveFailures, disable, now, `disabled automatically after ${outcome.consecutiveFailures} failed attempts in a row (last: ${error})`],
+      );
+      if (disable) this.logger.warn(`webhook ${delivery.subscription_id} disabled after ${outcome.consecutiveFailures} failures in a row`);
+    });
+  }
+}

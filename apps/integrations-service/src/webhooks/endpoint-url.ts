@@ -1,0 +1,44 @@
+import { invalid } from '@throughline/service-kit/domain';
+
+/**
+ * Where webhooks may be sent. Production: HTTPS only, and never to loopback or private
+ * addresses written as literals (a tenant must not reach the service's own network).
+ * Development (NODE_ENV !== 'production'): also plain HTTP, but only to loopback.
+ */
+export interface EndpointPolicy {
+  production: boolean;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+const PRIVATE_IPV4 = [/^127\./, /^10\./, /^192\.168\./, /^172\.(1[6-9]|2\d|3[01])\./, /^169\.254\./, /^0\./];
+
+function isLoopback(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname) || /^127\./.test(hostname) || hostname.endsWith('.localhost');
+}
+
+function isPrivateLiteral(hostname: string): boolean {
+  return isLoopback(hostname) || PRIVATE_IPV4.some((range) => range.test(hostname)) || /^\[(fc|fd|fe80)/i.test(hostname);
+}
+
+/** Returns the normalised URL or throws a DomainError that says what to send instead. */
+export function checkEndpointUrl(raw: string, policy: EndpointPolicy): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw invalid(`"${raw}" is not an absolute URL; send e.g. https://hooks.example.com/throughline.`, 'url');
+  }
+  if (url.username || url.password) throw invalid('The URL must not carry credentials; verify the signature instead.', 'url');
+  if (url.hash) throw invalid('The URL must not have a #fragment.', 'url');
+  const hostname = url.hostname.toLowerCase();
+  if (url.protocol === 'https:') {
+    if (policy.production && isPrivateLiteral(hostname)) throw invalid(`Webhooks cannot be sent to the private or loopback address ${hostname} in production.`, 'url');
+    return url.toString();
+  }
+  if (url.protocol === 'http:') {
+    if (policy.production) throw invalid('Webhook URLs must use https:// in production.', 'url');
+    if (!isLoopback(hostname)) throw invalid(`Plain http:// is allowed only to loopback (127.0.0.1, ::1, localhost) outside production; use https:// for ${hostname}.`, 'url');
+    return url.toString();
+  }
+  throw invalid(`Unsupported scheme ${url.protocol}; use https://.`, 'url');
+}

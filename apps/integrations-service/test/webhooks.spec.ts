@@ -1,0 +1,203 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { Kafka, logLevel, Producer } from 'kafkajs';
+import { TObject, Static } from '@sinclair/typebox';
+import { CloudEvent, createEvent, EventDefinition, GoalActivatedV1, GoalClosedV1, GoalCreatedV1, GoalUpdatedV1, RiskRaisedV1 } from '@throughline/contracts';
+import { apiAs, ApiClient, startTestService, testKafkaBrokers, TestService, uniqueTag, waitFor } from '@throughline/testing';
+import { AppModule } from '../src/app.module';
+import { integrationsDatabase } from '../src/database/integrations-database';
+import { TestWebhookReceiver } from './webhook-receiver';
+
+const GOAL_EVENTS = [GoalCreatedV1, GoalUpdatedV1, GoalActivatedV1, GoalClosedV1];
+
+/** Short retries so an outage takes a fraction of a second; disabling needs 10 failures in a row over at least 500 ms. */
+const FAST_RETRIES = {
+  WEBHOOK_MAX_ATTEMPTS: '8',
+  WEBHOOK_BACKOFF_BASE_MS: '20',
+  WEBHOOK_BACKOFF_MAX_MS: '200',
+  WEBHOOK_DISABLE_AFTER_FAILURES: '10',
+  WEBHOOK_DISABLE_AFTER_MS: '500',
+  WEBHOOK_POLL_INTERVAL_MS: '20',
+  WEBHOOK_TIMEOUT_MS: '2000',
+};
+
+/** What a receiver must check: the HMAC of "<t>.<body>" with the secret, and a fresh timestamp. */
+function signatureIsValid(header: string | string[] | undefined, body: string, secret: string): boolean {
+  const parts = String(header).split(',').map((part) => part.split('='));
+  const t = Number(parts.find(([name]) => name === 't')?.[1]);
+  const expected = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
+  return Math.abs(Date.now() / 1000 - t) < 300 && parts.some(([name, value]) => name === 'v1' && value === expected);
+}
+
+describe('integrations-service: webhooks', () => {
+  let tag: string;
+  let service: TestService;
+  let producer: Producer;
+  const receivers: TestWebhookReceiver[] = [];
+
+  beforeAll(async () => {
+    tag = uniqueTag();
+    service = await startTestService(AppModule, { tag, database: integrationsDatabase, env: FAST_RETRIES });
+    producer = new Kafka({ clientId: 'webhooks-spec', brokers: [testKafkaBrokers()], logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await service?.stop();
+    for (const receiver of receivers) await receiver.stop();
+  });
+
+  async function receiver(answer: (requestNumber: number) => number): Promise<TestWebhookReceiver> {
+    const started = await TestWebhookReceiver.start(answer);
+    receivers.push(started);
+    return started;
+  }
+
+  async function integrator(orgId: string): Promise<ApiClient> {
+    return apiAs(service.url, { personId: randomUUID(), orgId, role: 'integrator' });
+  }
+
+  /** Publishes a real envelope to the real broker, as the producing service's relay would. */
+  async function publish<S extends TObject>(definition: EventDefinition<S>, data: Static<S>, orgId: string): Promise<CloudEvent> {
+    const event = createEvent(definition, data, { source: '/throughline/strategy-service', orgId, correlationId: randomUUID() });
+    await producer.send({ topic: `t${tag}.${event.topic}`, messages: [{ key: event.key, value: JSON.stringify(event.envelope) }] });
+    return event.envelope;
+  }
+
+  async function deliveries(api: ApiClient, webhookId: string, status?: string) {
+    const response = await api.get(`/v1/webhooks/${webhookId}/deliveries?limit=200${status ? `&status=${status}` : ''}`);
+    expect(response.status).toBe(200);
+    return response.body as { items: { id: string; eventId: string; status: string; attempts: number; lastStatusCode: number | null }[]; page: { total: number } };
+  }
+
+  it('delivers every subscribed event once, in order per aggregate, signed, through a receiver outage', async () => {
+    const orgId = randomUUID();
+    const api = await integrator(orgId);
+    const endpoint = await receiver((requestNumber) => (requestNumber <= 5 ? 500 : 204));
+    const created = await api.post('/v1/webhooks', { url: endpoint.url, eventTypes: GOAL_EVENTS.map((definition) => definition.type), description: 'ERP' });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('etag')).toBe('"1"');
+    const { id, secret } = created.body;
+    expect(secret).toMatch(/^whsec_/);
+    expect((await api.get(`/v1/webhooks/${id}`)).body.secret).toBeUndefined();
+
+    const goals = [randomUUID(), randomUUID(), randomUUID()];
+    const published: CloudEvent[] = [];
+    for (const definition of GOAL_EVENTS) {
+      for (const goalId of goals) published.push(await publish(definition as EventDefinition, { ...definition.example, goalId } as never, orgId));
+    }
+    // Neither an unsubscribed type nor another organisation's event may reach the endpoint.
+    await publish(RiskRaisedV1, { ...RiskRaisedV1.example, goalId: goals[0] }, orgId);
+    await publish(GoalCreatedV1, { ...GoalCreatedV1.example, goalId: randomUUID() }, randomUUID());
+
+    await waitFor(async () => (await deliveries(api, id, 'delivered')).page.total === published.length, { timeoutMs: 30_000, what: `${published.length} delivered` });
+    expect((await deliveries(api, id)).page.total).toBe(published.length);
+
+    expect(endpoint.failed.length).toBe(5);
+    const received = endpoint.accepted.map((request) => ({ request, event: JSON.parse(request.body) as CloudEvent }));
+    expect(received.map(({ event }) => event.id).sort()).toEqual(published.map((event) => event.id).sort());
+    for (const goalId of goals) {
+      expect(received.filter(({ event }) => event.subject === goalId).map(({ event }) => event.type)).toEqual(GOAL_EVENTS.map((definition) => definition.type));
+    }
+    for (const { request, event } of received) {
+      expect(request.headers['content-type']).toBe('application/cloudevents+json');
+      expect(request.headers['webhook-id']).toBe(event.id);
+      expect(signatureIsValid(request.headers['webhook-signature'], request.body, secret)).toBe(true);
+      expect(event).toEqual(published.find((candidate) => candidate.id === event.id));
+    }
+    const retried = (await deliveries(api, id, 'delivered')).items.filter((delivery) => delivery.attempts > 1);
+    expect(retried.length).toBeGreaterThan(0);
+  });
+
+  it('disables an endpoint that never recovers, keeps its deliveries, and catches up once re-enabled', async () => {
+    const orgId = randomUUID();
+    const api = await integrator(orgId);
+    let healthy = false;
+    const endpoint = await receiver(() => (healthy ? 200 : 500));
+    const created = await api.post('/v1/webhooks', { url: endpoint.url, eventTypes: ['*'] });
+    const id = created.body.id as string;
+    const goalId = randomUUID();
+    const published = [];
+    for (const definition of [GoalCreatedV1, GoalUpdatedV1, GoalActivatedV1]) published.push(await publish(definition as EventDefinition, { ...definition.example, goalId } as never, orgId));
+
+    const disabled = await waitFor(async () => {
+      const response = await api.get(`/v1/webhooks/${id}`);
+      return response.body.status === 'disabled' ? response : undefined;
+    }, { timeoutMs: 30_000, what: 'the webhook to be disabled' });
+    expect(disabled.body.disabledReason).toMatch(/failed attempts in a row/);
+
+    const kept = await deliveries(api, id);
+    expect(kept.items.map((delivery) => delivery.eventId).sort()).toEqual(published.map((event) => event.id).sort());
+    const deadLetters = await deliveries(api, id, 'dead_lettered');
+    expect(deadLetters.items).toEqual([expect.objectContaining({ eventId: published[0].id, attempts: 8, lastStatusCode: 500 })]);
+    expect(endpoint.accepted).toEqual([]);
+
+    healthy = true;
+    expect((await api.post(`/v1/webhooks/${id}/enable`, {})).status).toBe(428);
+    const enabled = await api.post(`/v1/webhooks/${id}/enable`, {}, { 'if-match': disabled.headers.get('etag')! });
+    expect(enabled.status).toBe(200);
+    expect(enabled.body).toEqual(expect.objectContaining({ status: 'active', consecutiveFailures: 0, disabledReason: null }));
+    await waitFor(() => endpoint.accepted.length === 2, { timeoutMs: 20_000, what: 'the pending deliveries after re-enabling' });
+
+    const replayed = await api.post(`/v1/webhooks/${id}/deliveries/${deadLetters.items[0].id}/replay`, {});
+    expect(replayed.status).toBe(202);
+    await waitFor(() => endpoint.accepted.length === 3, { timeoutMs: 20_000, what: 'the replayed delivery' });
+    expect(endpoint.accepted.map((request) => JSON.parse(request.body).id)).toEqual([published[1].id, published[2].id, published[0].id]);
+    expect((await api.post(`/v1/webhooks/${id}/deliveries/${randomUUID()}/replay`, {})).status).toBe(404);
+  });
+
+  it('rotates the secret: the new one is shown once and both sign during the grace period', async () => {
+    const orgId = randomUUID();
+    const api = await integrator(orgId);
+    const endpoint = await receiver(() => 200);
+    const created = await api.post('/v1/webhooks', { url: endpoint.url, eventTypes: [GoalCreatedV1.type] });
+    const rotated = await api.post(`/v1/webhooks/${created.body.id}/rotate-secret`, { previousSecretValidForSeconds: 3600 }, { 'if-match': '"1"' });
+    expect(rotated.status).toBe(200);
+    expect(rotated.headers.get('etag')).toBe('"2"');
+    expect(rotated.body.secret).not.toBe(created.body.secret);
+    const event = await publish(GoalCreatedV1, { ...GoalCreatedV1.example, goalId: randomUUID() }, orgId);
+    const [request] = await waitFor(() => (endpoint.accepted.length ? endpoint.accepted : undefined), { what: 'the delivery after rotation' });
+    expect(JSON.parse(request.body).id).toBe(event.id);
+    expect(signatureIsValid(request.headers['webhook-signature'], request.body, rotated.body.secret)).toBe(true);
+    expect(signatureIsValid(request.headers['webhook-signature'], request.body, created.body.secret)).toBe(true);
+  });
+
+  it('refuses bad input, stale versions, other organisations and other roles, changing nothing', async () => {
+    const orgId = randomUUID();
+    const api = await integrator(orgId);
+    const created = await api.post('/v1/webhooks', { url: 'http://127.0.0.1:9/hook', eventTypes: ['*'] });
+    const id = created.body.id as string;
+
+    const refusals: [string, Promise<{ status: number; body: any; headers: Headers }>, number, RegExp][] = [
+      ['an unknown field', api.post('/v1/webhooks', { url: 'http://127.0.0.1:9/a', eventTypes: ['*'], colour: 'red' }), 400, /colour/],
+      ['an unknown event type', api.post('/v1/webhooks', { url: 'http://127.0.0.1:9/a', eventTypes: ['throughline.nothing.v1'] }), 400, /catalogue/],
+      ['no event types', api.post('/v1/webhooks', { url: 'http://127.0.0.1:9/a', eventTypes: [] }), 400, /eventTypes/],
+      ['plain http to another host', api.post('/v1/webhooks', { url: 'http://hooks.example.com/a', eventTypes: ['*'] }), 422, /loopback/],
+      ['an update without If-Match', api.patch(`/v1/webhooks/${id}`, { description: 'x' }), 428, /If-Match/],
+      ['a stale update', api.patch(`/v1/webhooks/${id}`, { description: 'x' }, { 'if-match': '"7"' }), 412, /version 1/],
+      ['an unknown delivery status filter', api.get(`/v1/webhooks/${id}/deliveries?status=lost`), 400, /status/],
+    ];
+    for (const [what, call, status, detail] of refusals) {
+      const response = await call;
+      expect({ what, status: response.status, type: response.headers.get('content-type') }).toEqual({ what, status, type: expect.stringContaining('application/problem+json') });
+      expect(JSON.stringify(response.body)).toMatch(detail);
+    }
+
+    const stranger = await integrator(randomUUID());
+    expect((await stranger.get(`/v1/webhooks/${id}`)).status).toBe(404);
+    expect((await stranger.delete(`/v1/webhooks/${id}`, { 'if-match': '"1"' })).status).toBe(404);
+    const manager = await apiAs(service.url, { personId: randomUUID(), orgId, role: 'manager' });
+    expect((await manager.get('/v1/webhooks')).status).toBe(403);
+
+    const unchanged = await api.get(`/v1/webhooks/${id}`);
+    expect(unchanged.body).toEqual(expect.objectContaining({ version: 1, description: null }));
+    const list = await api.get('/v1/webhooks?status=active');
+    expect(list.body.page.total).toBe(1);
+
+    const updated = await api.patch(`/v1/webhooks/${id}`, { description: 'BI', eventTypes: [GoalCreatedV1.type] }, { 'if-match': '"1"' });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toEqual(expect.objectContaining({ version: 2, description: 'BI', eventTypes: [GoalCreatedV1.type] }));
+    expect((await api.delete(`/v1/webhooks/${id}`, { 'if-match': '"2"' })).status).toBe(204);
+    expect((await api.get(`/v1/webhooks/${id}`)).status).toBe(404);
+  });
+});
