@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Producer } from 'kafkajs';
 import { Static, TObject } from '@sinclair/typebox';
-import { CloudEvent, createEvent, EventDefinition, GoalActivatedV1, parseEvent, Topics } from '@throughline/contracts';
-import { MessagingRuntime } from '@throughline/messaging';
+import { CloudEvent, createEvent, deadLetterTopic, EventDefinition, GoalActivatedV1, parseEvent, Topics } from '@throughline/contracts';
 import { Actor } from '@throughline/service-kit';
 import { apiAs, ApiClient, CollectedEvent, EventCollector, startTestService, testKafkaBrokers, TestService, uniqueTag, waitFor } from '@throughline/testing';
 import { AppModule } from '../src/app.module';
@@ -28,9 +27,12 @@ export class ExecutionTestKit {
 
   static async start(): Promise<ExecutionTestKit> {
     const kit = new ExecutionTestKit();
+    const kafka = new Kafka({ clientId: 'strategy-double', brokers: [testKafkaBrokers()], logLevel: logLevel.NOTHING });
+    const topics = [kit.topic(Topics.Tasks), kit.deadLetterTopic, kit.topic(Topics.Goals), kit.topic(Topics.Organisation)];
+    await createTopicsWithLeaders(kafka, topics);
     kit.service = await startTestService(AppModule, { tag: kit.tag, database: executionDatabase });
-    kit.collector = await EventCollector.start([kit.topic(Topics.Tasks)]);
-    kit.producer = new Kafka({ clientId: 'strategy-double', brokers: [testKafkaBrokers()], logLevel: logLevel.NOTHING }).producer();
+    kit.collector = await EventCollector.start(topics.slice(0, 2));
+    kit.producer = kafka.producer();
     await kit.producer.connect();
     return kit;
   }
@@ -39,6 +41,11 @@ export class ExecutionTestKit {
     await this.producer?.disconnect();
     await this.collector?.stop();
     await this.service?.stop();
+  }
+
+  /** Where this service's consumer parks what it cannot process (the topic the service itself creates at start). */
+  get deadLetterTopic(): string {
+    return this.topic(deadLetterTopic('execution-service'));
   }
 
   topic(name: string): string {
@@ -59,7 +66,7 @@ export class ExecutionTestKit {
 
   /** Sends an already sent event again: the same envelope (a redelivery), or a copy with a new id (a replay). */
   async send(sent: SentEvent<TObject>): Promise<void> {
-    await this.producer.send({ topic: sent.topic, messages: [{ key: sent.key, value: JSON.stringify(sent.envelope) }] });
+    await this.producer.send({ topic: sent.topic, messages: [{ key: sent.key, value: typeof sent.envelope === 'string' ? sent.envelope : JSON.stringify(sent.envelope) }] });
   }
 
   withNewId<S extends TObject>(sent: SentEvent<S>): SentEvent<S> {
@@ -68,13 +75,12 @@ export class ExecutionTestKit {
 
   /** Waits until the service has taken in (applied or skipped as duplicate) every event sent with these ids. */
   async processed(...eventIds: string[]): Promise<void> {
-    const runtime = this.service.app.get(MessagingRuntime);
     await waitFor(
       async () => {
         const rows: Array<{ event_id: string }> = await this.service.dataSource.query(`SELECT event_id FROM inbox_event WHERE event_id = ANY($1)`, [eventIds]);
         return rows.length === new Set(eventIds).size;
       },
-      { what: `events ${eventIds.join(', ')} to be processed (consumer stats ${JSON.stringify(runtime.eventConsumer?.stats)})` },
+      { what: `events ${eventIds.join(', ')} to be processed (dead-lettered so far: ${this.deadLettered().length})` },
     );
   }
 
@@ -82,12 +88,35 @@ export class ExecutionTestKit {
   published(type: string, predicate: (entry: CollectedEvent) => boolean = () => true): Array<CollectedEvent & { parsed: CloudEvent<any> }> {
     return this.collector
       .ofType(type)
-      .filter(predicate)
+      .filter((entry) => entry.topic !== this.deadLetterTopic && predicate(entry))
       .map((entry) => ({ ...entry, parsed: parseEvent(entry.raw) }));
   }
 
-  deadLettered(): number {
-    return this.service.app.get(MessagingRuntime).eventConsumer?.stats.deadLettered ?? 0;
+  deadLettered(): CollectedEvent[] {
+    return this.collector.received.filter((entry) => entry.topic === this.deadLetterTopic);
+  }
+}
+
+/**
+ * Creates the service's topics before it starts, and waits until every partition has a
+ * leader. On a busy broker, kafkajs' createTopics({ waitForLeaders }) — which the service
+ * uses at start — can fail with "This server does not host this topic-partition" instead of
+ * retrying; topics that already exist are left alone by the service.
+ */
+async function createTopicsWithLeaders(kafka: Kafka, topics: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ waitForLeaders: false, topics: topics.map((topic) => ({ topic, numPartitions: 3, replicationFactor: -1 })) });
+    await waitFor(
+      async () => {
+        const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+        return metadata.length === topics.length && metadata.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0));
+      },
+      { what: `partition leaders for ${topics.join(', ')}` },
+    );
+  } finally {
+    await admin.disconnect();
   }
 }
 
