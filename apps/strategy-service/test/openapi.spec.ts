@@ -26,8 +26,15 @@ describe('strategy: OpenAPI document', () => {
       ]),
     );
     for (const path of paths) expect(path).toMatch(/^\/v1\//);
+    const listOf = (path: string) => (document.paths[path] as any).get.responses['200'].content['application/json'].schema.properties.items.items.$ref;
+    expect(listOf('/v1/goals')).toBe('#/components/schemas/GoalView');
+    expect(listOf('/v1/goals/{goalId}/budget/revisions')).toBe('#/components/schemas/BudgetRevisionView');
     const schemas = document.components.schemas;
-    const bodies = Object.keys(schemas).filter((name) => name.endsWith('Dto'));
+    // Every request body schema, and the schemas nested in them.
+    const refs = (value: unknown): string[] => (value && typeof value === 'object' ? Object.entries(value).flatMap(([key, inner]) => (key === '$ref' ? [String(inner).split('/').pop()!] : refs(inner))) : []);
+    const operations = Object.values(document.paths).flatMap((path) => Object.values(path as Record<string, { requestBody?: unknown }>));
+    const bodies = [...new Set(operations.flatMap((operation) => refs(operation.requestBody)))];
+    bodies.push(...bodies.flatMap((name) => refs(schemas[name])));
     expect(bodies).toEqual(expect.arrayContaining(['CreateGoalDto', 'UpdateGoalDto', 'CreatePersonDto', 'CreateKeyResultDto', 'ReviseBudgetDto', 'CreateDeliverableDto', 'CreateRiskDto']));
     for (const name of bodies) {
       const properties = Object.values(schemas[name].properties) as Array<{ example?: unknown; $ref?: string; type?: string; items?: unknown }>;

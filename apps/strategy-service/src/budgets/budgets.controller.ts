@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Put, Query, Res } from '@n
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { Actor, CorrelationId, CurrentActor, IfMatch, Page, PageQueryDto, Roles, setETag } from '@throughline/service-kit';
-import { ApiIfMatch } from '../shared/http';
+import { ApiIfMatch, ApiPageResponse } from '../shared/http';
 import { BudgetsService } from './budgets.service';
 import { BudgetRevisionView, CurrentBudgetView, ReviseBudgetDto } from './dto/budget.dto';
 
@@ -34,6 +34,7 @@ export class BudgetsController {
 
   @Get('revisions')
   @ApiOperation({ summary: 'Every revision of the budget, oldest first' })
+  @ApiPageResponse(BudgetRevisionView)
   history(@CurrentActor() actor: Actor, @Param('goalId', ParseUUIDPipe) goalId: string, @Query() query: PageQueryDto): Promise<Page<BudgetRevisionView>> {
     return this.budgets.history(actor, goalId, query);
   }

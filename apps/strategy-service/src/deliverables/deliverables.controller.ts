@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, P
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { Actor, CorrelationId, CurrentActor, IfMatch, Page, PageQueryDto, Roles } from '@throughline/service-kit';
-import { ApiIfMatch, withETag } from '../shared/http';
+import { ApiIfMatch, ApiPageResponse, withETag } from '../shared/http';
 import { DeliverablesService } from './deliverables.service';
 import { CreateDeliverableDto, DeliverableView, RemoveDeliverableQueryDto, UpdateDeliverableDto } from './dto/deliverable.dto';
 
@@ -22,6 +22,7 @@ export class DeliverablesController {
 
   @Get()
   @ApiOperation({ summary: "The goal's current deliverables, by due date" })
+  @ApiPageResponse(DeliverableView)
   list(@CurrentActor() actor: Actor, @Param('goalId', ParseUUIDPipe) goalId: string, @Query() query: PageQueryDto): Promise<Page<DeliverableView>> {
     return this.deliverables.list(actor, goalId, query);
   }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Que
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { Actor, CorrelationId, CurrentActor, IfMatch, Page, Roles } from '@throughline/service-kit';
-import { ApiIfMatch, withETag } from '../shared/http';
+import { ApiIfMatch, ApiPageResponse, withETag } from '../shared/http';
 import { CloseGoalDto, CreateGoalDto, GoalDetailView, GoalListQueryDto, GoalView, UpdateGoalDto } from './dto/goal.dto';
 import { GoalsService } from './goals.service';
 
@@ -22,6 +22,7 @@ export class GoalsController {
 
   @Get()
   @ApiOperation({ summary: 'List goals (filter by status, owner, org unit, parent, overlapping period)' })
+  @ApiPageResponse(GoalView)
   list(@CurrentActor() actor: Actor, @Query() query: GoalListQueryDto): Promise<Page<GoalView>> {
     return this.goals.list(actor, query);
   }

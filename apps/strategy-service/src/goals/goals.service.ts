@@ -147,7 +147,8 @@ export class GoalsService {
 
   /** The parent exists in the organisation, is still open, and contains the child's period. */
   private async requireParent(tx: EntityManager, actor: Actor, parentGoalId: string, child: { periodStart: string; periodEnd: string }): Promise<void> {
-    const parent = await tx.findOne(Goal, { where: { id: parentGoalId, orgId: actor.orgId } });
+    // Shared lock: the parent's period cannot change until this child is written.
+    const parent = await tx.findOne(Goal, { where: { id: parentGoalId, orgId: actor.orgId }, lock: { mode: 'pessimistic_read' } });
     if (!parent) throw new DomainError('invalid', `parentGoalId ${parentGoalId} is not a goal of this organisation.`, [{ field: 'parentGoalId', message: 'must be an existing goal' }]);
     if (parent.status !== 'draft' && parent.status !== 'active') {
       throw new DomainError('invalid', `The parent goal is ${parent.status}: a closed goal takes no new sub-goals.`, [{ field: 'parentGoalId', message: 'must be a draft or active goal' }]);

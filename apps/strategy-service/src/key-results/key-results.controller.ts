@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, P
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { Actor, CorrelationId, CurrentActor, IfMatch, Page, PageQueryDto, Roles } from '@throughline/service-kit';
-import { ApiIfMatch, withETag } from '../shared/http';
+import { ApiIfMatch, ApiPageResponse, withETag } from '../shared/http';
 import { KeyResultsService } from './key-results.service';
 import { CreateKeyResultDto, KeyResultView, UpdateKeyResultDto } from './dto/key-result.dto';
 
@@ -22,6 +22,7 @@ export class KeyResultsController {
 
   @Get()
   @ApiOperation({ summary: "The goal's key results" })
+  @ApiPageResponse(KeyResultView)
   list(@CurrentActor() actor: Actor, @Param('goalId', ParseUUIDPipe) goalId: string, @Query() query: PageQueryDto): Promise<Page<KeyResultView>> {
     return this.keyResults.list(actor, goalId, query);
   }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } 
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { Actor, CorrelationId, CurrentActor, IfMatch, Page, Roles } from '@throughline/service-kit';
-import { ApiIfMatch, withETag } from '../shared/http';
+import { ApiIfMatch, ApiPageResponse, withETag } from '../shared/http';
 import { CreateOrgUnitDto, OrgUnitListQueryDto, OrgUnitView, UpdateOrgUnitDto } from './dto/organisation.dto';
 import { OrganisationService } from './organisation.service';
 
@@ -22,6 +22,7 @@ export class OrgUnitsController {
 
   @Get()
   @ApiOperation({ summary: 'List org units (filter by parent)' })
+  @ApiPageResponse(OrgUnitView)
   list(@CurrentActor() actor: Actor, @Query() query: OrgUnitListQueryDto): Promise<Page<OrgUnitView>> {
     return this.organisation.listOrgUnits(actor, query);
   }

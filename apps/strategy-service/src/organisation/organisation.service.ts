@@ -163,9 +163,12 @@ export class OrganisationService {
     try {
       return await this.dataSource.transaction(change);
     } catch (error) {
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION && (error as { constraint?: string }).constraint === 'person_org_email_uq') {
+      const { code, constraint } = error as { code?: string; constraint?: string };
+      if (code === UNIQUE_VIOLATION && constraint === 'person_org_email_uq') {
         throw new DomainError('conflict', `Another person of this organisation already has the e-mail ${email}.`, [{ field: 'email', message: 'must be unique within the organisation' }]);
       }
+      // Two requests creating the same explicit id at once: the loser gets what a later request would.
+      if (code === UNIQUE_VIOLATION && constraint === 'person_pkey') throw new DomainError('conflict', 'A person with this id already exists.', [{ field: 'id', message: 'must be a new id' }]);
       throw error;
     }
   }

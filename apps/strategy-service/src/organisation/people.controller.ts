@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } 
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { Actor, CorrelationId, CurrentActor, IfMatch, Page, Roles } from '@throughline/service-kit';
-import { ApiIfMatch, withETag } from '../shared/http';
+import { ApiIfMatch, ApiPageResponse, withETag } from '../shared/http';
 import { CreatePersonDto, PersonListQueryDto, PersonView, UpdatePersonDto } from './dto/organisation.dto';
 import { OrganisationService } from './organisation.service';
 
@@ -22,6 +22,7 @@ export class PeopleController {
 
   @Get()
   @ApiOperation({ summary: 'List people (filter by role, org unit, manager, active)' })
+  @ApiPageResponse(PersonView)
   list(@CurrentActor() actor: Actor, @Query() query: PersonListQueryDto): Promise<Page<PersonView>> {
     return this.organisation.listPeople(actor, query);
   }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } 
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { Actor, CorrelationId, CurrentActor, IfMatch, Page, Roles } from '@throughline/service-kit';
-import { ApiIfMatch, withETag } from '../shared/http';
+import { ApiIfMatch, ApiPageResponse, withETag } from '../shared/http';
 import { CreateRiskDto, RiskListQueryDto, RiskView, UpdateRiskDto } from './dto/risk.dto';
 import { RisksService } from './risks.service';
 
@@ -22,6 +22,7 @@ export class RisksController {
 
   @Get()
   @ApiOperation({ summary: "The goal's risks (filter by status)" })
+  @ApiPageResponse(RiskView)
   list(@CurrentActor() actor: Actor, @Param('goalId', ParseUUIDPipe) goalId: string, @Query() query: RiskListQueryDto): Promise<Page<RiskView>> {
     return this.risks.list(actor, goalId, query);
   }
