@@ -103,7 +103,7 @@ export class ExecutionTestKit {
  * uses at start — can fail with "This server does not host this topic-partition" instead of
  * retrying; topics that already exist are left alone by the service.
  */
-async function createTopicsWithLeaders(kafka: Kafka, topics: string[]): Promise<void> {
+export async function createTopicsWithLeaders(kafka: Kafka, topics: string[]): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
