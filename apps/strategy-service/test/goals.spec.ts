@@ -115,6 +115,20 @@ describe('strategy: a director sets and runs goals (real PostgreSQL and Kafka)',
       expect(expectStatus(detached, 200)).toMatchObject({ parentGoalId: null, periodEnd: '2026-12-31', version: 2 });
     });
 
+    it("refuses a period that would leave a deliverable's due date outside, and a closed parent", async () => {
+      const goal = await createGoal();
+      expectStatus(await org.director.api.post(`/v1/goals/${goal.id}/deliverables`, { title: 'Pilot run', managerId: org.managers[0].id, dueDate: '2026-05-31', budgetMinor: 1 }), 201);
+      const shorter = await org.director.api.patch(`/v1/goals/${goal.id}`, { periodEnd: '2026-04-30' }, ifMatch(1));
+      expect(shorter.status).toBe(422);
+      expect(shorter.body.detail).toMatch(/Deliverable "Pilot run" is due 2026-05-31, outside the new period/);
+
+      const abandoned = await createGoal();
+      expectStatus(await org.director.api.post(`/v1/goals/${abandoned.id}/close`, { outcome: 'abandoned' }, ifMatch(1)), 200);
+      const orphan = await org.director.api.post('/v1/goals', newGoal({ parentGoalId: abandoned.id }));
+      expect(orphan.status).toBe(422);
+      expect(orphan.body.errors).toEqual([{ field: 'parentGoalId', message: 'must be a draft or active goal' }]);
+    });
+
     it('publishes nothing for an update that changes nothing', async () => {
       const goal = await createGoal();
       expect(expectStatus(await org.director.api.patch(`/v1/goals/${goal.id}`, { title: goal.title }, ifMatch(1)), 200).version).toBe(1);
@@ -170,6 +184,28 @@ describe('strategy: a director sets and runs goals (real PostgreSQL and Kafka)',
       expect(again.status).toBe(409);
       expect(again.body.detail).toMatch(/active goal cannot become active/);
       expect((await org.director.api.post(`/v1/goals/${goal.id}/close`, { outcome: 'won' }, ifMatch(2))).status).toBe(400);
+    });
+  });
+
+  describe('concurrency', () => {
+    it('lets exactly one of two concurrent updates with the same If-Match win; the other gets 412', async () => {
+      const goal = await createGoal();
+      const responses = await Promise.all(['Plan A', 'Plan B'].map((title) => org.director.api.patch(`/v1/goals/${goal.id}`, { title }, ifMatch(1))));
+      expect(responses.map((response) => response.status).sort()).toEqual([200, 412]);
+      const winner = responses.find((response) => response.status === 200)!.body;
+      expect(expectStatus(await org.director.api.get(`/v1/goals/${goal.id}`), 200)).toMatchObject({ title: winner.title, version: 2 });
+      await expectOneEvent(strategy.collector, GoalUpdatedV1, { subject: goal.id, key: goal.id });
+    });
+
+    it('never lets concurrent deliverables together exceed the budget', async () => {
+      const goal = await createGoal();
+      const responses = await Promise.all(
+        [1, 2, 3, 4, 5].map((n) => org.director.api.post(`/v1/goals/${goal.id}/deliverables`, { title: `Part ${n}`, managerId: org.managers[0].id, dueDate: '2026-03-31', budgetMinor: 3_000_000 })),
+      );
+      expect(responses.filter((response) => response.status === 201)).toHaveLength(3);
+      expect(responses.filter((response) => response.status === 422)).toHaveLength(2);
+      const budget = expectStatus(await org.director.api.get(`/v1/goals/${goal.id}/budget`), 200);
+      expect(budget.deliverableSharesMinor).toBe(9_000_000);
     });
   });
 

@@ -155,6 +155,8 @@ describe('strategy: the admin sets up the organisation (real PostgreSQL and Kafk
 
       expectStatus(await owner.api.post(`/v1/goals/${goal.id}/close`, { outcome: 'abandoned' }, ifMatch(1)), 200);
       expect(expectStatus(await org.admin.patch(`/v1/people/${worker.id}`, { active: false }, ifMatch(1)), 200).active).toBe(false);
+      const inactivePeople = expectStatus(await org.admin.get('/v1/people?active=false'), 200).items.map((person: { id: string }) => person.id);
+      expect(inactivePeople).toEqual([worker.id]);
       const inactive = await owner.api.post('/v1/goals', { title: 'Again', ownerId: owner.id, orgUnitId: org.companyUnitId, periodStart: '2026-01-01', periodEnd: '2026-12-31', budget: { currency: 'EUR', amountMinor: 100 } });
       expect(inactive.status).toBe(201);
       const toInactive = await owner.api.post(`/v1/goals/${inactive.body.id}/deliverables`, { title: 'Nobody', managerId: worker.id, dueDate: '2026-06-30', budgetMinor: 1 });
