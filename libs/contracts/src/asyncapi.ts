@@ -107,7 +107,7 @@ function operationId(topic: TopicName): string {
 
 function messageOf(definition: EventDefinition) {
   const example = createEvent(definition, definition.example, { ...EXAMPLE_META, source: eventSource(definition) });
-  const key = describePartitionKey(definition);
+  const key = `${describePartitionKey(definition)}: ${TOPIC_DOCS[definition.topic].key}`;
   return {
     name: definition.type,
     title: definition.type,
