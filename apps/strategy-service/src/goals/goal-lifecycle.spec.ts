@@ -1,5 +1,5 @@
 import { DomainError } from '@throughline/service-kit/domain';
-import { allowedGoalTransitions, assertGoalTransition, assertPeriod, GOAL_STATUSES, GoalStatus } from './goal-lifecycle';
+import { allowedGoalTransitions, assertDueWithinPeriod, assertGoalOpen, assertGoalTransition, assertPeriod, assertWithinParentPeriod, GOAL_STATUSES, GoalStatus } from './goal-lifecycle';
 
 const legal: Array<[GoalStatus, GoalStatus]> = [
   ['draft', 'active'],
@@ -30,5 +30,43 @@ describe('goal lifecycle', () => {
   it('refuses a period that ends before it starts, and accepts a one-day period', () => {
     expect(() => assertPeriod('2026-02-01', '2026-01-31')).toThrow(/before it starts/);
     expect(() => assertPeriod('2026-02-01', '2026-02-01')).not.toThrow();
+  });
+
+  it.each([
+    ['draft', true],
+    ['active', true],
+    ['achieved', false],
+    ['missed', false],
+    ['abandoned', false],
+  ] as Array<[GoalStatus, boolean]>)('a %s goal is open for changes: %p', (status, open) => {
+    if (open) expect(() => assertGoalOpen(status, 'adding a risk')).not.toThrow();
+    else expect(() => assertGoalOpen(status, 'adding a risk')).toThrow(new RegExp(`${status}, which is final: adding a risk is no longer possible`));
+  });
+
+  const parent = { periodStart: '2026-01-01', periodEnd: '2026-06-30' };
+  it.each([
+    ['the same period', '2026-01-01', '2026-06-30', null],
+    ['a quarter inside', '2026-04-01', '2026-06-30', null],
+    ['starting a day early', '2025-12-31', '2026-03-31', 'periodStart'],
+    ['ending a day late', '2026-04-01', '2026-07-01', 'periodEnd'],
+  ])("a sub-goal with %s of its parent's", (_, periodStart, periodEnd, field) => {
+    const check = () => assertWithinParentPeriod({ periodStart, periodEnd }, parent);
+    if (!field) return expect(check).not.toThrow();
+    try {
+      check();
+      throw new Error('accepted');
+    } catch (error) {
+      expect((error as DomainError).fields).toEqual([{ field, message: "must lie within the parent goal's period" }]);
+    }
+  });
+
+  it.each([
+    ['2026-01-01', true],
+    ['2026-06-30', true],
+    ['2025-12-31', false],
+    ['2026-07-01', false],
+  ])('a deliverable due %s is inside the goal period: %p', (dueDate, inside) => {
+    if (inside) expect(() => assertDueWithinPeriod(dueDate, parent)).not.toThrow();
+    else expect(() => assertDueWithinPeriod(dueDate, parent)).toThrow(/must lie within the goal's period/);
   });
 });
