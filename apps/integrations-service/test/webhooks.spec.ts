@@ -107,6 +107,9 @@ describe('integrations-service: webhooks', () => {
     }
     const retried = (await deliveries(api, id, 'delivered')).items.filter((delivery) => delivery.attempts > 1);
     expect(retried.length).toBeGreaterThan(0);
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    expect(metrics).toMatch(/throughline_webhook_attempts_total\{outcome="delivered"\} \d+/);
+    expect(metrics).toMatch(/throughline_webhook_attempts_total\{outcome="retry"\} \d+/);
   });
 
   it('disables an endpoint that never recovers, keeps its deliveries, and catches up once re-enabled', async () => {

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { CLOUDEVENTS_CONTENT_TYPE } from '@throughline/contracts';
 import { DataSource } from 'typeorm';
 import { afterAttempt, isSuccessStatus } from './delivery-lifecycle';
+import { webhookAttempts, webhookAttemptSeconds, webhooksDisabled } from './webhook-metrics';
 import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature';
 import { Clock, CLOCK, WEBHOOK_SETTINGS, WebhookSettings } from './webhook-settings';
 
@@ -96,6 +97,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     if (delivery.previous_secret && delivery.previous_secret_expires_at && delivery.previous_secret_expires_at > now) secrets.push(delivery.previous_secret);
     let statusCode: number | null = null;
     let error: string | null = null;
+    const stopTimer = webhookAttemptSeconds.startTimer();
     try {
       const response = await fetch(delivery.url, {
         method: 'POST',
@@ -117,6 +119,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     } catch (failure) {
       error = (failure as Error).name === 'TimeoutError' ? `no response within ${this.settings.requestTimeoutMs} ms` : `could not connect: ${(failure as Error).message}`;
     }
+    stopTimer();
     await this.record(delivery, statusCode, error);
   }
 
@@ -136,6 +139,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
          WHERE delivery_id = $1`,
         [delivery.delivery_id, outcome.status, outcome.attempts, outcome.nextAttemptAt, now, statusCode, error],
       );
+      webhookAttempts.inc({ outcome: outcome.status === 'pending' ? 'retry' : outcome.status });
       const disable = outcome.disable && subscription.status === 'active';
       await tx.query(
         `UPDATE webhook_subscription SET failing_since = $2, consecutive_failures = $3,
@@ -146,7 +150,10 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
          WHERE subscription_id = $1`,
         [delivery.subscription_id, outcome.failingSince, outcome.consecutiveFailures, disable, now, `disabled automatically after ${outcome.consecutiveFailures} failed attempts in a row (last: ${error})`],
       );
-      if (disable) this.logger.warn(`webhook ${delivery.subscription_id} disabled after ${outcome.consecutiveFailures} failures in a row`);
+      if (disable) {
+        webhooksDisabled.inc();
+        this.logger.warn(`webhook ${delivery.subscription_id} disabled after ${outcome.consecutiveFailures} failures in a row`);
+      }
     });
   }
 }
