@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestj
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Actor, CorrelationId, CurrentActor, Page, PageQueryDto, Roles } from '@throughline/service-kit';
 import { CheckInDto, CheckInView, KeyResultListQueryDto, KeyResultView } from './dto/key-result.dto';
+import { ApiPageResponse } from '../shared/api-page-response';
 import { KeyResultsService } from './key-results.service';
 
 @ApiTags('key results')
@@ -12,12 +13,14 @@ export class KeyResultsController {
 
   @Get()
   @ApiOperation({ summary: "Key results with their latest check-in: a manager's are those of the goals they have tasks on" })
+  @ApiPageResponse(KeyResultView)
   list(@CurrentActor() actor: Actor, @Query() query: KeyResultListQueryDto): Promise<Page<KeyResultView>> {
     return this.keyResults.list(actor, query);
   }
 
   @Get(':keyResultId/check-ins')
   @ApiOperation({ summary: 'The check-ins of a key result, latest measurement first' })
+  @ApiPageResponse(CheckInView)
   listCheckIns(@CurrentActor() actor: Actor, @Param('keyResultId', ParseUUIDPipe) keyResultId: string, @Query() query: PageQueryDto): Promise<Page<CheckInView>> {
     return this.keyResults.listCheckIns(actor, keyResultId, query);
   }

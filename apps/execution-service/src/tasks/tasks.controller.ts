@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperati
 import { Response } from 'express';
 import { Actor, CorrelationId, CurrentActor, IfMatch, Page, Roles, setETag } from '@throughline/service-kit';
 import { ChangeTaskStatusDto, CreateTaskDto, RecordCostDto, RecordHoursDto, RecordQualityIssueDto, ReportProgressDto, TaskEntryRecordedView, TaskListQueryDto, TaskView, TaskWithHistoryView } from './dto/task.dto';
+import { ApiPageResponse } from '../shared/api-page-response';
 import { TasksService } from './tasks.service';
 
 const IF_MATCH = { name: 'If-Match', required: true, description: 'The ETag (version) of the task you last read, e.g. "3"; missing → 428, stale → 412' };
@@ -25,6 +26,7 @@ export class TasksController {
 
   @Get()
   @ApiOperation({ summary: "List tasks: a manager sees their own; directors, admins and integrators the organisation's. Filters: status, goal, linked, due before, overdue, manager, reporting line." })
+  @ApiPageResponse(TaskView)
   list(@CurrentActor() actor: Actor, @Query() query: TaskListQueryDto): Promise<Page<TaskView>> {
     return this.tasks.list(actor, query);
   }
