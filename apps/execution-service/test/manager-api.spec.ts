@@ -188,6 +188,7 @@ describe('execution: the manager API', () => {
         [{ amountMinor: 1_250_000, currency: 'eur', description: 'Moulds', incurredOn: '2026-01-09' }, 400, 'currency'],
         [{ amountMinor: 1_250_000, currency: 'EUR', description: 'Moulds', incurredOn: '2999-01-01' }, 422, 'incurredOn'],
         [{ amountMinor: 1_250_000, currency: 'EUR', description: 'Moulds', incurredOn: '2026-01-09', vat: 20 }, 400, 'vat'],
+        [{ amountMinor: 1_250_000, currency: 'EUR', description: '   ', incurredOn: '2026-01-09' }, 400, 'description'],
       ];
       for (const [body, status, field] of cases) {
         const refused = await asMia.post(`/v1/tasks/${task.id}/costs`, body, ifMatch);
@@ -230,6 +231,7 @@ describe('execution: the manager API', () => {
 
   describe("a manager's own tasks", () => {
     it('links extra work to an active goal, or records it as unlinked only when asked explicitly, with a reason', async () => {
+      expect((await asMia.post('/v1/tasks', { title: '  ', linkedGoalId: goal.goalId })).body.errors).toEqual([{ field: 'title', message: 'title must not be blank' }]);
       const missingLink = await asMia.post('/v1/tasks', { title: 'Booth' });
       expect(missingLink.status).toBe(400);
       expect(new Set(missingLink.body.errors.map((error: { field: string }) => error.field))).toEqual(new Set(['linkedGoalId']));

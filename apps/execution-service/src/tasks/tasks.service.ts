@@ -83,7 +83,7 @@ export class TasksService {
           goalId: link.goalId,
           deliverableId: null,
           managerId: actor.personId,
-          title: input.title.trim() || input.title,
+          title: input.title.trim(),
           status: 'todo',
           progress: 0,
           dueDate: input.dueDate ?? null,
@@ -138,7 +138,7 @@ export class TasksService {
       assertReportable(task.status, 'cost');
       assertCostCurrency(task.currency, input.currency);
       assertNotInFuture(input.incurredOn, todayUtc(), 'incurredOn');
-      const description = input.description.trim() || input.description;
+      const description = input.description.trim();
       const entry = await tx.save(tx.create(TaskCostEntry, { taskId, orgId: actor.orgId, currency: input.currency, amountMinor: input.amountMinor, description, incurredOn: input.incurredOn, recordedBy: actor.personId }));
       task.actualCostMinor += input.amountMinor;
       return {
@@ -169,7 +169,7 @@ export class TasksService {
   async recordQualityIssue(actor: Actor, taskId: string, expectedVersion: number, input: RecordQualityIssueDto, correlationId: string): Promise<TaskEntryRecordedView> {
     return this.changeOwnTask(actor, taskId, expectedVersion, correlationId, async (task, tx) => {
       assertReportable(task.status, 'quality issue');
-      const description = input.description.trim() || input.description;
+      const description = input.description.trim();
       const issue = await tx.save(tx.create(TaskQualityIssue, { taskId, orgId: actor.orgId, kind: input.kind, severity: input.severity, description, recordedBy: actor.personId }));
       task.qualityIssueCount += 1;
       return {

@@ -1,12 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { TASK_STATUSES, TaskStatus } from '@throughline/contracts';
 import { PageQueryDto } from '@throughline/service-kit';
 import { QUALITY_ISSUE_KINDS, QUALITY_ISSUE_SEVERITIES, QualityIssueKind, QualityIssueSeverity } from '../task-report-entries.entity';
 
 const CALENDAR_DAY = /^\d{4}-\d{2}-\d{2}$/;
 const CURRENCY = /^[A-Z]{3}$/;
+const NOT_BLANK = /\S/;
 /** Query strings carry text: 'true' and 'false' are the only booleans accepted. */
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
@@ -65,7 +66,7 @@ export class TaskListQueryDto extends PageQueryDto {
 export class CreateTaskDto {
   @ApiProperty({ example: 'Prepare the trade-fair booth', minLength: 1, maxLength: 200 })
   @IsString()
-  @MinLength(1)
+  @Matches(NOT_BLANK, { message: 'title must not be blank' })
   @MaxLength(200)
   title: string;
 
@@ -139,7 +140,7 @@ export class RecordCostDto {
 
   @ApiProperty({ example: 'Injection moulds' })
   @IsString()
-  @MinLength(1)
+  @Matches(NOT_BLANK, { message: 'description must not be blank' })
   @MaxLength(2000)
   description: string;
 
@@ -179,7 +180,7 @@ export class RecordQualityIssueDto {
 
   @ApiProperty({ example: 'Casing cracks in the drop test' })
   @IsString()
-  @MinLength(1)
+  @Matches(NOT_BLANK, { message: 'description must not be blank' })
   @MaxLength(2000)
   description: string;
 }
