@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BudgetRevisedV1, DeliverableAddedV1, DeliverableChangedV1, DeliverableRemovedV1, GoalActivatedV1, GoalClosedV1, KeyResultAddedV1, KeyResultCheckedInV1, TaskCreatedV1, Topics, TaskStatusChangedV1, TaskUpdatedV1, exampleKeyResult } from '@throughline/contracts';
+import { BudgetRevisedV1, DeliverableAddedV1, DeliverableChangedV1, DeliverableRemovedV1, GoalActivatedV1, GoalClosedV1, KeyResultAddedV1, KeyResultCheckedInV1, PersonCreatedV1, PersonUpdatedV1, TaskCreatedV1, Topics, TaskStatusChangedV1, TaskUpdatedV1, exampleKeyResult } from '@throughline/contracts';
 import { waitFor } from '@throughline/testing';
 import { ExecutionTestKit, launchGoal, person } from './execution-test-kit';
 
@@ -185,6 +185,24 @@ describe('execution: from strategy events to tasks', () => {
     expect(await tasksOfGoal(closedFirst.goalId)).toHaveLength(0);
 
     expect(kit.deadLettered()).toEqual([]);
+  });
+
+  it('keeps people from organisation events in version order, and finds tasks made before their manager was known under the reporting line', async () => {
+    const dana = person(orgId, 'director');
+    const max = person(orgId, 'manager');
+    const goal = launchGoal(director.personId, [{ managerId: max.personId, title: 'Ramp-up' }]);
+    const activation = await kit.publish(GoalActivatedV1, goal, orgId);
+    await kit.processed(activation.envelope.id);
+    const asDana = await kit.api(dana);
+    expect((await asDana.get(`/v1/tasks?reportingTo=${dana.personId}`)).body.page.total).toBe(0);
+
+    const snapshot = { personId: max.personId, name: 'Max Manager', email: 'max@acme.example', role: 'manager' as const, orgUnitId: null, active: true };
+    // The newer snapshot (reporting to Dana) arrives before the older one (reporting to no one).
+    const newer = await kit.publish(PersonUpdatedV1, { ...snapshot, reportsToId: dana.personId, version: 2 }, orgId);
+    const older = await kit.publish(PersonCreatedV1, { ...snapshot, reportsToId: null, version: 1 }, orgId);
+    await kit.processed(newer.envelope.id, older.envelope.id);
+    const line = await asDana.get(`/v1/tasks?reportingTo=${dana.personId}`);
+    expect(line.body.items.map((task: { title: string; managerId: string }) => [task.title, task.managerId])).toEqual([['Ramp-up', max.personId]]);
   });
 
   it('dead-letters only what can never be processed (a malformed message), and publishes every event on its schema', async () => {
