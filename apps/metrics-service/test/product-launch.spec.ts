@@ -214,12 +214,16 @@ describe('metrics: the new product launch', () => {
     const [pilotRow] = await metrics.dataSource.query(`SELECT progress, status, actual_cost_minor FROM task_rm WHERE task_id = $1`, [tasks.pilot]);
     expect(pilotRow).toEqual({ progress: 100, status: 'done', actual_cost_minor: '2500000' });
 
-    // Step 6 — a sub-goal's task arrives before the sub-goal itself; it still rolls up into both.
+    // Step 6 — out of order: the task's status change before its creation, both before its goal (a sub-goal).
+    await feed.publish(TaskStatusChangedV1, { taskId: tasks.tooling, goalId: toolingGoalId, managerId: people.mia, from: 'todo', to: 'in_progress', reason: null, progress: 20, changedBy: people.mia, changedAt: '2026-03-06T11:00:00.000Z', taskVersion: 2 }, '2026-03-06T11:00:00.000Z');
     await feed.publish(TaskCreatedV1, task(tasks.tooling, { goalId: toolingGoalId, title: 'Tooling for line 2', dueDate: '2026-03-31', plannedCostMinor: 500_000 }), '2026-03-06T10:00:00.000Z');
     await feed.publish(GoalCreatedV1, { ...goal, goalId: toolingGoalId, parentGoalId: goalId, orgUnitId: units.manufacturing, ownerId: people.dana, title: 'Second pilot line', status: 'active', budgetMinor: 1_000_000 }, '2026-03-06T10:05:00.000Z');
+    await settled();
     await scoreUntil(toolingGoalId, () => true, 'the sub-goal score');
     const [rollup] = await metrics.dataSource.query(`SELECT live_tasks, goal_budget FROM scope_facts WHERE scope = 'goal' AND scope_id = $1`, [goalId]);
     expect(rollup).toEqual({ live_tasks: '3', goal_budget: '11000000' });
+    const [tooling] = await metrics.dataSource.query(`SELECT known, status, progress, title FROM task_rm WHERE task_id = $1`, [tasks.tooling]);
+    expect(tooling).toEqual({ known: true, status: 'in_progress', progress: 20, title: 'Tooling for line 2' });
 
     // KPIs: Mia's March; the directors' first quarter.
     const miaKpis = (await api.get(`/v1/kpis/managers/${people.mia}?from=2026-03-01&to=2026-04-01`)).body;
@@ -241,7 +245,9 @@ describe('metrics: the new product launch', () => {
     goalChanges.forEach((entry, index) => index > 0 && expect(entry.event.data.score === goalChanges[index - 1].event.data.score && entry.event.data.band === goalChanges[index - 1].event.data.band).toBe(false));
     const alerts = await collector.waitForType(AlertRaisedV1.type, 3);
     const kinds = alerts.map((entry) => [entry.event.data.kind, entry.event.data.scopeId]);
-    expect(kinds).toEqual(expect.arrayContaining([['unmitigated_risk', goalId], ['goal_at_risk', goalId], ['unlinked_work', people.max]]));
+    expect(kinds).toEqual(expect.arrayContaining([['unmitigated_risk', goalId], ['unlinked_work', people.max]]));
+    // Events of one step on different partitions may be applied in any order, so the first band crossed may be either.
+    expect(kinds.filter(([kind, scopeId]) => /^goal_(at_risk|off_track)$/.test(kind) && scopeId === goalId).length).toBeGreaterThanOrEqual(1);
     expect(kinds.filter(([kind, scopeId]) => kind === 'unmitigated_risk' && scopeId === goalId)).toHaveLength(1);
 
     // Who may read what: a manager their own figures only; another organisation nothing.

@@ -307,7 +307,7 @@ export class ScoringEngine {
       return goal ? { name: goal.title } : null;
     }
     if (ref.scope === 'org_unit') {
-      const [unit] = await run.tx.query(`SELECT name FROM org_unit_rm WHERE org_unit_id = $1`, [ref.id]);
+      const [unit] = await run.tx.query(`SELECT name FROM org_unit_rm WHERE org_unit_id = $1 AND version > 0`, [ref.id]);
       return unit ? { name: unit.name } : null;
     }
     const [manager] = await run.tx.query(

@@ -10,6 +10,15 @@ import { applyInRun, lockRow } from './scoring-run';
 export class OrganisationEventsHandler {
   constructor(@Inject(ScoringEngine) private readonly engine: ScoringEngine) {}
 
+  /**
+   * A unit row that may be a placeholder (version 0) until its own event arrives: every chain
+   * walk then reaches the top of the tree, whatever order the events came in.
+   */
+  static async ensureUnit(tx: EntityManager, orgUnitId: string | null, orgId: string): Promise<void> {
+    if (!orgUnitId) return;
+    await tx.query(`INSERT INTO org_unit_rm (org_unit_id, org_id, name, parent_org_unit_id, version) VALUES ($1, $2, '', NULL, 0) ON CONFLICT (org_unit_id) DO NOTHING`, [orgUnitId, orgId]);
+  }
+
   @HandleEvent(OrganisationCreatedV1)
   async organisationCreated(event: EventOf<typeof OrganisationCreatedV1>, tx: EntityManager): Promise<void> {
     await applyInRun(this.engine, tx, event, async (run) => {
@@ -25,6 +34,7 @@ export class OrganisationEventsHandler {
     await applyInRun(this.engine, tx, event, async (run) => {
       const existing = await lockRow<{ version: number; parent_org_unit_id: string | null }>(tx, `SELECT version, parent_org_unit_id FROM org_unit_rm WHERE org_unit_id = $1 FOR UPDATE`, [unit.orgUnitId]);
       if (existing && existing.version >= unit.version) return;
+      await OrganisationEventsHandler.ensureUnit(tx, unit.parentOrgUnitId, run.orgId);
       await tx.query(
         `INSERT INTO org_unit_rm (org_unit_id, org_id, name, parent_org_unit_id, version) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (org_unit_id) DO UPDATE SET name = EXCLUDED.name, parent_org_unit_id = EXCLUDED.parent_org_unit_id, version = EXCLUDED.version`,
@@ -42,6 +52,7 @@ export class OrganisationEventsHandler {
     await applyInRun(this.engine, tx, event, async (run) => {
       const existing = await lockRow<{ version: number; org_unit_id: string | null }>(tx, `SELECT version, org_unit_id FROM person_rm WHERE person_id = $1 FOR UPDATE`, [person.personId]);
       if (existing && existing.version >= person.version) return;
+      await OrganisationEventsHandler.ensureUnit(tx, person.orgUnitId, run.orgId);
       await tx.query(
         `INSERT INTO person_rm (person_id, org_id, name, role, org_unit_id, reports_to_id, active, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (person_id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, org_unit_id = EXCLUDED.org_unit_id, reports_to_id = EXCLUDED.reports_to_id,

@@ -19,6 +19,7 @@ import {
 import { HandleEvent } from '@throughline/messaging';
 import { ScoringEngine, ScoringRun } from '../alignment/scoring-engine.service';
 import { weightMilli } from '../alignment/contributions';
+import { OrganisationEventsHandler } from './organisation-events.handler';
 import { applyInRun, lockRow } from './scoring-run';
 
 interface GoalRow {
@@ -65,6 +66,9 @@ export class StrategyEventsHandler {
 
   /** Writes a goal's fields and status, moves its facts if its parent or unit changed, and recounts what it owns if needed. */
   private async applyGoal(run: ScoringRun, goalId: string, before: GoalRow, fields: GoalFields, status: string, version: number, budget: { minor: number; at: Date } | null): Promise<void> {
+    // Placeholders for a parent goal or unit not seen yet, so the chains reach the top of both trees.
+    if (fields.parentGoalId && fields.parentGoalId !== goalId) await StrategyEventsHandler.ensureGoal(run.tx, fields.parentGoalId, run.orgId);
+    await OrganisationEventsHandler.ensureUnit(run.tx, fields.orgUnitId, run.orgId);
     await run.tx.query(
       `UPDATE goal_rm SET known = true, parent_goal_id = $2, org_unit_id = $3, owner_id = $4, title = $5, period_start = $6, period_end = $7, weight = $8, currency = $9, status = $10, version = $11
        WHERE goal_id = $1`,
