@@ -11,19 +11,26 @@ export interface ReceivedRequest {
 /** A real HTTP endpoint on 127.0.0.1 whose answer the test decides, request by request. */
 export class TestWebhookReceiver {
   readonly requests: ReceivedRequest[] = [];
+  /** Requests received and not answered yet. */
+  open = 0;
+  maxOpen = 0;
   private constructor(
     private readonly server: Server,
     readonly url: string,
   ) {}
 
-  static async start(answer: (requestNumber: number) => number): Promise<TestWebhookReceiver> {
+  static async start(answer: (requestNumber: number) => number | Promise<number>): Promise<TestWebhookReceiver> {
     let receiver: TestWebhookReceiver | undefined;
     const server = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const status = answer(receiver!.requests.length + 1);
-        receiver!.requests.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), answered: status });
+      request.on('end', async () => {
+        const self = receiver!;
+        self.open++;
+        self.maxOpen = Math.max(self.maxOpen, self.open);
+        const status = await answer(self.requests.length + self.open);
+        self.open--;
+        self.requests.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), answered: status });
         response.writeHead(status).end();
       });
     });

@@ -47,7 +47,7 @@ describe('integrations-service: webhooks', () => {
     for (const receiver of receivers) await receiver.stop();
   });
 
-  async function receiver(answer: (requestNumber: number) => number): Promise<TestWebhookReceiver> {
+  async function receiver(answer: (requestNumber: number) => number | Promise<number>): Promise<TestWebhookReceiver> {
     const started = await TestWebhookReceiver.start(answer);
     receivers.push(started);
     return started;
@@ -202,5 +202,39 @@ describe('integrations-service: webhooks', () => {
     expect(updated.body).toEqual(expect.objectContaining({ version: 2, description: 'BI', eventTypes: [GoalCreatedV1.type] }));
     expect((await api.delete(`/v1/webhooks/${id}`, { 'if-match': '"2"' })).status).toBe(204);
     expect((await api.get(`/v1/webhooks/${id}`)).status).toBe(404);
+  });
+
+  it('a hanging endpoint holds only its own slots: another endpoint keeps receiving', async () => {
+    // Its own instance, with a request timeout far longer than the test waits.
+    const slowTag = uniqueTag();
+    const patient = await startTestService(AppModule, { tag: slowTag, database: integrationsDatabase, env: { ...FAST_RETRIES, WEBHOOK_TIMEOUT_MS: '60000', WEBHOOK_CONCURRENCY: '6', WEBHOOK_PER_ENDPOINT_CONCURRENCY: '2' } });
+    try {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const slow = await receiver(async () => {
+        await released;
+        return 200;
+      });
+      const fast = await receiver(() => 200);
+      const [slowOrg, fastOrg] = [randomUUID(), randomUUID()];
+      for (const [orgId, endpoint] of [[slowOrg, slow], [fastOrg, fast]] as const) {
+        const api = await apiAs(patient.url, { personId: randomUUID(), orgId, role: 'integrator' });
+        expect((await api.post('/v1/webhooks', { url: endpoint.url, eventTypes: ['*'] })).status).toBe(201);
+      }
+      const send = async (orgId: string) => {
+        const event = createEvent(GoalCreatedV1, { ...GoalCreatedV1.example, goalId: randomUUID() }, { source: '/throughline/strategy-service', orgId, correlationId: randomUUID() });
+        await producer.send({ topic: `t${slowTag}.${event.topic}`, messages: [{ key: event.key, value: JSON.stringify(event.envelope) }] });
+      };
+      for (let goal = 0; goal < 5; goal++) await send(slowOrg);
+      await waitFor(() => slow.open === 2, { what: 'the slow endpoint to hold its two slots' });
+      for (let goal = 0; goal < 5; goal++) await send(fastOrg);
+      await waitFor(() => fast.accepted.length === 5, { what: 'the fast endpoint to get its events while the slow one hangs' });
+      expect(slow.requests).toEqual([]);
+      expect(slow.maxOpen).toBe(2);
+      release();
+      await waitFor(() => slow.accepted.length === 5, { what: 'the slow endpoint to get its events once it answers' });
+    } finally {
+      await patient.stop();
+    }
   });
 });

@@ -31,6 +31,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -49,44 +50,72 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     await this.loop;
   }
 
+  /**
+   * A pool of `concurrency` sends: a slot freed by one delivery is refilled at once, so a
+   * slow endpoint holds only its own slots (at most `perEndpointConcurrency`), never the others'.
+   */
   private async run(): Promise<void> {
     while (this.running) {
-      let sent = 0;
-      try {
-        sent = await this.dispatchDue();
-      } catch (error) {
-        this.logger.error(`dispatch failed: ${String(error)}`);
+      const free = this.settings.concurrency - this.inFlight.size;
+      let claimed: ClaimedDelivery[] = [];
+      if (free > 0) {
+        try {
+          claimed = await this.claim(free);
+        } catch (error) {
+          this.logger.error(`claiming deliveries failed: ${String(error)}`);
+        }
       }
-      if (sent === 0 && this.running) await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        setTimeout(resolve, this.settings.pollIntervalMs);
-      });
+      for (const delivery of claimed) {
+        const sending: Promise<void> = this.send(delivery)
+          .catch((error) => this.logger.error(`delivery ${delivery.delivery_id} failed to record: ${String(error)}`))
+          .finally(() => {
+            this.inFlight.delete(sending);
+            this.wake?.();
+          });
+        this.inFlight.add(sending);
+      }
+      if (claimed.length === 0 && this.running) await this.pause();
     }
+    await Promise.all(this.inFlight);
   }
 
-  /** One round: claim what is due, send it, record the outcomes. Returns how many were sent. */
-  async dispatchDue(): Promise<number> {
-    const claimed = await this.claim();
-    await Promise.all(claimed.map((delivery) => this.send(delivery)));
-    return claimed.length;
+  private pause(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.settings.pollIntervalMs);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
-  private async claim(): Promise<ClaimedDelivery[]> {
+  private async claim(limit: number): Promise<ClaimedDelivery[]> {
     const now = this.clock.now();
     const leaseUntil = new Date(now.getTime() + this.settings.requestTimeoutMs * 2 + 1000);
     const [rows]: [ClaimedDelivery[]] = await this.dataSource.query(
-      `WITH due AS (
-         SELECT d.delivery_id FROM webhook_delivery d
+      `WITH sending AS (
+         SELECT subscription_id, count(*) AS busy FROM webhook_delivery WHERE status = 'pending' AND lease_until > $1 GROUP BY subscription_id
+       ), ready AS (
+         SELECT d.delivery_id, d.next_attempt_at, d.sequence, COALESCE(sending.busy, 0) AS busy,
+                row_number() OVER (PARTITION BY d.subscription_id ORDER BY d.next_attempt_at, d.sequence) AS rank
+         FROM webhook_delivery d
          JOIN webhook_subscription s ON s.subscription_id = d.subscription_id AND s.status = 'active'
+         LEFT JOIN sending ON sending.subscription_id = d.subscription_id
          WHERE d.status = 'pending' AND d.next_attempt_at <= $1 AND (d.lease_until IS NULL OR d.lease_until <= $1)
            AND NOT EXISTS (SELECT 1 FROM webhook_delivery earlier WHERE earlier.subscription_id = d.subscription_id
                              AND earlier.partition_key = d.partition_key AND earlier.status = 'pending' AND earlier.sequence < d.sequence)
-         ORDER BY d.next_attempt_at, d.sequence
-         LIMIT $3 FOR UPDATE OF d SKIP LOCKED)
-       UPDATE webhook_delivery d SET lease_until = $2 FROM due, webhook_subscription s, webhook_event e
-       WHERE d.delivery_id = due.delivery_id AND s.subscription_id = d.subscription_id AND e.event_id = d.event_id
+       ), picked AS (
+         SELECT delivery_id FROM ready WHERE rank + busy <= $4 ORDER BY next_attempt_at, sequence LIMIT $3
+       ), locked AS (
+         -- Another instance may have claimed some meanwhile: lock what is still free, skip the rest.
+         SELECT d.delivery_id FROM webhook_delivery d
+         WHERE d.delivery_id IN (SELECT delivery_id FROM picked) AND d.status = 'pending' AND (d.lease_until IS NULL OR d.lease_until <= $1)
+         FOR UPDATE SKIP LOCKED
+       )
+       UPDATE webhook_delivery d SET lease_until = $2 FROM locked, webhook_subscription s, webhook_event e
+       WHERE d.delivery_id = locked.delivery_id AND s.subscription_id = d.subscription_id AND e.event_id = d.event_id
        RETURNING d.delivery_id, d.subscription_id, d.event_id, d.attempts, s.url, s.secret, s.previous_secret, s.previous_secret_expires_at, e.body`,
-      [now, leaseUntil, this.settings.concurrency],
+      [now, leaseUntil, limit, this.settings.perEndpointConcurrency],
     );
     return rows;
   }

@@ -15,8 +15,10 @@ export interface WebhookSettings extends DeliveryPolicy {
   production: boolean;
   requestTimeoutMs: number;
   pollIntervalMs: number;
-  /** Deliveries sent at once (to different endpoints or keys). */
+  /** Deliveries sent at once by one instance (to different endpoints or keys). */
   concurrency: number;
+  /** Deliveries sent at once to one endpoint, so a slow endpoint cannot take every slot. */
+  perEndpointConcurrency: number;
   /** How long a rotated-out secret keeps signing, unless the rotation says otherwise. */
   previousSecretGraceSeconds: number;
 }
@@ -40,7 +42,8 @@ export function webhookSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): We
     disableAfterMs: positiveInt(env, 'WEBHOOK_DISABLE_AFTER_MS', 3 * 24 * 3_600_000),
     requestTimeoutMs: Math.max(100, positiveInt(env, 'WEBHOOK_TIMEOUT_MS', 10_000)),
     pollIntervalMs: Math.max(5, positiveInt(env, 'WEBHOOK_POLL_INTERVAL_MS', 500)),
-    concurrency: Math.max(1, positiveInt(env, 'WEBHOOK_CONCURRENCY', 8)),
+    concurrency: Math.max(1, positiveInt(env, 'WEBHOOK_CONCURRENCY', 16)),
+    perEndpointConcurrency: Math.max(1, positiveInt(env, 'WEBHOOK_PER_ENDPOINT_CONCURRENCY', 4)),
     previousSecretGraceSeconds: positiveInt(env, 'WEBHOOK_PREVIOUS_SECRET_GRACE_SECONDS', 24 * 3600),
   };
 }
