@@ -38,10 +38,10 @@ describe('delivery guarantees under faults', () => {
   const figures: Record<string, number> = {};
 
   const topic = (name: string) => prefix + name;
-  const baseEnv = () => ({ DATABASE_URL: testDatabaseUrl(), KAFKA_BROKERS: broker.brokers, KAFKA_TOPIC_PREFIX: prefix, KAFKA_TOPIC_PARTITIONS: '3', THROUGHLINE_DEV_AUTH: 'true', NODE_ENV: 'test', RATE_LIMIT_PER_MINUTE: '1000000' });
+  const baseEnv = () => ({ DATABASE_URL: testDatabaseUrl(), KAFKA_BROKERS: broker.brokers, KAFKA_TOPIC_PREFIX: prefix, KAFKA_TOPIC_PARTITIONS: '3', THROUGHLINE_DEV_AUTH: 'true', NODE_ENV: 'test', RATE_LIMIT_PER_MINUTE: '1000000', KAFKAJS_NO_PARTITIONER_WARNING: '1' });
 
-  async function startService(service: string, schema: string, options: { firstStartEnv?: Record<string, string>; restartOnExit?: boolean; env?: Record<string, string> } = {}): Promise<ServiceProcess> {
-    const instance = new ServiceProcess({ service, port: await freePort(), env: { ...baseEnv(), DB_SCHEMA: schema, ...options.env }, restartOnExit: options.restartOnExit ?? true, firstStartEnv: options.firstStartEnv });
+  async function startService(service: string, schema: string, options: { untilKilledEnv?: Record<string, string>; restartOnExit?: boolean; env?: Record<string, string> } = {}): Promise<ServiceProcess> {
+    const instance = new ServiceProcess({ service, port: await freePort(), env: { ...baseEnv(), DB_SCHEMA: schema, ...options.env }, restartOnExit: options.restartOnExit ?? true, untilKilledEnv: options.untilKilledEnv });
     instance.start();
     processes.push(instance);
     return instance;
@@ -77,8 +77,8 @@ describe('delivery guarantees under faults', () => {
   it('reflects every accepted update exactly once, equals a clean replay, and dead-letters all poison', async () => {
     // Execution's relay dies after its 20th published batch (before marking it); metrics instance A
     // dies after its 300th commit (before the offset commit). The orchestrator restarts both.
-    const execution = await startService('execution-service', schemas.execution, { firstStartEnv: { THROUGHLINE_FAULTS: 'relay-kill-after-publish=20' } });
-    const metricsA = await startService('metrics-service', schemas.metrics, { firstStartEnv: { THROUGHLINE_FAULTS: 'consumer-kill-after-commit=300' } });
+    const execution = await startService('execution-service', schemas.execution, { untilKilledEnv: { THROUGHLINE_FAULTS: 'relay-kill-after-publish=20' } });
+    const metricsA = await startService('metrics-service', schemas.metrics, { untilKilledEnv: { THROUGHLINE_FAULTS: 'consumer-kill-after-commit=300' } });
     const metricsB = await startService('metrics-service', schemas.metrics, { restartOnExit: false });
     await Promise.all([execution.waitReady(), metricsA.waitReady(), metricsB.waitReady()]);
 
@@ -111,8 +111,13 @@ describe('delivery guarantees under faults', () => {
     async function restartBroker(): Promise<void> {
       const { port, controllerPort, dataDir } = broker;
       await broker.stop();
+      const stoppedAt = Date.now();
       broker = await startKafkaBroker({ port, controllerPort, dataDir });
       brokerBackAt = Date.now();
+      figures.secondsBrokerDown = Math.round((brokerBackAt - stoppedAt) / 100) / 10;
+      // Recovered: readiness (which checks the broker, the relay and the consumer) is green again everywhere.
+      await Promise.all([execution.waitReady(120_000), metricsA.waitReady(120_000)]);
+      figures.secondsToRecoverAfterBrokerRestart = Math.round((Date.now() - brokerBackAt) / 100) / 10;
     }
     const poison: string[] = [];
     async function injectPoisonAndUnknowns(): Promise<void> {
@@ -194,7 +199,7 @@ describe('delivery guarantees under faults', () => {
         const lag = await consumerLag(admin, `${prefix}metrics-service`, [topic(Topics.Goals), topic(Topics.Tasks), topic(Topics.Organisation)]);
         return lag.every((partition) => partition.lag === 0);
       }, { timeoutMs: 180_000, intervalMs: 250, what: 'execution outbox drained and metrics lag zero' });
-      figures.secondsFromBrokerBackToConverged = Math.round((Date.now() - brokerBackAt) / 100) / 10;
+      figures.secondsFromBrokerBackToAllConsumed = Math.round((Date.now() - brokerBackAt) / 100) / 10;
 
       // Exactly once in execution: one progress history line per accepted update, final values right.
       const history = (await pg.query(`SELECT task_id, count(*)::int AS n FROM "${schemas.execution}".task_history WHERE change = 'progress' GROUP BY task_id`)).rows;
@@ -222,10 +227,14 @@ describe('delivery guarantees under faults', () => {
       for (const letter of [...executionLetters, ...metricsLetters]) expect(letter.reason).toMatch(/not JSON|invalid CloudEvents envelope/);
 
       // Nobody intervened: the faults struck, the orchestrator restarted, nothing else.
-      expect(execution.exits.some((exit) => exit.signal === 'SIGKILL')).toBe(true);
-      expect(metricsA.exits.some((exit) => exit.signal === 'SIGKILL')).toBe(true);
       figures.executionRestarts = execution.restarts;
       figures.metricsRestarts = metricsA.restarts;
+      // Other exits (a start-up that gave up) are restarted too; they are reported, with their last words.
+      const otherExits = [...execution.exits, ...metricsA.exits].filter((exit) => exit.signal !== 'SIGKILL');
+      figures.otherExits = otherExits.length;
+      for (const exit of otherExits) console.log(`exit ${exit.code}:\n${exit.lastOutput}`);
+      expect(execution.exits.filter((exit) => exit.signal === 'SIGKILL')).toHaveLength(1);
+      expect(metricsA.exits.filter((exit) => exit.signal === 'SIGKILL')).toHaveLength(1);
 
       // A clean run of the same events (a fresh metrics replaying every topic) scores identically.
       await withEnv({ DATABASE_URL: testDatabaseUrl(), DB_SCHEMA: schemas.clean }, () => migrate(metricsDatabase));

@@ -16,8 +16,8 @@ export interface ServiceProcessOptions {
   env: Record<string, string>;
   /** Like an orchestrator: start it again whenever it dies, until stopped. */
   restartOnExit?: boolean;
-  /** Environment for the first start only (e.g. a fault that should strike once). */
-  firstStartEnv?: Record<string, string>;
+  /** Environment for every start until the process has once been SIGKILLed (a fault that strikes once). */
+  untilKilledEnv?: Record<string, string>;
 }
 
 /** One service instance as an operating-system process: started, killed and restarted by tests. */
@@ -25,7 +25,7 @@ export class ServiceProcess {
   private child?: ChildProcess;
   private stopped = false;
   private starts = 0;
-  readonly exits: Array<{ code: number | null; signal: NodeJS.Signals | null }> = [];
+  readonly exits: Array<{ code: number | null; signal: NodeJS.Signals | null; lastOutput: string }> = [];
   readonly output: string[] = [];
 
   constructor(private readonly options: ServiceProcessOptions) {}
@@ -39,7 +39,8 @@ export class ServiceProcess {
   }
 
   start(): void {
-    const env = { ...process.env, ...this.options.env, ...(this.starts === 0 ? this.options.firstStartEnv : {}), PORT: String(this.options.port) };
+    const killedBefore = this.exits.some((exit) => exit.signal === 'SIGKILL');
+    const env = { ...process.env, ...this.options.env, ...(killedBefore ? {} : this.options.untilKilledEnv), PORT: String(this.options.port) };
     this.starts++;
     const child = spawn(process.execPath, ['-r', join(root, 'tools/runtime-paths.js'), join(root, 'dist/apps', this.options.service, 'src/main.js'), 'serve'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (chunk: Buffer) => {
@@ -49,7 +50,7 @@ export class ServiceProcess {
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
     child.once('exit', (code, signal) => {
-      this.exits.push({ code, signal });
+      this.exits.push({ code, signal, lastOutput: this.output.join('').slice(-3000) });
       if (this.child === child) this.child = undefined;
       if (!this.stopped && this.options.restartOnExit) this.start();
     });

@@ -54,14 +54,17 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
     const handlers = this.discoverHandlers();
     const consumed = [...new Set([...handlers.values()].flat().map(({ definition }) => definition.topic))].map((topic) => this.config.topicPrefix + topic);
     const dlt = this.config.topicPrefix + deadLetterTopic(this.options.serviceName);
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      await ensureTopics(admin, [...this.options.publishes.map((topic) => this.config.topicPrefix + topic), ...consumed, dlt], this.config.topicPartitions);
-    } finally {
-      await admin.disconnect();
-    }
-    await this.producer.connect();
+    // A broker that is restarting or still electing its coordinators is waited for, not fatal.
+    await retryFor(90_000, async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      try {
+        await ensureTopics(admin, [...this.options.publishes.map((topic) => this.config.topicPrefix + topic), ...consumed, dlt], this.config.topicPartitions);
+      } finally {
+        await admin.disconnect();
+      }
+    }, (error) => this.logger.warn(`Kafka not ready yet (${String(error)}); retrying`));
+    await retryFor(90_000, () => this.producer.connect(), (error) => this.logger.warn(`producer cannot connect yet (${String(error)}); retrying`));
     await this.relay.start();
     if (handlers.size > 0) {
       this.consumer = new EventConsumer({
@@ -75,7 +78,8 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
         afterCommit: killOnNthCall(faultPlanFromEnv().consumerKillAfterCommit),
         onOutcome: (outcome, type) => eventsConsumed.inc({ group: this.consumerGroup, type, outcome }),
       });
-      await this.consumer.start();
+      const consumer = this.consumer;
+      await retryFor(90_000, () => consumer.start(), (error) => this.logger.warn(`consumer cannot start yet (${String(error)}); retrying`));
     }
     this.probeAdmin = this.kafka.admin();
     await this.probeAdmin.connect();
@@ -108,5 +112,19 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
       }
     }
     return handlers;
+  }
+}
+
+async function retryFor(budgetMs: number, attempt: () => Promise<unknown>, onRetry: (error: unknown) => void): Promise<void> {
+  const deadline = Date.now() + budgetMs;
+  for (let delay = 250; ; delay = Math.min(delay * 2, 5000)) {
+    try {
+      await attempt();
+      return;
+    } catch (error) {
+      if (Date.now() + delay > deadline) throw error;
+      onRetry(error);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
   }
 }
