@@ -5,6 +5,7 @@ import { TaskCostRecordedV1, TaskHoursRecordedV1, TaskProgressReportedV1, TaskQu
 import { EventOutbox } from '@throughline/messaging';
 import { Actor, DomainError, notFound, page, Page } from '@throughline/service-kit';
 import { KnownGoal } from '../goals/known-goal.entity';
+import { todayUtc } from '../shared/today';
 import { ChangeTaskStatusDto, CreateTaskDto, RecordCostDto, RecordHoursDto, RecordQualityIssueDto, ReportProgressDto, TaskEntryRecordedView, TaskListQueryDto, TaskView, TaskWithHistoryView } from './dto/task.dto';
 import { TaskHistoryEntry } from './task-history-entry.entity';
 import { recordHistory } from './task-history';
@@ -21,10 +22,6 @@ interface OwnTaskChange<R> {
   /** Publishes the change's one event, built from the saved task (its new version). */
   publish: (saved: Task) => Promise<void>;
   result: (saved: Task) => R;
-}
-
-export function todayUtc(): string {
-  return new Date().toISOString().slice(0, 10);
 }
 
 @Injectable()
