@@ -22,9 +22,9 @@ export class PageQueryDto {
 }
 
 export class PageMetaDto {
-  @ApiProperty() limit: number;
-  @ApiProperty() offset: number;
-  @ApiProperty({ description: 'Number of items matching the filters' }) total: number;
+  @ApiProperty({ example: 50 }) limit: number;
+  @ApiProperty({ example: 0 }) offset: number;
+  @ApiProperty({ example: 4, description: 'Number of items matching the filters' }) total: number;
 }
 
 export interface Page<T> {
