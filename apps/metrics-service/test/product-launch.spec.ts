@@ -239,6 +239,9 @@ describe('metrics: the new product launch', () => {
     ]);
     const scoreHistory = (await api.get(`/v1/scores/goals/${goalId}/history?from=2026-01-01T00:00:00Z&to=2026-07-01T00:00:00Z`)).body;
     expect(scoreHistory.items.map((point: { score: number }) => point.score)).toEqual(expect.arrayContaining([start.score, february.score, overdue.score, mitigated.score, done.score]));
+    const organisationHistory = (await api.get('/v1/scores/organisation/history?limit=5')).body;
+    expect(organisationHistory.items.length).toBeGreaterThan(0);
+    expect(organisationHistory.page.total).toBeGreaterThanOrEqual(organisationHistory.items.length);
 
     // Events: score changes only on change; one alert per ongoing condition.
     const goalChanges = await collector.waitForType(AlignmentScoreChangedV1.type, scoreHistory.items.length, (entry) => entry.event.data.scopeId === goalId);

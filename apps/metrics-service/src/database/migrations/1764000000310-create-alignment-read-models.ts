@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { CreateReadModelsAndScores1764000000300 } from './1764000000300-create-read-models-and-scores';
 
 /**
  * The full read models (organisation, strategy, execution), the additive per-scope facts the
@@ -285,6 +286,8 @@ export class CreateAlignmentReadModels1764000000310 implements MigrationInterfac
 
   async down(queryRunner: QueryRunner): Promise<void> {
     for (const table of READ_MODEL_TABLES_IN_DROP_ORDER.concat(['alignment_settings'])) await queryRunner.query(`DROP TABLE IF EXISTS ${table}`);
+    // Back to the walking skeleton's (empty) tables, so its own down migration still applies.
+    await new CreateReadModelsAndScores1764000000300().up(queryRunner);
   }
 }
 
