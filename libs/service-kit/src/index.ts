@@ -16,5 +16,4 @@ export * from './database/columns';
 export * from './observability/prometheus';
 export * from './audit/audit.controller';
 export * from './http/rate-limit';
-export * from './http/openapi';
 export * from './auth/reporting-lines';
