@@ -106,16 +106,20 @@ describe('delivery guarantees under faults', () => {
       { at: 1000, run: () => restartBroker() },
       { at: 1500, run: async () => metricsB.kill() },
       { at: 2000, run: () => injectPoisonAndUnknowns() },
+      { at: 2500, run: async () => metricsA.terminate() },
     ];
     let brokerBackAt = 0;
     async function restartBroker(): Promise<void> {
       const { port, controllerPort, dataDir } = broker;
       await broker.stop();
       const stoppedAt = Date.now();
+      // Readiness reflects the broker: it goes red while Kafka is away…
+      await waitFor(async () => (await fetch(`${execution.url}/health/ready`)).status === 503, { timeoutMs: 30_000, what: 'readiness to report the broker down' });
+      figures.readinessDownWhileBrokerAway = 1;
       broker = await startKafkaBroker({ port, controllerPort, dataDir });
       brokerBackAt = Date.now();
       figures.secondsBrokerDown = Math.round((brokerBackAt - stoppedAt) / 100) / 10;
-      // Recovered: readiness (which checks the broker, the relay and the consumer) is green again everywhere.
+      // …and green again by itself (it checks the broker, the relay and the consumer).
       await Promise.all([execution.waitReady(120_000), metricsA.waitReady(120_000)]);
       figures.secondsToRecoverAfterBrokerRestart = Math.round((Date.now() - brokerBackAt) / 100) / 10;
     }
@@ -222,15 +226,19 @@ describe('delivery guarantees under faults', () => {
       const metricsLetters = await readDeadLetters(kafka, topic(deadLetterTopic('metrics-service')));
       figures.deadLettersExecution = executionLetters.length;
       figures.deadLettersMetrics = metricsLetters.length;
-      expect(metricsLetters.map((letter) => letter.key).sort()).toEqual([...poison].sort());
-      expect(executionLetters.map((letter) => letter.key).sort()).toEqual(['poison-1']);
+      // Dead-lettering is at least once too: a consumer killed after parking a letter and before its
+      // offset commit parks it again. Every poison message is there; nothing else is.
+      expect([...new Set(metricsLetters.map((letter) => letter.key))].sort()).toEqual([...poison].sort());
+      expect([...new Set(executionLetters.map((letter) => letter.key))]).toEqual(['poison-1']);
       for (const letter of [...executionLetters, ...metricsLetters]) expect(letter.reason).toMatch(/not JSON|invalid CloudEvents envelope/);
 
       // Nobody intervened: the faults struck, the orchestrator restarted, nothing else.
       figures.executionRestarts = execution.restarts;
       figures.metricsRestarts = metricsA.restarts;
+      // The rolling restart of metrics A shut down cleanly (SIGTERM → exit code 0).
+      expect(metricsA.exits.filter((exit) => exit.code === 0)).toHaveLength(1);
       // Other exits (a start-up that gave up) are restarted too; they are reported, with their last words.
-      const otherExits = [...execution.exits, ...metricsA.exits].filter((exit) => exit.signal !== 'SIGKILL');
+      const otherExits = [...execution.exits, ...metricsA.exits].filter((exit) => exit.signal !== 'SIGKILL' && exit.code !== 0);
       figures.otherExits = otherExits.length;
       for (const exit of otherExits) console.log(`exit ${exit.code}:\n${exit.lastOutput}`);
       expect(execution.exits.filter((exit) => exit.signal === 'SIGKILL')).toHaveLength(1);

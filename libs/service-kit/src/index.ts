@@ -16,4 +16,5 @@ export * from './database/columns';
 export * from './observability/prometheus';
 export * from './audit/audit.controller';
 export * from './http/rate-limit';
+export * from './http/openapi';
 export * from './auth/reporting-lines';

@@ -1,8 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Actor, CorrelationId, CurrentActor, Page, PageQueryDto, Roles } from '@throughline/service-kit';
+import { Actor, ApiPageResponse, CorrelationId, CurrentActor, Page, PageQueryDto, Roles } from '@throughline/service-kit';
 import { CheckInDto, CheckInView, KeyResultListQueryDto, KeyResultView } from './dto/key-result.dto';
-import { ApiPageResponse } from '../shared/api-page-response';
 import { KeyResultsService } from './key-results.service';
 
 @ApiTags('key results')

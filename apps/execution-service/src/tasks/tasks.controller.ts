@@ -1,9 +1,8 @@
 import { applyDecorators, Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
-import { Actor, CorrelationId, CurrentActor, IfMatch, Page, Roles, setETag } from '@throughline/service-kit';
+import { Actor, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, Roles, setETag } from '@throughline/service-kit';
 import { ChangeTaskStatusDto, CreateTaskDto, RecordCostDto, RecordHoursDto, RecordQualityIssueDto, ReportProgressDto, TaskEntryRecordedView, TaskListQueryDto, TaskView, TaskWithHistoryView } from './dto/task.dto';
-import { ApiPageResponse } from '../shared/api-page-response';
 import { TasksService } from './tasks.service';
 
 const IF_MATCH = { name: 'If-Match', required: true, description: 'The ETag (version) of the task you last read, e.g. "3"; missing → 428, stale → 412' };

@@ -1,8 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
-import { Actor, CorrelationId, CurrentActor, IfMatch, Page, PageQueryDto, Roles, setETag } from '@throughline/service-kit';
-import { ApiIfMatch, ApiPageResponse } from '../shared/http';
+import { Actor, ApiIfMatch, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, PageQueryDto, Roles, setETag } from '@throughline/service-kit';
 import { BudgetsService } from './budgets.service';
 import { BudgetRevisionView, CurrentBudgetView, ReviseBudgetDto } from './dto/budget.dto';
 

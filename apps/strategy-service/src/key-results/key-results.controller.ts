@@ -1,8 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
-import { Actor, CorrelationId, CurrentActor, IfMatch, Page, PageQueryDto, Roles } from '@throughline/service-kit';
-import { ApiIfMatch, ApiPageResponse, withETag } from '../shared/http';
+import { Actor, ApiIfMatch, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, PageQueryDto, Roles, withETag } from '@throughline/service-kit';
 import { KeyResultsService } from './key-results.service';
 import { CreateKeyResultDto, KeyResultView, UpdateKeyResultDto } from './dto/key-result.dto';
 

@@ -1,8 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
-import { Actor, CorrelationId, CurrentActor, Roles } from '@throughline/service-kit';
-import { withETag } from '../shared/http';
+import { Actor, CorrelationId, CurrentActor, Roles, withETag } from '@throughline/service-kit';
 import { CreateOrganisationDto, OrganisationView } from './dto/organisation.dto';
 import { OrganisationService } from './organisation.service';
 

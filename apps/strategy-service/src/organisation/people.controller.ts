@@ -1,8 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
-import { Actor, CorrelationId, CurrentActor, IfMatch, Page, Roles } from '@throughline/service-kit';
-import { ApiIfMatch, ApiPageResponse, withETag } from '../shared/http';
+import { Actor, ApiIfMatch, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, Roles, withETag } from '@throughline/service-kit';
 import { CreatePersonDto, PersonListQueryDto, PersonView, UpdatePersonDto } from './dto/organisation.dto';
 import { OrganisationService } from './organisation.service';
 

@@ -1,8 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
-import { Actor, CorrelationId, CurrentActor, IfMatch, Page, Roles } from '@throughline/service-kit';
-import { ApiIfMatch, ApiPageResponse, withETag } from '../shared/http';
+import { Actor, ApiIfMatch, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, Roles, withETag } from '@throughline/service-kit';
 import { CreateRiskDto, RiskListQueryDto, RiskView, UpdateRiskDto } from './dto/risk.dto';
 import { RisksService } from './risks.service';
 
