@@ -237,4 +237,32 @@ describe('integrations-service: webhooks', () => {
       await patient.stop();
     }
   });
+
+  it('prunes finished deliveries and their events after the retention period, never pending ones', async () => {
+    const pruningTag = uniqueTag();
+    const pruning = await startTestService(AppModule, { tag: pruningTag, database: integrationsDatabase, env: { ...FAST_RETRIES, WEBHOOK_RETENTION_MS: '300', WEBHOOK_PRUNE_INTERVAL_MS: '50' } });
+    try {
+      const [deliveredOrg, pausedOrg] = [randomUUID(), randomUUID()];
+      const endpoint = await receiver(() => 200);
+      const apis: { api: ApiClient; id: string }[] = [];
+      for (const orgId of [deliveredOrg, pausedOrg]) {
+        const api = await apiAs(pruning.url, { personId: randomUUID(), orgId, role: 'integrator' });
+        const created = await api.post('/v1/webhooks', { url: endpoint.url, eventTypes: ['*'] });
+        apis.push({ api, id: created.body.id as string });
+      }
+      // A paused webhook keeps its pending deliveries however old they get.
+      expect((await apis[1].api.post(`/v1/webhooks/${apis[1].id}/disable`, {}, { 'if-match': '"1"' })).status).toBe(200);
+      for (const orgId of [deliveredOrg, pausedOrg]) {
+        const event = createEvent(GoalCreatedV1, { ...GoalCreatedV1.example, goalId: randomUUID() }, { source: '/throughline/strategy-service', orgId, correlationId: randomUUID() });
+        await producer.send({ topic: `t${pruningTag}.${event.topic}`, messages: [{ key: event.key, value: JSON.stringify(event.envelope) }] });
+      }
+      await waitFor(() => endpoint.accepted.length === 1, { what: 'the delivery' });
+      await waitFor(async () => (await deliveries(apis[0].api, apis[0].id)).page.total === 0, { what: 'the delivered delivery to be pruned' });
+      const events: { org_id: string }[] = await pruning.dataSource.query(`SELECT org_id FROM webhook_event`);
+      expect(events).toEqual([{ org_id: pausedOrg }]);
+      expect((await deliveries(apis[1].api, apis[1].id, 'pending')).page.total).toBe(1);
+    } finally {
+      await pruning.stop();
+    }
+  });
 });

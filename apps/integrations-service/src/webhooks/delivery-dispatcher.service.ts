@@ -32,6 +32,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   private loop?: Promise<void>;
   private wake?: () => void;
   private readonly inFlight = new Set<Promise<void>>();
+  private nextPruneAt = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -56,6 +57,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
    */
   private async run(): Promise<void> {
     while (this.running) {
+      await this.pruneWhenDue();
       const free = this.settings.concurrency - this.inFlight.size;
       let claimed: ClaimedDelivery[] = [];
       if (free > 0) {
@@ -77,6 +79,30 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       if (claimed.length === 0 && this.running) await this.pause();
     }
     await Promise.all(this.inFlight);
+  }
+
+  /** Keeps the tables bounded: finished deliveries past the retention, then events nobody needs. */
+  private async pruneWhenDue(): Promise<void> {
+    const now = this.clock.now();
+    if (now.getTime() < this.nextPruneAt) return;
+    this.nextPruneAt = now.getTime() + this.settings.pruneIntervalMs;
+    const before = new Date(now.getTime() - this.settings.retentionMs);
+    try {
+      for (let batch = 0; batch < 100; batch++) {
+        const [, deleted]: [unknown, number] = await this.dataSource.query(
+          `DELETE FROM webhook_delivery WHERE delivery_id IN (
+             SELECT delivery_id FROM webhook_delivery WHERE status <> 'pending' AND COALESCE(delivered_at, dead_lettered_at) < $1 LIMIT 5000)`,
+          [before],
+        );
+        if (deleted < 5000) break;
+      }
+      await this.dataSource.query(
+        `DELETE FROM webhook_event e WHERE e.received_at < $1 AND NOT EXISTS (SELECT 1 FROM webhook_delivery d WHERE d.event_id = e.event_id)`,
+        [before],
+      );
+    } catch (error) {
+      this.logger.error(`pruning old deliveries failed: ${String(error)}`);
+    }
   }
 
   private pause(): Promise<void> {

@@ -25,8 +25,8 @@ export class RecordDeliveriesForEvents {
     if (matching.length === 0) return;
     const key = definition.partitionKey(event.data as never, event.orgid);
     await tx.query(
-      `INSERT INTO webhook_event (event_id, org_id, event_type, subject, partition_key, body) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING`,
-      [event.id, event.orgid, event.type, event.subject, key, JSON.stringify(event)],
+      `INSERT INTO webhook_event (event_id, org_id, event_type, subject, partition_key, body, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id) DO NOTHING`,
+      [event.id, event.orgid, event.type, event.subject, key, JSON.stringify(event), this.clock.now()],
     );
     await tx.query(
       `INSERT INTO webhook_delivery (subscription_id, event_id, org_id, event_type, partition_key, next_attempt_at)

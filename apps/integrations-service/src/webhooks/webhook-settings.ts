@@ -21,6 +21,9 @@ export interface WebhookSettings extends DeliveryPolicy {
   perEndpointConcurrency: number;
   /** How long a rotated-out secret keeps signing, unless the rotation says otherwise. */
   previousSecretGraceSeconds: number;
+  /** Delivered and dead-lettered deliveries older than this are pruned (with events no delivery needs any more). */
+  retentionMs: number;
+  pruneIntervalMs: number;
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -45,5 +48,7 @@ export function webhookSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): We
     concurrency: Math.max(1, positiveInt(env, 'WEBHOOK_CONCURRENCY', 16)),
     perEndpointConcurrency: Math.max(1, positiveInt(env, 'WEBHOOK_PER_ENDPOINT_CONCURRENCY', 4)),
     previousSecretGraceSeconds: positiveInt(env, 'WEBHOOK_PREVIOUS_SECRET_GRACE_SECONDS', 24 * 3600),
+    retentionMs: positiveInt(env, 'WEBHOOK_RETENTION_MS', 30 * 24 * 3_600_000),
+    pruneIntervalMs: Math.max(10, positiveInt(env, 'WEBHOOK_PRUNE_INTERVAL_MS', 3_600_000)),
   };
 }

@@ -70,6 +70,9 @@ export class CreateWebhooks1764000000400 implements MigrationInterface {
     await runner.query(`CREATE INDEX ix_webhook_delivery_pending_key ON webhook_delivery (subscription_id, partition_key, sequence) WHERE status = 'pending'`);
     await runner.query(`CREATE INDEX ix_webhook_delivery_list ON webhook_delivery (subscription_id, status, sequence)`);
     await runner.query(`CREATE INDEX ix_webhook_delivery_event ON webhook_delivery (event_id)`);
+    // Retention: finished deliveries by age, then events by age.
+    await runner.query(`CREATE INDEX ix_webhook_delivery_finished ON webhook_delivery ((COALESCE(delivered_at, dead_lettered_at))) WHERE status <> 'pending'`);
+    await runner.query(`CREATE INDEX ix_webhook_event_received ON webhook_event (received_at)`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
