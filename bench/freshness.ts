@@ -1,0 +1,66 @@
+/**
+ * Freshness: from a manager's progress report returning 2xx to the first
+ * alignment-score.changed event that carries its correlation id, at steady rates.
+ * `npx tsx bench/freshness.ts [--quick]`
+ */
+import { BenchContext, runStandalone } from './lib/scenario';
+import { ScoreWatch } from './lib/score-watch';
+import { pacedProgressUpdates } from './lib/task-updates';
+import { nowMs, round, sleep, summarize, Summary } from './lib/stats';
+
+export interface FreshnessAtRate {
+  targetRate: number;
+  achievedRate: number;
+  accepted: number;
+  skippedAllTasksBusy: number;
+  failures: Record<string, number>;
+  httpLatencyMs: Summary;
+  freshnessMs: Summary;
+  /** Accepted updates whose score change never arrived within the wait (score unchanged, or lost). */
+  unobserved: number;
+  metricsLagAtEnd: number;
+  /** From the end of the load until metrics had consumed everything (NaN: not within 60 s). */
+  lagToZeroMs: number;
+}
+
+export async function freshness(context: BenchContext): Promise<{ durationSeconds: number; rates: FreshnessAtRate[] }> {
+  const { system, quick, log } = context;
+  const org = await context.organisation();
+  const rates = quick ? [25] : [50, 200, 1000];
+  const durationMs = quick ? 3_000 : 8_000;
+  const watch = new ScoreWatch(system);
+  await watch.start();
+  await sleep(500);
+  const results: FreshnessAtRate[] = [];
+  try {
+    for (const rate of rates) {
+      const run = await pacedProgressUpdates(system.url('execution-service'), org, rate, durationMs, `fresh${rate}`);
+      const loadEnded = nowMs();
+      const metricsLagAtEnd = await system.lag();
+      const zero = await system.timeToZeroLag(60_000);
+      const lagToZeroMs = Number.isNaN(zero) ? Number.NaN : round(nowMs() - loadEnded, 0);
+      const ids = [...run.acceptedAt.keys()];
+      const unobserved = await watch.waitFor(ids, 10_000);
+      const latencies = ids.filter((id) => watch.firstSeen.has(id)).map((id) => watch.firstSeen.get(id)! - run.acceptedAt.get(id)!);
+      const result: FreshnessAtRate = {
+        targetRate: rate,
+        achievedRate: run.achievedRate,
+        accepted: run.accepted,
+        skippedAllTasksBusy: run.skippedAllTasksBusy,
+        failures: run.failures,
+        httpLatencyMs: run.httpLatencyMs,
+        freshnessMs: summarize(latencies),
+        unobserved,
+        metricsLagAtEnd,
+        lagToZeroMs,
+      };
+      log(`freshness at ${rate}/s: achieved ${result.achievedRate}/s, p50 ${result.freshnessMs.p50} ms, p95 ${result.freshnessMs.p95} ms, p99 ${result.freshnessMs.p99} ms, lag at end ${metricsLagAtEnd}, unobserved ${unobserved}`);
+      results.push(result);
+    }
+  } finally {
+    await watch.stop();
+  }
+  return { durationSeconds: durationMs / 1000, rates: results };
+}
+
+if (require.main === module) runStandalone('freshness', freshness);

@@ -1,0 +1,81 @@
+/* The short markdown page written next to results.json: the figures in tables, the machine and the commands. */
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- the report is read back from its own JSON
+
+const cell = (value: unknown) => (value === null || value === undefined ? '–' : typeof value === 'number' ? value.toLocaleString('en', { maximumFractionDigits: 2 }) : String(value));
+const row = (values: unknown[]) => `| ${values.map(cell).join(' | ')} |`;
+const table = (header: string[], rows: unknown[][]) => [row(header), `|${header.map(() => '---').join('|')}|`, ...rows.map(row)].join('\n');
+
+export function renderMarkdown(report: Json, findings?: string): string {
+  const fresh = report.freshness;
+  const through = report.throughput;
+  const raw = report.baselines;
+  const sections = [
+    `# Benchmarks`,
+    '',
+    `Measured ${report.measuredAt} with \`${report.command}\` (${report.wallSeconds} s${report.quick ? ', quick mode: short runs, not for comparison' : ''}). Every figure below comes from that one run: the system and the raw baselines side by side on the same PostgreSQL and broker.`,
+    '',
+    `**Machine:** ${report.machine.cpu}, ${report.machine.memoryGb} GB, ${report.machine.platform}; load average ${report.machine.loadAverageBefore.join(' / ')} before and ${report.machine.loadAverageAfter.join(' / ')} after (1/5/15 min; other work shared the machine, so absolute figures are pessimistic — the ratios to the raw parts are the robust part). **Versions:** Node ${report.versions.node}, Apache Kafka ${report.versions.kafka} (KRaft, one node), PostgreSQL ${report.versions.postgres}.`,
+    '',
+    '**Commands:** `npm run bench` (all of it, within 10 minutes) · `npm run bench:quick` (about a minute, what CI runs) · one scenario: `npx tsx bench/<freshness|throughput|baselines|api-latency|scaling|hot-path-profile>.ts [--quick]` · `npx tsx bench/metrics-update-cost.ts`. To use a running system instead of starting one: `BENCH_EXECUTION_URL`, `BENCH_METRICS_URL`, `BENCH_KAFKA_BROKERS`, `BENCH_TOPIC_PREFIX`, `BENCH_DATABASE_URL` (scaling and profiling need the system the benchmark starts). Full JSON: [benchmarks/results.json](benchmarks/results.json).',
+    '',
+    `## Freshness: manager's update answered → score changed event (${fresh.durationSeconds} s per rate)`,
+    '',
+    table(
+      ['target /s', 'achieved /s', 'p50 ms', 'p95 ms', 'p99 ms', 'update HTTP p50 ms', 'not sent (256 in flight)', 'unobserved', 'metrics lag at end', 'lag → 0 after ms'],
+      fresh.rates.map((rate: Json) => [rate.targetRate, rate.achievedRate, rate.freshnessMs.p50, rate.freshnessMs.p95, rate.freshnessMs.p99, rate.httpLatencyMs.p50, rate.skippedAllTasksBusy, rate.unobserved, rate.metricsLagAtEnd, rate.lagToZeroMs]),
+    ),
+    '',
+    '## Ingest throughput and the raw baselines',
+    '',
+    table(
+      ['', 'per second', 'p50 ms', 'p99 ms', 'note'],
+      [
+        ['execution: progress updates accepted (autocannon, closed loop)', through.acceptedPerSecond, through.latencyMs.p50, through.latencyMs.p99, `${through.connections} connections; outbox empty ${through.outboxDrainedAfterMs} ms after; metrics lag ${through.metricsLagAtEnd} → 0 after ${cell(through.metricsLagZeroAfterMs)} ms (keeps up within 2 s: ${through.metricsKeepsUp ? 'yes' : 'no'})`],
+        ['raw PostgreSQL: row update + outbox row per transaction', raw.postgres.transactionsPerSecond, raw.postgres.latencyMs.p50, raw.postgres.latencyMs.p99, `${raw.postgres.connections} concurrent, pool of ${raw.postgres.poolSize}`],
+        ['raw kafkajs: produce → consume, one hop', raw.kafka.rate, raw.kafka.produceToConsumeMs.p50, raw.kafka.produceToConsumeMs.p99, `${raw.kafka.messages} messages at a steady rate`],
+      ],
+    ),
+    '',
+    `**Ratios (ours ÷ raw, same run):** freshness p50 at ${fresh.rates[0].targetRate}/s is ${cell(report.ratios.freshnessP50OverKafkaHopP50)}× one Kafka hop's p50 (p99: ${cell(report.ratios.freshnessP99OverKafkaHopP99)}×; our path is two hops plus two transactions and the relay); raw PostgreSQL commits ${cell(report.ratios.rawPostgresTxPerSecondOverAcceptedUpdatesPerSecond)}× the updates per second execution accepts, and an update's p50 is ${cell(report.ratios.updateLatencyP50OverRawTransactionP50)}× the raw transaction's.`,
+    '',
+    '## API latency under load (autocannon, metrics service)',
+    '',
+    table(['endpoint', 'connections', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx'], report.apiLatency.map((entry: Json) => [entry.endpoint, entry.connections, entry.requestsPerSecond, entry.p50, entry.p99, entry.non2xx])),
+    '',
+    '## Scaling with the size of one organisation',
+    '',
+    `Startup to ready (ms, one at a time, empty): ${Object.entries(report.startupMs).map(([service, ms]) => `${service} ${cell(ms)}`).join(', ')}.`,
+    '',
+    table(
+      ['tasks', 'read models built by', 'events', 'full replay-rebuild s', 'replayed events/s', 'metrics startup ms', 'metrics RSS MB', 'one update p50 ms (publish → score event)', 'p95 ms', 'burst ms/update'],
+      report.scaling.map((point: Json) => [point.tasks, point.seededBy, point.events, point.rebuildSeconds, point.rebuildEventsPerSecond, point.metricsStartupMs, point.metricsRssMbAfterUpdates, point.singleUpdateMs.p50, point.singleUpdateMs.p95, point.burstMsPerUpdate]),
+    ),
+    '',
+    metricsUpdateCost(report.metricsUpdateCost),
+    '',
+    '## Where the time goes (CPU profile of the hot path)',
+    '',
+    profile(report.hotPathProfile),
+    '',
+    ...(findings ? [findings.trim(), ''] : []),
+  ];
+  return sections.join('\n');
+}
+
+function metricsUpdateCost(cost: Json): string {
+  if (!cost || cost.skipped || cost.failed) return `In-process cost of one update (bench/metrics-update-cost.ts): ${cost?.skipped ?? cost?.failed ?? 'not run'}.`;
+  return [
+    'In-process cost of one update through metrics (inbox, handler, incremental facts, rescoring, outbox; read models seeded with SQL; `bench/metrics-update-cost.ts`):',
+    '',
+    table(['tasks', 'median ms', 'p90 ms', 'SQL statements'], cost.results.map((entry: Json) => [entry.tasks, entry.medianMs, entry.p90Ms, entry.statementsPerUpdate])),
+  ].join('\n');
+}
+
+function profile(hot: Json): string {
+  if (!hot || hot.services.length === 0) return 'Not profiled in this run.';
+  return [
+    `Self time by package while execution took ${cell(hot.load.acceptedPerSecond)} updates/s for ${hot.load.seconds} s and metrics consumed them (V8 sampling profiler, \`bench/hot-path-profile.ts\`):`,
+    '',
+    ...hot.services.map((service: Json) => `- **${service.service}** (${cell(service.busyMs)} ms busy, ${cell(service.idleMs)} ms idle): ${service.top.map((share: Json) => `${share.what} ${share.percentOfBusy}%`).join(', ')}`),
+  ].join('\n');
+}

@@ -1,0 +1,177 @@
+/**
+ * Scaling of metrics with the size of one organisation (1,000 / 10,000 / 100,000 tasks): the
+ * events are published in large batches on their own topic prefix, the metrics read models
+ * are built by the metrics engineer's replay-rebuild (timed: that is the full rebuild), then a
+ * metrics instance starts on them (startup time, memory) and takes task updates (the cost of
+ * one, alone and in a burst). `npx tsx bench/scaling.ts [--quick]`
+ */
+import { randomUUID } from 'node:crypto';
+import { createEvent, TaskProgressReportedV1, Topics } from '@throughline/contracts';
+import { ensureTopics } from '@throughline/messaging';
+import { withEnv } from '@throughline/testing';
+import { rebuildReadModels } from '../apps/metrics-service/src/rebuild/rebuild-read-models';
+import { publishAll, scaleOrganisationEvents } from './lib/org-seed';
+import { BenchContext, runStandalone } from './lib/scenario';
+import { ScoreWatch } from './lib/score-watch';
+import { nowMs, round, sleep, summarize, Summary } from './lib/stats';
+import { nextProgress } from './lib/task-updates';
+import { METRICS_INPUT_TOPICS } from './lib/system';
+
+export interface UpdateCost {
+  metricsStartupMs: number;
+  metricsRssMbAfterStart: number;
+  metricsRssMbAfterUpdates: number;
+  /** One update alone: published to the first score-changed event it caused. */
+  singleUpdateMs: Summary;
+  /** A burst of updates published at once: until the last one's score change arrived, per update. */
+  burstUpdates: number;
+  burstMsPerUpdate: number;
+  unobserved: number;
+}
+
+export interface ScalePoint extends UpdateCost {
+  tasks: number;
+  /** How the read models were built: replaying the events, or SQL inserts (bench/metrics-update-cost.ts). */
+  seededBy: 'replay-rebuild' | 'sql';
+  events: number | null;
+  publishSeconds: number | null;
+  rebuildSeconds: number | null;
+  rebuildEventsPerSecond: number | null;
+}
+
+interface UpdatableTask {
+  id: string;
+  goalId: string;
+  managerId: string;
+  orgId: string;
+  progress: number;
+}
+
+function progressEvent(task: UpdatableTask, correlationId: string, time: Date | undefined, taskVersion: number) {
+  const data = { taskId: task.id, goalId: task.goalId, managerId: task.managerId, progress: nextProgress(task.progress), note: null, reportedBy: task.managerId, reportedAt: (time ?? new Date()).toISOString(), taskVersion };
+  const event = createEvent(TaskProgressReportedV1, data, { source: '/throughline/execution-service', orgId: task.orgId, correlationId, actorId: task.managerId, time });
+  return { topic: Topics.Tasks, message: { key: event.key, value: JSON.stringify(event.envelope) } };
+}
+
+async function topicsFor(context: BenchContext, prefix: string): Promise<string[]> {
+  const topics = [...METRICS_INPUT_TOPICS, Topics.Scores, Topics.Alerts].map((topic) => prefix + topic);
+  await ensureTopics(context.system.admin, topics, 6);
+  return topics;
+}
+
+/**
+ * A metrics instance started on read models of this size: its startup time and memory, then
+ * task updates through Kafka, alone and in a burst. `time` keeps the events on the
+ * organisation's day where the read models were seeded for another day.
+ */
+async function measureUpdates(context: BenchContext, prefix: string, schema: string, tasks: UpdatableTask[], time?: Date): Promise<UpdateCost> {
+  const { system, quick } = context;
+  const { process: metrics, startupMs } = await system.startService('metrics-service', schema, { KAFKA_TOPIC_PREFIX: prefix });
+  const watch = new ScoreWatch(system, prefix);
+  try {
+    const metricsRssMbAfterStart = await system.residentMemoryMb(metrics.url);
+    await watch.start();
+    await sleep(500);
+    const singles: number[] = [];
+    const singleCount = quick ? 5 : 20;
+    let unobserved = 0;
+    for (const task of tasks.slice(0, singleCount)) {
+      const correlationId = `bench-scale-${randomUUID()}`;
+      const sent = nowMs();
+      await publishAll(system, prefix, [progressEvent(task, correlationId, time, 100_000)]);
+      if ((await watch.waitFor([correlationId], 10_000)) === 0) singles.push(watch.firstSeen.get(correlationId)! - sent);
+      else unobserved++;
+    }
+    const burstTasks = tasks.slice(singleCount, singleCount + (quick ? 20 : 150));
+    const ids = burstTasks.map(() => `bench-burst-${randomUUID()}`);
+    const started = nowMs();
+    await publishAll(system, prefix, burstTasks.map((task, index) => progressEvent(task, ids[index], time, 100_000)));
+    unobserved += await watch.waitFor(ids, 180_000);
+    const last = Math.max(...ids.map((id) => watch.firstSeen.get(id) ?? Number.NaN).filter(Number.isFinite));
+    return {
+      metricsStartupMs: startupMs,
+      metricsRssMbAfterStart,
+      metricsRssMbAfterUpdates: await system.residentMemoryMb(metrics.url),
+      singleUpdateMs: summarize(singles),
+      burstUpdates: burstTasks.length,
+      burstMsPerUpdate: round((last - started) / burstTasks.length, 1),
+      unobserved,
+    };
+  } finally {
+    await watch.stop();
+    await metrics.stop();
+  }
+}
+
+/** Events published in batches, read models built by the full replay-rebuild (timed), then updates. */
+export async function replayedPoint(context: BenchContext, tasks: number): Promise<ScalePoint> {
+  const { system, log } = context;
+  const prefix = `${system.prefix}s${tasks}.`;
+  const schema = system.schema('metrics-service', `_s${tasks}`);
+  await system.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await system.migrate('metrics-service', schema);
+  const topics = await topicsFor(context, prefix);
+  const { organisation, events } = scaleOrganisationEvents(tasks);
+  let started = nowMs();
+  await publishAll(system, prefix, events);
+  const publishSeconds = round((nowMs() - started) / 1000, 1);
+  started = nowMs();
+  const env = { DATABASE_URL: system.databaseUrl!, DB_SCHEMA: schema, KAFKA_BROKERS: system.brokers, KAFKA_TOPIC_PREFIX: prefix };
+  const report = await withEnv(env, () => rebuildReadModels());
+  const rebuildSeconds = round((nowMs() - started) / 1000, 1);
+  log(`${tasks} tasks: ${events.length} events published in ${publishSeconds} s; full replay-rebuild ${rebuildSeconds} s (${report.eventsApplied} applied)`);
+  try {
+    const updatable = organisation.tasks.map((task) => ({ ...task, orgId: organisation.orgId, progress: 0 }));
+    const cost = await measureUpdates(context, prefix, schema, updatable);
+    log(`${tasks} tasks (replayed): metrics started in ${cost.metricsStartupMs} ms, RSS ${cost.metricsRssMbAfterUpdates} MB; one update p50 ${cost.singleUpdateMs.p50} ms; burst ${cost.burstMsPerUpdate} ms per update`);
+    return { tasks, seededBy: 'replay-rebuild', events: events.length, publishSeconds, rebuildSeconds, rebuildEventsPerSecond: round(report.eventsApplied / rebuildSeconds, 1), ...cost };
+  } finally {
+    await system.admin.deleteTopics({ topics }).catch(() => undefined);
+    await system.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  }
+}
+
+/** Read models seeded with SQL by bench/metrics-update-cost.ts (schema bench_metrics_<size>): a real metrics process on them. */
+export async function sqlSeededPoint(context: BenchContext, schema: string): Promise<ScalePoint> {
+  const { system, log } = context;
+  const [{ n }] = await system.query<{ n: string }>(`SELECT count(*) AS n FROM ${schema}.task_rm`);
+  const tasks = Number(n);
+  const [{ as_of: asOf }] = await system.query<{ as_of: string }>(`SELECT to_char(as_of, 'YYYY-MM-DD') AS as_of FROM ${schema}.org_state LIMIT 1`);
+  const rows = await system.query<{ task_id: string; goal_id: string; manager_id: string; org_id: string; progress: number }>(`SELECT task_id, goal_id, manager_id, org_id, progress FROM ${schema}.task_rm ORDER BY random() LIMIT 400`);
+  const prefix = `${system.prefix}q${tasks}.`;
+  const topics = await topicsFor(context, prefix);
+  try {
+    const cost = await measureUpdates(context, prefix, schema, rows.map((row) => ({ id: row.task_id, goalId: row.goal_id, managerId: row.manager_id, orgId: row.org_id, progress: row.progress })), new Date(`${asOf}T12:00:00Z`));
+    log(`${tasks} tasks (SQL-seeded): metrics started in ${cost.metricsStartupMs} ms, RSS ${cost.metricsRssMbAfterUpdates} MB; one update p50 ${cost.singleUpdateMs.p50} ms; burst ${cost.burstMsPerUpdate} ms per update`);
+    return { tasks, seededBy: 'sql', events: null, publishSeconds: null, rebuildSeconds: null, rebuildEventsPerSecond: null, ...cost };
+  } finally {
+    await system.admin.deleteTopics({ topics }).catch(() => undefined);
+  }
+}
+
+export function scaleSizes(quick: boolean): number[] {
+  if (process.env.BENCH_SCALE_SIZES) return process.env.BENCH_SCALE_SIZES.split(',').map(Number);
+  // A replay applies one event per transaction (about 20-50 per second on the 2-core machine): 10,000 and 100,000 take many minutes, so they are opt-in.
+  return quick ? [100] : [1_000];
+}
+
+export async function scaling(context: BenchContext): Promise<ScalePoint[]> {
+  if (!context.system.managed) {
+    context.log('scaling skipped: it starts and stops metrics instances, so it needs the system the benchmark starts itself');
+    return [];
+  }
+  const points: ScalePoint[] = [];
+  for (const size of scaleSizes(context.quick)) points.push(await replayedPoint(context, size));
+  return points;
+}
+
+/** After bench/metrics-update-cost.ts ran on this PostgreSQL: its larger (100,000-task) read models under a real metrics process. */
+export async function scalingOnSqlSeeded(context: BenchContext): Promise<ScalePoint[]> {
+  // Only sizes beyond the replayed ones: the largest is the point of it.
+  const schemas = await context.system.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE nspname ~ '^bench_metrics_[0-9]+$' AND substring(nspname from '[0-9]+$')::int > $1 ORDER BY length(nspname), nspname`, [Math.max(...scaleSizes(context.quick))]);
+  const points: ScalePoint[] = [];
+  for (const { nspname } of schemas) points.push(await sqlSeededPoint(context, nspname));
+  return points;
+}
+
+if (require.main === module) runStandalone('scaling', scaling);
