@@ -20,7 +20,7 @@ import { createEvent, TaskProgressReportedV1 } from '@throughline/contracts';
 import { EventOutbox, Outbox } from '@throughline/messaging';
 import { dataSourceOptions, runMigrations } from '@throughline/service-kit';
 import { addFacts, emptyFacts, FACT_KEYS, FactVector } from '../apps/metrics-service/src/alignment/alignment-formula';
-import { EVENT_HANDLER_CLASSES, SCORING_PROVIDERS } from '../apps/metrics-service/src/alignment/alignment.module';
+import { SCORING_PROVIDERS } from '../apps/metrics-service/src/alignment/alignment.module';
 import { taskContribution } from '../apps/metrics-service/src/alignment/contributions';
 import { ScoringEngine } from '../apps/metrics-service/src/alignment/scoring-engine.service';
 import { metricsDatabase } from '../apps/metrics-service/src/database/metrics-database';

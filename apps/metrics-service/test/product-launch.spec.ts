@@ -206,6 +206,8 @@ describe('metrics: the new product launch', () => {
     );
     // Redelivered and late events change nothing: the same cost entry again, an older progress report.
     await feed.redeliver(firstCost);
+    // …and the same cost entry in a new envelope (a producer retry with a fresh event id): counted once by its entry id.
+    await feed.publish(TaskCostRecordedV1, JSON.parse(firstCost.value).data, '2026-03-06T09:30:00.000Z');
     await feed.publish(TaskProgressReportedV1, { taskId: tasks.pilot, goalId, managerId: people.mia, progress: 10, note: null, reportedBy: people.mia, reportedAt: '2026-01-20T16:00:00.000Z', taskVersion: 1 }, '2026-01-20T16:00:00.000Z');
     await settled();
     const done = await goalScore();

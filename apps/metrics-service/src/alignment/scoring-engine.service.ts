@@ -4,7 +4,7 @@ import { EntityManager } from 'typeorm';
 import { AlertRaisedV1, AlignmentScoreChangedV1, ALERT_KINDS } from '@throughline/contracts';
 import { EventContext, EventOutbox } from '@throughline/messaging';
 import { addFacts, AlignmentSettings, DriverCandidates, effortShare, emptyFacts, FactVector, round1, ScopeKind, scoreScope, Score, ScoreBand } from './alignment-formula';
-import { budgetFacts, dayNumber, isoDay, keyResultContribution, riskFacts, taskContribution, TaskStatus, unmitigatedExposure, weightMilli } from './contributions';
+import { budgetFacts, keyResultContribution, riskFacts, taskContribution, TaskStatus, unmitigatedExposure } from './contributions';
 import { addToScopes, factsFromJson, orderedScopes, readFacts, ScopeRef, scopeKey } from './scope-facts.repository';
 import { SettingsService } from '../settings/settings.service';
 
@@ -458,4 +458,3 @@ export class ScoringEngine {
   }
 }
 
-export { dayNumber, isoDay, weightMilli };
