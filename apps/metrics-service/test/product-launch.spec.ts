@@ -292,8 +292,11 @@ describe('metrics: the new product launch', () => {
     // Two goals, two managers, three org units, the organisation.
     expect(before).toHaveLength(8);
     const clockNow = (metrics.app.get(CLOCK) as ManualClock).now().toISOString();
-    await metrics.app.close();
     const rebuildEnv = testServiceEnv({ tag, database: metricsDatabase, env: { ...env, METRICS_CLOCK_START: clockNow } });
+    // Never under a running service: it would apply events into the tables being rebuilt.
+    await expect(withEnv(rebuildEnv, () => rebuildReadModels())).rejects.toThrow(/Stop the metrics service first/);
+    expect(await snapshot()).toEqual(before);
+    await metrics.app.close();
     const report = await withEnv(rebuildEnv, () => rebuildReadModels());
     expect(report.eventsApplied).toBe(feed.distinctEvents);
     expect(report.duplicates).toBe(1);
