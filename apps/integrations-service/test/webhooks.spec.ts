@@ -142,10 +142,16 @@ describe('integrations-service: webhooks', () => {
     expect(enabled.body).toEqual(expect.objectContaining({ status: 'active', consecutiveFailures: 0, disabledReason: null }));
     await waitFor(() => endpoint.accepted.length === 2, { timeoutMs: 20_000, what: 'the pending deliveries after re-enabling' });
 
-    const replayed = await api.post(`/v1/webhooks/${id}/deliveries/${deadLetters.items[0].id}/replay`, {});
-    expect(replayed.status).toBe(202);
-    await waitFor(() => endpoint.accepted.length === 3, { timeoutMs: 20_000, what: 'the replayed delivery' });
+    const replayed = await api.post(`/v1/webhooks/${id}/dead-letters/replay`, {});
+    expect({ status: replayed.status, body: replayed.body }).toEqual({ status: 202, body: { replayed: 1 } });
+    await waitFor(() => endpoint.accepted.length === 3, { timeoutMs: 20_000, what: 'the replayed dead letter' });
     expect(endpoint.accepted.map((request) => JSON.parse(request.body).id)).toEqual([published[1].id, published[2].id, published[0].id]);
+    expect((await deliveries(api, id, 'dead_lettered')).page.total).toBe(0);
+
+    // One delivery can be sent again too, e.g. when the integrator lost what it received.
+    expect((await api.post(`/v1/webhooks/${id}/deliveries/${deadLetters.items[0].id}/replay`, {})).status).toBe(202);
+    await waitFor(() => endpoint.accepted.length === 4, { timeoutMs: 20_000, what: 'the replayed delivery' });
+    expect(JSON.parse(endpoint.accepted[3].body).id).toBe(published[0].id);
     expect((await api.post(`/v1/webhooks/${id}/deliveries/${randomUUID()}/replay`, {})).status).toBe(404);
   });
 

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, P
 import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { Actor, CurrentActor, IfMatch, Page, Roles, setETag } from '@throughline/service-kit';
-import { CreateWebhookDto, DeliveryDto, DeliveryPageDto, DeliveryQueryDto, RotateSecretDto, UpdateWebhookDto, WebhookDto, WebhookPageDto, WebhookQueryDto, WebhookWithSecretDto } from './dto/webhook.dto';
+import { CreateWebhookDto, DeliveryDto, DeliveryPageDto, DeliveryQueryDto, ReplayedDto, RotateSecretDto, UpdateWebhookDto, WebhookDto, WebhookPageDto, WebhookQueryDto, WebhookWithSecretDto } from './dto/webhook.dto';
 import { WebhooksService } from './webhooks.service';
 
 @ApiTags('webhooks')
@@ -82,6 +82,14 @@ export class WebhooksController {
   @ApiOkResponse({ type: DeliveryDto })
   delivery(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Param('deliveryId', ParseUUIDPipe) deliveryId: string): Promise<DeliveryDto> {
     return this.webhooks.delivery(actor, id, deliveryId);
+  }
+
+  @Post(':id/dead-letters/replay')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Send every dead-lettered delivery of the webhook again (after fixing the endpoint)' })
+  @ApiAcceptedResponse({ type: ReplayedDto })
+  replayDeadLetters(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<ReplayedDto> {
+    return this.webhooks.replayDeadLetters(actor, id);
   }
 
   @Post(':id/deliveries/:deliveryId/replay')

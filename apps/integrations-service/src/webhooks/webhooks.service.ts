@@ -186,6 +186,17 @@ export class WebhooksService {
     return toDelivery(rows[0]);
   }
 
+  /** After an outage: sends every dead-lettered delivery again, each before later events of its key. */
+  async replayDeadLetters(actor: Actor, id: string): Promise<{ replayed: number }> {
+    await this.find(this.dataSource.manager, actor, id);
+    const [, replayed]: [unknown, number] = await this.dataSource.query(
+      `UPDATE webhook_delivery SET status = 'pending', attempts = 0, next_attempt_at = $2, lease_until = NULL, dead_lettered_at = NULL
+       WHERE subscription_id = $1 AND status = 'dead_lettered'`,
+      [id, this.clock.now()],
+    );
+    return { replayed };
+  }
+
   private async find(tx: EntityManager, actor: Actor, id: string, version?: number): Promise<SubscriptionRow> {
     const [row]: SubscriptionRow[] = await tx.query(`SELECT ${SUBSCRIPTION_COLUMNS} FROM webhook_subscription WHERE subscription_id = $1 AND org_id = $2 FOR UPDATE`, [id, actor.orgId]);
     if (!row) throw notFound('Webhook', id);

@@ -129,3 +129,7 @@ export class DeliveryPageDto {
   @ApiProperty({ type: [DeliveryDto] }) items: DeliveryDto[];
   @ApiProperty() page: PageMetaDto;
 }
+
+export class ReplayedDto {
+  @ApiProperty({ example: 3, description: 'Dead-lettered deliveries queued again' }) replayed: number;
+}
