@@ -3,7 +3,7 @@ import { Kafka, logLevel, Producer } from 'kafkajs';
 import { Static, TObject } from '@sinclair/typebox';
 import { CloudEvent, createEvent, deadLetterTopic, EventDefinition, GoalActivatedV1, parseEvent, Topics } from '@throughline/contracts';
 import { Actor } from '@throughline/service-kit';
-import { apiAs, ApiClient, CollectedEvent, EventCollector, startTestService, testKafkaBrokers, TestService, uniqueTag, waitFor } from '@throughline/testing';
+import { apiAs, ApiClient, CollectedEvent, createTestTopics, EventCollector, startTestService, testKafkaBrokers, TestService, uniqueTag, waitFor } from '@throughline/testing';
 import { AppModule } from '../src/app.module';
 import { executionDatabase } from '../src/database/execution-database';
 
@@ -29,7 +29,7 @@ export class ExecutionTestKit {
     const kit = new ExecutionTestKit();
     const kafka = new Kafka({ clientId: 'strategy-double', brokers: [testKafkaBrokers()], logLevel: logLevel.NOTHING });
     const topics = [kit.topic(Topics.Tasks), kit.deadLetterTopic, kit.topic(Topics.Goals), kit.topic(Topics.Organisation)];
-    await createTopicsWithLeaders(kafka, topics);
+    await createTestTopics(topics);
     kit.service = await startTestService(AppModule, { tag: kit.tag, database: executionDatabase });
     kit.collector = await EventCollector.start(topics.slice(0, 2));
     kit.producer = kafka.producer();
@@ -103,23 +103,6 @@ export class ExecutionTestKit {
  * uses at start — can fail with "This server does not host this topic-partition" instead of
  * retrying; topics that already exist are left alone by the service.
  */
-export async function createTopicsWithLeaders(kafka: Kafka, topics: string[]): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({ waitForLeaders: false, topics: topics.map((topic) => ({ topic, numPartitions: 3, replicationFactor: -1 })) });
-    await waitFor(
-      async () => {
-        const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
-        return metadata.length === topics.length && metadata.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0));
-      },
-      { what: `partition leaders for ${topics.join(', ')}` },
-    );
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 /** The "new product launch" goal: one director, deliverables for the managers given. */
 export function launchGoal(ownerId: string, deliverables: Array<{ managerId: string; title: string; dueDate?: string; weight?: number; budgetMinor?: number }>): Static<typeof GoalActivatedV1.schema> {
   return {

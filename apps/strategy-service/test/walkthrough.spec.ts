@@ -1,18 +1,11 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { apiAs } from '@throughline/testing';
+import { apiAs, walkthroughScript } from '@throughline/testing';
 import { expectStatus, startStrategy } from './strategy-fixture';
 
 const ROOT = join(__dirname, '../../..');
-const WALKTHROUGH = join(ROOT, 'docs/walkthrough/1-strategy.md');
-
-/** The ```bash blocks of the walkthrough, in order (```sh blocks need the other services and are left out). */
-function bashBlocks(markdown: string): string {
-  return [...markdown.matchAll(/```bash\n([\s\S]*?)```/g)].map((match) => match[1]).join('\n');
-}
 
 describe('docs/walkthrough/1-strategy.md (real PostgreSQL and Kafka)', () => {
   let strategy: Awaited<ReturnType<typeof startStrategy>>;
@@ -23,7 +16,7 @@ describe('docs/walkthrough/1-strategy.md (real PostgreSQL and Kafka)', () => {
   afterAll(async () => strategy?.stop());
 
   it('runs as written, copy-paste, and builds the whole story', async () => {
-    const script = `set -euo pipefail\n${bashBlocks(readFileSync(WALKTHROUGH, 'utf8'))}\necho "STORY ORG=$ORG GOAL=$GOAL DANA=$DANA"\n`;
+    const script = `set -euo pipefail\n${walkthroughScript('1-strategy.md')}\necho "STORY ORG=$ORG GOAL=$GOAL DANA=$DANA"\n`;
     // Asynchronous on purpose: the service answering the script runs in this process.
     const { stdout } = await promisify(execFile)('bash', ['-c', script], { cwd: ROOT, env: { ...process.env, STRATEGY: strategy.service.url }, timeout: 120_000, maxBuffer: 10_000_000 }).catch((error) => {
       throw new Error(`the walkthrough failed: ${error.stderr}\n${error.stdout}`);

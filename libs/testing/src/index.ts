@@ -4,3 +4,5 @@ export * from './service-harness';
 export * from './api-client';
 export * from './event-collector';
 export * from './service-process';
+export * from './topics';
+export * from './walkthrough';

@@ -70,6 +70,11 @@ export class ServiceProcess {
     throw new Error(`${this.options.service} on ${this.options.port} not ready within ${timeoutMs} ms:\n${this.output.slice(-20).join('')}`);
   }
 
+  /** SIGTERM, as an orchestrator does on a rolling restart: the service shuts down gracefully (and is restarted if so configured). */
+  terminate(): void {
+    this.child?.kill('SIGTERM');
+  }
+
   /** SIGKILL: no shutdown hooks, no goodbye. */
   kill(): void {
     this.child?.kill('SIGKILL');

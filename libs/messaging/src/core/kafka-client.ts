@@ -38,12 +38,14 @@ export async function ensureTopics(admin: Admin, topics: string[], numPartitions
   const wanted = [...new Set(topics)];
   const existing = new Set(await admin.listTopics());
   const missing = wanted.filter((topic) => !existing.has(topic));
+  let creationError: unknown;
   if (missing.length > 0) {
     try {
       await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: -1 })) });
     } catch (error) {
-      const failures = (error as { errors?: Array<{ type?: string }> }).errors ?? [];
-      if (failures.length === 0 || failures.some((failure) => failure.type !== 'TOPIC_ALREADY_EXISTS')) throw error;
+      // Lost a creation race, or a busy broker answered before the leaders were elected:
+      // the metadata below tells whether the topics are there after all.
+      creationError = error;
     }
   }
   const deadline = Date.now() + timeoutMs;
@@ -52,9 +54,11 @@ export async function ensureTopics(admin: Admin, topics: string[], numPartitions
       const { topics: metadata } = await admin.fetchTopicMetadata({ topics: wanted });
       if (metadata.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0))) return;
     } catch (error) {
-      if (Date.now() > deadline) throw error;
+      if (Date.now() > deadline) throw creationError ?? error;
+      // A topic is still unknown: ask again (an existing one is simply refused).
+      if (missing.length > 0) await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: -1 })) }).catch(() => undefined);
     }
-    if (Date.now() > deadline) throw new Error(`Topics ${wanted.join(', ')} have no leaders after ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw creationError ?? new Error(`Topics ${wanted.join(', ')} have no leaders after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

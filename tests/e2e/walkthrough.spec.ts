@@ -1,30 +1,21 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
 import { deadLetterTopic, Topics } from '@throughline/contracts';
-import { apiAs, startTestService, testKafkaBrokers, TestService, uniqueTag } from '@throughline/testing';
-import { AppModule as StrategyApp } from '../../strategy-service/src/app.module';
-import { strategyDatabase } from '../../strategy-service/src/database/strategy-database';
-import { AppModule as ExecutionApp } from '../src/app.module';
-import { executionDatabase } from '../src/database/execution-database';
-import { createTopicsWithLeaders } from './execution-test-kit';
+import { apiAs, createTestTopics, startTestService, TestService, uniqueTag, walkthroughScript } from '@throughline/testing';
+import { AppModule as StrategyApp } from '../../apps/strategy-service/src/app.module';
+import { strategyDatabase } from '../../apps/strategy-service/src/database/strategy-database';
+import { AppModule as ExecutionApp } from '../../apps/execution-service/src/app.module';
+import { executionDatabase } from '../../apps/execution-service/src/database/execution-database';
 
-const ROOT = join(__dirname, '../../..');
-
-/** The ```bash blocks of a walkthrough, in order. */
-function bashBlocks(file: string): string {
-  return [...readFileSync(join(ROOT, 'docs/walkthrough', file), 'utf8').matchAll(/```bash\n([\s\S]*?)```/g)].map((match) => match[1]).join('\n');
-}
+const ROOT = join(__dirname, '../..');
 
 describe('docs/walkthrough/2-execution.md (real strategy and execution services, PostgreSQL and Kafka)', () => {
   const tag = uniqueTag();
   const services: TestService[] = [];
 
   beforeAll(async () => {
-    const kafka = new Kafka({ clientId: 'walkthrough', brokers: [testKafkaBrokers()], logLevel: logLevel.NOTHING });
-    await createTopicsWithLeaders(kafka, [Topics.Organisation, Topics.Goals, Topics.Tasks, deadLetterTopic('strategy-service'), deadLetterTopic('execution-service')].map((topic) => `t${tag}.${topic}`));
+    await createTestTopics([Topics.Organisation, Topics.Goals, Topics.Tasks, deadLetterTopic('strategy-service'), deadLetterTopic('execution-service')].map((topic) => `t${tag}.${topic}`));
     services.push(await startTestService(StrategyApp, { tag, database: strategyDatabase }));
     services.push(await startTestService(ExecutionApp, { tag, database: executionDatabase }));
   });
@@ -34,7 +25,7 @@ describe('docs/walkthrough/2-execution.md (real strategy and execution services,
 
   it('runs after walkthrough 1 as written, copy-paste, and leaves the story in the tasks', async () => {
     const [strategy, execution] = services;
-    const script = `set -euo pipefail\n${bashBlocks('1-strategy.md')}\n${bashBlocks('2-execution.md')}\necho "STORY ORG=$ORG GOAL=$GOAL DANA=$DANA MIA=$MIA PILOT=$PILOT BOOTH=$BOOTH"\n`;
+    const script = `set -euo pipefail\n${walkthroughScript('1-strategy.md', '2-execution.md')}\necho "STORY ORG=$ORG GOAL=$GOAL DANA=$DANA MIA=$MIA PILOT=$PILOT BOOTH=$BOOTH"\n`;
     // Asynchronous on purpose: the services answering the script run in this process.
     const { stdout } = await promisify(execFile)('bash', ['-c', script], { cwd: ROOT, env: { ...process.env, STRATEGY: strategy.url, EXECUTION: execution.url }, timeout: 180_000, maxBuffer: 10_000_000 }).catch((error) => {
       throw new Error(`the walkthrough failed: ${error.stderr}\n${error.stdout}`);
