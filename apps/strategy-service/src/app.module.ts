@@ -7,6 +7,7 @@ import { strategyDatabase } from './database/strategy-database';
 import { DeliverablesModule } from './deliverables/deliverables.module';
 import { GoalsModule } from './goals/goals.module';
 import { KeyResultsModule } from './key-results/key-results.module';
+import { AccessModule } from './access/access.module';
 import { OrganisationModule } from './organisation/organisation.module';
 import { RisksModule } from './risks/risks.module';
 
@@ -14,6 +15,7 @@ import { RisksModule } from './risks/risks.module';
   imports: [
     ServiceKitModule.forRoot({ database: strategyDatabase }),
     MessagingModule.forRoot({ serviceName: 'strategy-service', publishes: [Topics.Organisation, Topics.Goals] }),
+    AccessModule,
     OrganisationModule,
     GoalsModule,
     KeyResultsModule,

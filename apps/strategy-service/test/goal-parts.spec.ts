@@ -34,7 +34,7 @@ describe("strategy: a goal's key results, budget, deliverables and risks (real P
       expect(changed).toMatchObject({ target: 38.5, weight: 2, version: 2 });
       const updatedEvent = await expectOneEvent(strategy.collector, KeyResultUpdatedV1, { subject: keyResult.id, key: goal.id });
       expect(updatedEvent.data).toMatchObject({ target: 38.5, weight: 2, version: 2 });
-      expect(expectStatus(await org.managers[0].api.get(`/v1/goals/${goal.id}/key-results`), 200).items).toEqual([changed]);
+      expect(expectStatus(await org.integrator.api.get(`/v1/goals/${goal.id}/key-results`), 200).items).toEqual([changed]);
 
       expect((await org.director.api.delete(`/v1/goals/${goal.id}/key-results/${keyResult.id}`, ifMatch(1))).status).toBe(412);
       expect((await org.director.api.delete(`/v1/goals/${goal.id}/key-results/${keyResult.id}`)).status).toBe(428);
@@ -55,7 +55,7 @@ describe("strategy: a goal's key results, budget, deliverables and risks (real P
       expect(bad.status).toBe(400);
       expect(bad.body.errors.map((error: { field: string }) => error.field)).toEqual(expect.arrayContaining(['category', 'baseline', 'owner']));
       expect(expectStatus(await org.director.api.get(`/v1/goals/${goal.id}/key-results`), 200).page.total).toBe(1);
-      expect((await org.managers[0].api.post(`/v1/goals/${goal.id}/key-results`, costPerUnit)).status).toBe(403);
+      expect((await org.integrator.api.post(`/v1/goals/${goal.id}/key-results`, costPerUnit)).status).toBe(403);
     });
   });
 
@@ -216,7 +216,7 @@ describe("strategy: a goal's key results, budget, deliverables and risks (real P
       expect(scores.status).toBe(400);
       expect(scores.body.errors.map((error: { field: string }) => error.field)).toEqual(['likelihood', 'impact']);
       expect((await org.director.api.post(`/v1/goals/${goal.id}/risks`, { ...supplier(), ownerId: randomUUID() })).status).toBe(422);
-      expect((await org.managers[0].api.patch(`/v1/goals/${goal.id}/risks/${risk.id}`, { status: 'closed' }, ifMatch(2))).status).toBe(403);
+      expect((await org.integrator.api.patch(`/v1/goals/${goal.id}/risks/${risk.id}`, { status: 'closed' }, ifMatch(2))).status).toBe(403);
     });
   });
 });

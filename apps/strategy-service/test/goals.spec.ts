@@ -32,7 +32,9 @@ describe('strategy: a director sets and runs goals (real PostgreSQL and Kafka)',
       expect(goal).toMatchObject({ status: 'draft', weight: 2, budget: { currency: 'EUR', amountMinor: 10_000_000, revision: 1 }, parentGoalId: null, version: 1 });
       const event = await expectOneEvent(strategy.collector, GoalCreatedV1, { subject: goal.id, key: goal.id });
       expect(event).toMatchObject({ orgid: org.orgId, actorid: org.director.id, data: { goalId: goal.id, status: 'draft', ownerId: org.director.id, budgetMinor: 10_000_000, description: 'X200 in H1', version: 1 } });
-      expect(expectStatus(await org.managers[0].api.get(`/v1/goals/${goal.id}`), 200)).toMatchObject({ id: goal.id, keyResults: [], deliverables: [], risks: [] });
+      expect(expectStatus(await org.integrator.api.get(`/v1/goals/${goal.id}`), 200)).toMatchObject({ id: goal.id, keyResults: [], deliverables: [], risks: [] });
+      // A manager sees only the goals they work on (a deliverable of theirs); this one has none yet.
+      expect((await org.managers[0].api.get(`/v1/goals/${goal.id}`)).status).toBe(404);
     });
 
     it.each([

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
-import { Actor, ApiIfMatch, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, PageQueryDto, Roles, setETag } from '@throughline/service-kit';
+import { Actor, ApiIfMatch, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, PageQueryDto, setETag } from '@throughline/service-kit';
 import { BudgetsService } from './budgets.service';
 import { BudgetRevisionView, CurrentBudgetView, ReviseBudgetDto } from './dto/budget.dto';
 
@@ -21,7 +21,6 @@ export class BudgetsController {
   }
 
   @Put()
-  @Roles('director')
   @ApiIfMatch()
   @ApiOperation({ summary: 'Revise the budget: a new numbered revision with the total and the complete allocation to managers or org units (never above the total)' })
   @ApiOkResponse({ type: CurrentBudgetView })

@@ -11,6 +11,7 @@ import { eventContext } from '../shared/event-context';
 import { BudgetRevision } from './budget-revision.entity';
 import { assertValidRevision, BudgetAllocation, sumMinor } from './budget-rules';
 import { BudgetRevisionView, CurrentBudgetView, ReviseBudgetDto } from './dto/budget.dto';
+import { AccessPolicy } from '../access/access-policy';
 
 /**
  * A goal's budget is a numbered history of revisions. Revision 1 is the budget the goal
@@ -23,24 +24,25 @@ export class BudgetsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: EventOutbox,
+    private readonly access: AccessPolicy,
   ) {}
 
   async current(actor: Actor, goalId: string): Promise<CurrentBudgetView> {
     const manager = this.dataSource.manager;
-    const goal = await requireGoal(manager, actor.orgId, goalId);
+    const goal = await requireGoal(manager, this.access, actor, goalId);
     const revision = await manager.findOneOrFail(BudgetRevision, { where: { goalId, revision: goal.budgetRevision } });
     return { ...revisionView(revision), deliverableSharesMinor: Number(await deliverableShares(manager, goalId)) };
   }
 
   async history(actor: Actor, goalId: string, query: PageQueryDto): Promise<Page<BudgetRevisionView>> {
-    await requireGoal(this.dataSource.manager, actor.orgId, goalId);
+    await requireGoal(this.dataSource.manager, this.access, actor, goalId);
     const [revisions, total] = await this.dataSource.manager.findAndCount(BudgetRevision, { where: { goalId }, order: { revision: 'ASC' }, skip: query.offset, take: query.limit });
     return page(revisions.map(revisionView), total, query);
   }
 
   async revise(actor: Actor, goalId: string, input: ReviseBudgetDto, expectedRevision: number, correlationId: string): Promise<CurrentBudgetView> {
     return this.dataSource.transaction(async (tx) => {
-      const goal = await lockOpenGoal(tx, actor.orgId, goalId, 'revising its budget');
+      const goal = await lockOpenGoal(tx, this.access, actor, goalId, 'revising its budget');
       if (goal.budgetRevision !== expectedRevision) {
         throw new DomainError('stale', `The budget of goal ${goalId} is at revision ${goal.budgetRevision}, not ${expectedRevision}: read it again and retry.`);
       }

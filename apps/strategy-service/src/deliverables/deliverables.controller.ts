@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
-import { Actor, ApiIfMatch, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, PageQueryDto, Roles, withETag } from '@throughline/service-kit';
+import { Actor, ApiIfMatch, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, PageQueryDto, withETag } from '@throughline/service-kit';
 import { DeliverablesService } from './deliverables.service';
 import { CreateDeliverableDto, DeliverableView, RemoveDeliverableQueryDto, UpdateDeliverableDto } from './dto/deliverable.dto';
 
@@ -12,7 +12,6 @@ export class DeliverablesController {
   constructor(private readonly deliverables: DeliverablesService) {}
 
   @Post()
-  @Roles('director')
   @ApiOperation({ summary: "Break the goal down: a manager's deliverable with due date, weight and budget share" })
   @ApiCreatedResponse({ type: DeliverableView })
   async add(@CurrentActor() actor: Actor, @Param('goalId', ParseUUIDPipe) goalId: string, @Body() body: CreateDeliverableDto, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<DeliverableView> {
@@ -34,7 +33,6 @@ export class DeliverablesController {
   }
 
   @Patch(':deliverableId')
-  @Roles('director')
   @ApiIfMatch()
   @ApiOperation({ summary: 'Change title, manager, due date, weight or budget share' })
   @ApiOkResponse({ type: DeliverableView })
@@ -52,7 +50,6 @@ export class DeliverablesController {
 
   @Delete(':deliverableId')
   @HttpCode(204)
-  @Roles('director')
   @ApiIfMatch()
   @ApiOperation({ summary: 'Remove a deliverable, saying why (?reason=…); its open task is cancelled' })
   @ApiNoContentResponse()

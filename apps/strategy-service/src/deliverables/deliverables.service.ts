@@ -15,6 +15,7 @@ import { lockForChange } from '../shared/locking';
 import { deliverableSnapshot, deliverableView } from './deliverable-views';
 import { Deliverable } from './deliverable.entity';
 import { CreateDeliverableDto, DeliverableView, UpdateDeliverableDto } from './dto/deliverable.dto';
+import { AccessPolicy } from '../access/access-policy';
 
 /**
  * Deliverables are published on every change, with the goal's status: execution turns
@@ -25,11 +26,12 @@ export class DeliverablesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: EventOutbox,
+    private readonly access: AccessPolicy,
   ) {}
 
   async add(actor: Actor, goalId: string, input: CreateDeliverableDto, correlationId: string): Promise<DeliverableView> {
     return this.dataSource.transaction(async (tx) => {
-      const goal = await lockOpenGoal(tx, actor.orgId, goalId, 'adding a deliverable');
+      const goal = await lockOpenGoal(tx, this.access, actor, goalId, 'adding a deliverable');
       assertDueWithinPeriod(input.dueDate, goal);
       await requirePerson(tx, actor.orgId, input.managerId, 'managerId', 'manager');
       assertSharesWithinTotal(goal.budgetMinor, await this.sharesOfOthers(tx, goal.id), input.budgetMinor);
@@ -43,7 +45,7 @@ export class DeliverablesService {
 
   async update(actor: Actor, goalId: string, deliverableId: string, input: UpdateDeliverableDto, expectedVersion: number, correlationId: string): Promise<DeliverableView> {
     return this.dataSource.transaction(async (tx) => {
-      const goal = await lockOpenGoal(tx, actor.orgId, goalId, 'changing a deliverable');
+      const goal = await lockOpenGoal(tx, this.access, actor, goalId, 'changing a deliverable');
       const deliverable = await this.lockDeliverable(tx, goal, deliverableId, expectedVersion);
       const changes = changedFields(deliverable, input);
       if (!hasChanges(changes)) return deliverableView(deliverable);
@@ -59,7 +61,7 @@ export class DeliverablesService {
 
   async remove(actor: Actor, goalId: string, deliverableId: string, reason: string, expectedVersion: number, correlationId: string): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
-      const goal = await lockOpenGoal(tx, actor.orgId, goalId, 'removing a deliverable');
+      const goal = await lockOpenGoal(tx, this.access, actor, goalId, 'removing a deliverable');
       const deliverable = await this.lockDeliverable(tx, goal, deliverableId, expectedVersion);
       deliverable.removedAt = new Date();
       deliverable.removalReason = reason;
@@ -69,14 +71,14 @@ export class DeliverablesService {
   }
 
   async get(actor: Actor, goalId: string, deliverableId: string): Promise<DeliverableView> {
-    await requireGoal(this.dataSource.manager, actor.orgId, goalId);
+    await requireGoal(this.dataSource.manager, this.access, actor, goalId);
     const deliverable = await this.dataSource.manager.findOne(Deliverable, { where: { id: deliverableId, goalId, removedAt: IsNull() } });
     if (!deliverable) throw notFound('Deliverable', deliverableId);
     return deliverableView(deliverable);
   }
 
   async list(actor: Actor, goalId: string, query: PageQueryDto): Promise<Page<DeliverableView>> {
-    await requireGoal(this.dataSource.manager, actor.orgId, goalId);
+    await requireGoal(this.dataSource.manager, this.access, actor, goalId);
     const [deliverables, total] = await this.dataSource.manager.findAndCount(Deliverable, { where: { goalId, removedAt: IsNull() }, order: { dueDate: 'ASC', createdAt: 'ASC', id: 'ASC' }, skip: query.offset, take: query.limit });
     return page(deliverables.map(deliverableView), total, query);
   }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
-import { Actor, ApiIfMatch, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, Roles, withETag } from '@throughline/service-kit';
+import { Actor, ApiIfMatch, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, withETag } from '@throughline/service-kit';
 import { CloseGoalDto, CreateGoalDto, GoalDetailView, GoalListQueryDto, GoalView, UpdateGoalDto } from './dto/goal.dto';
 import { GoalsService } from './goals.service';
 
@@ -12,7 +12,6 @@ export class GoalsController {
   constructor(private readonly goals: GoalsService) {}
 
   @Post()
-  @Roles('director')
   @ApiOperation({ summary: 'Create a draft goal with its budget (budget revision 1); the owner must be a director, the org unit must exist' })
   @ApiCreatedResponse({ type: GoalView })
   async create(@CurrentActor() actor: Actor, @Body() body: CreateGoalDto, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<GoalView> {
@@ -34,7 +33,6 @@ export class GoalsController {
   }
 
   @Patch(':goalId')
-  @Roles('director')
   @ApiIfMatch()
   @ApiOperation({ summary: 'Change a draft or active goal (title, description, owner, org unit, parent, period, weight); the budget changes through PUT …/budget' })
   @ApiOkResponse({ type: GoalView })
@@ -45,7 +43,6 @@ export class GoalsController {
 
   @Post(':goalId/activate')
   @HttpCode(200)
-  @Roles('director')
   @ApiIfMatch()
   @ApiOperation({ summary: 'Activate a draft goal: its deliverables become tasks for their managers' })
   @ApiOkResponse({ type: GoalView })
@@ -56,7 +53,6 @@ export class GoalsController {
 
   @Post(':goalId/close')
   @HttpCode(200)
-  @Roles('director')
   @ApiIfMatch()
   @ApiOperation({ summary: 'Close a goal as achieved or missed (active goals) or abandoned (draft or active); final' })
   @ApiOkResponse({ type: GoalView })

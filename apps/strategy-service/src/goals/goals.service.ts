@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, FindOptionsWhere, IsNull, LessThanOrEqual, MoreThanOrEqual } from 'typeorm';
+import { Brackets, DataSource, EntityManager, FindOptionsWhere, IsNull, LessThanOrEqual, MoreThanOrEqual } from 'typeorm';
 import { GoalActivatedV1, GoalClosedV1, GoalCreatedV1, GoalUpdatedV1 } from '@throughline/contracts';
 import { EventOutbox } from '@throughline/messaging';
-import { Actor, DomainError, notFound, page, Page } from '@throughline/service-kit';
+import { Actor, DomainError, page, Page } from '@throughline/service-kit';
 import { BudgetRevision } from '../budgets/budget-revision.entity';
 import { deliverableSnapshot, deliverableView } from '../deliverables/deliverable-views';
 import { Deliverable } from '../deliverables/deliverable.entity';
@@ -19,21 +19,25 @@ import { assertNoCycle } from '../shared/hierarchy';
 import { CloseGoalDto, CreateGoalDto, GoalDetailView, GoalListQueryDto, GoalView, UpdateGoalDto } from './dto/goal.dto';
 import { Goal } from './goal.entity';
 import { assertGoalOpen, assertGoalTransition, assertPeriod, assertWithinParentPeriod } from './goal-lifecycle';
-import { goalSnapshot, lockGoal } from './goal-locks';
+import { goalSnapshot, lockGoal, requireGoal } from './goal-locks';
+import { AccessPolicy } from '../access/access-policy';
 
 @Injectable()
 export class GoalsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: EventOutbox,
+    private readonly access: AccessPolicy,
   ) {}
 
   /** A draft goal; its budget becomes budget revision 1, announced by the goal.created event itself. */
   async create(actor: Actor, input: CreateGoalDto, correlationId: string): Promise<GoalView> {
+    this.access.assertRole(actor, ['director'], 'create goals');
     assertPeriod(input.periodStart, input.periodEnd);
     return this.dataSource.transaction(async (tx) => {
       await requirePerson(tx, actor.orgId, input.ownerId, 'ownerId', 'director');
       await requireOrgUnit(tx, actor.orgId, input.orgUnitId, 'orgUnitId');
+      await this.access.assertMayDirectUnit(tx, actor, input.orgUnitId);
       if (input.parentGoalId) await this.requireParent(tx, actor, input.parentGoalId, input);
       const goal = await tx.save(
         tx.create(Goal, {
@@ -65,14 +69,17 @@ export class GoalsService {
 
   async update(actor: Actor, goalId: string, input: UpdateGoalDto, expectedVersion: number, correlationId: string): Promise<GoalView> {
     return this.dataSource.transaction(async (tx) => {
-      const goal = await lockGoal(tx, actor.orgId, goalId, expectedVersion);
+      const goal = await lockGoal(tx, this.access, actor, goalId, expectedVersion);
       assertGoalOpen(goal.status, 'changing it');
       const changes = changedFields(goal, input);
       if (!hasChanges(changes)) return goalView(goal);
       const next = { ...goal, ...changes };
       assertPeriod(next.periodStart, next.periodEnd);
       if (changes.ownerId) await requirePerson(tx, actor.orgId, changes.ownerId, 'ownerId', 'director');
-      if (changes.orgUnitId) await requireOrgUnit(tx, actor.orgId, changes.orgUnitId, 'orgUnitId');
+      if (changes.orgUnitId) {
+        await requireOrgUnit(tx, actor.orgId, changes.orgUnitId, 'orgUnitId');
+        await this.access.assertMayDirectUnit(tx, actor, changes.orgUnitId);
+      }
       const periodChanged = next.periodStart !== goal.periodStart || next.periodEnd !== goal.periodEnd;
       if (next.parentGoalId && (next.parentGoalId !== goal.parentGoalId || periodChanged)) {
         await lockHierarchy(tx, 'goal', actor.orgId);
@@ -89,7 +96,7 @@ export class GoalsService {
 
   async activate(actor: Actor, goalId: string, expectedVersion: number, correlationId: string): Promise<GoalView> {
     return this.dataSource.transaction(async (tx) => {
-      const goal = await lockGoal(tx, actor.orgId, goalId, expectedVersion);
+      const goal = await lockGoal(tx, this.access, actor, goalId, expectedVersion);
       assertGoalTransition(goal.status, 'active');
       goal.status = 'active';
       goal.activatedAt = new Date();
@@ -108,7 +115,7 @@ export class GoalsService {
 
   async close(actor: Actor, goalId: string, input: CloseGoalDto, expectedVersion: number, correlationId: string): Promise<GoalView> {
     return this.dataSource.transaction(async (tx) => {
-      const goal = await lockGoal(tx, actor.orgId, goalId, expectedVersion);
+      const goal = await lockGoal(tx, this.access, actor, goalId, expectedVersion);
       assertGoalTransition(goal.status, input.outcome);
       goal.status = input.outcome;
       goal.closedAt = new Date();
@@ -121,8 +128,7 @@ export class GoalsService {
 
   async get(actor: Actor, goalId: string): Promise<GoalDetailView> {
     const manager = this.dataSource.manager;
-    const goal = await manager.findOne(Goal, { where: { id: goalId, orgId: actor.orgId } });
-    if (!goal) throw notFound('Goal', goalId);
+    const goal = await requireGoal(manager, this.access, actor, goalId);
     const [keyResults, deliverables, risks] = await Promise.all([
       manager.find(KeyResult, { where: { goalId }, order: { createdAt: 'ASC', id: 'ASC' } }),
       currentDeliverables(manager, goalId),
@@ -141,7 +147,20 @@ export class GoalsService {
     // Overlap of [periodStart, periodEnd] with [periodFrom, periodTo].
     if (query.periodFrom) where.periodEnd = MoreThanOrEqual(query.periodFrom);
     if (query.periodTo) where.periodStart = LessThanOrEqual(query.periodTo);
-    const [goals, total] = await this.dataSource.manager.findAndCount(Goal, { where, order: { createdAt: 'ASC', id: 'ASC' }, skip: query.offset, take: query.limit });
+    const goalsQuery = this.dataSource.manager.createQueryBuilder(Goal, 'goal').setFindOptions({ where, order: { createdAt: 'ASC', id: 'ASC' }, skip: query.offset, take: query.limit });
+    const scope = await this.access.goalScope(this.dataSource.manager, actor);
+    if (!scope.all) {
+      // The same rule as AccessPolicy for one goal: a unit in scope, an owner in scope, or a current deliverable of someone in scope.
+      goalsQuery.andWhere(
+        new Brackets((visible) =>
+          visible
+            .where('goal.org_unit_id = ANY(:unitIds)', { unitIds: scope.unitIds })
+            .orWhere('goal.owner_id = ANY(:personIds)', { personIds: scope.personIds })
+            .orWhere('EXISTS (SELECT 1 FROM deliverable d WHERE d.goal_id = goal.id AND d.removed_at IS NULL AND d.manager_id = ANY(:personIds))'),
+        ),
+      );
+    }
+    const [goals, total] = await goalsQuery.getManyAndCount();
     return page(goals.map(goalView), total, query);
   }
 

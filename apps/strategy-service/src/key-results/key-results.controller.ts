@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
-import { Actor, ApiIfMatch, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, PageQueryDto, Roles, withETag } from '@throughline/service-kit';
+import { Actor, ApiIfMatch, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, PageQueryDto, withETag } from '@throughline/service-kit';
 import { KeyResultsService } from './key-results.service';
 import { CreateKeyResultDto, KeyResultView, UpdateKeyResultDto } from './dto/key-result.dto';
 
@@ -12,7 +12,6 @@ export class KeyResultsController {
   constructor(private readonly keyResults: KeyResultsService) {}
 
   @Post()
-  @Roles('director')
   @ApiOperation({ summary: 'Add a key result: a KPI with category, unit, baseline, target and direction' })
   @ApiCreatedResponse({ type: KeyResultView })
   async add(@CurrentActor() actor: Actor, @Param('goalId', ParseUUIDPipe) goalId: string, @Body() body: CreateKeyResultDto, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<KeyResultView> {
@@ -34,7 +33,6 @@ export class KeyResultsController {
   }
 
   @Patch(':keyResultId')
-  @Roles('director')
   @ApiIfMatch()
   @ApiOperation({ summary: 'Change a key result (the target must still lie in its direction from the baseline)' })
   @ApiOkResponse({ type: KeyResultView })
@@ -52,7 +50,6 @@ export class KeyResultsController {
 
   @Delete(':keyResultId')
   @HttpCode(204)
-  @Roles('director')
   @ApiIfMatch()
   @ApiOperation({ summary: 'Remove a key result' })
   @ApiNoContentResponse()

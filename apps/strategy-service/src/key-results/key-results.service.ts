@@ -12,18 +12,20 @@ import { CreateKeyResultDto, KeyResultView, UpdateKeyResultDto } from './dto/key
 import { assertTargetMatchesDirection } from './key-result-rules';
 import { keyResultSnapshot, keyResultView } from './key-result-views';
 import { KeyResult } from './key-result.entity';
+import { AccessPolicy } from '../access/access-policy';
 
 @Injectable()
 export class KeyResultsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: EventOutbox,
+    private readonly access: AccessPolicy,
   ) {}
 
   async add(actor: Actor, goalId: string, input: CreateKeyResultDto, correlationId: string): Promise<KeyResultView> {
     assertTargetMatchesDirection(input.baseline, input.target, input.direction);
     return this.dataSource.transaction(async (tx) => {
-      const goal = await lockOpenGoal(tx, actor.orgId, goalId, 'adding a key result');
+      const goal = await lockOpenGoal(tx, this.access, actor, goalId, 'adding a key result');
       const keyResult = await tx.save(tx.create(KeyResult, { ...input, weight: input.weight ?? 1, orgId: actor.orgId, goalId: goal.id }));
       await this.outbox.publish(tx, KeyResultAddedV1, keyResultSnapshot(keyResult), eventContext(actor, correlationId));
       return keyResultView(keyResult);
@@ -32,7 +34,7 @@ export class KeyResultsService {
 
   async update(actor: Actor, goalId: string, keyResultId: string, input: UpdateKeyResultDto, expectedVersion: number, correlationId: string): Promise<KeyResultView> {
     return this.dataSource.transaction(async (tx) => {
-      await lockOpenGoal(tx, actor.orgId, goalId, 'changing a key result');
+      await lockOpenGoal(tx, this.access, actor, goalId, 'changing a key result');
       const keyResult = await lockForChange(tx, KeyResult, 'Key result', keyResultId, { id: keyResultId, goalId, orgId: actor.orgId }, expectedVersion);
       const changes = changedFields(keyResult, input);
       if (!hasChanges(changes)) return keyResultView(keyResult);
@@ -46,7 +48,7 @@ export class KeyResultsService {
 
   async remove(actor: Actor, goalId: string, keyResultId: string, expectedVersion: number, correlationId: string): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
-      await lockOpenGoal(tx, actor.orgId, goalId, 'removing a key result');
+      await lockOpenGoal(tx, this.access, actor, goalId, 'removing a key result');
       const keyResult = await lockForChange(tx, KeyResult, 'Key result', keyResultId, { id: keyResultId, goalId, orgId: actor.orgId }, expectedVersion);
       await tx.delete(KeyResult, { id: keyResult.id });
       await this.outbox.publish(tx, KeyResultRemovedV1, { goalId, keyResultId, removedAt: new Date().toISOString() }, eventContext(actor, correlationId));
@@ -54,14 +56,14 @@ export class KeyResultsService {
   }
 
   async get(actor: Actor, goalId: string, keyResultId: string): Promise<KeyResultView> {
-    await requireGoal(this.dataSource.manager, actor.orgId, goalId);
+    await requireGoal(this.dataSource.manager, this.access, actor, goalId);
     const keyResult = await this.dataSource.manager.findOne(KeyResult, { where: { id: keyResultId, goalId } });
     if (!keyResult) throw notFound('Key result', keyResultId);
     return keyResultView(keyResult);
   }
 
   async list(actor: Actor, goalId: string, query: PageQueryDto): Promise<Page<KeyResultView>> {
-    await requireGoal(this.dataSource.manager, actor.orgId, goalId);
+    await requireGoal(this.dataSource.manager, this.access, actor, goalId);
     const [keyResults, total] = await this.dataSource.manager.findAndCount(KeyResult, { where: { goalId }, order: { createdAt: 'ASC', id: 'ASC' }, skip: query.offset, take: query.limit });
     return page(keyResults.map(keyResultView), total, query);
   }

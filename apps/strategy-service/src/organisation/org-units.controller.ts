@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
-import { Actor, ApiIfMatch, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, Roles, withETag } from '@throughline/service-kit';
+import { Actor, ApiIfMatch, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, withETag } from '@throughline/service-kit';
 import { CreateOrgUnitDto, OrgUnitListQueryDto, OrgUnitView, UpdateOrgUnitDto } from './dto/organisation.dto';
 import { OrganisationService } from './organisation.service';
 
@@ -12,7 +12,6 @@ export class OrgUnitsController {
   constructor(private readonly organisation: OrganisationService) {}
 
   @Post()
-  @Roles('admin')
   @ApiOperation({ summary: 'Create an org unit, optionally below another' })
   @ApiCreatedResponse({ type: OrgUnitView })
   async create(@CurrentActor() actor: Actor, @Body() body: CreateOrgUnitDto, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<OrgUnitView> {
@@ -34,7 +33,6 @@ export class OrgUnitsController {
   }
 
   @Patch(':orgUnitId')
-  @Roles('admin')
   @ApiIfMatch()
   @ApiOperation({ summary: 'Rename or move an org unit (no cycles in the tree)' })
   @ApiOkResponse({ type: OrgUnitView })

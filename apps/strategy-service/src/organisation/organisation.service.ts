@@ -10,12 +10,13 @@ import { ancestorChain, lockHierarchy } from '../shared/ancestors';
 import { changedFields, hasChanges } from '../shared/changes';
 import { eventContext } from '../shared/event-context';
 import { assertNoCycle } from '../shared/hierarchy';
-import { lockForChange } from '../shared/locking';
+import { assertVersion, lockForChange } from '../shared/locking';
 import { requireOrganisation, requireOrgUnit, requirePerson } from './directory';
 import { CreateOrganisationDto, CreateOrgUnitDto, CreatePersonDto, OrganisationView, OrgUnitListQueryDto, OrgUnitView, PersonListQueryDto, PersonView, UpdateOrgUnitDto, UpdatePersonDto } from './dto/organisation.dto';
 import { Organisation } from './organisation.entity';
 import { OrgUnit } from './org-unit.entity';
 import { Person } from './person.entity';
+import { AccessPolicy } from '../access/access-policy';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -24,9 +25,11 @@ export class OrganisationService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: EventOutbox,
+    private readonly access: AccessPolicy,
   ) {}
 
   async createOrganisation(actor: Actor, input: CreateOrganisationDto, correlationId: string): Promise<OrganisationView> {
+    this.access.assertRole(actor, ['admin'], 'create the organisation');
     return this.dataSource.transaction(async (tx) => {
       // Serialised per id, so a repeated bootstrap gets a clear 409 rather than a unique violation.
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`throughline:organisation:${actor.orgId}`]);
@@ -46,6 +49,7 @@ export class OrganisationService {
   }
 
   async createOrgUnit(actor: Actor, input: CreateOrgUnitDto, correlationId: string): Promise<OrgUnitView> {
+    this.access.assertRole(actor, ['admin'], 'manage org units');
     return this.dataSource.transaction(async (tx) => {
       await requireOrganisation(tx, actor.orgId);
       if (input.parentOrgUnitId) await requireOrgUnit(tx, actor.orgId, input.parentOrgUnitId, 'parentOrgUnitId');
@@ -58,7 +62,9 @@ export class OrganisationService {
   async updateOrgUnit(actor: Actor, orgUnitId: string, input: UpdateOrgUnitDto, expectedVersion: number, correlationId: string): Promise<OrgUnitView> {
     return this.dataSource.transaction(async (tx) => {
       await lockHierarchy(tx, 'orgUnit', actor.orgId);
-      const unit = await lockForChange(tx, OrgUnit, 'Org unit', orgUnitId, { id: orgUnitId, orgId: actor.orgId }, expectedVersion);
+      const unit = await lockForChange(tx, OrgUnit, 'Org unit', orgUnitId, { id: orgUnitId, orgId: actor.orgId });
+      this.access.assertRole(actor, ['admin'], 'manage org units');
+      assertVersion('Org unit', unit, expectedVersion);
       const changes = changedFields(unit, input);
       if (!hasChanges(changes)) return orgUnitView(unit);
       if (changes.parentOrgUnitId) {
@@ -86,6 +92,7 @@ export class OrganisationService {
   }
 
   async createPerson(actor: Actor, input: CreatePersonDto, correlationId: string): Promise<PersonView> {
+    this.access.assertRole(actor, ['admin'], 'manage people');
     return this.withUniqueEmail(input.email, async (tx) => {
       await requireOrganisation(tx, actor.orgId);
       if (input.id && (await tx.findOne(Person, { where: { id: input.id } }))) throw new DomainError('conflict', `A person with id ${input.id} already exists.`);
@@ -102,7 +109,9 @@ export class OrganisationService {
   async updatePerson(actor: Actor, personId: string, input: UpdatePersonDto, expectedVersion: number, correlationId: string): Promise<PersonView> {
     return this.withUniqueEmail(input.email, async (tx) => {
       await lockHierarchy(tx, 'reportingLine', actor.orgId);
-      const person = await lockForChange(tx, Person, 'Person', personId, { id: personId, orgId: actor.orgId }, expectedVersion);
+      const person = await lockForChange(tx, Person, 'Person', personId, { id: personId, orgId: actor.orgId });
+      this.access.assertRole(actor, ['admin'], 'manage people');
+      assertVersion('Person', person, expectedVersion);
       const changes = changedFields(person, input);
       if (!hasChanges(changes)) return personView(person);
       if (changes.orgUnitId) await requireOrgUnit(tx, actor.orgId, changes.orgUnitId, 'orgUnitId');

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
-import { Actor, CorrelationId, CurrentActor, Roles, withETag } from '@throughline/service-kit';
+import { Actor, CorrelationId, CurrentActor, withETag } from '@throughline/service-kit';
 import { CreateOrganisationDto, OrganisationView } from './dto/organisation.dto';
 import { OrganisationService } from './organisation.service';
 
@@ -12,7 +12,6 @@ export class OrganisationsController {
   constructor(private readonly organisation: OrganisationService) {}
 
   @Post()
-  @Roles('admin')
   @ApiOperation({ summary: "Bootstrap a tenant: creates the organisation whose id is the admin token's org claim" })
   @ApiCreatedResponse({ type: OrganisationView })
   @ApiConflictResponse({ description: 'The organisation already exists' })

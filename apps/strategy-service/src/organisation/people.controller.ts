@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
-import { Actor, ApiIfMatch, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, Roles, withETag } from '@throughline/service-kit';
+import { Actor, ApiIfMatch, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, withETag } from '@throughline/service-kit';
 import { CreatePersonDto, PersonListQueryDto, PersonView, UpdatePersonDto } from './dto/organisation.dto';
 import { OrganisationService } from './organisation.service';
 
@@ -12,7 +12,6 @@ export class PeopleController {
   constructor(private readonly organisation: OrganisationService) {}
 
   @Post()
-  @Roles('admin')
   @ApiOperation({ summary: 'Add a person with role, org unit and reporting line; mint their token with their id' })
   @ApiCreatedResponse({ type: PersonView })
   async create(@CurrentActor() actor: Actor, @Body() body: CreatePersonDto, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<PersonView> {
@@ -34,7 +33,6 @@ export class PeopleController {
   }
 
   @Patch(':personId')
-  @Roles('admin')
   @ApiIfMatch()
   @ApiOperation({ summary: 'Change role, org unit, reporting line (no cycles) or deactivate' })
   @ApiOkResponse({ type: PersonView })

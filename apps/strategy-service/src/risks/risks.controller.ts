@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
-import { Actor, ApiIfMatch, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, Roles, withETag } from '@throughline/service-kit';
+import { Actor, ApiIfMatch, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, withETag } from '@throughline/service-kit';
 import { CreateRiskDto, RiskListQueryDto, RiskView, UpdateRiskDto } from './dto/risk.dto';
 import { RisksService } from './risks.service';
 
@@ -12,7 +12,6 @@ export class RisksController {
   constructor(private readonly risks: RisksService) {}
 
   @Post()
-  @Roles('director')
   @ApiOperation({ summary: 'Raise a risk of the goal (likelihood and impact 1–5, owner, mitigation); it starts open' })
   @ApiCreatedResponse({ type: RiskView })
   async raise(@CurrentActor() actor: Actor, @Param('goalId', ParseUUIDPipe) goalId: string, @Body() body: CreateRiskDto, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<RiskView> {
@@ -34,7 +33,6 @@ export class RisksController {
   }
 
   @Patch(':riskId')
-  @Roles('director')
   @ApiIfMatch()
   @ApiOperation({ summary: 'Change a risk: reassess, mitigate, record that it materialised, close it' })
   @ApiOkResponse({ type: RiskView })

@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Actor, DomainError, notFound, ReportingLines, Role } from '@throughline/service-kit';
+import { Goal } from '../goals/goal.entity';
+import { GoalFacts, goalAccess, goalScope, GoalScope, mayDirectUnit } from './access-rules';
+
+/**
+ * The one place the strategy service decides who may do what (docs/security.md). Services
+ * call it after loading a resource within the caller's organisation, so anything of another
+ * organisation has already answered 404; what the caller may not see also answers 404,
+ * and what they see but may not change answers 403.
+ */
+@Injectable()
+export class AccessPolicy {
+  /** For actions that depend on the role alone (creating, managing the organisation). */
+  assertRole(actor: Actor, roles: readonly Role[], action: string): void {
+    if (!roles.includes(actor.role)) throw forbidden(`Only ${roles.join(' or ')} may ${action}; your token has role ${actor.role}.`);
+  }
+
+  /** A director creates or moves goals only into their own unit or a unit below it. */
+  async assertMayDirectUnit(manager: EntityManager, actor: Actor, orgUnitId: string): Promise<void> {
+    this.assertRole(actor, ['director'], 'create and change goals');
+    if (!mayDirectUnit(actor, await reportingLines(manager, actor.orgId), orgUnitId)) {
+      throw forbidden(`Org unit ${orgUnitId} is not your unit or a unit below it: only its directors set its goals.`);
+    }
+  }
+
+  async assertMayRead(manager: EntityManager, actor: Actor, goal: Goal): Promise<void> {
+    if ((await this.access(manager, actor, goal)) === 'none') throw notFound('Goal', goal.id);
+  }
+
+  async assertMayChange(manager: EntityManager, actor: Actor, goal: Goal): Promise<void> {
+    const access = await this.access(manager, actor, goal);
+    if (access === 'none') throw notFound('Goal', goal.id);
+    if (access === 'read') {
+      throw forbidden(
+        actor.role === 'director'
+          ? `Goal ${goal.id} belongs to a unit outside yours: you see it, but only directors of its unit (or above) change it.`
+          : `Only directors change goals and their key results, budgets, deliverables and risks; your token has role ${actor.role}.`,
+      );
+    }
+  }
+
+  /** The goals the caller sees, for list queries. */
+  async goalScope(manager: EntityManager, actor: Actor): Promise<GoalScope> {
+    if (actor.role === 'admin' || actor.role === 'integrator') return { all: true };
+    return goalScope(actor, await reportingLines(manager, actor.orgId));
+  }
+
+  private async access(manager: EntityManager, actor: Actor, goal: Goal) {
+    if (actor.role === 'admin' || actor.role === 'integrator') return 'read';
+    const rows: Array<{ manager_id: string }> = await manager.query(`SELECT DISTINCT manager_id FROM deliverable WHERE goal_id = $1 AND org_id = $2 AND removed_at IS NULL`, [goal.id, actor.orgId]);
+    const facts: GoalFacts = { orgUnitId: goal.orgUnitId, ownerId: goal.ownerId, deliverableManagerIds: rows.map((row) => row.manager_id) };
+    return goalAccess(actor, await reportingLines(manager, actor.orgId), facts);
+  }
+}
+
+/** The organisation's active people and its unit tree, read in the caller's transaction. */
+async function reportingLines(manager: EntityManager, orgId: string): Promise<ReportingLines> {
+  const [people, units] = await Promise.all([
+    manager.query(`SELECT id AS "personId", reports_to_id AS "reportsToId", org_unit_id AS "orgUnitId" FROM person WHERE org_id = $1 AND active`, [orgId]),
+    manager.query(`SELECT id AS "orgUnitId", parent_org_unit_id AS "parentOrgUnitId" FROM org_unit WHERE org_id = $1`, [orgId]),
+  ]);
+  return new ReportingLines(people, units);
+}
+
+const forbidden = (message: string) => new DomainError('forbidden', message);
