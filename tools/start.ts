@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole system on this machine. Starts PostgreSQL and a single-node Kafka
  * unless DATABASE_URL / KAFKA_BROKERS point at existing ones, builds, migrates, runs the
- * three services, and prints where they are. Ctrl-C stops everything it started.
+ * services, and prints where they are. Ctrl-C stops everything it started.
+ * `npm start -- --rebuild-metrics` first rebuilds metrics' read models by replaying the topics.
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -18,6 +19,7 @@ const SERVICES = [
   { name: 'strategy-service', port: Number(process.env.STRATEGY_PORT ?? 3001), schema: 'strategy' },
   { name: 'execution-service', port: Number(process.env.EXECUTION_PORT ?? 3002), schema: 'execution' },
   { name: 'metrics-service', port: Number(process.env.METRICS_PORT ?? 3003), schema: 'metrics' },
+  { name: 'integrations-service', port: Number(process.env.INTEGRATIONS_PORT ?? 3004), schema: 'integrations' },
 ];
 
 const root = join(__dirname, '..');
@@ -66,6 +68,12 @@ async function main(): Promise<void> {
     if (migrate.status !== 0) throw new Error(`Migrating ${service.name} failed.`);
   }
 
+  if (process.argv.includes('--rebuild-metrics')) {
+    log('Rebuilding the metrics read models from the topics (--rebuild-metrics)…');
+    const rebuild = spawnSync(process.execPath, ['-r', join(root, 'tools/runtime-paths.js'), join(root, 'dist/apps/metrics-service/src/rebuild.js')], { stdio: 'inherit', cwd: root, env: { ...env, DB_SCHEMA: 'metrics' } });
+    if (rebuild.status !== 0) throw new Error('Rebuilding the metrics read models failed.');
+  }
+
   for (const service of SERVICES) {
     const child = spawn(process.execPath, ['-r', join(root, 'tools/runtime-paths.js'), entry(service.name), 'serve'], { cwd: root, env: { ...env, DB_SCHEMA: service.schema, PORT: String(service.port) }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     prefixOutput(child, service.name);
@@ -85,10 +93,11 @@ async function main(): Promise<void> {
       '',
       `Throughline is up (${seconds} s). Ctrl-C stops everything.`,
       '',
-      ...SERVICES.map((service) => `  ${service.name.padEnd(18)} http://127.0.0.1:${service.port}/v1   docs: http://127.0.0.1:${service.port}/docs   health: /health/ready`),
+      ...SERVICES.map((service) => `  ${service.name.padEnd(21)} http://127.0.0.1:${service.port}/v1   docs: http://127.0.0.1:${service.port}/docs   health: /health/ready`),
       '',
       `  PostgreSQL  ${databaseUrl.replace(/\/\/[^@]*@/, '//')}`,
       `  Kafka       ${brokers}`,
+      `  AsyncAPI    http://127.0.0.1:${SERVICES[3].port}/docs/asyncapi.json (event catalogue; webhooks at /v1/webhooks)`,
       '',
       '  Tokens (development mode): npm run token -- --role admin --org <organisation uuid> --person <person uuid>',
       '',

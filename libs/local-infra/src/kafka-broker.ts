@@ -1,6 +1,6 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { cacheRoot, freePort, requireCommand } from './host';
@@ -41,23 +41,24 @@ export function ensureKafkaJars(version = KAFKA_VERSION): string {
   const home = join(cacheRoot(), `kafka-${version}`);
   const libs = join(home, 'libs');
   const marker = join(home, '.complete');
-  if (existsSync(marker)) return libs;
-  requireCommand('java', ['-version'], 'Java 17 or newer is needed to run the Kafka broker. Install a JDK (e.g. `apt-get install openjdk-17-jre-headless`) or set KAFKA_BROKERS to an existing broker.');
-  requireCommand('mvn', ['-v'], 'Maven is needed once to fetch the Kafka broker from Maven Central. Install it (e.g. `apt-get install maven`) or set KAFKA_BROKERS to an existing broker.');
-  mkdirSync(home, { recursive: true });
-  // kafka_2.13 brings no logging backend; reload4j is what the 3.9 distribution ships.
-  writeFileSync(
-    join(home, 'pom.xml'),
-    `<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
+  // kafka_2.13 brings no logging backend (reload4j is what the 3.9 distribution ships);
+  // kafka-tools adds the command-line tools (ConsoleConsumer) for people reading topics by hand.
+  const pom = `<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
   <groupId>local.throughline</groupId><artifactId>kafka-broker</artifactId><version>1</version><packaging>pom</packaging>
   <dependencies>
     <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>${version}</version></dependency>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka-tools</artifactId><version>${version}</version></dependency>
     <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-reload4j</artifactId><version>1.7.36</version></dependency>
     <dependency><groupId>ch.qos.reload4j</groupId><artifactId>reload4j</artifactId><version>1.2.25</version></dependency>
   </dependencies>
 </project>
-`,
-  );
+`;
+  // The marker holds the pom it was fetched with: a changed dependency list fetches again.
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === pom) return libs;
+  requireCommand('java', ['-version'], 'Java 17 or newer is needed to run the Kafka broker. Install a JDK (e.g. `apt-get install openjdk-17-jre-headless`) or set KAFKA_BROKERS to an existing broker.');
+  requireCommand('mvn', ['-v'], 'Maven is needed once to fetch the Kafka broker from Maven Central. Install it (e.g. `apt-get install maven`) or set KAFKA_BROKERS to an existing broker.');
+  mkdirSync(home, { recursive: true });
+  writeFileSync(join(home, 'pom.xml'), pom);
   const result = spawnSync(
     'mvn',
     ['-B', '-q', `${MAVEN_DEPENDENCY_PLUGIN}:copy-dependencies`, `-DoutputDirectory=${libs}`, '-DincludeScope=runtime'],
@@ -70,7 +71,7 @@ export function ensureKafkaJars(version = KAFKA_VERSION): string {
     join(home, 'log4j.properties'),
     ['log4j.rootLogger=INFO, stdout', 'log4j.appender.stdout=org.apache.log4j.ConsoleAppender', 'log4j.appender.stdout.layout=org.apache.log4j.PatternLayout', 'log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n', 'log4j.logger.kafka.request.logger=WARN', 'log4j.logger.state.change.logger=WARN', ''].join('\n'),
   );
-  writeFileSync(marker, new Date().toISOString());
+  writeFileSync(marker, pom);
   return libs;
 }
 
