@@ -52,7 +52,6 @@ export class TasksController {
 
   @Post(':taskId/status')
   @HttpCode(200)
-  @Roles('manager')
   @ApiHeader(IF_MATCH)
   @ApiOperation({ summary: 'Move your task along todo → in_progress → blocked ↔ in_progress → done, or cancel it (blocking and cancelling need a reason)' })
   @ApiOkResponse({ type: TaskView })
@@ -65,7 +64,6 @@ export class TasksController {
 
   @Post(':taskId/progress')
   @HttpCode(200)
-  @Roles('manager')
   @ApiHeader(IF_MATCH)
   @ApiOperation({ summary: 'Report how far your open task is (0–100); finishing it is a status change to done' })
   @ApiOkResponse({ type: TaskView })
@@ -77,7 +75,6 @@ export class TasksController {
   }
 
   @Post(':taskId/costs')
-  @Roles('manager')
   @ApiHeader(IF_MATCH)
   @ApiOperation({ summary: "Book an actual cost, in exact minor units and the currency of the task's budget" })
   @ApiCreatedResponse({ type: TaskEntryRecordedView })
@@ -89,7 +86,6 @@ export class TasksController {
   }
 
   @Post(':taskId/hours')
-  @Roles('manager')
   @ApiHeader(IF_MATCH)
   @ApiOperation({ summary: 'Book time worked, in whole minutes' })
   @ApiCreatedResponse({ type: TaskEntryRecordedView })
@@ -101,7 +97,6 @@ export class TasksController {
   }
 
   @Post(':taskId/quality-issues')
-  @Roles('manager')
   @ApiHeader(IF_MATCH)
   @ApiOperation({ summary: 'Record a quality issue (a defect or rework) with its severity' })
   @ApiCreatedResponse({ type: TaskEntryRecordedView })

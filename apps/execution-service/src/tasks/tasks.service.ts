@@ -186,6 +186,8 @@ export class TasksService {
   private async changeOwnTask<R>(actor: Actor, taskId: string, expectedVersion: number, correlationId: string, apply: (task: Task, tx: EntityManager) => Promise<OwnTaskChange<R>>): Promise<R> {
     return this.dataSource.transaction(async (tx) => {
       const task = await tx.findOne(Task, { where: { id: taskId, orgId: actor.orgId }, lock: { mode: 'pessimistic_write' } });
+      // Checked after the lookup, so another organisation's task answers 404 whatever the role (docs/security.md).
+      if (task && actor.role !== 'manager') throw new DomainError('forbidden', `Only the task's manager changes it; your token has role ${actor.role}.`);
       // Another manager's task answers 404, as it does on reads: a manager cannot probe which tasks exist.
       if (!task || task.managerId !== actor.personId) throw notFound('Task', taskId);
       if (task.version !== expectedVersion) throw new DomainError('stale', `Task ${taskId} is at version ${task.version}, not ${expectedVersion}: read it again and retry.`);

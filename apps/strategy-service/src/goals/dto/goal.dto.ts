@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { PageQueryDto } from '@throughline/service-kit';
 import { DeliverableView } from '../../deliverables/dto/deliverable.dto';
 import { KeyResultView } from '../../key-results/dto/key-result.dto';
@@ -59,6 +59,8 @@ export class CreateGoalDto {
   weight?: number;
 
   @ApiProperty({ type: MoneyDto })
+  // ValidateNested alone lets a missing budget or an array through to the database (found by tests/security/hostile-input.spec.ts).
+  @IsObject({ message: 'budget must be an object: { currency, amountMinor }' })
   @ValidateNested()
   @Type(() => MoneyDto)
   budget: MoneyDto;

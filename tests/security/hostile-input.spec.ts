@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { DataSource } from 'typeorm';
+import { mintDevToken } from '@throughline/service-kit';
+import { startTestService, TestService, uniqueTag, waitFor } from '@throughline/testing';
+import { AppModule } from '../../apps/strategy-service/src/app.module';
+import { strategyDatabase } from '../../apps/strategy-service/src/database/strategy-database';
+import { setUpOrganisation, TestOrganisation } from '../../apps/strategy-service/test/strategy-fixture';
+import { documentedEndpoints, EndpointRequest, StrategyFixture, strategyEndpoints, strategyFixture } from './strategy-endpoints';
+
+const RUNS_PER_ENDPOINT = 150;
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+
+/** A request as sent on the wire: the body as raw text, so malformed JSON can be sent too. */
+interface HostileRequest {
+  path: string;
+  text?: string;
+  headers: Record<string, string>;
+  what: string;
+}
+
+/** Whole-number fields where a huge or negative value must be refused (money in minor units, 1–5 scores). */
+const WHOLE_NUMBER = /Minor$|^likelihood$|^impact$/;
+
+const wrongTypeFor = (field: string, value: unknown): fc.Arbitrary<unknown> => {
+  const containers = fc.oneof(fc.array(fc.jsonValue(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue(), { maxKeys: 3 }));
+  if (typeof value === 'string') return fc.oneof(fc.integer(), fc.double(), fc.boolean(), containers);
+  if (typeof value === 'number') return WHOLE_NUMBER.test(field) ? fc.oneof(fc.string(), fc.boolean(), containers, fc.constantFrom(Number.MAX_VALUE, 1e300, -1e300, 2 ** 63, 0.5, -1)) : fc.oneof(fc.string(), fc.boolean(), containers);
+  if (Array.isArray(value)) return fc.oneof(fc.string(), fc.integer(), fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue(), { maxKeys: 3 }), fc.array(fc.jsonValue(), { minLength: 1, maxLength: 3 }));
+  return fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.array(fc.jsonValue(), { maxLength: 3 }));
+};
+
+/** Ways to spoil a valid request; each one alone must be refused with a 4xx. */
+function hostileRequests(valid: EndpointRequest, hasBody: boolean, requiredFields: readonly string[]): fc.Arbitrary<HostileRequest> {
+  const headers = { 'content-type': 'application/json', ...(valid.headers ?? {}) };
+  const json = (body: unknown, what: string): HostileRequest => ({ path: valid.path, text: JSON.stringify(body), headers, what });
+  const raw = (text: string, what: string): HostileRequest => ({ path: valid.path, text, headers, what });
+  const variants: Array<fc.Arbitrary<HostileRequest>> = [];
+  const ids = valid.path.match(new RegExp(UUID, 'gi')) ?? [];
+  if (ids.length) {
+    const hostileId = fc.oneof(fc.string({ minLength: 1 }), fc.constantFrom("1' OR '1'='1", '1; DROP TABLE goal;--', '../../etc/passwd', '%00', 'ffffffff-ffff-ffff-ffff-ffffffffffffff', '0'.repeat(5000)));
+    variants.push(fc.tuple(fc.constantFrom(...ids), hostileId).map(([id, bad]) => ({ path: valid.path.replace(id, encodeURIComponent(bad)), text: hasBody ? JSON.stringify(valid.body) : undefined, headers, what: `path id ${JSON.stringify(bad)}` })));
+  }
+  if (valid.headers?.['if-match']) {
+    const badIfMatch = fc.oneof(fc.string().filter((text) => !/^\s*"?\d+"?\s*$/.test(text) && !/[\r\n\0]/.test(text)), fc.constantFrom('"99999999999999999999"', '"-1"', '"0"', '*', 'W/"x"'));
+    variants.push(badIfMatch.map((value) => ({ path: valid.path, text: hasBody ? JSON.stringify(valid.body) : undefined, headers: { ...headers, 'if-match': value }, what: `If-Match ${JSON.stringify(value)}` })));
+  }
+  if (valid.path.includes('?')) {
+    const [base] = valid.path.split('?');
+    variants.push(fc.oneof(fc.constant(`${base}`), fc.constant(`${base}?reason=a&reason=b`), fc.integer({ min: 2_001, max: 8_000 }).map((size) => `${base}?reason=${'r'.repeat(size)}`)).map((path) => ({ path, headers, what: `query ${path.slice(0, 80)}` })));
+  }
+  if (hasBody && valid.body && typeof valid.body === 'object') {
+    const body = valid.body as Record<string, unknown>;
+    const fields = Object.keys(body);
+    variants.push(fc.tuple(fc.string({ minLength: 1, maxLength: 20 }), fc.jsonValue()).map(([key, value]) => json({ ...body, [`x-${key}`]: value }, `unknown field x-${key}`)));
+    if (fields.length) {
+      variants.push(fc.constantFrom(...fields).chain((field) => wrongTypeFor(field, body[field]).map((value) => json({ ...body, [field]: value }, `${field} = ${JSON.stringify(value)?.slice(0, 80)}`))));
+      const strings = fields.filter((field) => typeof body[field] === 'string');
+      if (strings.length) variants.push(fc.tuple(fc.constantFrom(...strings), fc.integer({ min: 2_001, max: 200_000 })).map(([field, size]) => json({ ...body, [field]: 'x'.repeat(size) }, `${field} of ${size} characters`)));
+      const required = fields.filter((field) => requiredFields.includes(field));
+      if (required.length) variants.push(fc.constantFrom(...required).map((field) => json(Object.fromEntries(Object.entries(body).filter(([key]) => key !== field)), `without ${field}`)));
+    }
+    variants.push(fc.oneof(fc.array(fc.jsonValue(), { maxLength: 3 }), fc.integer(), fc.string(), fc.constant(null), fc.boolean()).map((value) => json(value, `body ${JSON.stringify(value)?.slice(0, 60)}`)));
+    variants.push(fc.string().map((tail) => raw(`{"${tail}`, 'malformed JSON')));
+    variants.push(fc.integer({ min: 300, max: 2_000 }).map((depth) => raw(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`, `nested ${depth} deep`)));
+    // A body over the 256 kB limit answers 500 today: the service kit's problem filter does not map
+    // body-parser's PayloadTooLargeError to 413 (reported to the lead); it is added here once it does.
+  }
+  return fc.oneof(...variants);
+}
+
+/** A checksum of every table of the service's schema; the outbox by its rows, since the relay marks them published. */
+async function databaseFingerprint(dataSource: DataSource, schema: string): Promise<Record<string, string>> {
+  const tables: Array<{ table_name: string }> = await dataSource.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY table_name`, [schema]);
+  const fingerprint: Record<string, string> = {};
+  for (const { table_name: table } of tables) {
+    const [row] =
+      table === 'outbox_event'
+        ? await dataSource.query(`SELECT count(*)::text || ':' || coalesce(max(seq), 0)::text AS sum FROM "${schema}".outbox_event`)
+        : await dataSource.query(`SELECT count(*)::text || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') AS sum FROM "${schema}"."${table}" t`);
+    fingerprint[table] = row.sum;
+  }
+  return fingerprint;
+}
+
+describe('hostile input: strategy service', () => {
+  let service: TestService;
+  let acme: TestOrganisation;
+  let fixture: StrategyFixture;
+  /** "METHOD /path" of every operation with a request body → the body's required fields. */
+  let bodies: Map<string, string[]>;
+  const tried: Record<string, number> = {};
+
+  beforeAll(async () => {
+    service = await startTestService(AppModule, { tag: uniqueTag(), database: strategyDatabase });
+    acme = await setUpOrganisation(service.url, 'Acme Devices');
+    fixture = await strategyFixture(acme);
+    type Operation = { requestBody?: { content: Record<string, { schema: { $ref: string } }> } };
+    const document = (await (await fetch(`${service.url}/docs/openapi.json`)).json()) as { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, { required?: string[] }> } };
+    const requiredOf = (operation: Operation) => document.components.schemas[operation.requestBody!.content['application/json'].schema.$ref.split('/').pop()!].required ?? [];
+    bodies = new Map(
+      Object.entries(document.paths).flatMap(([path, operations]) =>
+        Object.entries(operations)
+          .filter(([, operation]) => operation.requestBody)
+          .map(([method, operation]) => [`${method.toUpperCase()} ${path}`, requiredOf(operation)] as [string, string[]]),
+      ),
+    );
+  });
+  afterAll(async () => {
+    // The closing figure of the issue: how many generated requests were tried.
+    process.stdout.write(`hostile input: ${Object.values(tried).reduce((sum, count) => sum + count, 0)} generated requests over ${Object.keys(tried).length} write endpoints\n`);
+    await service?.stop();
+  });
+
+  it('cannot pollute prototypes through __proto__ or constructor keys', async () => {
+    const authorization = `Bearer ${await mintDevToken({ personId: acme.director.id, orgId: acme.orgId, role: 'director' })}`;
+    for (const key of ['__proto__', 'constructor']) {
+      const text = `{"${key}":{"polluted":true,"prototype":{"polluted":true}},"title":"Launch the X400"}`;
+      const response = await fetch(`${service.url}/v1/goals/${fixture.goalId}`, { method: 'PATCH', headers: { 'content-type': 'application/json', authorization, 'if-match': '"999"' }, body: text });
+      expect(response.status).toBe(412);
+    }
+    // The service runs in this process: a polluted Object.prototype would show here.
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('covers every documented write endpoint', async () => {
+    const writes = (await documentedEndpoints(service.url)).filter((endpoint) => !endpoint.startsWith('GET '));
+    expect(writes.filter((endpoint) => !strategyEndpoints[endpoint])).toEqual([]);
+  });
+
+  it.each(Object.keys(strategyEndpoints).filter((endpoint) => !endpoint.startsWith('GET ')))('%s refuses every generated hostile request with a 4xx problem+json and changes nothing', async (endpoint) => {
+    const entry = strategyEndpoints[endpoint];
+    // The role allowed to make this change, so what is tested is the input, not the permission.
+    const role = (['director', 'admin', 'manager', 'integrator'] as const).find((candidate) => entry.expected[candidate].own < 300) ?? 'admin';
+    const personId = { director: acme.director.id, manager: acme.managers[0].id, integrator: acme.integrator.id, admin: randomUUID() }[role];
+    const authorization = `Bearer ${await mintDevToken({ personId, orgId: acme.orgId, role })}`;
+    const [method] = endpoint.split(' ');
+    const valid = entry.request(fixture);
+    await waitFor(async () => ((await service.dataSource.query(`SELECT count(*)::int AS n FROM outbox_event WHERE published_at IS NULL`))[0].n === 0 ? true : undefined), { what: 'the outbox to drain' });
+    const before = await databaseFingerprint(service.dataSource, service.schema);
+    const failures: string[] = [];
+    await fc.assert(
+      fc.asyncProperty(hostileRequests(valid, bodies.has(endpoint), bodies.get(endpoint) ?? []), async (request) => {
+        tried[endpoint] = (tried[endpoint] ?? 0) + 1;
+        const response = await fetch(service.url + request.path, { method, headers: { ...request.headers, authorization }, body: request.text });
+        const text = await response.text();
+        const problem = response.headers.get('content-type')?.includes('application/problem+json');
+        if (response.status < 400 || response.status >= 500 || !problem || /at \S+ \(|QueryFailedError|SELECT |INSERT /.test(text)) {
+          failures.push(`${request.what} → ${response.status} ${text.slice(0, 200)}`);
+          return false;
+        }
+        return true;
+      }),
+      { numRuns: RUNS_PER_ENDPOINT, endOnFailure: true },
+    ).catch(() => undefined);
+    expect(failures).toEqual([]);
+    expect(await databaseFingerprint(service.dataSource, service.schema)).toEqual(before);
+    expect((await fetch(`${service.url}/health/ready`)).status).toBe(200);
+  });
+});

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { DeliverableAddedV1, GoalActivatedV1, GoalUpdatedV1 } from '@throughline/contracts';
+import { waitFor } from '@throughline/testing';
+import { ExecutionTestKit, launchGoal, person } from '../../apps/execution-service/test/execution-test-kit';
+
+/**
+ * A token of organisation B reads, changes and receives nothing of organisation A (the
+ * strategy endpoints are covered cell by cell in authorisation-matrix.spec.ts); and a
+ * consumer refuses an event whose organisation is not the one of the aggregate it touches.
+ */
+describe('tenant isolation: execution service', () => {
+  const acme = randomUUID();
+  const initech = randomUUID();
+  const mia = person(acme, 'manager');
+  const acmeDirector = person(acme, 'director');
+  let kit: ExecutionTestKit;
+  let goalId: string;
+  let taskId: string;
+
+  beforeAll(async () => {
+    kit = await ExecutionTestKit.start();
+    const goal = launchGoal(acmeDirector.personId, [{ managerId: mia.personId, title: 'Pilot production run', dueDate: '2026-03-31' }]);
+    goalId = goal.goalId;
+    const activation = await kit.publish(GoalActivatedV1, goal, acme);
+    await kit.processed(activation.envelope.id);
+    const tasks = (await (await kit.api(mia)).get('/v1/tasks')).body.items;
+    expect(tasks).toHaveLength(1);
+    taskId = tasks[0].id;
+  });
+  afterAll(async () => kit?.stop());
+
+  it.each(['director', 'manager', 'integrator', 'admin'] as const)("a %s of another organisation cannot read or change a task, nor see it in a list", async (role) => {
+    const stranger = await kit.api({ personId: mia.personId, orgId: initech, role });
+    expect((await stranger.get(`/v1/tasks/${taskId}`)).status).toBe(404);
+    expect((await stranger.get(`/v1/tasks?goalId=${goalId}`)).body).toMatchObject({ items: [], page: { total: 0 } });
+    const ifMatch = { 'if-match': '"1"' };
+    const changes: Array<[string, unknown]> = [
+      ['status', { to: 'in_progress' }],
+      ['progress', { progress: 60 }],
+      ['costs', { amountMinor: 1_250_000, currency: 'EUR', description: 'Injection moulds', incurredOn: '2026-02-09' }],
+      ['hours', { minutes: 450, workedOn: '2026-02-09' }],
+      ['quality-issues', { kind: 'defect', severity: 'medium', description: 'Casing cracks in the drop test' }],
+    ];
+    for (const [change, body] of changes) {
+      const response = await stranger.post(`/v1/tasks/${taskId}/${change}`, body, ifMatch);
+      // Another organisation's task does not exist for the caller, whatever their role: 404, never 403.
+      expect({ change, status: response.status }).toEqual({ change, status: 404 });
+      expect(JSON.stringify(response.body)).not.toContain(goalId);
+    }
+    // Nothing changed: the task is as the activation made it.
+    expect((await (await kit.api(mia)).get(`/v1/tasks/${taskId}`)).body).toMatchObject({ status: 'todo', version: 1 });
+  });
+
+  it("dead-letters events that claim another organisation's goal, and changes nothing of it", async () => {
+    const before = await kit.service.dataSource.query(`SELECT count(*)::int AS n FROM task WHERE goal_id = $1`, [goalId]);
+    const forgedDeliverable = await kit.publish(
+      DeliverableAddedV1,
+      { goalId, goalStatus: 'active', currency: 'EUR', deliverable: { deliverableId: randomUUID(), title: 'Planted work', managerId: randomUUID(), dueDate: '2026-04-30', weight: 1, budgetMinor: 1 } },
+      initech,
+    );
+    const forgedActivation = await kit.publish(GoalActivatedV1, { ...launchGoal(randomUUID(), [{ managerId: randomUUID(), title: 'Planted task' }]), goalId }, initech);
+    const forgedUpdate = await kit.publish(GoalUpdatedV1, { goalId, parentGoalId: null, orgUnitId: randomUUID(), ownerId: randomUUID(), title: 'Hijacked', description: '', periodStart: '2026-01-01', periodEnd: '2026-12-31', weight: 1, status: 'active', currency: 'EUR', budgetMinor: 1, version: 99 }, initech);
+    const forgedIds = [forgedDeliverable, forgedActivation, forgedUpdate].map((sent) => sent.envelope.id);
+    const parked = await waitFor(() => {
+      const ids = kit.deadLettered().map((entry) => entry.event.id);
+      return forgedIds.every((id) => ids.includes(id)) ? ids : undefined;
+    }, { what: 'the three forged events on the dead-letter topic' });
+    expect(parked).toEqual(expect.arrayContaining(forgedIds));
+    const after = await kit.service.dataSource.query(`SELECT count(*)::int AS n FROM task WHERE goal_id = $1`, [goalId]);
+    expect(after).toEqual(before);
+    const [known] = await kit.service.dataSource.query(`SELECT org_id, title FROM known_goal WHERE goal_id = $1`, [goalId]);
+    expect(known).toEqual({ org_id: acme, title: 'Launch the new product line' });
+    // And organisation B's people see none of it.
+    expect((await (await kit.api({ ...mia, orgId: initech })).get('/v1/tasks')).body.items).toEqual([]);
+  });
+});
