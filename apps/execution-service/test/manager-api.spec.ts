@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { exampleKeyResult, GoalActivatedV1, KeyResultAddedV1, KeyResultCheckedInV1, TASK_STATUSES, TaskCostRecordedV1, TaskCreatedV1, TaskHoursRecordedV1, TaskProgressReportedV1, TaskQualityIssueRecordedV1, TaskStatus, TaskStatusChangedV1 } from '@throughline/contracts';
+import { exampleKeyResult, GoalActivatedV1, KeyResultAddedV1, PersonCreatedV1, KeyResultCheckedInV1, TASK_STATUSES, TaskCostRecordedV1, TaskCreatedV1, TaskHoursRecordedV1, TaskProgressReportedV1, TaskQualityIssueRecordedV1, TaskStatus, TaskStatusChangedV1 } from '@throughline/contracts';
 import { ApiClient, waitFor } from '@throughline/testing';
 import { ExecutionTestKit, launchGoal, person } from './execution-test-kit';
 
@@ -28,7 +28,18 @@ describe('execution: the manager API', () => {
     otherGoal = launchGoal(director.personId, [{ managerId: noah.personId, title: 'Dealer training' }]);
     keyResultId = randomUUID();
     otherKeyResultId = randomUUID();
+    // Mia and Noah report to the director, who therefore sees their work.
+    const people = [
+      [director, null],
+      [mia, director.personId],
+      [noah, director.personId],
+    ] as const;
     const sent = [
+      ...(await Promise.all(
+        people.map(([actor, reportsToId], index) =>
+          kit.publish(PersonCreatedV1, { personId: actor.personId, name: `Person ${index}`, email: `person${index}@example.com`, role: actor.role, orgUnitId: null, reportsToId, active: true, version: 1 }, orgId),
+        ),
+      )),
       await kit.publish(GoalActivatedV1, goal, orgId),
       await kit.publish(GoalActivatedV1, otherGoal, orgId),
       await kit.publish(KeyResultAddedV1, { ...exampleKeyResult, keyResultId, goalId: goal.goalId }, orgId),
@@ -83,7 +94,7 @@ describe('execution: the manager API', () => {
       expect((await asMia.get(`/v1/tasks?goalId=${goal.goalId}&dueBefore=2099-12-31`)).body.items.map((task: { title: string }) => task.title)).toEqual(['Pilot production run']);
     });
 
-    it('lets directors and integrators read the organisation, and hides other organisations', async () => {
+    it("lets directors read their reporting line's work and integrators the organisation's, and hides other organisations", async () => {
       const asDirector = await kit.api(director);
       const all = await asDirector.get(`/v1/tasks?goalId=${goal.goalId}`);
       expect(all.body.page.total).toBe(3);
@@ -91,6 +102,10 @@ describe('execution: the manager API', () => {
       const asIntegrator = await kit.api(integrator);
       const noahTask = all.body.items.find((task: { managerId: string }) => task.managerId === noah.personId);
       expect((await asIntegrator.get(`/v1/tasks/${noahTask.id}`)).status).toBe(200);
+      // A director to whom nobody reports sees none of it, in a list or by id.
+      const sideline = await kit.api(person(orgId, 'director'));
+      expect((await sideline.get(`/v1/tasks/${noahTask.id}`)).status).toBe(404);
+      expect((await sideline.get(`/v1/tasks?goalId=${goal.goalId}`)).body.page.total).toBe(0);
       const outsider = await kit.api(person(randomUUID(), 'director'));
       expect((await outsider.get(`/v1/tasks/${noahTask.id}`)).status).toBe(404);
       expect((await outsider.get(`/v1/tasks?goalId=${goal.goalId}`)).body.page.total).toBe(0);

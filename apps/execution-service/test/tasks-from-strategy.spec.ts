@@ -18,7 +18,7 @@ describe('execution: from strategy events to tasks', () => {
     await kit?.stop();
   });
 
-  const tasksOfGoal = async (goalId: string) => (await (await kit.api(director)).get(`/v1/tasks?goalId=${goalId}&limit=200`)).body.items as Array<Record<string, any>>;
+  const tasksOfGoal = async (goalId: string) => (await (await kit.api(person(orgId, 'integrator'))).get(`/v1/tasks?goalId=${goalId}&limit=200`)).body.items as Array<Record<string, any>>;
   const createdFor = (goalId: string) => kit.published(TaskCreatedV1.type, (entry) => entry.event.data.goalId === goalId);
 
   it('makes one task per deliverable of an activated goal, exactly once under redelivery and under a replay with a new event id', async () => {

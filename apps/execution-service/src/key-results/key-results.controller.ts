@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Actor, ApiPageResponse, CorrelationId, CurrentActor, Page, PageQueryDto, Roles } from '@throughline/service-kit';
+import { Actor, ApiPageResponse, CorrelationId, CurrentActor, Page, PageQueryDto } from '@throughline/service-kit';
 import { CheckInDto, CheckInView, KeyResultListQueryDto, KeyResultView } from './dto/key-result.dto';
 import { KeyResultsService } from './key-results.service';
 
@@ -25,7 +25,6 @@ export class KeyResultsController {
   }
 
   @Post(':keyResultId/check-ins')
-  @Roles('manager')
   @ApiOperation({ summary: 'Check in a measured value (with the day measured and a note) for a key result of a goal you work on' })
   @ApiCreatedResponse({ type: CheckInView })
   @ApiResponse({ status: 403, description: 'Not a manager, or no task of yours on the goal' })

@@ -50,6 +50,8 @@ export class KeyResultsService {
   async listCheckIns(actor: Actor, keyResultId: string, query: PageQueryDto): Promise<Page<CheckInView>> {
     const keyResult = await this.dataSource.manager.findOne(KnownKeyResult, { where: { keyResultId, orgId: actor.orgId } });
     if (!keyResult || !keyResult.name) throw notFound('Key result', keyResultId);
+    // A manager sees the key results of the goals they work on only, as in the list.
+    if (actor.role === 'manager' && !(await this.dataSource.manager.existsBy(Task, { orgId: actor.orgId, managerId: actor.personId, goalId: keyResult.goalId }))) throw notFound('Key result', keyResultId);
     const [rows, total] = await this.dataSource.manager.findAndCount(KeyResultCheckIn, { where: { keyResultId, orgId: actor.orgId }, order: { measuredOn: 'DESC', recordedAt: 'DESC', id: 'ASC' }, skip: query.offset, take: query.limit });
     return page(rows.map(toCheckInView), total, query);
   }
@@ -59,6 +61,8 @@ export class KeyResultsService {
     return this.dataSource.transaction(async (tx) => {
       const keyResult = await tx.findOne(KnownKeyResult, { where: { keyResultId, orgId: actor.orgId, removedAt: IsNull() } });
       if (!keyResult || !keyResult.name) throw notFound('Key result', keyResultId);
+      // Checked after the lookup, so another organisation's key result answers 404 whatever the role (docs/security.md).
+      if (actor.role !== 'manager') throw new DomainError('forbidden', `Only managers check in key results; your token has role ${actor.role}.`);
       const worksOnGoal = await tx.existsBy(Task, { orgId: actor.orgId, managerId: actor.personId, goalId: keyResult.goalId });
       if (!worksOnGoal) throw new DomainError('forbidden', `You can check in key results only of goals you have tasks on; goal ${keyResult.goalId} has none of yours.`);
       const goal = await tx.findOne(KnownGoal, { where: { goalId: keyResult.goalId } });

@@ -7,9 +7,10 @@ import { RevisePlannedCostsWhenBudgetRevised } from './revise-planned-costs-when
 import { TaskWriter } from './task-writer';
 import { TasksController } from './tasks.controller';
 import { TasksService } from './tasks.service';
+import { TaskVisibility } from '../access/task-visibility';
 
 @Module({
   controllers: [TasksController],
-  providers: [TasksService, TaskWriter, PlannedCostReviser, CreateTasksWhenGoalActivated, FollowDeliverableChanges, CancelTasksWhenGoalClosed, RevisePlannedCostsWhenBudgetRevised],
+  providers: [TaskVisibility, TasksService, TaskWriter, PlannedCostReviser, CreateTasksWhenGoalActivated, FollowDeliverableChanges, CancelTasksWhenGoalClosed, RevisePlannedCostsWhenBudgetRevised],
 })
 export class TasksModule {}

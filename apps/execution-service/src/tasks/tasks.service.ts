@@ -14,6 +14,7 @@ import { assertCostCurrency, assertNotInFuture, assertReportable, checkNewTaskLi
 import { OPEN_STATUSES, transition } from './task-state-machine';
 import { Task } from './task.entity';
 import { TaskWriter } from './task-writer';
+import { inView, TaskVisibility } from '../access/task-visibility';
 
 /** One change a manager makes to their task: what to write to history, and the one event to publish once the task is saved. */
 interface OwnTaskChange<R> {
@@ -30,13 +31,15 @@ export class TasksService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: EventOutbox,
     private readonly writer: TaskWriter,
+    private readonly visibility: TaskVisibility,
   ) {}
 
-  /** Managers see their own tasks; directors, admins and integrators see the organisation's. */
+  /** Managers see their own tasks, directors those of everyone reporting to them, admins and integrators the organisation's. */
   async list(actor: Actor, query: TaskListQueryDto): Promise<Page<TaskView>> {
     const qb = this.dataSource.manager.createQueryBuilder(Task, 'task').where('task.org_id = :orgId', { orgId: actor.orgId });
-    if (actor.role === 'manager') qb.andWhere('task.manager_id = :self', { self: actor.personId });
-    else if (query.managerId) qb.andWhere('task.manager_id = :managerId', { managerId: query.managerId });
+    const managersInView = await this.visibility.managersInView(this.dataSource.manager, actor);
+    if (managersInView !== 'all') qb.andWhere('task.manager_id = ANY(:managersInView)', { managersInView });
+    if (actor.role !== 'manager' && query.managerId) qb.andWhere('task.manager_id = :managerId', { managerId: query.managerId });
     if (actor.role !== 'manager' && query.reportingTo) {
       qb.andWhere(
         `task.manager_id IN (WITH RECURSIVE line AS (
@@ -61,7 +64,7 @@ export class TasksService {
 
   async get(actor: Actor, taskId: string): Promise<TaskWithHistoryView> {
     const task = await this.dataSource.manager.findOne(Task, { where: { id: taskId, orgId: actor.orgId } });
-    if (!task || (actor.role === 'manager' && task.managerId !== actor.personId)) throw notFound('Task', taskId);
+    if (!task || !inView(await this.visibility.managersInView(this.dataSource.manager, actor), task.managerId)) throw notFound('Task', taskId);
     const history = await this.dataSource.manager.find(TaskHistoryEntry, { where: { taskId }, order: { at: 'ASC', id: 'ASC' } });
     return {
       ...toView(task),
