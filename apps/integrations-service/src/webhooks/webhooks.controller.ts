@@ -1,13 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
-import { Actor, CurrentActor, IfMatch, Page, Roles, setETag } from '@throughline/service-kit';
+import { Actor, CurrentActor, IfMatch, Page, setETag } from '@throughline/service-kit';
 import { CreateWebhookDto, DeliveryDto, DeliveryPageDto, DeliveryQueryDto, ReplayedDto, RotateSecretDto, UpdateWebhookDto, WebhookDto, WebhookPageDto, WebhookQueryDto, WebhookWithSecretDto } from './dto/webhook.dto';
 import { WebhooksService } from './webhooks.service';
 
 @ApiTags('webhooks')
 @ApiBearerAuth()
-@Roles('integrator', 'admin')
 @Controller('v1/webhooks')
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}

@@ -91,6 +91,7 @@ export class WebhooksService {
   ) {}
 
   async create(actor: Actor, body: CreateWebhookDto): Promise<WebhookWithSecretDto> {
+    assertMayManageWebhooks(actor);
     const url = checkEndpointUrl(body.url, this.settings);
     const secret = generateSecret();
     const [row]: SubscriptionRow[] = await this.dataSource.query(
@@ -102,6 +103,7 @@ export class WebhooksService {
   }
 
   async list(actor: Actor, query: WebhookQueryDto): Promise<Page<WebhookDto>> {
+    assertMayManageWebhooks(actor);
     const filters = [actor.orgId, query.status ?? null];
     const where = `org_id = $1 AND ($2::text IS NULL OR status = $2)`;
     const rows: SubscriptionRow[] = await this.dataSource.query(
@@ -200,6 +202,8 @@ export class WebhooksService {
   private async find(tx: EntityManager, actor: Actor, id: string, version?: number): Promise<SubscriptionRow> {
     const [row]: SubscriptionRow[] = await tx.query(`SELECT ${SUBSCRIPTION_COLUMNS} FROM webhook_subscription WHERE subscription_id = $1 AND org_id = $2 FOR UPDATE`, [id, actor.orgId]);
     if (!row) throw notFound('Webhook', id);
+    // After the lookup, so another organisation's webhook answers 404 whatever the role (docs/security.md).
+    assertMayManageWebhooks(actor);
     if (version !== undefined && row.version !== version) throw new DomainError('stale', `Webhook ${id} is at version ${row.version}, not ${version}: read it again and reapply your change.`);
     return row;
   }
@@ -215,4 +219,9 @@ export class WebhooksService {
       return rows[0];
     });
   }
+}
+
+/** Integrators subscribe, admins oversee; the one place this service decides who manages webhooks. */
+function assertMayManageWebhooks(actor: Actor): void {
+  if (actor.role !== 'integrator' && actor.role !== 'admin') throw new DomainError('forbidden', `Webhooks are managed by integrators and admins; your token has role ${actor.role}.`);
 }

@@ -14,7 +14,6 @@ export class ScoresService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async score(actor: Actor, scope: ScopeKind, scopeId: string): Promise<ScoreView> {
-    assertMayRead(actor, scope, scopeId);
     const [row] = await this.dataSource.query(
       `SELECT s.*, to_char(s.as_of, 'YYYY-MM-DD') AS as_of_day, coalesce(g.title, p.name, u.name, o.name) AS name
        FROM alignment_score s
@@ -26,6 +25,8 @@ export class ScoresService {
       [scope, scopeId, actor.orgId],
     );
     if (!row) throw new DomainError('not_found', `${SCOPE_NAMES[scope]} ${scopeId} has no score in your organisation (yet).`);
+    // After the lookup, so another organisation's id answers 404 whatever the role (docs/security.md).
+    assertMayRead(actor, scope, scopeId);
     return toView(row);
   }
 
@@ -46,7 +47,6 @@ export class ScoresService {
   }
 
   async history(actor: Actor, scope: ScopeKind, scopeId: string, query: ScoreHistoryQueryDto): Promise<Page<ScorePointView>> {
-    assertMayRead(actor, scope, scopeId);
     await this.score(actor, scope, scopeId);
     const params: unknown[] = [scope, scopeId, actor.orgId];
     const range = `${query.from ? `AND at >= $${params.push(query.from)}` : ''} ${query.to ? `AND at < $${params.push(query.to)}` : ''}`;

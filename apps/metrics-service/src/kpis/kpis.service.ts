@@ -24,9 +24,10 @@ export class KpisService {
   }
 
   private async ensureManager(actor: Actor, managerId: string): Promise<void> {
-    assertMayRead(actor, 'manager', managerId);
     const [known] = await this.dataSource.query(`SELECT 1 FROM task_rm WHERE manager_id = $1 AND org_id = $2 LIMIT 1`, [managerId, actor.orgId]);
     if (!known) throw new DomainError('not_found', `Manager ${managerId} has no work in your organisation.`);
+    // After the lookup, so another organisation's manager answers 404 whatever the role (docs/security.md).
+    assertMayRead(actor, 'manager', managerId);
   }
 
   async manager(actor: Actor, managerId: string, query: KpiPeriodQueryDto): Promise<ManagerKpisView> {
