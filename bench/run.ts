@@ -71,18 +71,32 @@ async function main(): Promise<void> {
   const started = nowMs();
   const loadBefore = loadavg();
   const system = new BenchSystem({ quick });
+  // Ctrl-C: stop the services, the broker and the database this run started, then leave.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void system.stop().finally(() => process.exit(130)));
   const results: Record<string, unknown> = {};
   try {
     await system.start(log);
     const context = createContext(system, quick, log);
-    await context.organisation();
-    results.freshness = await freshness(context);
-    results.throughput = await throughput(context);
-    results.baselines = await baselines(context);
-    results.apiLatency = await apiLatency(context);
+    const step = async <R>(name: string, run: () => Promise<R>): Promise<R> => {
+      try {
+        return await run();
+      } finally {
+        for (const death of system.newExits()) {
+          log(`${death.service} died during ${name} (${JSON.stringify(death.exit)}) and was restarted; its last output:\n${death.output}`);
+          serviceExits.push({ during: name, service: death.service, exit: death.exit });
+        }
+      }
+    };
+    const serviceExits: unknown[] = [];
+    results.serviceExits = serviceExits;
+    await step('seeding', () => context.organisation());
+    results.freshness = await step('freshness', () => freshness(context));
+    results.throughput = await step('throughput', () => throughput(context));
+    results.baselines = await step('baselines', () => baselines(context));
+    results.apiLatency = await step('api latency', () => apiLatency(context));
     results.metricsUpdateCost = metricsUpdateCost(system, quick);
-    results.scaling = [...(await scaling(context)), ...(system.managed && !quick ? await scalingOnSqlSeeded(context) : [])];
-    results.hotPathProfile = await hotPathProfile(context);
+    results.scaling = await step('scaling', async () => [...(await scaling(context)), ...(system.managed && !quick ? await scalingOnSqlSeeded(context) : [])]);
+    results.hotPathProfile = await step('profile', () => hotPathProfile(context));
   } finally {
     await system.stop();
   }

@@ -66,7 +66,9 @@ async function topicsFor(context: BenchContext, prefix: string): Promise<string[
  */
 async function measureUpdates(context: BenchContext, prefix: string, schema: string, tasks: UpdatableTask[], time?: Date): Promise<UpdateCost> {
   const { system, quick } = context;
-  const { process: metrics, startupMs } = await system.startService('metrics-service', schema, { KAFKA_TOPIC_PREFIX: prefix });
+  // Read models seeded for another day: the service's clock stays on it, or its first time pass would re-date every task (a different cost).
+  const clock: Record<string, string> = time ? { METRICS_CLOCK: 'manual', METRICS_CLOCK_START: time.toISOString() } : {};
+  const { process: metrics, startupMs } = await system.startService('metrics-service', schema, { KAFKA_TOPIC_PREFIX: prefix, ...clock });
   const watch = new ScoreWatch(system, prefix);
   try {
     const metricsRssMbAfterStart = await system.residentMemoryMb(metrics.url);
@@ -137,9 +139,12 @@ export async function sqlSeededPoint(context: BenchContext, schema: string): Pro
   const [{ n }] = await system.query<{ n: string }>(`SELECT count(*) AS n FROM ${schema}.task_rm`);
   const tasks = Number(n);
   const [{ as_of: asOf }] = await system.query<{ as_of: string }>(`SELECT to_char(as_of, 'YYYY-MM-DD') AS as_of FROM ${schema}.org_state LIMIT 1`);
-  const rows = await system.query<{ task_id: string; goal_id: string; manager_id: string; org_id: string; progress: number }>(`SELECT task_id, goal_id, manager_id, org_id, progress FROM ${schema}.task_rm ORDER BY random() LIMIT 400`);
+  const rows = await system.query<{ task_id: string; goal_id: string; manager_id: string; org_id: string; progress: number }>(`SELECT task_id, goal_id, manager_id, org_id, progress FROM ${schema}.task_rm WHERE due_date < $1 ORDER BY random() LIMIT 400`, [asOf]);
+  // Past their due date, so all their planned value counts and each progress report moves the score (one that moved nothing would publish no score change).
   const prefix = `${system.prefix}q${tasks}.`;
   const topics = await topicsFor(context, prefix);
+  // The seeding script scored everything once and left those score events in the outbox for its own topic prefix; they are not what is measured here.
+  await system.query(`UPDATE ${schema}.outbox_event SET published_at = now() WHERE published_at IS NULL`);
   try {
     const cost = await measureUpdates(context, prefix, schema, rows.map((row) => ({ id: row.task_id, goalId: row.goal_id, managerId: row.manager_id, orgId: row.org_id, progress: row.progress })), new Date(`${asOf}T12:00:00Z`));
     log(`${tasks} tasks (SQL-seeded): metrics started in ${cost.metricsStartupMs} ms, RSS ${cost.metricsRssMbAfterUpdates} MB; one update p50 ${cost.singleUpdateMs.p50} ms; burst ${cost.burstMsPerUpdate} ms per update`);

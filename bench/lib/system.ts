@@ -46,6 +46,8 @@ export class BenchSystem {
   readonly tag = randomBytes(3).toString('hex');
   versions = { node: process.version, kafka: KAFKA_VERSION as string, postgres: 'unknown' };
   private readonly infraStops: Array<() => Promise<void>> = [];
+  private readonly started: Array<{ service: ServiceName; instance: ServiceProcess }> = [];
+  private reportedExits = 0;
   private readonly serviceStops: Array<() => Promise<void>> = [];
 
   constructor(readonly options: BenchOptions) {}
@@ -135,7 +137,9 @@ export class BenchSystem {
 
   /** Starts one more instance; startup time is spawn to /health/ready answering 200. */
   async startService(service: ServiceName, schema: string, extra: Record<string, string> = {}): Promise<{ process: ServiceProcess; startupMs: number }> {
-    const instance = new ServiceProcess({ service, port: await freePort(), env: this.serviceEnv(schema, extra) });
+    // Restarted like an orchestrator would if it dies; every exit is reported with the run (see exits()).
+    const instance = new ServiceProcess({ service, port: await freePort(), env: this.serviceEnv(schema, extra), restartOnExit: true });
+    this.started.push({ service, instance });
     const started = nowMs();
     instance.start();
     this.serviceStops.push(() => instance.stop());
@@ -149,6 +153,14 @@ export class BenchSystem {
     const { process: instance } = await this.startService(service, this.schema(service), extra);
     this.processes.set(service, instance);
     this.urls[service] = instance.url;
+  }
+
+  /** Service processes that died unexpectedly since the last call, with their last output lines. */
+  newExits(): Array<{ service: string; exit: unknown; output: string }> {
+    const exits = this.started.flatMap(({ service, instance }) => instance.exits.filter((exit) => exit.signal !== 'SIGTERM').map((exit) => ({ service, exit, output: instance.output.slice(-15).join('').slice(-3000) })));
+    const fresh = exits.slice(this.reportedExits);
+    this.reportedExits = exits.length;
+    return fresh;
   }
 
   url(service: ServiceName): string {
