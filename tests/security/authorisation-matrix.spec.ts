@@ -1,11 +1,19 @@
-import { ROLES } from '@throughline/service-kit';
-import { apiAs, startTestService, TestService, uniqueTag } from '@throughline/testing';
+import { Topics } from '@throughline/contracts';
+import { Role, ROLES } from '@throughline/service-kit';
+import { ApiClient, startTestService, TestService, uniqueTag } from '@throughline/testing';
 import { AppModule } from '../../apps/strategy-service/src/app.module';
 import { strategyDatabase } from '../../apps/strategy-service/src/database/strategy-database';
 import { expectStatus, ifMatch, setUpOrganisation, TestOrganisation } from '../../apps/strategy-service/test/strategy-fixture';
-import { clientFor, documentedEndpoints, goalBody, send, StrategyFixture, strategyEndpoints, strategyFixture } from './strategy-endpoints';
-
-const SIDES = ['own', 'other'] as const;
+import { ExecutionTestKit } from '../../apps/execution-service/test/execution-test-kit';
+import { executionEndpoints, ExecutionFixture, executionFixture, executionOrganisation, ExecutionOrganisation } from './execution-endpoints';
+import { AppModule as IntegrationsApp } from '../../apps/integrations-service/src/app.module';
+import { integrationsDatabase } from '../../apps/integrations-service/src/database/integrations-database';
+import { integrationsEndpoints, IntegrationsFixture, integrationsFixture, integrationsOrganisation, IntegrationsOrganisation, StrategyEvents } from './integrations-endpoints';
+import { runMatrix, SIDES } from './matrix';
+import { AppModule as MetricsApp } from '../../apps/metrics-service/src/app.module';
+import { metricsDatabase } from '../../apps/metrics-service/src/database/metrics-database';
+import { metricsEndpoints, MetricsFixture, metricsOrganisation } from './metrics-endpoints';
+import { clientFor, documentedEndpoints, goalBody, StrategyFixture, strategyEndpoints, strategyFixture } from './strategy-endpoints';
 
 /**
  * Every endpoint × role × (own organisation, other organisation) with its exact status
@@ -31,32 +39,18 @@ describe('authorisation matrix: strategy service', () => {
   });
 
   it('answers every cell with its exact status, problem+json for refusals, and nothing of the other organisation', async () => {
-    const actual: Record<string, number> = {};
-    const expected: Record<string, number> = {};
-    const problems: string[] = [];
-    for (const [endpoint, entry] of Object.entries(strategyEndpoints)) {
-      for (const role of ROLES) {
-        for (const side of SIDES) {
-          const want = entry.expected[role][side];
-          // A change that should succeed gets resources of its own, so it never disturbs another cell.
-          const fixture = want < 300 && !endpoint.startsWith('GET ') ? await strategyFixture(acme) : shared;
-          const caller = side === 'own' ? acme : initech;
-          const response = await send(clientFor(caller, role), endpoint, entry.request(fixture));
-          const cell = `${endpoint} as ${role} of the ${side} organisation`;
-          actual[cell] = response.status;
-          expected[cell] = want;
-          if (response.status >= 400 && !response.headers.get('content-type')?.includes('application/problem+json')) problems.push(`${cell}: not problem+json`);
-          if (side === 'other' && response.status < 300) {
-            const body = JSON.stringify(response.body ?? '');
-            const leaked = [acme.orgId, fixture.goalId, fixture.unitId, fixture.personId, acme.director.id, acme.companyUnitId].filter((id) => body.includes(id));
-            if (leaked.length) problems.push(`${cell}: answered with ${leaked.join(', ')} of the other organisation`);
-          }
-        }
-      }
-    }
-    expect(actual).toEqual(expected);
-    expect(problems).toEqual([]);
-    expect(Object.keys(actual)).toHaveLength(Object.keys(strategyEndpoints).length * ROLES.length * SIDES.length);
+    const roles = (org: TestOrganisation) => Object.fromEntries(ROLES.map((role) => [role, clientFor(org, role)])) as Record<Role, ApiClient>;
+    const result = await runMatrix<StrategyFixture>({
+      endpoints: strategyEndpoints,
+      own: roles(acme),
+      other: roles(initech),
+      shared,
+      fresh: () => strategyFixture(acme),
+      secrets: (fixture) => [acme.orgId, fixture.goalId, fixture.unitId, fixture.personId, acme.director.id, acme.companyUnitId],
+    });
+    expect(result.actual).toEqual(result.expected);
+    expect(result.problems).toEqual([]);
+    expect(result.cells).toBe(Object.keys(strategyEndpoints).length * ROLES.length * SIDES.length);
   });
 
   it('follows reporting lines: a director directs their units and below, sees those above and their people\'s work; a manager sees only the goals they work on', async () => {
@@ -94,5 +88,114 @@ describe('authorisation matrix: strategy service', () => {
     expect(await listed(max.api)).toEqual([salesGoal.id]);
     expect((await max.api.get(`/v1/goals/${companyGoal.id}`)).status).toBe(404);
     expect((await max.api.get(`/v1/goals/${salesGoal.id}/budget`)).status).toBe(200);
+  });
+});
+
+describe('authorisation matrix: execution service', () => {
+  let kit: ExecutionTestKit;
+  let acme: ExecutionOrganisation;
+  let initech: ExecutionOrganisation;
+  let shared: ExecutionFixture;
+
+  beforeAll(async () => {
+    kit = await ExecutionTestKit.start();
+    acme = await executionOrganisation(kit);
+    initech = await executionOrganisation(kit);
+    shared = await executionFixture(kit, acme);
+    await executionFixture(kit, initech);
+  });
+  afterAll(async () => kit?.stop());
+
+  it('has an entry for every documented endpoint, and documents every entry', async () => {
+    expect(Object.keys(executionEndpoints).sort()).toEqual(await documentedEndpoints(kit.service.url));
+  });
+
+  it('answers every cell with its exact status, problem+json for refusals, and nothing of the other organisation', async () => {
+    const result = await runMatrix<ExecutionFixture>({
+      endpoints: executionEndpoints,
+      own: acme.clients,
+      other: initech.clients,
+      shared,
+      fresh: () => executionFixture(kit, acme),
+      secrets: (fixture) => [acme.orgId, fixture.goalId, fixture.taskId, fixture.keyResultId],
+    });
+    expect(result.actual).toEqual(result.expected);
+    expect(result.problems).toEqual([]);
+    expect(result.cells).toBe(Object.keys(executionEndpoints).length * ROLES.length * SIDES.length);
+  });
+});
+
+describe('authorisation matrix: integrations service', () => {
+  const tag = uniqueTag();
+  let service: TestService;
+  let events: StrategyEvents;
+  let acme: IntegrationsOrganisation;
+  let initech: IntegrationsOrganisation;
+  let shared: IntegrationsFixture;
+
+  beforeAll(async () => {
+    await StrategyEvents.createTopics(tag, Object.values(Topics));
+    service = await startTestService(IntegrationsApp, { tag, database: integrationsDatabase });
+    events = await StrategyEvents.start(tag);
+    acme = await integrationsOrganisation(service.url);
+    initech = await integrationsOrganisation(service.url);
+    shared = await integrationsFixture(service, events, acme);
+    await integrationsFixture(service, events, initech);
+  });
+  afterAll(async () => {
+    await events?.stop();
+    await service?.stop();
+  });
+
+  it('has an entry for every documented endpoint, and documents every entry', async () => {
+    expect(Object.keys(integrationsEndpoints).sort()).toEqual(await documentedEndpoints(service.url));
+  });
+
+  it('answers every cell with its exact status, problem+json for refusals, and nothing of the other organisation', async () => {
+    const result = await runMatrix<IntegrationsFixture>({
+      endpoints: integrationsEndpoints,
+      own: acme.clients,
+      other: initech.clients,
+      shared,
+      fresh: () => integrationsFixture(service, events, acme),
+      secrets: (fixture) => [acme.orgId, fixture.webhookId, fixture.deliveryId, fixture.eventId],
+    });
+    expect(result.actual).toEqual(result.expected);
+    expect(result.problems).toEqual([]);
+    expect(result.cells).toBe(Object.keys(integrationsEndpoints).length * ROLES.length * SIDES.length);
+  });
+});
+
+describe('authorisation matrix: metrics service', () => {
+  const tag = uniqueTag();
+  let service: TestService;
+  let acme: MetricsFixture;
+  let initech: MetricsFixture;
+
+  beforeAll(async () => {
+    await StrategyEvents.createTopics(tag, Object.values(Topics));
+    service = await startTestService(MetricsApp, { tag, database: metricsDatabase });
+    acme = await metricsOrganisation(service, tag);
+    initech = await metricsOrganisation(service, tag);
+  });
+  afterAll(async () => service?.stop());
+
+  it('has an entry for every documented endpoint, and documents every entry', async () => {
+    expect(Object.keys(metricsEndpoints).sort()).toEqual(await documentedEndpoints(service.url));
+  });
+
+  it('answers every cell with its exact status, problem+json for refusals, and nothing of the other organisation', async () => {
+    // Metrics only reads, and its two changes are each organisation's own settings and time pass: one fixture serves every cell.
+    const result = await runMatrix<MetricsFixture>({
+      endpoints: metricsEndpoints,
+      own: acme.clients,
+      other: initech.clients,
+      shared: acme,
+      fresh: async () => acme,
+      secrets: (fixture) => [fixture.orgId, fixture.goalId, fixture.managerId, fixture.orgUnitId],
+    });
+    expect(result.actual).toEqual(result.expected);
+    expect(result.problems).toEqual([]);
+    expect(result.cells).toBe(Object.keys(metricsEndpoints).length * ROLES.length * SIDES.length);
   });
 });

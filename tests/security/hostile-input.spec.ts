@@ -1,14 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { DataSource } from 'typeorm';
-import { mintDevToken } from '@throughline/service-kit';
-import { startTestService, TestService, uniqueTag, waitFor } from '@throughline/testing';
-import { AppModule } from '../../apps/strategy-service/src/app.module';
+import { Topics } from '@throughline/contracts';
+import { Actor, mintDevToken, Role, ROLES } from '@throughline/service-kit';
+import { ApiClient, startTestService, TestService, uniqueTag, waitFor } from '@throughline/testing';
+import { ExecutionTestKit } from '../../apps/execution-service/test/execution-test-kit';
+import { AppModule as IntegrationsApp } from '../../apps/integrations-service/src/app.module';
+import { integrationsDatabase } from '../../apps/integrations-service/src/database/integrations-database';
+import { AppModule as MetricsApp } from '../../apps/metrics-service/src/app.module';
+import { metricsDatabase } from '../../apps/metrics-service/src/database/metrics-database';
+import { AppModule as StrategyApp } from '../../apps/strategy-service/src/app.module';
 import { strategyDatabase } from '../../apps/strategy-service/src/database/strategy-database';
-import { setUpOrganisation, TestOrganisation } from '../../apps/strategy-service/test/strategy-fixture';
-import { documentedEndpoints, EndpointRequest, StrategyFixture, strategyEndpoints, strategyFixture } from './strategy-endpoints';
+import { setUpOrganisation } from '../../apps/strategy-service/test/strategy-fixture';
+import { executionEndpoints, ExecutionFixture, executionFixture, executionOrganisation } from './execution-endpoints';
+import { integrationsEndpoints, IntegrationsFixture, integrationsFixture, integrationsOrganisation, StrategyEvents } from './integrations-endpoints';
+import { metricsEndpoints, MetricsFixture, metricsOrganisation } from './metrics-endpoints';
+import { documentedEndpoints, EndpointEntry, EndpointRequest, StrategyFixture, strategyEndpoints, strategyFixture } from './strategy-endpoints';
 
 const RUNS_PER_ENDPOINT = 150;
+/** Fewer for the services whose writes are few and simple; together a few thousand requests in well under two minutes. */
+const RUNS_PER_ENDPOINT_ELSEWHERE = 100;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
 /** A request as sent on the wire: the body as raw text, so malformed JSON can be sent too. */
@@ -31,7 +42,7 @@ const wrongTypeFor = (field: string, value: unknown): fc.Arbitrary<unknown> => {
 };
 
 /** Ways to spoil a valid request; each one alone must be refused with a 4xx. */
-function hostileRequests(valid: EndpointRequest, hasBody: boolean, requiredFields: readonly string[]): fc.Arbitrary<HostileRequest> {
+function hostileRequests(valid: EndpointRequest, hasBody: boolean, requiredFields: readonly string[]): fc.Arbitrary<HostileRequest> | undefined {
   const headers = { 'content-type': 'application/json', ...(valid.headers ?? {}) };
   const json = (body: unknown, what: string): HostileRequest => ({ path: valid.path, text: JSON.stringify(body), headers, what });
   const raw = (text: string, what: string): HostileRequest => ({ path: valid.path, text, headers, what });
@@ -42,7 +53,7 @@ function hostileRequests(valid: EndpointRequest, hasBody: boolean, requiredField
     variants.push(fc.tuple(fc.constantFrom(...ids), hostileId).map(([id, bad]) => ({ path: valid.path.replace(id, encodeURIComponent(bad)), text: hasBody ? JSON.stringify(valid.body) : undefined, headers, what: `path id ${JSON.stringify(bad)}` })));
   }
   if (valid.headers?.['if-match']) {
-    const badIfMatch = fc.oneof(fc.string().filter((text) => !/^\s*"?\d+"?\s*$/.test(text) && !/[\r\n\0]/.test(text)), fc.constantFrom('"99999999999999999999"', '"-1"', '"0"', '*', 'W/"x"'));
+    const badIfMatch = fc.oneof(fc.string().filter((text) => !/^\s*"?\d+"?\s*$/.test(text) && !/[\r\n\0]/.test(text)), fc.constantFrom('"99999999999999999999"', '"-1"', '"0"', '*', 'W/"x"')).filter((value) => value !== valid.headers?.['if-match']);
     variants.push(badIfMatch.map((value) => ({ path: valid.path, text: hasBody ? JSON.stringify(valid.body) : undefined, headers: { ...headers, 'if-match': value }, what: `If-Match ${JSON.stringify(value)}` })));
   }
   if (valid.path.includes('?')) {
@@ -66,7 +77,7 @@ function hostileRequests(valid: EndpointRequest, hasBody: boolean, requiredField
     // A body over the 256 kB limit answers 500 today: the service kit's problem filter does not map
     // body-parser's PayloadTooLargeError to 413 (reported to the lead); it is added here once it does.
   }
-  return fc.oneof(...variants);
+  return variants.length ? fc.oneof(...variants) : undefined;
 }
 
 /** A checksum of every table of the service's schema; the outbox by its rows, since the relay marks them published. */
@@ -83,36 +94,137 @@ async function databaseFingerprint(dataSource: DataSource, schema: string): Prom
   return fingerprint;
 }
 
-describe('hostile input: strategy service', () => {
-  let service: TestService;
-  let acme: TestOrganisation;
-  let fixture: StrategyFixture;
-  /** "METHOD /path" of every operation with a request body → the body's required fields. */
-  let bodies: Map<string, string[]>;
-  const tried: Record<string, number> = {};
+/** What a suite needs of a running service: its endpoints, a fixture, and the actors allowed to change it. */
+interface HostileTarget<F> {
+  service: TestService;
+  fixture: F;
+  actors: Record<Role, Actor>;
+  caller: ApiClient;
+  stop(): Promise<void>;
+}
 
-  beforeAll(async () => {
-    service = await startTestService(AppModule, { tag: uniqueTag(), database: strategyDatabase });
-    acme = await setUpOrganisation(service.url, 'Acme Devices');
-    fixture = await strategyFixture(acme);
-    type Operation = { requestBody?: { content: Record<string, { schema: { $ref: string } }> } };
-    const document = (await (await fetch(`${service.url}/docs/openapi.json`)).json()) as { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, { required?: string[] }> } };
-    const requiredOf = (operation: Operation) => document.components.schemas[operation.requestBody!.content['application/json'].schema.$ref.split('/').pop()!].required ?? [];
-    bodies = new Map(
-      Object.entries(document.paths).flatMap(([path, operations]) =>
-        Object.entries(operations)
-          .filter(([, operation]) => operation.requestBody)
-          .map(([method, operation]) => [`${method.toUpperCase()} ${path}`, requiredOf(operation)] as [string, string[]]),
-      ),
-    );
+const tried: Record<string, number> = {};
+
+/**
+ * Generated malformed, oversized and type-confused requests to every write endpoint of a
+ * service, each sent by the role allowed to make the change (so what is tested is the
+ * input, not the permission): only 4xx problem+json without internals, every table as it
+ * was, no event in the outbox, and the service still ready.
+ */
+function hostileInputSuite<F>(name: string, endpoints: Record<string, EndpointEntry<F>>, runs: number, start: () => Promise<HostileTarget<F>>): void {
+  describe(`hostile input: ${name}`, () => {
+    let target: HostileTarget<F>;
+    /** "METHOD /path" of every operation with a request body → the body's required fields. */
+    let bodies: Map<string, string[]>;
+
+    beforeAll(async () => {
+      target = await start();
+      type Operation = { requestBody?: { content: Record<string, { schema: { $ref: string } }> } };
+      const document = (await (await fetch(`${target.service.url}/docs/openapi.json`)).json()) as { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, { required?: string[] }> } };
+      const requiredOf = (operation: Operation) => document.components.schemas[operation.requestBody!.content['application/json'].schema.$ref.split('/').pop()!]?.required ?? [];
+      bodies = new Map(
+        Object.entries(document.paths).flatMap(([path, operations]) =>
+          Object.entries(operations)
+            .filter(([, operation]) => operation.requestBody)
+            .map(([method, operation]) => [`${method.toUpperCase()} ${path}`, requiredOf(operation)] as [string, string[]]),
+        ),
+      );
+    });
+    afterAll(async () => target?.stop());
+
+    it('covers every documented write endpoint', async () => {
+      const writes = (await documentedEndpoints(target.service.url)).filter((endpoint) => !endpoint.startsWith('GET '));
+      expect(writes.filter((endpoint) => !endpoints[endpoint])).toEqual([]);
+    });
+
+    it.each(Object.keys(endpoints).filter((endpoint) => !endpoint.startsWith('GET ')))('%s refuses every generated hostile request with a 4xx problem+json and changes nothing', async (endpoint) => {
+      const entry = endpoints[endpoint];
+      const role = ROLES.find((candidate) => entry.expected[candidate].own < 300) ?? 'admin';
+      const authorization = `Bearer ${await mintDevToken(target.actors[role])}`;
+      const [method] = endpoint.split(' ');
+      const valid = await entry.request(target.fixture, target.caller);
+      const variants = hostileRequests(valid, bodies.has(endpoint), bodies.get(endpoint) ?? []);
+      if (!variants) return;
+      const { dataSource, schema } = target.service;
+      await waitFor(async () => ((await dataSource.query(`SELECT count(*)::int AS n FROM outbox_event WHERE published_at IS NULL`))[0].n === 0 ? true : undefined), { what: 'the outbox to drain' });
+      const before = await databaseFingerprint(dataSource, schema);
+      const failures: string[] = [];
+      await fc
+        .assert(
+          fc.asyncProperty(variants, async (request) => {
+            tried[`${name} ${endpoint}`] = (tried[`${name} ${endpoint}`] ?? 0) + 1;
+            const response = await fetch(target.service.url + request.path, { method, headers: { ...request.headers, authorization }, body: request.text });
+            const text = await response.text();
+            const problem = response.headers.get('content-type')?.includes('application/problem+json');
+            if (response.status < 400 || response.status >= 500 || !problem || /at \S+ \(|QueryFailedError|SELECT |INSERT /.test(text)) {
+              failures.push(`${request.what} → ${response.status} ${text.slice(0, 200)}`);
+              return false;
+            }
+            return true;
+          }),
+          { numRuns: runs, endOnFailure: true },
+        )
+        .catch(() => undefined);
+      expect(failures).toEqual([]);
+      expect(await databaseFingerprint(dataSource, schema)).toEqual(before);
+      expect((await fetch(`${target.service.url}/health/ready`)).status).toBe(200);
+    });
   });
-  afterAll(async () => {
-    // The closing figure of the issue: how many generated requests were tried.
-    process.stdout.write(`hostile input: ${Object.values(tried).reduce((sum, count) => sum + count, 0)} generated requests over ${Object.keys(tried).length} write endpoints\n`);
-    await service?.stop();
-  });
+}
+
+afterAll(() => {
+  // The closing figure of the issue: how many generated requests were tried.
+  process.stdout.write(`hostile input: ${Object.values(tried).reduce((sum, count) => sum + count, 0)} generated requests over ${Object.keys(tried).length} write endpoints\n`);
+});
+
+hostileInputSuite<StrategyFixture>('strategy service', strategyEndpoints, RUNS_PER_ENDPOINT, async () => {
+  const service = await startTestService(StrategyApp, { tag: uniqueTag(), database: strategyDatabase });
+  const acme = await setUpOrganisation(service.url, 'Acme Devices');
+  const fixture = await strategyFixture(acme);
+  const actors: Record<Role, Actor> = {
+    director: { personId: acme.director.id, orgId: acme.orgId, role: 'director' },
+    manager: { personId: acme.managers[0].id, orgId: acme.orgId, role: 'manager' },
+    integrator: { personId: acme.integrator.id, orgId: acme.orgId, role: 'integrator' },
+    admin: { personId: randomUUID(), orgId: acme.orgId, role: 'admin' },
+  };
+  return { service, fixture, actors, caller: acme.admin, stop: () => service.stop() };
+});
+
+hostileInputSuite<ExecutionFixture>('execution service', executionEndpoints, RUNS_PER_ENDPOINT_ELSEWHERE, async () => {
+  const kit = await ExecutionTestKit.start();
+  const acme = await executionOrganisation(kit);
+  const fixture = await executionFixture(kit, acme);
+  return { service: kit.service, fixture, actors: acme.actors, caller: acme.clients.manager, stop: () => kit.stop() };
+});
+
+hostileInputSuite<IntegrationsFixture>('integrations service', integrationsEndpoints, RUNS_PER_ENDPOINT_ELSEWHERE, async () => {
+  const tag = uniqueTag();
+  await StrategyEvents.createTopics(tag, Object.values(Topics));
+  const service = await startTestService(IntegrationsApp, { tag, database: integrationsDatabase });
+  const events = await StrategyEvents.start(tag);
+  const acme = await integrationsOrganisation(service.url);
+  const fixture = await integrationsFixture(service, events, acme);
+  const actors = Object.fromEntries(ROLES.map((role) => [role, { personId: randomUUID(), orgId: acme.orgId, role }])) as Record<Role, Actor>;
+  return { service, fixture, actors, caller: acme.clients.integrator, stop: async () => { await events.stop(); await service.stop(); } };
+});
+
+hostileInputSuite<MetricsFixture>('metrics service', metricsEndpoints, RUNS_PER_ENDPOINT_ELSEWHERE, async () => {
+  const tag = uniqueTag();
+  await StrategyEvents.createTopics(tag, Object.values(Topics));
+  const service = await startTestService(MetricsApp, { tag, database: metricsDatabase });
+  const acme = await metricsOrganisation(service, tag);
+  const actors = Object.fromEntries(ROLES.map((role) => [role, { personId: randomUUID(), orgId: acme.orgId, role }])) as Record<Role, Actor>;
+  return { service, fixture: acme, actors, caller: acme.clients.admin, stop: () => service.stop() };
+});
+
+describe('hostile input: prototype pollution', () => {
+  let service: TestService;
+  afterAll(async () => service?.stop());
 
   it('cannot pollute prototypes through __proto__ or constructor keys', async () => {
+    service = await startTestService(StrategyApp, { tag: uniqueTag(), database: strategyDatabase });
+    const acme = await setUpOrganisation(service.url, 'Acme Devices');
+    const fixture = await strategyFixture(acme);
     const authorization = `Bearer ${await mintDevToken({ personId: acme.director.id, orgId: acme.orgId, role: 'director' })}`;
     for (const key of ['__proto__', 'constructor']) {
       const text = `{"${key}":{"polluted":true,"prototype":{"polluted":true}},"title":"Launch the X400"}`;
@@ -122,40 +234,5 @@ describe('hostile input: strategy service', () => {
     // The service runs in this process: a polluted Object.prototype would show here.
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
-  });
-
-  it('covers every documented write endpoint', async () => {
-    const writes = (await documentedEndpoints(service.url)).filter((endpoint) => !endpoint.startsWith('GET '));
-    expect(writes.filter((endpoint) => !strategyEndpoints[endpoint])).toEqual([]);
-  });
-
-  it.each(Object.keys(strategyEndpoints).filter((endpoint) => !endpoint.startsWith('GET ')))('%s refuses every generated hostile request with a 4xx problem+json and changes nothing', async (endpoint) => {
-    const entry = strategyEndpoints[endpoint];
-    // The role allowed to make this change, so what is tested is the input, not the permission.
-    const role = (['director', 'admin', 'manager', 'integrator'] as const).find((candidate) => entry.expected[candidate].own < 300) ?? 'admin';
-    const personId = { director: acme.director.id, manager: acme.managers[0].id, integrator: acme.integrator.id, admin: randomUUID() }[role];
-    const authorization = `Bearer ${await mintDevToken({ personId, orgId: acme.orgId, role })}`;
-    const [method] = endpoint.split(' ');
-    const valid = entry.request(fixture);
-    await waitFor(async () => ((await service.dataSource.query(`SELECT count(*)::int AS n FROM outbox_event WHERE published_at IS NULL`))[0].n === 0 ? true : undefined), { what: 'the outbox to drain' });
-    const before = await databaseFingerprint(service.dataSource, service.schema);
-    const failures: string[] = [];
-    await fc.assert(
-      fc.asyncProperty(hostileRequests(valid, bodies.has(endpoint), bodies.get(endpoint) ?? []), async (request) => {
-        tried[endpoint] = (tried[endpoint] ?? 0) + 1;
-        const response = await fetch(service.url + request.path, { method, headers: { ...request.headers, authorization }, body: request.text });
-        const text = await response.text();
-        const problem = response.headers.get('content-type')?.includes('application/problem+json');
-        if (response.status < 400 || response.status >= 500 || !problem || /at \S+ \(|QueryFailedError|SELECT |INSERT /.test(text)) {
-          failures.push(`${request.what} → ${response.status} ${text.slice(0, 200)}`);
-          return false;
-        }
-        return true;
-      }),
-      { numRuns: RUNS_PER_ENDPOINT, endOnFailure: true },
-    ).catch(() => undefined);
-    expect(failures).toEqual([]);
-    expect(await databaseFingerprint(service.dataSource, service.schema)).toEqual(before);
-    expect((await fetch(`${service.url}/health/ready`)).status).toBe(200);
   });
 });

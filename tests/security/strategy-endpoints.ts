@@ -14,8 +14,8 @@ export interface EndpointRequest {
 export type Expected = Record<Role, { own: number; other: number }>;
 
 export interface EndpointEntry<F> {
-  /** A valid request against the fixture (in the owning organisation). */
-  request: (fixture: F) => EndpointRequest;
+  /** A valid request against the fixture (in the owning organisation); `caller` may be asked for a current ETag. */
+  request: (fixture: F, caller: ApiClient) => EndpointRequest | Promise<EndpointRequest>;
   expected: Expected;
 }
 

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { DeliverableAddedV1, GoalActivatedV1, GoalUpdatedV1 } from '@throughline/contracts';
-import { waitFor } from '@throughline/testing';
+import { DeliverableAddedV1, GoalActivatedV1, GoalUpdatedV1, Topics } from '@throughline/contracts';
+import { startTestService, TestService, uniqueTag, waitFor } from '@throughline/testing';
+import { AppModule as IntegrationsApp } from '../../apps/integrations-service/src/app.module';
+import { integrationsDatabase } from '../../apps/integrations-service/src/database/integrations-database';
+import { integrationsFixture, integrationsOrganisation, StrategyEvents } from './integrations-endpoints';
 import { ExecutionTestKit, launchGoal, person } from '../../apps/execution-service/test/execution-test-kit';
 
 /**
@@ -72,5 +75,41 @@ describe('tenant isolation: execution service', () => {
     expect(known).toEqual({ org_id: acme, title: 'Launch the new product line' });
     // And organisation B's people see none of it.
     expect((await (await kit.api({ ...mia, orgId: initech })).get('/v1/tasks')).body.items).toEqual([]);
+  });
+});
+
+describe('tenant isolation: webhooks', () => {
+  const tag = uniqueTag();
+  let service: TestService;
+  let events: StrategyEvents;
+
+  beforeAll(async () => {
+    await StrategyEvents.createTopics(tag, Object.values(Topics));
+    service = await startTestService(IntegrationsApp, { tag, database: integrationsDatabase });
+    events = await StrategyEvents.start(tag);
+  });
+  afterAll(async () => {
+    await events?.stop();
+    await service?.stop();
+  });
+
+  it("never delivers an organisation's events to another organisation's subscription, nor shows its webhooks", async () => {
+    const acme = await integrationsOrganisation(service.url);
+    const initech = await integrationsOrganisation(service.url);
+    // Both subscribe to everything; each fixture waits for the delivery of one event of its own organisation.
+    const acmeHook = await integrationsFixture(service, events, acme);
+    const initechHook = await integrationsFixture(service, events, initech);
+    const initechOnly = await events.goalCreated(initech.orgId);
+    const acmeBarrier = await events.goalCreated(acme.orgId);
+    await waitFor(async () => ((await service.dataSource.query(`SELECT 1 FROM webhook_delivery WHERE event_id = $1`, [acmeBarrier])).length ? true : undefined), { what: "acme's last event recorded" });
+    await waitFor(async () => ((await service.dataSource.query(`SELECT 1 FROM webhook_delivery WHERE event_id = $1`, [initechOnly])).length ? true : undefined), { what: "initech's event recorded" });
+    const deliveredTo = async (subscriptionId: string) => (await service.dataSource.query(`SELECT event_id FROM webhook_delivery WHERE subscription_id = $1 ORDER BY event_id`, [subscriptionId])).map((row: { event_id: string }) => row.event_id);
+    expect(await deliveredTo(acmeHook.webhookId)).toEqual([acmeHook.eventId, acmeBarrier].sort());
+    expect(await deliveredTo(initechHook.webhookId)).toEqual([initechHook.eventId, initechOnly].sort());
+    // Through the API: initech's integrator sees only its own subscription and none of acme's deliveries.
+    const listed = await initech.clients.integrator.get('/v1/webhooks');
+    expect(listed.body.items.map((hook: { id: string }) => hook.id)).toEqual([initechHook.webhookId]);
+    expect((await initech.clients.integrator.get(`/v1/webhooks/${acmeHook.webhookId}/deliveries`)).status).toBe(404);
+    expect((await initech.clients.integrator.post(`/v1/webhooks/${acmeHook.webhookId}/enable`, {}, { 'if-match': '"2"' })).status).toBe(404);
   });
 });

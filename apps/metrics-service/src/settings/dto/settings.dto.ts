@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsNumber, Max, Min, ValidateNested } from 'class-validator';
+import { IsInt, IsNumber, IsObject, Max, Min, ValidateNested } from 'class-validator';
 
 export class ComponentWeightsDto {
   @ApiProperty({ example: 0.3, minimum: 0, maximum: 100 }) @IsNumber() @Min(0) @Max(100) schedule: number;
@@ -18,11 +18,14 @@ export class BandThresholdsDto {
 /** The whole settings document: PUT replaces it. */
 export class AlignmentSettingsDto {
   @ApiProperty({ type: ComponentWeightsDto, description: 'Relative weights of the components; those that do not apply to a scope share theirs' })
+  // ValidateNested alone lets a missing object or an array through (a 500; found by tests/security/hostile-input.spec.ts).
+  @IsObject()
   @ValidateNested()
   @Type(() => ComponentWeightsDto)
   weights: ComponentWeightsDto;
 
   @ApiProperty({ type: BandThresholdsDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => BandThresholdsDto)
   bands: BandThresholdsDto;
