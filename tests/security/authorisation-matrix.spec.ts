@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Topics } from '@throughline/contracts';
 import { Role, ROLES } from '@throughline/service-kit';
-import { ApiClient, startTestService, TestService, uniqueTag } from '@throughline/testing';
+import { apiAs, ApiClient, startTestService, TestService, uniqueTag } from '@throughline/testing';
 import { AppModule } from '../../apps/strategy-service/src/app.module';
 import { strategyDatabase } from '../../apps/strategy-service/src/database/strategy-database';
 import { expectStatus, ifMatch, setUpOrganisation, TestOrganisation } from '../../apps/strategy-service/test/strategy-fixture';
@@ -197,5 +198,13 @@ describe('authorisation matrix: metrics service', () => {
     expect(result.actual).toEqual(result.expected);
     expect(result.problems).toEqual([]);
     expect(result.cells).toBe(Object.keys(metricsEndpoints).length * ROLES.length * SIDES.length);
+  });
+
+  it("shows a director the figures of their own reporting line only", async () => {
+    const sideline = await apiAs(service.url, { personId: randomUUID(), orgId: acme.orgId, role: 'director' });
+    expect((await sideline.get(`/v1/scores/managers/${acme.managerId}`)).status).toBe(404);
+    expect((await sideline.get(`/v1/kpis/managers/${acme.managerId}`)).status).toBe(404);
+    expect((await sideline.get('/v1/scores/managers')).body.items).toEqual([]);
+    expect((await acme.clients.director.get('/v1/scores/managers')).body.items.map((score: { scopeId: string }) => score.scopeId)).toEqual([acme.managerId]);
   });
 });

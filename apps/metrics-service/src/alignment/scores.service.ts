@@ -5,6 +5,7 @@ import { Actor, DomainError, page, Page } from '@throughline/service-kit';
 import { ScopeKind } from './alignment-formula';
 import { AlertView, ScoreHistoryQueryDto, ScoreListQueryDto, ScorePointView, ScoreView } from './dto/score.dto';
 import { assertMayRead } from './read-access';
+import { reportingTeam } from './reporting-team';
 
 const SCOPE_NAMES: Record<ScopeKind, string> = { goal: 'Goal', manager: 'Manager', org_unit: 'Org unit', organisation: 'Organisation' };
 
@@ -26,14 +27,15 @@ export class ScoresService {
     );
     if (!row) throw new DomainError('not_found', `${SCOPE_NAMES[scope]} ${scopeId} has no score in your organisation (yet).`);
     // After the lookup, so another organisation's id answers 404 whatever the role (docs/security.md).
-    assertMayRead(actor, scope, scopeId);
+    assertMayRead(actor, scope, scopeId, scope === 'manager' ? await reportingTeam(this.dataSource, actor) : undefined);
     return toView(row);
   }
 
   async list(actor: Actor, scope: ScopeKind, query: ScoreListQueryDto): Promise<Page<ScoreView>> {
     assertMayRead(actor, scope, actor.orgId);
     const params: unknown[] = [scope, actor.orgId];
-    const band = query.band ? `AND s.band = $${params.push(query.band)}` : '';
+    const team = scope === 'manager' ? await reportingTeam(this.dataSource, actor) : undefined;
+    const band = `${query.band ? `AND s.band = $${params.push(query.band)}` : ''} ${team ? `AND s.scope_id = ANY($${params.push([...team])})` : ''}`;
     const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM alignment_score s WHERE s.scope = $1 AND s.org_id = $2 ${band}`, params);
     const rows = await this.dataSource.query(
       `SELECT s.*, to_char(s.as_of, 'YYYY-MM-DD') AS as_of_day, coalesce(g.title, p.name, u.name) AS name FROM alignment_score s

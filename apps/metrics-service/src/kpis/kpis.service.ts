@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { Actor, DomainError, invalid } from '@throughline/service-kit';
 import { dayNumber, isoDay } from '../alignment/contributions';
 import { assertMayRead } from '../alignment/read-access';
+import { reportingTeam } from '../alignment/reporting-team';
 import { KpiPeriodQueryDto, ManagerKpiHistoryView, ManagerKpisView, OrganisationKpiHistoryView, OrganisationKpisView } from './dto/kpi.dto';
 import { buckets, Interval, perItem, ratio } from './kpi-figures';
 
@@ -27,7 +28,7 @@ export class KpisService {
     const [known] = await this.dataSource.query(`SELECT 1 FROM task_rm WHERE manager_id = $1 AND org_id = $2 LIMIT 1`, [managerId, actor.orgId]);
     if (!known) throw new DomainError('not_found', `Manager ${managerId} has no work in your organisation.`);
     // After the lookup, so another organisation's manager answers 404 whatever the role (docs/security.md).
-    assertMayRead(actor, 'manager', managerId);
+    assertMayRead(actor, 'manager', managerId, await reportingTeam(this.dataSource, actor));
   }
 
   async manager(actor: Actor, managerId: string, query: KpiPeriodQueryDto): Promise<ManagerKpisView> {
