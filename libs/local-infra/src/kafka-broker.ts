@@ -75,6 +75,14 @@ export function ensureKafkaJars(version = KAFKA_VERSION): string {
   return libs;
 }
 
+/** 16 random bytes in base64url, as KRaft wants; never starting with '-', which the storage tool would read as an option. */
+function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 function serverProperties(port: number, controllerPort: number, logDir: string): string {
   return [
     'process.roles=broker,controller',
@@ -119,7 +127,7 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
   const logOpts = `-Dlog4j.configuration=file:${join(home, 'log4j.properties')}`;
 
   if (!existsSync(join(logDir, 'meta.properties'))) {
-    const clusterId = randomBytes(16).toString('base64url');
+    const clusterId = newClusterId();
     const format = spawnSync('java', ['-cp', classpath, logOpts, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config], { encoding: 'utf8' });
     if (format.status !== 0) throw new Error(`Formatting Kafka storage failed:\n${format.stdout}${format.stderr}`);
   }

@@ -139,7 +139,7 @@ export class OutboxRelay {
         if (sent < this.batchSize) await this.idle(this.options.pollIntervalMs ?? 500);
       } catch (error) {
         this.lastError = error as Error;
-        backoffMs = Math.min(this.options.maxBackoffMs ?? 5000, backoffMs ? backoffMs * 2 : 100);
+        backoffMs = Math.min(this.options.maxBackoffMs ?? 2000, backoffMs ? backoffMs * 2 : 100);
         this.logger.warn('outbox relay: publish failed, retrying', { error: String(error), backoffMs });
         await this.idle(backoffMs);
       }

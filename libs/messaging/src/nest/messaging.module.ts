@@ -28,7 +28,8 @@ export class MessagingModule {
           provide: KAFKA_PRODUCER,
           inject: [KAFKA],
           // Idempotent with one request in flight: retries neither duplicate nor reorder a partition's messages.
-          useFactory: (kafka: Kafka) => kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }),
+          // Few, short retries: the relay retries whole batches itself, so a broker coming back is used at once.
+          useFactory: (kafka: Kafka) => kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 } }),
         },
         { provide: Outbox, inject: [MESSAGING_CONFIG], useFactory: (config: MessagingConfig) => new Outbox(config.topicPrefix) },
         {
