@@ -11,12 +11,13 @@ export interface MetricsFixture {
   goalId: string;
   managerId: string;
   orgUnitId: string;
+  taskId: string;
   clients: Record<Role, ApiClient>;
 }
 
 export async function metricsOrganisation(service: TestService, tag: string): Promise<MetricsFixture> {
   const orgId = randomUUID();
-  const [orgUnitId, directorId, managerId, goalId] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+  const [orgUnitId, directorId, managerId, goalId, taskId] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
   const feed = await EventFeed.start(tag, orgId);
   const at = (minute: number) => `2026-01-05T09:${String(minute).padStart(2, '0')}:00.000Z`;
   const person = (personId: string, role: 'director' | 'manager', reportsToId: string | null) => ({ personId, name: role, email: `${role}@example.com`, role, orgUnitId, reportsToId, active: true, version: 1 });
@@ -27,17 +28,18 @@ export async function metricsOrganisation(service: TestService, tag: string): Pr
   await feed.publish(GoalCreatedV1, { ...GoalCreatedV1.example, goalId, parentGoalId: null, orgUnitId, ownerId: directorId, status: 'active', version: 1 }, at(4));
   await feed.publish(
     TaskCreatedV1,
-    { taskId: randomUUID(), goalId, deliverableId: null, managerId, title: 'Pilot production run', status: 'todo', dueDate: '2026-03-31', weight: 1, currency: 'EUR', plannedCostMinor: 100_000, origin: 'deliverable', createdAt: at(5) },
+    { taskId, goalId, deliverableId: null, managerId, title: 'Pilot production run', status: 'todo', dueDate: '2026-03-31', weight: 1, currency: 'EUR', plannedCostMinor: 100_000, origin: 'deliverable', createdAt: at(5) },
     at(5),
   );
   await feed.stop();
+  // Every event applied (each one rescored what it touched in its own transaction).
   await waitFor(async () => {
-    const rows = await service.dataSource.query(`SELECT 1 FROM alignment_score WHERE org_id = $1 AND scope = 'manager' AND scope_id = $2`, [orgId, managerId]);
-    return rows.length ? true : undefined;
-  }, { what: "the manager's first score" });
+    const [row] = await service.dataSource.query(`SELECT count(*)::int AS n FROM inbox_event WHERE event_id = ANY($1)`, [feed.sent]);
+    return row.n === feed.sent.length ? true : undefined;
+  }, { what: 'metrics to apply the fixture events' });
   const actors: Record<Role, Actor> = { director: { personId: directorId, orgId, role: 'director' }, manager: { personId: managerId, orgId, role: 'manager' }, integrator: { personId: randomUUID(), orgId, role: 'integrator' }, admin: { personId: randomUUID(), orgId, role: 'admin' } };
   const clients = Object.fromEntries(await Promise.all(ROLES.map(async (role) => [role, await apiAs(service.url, actors[role])]))) as Record<Role, ApiClient>;
-  return { orgId, goalId, managerId, orgUnitId, clients };
+  return { orgId, goalId, managerId, orgUnitId, taskId, clients };
 }
 
 const everyone = statuses([200, 200], [200, 200], [200, 200], [200, 200]);

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { DeliverableAddedV1, GoalActivatedV1, GoalUpdatedV1, Topics } from '@throughline/contracts';
-import { startTestService, TestService, uniqueTag, waitFor } from '@throughline/testing';
+import { deadLetterTopic, DeliverableAddedV1, GoalActivatedV1, GoalCreatedV1, GoalUpdatedV1, PersonUpdatedV1, TaskCreatedV1, Topics } from '@throughline/contracts';
+import { EventCollector, startTestService, TestService, uniqueTag, waitFor } from '@throughline/testing';
+import { AppModule as MetricsApp } from '../../apps/metrics-service/src/app.module';
+import { metricsDatabase } from '../../apps/metrics-service/src/database/metrics-database';
+import { EventFeed } from '../../apps/metrics-service/test/support/event-feed';
+import { metricsOrganisation } from './metrics-endpoints';
 import { AppModule as IntegrationsApp } from '../../apps/integrations-service/src/app.module';
 import { integrationsDatabase } from '../../apps/integrations-service/src/database/integrations-database';
 import { integrationsFixture, integrationsOrganisation, StrategyEvents } from './integrations-endpoints';
@@ -111,5 +115,41 @@ describe('tenant isolation: webhooks', () => {
     expect(listed.body.items.map((hook: { id: string }) => hook.id)).toEqual([initechHook.webhookId]);
     expect((await initech.clients.integrator.get(`/v1/webhooks/${acmeHook.webhookId}/deliveries`)).status).toBe(404);
     expect((await initech.clients.integrator.post(`/v1/webhooks/${acmeHook.webhookId}/enable`, {}, { 'if-match': '"2"' })).status).toBe(404);
+  });
+});
+
+describe('tenant isolation: metrics consumers', () => {
+  const tag = uniqueTag();
+  const deadLetters = `t${tag}.${deadLetterTopic('metrics-service')}`;
+  let service: TestService;
+  let collector: EventCollector;
+
+  beforeAll(async () => {
+    await StrategyEvents.createTopics(tag, [...Object.values(Topics), deadLetterTopic('metrics-service')]);
+    service = await startTestService(MetricsApp, { tag, database: metricsDatabase });
+    collector = await EventCollector.start([deadLetters]);
+  });
+  afterAll(async () => {
+    await collector?.stop();
+    await service?.stop();
+  });
+
+  it("dead-letters events that claim another organisation's goal, person or task, and changes nothing of them", async () => {
+    const acme = await metricsOrganisation(service, tag);
+    const before = await service.dataSource.query(`SELECT scope, scope_id, score, components FROM alignment_score WHERE org_id = $1 ORDER BY scope, scope_id`, [acme.orgId]);
+    const forger = await EventFeed.start(tag, randomUUID());
+    const at = '2026-01-06T09:00:00.000Z';
+    const forged = [
+      await forger.publish(GoalUpdatedV1, { ...GoalUpdatedV1.example, goalId: acme.goalId, orgUnitId: randomUUID(), ownerId: randomUUID(), title: 'Hijacked', status: 'active', version: 9 }, at),
+      await forger.publish(PersonUpdatedV1, { personId: acme.managerId, name: 'Hijacked', email: 'x@example.com', role: 'manager', orgUnitId: null, reportsToId: null, active: true, version: 9 }, at),
+      await forger.publish(TaskCreatedV1, { taskId: acme.taskId, goalId: null, deliverableId: null, managerId: randomUUID(), title: 'Hijacked', status: 'todo', dueDate: null, weight: 1, currency: 'EUR', plannedCostMinor: 1, origin: 'manager', createdAt: at }, at),
+    ].map((message) => JSON.parse(message.value).id as string);
+    await forger.stop();
+    await waitFor(() => (forged.every((id) => collector.received.some((entry) => entry.event.id === id)) ? true : undefined), { what: 'the forged events on the dead-letter topic' });
+    const [goal] = await service.dataSource.query(`SELECT org_id, title FROM goal_rm WHERE goal_id = $1`, [acme.goalId]);
+    const [manager] = await service.dataSource.query(`SELECT org_id, name FROM person_rm WHERE person_id = $1`, [acme.managerId]);
+    const [task] = await service.dataSource.query(`SELECT org_id, title FROM task_rm WHERE task_id = $1`, [acme.taskId]);
+    expect({ goal, manager, task }).toEqual({ goal: { org_id: acme.orgId, title: GoalCreatedV1.example.title }, manager: { org_id: acme.orgId, name: 'manager' }, task: { org_id: acme.orgId, title: 'Pilot production run' } });
+    expect(await service.dataSource.query(`SELECT scope, scope_id, score, components FROM alignment_score WHERE org_id = $1 ORDER BY scope, scope_id`, [acme.orgId])).toEqual(before);
   });
 });

@@ -4,6 +4,7 @@ import { EventOf, OrganisationCreatedV1, OrgUnitCreatedV1, OrgUnitUpdatedV1, Per
 import { HandleEvent } from '@throughline/messaging';
 import { ScoringEngine } from '../alignment/scoring-engine.service';
 import { applyInRun, lockRow } from './scoring-run';
+import { assertSameOrganisation } from './same-organisation';
 
 /** The organisation tree and people with reporting lines, from strategy's organisation topic. */
 @Injectable()
@@ -17,6 +18,7 @@ export class OrganisationEventsHandler {
   static async ensureUnit(tx: EntityManager, orgUnitId: string | null, orgId: string): Promise<void> {
     if (!orgUnitId) return;
     await tx.query(`INSERT INTO org_unit_rm (org_unit_id, org_id, name, parent_org_unit_id, version) VALUES ($1, $2, '', NULL, 0) ON CONFLICT (org_unit_id) DO NOTHING`, [orgUnitId, orgId]);
+    await assertSameOrganisation(tx, 'org unit', orgUnitId, orgId);
   }
 
   @HandleEvent(OrganisationCreatedV1)
@@ -32,6 +34,7 @@ export class OrganisationEventsHandler {
   async orgUnitChanged(event: EventOf<typeof OrgUnitCreatedV1>, tx: EntityManager): Promise<void> {
     const unit = event.data;
     await applyInRun(this.engine, tx, event, async (run) => {
+      await assertSameOrganisation(tx, 'org unit', unit.orgUnitId, run.orgId);
       const existing = await lockRow<{ version: number; parent_org_unit_id: string | null }>(tx, `SELECT version, parent_org_unit_id FROM org_unit_rm WHERE org_unit_id = $1 FOR UPDATE`, [unit.orgUnitId]);
       if (existing && existing.version >= unit.version) return;
       await OrganisationEventsHandler.ensureUnit(tx, unit.parentOrgUnitId, run.orgId);
@@ -50,6 +53,7 @@ export class OrganisationEventsHandler {
   async personChanged(event: EventOf<typeof PersonCreatedV1>, tx: EntityManager): Promise<void> {
     const person = event.data;
     await applyInRun(this.engine, tx, event, async (run) => {
+      await assertSameOrganisation(tx, 'person', person.personId, run.orgId);
       const existing = await lockRow<{ version: number; org_unit_id: string | null }>(tx, `SELECT version, org_unit_id FROM person_rm WHERE person_id = $1 FOR UPDATE`, [person.personId]);
       if (existing && existing.version >= person.version) return;
       await OrganisationEventsHandler.ensureUnit(tx, person.orgUnitId, run.orgId);

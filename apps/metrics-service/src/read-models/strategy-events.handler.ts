@@ -21,6 +21,7 @@ import { ScoringEngine, ScoringRun } from '../alignment/scoring-engine.service';
 import { weightMilli } from '../alignment/contributions';
 import { OrganisationEventsHandler } from './organisation-events.handler';
 import { applyInRun, lockRow } from './scoring-run';
+import { assertSameOrganisation } from './same-organisation';
 
 interface GoalRow {
   known: boolean;
@@ -52,6 +53,7 @@ export class StrategyEventsHandler {
   /** A goal row that may be a placeholder: tasks can arrive before their goal. */
   static async ensureGoal(tx: EntityManager, goalId: string, orgId: string): Promise<void> {
     await tx.query(`INSERT INTO goal_rm (goal_id, org_id) VALUES ($1, $2) ON CONFLICT (goal_id) DO NOTHING`, [goalId, orgId]);
+    await assertSameOrganisation(tx, 'goal', goalId, orgId);
   }
 
   private async lockGoal(run: ScoringRun, goalId: string): Promise<GoalRow> {
@@ -119,6 +121,7 @@ export class StrategyEventsHandler {
     const keyResult = event.data;
     await applyInRun(this.engine, tx, event, async (run) => {
       await StrategyEventsHandler.ensureGoal(tx, keyResult.goalId, run.orgId);
+      await assertSameOrganisation(tx, 'key result', keyResult.keyResultId, run.orgId);
       const existing = await lockRow<{ version: number }>(tx, `SELECT version FROM key_result_rm WHERE key_result_id = $1 FOR UPDATE`, [keyResult.keyResultId]);
       if (existing && existing.version >= keyResult.version) return;
       await tx.query(
@@ -134,6 +137,7 @@ export class StrategyEventsHandler {
   @HandleEvent(KeyResultRemovedV1)
   async keyResultRemoved(event: EventOf<typeof KeyResultRemovedV1>, tx: EntityManager): Promise<void> {
     await applyInRun(this.engine, tx, event, async (run) => {
+      await assertSameOrganisation(tx, 'key result', event.data.keyResultId, run.orgId);
       await tx.query(`UPDATE key_result_rm SET removed = true WHERE key_result_id = $1`, [event.data.keyResultId]);
       await this.engine.recontributeKeyResult(run, event.data.keyResultId);
     });
@@ -162,6 +166,7 @@ export class StrategyEventsHandler {
   }
 
   private async upsertDeliverable(run: ScoringRun, goalId: string, deliverable: EventOf<typeof DeliverableAddedV1>['data']['deliverable']): Promise<void> {
+    await assertSameOrganisation(run.tx, 'deliverable', deliverable.deliverableId, run.orgId);
     await run.tx.query(
       `INSERT INTO deliverable_rm (deliverable_id, org_id, goal_id, title, manager_id, due_date, weight, budget_minor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (deliverable_id) DO UPDATE SET title = EXCLUDED.title, manager_id = EXCLUDED.manager_id, due_date = EXCLUDED.due_date, weight = EXCLUDED.weight, budget_minor = EXCLUDED.budget_minor`,
@@ -180,7 +185,8 @@ export class StrategyEventsHandler {
 
   @HandleEvent(DeliverableRemovedV1)
   async deliverableRemoved(event: EventOf<typeof DeliverableRemovedV1>, tx: EntityManager): Promise<void> {
-    await applyInRun(this.engine, tx, event, async () => {
+    await applyInRun(this.engine, tx, event, async (run) => {
+      await assertSameOrganisation(tx, 'deliverable', event.data.deliverableId, run.orgId);
       await tx.query(`UPDATE deliverable_rm SET removed_at = $2 WHERE deliverable_id = $1`, [event.data.deliverableId, event.data.removedAt]);
     });
   }
@@ -191,6 +197,7 @@ export class StrategyEventsHandler {
     const risk = event.data;
     await applyInRun(this.engine, tx, event, async (run) => {
       await StrategyEventsHandler.ensureGoal(tx, risk.goalId, run.orgId);
+      await assertSameOrganisation(tx, 'risk', risk.riskId, run.orgId);
       const existing = await lockRow<{ version: number; status: string }>(tx, `SELECT version, status FROM risk_rm WHERE risk_id = $1 FOR UPDATE`, [risk.riskId]);
       if (existing && existing.version >= risk.version) return;
       await tx.query(
