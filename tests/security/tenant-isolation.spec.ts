@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { deadLetterTopic, DeliverableAddedV1, GoalActivatedV1, GoalCreatedV1, GoalUpdatedV1, PersonUpdatedV1, TaskCreatedV1, Topics } from '@throughline/contracts';
+import { deadLetterTopic, DeliverableAddedV1, GoalActivatedV1, GoalCreatedV1, GoalUpdatedV1, PersonCreatedV1, PersonUpdatedV1, TaskCreatedV1, Topics } from '@throughline/contracts';
 import { EventCollector, startTestService, TestService, uniqueTag, waitFor } from '@throughline/testing';
 import { AppModule as MetricsApp } from '../../apps/metrics-service/src/app.module';
 import { metricsDatabase } from '../../apps/metrics-service/src/database/metrics-database';
@@ -28,8 +28,9 @@ describe('tenant isolation: execution service', () => {
     kit = await ExecutionTestKit.start();
     const goal = launchGoal(acmeDirector.personId, [{ managerId: mia.personId, title: 'Pilot production run', dueDate: '2026-03-31' }]);
     goalId = goal.goalId;
+    const miaKnown = await kit.publish(PersonCreatedV1, { personId: mia.personId, name: 'Mia', email: 'mia@example.com', role: 'manager', orgUnitId: null, reportsToId: acmeDirector.personId, active: true, version: 1 }, acme);
     const activation = await kit.publish(GoalActivatedV1, goal, acme);
-    await kit.processed(activation.envelope.id);
+    await kit.processed(miaKnown.envelope.id, activation.envelope.id);
     const tasks = (await (await kit.api(mia)).get('/v1/tasks')).body.items;
     expect(tasks).toHaveLength(1);
     taskId = tasks[0].id;
@@ -67,16 +68,19 @@ describe('tenant isolation: execution service', () => {
     );
     const forgedActivation = await kit.publish(GoalActivatedV1, { ...launchGoal(randomUUID(), [{ managerId: randomUUID(), title: 'Planted task' }]), goalId }, initech);
     const forgedUpdate = await kit.publish(GoalUpdatedV1, { goalId, parentGoalId: null, orgUnitId: randomUUID(), ownerId: randomUUID(), title: 'Hijacked', description: '', periodStart: '2026-01-01', periodEnd: '2026-12-31', weight: 1, status: 'active', currency: 'EUR', budgetMinor: 1, version: 99 }, initech);
-    const forgedIds = [forgedDeliverable, forgedActivation, forgedUpdate].map((sent) => sent.envelope.id);
+    const forgedPerson = await kit.publish(PersonUpdatedV1, { personId: mia.personId, name: 'Hijacked', email: 'x@example.com', role: 'manager', orgUnitId: null, reportsToId: null, active: true, version: 9 }, initech);
+    const forgedIds = [forgedDeliverable, forgedActivation, forgedUpdate, forgedPerson].map((sent) => sent.envelope.id);
     const parked = await waitFor(() => {
       const ids = kit.deadLettered().map((entry) => entry.event.id);
       return forgedIds.every((id) => ids.includes(id)) ? ids : undefined;
-    }, { what: 'the three forged events on the dead-letter topic' });
+    }, { what: 'the four forged events on the dead-letter topic' });
     expect(parked).toEqual(expect.arrayContaining(forgedIds));
     const after = await kit.service.dataSource.query(`SELECT count(*)::int AS n FROM task WHERE goal_id = $1`, [goalId]);
     expect(after).toEqual(before);
     const [known] = await kit.service.dataSource.query(`SELECT org_id, title FROM known_goal WHERE goal_id = $1`, [goalId]);
     expect(known).toEqual({ org_id: acme, title: 'Launch the new product line' });
+    const [person] = await kit.service.dataSource.query(`SELECT org_id, name FROM known_person WHERE person_id = $1`, [mia.personId]);
+    expect(person).toEqual({ org_id: acme, name: 'Mia' });
     // And organisation B's people see none of it.
     expect((await (await kit.api({ ...mia, orgId: initech })).get('/v1/tasks')).body.items).toEqual([]);
   });

@@ -4,6 +4,7 @@ import { EventOf, GoalCreatedV1, GoalUpdatedV1, KeyResultAddedV1, KeyResultRemov
 import { HandleEvent } from '@throughline/messaging';
 import { mergeGoalStatus } from './goal-status';
 import { lockKnownGoal } from './known-goals';
+import { assertSameOrganisation } from '../shared/same-organisation';
 
 /**
  * Execution's copy of goals and key results. Snapshots carry a version: an older one
@@ -31,6 +32,7 @@ export class KeepGoalsFromStrategyEvents {
   @HandleEvent(KeyResultAddedV1, KeyResultUpdatedV1)
   async onKeyResultSnapshot(event: EventOf<typeof KeyResultAddedV1>, tx: EntityManager): Promise<void> {
     const snapshot = event.data;
+    await assertSameOrganisation(tx, 'key result', snapshot.keyResultId, event.orgid);
     await tx.query(
       `INSERT INTO known_key_result (key_result_id, goal_id, org_id, name, unit, baseline, target, direction, snapshot_version)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -44,6 +46,7 @@ export class KeepGoalsFromStrategyEvents {
   @HandleEvent(KeyResultRemovedV1)
   async onKeyResultRemoved(event: EventOf<typeof KeyResultRemovedV1>, tx: EntityManager): Promise<void> {
     const { keyResultId, goalId, removedAt } = event.data;
+    await assertSameOrganisation(tx, 'key result', keyResultId, event.orgid);
     // Kept as a tombstone so an Added that arrives after the removal does not revive it.
     await tx.query(
       `INSERT INTO known_key_result (key_result_id, goal_id, org_id, removed_at) VALUES ($1, $2, $3, $4)

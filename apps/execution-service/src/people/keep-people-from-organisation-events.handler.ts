@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { EventOf, PersonCreatedV1, PersonUpdatedV1 } from '@throughline/contracts';
 import { HandleEvent } from '@throughline/messaging';
+import { assertSameOrganisation } from '../shared/same-organisation';
 
 /**
  * Execution's copy of people: role and reporting line, for directors reading the work of
@@ -13,6 +14,7 @@ export class KeepPeopleFromOrganisationEvents {
   @HandleEvent(PersonCreatedV1, PersonUpdatedV1)
   async onPersonSnapshot(event: EventOf<typeof PersonCreatedV1>, tx: EntityManager): Promise<void> {
     const person = event.data;
+    await assertSameOrganisation(tx, 'person', person.personId, event.orgid);
     await tx.query(
       `INSERT INTO known_person (person_id, org_id, name, role, org_unit_id, reports_to_id, active, snapshot_version)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
