@@ -1,37 +1,49 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { deadLetterTopic, Topics } from '@throughline/contracts';
-import { apiAs, createTestTopics, startTestService, TestService, uniqueTag, walkthroughScript } from '@throughline/testing';
+import { Kafka, logLevel } from 'kafkajs';
+import { consumerLag } from '@throughline/messaging';
+import { apiAs, createTestTopics, startTestService, testKafkaBrokers, TestService, uniqueTag, waitFor, walkthroughScript } from '@throughline/testing';
 import { AppModule as StrategyApp } from '../../apps/strategy-service/src/app.module';
 import { strategyDatabase } from '../../apps/strategy-service/src/database/strategy-database';
 import { AppModule as ExecutionApp } from '../../apps/execution-service/src/app.module';
 import { executionDatabase } from '../../apps/execution-service/src/database/execution-database';
+import { AppModule as MetricsApp } from '../../apps/metrics-service/src/app.module';
+import { metricsDatabase } from '../../apps/metrics-service/src/database/metrics-database';
 
 const ROOT = join(__dirname, '../..');
 
-describe('docs/walkthrough/2-execution.md (real strategy and execution services, PostgreSQL and Kafka)', () => {
+describe('docs/walkthrough 1–3 (real strategy, execution and metrics services, PostgreSQL and Kafka)', () => {
   const tag = uniqueTag();
   const services: TestService[] = [];
 
   beforeAll(async () => {
-    await createTestTopics([Topics.Organisation, Topics.Goals, Topics.Tasks, deadLetterTopic('strategy-service'), deadLetterTopic('execution-service')].map((topic) => `t${tag}.${topic}`));
+    await createTestTopics([Topics.Organisation, Topics.Goals, Topics.Tasks, Topics.Scores, Topics.Alerts, deadLetterTopic('strategy-service'), deadLetterTopic('execution-service'), deadLetterTopic('metrics-service')].map((topic) => `t${tag}.${topic}`));
     services.push(await startTestService(StrategyApp, { tag, database: strategyDatabase }));
     services.push(await startTestService(ExecutionApp, { tag, database: executionDatabase }));
+    services.push(await startTestService(MetricsApp, { tag, database: metricsDatabase, env: { METRICS_CLOCK: 'manual' } }));
   });
   afterAll(async () => {
     for (const service of services.reverse()) await service.stop();
   });
 
-  it('runs after walkthrough 1 as written, copy-paste, and leaves the story in the tasks', async () => {
+  // Walkthrough 3 continues in the shell of 1 and 2: its variables and functions are kept here.
+  const storyState = join(mkdtempSync(join(tmpdir(), 'walkthrough-')), 'story.sh');
+  let story: { orgId: string; goalId: string; danaId: string };
+
+  it('runs walkthroughs 1 and 2 as written, copy-paste, and leaves the story in the tasks', async () => {
     const [strategy, execution] = services;
-    const script = `set -euo pipefail\n${walkthroughScript('1-strategy.md', '2-execution.md')}\necho "STORY ORG=$ORG GOAL=$GOAL DANA=$DANA MIA=$MIA PILOT=$PILOT BOOTH=$BOOTH"\n`;
+    const script = `set -euo pipefail\n${walkthroughScript('1-strategy.md', '2-execution.md')}\necho "STORY ORG=$ORG GOAL=$GOAL DANA=$DANA MIA=$MIA PILOT=$PILOT BOOTH=$BOOTH"\n{ declare -p; declare -f; } > "$STORY_STATE" 2>/dev/null\n`;
     // Asynchronous on purpose: the services answering the script run in this process.
-    const { stdout } = await promisify(execFile)('bash', ['-c', script], { cwd: ROOT, env: { ...process.env, STRATEGY: strategy.url, EXECUTION: execution.url }, timeout: 180_000, maxBuffer: 10_000_000 }).catch((error) => {
+    const { stdout } = await promisify(execFile)('bash', ['-c', script], { cwd: ROOT, env: { ...process.env, STRATEGY: strategy.url, EXECUTION: execution.url, STORY_STATE: storyState }, timeout: 180_000, maxBuffer: 10_000_000 }).catch((error) => {
       throw new Error(`the walkthrough failed: ${error.stderr}\n${error.stdout}`);
     });
     const [, orgId, goalId, danaId, miaId, pilotId, boothId] = /STORY ORG=(\S+) GOAL=(\S+) DANA=(\S+) MIA=(\S+) PILOT=(\S+) BOOTH=(\S+)/.exec(stdout) ?? [];
     expect(boothId).toBeDefined();
+    story = { orgId, goalId, danaId };
 
     const dana = await apiAs(execution.url, { personId: danaId, orgId, role: 'director' });
     const tasks = (await dana.get(`/v1/tasks?goalId=${goalId}`)).body.items;
@@ -49,5 +61,31 @@ describe('docs/walkthrough/2-execution.md (real strategy and execution services,
     // The refusals section answers as documented.
     for (const status of [422, 400, 404, 409, 412]) expect(stdout).toContain(`"status":${status}`);
     expect(stdout).toMatch(/Costs on this task are booked in EUR/);
+  });
+
+  it('runs walkthrough 3 in the same shell once metrics has read everything, and the scores explain themselves', async () => {
+    const metrics = services[2];
+    const admin = new Kafka({ clientId: 'walkthrough', brokers: [testKafkaBrokers()], logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      await waitFor(async () => (await consumerLag(admin, `t${tag}.metrics-service`, [Topics.Organisation, Topics.Goals, Topics.Tasks].map((topic) => `t${tag}.${topic}`))).every((partition) => partition.lag === 0), { timeoutMs: 60_000, what: 'metrics to read every event' });
+    } finally {
+      await admin.disconnect();
+    }
+    const script = `source "$STORY_STATE" 2>/dev/null || true\nset -euo pipefail\n${walkthroughScript('3-metrics.md')}\n`;
+    const { stdout } = await promisify(execFile)('bash', ['-c', script], { cwd: ROOT, env: { ...process.env, METRICS: metrics.url, STORY_STATE: storyState }, timeout: 120_000, maxBuffer: 10_000_000 }).catch((error) => {
+      throw new Error(`walkthrough 3 failed: ${error.stderr}\n${error.stdout}`);
+    });
+    const { orgId, goalId, danaId } = story;
+    expect(stdout).toContain('"band"');
+    const dana = await apiAs(metrics.url, { personId: danaId, orgId, role: 'director' });
+    const goal = (await dana.get(`/v1/scores/goals/${goalId}`)).body;
+    expect(goal.components.map((component: { name: string }) => component.name)).toEqual(['schedule', 'cost', 'outcomes', 'focus', 'risk']);
+    expect(['on_track', 'at_risk', 'off_track']).toContain(goal.band);
+    expect(goal.score).toBeGreaterThanOrEqual(0);
+    expect(goal.score).toBeLessThanOrEqual(100);
+    const organisation = (await dana.get('/v1/scores/organisation')).body;
+    expect(organisation).toMatchObject({ scope: 'organisation', scopeId: orgId });
+    expect((await dana.get(`/v1/scores/goals/${goalId}/history?limit=200`)).body.items.length).toBeGreaterThan(0);
   });
 });
