@@ -30,6 +30,12 @@ interface HostileRequest {
   what: string;
 }
 
+/** What the OpenAPI document says of a request body: which fields are required, which may be null. */
+interface BodySchema {
+  required: string[];
+  nullable: string[];
+}
+
 /** Whole-number fields where a huge or negative value must be refused (money in minor units, 1–5 scores). */
 const WHOLE_NUMBER = /Minor$|^likelihood$|^impact$/;
 
@@ -42,7 +48,7 @@ const wrongTypeFor = (field: string, value: unknown): fc.Arbitrary<unknown> => {
 };
 
 /** Ways to spoil a valid request; each one alone must be refused with a 4xx. */
-function hostileRequests(valid: EndpointRequest, hasBody: boolean, requiredFields: readonly string[]): fc.Arbitrary<HostileRequest> | undefined {
+function hostileRequests(valid: EndpointRequest, hasBody: boolean, schema: BodySchema): fc.Arbitrary<HostileRequest> | undefined {
   const headers = { 'content-type': 'application/json', ...(valid.headers ?? {}) };
   const json = (body: unknown, what: string): HostileRequest => ({ path: valid.path, text: JSON.stringify(body), headers, what });
   const raw = (text: string, what: string): HostileRequest => ({ path: valid.path, text, headers, what });
@@ -65,10 +71,10 @@ function hostileRequests(valid: EndpointRequest, hasBody: boolean, requiredField
     const fields = Object.keys(body);
     variants.push(fc.tuple(fc.string({ minLength: 1, maxLength: 20 }), fc.jsonValue()).map(([key, value]) => json({ ...body, [`x-${key}`]: value }, `unknown field x-${key}`)));
     if (fields.length) {
-      variants.push(fc.constantFrom(...fields).chain((field) => wrongTypeFor(field, body[field]).map((value) => json({ ...body, [field]: value }, `${field} = ${JSON.stringify(value)?.slice(0, 80)}`))));
+      variants.push(fc.constantFrom(...fields).chain((field) => fc.oneof(wrongTypeFor(field, body[field]), ...(schema.nullable.includes(field) ? [] : [fc.constant(null)])).map((value) => json({ ...body, [field]: value }, `${field} = ${JSON.stringify(value)?.slice(0, 80)}`))));
       const strings = fields.filter((field) => typeof body[field] === 'string');
       if (strings.length) variants.push(fc.tuple(fc.constantFrom(...strings), fc.integer({ min: 2_001, max: 200_000 })).map(([field, size]) => json({ ...body, [field]: 'x'.repeat(size) }, `${field} of ${size} characters`)));
-      const required = fields.filter((field) => requiredFields.includes(field));
+      const required = fields.filter((field) => schema.required.includes(field));
       if (required.length) variants.push(fc.constantFrom(...required).map((field) => json(Object.fromEntries(Object.entries(body).filter(([key]) => key !== field)), `without ${field}`)));
     }
     variants.push(fc.oneof(fc.array(fc.jsonValue(), { maxLength: 3 }), fc.integer(), fc.string(), fc.constant(null), fc.boolean()).map((value) => json(value, `body ${JSON.stringify(value)?.slice(0, 60)}`)));
@@ -114,19 +120,23 @@ const tried: Record<string, number> = {};
 function hostileInputSuite<F>(name: string, endpoints: Record<string, EndpointEntry<F>>, runs: number, start: () => Promise<HostileTarget<F>>): void {
   describe(`hostile input: ${name}`, () => {
     let target: HostileTarget<F>;
-    /** "METHOD /path" of every operation with a request body → the body's required fields. */
-    let bodies: Map<string, string[]>;
+    /** "METHOD /path" of every operation with a request body → its schema's required and nullable fields. */
+    let bodies: Map<string, BodySchema>;
 
     beforeAll(async () => {
       target = await start();
       type Operation = { requestBody?: { content: Record<string, { schema: { $ref: string } }> } };
-      const document = (await (await fetch(`${target.service.url}/docs/openapi.json`)).json()) as { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, { required?: string[] }> } };
-      const requiredOf = (operation: Operation) => document.components.schemas[operation.requestBody!.content['application/json'].schema.$ref.split('/').pop()!]?.required ?? [];
+      type Schema = { required?: string[]; properties?: Record<string, { nullable?: boolean }> };
+      const document = (await (await fetch(`${target.service.url}/docs/openapi.json`)).json()) as { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } };
+      const requiredOf = (operation: Operation): BodySchema => {
+        const schema = document.components.schemas[operation.requestBody!.content['application/json'].schema.$ref.split('/').pop()!] ?? {};
+        return { required: schema.required ?? [], nullable: Object.entries(schema.properties ?? {}).filter(([, property]) => property.nullable).map(([name]) => name) };
+      };
       bodies = new Map(
         Object.entries(document.paths).flatMap(([path, operations]) =>
           Object.entries(operations)
             .filter(([, operation]) => operation.requestBody)
-            .map(([method, operation]) => [`${method.toUpperCase()} ${path}`, requiredOf(operation)] as [string, string[]]),
+            .map(([method, operation]) => [`${method.toUpperCase()} ${path}`, requiredOf(operation)] as [string, BodySchema]),
         ),
       );
     });
@@ -143,7 +153,7 @@ function hostileInputSuite<F>(name: string, endpoints: Record<string, EndpointEn
       const authorization = `Bearer ${await mintDevToken(target.actors[role])}`;
       const [method] = endpoint.split(' ');
       const valid = await entry.request(target.fixture, target.caller);
-      const variants = hostileRequests(valid, bodies.has(endpoint), bodies.get(endpoint) ?? []);
+      const variants = hostileRequests(valid, bodies.has(endpoint), bodies.get(endpoint) ?? { required: [], nullable: [] });
       if (!variants) return;
       const { dataSource, schema } = target.service;
       await waitFor(async () => ((await dataSource.query(`SELECT count(*)::int AS n FROM outbox_event WHERE published_at IS NULL`))[0].n === 0 ? true : undefined), { what: 'the outbox to drain' });

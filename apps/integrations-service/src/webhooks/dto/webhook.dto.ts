@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { EVENT_DEFINITIONS } from '@throughline/contracts';
 import { PageMetaDto, PageQueryDto } from '@throughline/service-kit';
 import { DELIVERY_STATUSES, DeliveryStatus } from '../delivery-lifecycle';
@@ -23,22 +23,23 @@ export class CreateWebhookDto {
   @IsIn(EVENT_TYPE_CHOICES, { each: true, message: EVENT_TYPES_MESSAGE })
   eventTypes: string[];
 
-  @ApiPropertyOptional({ example: 'ERP: post goal budgets', maxLength: 200 })
+  @ApiPropertyOptional({ example: 'ERP: post goal budgets', maxLength: 200, nullable: true, description: 'What the subscription is for; null clears it' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
-  description?: string;
+  description?: string | null;
 }
 
 export class UpdateWebhookDto {
   @ApiPropertyOptional({ example: 'https://hooks.example.com/throughline/v2' })
-  @IsOptional()
+  // May be left out, not set to null (IsOptional would let null through; found by tests/security/hostile-input.spec.ts).
+  @ValidateIf((_, value) => value !== undefined)
   @IsString()
   @MaxLength(2000)
   url?: string;
 
   @ApiPropertyOptional({ type: [String], example: ['*'] })
-  @IsOptional()
+  @ValidateIf((_, value) => value !== undefined)
   @IsArray()
   @ArrayNotEmpty()
   @ArrayUnique()
@@ -46,11 +47,11 @@ export class UpdateWebhookDto {
   @IsIn(EVENT_TYPE_CHOICES, { each: true, message: EVENT_TYPES_MESSAGE })
   eventTypes?: string[];
 
-  @ApiPropertyOptional({ example: 'ERP: post goal budgets', maxLength: 200 })
+  @ApiPropertyOptional({ example: 'ERP: post goal budgets', maxLength: 200, nullable: true, description: 'What the subscription is for; null clears it' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
-  description?: string;
+  description?: string | null;
 }
 
 export class RotateSecretDto {

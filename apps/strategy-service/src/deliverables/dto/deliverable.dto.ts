@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
-import { IsIsoDay, IsWeight } from '../../shared/dto-decorators';
+import { IsIsoDay, IsOmittable, IsWeight } from '../../shared/dto-decorators';
 
 export class CreateDeliverableDto {
   @ApiProperty({ example: 'Pilot production run' })
@@ -30,28 +30,28 @@ export class CreateDeliverableDto {
 
 export class UpdateDeliverableDto {
   @ApiPropertyOptional({ example: 'Pilot production run (500 units)' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, 200)
   title?: string;
 
   @ApiPropertyOptional({ format: 'uuid', example: '2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f', description: 'Hand the work to another manager' })
-  @IsOptional()
+  @IsOmittable()
   @IsUUID()
   managerId?: string;
 
   @ApiPropertyOptional({ example: '2026-04-15' })
-  @IsOptional()
+  @IsOmittable()
   @IsIsoDay('dueDate')
   dueDate?: string;
 
   @ApiPropertyOptional({ example: 3 })
-  @IsOptional()
+  @IsOmittable()
   @IsWeight()
   weight?: number;
 
   @ApiPropertyOptional({ example: 4500000 })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNumber, IsOptional, IsString, Length } from 'class-validator';
 import { KPI_CATEGORIES } from '@throughline/contracts';
-import { IsWeight } from '../../shared/dto-decorators';
+import { IsOmittable, IsWeight } from '../../shared/dto-decorators';
 import { KEY_RESULT_DIRECTIONS, KeyResultDirection, KpiCategory } from '../key-result-rules';
 
 const FINITE = { allowNaN: false, allowInfinity: false } as const;
@@ -41,39 +41,39 @@ export class CreateKeyResultDto {
 
 export class UpdateKeyResultDto {
   @ApiPropertyOptional({ example: 'Cost per unit (ex works)' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, 200)
   name?: string;
 
   @ApiPropertyOptional({ enum: KPI_CATEGORIES, example: 'quality' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(KPI_CATEGORIES)
   category?: KpiCategory;
 
   @ApiPropertyOptional({ example: 'EUR' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, 40)
   unit?: string;
 
   @ApiPropertyOptional({ example: 52 })
-  @IsOptional()
+  @IsOmittable()
   @IsNumber(FINITE)
   baseline?: number;
 
   @ApiPropertyOptional({ example: 38 })
-  @IsOptional()
+  @IsOmittable()
   @IsNumber(FINITE)
   target?: number;
 
   @ApiPropertyOptional({ enum: KEY_RESULT_DIRECTIONS, example: 'decrease' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(KEY_RESULT_DIRECTIONS)
   direction?: KeyResultDirection;
 
   @ApiPropertyOptional({ example: 2 })
-  @IsOptional()
+  @IsOmittable()
   @IsWeight()
   weight?: number;
 }

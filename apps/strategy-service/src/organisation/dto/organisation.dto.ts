@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import { PageQueryDto, Role, ROLES } from '@throughline/service-kit';
+import { IsOmittable } from '../../shared/dto-decorators';
 
 export class CreateOrganisationDto {
   @ApiProperty({ example: 'Acme Devices' })
@@ -31,7 +32,7 @@ export class CreateOrgUnitDto {
 
 export class UpdateOrgUnitDto {
   @ApiPropertyOptional({ example: 'Product & engineering' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, 200)
   name?: string;
@@ -89,19 +90,19 @@ export class CreatePersonDto {
 
 export class UpdatePersonDto {
   @ApiPropertyOptional({ example: 'Mia Manager-Smith' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, 200)
   name?: string;
 
   @ApiPropertyOptional({ example: 'mia.smith@example.com' })
-  @IsOptional()
+  @IsOmittable()
   @IsEmail()
   @MaxLength(320)
   email?: string;
 
   @ApiPropertyOptional({ enum: ROLES, example: 'director' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(ROLES)
   role?: Role;
 
@@ -116,7 +117,7 @@ export class UpdatePersonDto {
   reportsToId?: string | null;
 
   @ApiPropertyOptional({ example: false, description: 'false when the person leaves; they can no longer own goals or deliverables' })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   active?: boolean;
 }

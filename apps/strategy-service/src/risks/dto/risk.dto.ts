@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
 import { PageQueryDto } from '@throughline/service-kit';
 import { RISK_STATUSES, RiskStatus } from '../risk-lifecycle';
+import { IsOmittable } from '../../shared/dto-decorators';
 
 export class CreateRiskDto {
   @ApiProperty({ example: 'Supplier cannot deliver the new casing in time' })
@@ -34,27 +35,27 @@ export class CreateRiskDto {
 
 export class UpdateRiskDto {
   @ApiPropertyOptional({ example: 'Supplier cannot deliver the casing in time' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, 200)
   title?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 5, example: 2 })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(1)
   @Max(5)
   likelihood?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 5, example: 4 })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(1)
   @Max(5)
   impact?: number;
 
   @ApiPropertyOptional({ format: 'uuid', example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' })
-  @IsOptional()
+  @IsOmittable()
   @IsUUID()
   ownerId?: string;
 
@@ -65,7 +66,7 @@ export class UpdateRiskDto {
   mitigation?: string | null;
 
   @ApiPropertyOptional({ enum: RISK_STATUSES, example: 'mitigated', description: 'open ↔ mitigated → materialised → closed; mitigated needs a mitigation' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(RISK_STATUSES)
   status?: RiskStatus;
 }
