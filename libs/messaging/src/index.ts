@@ -13,3 +13,4 @@ export * from './nest/messaging.module';
 export * from './core/fault-injection';
 export * from './nest/messaging-metrics';
 export * from './core/dead-letter-queue';
+export * from './core/same-organisation';

@@ -19,7 +19,7 @@ export interface ServiceAppOptions {
 /** Builds a service's HTTP application with the shared conventions; the caller decides when to listen. */
 export async function createServiceApp(module: Type<unknown>, options: ServiceAppOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(module, { bodyParser: false, logger: options.logger ?? ['log', 'warn', 'error'] });
-  app.useBodyParser('json', { limit: process.env.HTTP_BODY_LIMIT ?? '256kb' });
+  app.useBodyParser('json', { limit: process.env.HTTP_BODY_LIMIT ?? '256kb', reviver: refusePrototypeKeys });
   collectProcessMetrics();
   app.use(securityHeaders());
   app.use(httpMetricsMiddleware);
@@ -66,6 +66,12 @@ export function serviceMain(service: ServiceDefinition, command = process.argv[2
     console.error(`${service.name}: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   });
+}
+
+/** JSON.parse would keep `__proto__` as an own key that validation then drops silently: refuse it (400) like any unknown field. */
+function refusePrototypeKeys(key: string, value: unknown): unknown {
+  if (key === '__proto__' || key === 'constructor' || key === 'prototype') throw new SyntaxError(`the field "${key}" is not allowed`);
+  return value;
 }
 
 /** helmet's headers everywhere; Swagger UI's page needs its inline script, so only /docs gets a looser policy. */

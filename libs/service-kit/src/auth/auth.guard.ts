@@ -13,7 +13,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Health, metrics and docs are open; everything else needs a bearer token. */
 export const Public = () => SetMetadata(PUBLIC, true);
-/** Roles allowed on a controller or route; checked in the guard, so rules live in one place. */
+/**
+ * Roles allowed on a route, checked in the guard before the handler runs. Use it only on
+ * routes without a resource id in the path: there the service's access policy decides after
+ * its tenant-scoped lookup, so another organisation's id answers 404, never 403.
+ */
 export const Roles = (...roles: Role[]) => SetMetadata(ALLOWED_ROLES, roles);
 
 export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => context.switchToHttp().getRequest<Request & { actor: Actor }>().actor);

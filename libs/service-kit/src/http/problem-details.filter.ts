@@ -68,9 +68,21 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const message = typeof body === 'string' ? body : Array.isArray(body.message) ? body.message.join('; ') : (body.message ?? exception.message);
       return { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail: message, errors, ...base };
     }
+    if (isClientHttpError(exception)) {
+      // Raised before routing (the JSON body parser): too large, malformed, or refused keys.
+      const status = exception.status;
+      const detail = status === 413 ? `The request body is larger than the limit of ${process.env.HTTP_BODY_LIMIT ?? '256kb'}.` : `The request body was refused: ${exception.message}`;
+      return { type: 'about:blank', title: TITLES[status] ?? 'Bad request', status, detail, ...base };
+    }
     if (exception instanceof QueryFailedError && (exception as unknown as { code?: string }).code === '22P02') {
       return { type: 'about:blank', title: TITLES[400], status: 400, detail: 'A value in the request has the wrong format.', ...base };
     }
     return { type: 'about:blank', title: TITLES[500], status: 500, detail: 'An unexpected error occurred; it has been logged with the correlation id.', ...base };
   }
+}
+
+/** Errors of the http-errors shape (body-parser's) that are the client's fault and safe to describe. */
+function isClientHttpError(exception: unknown): exception is { status: number; message: string } {
+  const candidate = exception as { status?: unknown; expose?: unknown };
+  return typeof candidate?.status === 'number' && candidate.status >= 400 && candidate.status < 500 && candidate.expose === true;
 }
