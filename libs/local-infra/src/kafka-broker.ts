@@ -54,7 +54,10 @@ export function ensureKafkaJars(version = KAFKA_VERSION): string {
 </project>
 `;
   // The marker holds the pom it was fetched with: a changed dependency list fetches again.
-  if (existsSync(marker) && readFileSync(marker, 'utf8') === pom) return libs;
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === pom) {
+    writeLogConfigs(home);
+    return libs;
+  }
   requireCommand('java', ['-version'], 'Java 17 or newer is needed to run the Kafka broker. Install a JDK (e.g. `apt-get install openjdk-17-jre-headless`) or set KAFKA_BROKERS to an existing broker.');
   requireCommand('mvn', ['-v'], 'Maven is needed once to fetch the Kafka broker from Maven Central. Install it (e.g. `apt-get install maven`) or set KAFKA_BROKERS to an existing broker.');
   mkdirSync(home, { recursive: true });
@@ -67,12 +70,16 @@ export function ensureKafkaJars(version = KAFKA_VERSION): string {
   if (result.status !== 0) {
     throw new Error(`Fetching Kafka ${version} from Maven Central failed:\n${result.stdout}${result.stderr}`);
   }
-  writeFileSync(
-    join(home, 'log4j.properties'),
-    ['log4j.rootLogger=INFO, stdout', 'log4j.appender.stdout=org.apache.log4j.ConsoleAppender', 'log4j.appender.stdout.layout=org.apache.log4j.PatternLayout', 'log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n', 'log4j.logger.kafka.request.logger=WARN', 'log4j.logger.state.change.logger=WARN', ''].join('\n'),
-  );
+  writeLogConfigs(home);
   writeFileSync(marker, pom);
   return libs;
+}
+
+/** The broker logs INFO to stdout; the command-line tools (console consumer) only warnings, to stderr. */
+function writeLogConfigs(home: string): void {
+  const appender = (target: string) => ['log4j.appender.out=org.apache.log4j.ConsoleAppender', `log4j.appender.out.Target=${target}`, 'log4j.appender.out.layout=org.apache.log4j.PatternLayout', 'log4j.appender.out.layout.ConversionPattern=[%d] %p %m (%c)%n'];
+  writeFileSync(join(home, 'log4j.properties'), ['log4j.rootLogger=INFO, out', ...appender('System.out'), 'log4j.logger.kafka.request.logger=WARN', 'log4j.logger.state.change.logger=WARN', ''].join('\n'));
+  writeFileSync(join(home, 'tools-log4j.properties'), ['log4j.rootLogger=WARN, out', ...appender('System.err'), ''].join('\n'));
 }
 
 /** 16 random bytes in base64url, as KRaft wants; never starting with '-', which the storage tool would read as an option. */
