@@ -18,3 +18,4 @@ export * from './audit/audit.controller';
 export * from './http/rate-limit';
 export * from './http/openapi';
 export * from './auth/reporting-lines';
+export * from './database/tenant-aggregate.entity';

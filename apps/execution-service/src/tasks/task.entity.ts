@@ -1,16 +1,10 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
 import { TaskStatus } from '@throughline/contracts';
-import { bigintAsNumber } from '@throughline/service-kit';
+import { bigintAsNumber, TenantAggregate } from '@throughline/service-kit';
 
 @Entity({ name: 'task' })
 @Index('task_org_manager_status_idx', ['orgId', 'managerId', 'status'])
-export class Task {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column({ name: 'org_id', type: 'uuid' })
-  orgId: string;
-
+export class Task extends TenantAggregate {
   /** Null for honestly unlinked work. */
   @Column({ name: 'goal_id', type: 'uuid', nullable: true })
   goalId: string | null;
@@ -67,13 +61,4 @@ export class Task {
 
   @Column({ name: 'quality_issue_count', type: 'integer', default: 0 })
   qualityIssueCount: number;
-
-  @VersionColumn()
-  version: number;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt: Date;
 }

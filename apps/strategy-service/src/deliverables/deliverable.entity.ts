@@ -1,16 +1,10 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
-import { bigintAsNumber } from '@throughline/service-kit';
+import { Column, Entity, Index } from 'typeorm';
+import { bigintAsNumber, TenantAggregate } from '@throughline/service-kit';
 
 /** The director's breakdown of a goal into a manager's piece of work; becomes a task once the goal is active. */
 @Entity({ name: 'deliverable' })
 @Index('deliverable_goal_idx', ['goalId'])
-export class Deliverable {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column({ name: 'org_id', type: 'uuid' })
-  orgId: string;
-
+export class Deliverable extends TenantAggregate {
   @Column({ name: 'goal_id', type: 'uuid' })
   goalId: string;
 
@@ -35,13 +29,4 @@ export class Deliverable {
 
   @Column({ name: 'removal_reason', type: 'text', nullable: true })
   removalReason: string | null;
-
-  @VersionColumn()
-  version: number;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt: Date;
 }

@@ -1,17 +1,11 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
-import { bigintAsNumber } from '@throughline/service-kit';
+import { Column, Entity, Index } from 'typeorm';
+import { bigintAsNumber, TenantAggregate } from '@throughline/service-kit';
 import { GoalStatus } from './goal-lifecycle';
 
 @Entity({ name: 'goal' })
 @Index('goal_org_status_idx', ['orgId', 'status'])
 @Index('goal_org_period_idx', ['orgId', 'periodStart', 'periodEnd'])
-export class Goal {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column({ name: 'org_id', type: 'uuid' })
-  orgId: string;
-
+export class Goal extends TenantAggregate {
   @Column({ type: 'text' })
   title: string;
 
@@ -58,13 +52,4 @@ export class Goal {
 
   @Column({ name: 'close_reason', type: 'text', nullable: true })
   closeReason: string | null;
-
-  @VersionColumn()
-  version: number;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt: Date;
 }

@@ -1,16 +1,11 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
+import { TenantAggregate } from '@throughline/service-kit';
 import { KeyResultDirection, KpiCategory } from './key-result-rules';
 
 /** A KPI target of a goal: where a measure starts (baseline) and where it should end (target). */
 @Entity({ name: 'key_result' })
 @Index('key_result_goal_idx', ['goalId'])
-export class KeyResult {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column({ name: 'org_id', type: 'uuid' })
-  orgId: string;
-
+export class KeyResult extends TenantAggregate {
   @Column({ name: 'goal_id', type: 'uuid' })
   goalId: string;
 
@@ -34,13 +29,4 @@ export class KeyResult {
 
   @Column({ type: 'double precision', default: 1 })
   weight: number;
-
-  @VersionColumn()
-  version: number;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt: Date;
 }

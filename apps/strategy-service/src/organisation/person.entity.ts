@@ -1,16 +1,10 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
-import { Role } from '@throughline/service-kit';
+import { Column, Entity, Index } from 'typeorm';
+import { Role, TenantAggregate } from '@throughline/service-kit';
 
 /** Someone in the organisation: their role, their unit and whom they report to. Their id is the `sub` of their token. */
 @Entity({ name: 'person' })
 @Index('person_org_role_idx', ['orgId', 'role'])
-export class Person {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column({ name: 'org_id', type: 'uuid' })
-  orgId: string;
-
+export class Person extends TenantAggregate {
   @Column({ type: 'text' })
   name: string;
 
@@ -28,13 +22,4 @@ export class Person {
 
   @Column({ type: 'boolean', default: true })
   active: boolean;
-
-  @VersionColumn()
-  version: number;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt: Date;
 }

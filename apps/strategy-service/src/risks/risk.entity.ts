@@ -1,15 +1,10 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
+import { TenantAggregate } from '@throughline/service-kit';
 import { RiskStatus } from './risk-lifecycle';
 
 @Entity({ name: 'risk' })
 @Index('risk_goal_idx', ['goalId'])
-export class Risk {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column({ name: 'org_id', type: 'uuid' })
-  orgId: string;
-
+export class Risk extends TenantAggregate {
   @Column({ name: 'goal_id', type: 'uuid' })
   goalId: string;
 
@@ -30,13 +25,4 @@ export class Risk {
 
   @Column({ type: 'text', default: 'open' })
   status: RiskStatus;
-
-  @VersionColumn()
-  version: number;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt: Date;
 }
