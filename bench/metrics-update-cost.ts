@@ -17,14 +17,14 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { createEvent, TaskProgressReportedV1 } from '@throughline/contracts';
-import { EventOutbox, Outbox } from '@throughline/messaging';
+import { applyEventsOnce, EventOutbox, Outbox } from '@throughline/messaging';
 import { dataSourceOptions, runMigrations } from '@throughline/service-kit';
 import { addFacts, emptyFacts, FACT_KEYS, FactVector } from '../apps/metrics-service/src/alignment/alignment-formula';
 import { SCORING_PROVIDERS } from '../apps/metrics-service/src/alignment/alignment.module';
 import { taskContribution } from '../apps/metrics-service/src/alignment/contributions';
 import { ScoringEngine } from '../apps/metrics-service/src/alignment/scoring-engine.service';
 import { metricsDatabase } from '../apps/metrics-service/src/database/metrics-database';
-import { applyOne, discoverHandlers } from '../apps/metrics-service/src/rebuild/rebuild-read-models';
+import { discoverHandlers } from '../apps/metrics-service/src/rebuild/rebuild-read-models';
 import { startLocalPostgres } from '../libs/local-infra/src';
 
 const SIZES = [1_000, 100_000];
@@ -174,9 +174,9 @@ async function measure(size: number): Promise<{ tasks: number; updates: number; 
       );
       const before = statementCount(dataSource);
       const started = performance.now();
-      const outcome = await applyOne(dataSource, 'bench-metrics', handlers, 'bench.tasks', 0, String(index), Buffer.from(JSON.stringify(envelope)));
+      const [outcome] = await applyEventsOnce(dataSource, 'bench-metrics', 'bench.tasks', 0, [{ event: envelope, handlers: handlers.get(envelope.type) ?? [], offset: String(index) }]);
       const elapsed = performance.now() - started;
-      if (outcome !== 'eventsApplied') throw new Error(`update ${index} was ${outcome}`);
+      if (outcome !== 'processed') throw new Error(`update ${index} was ${outcome}`);
       if (index >= WARM_UP) {
         durations.push(elapsed);
         statements += statementCount(dataSource) - before;

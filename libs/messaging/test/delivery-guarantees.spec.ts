@@ -5,7 +5,8 @@ import { createEvent, deadLetterTopic, GoalActivatedV1, Topics } from '@throughl
 import { dropSchema, EventCollector, testDatabaseUrl, testKafkaBrokers, uniqueTag, waitFor } from '@throughline/testing';
 import { DeadLetterHeaders, DeadLetterPublisher } from '../src/core/dead-letter';
 import { readDeadLetters, replayDeadLetters } from '../src/core/dead-letter-queue';
-import { EventConsumer, UnprocessableEventError } from '../src/core/event-consumer';
+import { beforeCommit } from '../src/core/before-commit';
+import { EventConsumer, EventHandlerFn, UnprocessableEventError } from '../src/core/event-consumer';
 import { ensureTopics } from '../src/core/kafka-client';
 import { CreateMessagingTables1764000000000 } from '../src/core/messaging-tables.migration';
 import { Outbox } from '../src/core/outbox';
@@ -19,6 +20,7 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
   // Each consumer scenario reads its own topic, so one scenario's messages never count in another's.
   const consumerTopic = `${prefix}probe.consumer`;
   const unprocessableTopic = `${prefix}probe.unprocessable`;
+  const batchTopic = `${prefix}probe.batches`;
   const dlt = prefix + deadLetterTopic('probe');
   const schema = `t_${tag}_messaging`;
   const orgId = randomUUID();
@@ -38,9 +40,10 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
     await dataSource.initialize();
     await dataSource.runMigrations();
     await dataSource.query(`CREATE TABLE effect (event_id uuid NOT NULL, goal_id uuid NOT NULL)`);
+    await dataSource.query(`CREATE TABLE committed_together (organisations text[] NOT NULL, events integer NOT NULL)`);
     const admin = kafka.admin();
     await admin.connect();
-    await ensureTopics(admin, [goalsTopic, consumerTopic, unprocessableTopic, dlt], 3);
+    await ensureTopics(admin, [goalsTopic, consumerTopic, unprocessableTopic, batchTopic, dlt], 3);
     await admin.disconnect();
     producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
@@ -232,5 +235,60 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
       await consumer.stop();
     }
     expect(attempts).toBe(1);
+  });
+
+  it('applies queued events of one organisation in shared transactions, runs deferred work once per transaction, and retries a failing one alone', async () => {
+    const organisations = [randomUUID(), randomUUID()];
+    // Five of one organisation, five of the other, three times over, then one that always fails and four more.
+    const events = [...Array.from({ length: 30 }, (_, index) => organisations[Math.floor(index / 5) % 2]), organisations[0], ...Array(4).fill(organisations[0])].map((organisation) =>
+      createEvent(GoalActivatedV1, { ...GoalActivatedV1.example, goalId: randomUUID() }, { source: '/test', orgId: organisation, correlationId: 'c-batch' }),
+    );
+    const failing = events[30].envelope.id;
+    let failingAttempts = 0;
+    const perTransaction = new WeakMap<object, { organisations: Set<string>; events: number }>();
+    const handler: EventHandlerFn = async (event, tx) => {
+      if (event.id === failing) {
+        failingAttempts++;
+        throw new Error('this one never applies');
+      }
+      await tx.query(`INSERT INTO effect (event_id, goal_id) VALUES ($1, $2)`, [event.id, event.data.goalId]);
+      let together = perTransaction.get(tx);
+      if (!together) {
+        const created = { organisations: new Set<string>(), events: 0 };
+        perTransaction.set(tx, (together = created));
+        beforeCommit(tx, async () => void (await tx.query(`INSERT INTO committed_together (organisations, events) VALUES ($1, $2)`, [[...created.organisations], created.events])));
+      }
+      together.organisations.add(event.orgid);
+      together.events++;
+    };
+    // All on one partition, sent before the consumer starts: they arrive as one fetch.
+    await producer.send({ topic: batchTopic, messages: events.map((event) => ({ key: 'one-partition', value: JSON.stringify(event.envelope) })) });
+    const consumer = new EventConsumer({
+      kafka,
+      dataSource,
+      groupId: `probe-batches-${tag}`,
+      topics: [batchTopic],
+      retryBackoffMs: 10,
+      maxAttempts: 3,
+      deadLetters: new DeadLetterPublisher(producer, dlt, `probe-batches-${tag}`),
+      handlers: new Map([[GoalActivatedV1.type, [handler]]]),
+    });
+    await consumer.start();
+    try {
+      await waitFor(() => consumer.stats.processed + consumer.stats.dead_lettered === events.length, { what: 'every event to be applied or dead-lettered' });
+    } finally {
+      await consumer.stop();
+    }
+    const applied = await dataSource.query(`SELECT event_id FROM effect WHERE event_id = ANY($1)`, [events.map((event) => event.envelope.id)]);
+    expect(applied).toHaveLength(events.length - 1);
+    expect(failingAttempts).toBe(3);
+    expect(consumer.stats).toMatchObject({ processed: events.length - 1, dead_lettered: 1, retried: 2, duplicate: 0 });
+    const transactions: Array<{ organisations: string[]; events: number }> = await dataSource.query(`SELECT organisations, events FROM committed_together WHERE organisations && $1::text[]`, [organisations]);
+    // Deferred work ran once per transaction that committed, covering every applied event once.
+    expect(transactions.reduce((sum, row) => sum + row.events, 0)).toBe(events.length - 1);
+    // No transaction mixed organisations, and queued events did share transactions.
+    for (const row of transactions) expect(row.organisations).toHaveLength(1);
+    expect(transactions.length).toBeLessThan(events.length - 1);
+    expect(Math.max(...transactions.map((row) => row.events))).toBeGreaterThan(1);
   });
 });

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AlertRaisedV1, AlignmentScoreChangedV1, ALERT_KINDS } from '@throughline/contracts';
-import { EventContext, EventOutbox } from '@throughline/messaging';
+import { beforeCommit, EventContext, EventOutbox } from '@throughline/messaging';
 import { addFacts, AlignmentSettings, DriverCandidates, effortShare, emptyFacts, FactVector, round1, ScopeKind, scoreScope, Score, ScoreBand } from './alignment-formula';
 import { budgetFacts, keyResultContribution, riskFacts, taskContribution, TaskStatus, unmitigatedExposure } from './contributions';
 import { addToScopes, factsFromJson, orderedScopes, readFacts, ScopeRef, scopeKey } from './scope-facts.repository';
@@ -37,6 +37,8 @@ const BAND_RANK: Record<ScoreBand, number> = { on_track: 0, at_risk: 1, off_trac
 
 @Injectable()
 export class ScoringEngine {
+  private readonly openRuns = new WeakMap<EntityManager, Map<string, ScoringRun>>();
+
   constructor(
     // Explicit tokens: the bench runs under tsx, which emits no decorator metadata.
     @Inject(EventOutbox) private readonly outbox: EventOutbox,
@@ -53,6 +55,26 @@ export class ScoringEngine {
     const [state] = await tx.query(`SELECT to_char(as_of, 'YYYY-MM-DD') AS as_of FROM org_state WHERE org_id = $1 FOR UPDATE`, [orgId]);
     const run: ScoringRun = { tx, orgId, asOf: state.as_of, at, context, dirty: new Map() };
     await this.advanceTo(run, day);
+    return run;
+  }
+
+  /**
+   * The organisation's run in a consumer transaction: the first event begins it and defers the
+   * rescoring to the commit; later events of the same transaction join it, so a scope that
+   * many of them touch is rescored (and its history point and event written) once.
+   */
+  async runInTransaction(tx: EntityManager, orgId: string, at: Date, context: EventContext): Promise<ScoringRun> {
+    const runs = this.openRuns.get(tx) ?? new Map<string, ScoringRun>();
+    this.openRuns.set(tx, runs);
+    const open = runs.get(orgId);
+    if (open) {
+      Object.assign(open, { at, context });
+      await this.advanceTo(open, at.toISOString().slice(0, 10));
+      return open;
+    }
+    const run = await this.begin(tx, orgId, at, context);
+    runs.set(orgId, run);
+    beforeCommit(tx, () => this.finish(run));
     return run;
   }
 

@@ -3,13 +3,12 @@ import { CloudEvent } from '@throughline/contracts';
 import { ScoringEngine, ScoringRun } from '../alignment/scoring-engine.service';
 
 /**
- * Applies one event inside a scoring run: the organisation's day moves to the event's time,
- * the change is applied, and the scopes it touched are rescored — all in the event's transaction.
+ * Applies one event inside its organisation's scoring run: the organisation's day moves to the
+ * event's time and the change is applied; the scopes it touched are rescored before the
+ * consumer's transaction commits, once for all the events that share it.
  */
 export async function applyInRun(engine: ScoringEngine, tx: EntityManager, event: CloudEvent, apply: (run: ScoringRun) => Promise<void>): Promise<void> {
-  const run = await engine.begin(tx, event.orgid, new Date(event.time), { orgId: event.orgid, correlationId: event.correlationid, causationId: event.id });
-  await apply(run);
-  await engine.finish(run);
+  await apply(await engine.runInTransaction(tx, event.orgid, new Date(event.time), { orgId: event.orgid, correlationId: event.correlationid, causationId: event.id }));
 }
 
 /** Row of an existing aggregate locked for update, or undefined. */

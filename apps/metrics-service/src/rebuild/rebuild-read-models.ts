@@ -3,9 +3,9 @@ import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Admin } from 'kafkajs';
-import { DataSource, EntityManager } from 'typeorm';
-import { CloudEvent, EventDefinition, EventValidationError, parseEvent, Topics } from '@throughline/contracts';
-import { createKafka, EventOutbox, HANDLE_EVENT_METADATA, messagingConfigFromEnv, nestMessagingLogger, UnprocessableEventError } from '@throughline/messaging';
+import { DataSource } from 'typeorm';
+import { EventDefinition, Topics } from '@throughline/contracts';
+import { createKafka, EventConsumer, EventHandlerFn, EventOutbox, HANDLE_EVENT_METADATA, messagingConfigFromEnv, nestMessagingLogger } from '@throughline/messaging';
 import { dataSourceOptions } from '@throughline/service-kit';
 import { EVENT_HANDLER_CLASSES, SCORING_PROVIDERS } from '../alignment/alignment.module';
 import { metricsDatabase } from '../database/metrics-database';
@@ -34,8 +34,6 @@ export interface RebuildReport {
   endOffsets: Record<string, Record<number, string>>;
   timePassAsOf: string;
 }
-
-export type Handler = (event: CloudEvent, tx: EntityManager) => Promise<void>;
 
 /**
  * Drops the read models and replays every consumed topic from the beginning into fresh state.
@@ -69,40 +67,44 @@ export async function rebuildReadModels(env: NodeJS.ProcessEnv = process.env): P
       endOffsets[topic] = Object.fromEntries(partitions.map((partition) => [partition.partition, partition.high]));
       for (const partition of partitions) if (partition.high === partition.low) empty.add(`${topic}/${partition.partition}`);
     }
-    const handlers = discoverHandlers(app);
-    const report = { eventsApplied: 0, duplicates: 0, refused: 0 };
-    const position: Record<string, Record<number, bigint>> = Object.fromEntries(topics.map((topic) => [topic, {}]));
-    const caughtUp = () =>
-      topics.every((topic) => Object.entries(endOffsets[topic]).every(([partition, high]) => empty.has(`${topic}/${partition}`) || (position[topic][Number(partition)] ?? -1n) >= BigInt(high) - 1n));
-
-    const consumer = kafka.consumer({ groupId: replayGroup, maxWaitTimeInMs: 100 });
-    await consumer.connect();
-    await consumer.subscribe({ topics, fromBeginning: true });
     let failure: Error | null = null;
-    const done = new Promise<void>((resolve) => {
-      const check = setInterval(() => {
-        if (caughtUp() || failure) {
-          clearInterval(check);
-          resolve();
-        }
-      }, 50);
-    });
-    await consumer.run({
-      eachMessage: async ({ topic, partition, message }) => {
-        if (failure) return;
-        try {
-          const outcome = await applyOne(dataSource, consumerGroup, handlers, topic, partition, message.offset, message.value);
-          report[outcome]++;
-        } catch (error) {
-          failure = error as Error;
-        }
-        position[topic][partition] = BigInt(message.offset);
+    let refused = 0;
+    const consumer = new EventConsumer({
+      kafka,
+      dataSource,
+      groupId: replayGroup,
+      inboxConsumer: consumerGroup,
+      topics,
+      handlers: discoverHandlers(app),
+      maxAttempts: MAX_ATTEMPTS,
+      logger: nestMessagingLogger(logger),
+      // Nothing is dead-lettered twice: what the service refused then is counted and passed over; what fails every attempt stops the rebuild.
+      deadLetters: {
+        publish: async (letter) => {
+          if (letter.attempts >= MAX_ATTEMPTS) failure ??= new Error(`event at ${letter.originalTopic}/${letter.partition}@${letter.offset} failed ${letter.attempts} times: ${letter.reason}`);
+          else refused++;
+        },
       },
     });
-    await done;
-    await consumer.disconnect();
-    await admin.deleteGroups([replayGroup]).catch(() => undefined);
+    const caughtUp = () =>
+      topics.every((topic) =>
+        Object.entries(endOffsets[topic]).every(([partition, high]) => empty.has(`${topic}/${partition}`) || (consumer.resolvedOffset(topic, Number(partition)) ?? -1n) >= BigInt(high) - 1n),
+      );
+    await consumer.start();
+    try {
+      await new Promise<void>((resolve) => {
+        const check = setInterval(() => {
+          if (!caughtUp() && !failure) return;
+          clearInterval(check);
+          resolve();
+        }, 50);
+      });
+    } finally {
+      await consumer.stop();
+      await admin.deleteGroups([replayGroup]).catch(() => undefined);
+    }
     if (failure) throw failure;
+    const report = { eventsApplied: consumer.stats.processed, duplicates: consumer.stats.duplicate, refused: refused + consumer.stats.skipped };
     // The service resumes where the replay stopped; anything the replay also saw after that is skipped by the inbox.
     for (const topic of topics) {
       await admin.setOffsets({ groupId: consumerGroup, topic, partitions: Object.entries(endOffsets[topic]).map(([partition, offset]) => ({ partition: Number(partition), offset })) });
@@ -121,55 +123,16 @@ async function refuseWhileServiceRuns(admin: Admin, consumerGroup: string): Prom
   if (members > 0) throw new Error(`Stop the metrics service first: its consumer group ${consumerGroup} still has ${members} member(s).`);
 }
 
-export function discoverHandlers(app: { get<T>(type: new (...args: never[]) => T): T }): Map<string, Handler[]> {
-  const handlers = new Map<string, Handler[]>();
+export function discoverHandlers(app: { get<T>(type: new (...args: never[]) => T): T }): Map<string, EventHandlerFn[]> {
+  const handlers = new Map<string, EventHandlerFn[]>();
   for (const type of EVENT_HANDLER_CLASSES) {
     const instance = app.get(type as never) as Record<string, unknown>;
     const prototype = Object.getPrototypeOf(instance);
     for (const name of Object.getOwnPropertyNames(prototype)) {
       const method = prototype[name];
       const definitions: EventDefinition[] | undefined = typeof method === 'function' ? Reflect.getMetadata(HANDLE_EVENT_METADATA, method) : undefined;
-      for (const definition of definitions ?? []) handlers.set(definition.type, [...(handlers.get(definition.type) ?? []), (method as Handler).bind(instance)]);
+      for (const definition of definitions ?? []) handlers.set(definition.type, [...(handlers.get(definition.type) ?? []), (method as EventHandlerFn).bind(instance)]);
     }
   }
   return handlers;
-}
-
-/** As the service's consumer does: the inbox row and the handlers' writes commit together, so a duplicate has no effect. */
-export async function applyOne(
-  dataSource: DataSource,
-  consumerGroup: string,
-  handlers: Map<string, Handler[]>,
-  topic: string,
-  partition: number,
-  offset: string,
-  value: Buffer | null,
-): Promise<'eventsApplied' | 'duplicates' | 'refused'> {
-  let event: CloudEvent;
-  try {
-    event = parseEvent(value);
-  } catch {
-    return 'refused';
-  }
-  const forType = handlers.get(event.type) ?? [];
-  if (forType.length === 0) return 'refused';
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const applied = await dataSource.transaction(async (tx) => {
-        const inserted: unknown[] = await tx.query(
-          `INSERT INTO inbox_event (consumer, event_id, event_type, topic, kafka_partition, kafka_offset) VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (consumer, event_id) DO NOTHING RETURNING event_id`,
-          [consumerGroup, event.id, event.type, topic, partition, offset],
-        );
-        if (inserted.length === 0) return false;
-        for (const handler of forType) await handler(event, tx);
-        return true;
-      });
-      return applied ? 'eventsApplied' : 'duplicates';
-    } catch (error) {
-      if (error instanceof UnprocessableEventError || error instanceof EventValidationError) return 'refused';
-      if (attempt >= MAX_ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
-    }
-  }
 }

@@ -1,6 +1,7 @@
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import { CloudEvent, EventValidationError, parseEvent } from '@throughline/contracts';
+import { runBeforeCommit } from './before-commit';
 import { DeadLetterPublisher } from './dead-letter';
 import { MessagingLogger, silentLogger } from './kafka-client';
 
@@ -19,12 +20,16 @@ export interface EventConsumerOptions {
   kafka: Kafka;
   dataSource: DataSource;
   groupId: string;
+  /** The name the inbox records handled events under; the group's id unless a replay reads under another group. */
+  inboxConsumer?: string;
   topics: string[];
   /** Event type → handlers. Types without a handler are acknowledged and skipped. */
   handlers: ReadonlyMap<string, EventHandlerFn[]>;
-  deadLetters: DeadLetterPublisher;
+  deadLetters: Pick<DeadLetterPublisher, 'publish'>;
   maxAttempts?: number;
   retryBackoffMs?: number;
+  /** Most waiting events of one organisation applied in one transaction (1: one event per transaction). */
+  maxEventsPerTransaction?: number;
   partitionsConsumedConcurrently?: number;
   logger?: MessagingLogger;
   /** Fault-injection hook run after the database commit and before the offset is resolved. */
@@ -37,16 +42,45 @@ export type ConsumeOutcome = 'processed' | 'duplicate' | 'skipped' | 'retried' |
 
 export type ConsumerStats = Record<ConsumeOutcome, number>;
 
+/** An event read at an offset, with the handlers of its type. */
+export interface EventDelivery {
+  event: CloudEvent;
+  handlers: EventHandlerFn[];
+  offset: string;
+}
+
+/** A message read from a partition whose event parsed. */
+interface Delivery {
+  message: KafkaMessage;
+  event: CloudEvent;
+  handlers: EventHandlerFn[];
+}
+
+/** Which handler failed inside a transaction, so the events before it need not wait for retries. */
+export class HandlerFailure extends Error {
+  constructor(
+    readonly index: number,
+    readonly failure: unknown,
+  ) {
+    super(String(failure));
+  }
+}
+
 /**
  * At-least-once delivery, exactly-once effects: each event's handlers run in one
  * transaction together with an inbox insert keyed by (consumer, event id); a duplicate
  * finds the key taken and does nothing. Offsets are resolved only after the commit.
+ *
+ * When events queue up, consecutive events of one organisation share a transaction (up to
+ * `maxEventsPerTransaction`), so a read model they all touch is written once per batch; an
+ * event whose handler fails is then retried on its own, and the others are not held back.
  */
 export class EventConsumer {
   private consumer?: Consumer;
   private crashed: Error | null = null;
   readonly stats: ConsumerStats = { processed: 0, duplicate: 0, skipped: 0, retried: 0, dead_lettered: 0 };
   private readonly logger: MessagingLogger;
+  private readonly resolved = new Map<string, string>();
 
   constructor(private readonly options: EventConsumerOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -55,6 +89,12 @@ export class EventConsumer {
   /** Set when kafkajs gave up restarting the consumer; readiness reports it. */
   get crashError(): Error | null {
     return this.crashed;
+  }
+
+  /** The offset of the last message of a partition this consumer has finished with. */
+  resolvedOffset(topic: string, partition: number): bigint | undefined {
+    const offset = this.resolved.get(`${topic}/${partition}`);
+    return offset === undefined ? undefined : BigInt(offset);
   }
 
   async start(): Promise<void> {
@@ -96,61 +136,105 @@ export class EventConsumer {
   }
 
   private async consumeBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const { topic, partition } = batch;
+    const maxPerTransaction = this.options.maxEventsPerTransaction ?? 100;
+    const settle = async (offset: string) => {
+      resolveOffset(offset);
+      this.resolved.set(`${topic}/${partition}`, offset);
+      await commitOffsetsIfNecessary();
+      await heartbeat();
+    };
+    let waiting: Delivery[] = [];
+    const applyWaiting = async () => {
+      if (waiting.length === 0) return;
+      const deliveries = waiting;
+      waiting = [];
+      await this.applyTogether(topic, partition, deliveries, heartbeat);
+      await settle(deliveries[deliveries.length - 1].message.offset);
+    };
     for (const message of batch.messages) {
       // On shutdown or rebalance the rest of the batch is abandoned; it is redelivered to whoever owns the partition next.
       if (!isRunning() || isStale()) return;
-      await this.consumeMessage(batch.topic, batch.partition, message, heartbeat);
-      resolveOffset(message.offset);
-      await commitOffsetsIfNecessary();
+      const delivery = this.read(message);
+      if ('event' in delivery) {
+        const organisation = waiting.find((entry) => entry.handlers.length > 0)?.event.orgid;
+        const joins = delivery.handlers.length === 0 || organisation === undefined || organisation === delivery.event.orgid;
+        if (!joins || waiting.length >= maxPerTransaction) await applyWaiting();
+        waiting.push(delivery);
+        continue;
+      }
+      await applyWaiting();
+      await this.deadLetter(topic, partition, message, delivery.invalid, 1, 'invalid');
+      await settle(message.offset);
+    }
+    if (isRunning() && !isStale()) await applyWaiting();
+  }
+
+  private read(message: KafkaMessage): Delivery | { invalid: string } {
+    try {
+      const event = parseEvent(message.value);
+      return { message, event, handlers: this.options.handlers.get(event.type) ?? [] };
+    } catch (error) {
+      return { invalid: (error as Error).message };
+    }
+  }
+
+  /** Applies events in one transaction; when a handler fails, those before it commit together and it is retried alone. */
+  private async applyTogether(topic: string, partition: number, deliveries: Delivery[], heartbeat: () => Promise<void>): Promise<void> {
+    if (deliveries.length === 0) return;
+    if (deliveries.length === 1) return this.applyAlone(topic, partition, deliveries[0], heartbeat);
+    let outcomes: ConsumeOutcome[];
+    try {
+      outcomes = await this.applyEventsOnce(topic, partition, deliveries);
+    } catch (error) {
+      if (!(error instanceof HandlerFailure)) {
+        for (const delivery of deliveries) await this.applyAlone(topic, partition, delivery, heartbeat);
+        return;
+      }
+      await this.applyTogether(topic, partition, deliveries.slice(0, error.index), heartbeat);
+      await this.applyAlone(topic, partition, deliveries[error.index], heartbeat, error.failure);
+      await this.applyTogether(topic, partition, deliveries.slice(error.index + 1), heartbeat);
+      return;
+    }
+    this.settled(deliveries, outcomes);
+    for (const delivery of deliveries) if (delivery.handlers.length > 0) await this.options.afterCommit?.(delivery.event);
+  }
+
+  /** One event in its own transaction, retried with backoff; `firstFailure` is an attempt already made with others. */
+  private async applyAlone(topic: string, partition: number, delivery: Delivery, heartbeat: () => Promise<void>, firstFailure?: unknown): Promise<void> {
+    const event = delivery.event;
+    if (delivery.handlers.length === 0) return this.count('skipped', event.type);
+    const maxAttempts = this.options.maxAttempts ?? 5;
+    for (let attempt = 1; ; attempt++) {
+      let error = firstFailure;
+      if (attempt > 1 || firstFailure === undefined) {
+        try {
+          this.settled([delivery], await this.applyEventsOnce(topic, partition, [delivery]));
+          await this.options.afterCommit?.(event);
+          return;
+        } catch (failure) {
+          error = failure instanceof HandlerFailure ? failure.failure : failure;
+        }
+      }
+      const final = attempt >= maxAttempts || error instanceof UnprocessableEventError || error instanceof EventValidationError;
+      this.logger.warn('event handling failed', { eventId: event.id, type: event.type, attempt, final, error: String(error) });
+      if (final) {
+        await this.deadLetter(topic, partition, delivery.message, `${(error as Error).name}: ${(error as Error).message}`, attempt, event.type);
+        return;
+      }
+      this.count('retried', event.type);
+      await sleep((this.options.retryBackoffMs ?? 100) * 2 ** (attempt - 1));
       await heartbeat();
     }
   }
 
-  private async consumeMessage(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
-    let event: CloudEvent;
-    try {
-      event = parseEvent(message.value);
-    } catch (error) {
-      await this.deadLetter(topic, partition, message, (error as Error).message, 1, 'invalid');
-      return;
-    }
-    const handlers = this.options.handlers.get(event.type);
-    if (!handlers || handlers.length === 0) {
-      this.count('skipped', event.type);
-      return;
-    }
-    const maxAttempts = this.options.maxAttempts ?? 5;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const applied = await this.applyOnce(event, topic, partition, message.offset, handlers);
-        this.count(applied ? 'processed' : 'duplicate', event.type);
-        await this.options.afterCommit?.(event);
-        return;
-      } catch (error) {
-        const final = attempt >= maxAttempts || error instanceof UnprocessableEventError || error instanceof EventValidationError;
-        this.logger.warn('event handling failed', { eventId: event.id, type: event.type, attempt, final, error: String(error) });
-        if (final) {
-          await this.deadLetter(topic, partition, message, `${(error as Error).name}: ${(error as Error).message}`, attempt, event.type);
-          return;
-        }
-        this.count('retried', event.type);
-        await sleep((this.options.retryBackoffMs ?? 100) * 2 ** (attempt - 1));
-        await heartbeat();
-      }
-    }
+  private applyEventsOnce(topic: string, partition: number, deliveries: Delivery[]): Promise<ConsumeOutcome[]> {
+    const events = deliveries.map((delivery) => ({ event: delivery.event, handlers: delivery.handlers, offset: delivery.message.offset }));
+    return applyEventsOnce(this.options.dataSource, this.options.inboxConsumer ?? this.options.groupId, topic, partition, events);
   }
 
-  private async applyOnce(event: CloudEvent, topic: string, partition: number, offset: string, handlers: EventHandlerFn[]): Promise<boolean> {
-    return this.options.dataSource.transaction(async (tx) => {
-      const inserted: unknown[] = await tx.query(
-        `INSERT INTO inbox_event (consumer, event_id, event_type, topic, kafka_partition, kafka_offset)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (consumer, event_id) DO NOTHING RETURNING event_id`,
-        [this.options.groupId, event.id, event.type, topic, partition, offset],
-      );
-      if (inserted.length === 0) return false;
-      for (const handler of handlers) await handler(event, tx);
-      return true;
-    });
+  private settled(deliveries: Delivery[], outcomes: ConsumeOutcome[]): void {
+    deliveries.forEach((delivery, index) => this.count(outcomes[index], delivery.event.type));
   }
 
   private count(outcome: ConsumeOutcome, eventType: string): void {
@@ -163,6 +247,41 @@ export class EventConsumer {
     this.count('dead_lettered', eventType);
     this.logger.warn('event dead-lettered', { topic, partition, offset: message.offset, reason });
   }
+}
+
+/**
+ * The inbox rows and every handler's writes for events of one partition, in one transaction,
+ * then what the handlers deferred to the commit; returns each delivery's outcome. An event
+ * already in the inbox (or twice among the deliveries) is applied once.
+ */
+export function applyEventsOnce(dataSource: DataSource, inboxConsumer: string, topic: string, partition: number, deliveries: EventDelivery[]): Promise<ConsumeOutcome[]> {
+  return dataSource.transaction(async (tx) => {
+    const handled = deliveries.filter((delivery) => delivery.handlers.length > 0);
+    const claimed: Array<{ event_id: string }> = handled.length
+      ? await tx.query(
+          `INSERT INTO inbox_event (consumer, event_id, event_type, topic, kafka_partition, kafka_offset)
+           SELECT $1, claim.event_id, claim.event_type, $4, $5, claim.kafka_offset FROM unnest($2::uuid[], $3::text[], $6::bigint[]) AS claim(event_id, event_type, kafka_offset)
+           ON CONFLICT (consumer, event_id) DO NOTHING RETURNING event_id`,
+          [inboxConsumer, handled.map((delivery) => delivery.event.id), handled.map((delivery) => delivery.event.type), topic, partition, handled.map((delivery) => delivery.offset)],
+        )
+      : [];
+    const unclaimed = new Set(claimed.map((row) => row.event_id));
+    const outcomes: ConsumeOutcome[] = [];
+    for (const [index, delivery] of deliveries.entries()) {
+      if (delivery.handlers.length === 0) outcomes.push('skipped');
+      else if (!unclaimed.delete(delivery.event.id)) outcomes.push('duplicate');
+      else {
+        try {
+          for (const handler of delivery.handlers) await handler(delivery.event, tx);
+        } catch (error) {
+          throw new HandlerFailure(index, error);
+        }
+        outcomes.push('processed');
+      }
+    }
+    await runBeforeCommit(tx);
+    return outcomes;
+  });
 }
 
 function sleep(ms: number): Promise<void> {
