@@ -65,9 +65,12 @@ export function renderMarkdown(report: Json, findings?: string): string {
 function metricsUpdateCost(cost: Json): string {
   if (!cost || cost.skipped || cost.failed) return `In-process cost of one update (bench/metrics-update-cost.ts): ${cost?.skipped ?? cost?.failed ?? 'not run'}.`;
   return [
-    'In-process cost of one update through metrics (inbox, handler, incremental facts, rescoring, outbox; read models seeded with SQL; `bench/metrics-update-cost.ts`):',
+    `In-process cost of one update through metrics (inbox, handler, incremental facts, rescoring, outbox; read models seeded with SQL; \`bench/metrics-update-cost.ts\`), one update per transaction (an idle consumer) and ${cost.updatesPerQueuedTransaction} per transaction (a consumer with a queue):`,
     '',
-    table(['tasks', 'median ms', 'p90 ms', 'SQL statements'], cost.results.map((entry: Json) => [entry.tasks, entry.medianMs, entry.p90Ms, entry.statementsPerUpdate])),
+    table(
+      ['tasks', 'alone: median ms', 'alone: p90 ms', 'alone: SQL statements', 'queued: median ms', 'queued: SQL statements', 'queued speed-up'],
+      cost.results.map((entry: Json) => [entry.tasks, entry.alone.medianMs, entry.alone.p90Ms, entry.alone.statementsPerUpdate, entry.queued.medianMs, entry.queued.statementsPerUpdate, `${entry.queuedSpeedup}×`]),
+    ),
   ].join('\n');
 }
 
