@@ -21,7 +21,8 @@ import {
   Topics,
 } from '@throughline/contracts';
 import { Actor } from '@throughline/service-kit';
-import { apiAs, ApiClient, EventCollector, startTestService, testServiceEnv, TestService, uniqueTag, waitFor, withEnv } from '@throughline/testing';
+import { Kafka, logLevel } from 'kafkajs';
+import { apiAs, ApiClient, EventCollector, startTestService, testKafkaBrokers, testServiceEnv, TestService, uniqueTag, waitFor, withEnv } from '@throughline/testing';
 import { AppModule } from '../src/app.module';
 import { metricsDatabase } from '../src/database/metrics-database';
 import { rebuildReadModels } from '../src/rebuild/rebuild-read-models';
@@ -300,6 +301,18 @@ describe('metrics: the new product launch', () => {
     const report = await withEnv(rebuildEnv, () => rebuildReadModels());
     expect(report.eventsApplied).toBe(feed.distinctEvents);
     expect(report.duplicates).toBe(1);
+    // The service's group resumes exactly where the replay ended, not from the beginning
+    // (an empty partition has nothing committed, -1: the service starts it at its earliest offset, 0).
+    const admin = new Kafka({ brokers: [testKafkaBrokers()], logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      for (const [topic, ends] of Object.entries(report.endOffsets)) {
+        const [committed] = await admin.fetchOffsets({ groupId: report.consumerGroup, topics: [topic] });
+        expect(Object.fromEntries(committed.partitions.map((partition) => [partition.partition, partition.offset === '-1' ? '0' : partition.offset]))).toEqual(ends);
+      }
+    } finally {
+      await admin.disconnect();
+    }
     metrics = await startTestService(AppModule, { tag, database: metricsDatabase, env: { ...env, METRICS_CLOCK_START: clockNow } });
     api = await apiAs(metrics.url, director);
     expect(await snapshot()).toEqual(before);

@@ -61,7 +61,7 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
     const event = activation();
     await expect(
       dataSource.transaction(async (tx) => {
-        await outbox.append(tx, event);
+        await outbox.append(tx, [event]);
         throw new Error('the change failed');
       }),
     ).rejects.toThrow('the change failed');
@@ -72,7 +72,7 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
   it('re-publishes the same event ids when the relay dies between publishing and marking, then marks them once', async () => {
     const outbox = new Outbox(prefix);
     const events = [activation(), activation(), activation()];
-    await dataSource.transaction((tx) => outbox.append(tx, ...events));
+    await dataSource.transaction((tx) => outbox.append(tx, events));
     let crashes = 0;
     const relay = new OutboxRelay(dataSource, producer, {
       pollIntervalMs: 50,

@@ -27,7 +27,6 @@ class RebuildModule {}
 
 export interface RebuildReport {
   consumerGroup: string;
-  replayGroup: string;
   eventsApplied: number;
   duplicates: number;
   refused: number;
@@ -37,17 +36,17 @@ export interface RebuildReport {
 
 /**
  * Drops the read models and replays every consumed topic from the beginning into fresh state.
- * The metrics service must be stopped (its consumer group has no members). A fresh consumer
- * group reads from the earliest offsets up to the end offsets seen at the start; each event
- * is applied as the service would (inbox row under the service's consumer name, in one
- * transaction), then the service's group is moved to those end offsets so it resumes after
- * the replay, and the time pass brings scores to the clock's day.
+ * The metrics service must be stopped (its consumer group has no members). The group's
+ * committed offsets are deleted and the service's own consumer reads from the earliest offsets
+ * up to the end offsets seen at the start, applying events exactly as the service does; the
+ * offsets it commits are where the service resumes, and the time pass brings scores to the
+ * clock's day. (Moving a group's offsets with kafkajs joins the group once per topic, seconds
+ * each; reading under the service's group needs no move.)
  */
 export async function rebuildReadModels(env: NodeJS.ProcessEnv = process.env): Promise<RebuildReport> {
   const logger = new Logger('Rebuild');
   const config = messagingConfigFromEnv(SERVICE_NAME, env);
   const consumerGroup = `${config.topicPrefix}${SERVICE_NAME}`;
-  const replayGroup = `${consumerGroup}.rebuild-${Date.now()}`;
   const topics = CONSUMED_TOPICS.map((topic) => config.topicPrefix + topic);
   const kafka = createKafka({ ...config, clientId: `${SERVICE_NAME}-rebuild` }, nestMessagingLogger(logger));
   const admin = kafka.admin();
@@ -60,6 +59,8 @@ export async function rebuildReadModels(env: NodeJS.ProcessEnv = process.env): P
       await tx.query(`TRUNCATE ${READ_MODEL_TABLES_IN_DROP_ORDER.join(', ')}`);
       await tx.query(`DELETE FROM inbox_event WHERE consumer = $1`, [consumerGroup]);
     });
+    // A group that never committed has nothing to delete.
+    await admin.deleteGroups([consumerGroup]).catch(() => undefined);
     const endOffsets: Record<string, Record<number, string>> = {};
     const empty = new Set<string>();
     for (const topic of topics) {
@@ -72,8 +73,7 @@ export async function rebuildReadModels(env: NodeJS.ProcessEnv = process.env): P
     const consumer = new EventConsumer({
       kafka,
       dataSource,
-      groupId: replayGroup,
-      inboxConsumer: consumerGroup,
+      groupId: consumerGroup,
       topics,
       handlers: discoverHandlers(app),
       maxAttempts: MAX_ATTEMPTS,
@@ -101,16 +101,11 @@ export async function rebuildReadModels(env: NodeJS.ProcessEnv = process.env): P
       });
     } finally {
       await consumer.stop();
-      await admin.deleteGroups([replayGroup]).catch(() => undefined);
     }
     if (failure) throw failure;
     const report = { eventsApplied: consumer.stats.processed, duplicates: consumer.stats.duplicate, refused: refused + consumer.stats.skipped };
-    // The service resumes where the replay stopped; anything the replay also saw after that is skipped by the inbox.
-    for (const topic of topics) {
-      await admin.setOffsets({ groupId: consumerGroup, topic, partitions: Object.entries(endOffsets[topic]).map(([partition, offset]) => ({ partition: Number(partition), offset })) });
-    }
     const pass = await app.get(TimePassService).run();
-    return { consumerGroup, replayGroup, ...report, endOffsets, timePassAsOf: pass.asOf };
+    return { consumerGroup, ...report, endOffsets, timePassAsOf: pass.asOf };
   } finally {
     await app.close();
     await admin.disconnect();

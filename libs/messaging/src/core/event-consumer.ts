@@ -20,8 +20,6 @@ export interface EventConsumerOptions {
   kafka: Kafka;
   dataSource: DataSource;
   groupId: string;
-  /** The name the inbox records handled events under; the group's id unless a replay reads under another group. */
-  inboxConsumer?: string;
   topics: string[];
   /** Event type → handlers. Types without a handler are acknowledged and skipped. */
   handlers: ReadonlyMap<string, EventHandlerFn[]>;
@@ -230,7 +228,7 @@ export class EventConsumer {
 
   private applyEventsOnce(topic: string, partition: number, deliveries: Delivery[]): Promise<ConsumeOutcome[]> {
     const events = deliveries.map((delivery) => ({ event: delivery.event, handlers: delivery.handlers, offset: delivery.message.offset }));
-    return applyEventsOnce(this.options.dataSource, this.options.inboxConsumer ?? this.options.groupId, topic, partition, events);
+    return applyEventsOnce(this.options.dataSource, this.options.groupId, topic, partition, events);
   }
 
   private settled(deliveries: Delivery[], outcomes: ConsumeOutcome[]): void {

@@ -39,11 +39,6 @@ export class EventOutbox {
       causationId: context.causationId,
       actorId,
     });
-    await this.outbox.append(tx, event);
-    const { envelope } = event;
-    await tx.query(
-      `INSERT INTO audit_entry (org_id, actor_id, event_id, event_type, subject, correlation_id, causation_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [envelope.orgid, actorId ?? null, envelope.id, envelope.type, envelope.subject, envelope.correlationid, envelope.causationid ?? null, envelope.time],
-    );
+    await this.outbox.append(tx, [event], { audit: true });
   }
 }
