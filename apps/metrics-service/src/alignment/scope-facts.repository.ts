@@ -7,7 +7,8 @@ export interface ScopeRef {
 }
 
 const column = (key: string) => key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-const COLUMNS = FACT_KEYS.map(column);
+/** The scope_facts column of each fact. */
+export const FACT_COLUMNS = FACT_KEYS.map(column);
 const SCOPE_ORDER: Record<ScopeKind, number> = { goal: 0, manager: 1, org_unit: 2, organisation: 3 };
 
 export function scopeKey(ref: ScopeRef): string {
@@ -21,11 +22,11 @@ export function orderedScopes(refs: ScopeRef[]): ScopeRef[] {
 }
 
 const UPSERT = `
-  INSERT INTO scope_facts (scope, scope_id, org_id, ${COLUMNS.join(', ')})
-  SELECT s.scope, s.scope_id, $3, ${COLUMNS.map((_, index) => `$${index + 4}::bigint`).join(', ')}
+  INSERT INTO scope_facts (scope, scope_id, org_id, ${FACT_COLUMNS.join(', ')})
+  SELECT s.scope, s.scope_id, $3, ${FACT_COLUMNS.map((_, index) => `$${index + 4}::bigint`).join(', ')}
   FROM unnest($1::text[], $2::uuid[]) WITH ORDINALITY AS s(scope, scope_id, position)
   ORDER BY s.position
-  ON CONFLICT (scope, scope_id) DO UPDATE SET ${COLUMNS.map((name) => `${name} = scope_facts.${name} + EXCLUDED.${name}`).join(', ')}`;
+  ON CONFLICT (scope, scope_id) DO UPDATE SET ${FACT_COLUMNS.map((name) => `${name} = scope_facts.${name} + EXCLUDED.${name}`).join(', ')}`;
 
 /** Adds a delta to the facts of every scope given, in one statement. */
 export async function addToScopes(tx: EntityManager, orgId: string, scopes: ScopeRef[], delta: FactVector): Promise<ScopeRef[]> {
@@ -36,7 +37,7 @@ export async function addToScopes(tx: EntityManager, orgId: string, scopes: Scop
 }
 
 export async function readFacts(tx: EntityManager, ref: ScopeRef): Promise<FactVector> {
-  const [row] = await tx.query(`SELECT ${COLUMNS.join(', ')} FROM scope_facts WHERE scope = $1 AND scope_id = $2`, [ref.scope, ref.id]);
+  const [row] = await tx.query(`SELECT ${FACT_COLUMNS.join(', ')} FROM scope_facts WHERE scope = $1 AND scope_id = $2`, [ref.scope, ref.id]);
   return row ? factsFromRow(row) : emptyFacts();
 }
 

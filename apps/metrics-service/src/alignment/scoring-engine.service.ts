@@ -5,7 +5,7 @@ import { AlertRaisedV1, AlignmentScoreChangedV1, ALERT_KINDS } from '@throughlin
 import { beforeCommit, EventContext, EventOutbox } from '@throughline/messaging';
 import { addFacts, AlignmentSettings, DriverCandidates, effortShare, emptyFacts, FactVector, round1, ScopeKind, scoreScope, Score, ScoreBand } from './alignment-formula';
 import { budgetFacts, keyResultContribution, riskFacts, taskContribution, TaskStatus, unmitigatedExposure } from './contributions';
-import { addToScopes, factsFromJson, orderedScopes, readFacts, ScopeRef, scopeKey } from './scope-facts.repository';
+import { addToScopes, FACT_COLUMNS, factsFromJson, factsFromRow, orderedScopes, readFacts, ScopeRef, scopeKey } from './scope-facts.repository';
 import { SettingsService } from '../settings/settings.service';
 
 type AlertKind = (typeof ALERT_KINDS)[number];
@@ -31,6 +31,22 @@ interface AppliedTask {
   managerId: string;
   facts: FactVector;
 }
+
+interface StoredScore {
+  score: number;
+  band: ScoreBand;
+  components: Score['components'];
+  drivers: Score['drivers'];
+}
+
+/** The name of each kind of scope, from a query that finds no row when the scope is not scored (yet). $1 is the scope's id. */
+const SCOPE_SUBJECT: Record<ScopeKind, string> = {
+  organisation: `SELECT coalesce(name, 'the organisation') AS name FROM org_state WHERE org_id = $1`,
+  goal: `SELECT title AS name FROM goal_rm WHERE goal_id = $1 AND known AND status <> 'draft'`,
+  org_unit: `SELECT name FROM org_unit_rm WHERE org_unit_id = $1 AND version > 0`,
+  // A manager is scored once work of theirs has facts, named or not.
+  manager: `SELECT coalesce(p.name, 'manager ' || f.scope_id) AS name FROM scope_facts f LEFT JOIN person_rm p ON p.person_id = f.scope_id WHERE f.scope = 'manager' AND f.scope_id = $1`,
+};
 
 const MAX_DEPTH = 64;
 const BAND_RANK: Record<ScoreBand, number> = { on_track: 0, at_risk: 1, off_track: 2 };
@@ -240,7 +256,7 @@ export class ScoringEngine {
         exposure,
       });
     } else {
-      await this.clearAlert(run, 'unmitigated_risk', riskId);
+      await this.clearAlerts(run, ['unmitigated_risk'], riskId);
     }
   }
 
@@ -319,24 +335,17 @@ export class ScoringEngine {
     await this.finish(run);
   }
 
-  private async isScored(run: ScoringRun, ref: ScopeRef): Promise<{ name: string } | null> {
-    if (ref.scope === 'organisation') {
-      const [org] = await run.tx.query(`SELECT name FROM org_state WHERE org_id = $1`, [ref.id]);
-      return { name: org?.name ?? 'the organisation' };
-    }
-    if (ref.scope === 'goal') {
-      const [goal] = await run.tx.query(`SELECT title FROM goal_rm WHERE goal_id = $1 AND known AND status <> 'draft'`, [ref.id]);
-      return goal ? { name: goal.title } : null;
-    }
-    if (ref.scope === 'org_unit') {
-      const [unit] = await run.tx.query(`SELECT name FROM org_unit_rm WHERE org_unit_id = $1 AND version > 0`, [ref.id]);
-      return unit ? { name: unit.name } : null;
-    }
-    const [manager] = await run.tx.query(
-      `SELECT p.name FROM scope_facts f LEFT JOIN person_rm p ON p.person_id = f.scope_id WHERE f.scope = 'manager' AND f.scope_id = $1`,
-      [ref.id],
+  /** What a scope is called (none when it is not scored: a draft goal, an org unit not yet created), its facts and its current score, in one read. */
+  private async scopeState(run: ScoringRun, ref: ScopeRef): Promise<{ name: string; facts: FactVector; current: StoredScore | null } | null> {
+    const [row] = await run.tx.query(
+      `SELECT subject.name, s.score, s.band, s.components, s.drivers, ${FACT_COLUMNS.map((name) => `f.${name}`).join(', ')}
+       FROM (${SCOPE_SUBJECT[ref.scope]}) AS subject
+       LEFT JOIN scope_facts f ON f.scope = $2 AND f.scope_id = $1
+       LEFT JOIN alignment_score s ON s.scope = $2 AND s.scope_id = $1`,
+      [ref.id, ref.scope],
     );
-    return manager ? { name: manager.name ?? `manager ${ref.id}` } : null;
+    if (!row) return null;
+    return { name: row.name, facts: factsFromRow(row), current: row.score === null ? null : { score: row.score, band: row.band, components: row.components, drivers: row.drivers } };
   }
 
   private async candidates(run: ScoringRun, ref: ScopeRef): Promise<DriverCandidates> {
@@ -387,12 +396,11 @@ export class ScoringEngine {
 
   /** Stores a scope's new score, its history point and event only when it changed; raises what it crossed into. */
   async rescore(run: ScoringRun, ref: ScopeRef): Promise<void> {
-    const subject = await this.isScored(run, ref);
-    if (!subject) return;
+    const state = await this.scopeState(run, ref);
+    if (!state) return;
+    const { facts, current } = state;
     const settings = await this.settingsOf(run);
-    const facts = await readFacts(run.tx, ref);
     const next = scoreScope(ref.scope, facts, settings, await this.candidates(run, ref));
-    const [current] = await run.tx.query(`SELECT score, band, components, drivers FROM alignment_score WHERE scope = $1 AND scope_id = $2 FOR UPDATE`, [ref.scope, ref.id]);
     const values = (score: Pick<Score, 'components'>) => JSON.stringify(score.components.map((component) => [component.name, component.value, component.weight]));
     const changed = !current || current.score !== next.score || current.band !== next.band || values(current) !== values(next);
     if (!changed && JSON.stringify(current.drivers) === JSON.stringify(next.drivers) && JSON.stringify(current.components) === JSON.stringify(next.components)) return;
@@ -425,15 +433,16 @@ export class ScoringEngine {
       },
       run.context,
     );
-    await this.checkAlerts(run, ref, subject.name, next, current ? (current.band as ScoreBand) : null, facts, settings);
+    await this.checkAlerts(run, ref, state.name, next, current ? (current.band as ScoreBand) : null, facts, settings);
   }
 
   private async checkAlerts(run: ScoringRun, ref: ScopeRef, name: string, score: Score, previousBand: ScoreBand | null, facts: FactVector, settings: AlignmentSettings): Promise<void> {
     const why = score.drivers[0] ? `: ${score.drivers[0].name} — ${score.drivers[0].detail}` : '';
+    // Conditions that no longer hold are cleared together, in one statement.
+    const cleared: AlertKind[] = [];
     if (ref.scope === 'goal') {
       if (score.band === 'on_track') {
-        await this.clearAlert(run, 'goal_at_risk', ref.id);
-        await this.clearAlert(run, 'goal_off_track', ref.id);
+        cleared.push('goal_at_risk', 'goal_off_track');
       } else if (previousBand === null || BAND_RANK[score.band] > BAND_RANK[previousBand]) {
         const kind = score.band === 'off_track' ? 'goal_off_track' : 'goal_at_risk';
         await this.raiseAlert(run, kind, ref.id, ref, `${name} fell to ${score.score} (${score.band.replace('_', ' ')})${why}.`, { score: score.score, previousBand });
@@ -447,7 +456,7 @@ export class ScoringEngine {
           budgetMinor: budget,
         });
       } else {
-        await this.clearAlert(run, 'budget_overrun', ref.id);
+        cleared.push('budget_overrun');
       }
     }
     if (ref.scope !== 'goal') {
@@ -458,9 +467,10 @@ export class ScoringEngine {
           basis: share.basis,
         });
       } else {
-        await this.clearAlert(run, 'unlinked_work', ref.id);
+        cleared.push('unlinked_work');
       }
     }
+    await this.clearAlerts(run, cleared, ref.id);
   }
 
   /** Raises an alert once per ongoing condition: a second raise while it is open does nothing. */
@@ -475,8 +485,9 @@ export class ScoringEngine {
     await this.outbox.publish(run.tx, AlertRaisedV1, { alertId, kind, scope: scope.scope, scopeId: scope.id, message: message.slice(0, 2000), details, raisedAt: run.at.toISOString() }, run.context);
   }
 
-  async clearAlert(run: ScoringRun, kind: AlertKind, subjectId: string): Promise<void> {
-    await run.tx.query(`DELETE FROM open_alert WHERE org_id = $1 AND kind = $2 AND subject_id = $3`, [run.orgId, kind, subjectId]);
+  async clearAlerts(run: ScoringRun, kinds: AlertKind[], subjectId: string): Promise<void> {
+    if (kinds.length === 0) return;
+    await run.tx.query(`DELETE FROM open_alert WHERE org_id = $1 AND kind = ANY($2::text[]) AND subject_id = $3`, [run.orgId, kinds, subjectId]);
   }
 }
 
