@@ -115,49 +115,46 @@ export class ScoringEngine {
 
   // ---- the chains a contribution rolls up through -------------------------------------------
 
-  async goalChain(tx: EntityManager, goalId: string | null): Promise<ScopeRef[]> {
-    if (!goalId) return [];
-    const rows: Array<{ goal_id: string }> = await tx.query(
-      `WITH RECURSIVE chain(goal_id, parent_goal_id, depth) AS (
-         SELECT goal_id, parent_goal_id, 0 FROM goal_rm WHERE goal_id = $1
-         UNION ALL SELECT g.goal_id, g.parent_goal_id, c.depth + 1 FROM goal_rm g JOIN chain c ON g.goal_id = c.parent_goal_id WHERE c.depth < ${MAX_DEPTH})
-       SELECT DISTINCT goal_id FROM chain`,
-      [goalId],
+  /**
+   * A goal's chain up to its root and an org unit's chain up to its root, in one query; each is
+   * given as SQL for its starting id (a parameter or a lookup). A starting id without a row yet
+   * (its creation not seen) is its own chain.
+   */
+  private async chains(tx: EntityManager, start: { goal?: string; unit?: string }, params: unknown[]): Promise<ScopeRef[]> {
+    const goal = start.goal ?? 'NULL::uuid';
+    const unit = start.unit ?? 'NULL::uuid';
+    const rows: Array<{ scope: 'goal' | 'org_unit'; id: string }> = await tx.query(
+      `WITH RECURSIVE
+         goals(goal_id, parent_goal_id, depth) AS (
+           SELECT start.id, (SELECT parent_goal_id FROM goal_rm WHERE goal_id = start.id), 0 FROM (SELECT ${goal} AS id) start WHERE start.id IS NOT NULL
+           UNION ALL SELECT g.goal_id, g.parent_goal_id, c.depth + 1 FROM goal_rm g JOIN goals c ON g.goal_id = c.parent_goal_id WHERE c.depth < ${MAX_DEPTH}),
+         units(org_unit_id, parent_org_unit_id, depth) AS (
+           SELECT start.id, (SELECT parent_org_unit_id FROM org_unit_rm WHERE org_unit_id = start.id), 0 FROM (SELECT ${unit} AS id) start WHERE start.id IS NOT NULL
+           UNION ALL SELECT u.org_unit_id, u.parent_org_unit_id, c.depth + 1 FROM org_unit_rm u JOIN units c ON u.org_unit_id = c.parent_org_unit_id WHERE c.depth < ${MAX_DEPTH})
+       SELECT 'goal' AS scope, goal_id AS id FROM goals UNION SELECT 'org_unit', org_unit_id FROM units`,
+      params,
     );
-    return rows.length ? rows.map((row) => ({ scope: 'goal' as const, id: row.goal_id })) : [{ scope: 'goal', id: goalId }];
+    return rows.map((row) => ({ scope: row.scope, id: row.id }));
   }
 
-  async unitChain(tx: EntityManager, orgUnitId: string | null): Promise<ScopeRef[]> {
-    if (!orgUnitId) return [];
-    const rows: Array<{ org_unit_id: string }> = await tx.query(
-      `WITH RECURSIVE chain(org_unit_id, parent_org_unit_id, depth) AS (
-         SELECT org_unit_id, parent_org_unit_id, 0 FROM org_unit_rm WHERE org_unit_id = $1
-         UNION ALL SELECT u.org_unit_id, u.parent_org_unit_id, c.depth + 1 FROM org_unit_rm u JOIN chain c ON u.org_unit_id = c.parent_org_unit_id WHERE c.depth < ${MAX_DEPTH})
-       SELECT DISTINCT org_unit_id FROM chain`,
-      [orgUnitId],
-    );
-    return rows.length ? rows.map((row) => ({ scope: 'org_unit' as const, id: row.org_unit_id })) : [{ scope: 'org_unit', id: orgUnitId }];
+  goalChain(tx: EntityManager, goalId: string | null): Promise<ScopeRef[]> {
+    return this.chains(tx, { goal: '$1::uuid' }, [goalId]);
   }
 
-  private async managerUnit(tx: EntityManager, managerId: string): Promise<string | null> {
-    const [person] = await tx.query(`SELECT org_unit_id FROM person_rm WHERE person_id = $1`, [managerId]);
-    return person?.org_unit_id ?? null;
+  unitChain(tx: EntityManager, orgUnitId: string | null): Promise<ScopeRef[]> {
+    return this.chains(tx, { unit: '$1::uuid' }, [orgUnitId]);
   }
 
   /** Task work rolls up its goal chain, and its manager → org unit chain → organisation. */
   private async taskScopes(run: ScoringRun, goalId: string | null, managerId: string): Promise<ScopeRef[]> {
-    return [
-      ...(await this.goalChain(run.tx, goalId)),
-      { scope: 'manager', id: managerId },
-      ...(await this.unitChain(run.tx, await this.managerUnit(run.tx, managerId))),
-      { scope: 'organisation', id: run.orgId },
-    ];
+    const chains = await this.chains(run.tx, { goal: '$1::uuid', unit: '(SELECT org_unit_id FROM person_rm WHERE person_id = $2)' }, [goalId, managerId]);
+    return [...chains, { scope: 'manager', id: managerId }, { scope: 'organisation', id: run.orgId }];
   }
 
   /** What a goal owns itself (key results, risks, budget) rolls up its goal chain and its org unit chain. */
   private async goalOwnScopes(run: ScoringRun, goalId: string): Promise<ScopeRef[]> {
-    const [goal] = await run.tx.query(`SELECT org_unit_id FROM goal_rm WHERE goal_id = $1`, [goalId]);
-    return [...(await this.goalChain(run.tx, goalId)), ...(await this.unitChain(run.tx, goal?.org_unit_id ?? null)), { scope: 'organisation', id: run.orgId }];
+    const chains = await this.chains(run.tx, { goal: '$1::uuid', unit: '(SELECT org_unit_id FROM goal_rm WHERE goal_id = $1)' }, [goalId]);
+    return [...chains, { scope: 'organisation', id: run.orgId }];
   }
 
   // ---- contributions ---------------------------------------------------------------------
