@@ -6,7 +6,8 @@ export interface HistoryCause {
   correlationId: string;
 }
 
-/** Appends to a task's history inside the transaction that made the change. */
+/** Appends to a task's history inside the transaction that made the change: one INSERT, without an entity save's bookkeeping. */
 export async function recordHistory(tx: EntityManager, taskId: string, change: string, details: Record<string, unknown>, cause: HistoryCause): Promise<void> {
-  await tx.save(tx.create(TaskHistoryEntry, { taskId, change, details, actorId: cause.actorId, correlationId: cause.correlationId }));
+  // insert()'s partial-entity type refuses Record<string, unknown> for the jsonb column; the value is stored as is.
+  await tx.insert(TaskHistoryEntry, { taskId, change, details: details as object, actorId: cause.actorId, correlationId: cause.correlationId });
 }

@@ -16,8 +16,12 @@ import { Task } from './task.entity';
 import { TaskWriter } from './task-writer';
 import { inView, TaskVisibility } from '../access/task-visibility';
 
-/** One change a manager makes to their task: what to write to history, and the one event to publish once the task is saved. */
+/** The task fields a manager's change writes. */
+type OwnTaskFields = Partial<Pick<Task, 'status' | 'progress' | 'blockedReason' | 'cancellationReason' | 'actualCostMinor' | 'minutesWorked' | 'qualityIssueCount'>>;
+
+/** One change a manager makes to their task: the fields to write, what to write to history, and the one event to publish once the task is saved. */
 interface OwnTaskChange<R> {
+  set: OwnTaskFields;
   change: string;
   details: Record<string, unknown>;
   /** Publishes the change's one event, built from the saved task (its new version). */
@@ -105,11 +109,8 @@ export class TasksService {
       const from = task.status;
       const next = transition(from, input.to, task.progress, input.reason);
       const reason = input.reason?.trim() || null;
-      task.status = next.status;
-      task.progress = next.progress;
-      task.blockedReason = next.status === 'blocked' ? reason : null;
-      task.cancellationReason = next.status === 'cancelled' ? reason : null;
       return {
+        set: { status: next.status, progress: next.progress, blockedReason: next.status === 'blocked' ? reason : null, cancellationReason: next.status === 'cancelled' ? reason : null },
         change: 'status',
         details: { from, to: next.status, reason },
         publish: (saved) => this.outbox.publish(tx, TaskStatusChangedV1, { taskId, goalId: saved.goalId, managerId: saved.managerId, from, to: next.status, reason, progress: saved.progress, changedBy: actor.personId, changedAt: saved.updatedAt.toISOString(), taskVersion: saved.version }, { orgId: actor.orgId, correlationId }),
@@ -122,9 +123,9 @@ export class TasksService {
     return this.changeOwnTask(actor, taskId, expectedVersion, correlationId, async (task, tx) => {
       assertReportable(task.status, 'progress');
       const from = task.progress;
-      task.progress = input.progress;
       const note = input.note?.trim() || null;
       return {
+        set: { progress: input.progress },
         change: 'progress',
         details: { from, to: input.progress, note },
         publish: (saved) => this.outbox.publish(tx, TaskProgressReportedV1, { taskId, goalId: saved.goalId, managerId: saved.managerId, progress: saved.progress, note, reportedBy: actor.personId, reportedAt: saved.updatedAt.toISOString(), taskVersion: saved.version }, { orgId: actor.orgId, correlationId }),
@@ -140,8 +141,8 @@ export class TasksService {
       assertNotInFuture(input.incurredOn, todayUtc(), 'incurredOn');
       const description = input.description.trim();
       const entry = await tx.save(tx.create(TaskCostEntry, { taskId, orgId: actor.orgId, currency: input.currency, amountMinor: input.amountMinor, description, incurredOn: input.incurredOn, recordedBy: actor.personId }));
-      task.actualCostMinor += input.amountMinor;
       return {
+        set: { actualCostMinor: task.actualCostMinor + input.amountMinor },
         change: 'cost',
         details: { entryId: entry.id, currency: entry.currency, amountMinor: entry.amountMinor, description, incurredOn: entry.incurredOn },
         publish: (saved) => this.outbox.publish(tx, TaskCostRecordedV1, { taskId, goalId: saved.goalId, managerId: saved.managerId, entryId: entry.id, currency: entry.currency, amountMinor: entry.amountMinor, description, incurredOn: entry.incurredOn, recordedBy: actor.personId, recordedAt: entry.recordedAt.toISOString() }, { orgId: actor.orgId, correlationId }),
@@ -156,8 +157,8 @@ export class TasksService {
       assertNotInFuture(input.workedOn, todayUtc(), 'workedOn');
       const note = input.note?.trim() || null;
       const entry = await tx.save(tx.create(TaskHoursEntry, { taskId, orgId: actor.orgId, minutes: input.minutes, workedOn: input.workedOn, note, recordedBy: actor.personId }));
-      task.minutesWorked += input.minutes;
       return {
+        set: { minutesWorked: task.minutesWorked + input.minutes },
         change: 'hours',
         details: { entryId: entry.id, minutes: entry.minutes, workedOn: entry.workedOn, note },
         publish: (saved) => this.outbox.publish(tx, TaskHoursRecordedV1, { taskId, goalId: saved.goalId, managerId: saved.managerId, entryId: entry.id, minutes: entry.minutes, workedOn: entry.workedOn, note, recordedBy: actor.personId, recordedAt: entry.recordedAt.toISOString() }, { orgId: actor.orgId, correlationId }),
@@ -171,8 +172,8 @@ export class TasksService {
       assertReportable(task.status, 'quality issue');
       const description = input.description.trim();
       const issue = await tx.save(tx.create(TaskQualityIssue, { taskId, orgId: actor.orgId, kind: input.kind, severity: input.severity, description, recordedBy: actor.personId }));
-      task.qualityIssueCount += 1;
       return {
+        set: { qualityIssueCount: task.qualityIssueCount + 1 },
         change: 'quality-issue',
         details: { issueId: issue.id, kind: issue.kind, severity: issue.severity, description },
         publish: (saved) => this.outbox.publish(tx, TaskQualityIssueRecordedV1, { taskId, goalId: saved.goalId, managerId: saved.managerId, issueId: issue.id, kind: issue.kind, severity: issue.severity, description, recordedBy: actor.personId, recordedAt: issue.recordedAt.toISOString() }, { orgId: actor.orgId, correlationId }),
@@ -195,11 +196,23 @@ export class TasksService {
       if (!task || task.managerId !== actor.personId) throw notFound('Task', taskId);
       if (task.version !== expectedVersion) throw new DomainError('stale', `Task ${taskId} is at version ${task.version}, not ${expectedVersion}: read it again and retry.`);
       const change = await apply(task, tx);
-      const saved = await tx.save(task);
+      const saved = await this.write(tx, task, change.set);
       await recordHistory(tx, taskId, change.change, change.details, { actorId: actor.personId, correlationId });
       await change.publish(saved);
       return change.result(saved);
     });
+  }
+
+  /**
+   * One UPDATE … RETURNING of the changed fields, the version bump and the timestamp (an
+   * entity save would select the row again to diff it). The version condition keeps the
+   * write optimistic even without the caller's row lock.
+   */
+  private async write(tx: EntityManager, task: Task, set: OwnTaskFields): Promise<Task> {
+    const updated = await tx.createQueryBuilder().update(Task).set(set).where('id = :id AND version = :version', { id: task.id, version: task.version }).returning(['version', 'updatedAt']).execute();
+    const [row] = updated.raw as Array<{ version: number; updated_at: Date }>;
+    if (!row) throw new DomainError('stale', `Task ${task.id} changed while it was being written: read it again and retry.`);
+    return Object.assign(task, set, { version: row.version, updatedAt: row.updated_at });
   }
 }
 
