@@ -42,7 +42,7 @@ export async function freshness(context: BenchContext): Promise<{ durationSecond
       const lagToZeroMs = Number.isNaN(zero) ? Number.NaN : round(nowMs() - loadEnded, 0);
       const ids = [...run.acceptedAt.keys()];
       const unobserved = await watch.waitFor(ids, 10_000);
-      const latencies = ids.filter((id) => watch.firstSeen.has(id)).map((id) => watch.firstSeen.get(id)! - run.acceptedAt.get(id)!);
+      const latencies = ids.filter((id) => watch.reflectedAt(id) !== undefined).map((id) => watch.reflectedAt(id)! - run.acceptedAt.get(id)!);
       const result: FreshnessAtRate = {
         targetRate: rate,
         achievedRate: run.achievedRate,

@@ -81,7 +81,7 @@ async function measureUpdates(context: BenchContext, prefix: string, schema: str
       const correlationId = `bench-scale-${randomUUID()}`;
       const sent = nowMs();
       await publishAll(system, prefix, [progressEvent(task, correlationId, time, 100_000)]);
-      if ((await watch.waitFor([correlationId], 10_000)) === 0) singles.push(watch.firstSeen.get(correlationId)! - sent);
+      if ((await watch.waitFor([correlationId], 10_000)) === 0) singles.push(watch.reflectedAt(correlationId)! - sent);
       else unobserved++;
     }
     const burstTasks = tasks.slice(singleCount, singleCount + (quick ? 20 : 150));
@@ -89,7 +89,7 @@ async function measureUpdates(context: BenchContext, prefix: string, schema: str
     const started = nowMs();
     await publishAll(system, prefix, burstTasks.map((task, index) => progressEvent(task, ids[index], time, 100_000)));
     unobserved += await watch.waitFor(ids, 180_000);
-    const last = Math.max(...ids.map((id) => watch.firstSeen.get(id) ?? Number.NaN).filter(Number.isFinite));
+    const last = Math.max(...ids.map((id) => watch.reflectedAt(id) ?? Number.NaN).filter(Number.isFinite));
     return {
       metricsStartupMs: startupMs,
       metricsRssMbAfterStart,
