@@ -32,6 +32,20 @@ interface AppliedTask {
   facts: FactVector;
 }
 
+/** A scope whose score is to be stored, with what its alerts are judged on. */
+interface Rescored {
+  ref: ScopeRef;
+  name: string;
+  facts: FactVector;
+  next: Score;
+  previous: StoredScore | null;
+  /** False when only the drivers moved: no history point, event or alert. */
+  changed: boolean;
+  settings: AlignmentSettings;
+}
+
+const SCOPE_KINDS_IN_ORDER: ScopeKind[] = ['goal', 'manager', 'org_unit', 'organisation'];
+
 interface StoredScore {
   score: number;
   band: ScoreBand;
@@ -319,8 +333,17 @@ export class ScoringEngine {
 
   /** Rescores every scope whose facts changed in this run. */
   async finish(run: ScoringRun): Promise<void> {
-    for (const ref of orderedScopes([...run.dirty.values()])) await this.rescore(run, ref);
+    const scopes = orderedScopes([...run.dirty.values()]);
     run.dirty.clear();
+    // One kind at a time, each written before the next is scored: an org unit's drivers read its managers' new scores.
+    for (const kind of SCOPE_KINDS_IN_ORDER) {
+      const rescored: Rescored[] = [];
+      for (const ref of scopes.filter((scope) => scope.scope === kind)) {
+        const outcome = await this.rescore(run, ref);
+        if (outcome) rescored.push(outcome);
+      }
+      await this.store(run, rescored);
+    }
   }
 
   /** Rescores every scope of the organisation (after its settings changed): bounded by the number of scopes, not tasks. */
@@ -391,51 +414,86 @@ export class ScoringEngine {
     }
   }
 
-  /** Stores a scope's new score, its history point and event only when it changed; raises what it crossed into. */
-  async rescore(run: ScoringRun, ref: ScopeRef): Promise<void> {
+  /** A scope's new score when it differs from the stored one (`changed` when more than its drivers moved), or null. */
+  private async rescore(run: ScoringRun, ref: ScopeRef): Promise<Rescored | null> {
     const state = await this.scopeState(run, ref);
-    if (!state) return;
+    if (!state) return null;
     const { facts, current } = state;
     const settings = await this.settingsOf(run);
     const next = scoreScope(ref.scope, facts, settings, await this.candidates(run, ref));
     const values = (score: Pick<Score, 'components'>) => JSON.stringify(score.components.map((component) => [component.name, component.value, component.weight]));
     const changed = !current || current.score !== next.score || current.band !== next.band || values(current) !== values(next);
-    if (!changed && JSON.stringify(current.drivers) === JSON.stringify(next.drivers) && JSON.stringify(current.components) === JSON.stringify(next.components)) return;
+    if (!changed && JSON.stringify(current.drivers) === JSON.stringify(next.drivers) && JSON.stringify(current.components) === JSON.stringify(next.components)) return null;
+    return { ref, name: state.name, facts, next, previous: current, changed, settings };
+  }
+
+  /**
+   * Writes rescored scopes together: one upsert of their scores, one insert of the history points
+   * and score-changed events of those that changed, then their alerts (clears in one statement).
+   */
+  private async store(run: ScoringRun, rescored: Rescored[]): Promise<void> {
+    if (rescored.length === 0) return;
+    const json = (value: unknown) => JSON.stringify(value);
     await run.tx.query(
-      `INSERT INTO alignment_score (scope, scope_id, org_id, score, band, components, drivers, as_of, computed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+      `INSERT INTO alignment_score (scope, scope_id, org_id, score, band, components, drivers, as_of, computed_at)
+       SELECT scope, scope_id, $3::uuid, score, band, components, drivers, $8::date, $9::timestamptz FROM unnest($1::text[], $2::uuid[], $4::float8[], $5::text[], $6::jsonb[], $7::jsonb[]) AS s(scope, scope_id, score, band, components, drivers)
        ON CONFLICT (scope, scope_id) DO UPDATE SET score = EXCLUDED.score, band = EXCLUDED.band, components = EXCLUDED.components, drivers = EXCLUDED.drivers, as_of = EXCLUDED.as_of, computed_at = EXCLUDED.computed_at`,
-      [ref.scope, ref.id, run.orgId, next.score, next.band, JSON.stringify(next.components), JSON.stringify(next.drivers), run.asOf, run.at],
+      [
+        rescored.map((entry) => entry.ref.scope),
+        rescored.map((entry) => entry.ref.id),
+        run.orgId,
+        rescored.map((entry) => entry.next.score),
+        rescored.map((entry) => entry.next.band),
+        rescored.map((entry) => json(entry.next.components)),
+        rescored.map((entry) => json(entry.next.drivers)),
+        run.asOf,
+        run.at,
+      ],
     );
-    if (!changed) return;
-    await run.tx.query(`INSERT INTO alignment_score_history (scope, scope_id, org_id, score, band, components, at) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
-      ref.scope,
-      ref.id,
-      run.orgId,
-      next.score,
-      next.band,
-      JSON.stringify(next.components),
-      run.at,
-    ]);
-    await this.outbox.publish(
+    const changed = rescored.filter((entry) => entry.changed);
+    if (changed.length === 0) return;
+    await run.tx.query(
+      `INSERT INTO alignment_score_history (scope, scope_id, org_id, score, band, components, at)
+       SELECT scope, scope_id, $3::uuid, score, band, components, $7::timestamptz FROM unnest($1::text[], $2::uuid[], $4::float8[], $5::text[], $6::jsonb[]) AS h(scope, scope_id, score, band, components)`,
+      [
+        changed.map((entry) => entry.ref.scope),
+        changed.map((entry) => entry.ref.id),
+        run.orgId,
+        changed.map((entry) => entry.next.score),
+        changed.map((entry) => entry.next.band),
+        changed.map((entry) => json(entry.next.components)),
+        run.at,
+      ],
+    );
+    await this.outbox.publishAll(
       run.tx,
       AlignmentScoreChangedV1,
-      {
+      changed.map(({ ref, next, previous }) => ({
         scope: ref.scope,
         scopeId: ref.id,
         score: next.score,
-        previousScore: current ? current.score : null,
+        previousScore: previous ? previous.score : null,
         band: next.band,
         components: next.components.filter((component) => component.value !== null).map((component) => ({ name: component.name, value: component.value as number, weight: component.weight })),
         computedAt: run.at.toISOString(),
-      },
+      })),
       run.context,
     );
-    await this.checkAlerts(run, ref, state.name, next, current ? (current.band as ScoreBand) : null, facts, settings);
+    const cleared: Array<{ kind: AlertKind; subjectId: string }> = [];
+    for (const entry of changed) cleared.push(...(await this.checkAlerts(run, entry)));
+    if (cleared.length > 0) {
+      await run.tx.query(`DELETE FROM open_alert a USING unnest($2::text[], $3::uuid[]) AS c(kind, subject_id) WHERE a.org_id = $1 AND a.kind = c.kind AND a.subject_id = c.subject_id`, [
+        run.orgId,
+        cleared.map((entry) => entry.kind),
+        cleared.map((entry) => entry.subjectId),
+      ]);
+    }
   }
 
-  private async checkAlerts(run: ScoringRun, ref: ScopeRef, name: string, score: Score, previousBand: ScoreBand | null, facts: FactVector, settings: AlignmentSettings): Promise<void> {
+  /** Raises the alerts a changed score crossed into; returns those whose condition no longer holds, to be cleared. */
+  private async checkAlerts(run: ScoringRun, { ref, name, next: score, previous, facts, settings }: Rescored): Promise<Array<{ kind: AlertKind; subjectId: string }>> {
+    const previousBand = previous ? previous.band : null;
     const why = score.drivers[0] ? `: ${score.drivers[0].name} — ${score.drivers[0].detail}` : '';
-    // Conditions that no longer hold are cleared together, in one statement.
     const cleared: AlertKind[] = [];
     if (ref.scope === 'goal') {
       if (score.band === 'on_track') {
@@ -467,7 +525,7 @@ export class ScoringEngine {
         cleared.push('unlinked_work');
       }
     }
-    await this.clearAlerts(run, cleared, ref.id);
+    return cleared.map((kind) => ({ kind, subjectId: ref.id }));
   }
 
   /** Raises an alert once per ongoing condition: a second raise while it is open does nothing. */

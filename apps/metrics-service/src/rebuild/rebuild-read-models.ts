@@ -17,7 +17,7 @@ const CONSUMED_TOPICS = [Topics.Organisation, Topics.Goals, Topics.Tasks];
 const MAX_ATTEMPTS = 5;
 
 /** Publishing is muted while history is replayed: those score changes and alerts were published when they happened. */
-const mutedOutbox = { publish: async () => undefined } as unknown as EventOutbox;
+const mutedOutbox = { publish: async () => undefined, publishAll: async () => undefined } as unknown as EventOutbox;
 
 @Module({
   imports: [TypeOrmModule.forRootAsync({ useFactory: () => dataSourceOptions(metricsDatabase) })],
