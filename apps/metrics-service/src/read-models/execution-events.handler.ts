@@ -16,7 +16,7 @@ import { ScoringEngine, ScoringRun } from '../alignment/scoring-engine.service';
 import { weightMilli } from '../alignment/contributions';
 import { applyInRun } from './scoring-run';
 import { StrategyEventsHandler } from './strategy-events.handler';
-import { assertSameOrganisation } from './same-organisation';
+import { ensurePlaceholder } from './same-organisation';
 
 /**
  * Tasks, their reports and key-result check-ins, from execution's tasks topic. A task's
@@ -30,8 +30,7 @@ export class ExecutionEventsHandler {
   /** The task row, as a placeholder if its creation has not arrived yet. */
   private async ensureTask(run: ScoringRun, taskId: string, goalId: string | null, managerId: string): Promise<void> {
     if (goalId) await StrategyEventsHandler.ensureGoal(run.tx, goalId, run.orgId);
-    await run.tx.query(`INSERT INTO task_rm (task_id, org_id, goal_id, manager_id) VALUES ($1, $2, $3, $4) ON CONFLICT (task_id) DO NOTHING`, [taskId, run.orgId, goalId, managerId]);
-    await assertSameOrganisation(run.tx, 'task', taskId, run.orgId);
+    await ensurePlaceholder(run.tx, 'task', taskId, run.orgId, { goal_id: goalId, manager_id: managerId });
   }
 
   @HandleEvent(TaskCreatedV1)

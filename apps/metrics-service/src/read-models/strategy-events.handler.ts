@@ -21,7 +21,7 @@ import { ScoringEngine, ScoringRun } from '../alignment/scoring-engine.service';
 import { weightMilli } from '../alignment/contributions';
 import { OrganisationEventsHandler } from './organisation-events.handler';
 import { applyInRun, lockRow } from './scoring-run';
-import { assertSameOrganisation } from './same-organisation';
+import { assertSameOrganisation, ensurePlaceholder } from './same-organisation';
 
 interface GoalRow {
   known: boolean;
@@ -52,8 +52,7 @@ export class StrategyEventsHandler {
 
   /** A goal row that may be a placeholder: tasks can arrive before their goal. */
   static async ensureGoal(tx: EntityManager, goalId: string, orgId: string): Promise<void> {
-    await tx.query(`INSERT INTO goal_rm (goal_id, org_id) VALUES ($1, $2) ON CONFLICT (goal_id) DO NOTHING`, [goalId, orgId]);
-    await assertSameOrganisation(tx, 'goal', goalId, orgId);
+    await ensurePlaceholder(tx, 'goal', goalId, orgId);
   }
 
   private async lockGoal(run: ScoringRun, goalId: string): Promise<GoalRow> {

@@ -16,6 +16,11 @@ export function sameOrganisationCheck<Kind extends string>(tables: Record<Kind, 
   return async (tx: EntityManager, kind: Kind, id: string, orgId: string): Promise<void> => {
     const { table, column } = tables[kind];
     const [row]: Array<{ org_id: string }> = await tx.query(`SELECT org_id FROM ${table} WHERE ${column} = $1`, [id]);
-    if (row && row.org_id !== orgId) throw new UnprocessableEventError(`${kind} ${id} belongs to another organisation than the event's (${orgId})`);
+    if (row && row.org_id !== orgId) throw otherOrganisation(kind, id, orgId);
   };
+}
+
+/** The refusal of an event that names another organisation's aggregate. */
+export function otherOrganisation(kind: string, id: string, orgId: string): UnprocessableEventError {
+  return new UnprocessableEventError(`${kind} ${id} belongs to another organisation than the event's (${orgId})`);
 }
