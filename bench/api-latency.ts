@@ -23,7 +23,11 @@ export async function apiLatency(context: BenchContext): Promise<EndpointLatency
   const metrics = system.url('metrics-service');
   const connections = 10;
   const durationSeconds = quick ? 2 : 6;
-  const endpoints = [`/v1/scores/goals/${org.goals[0]}`, `/v1/kpis/managers/${org.managers[0]}`, '/v1/scores/organisation'];
+  const endpoints = [
+    `/v1/scores/goals/${org.goals[0]}`,
+    `/v1/kpis/managers/${org.managers[0]}`,
+    '/v1/scores/organisation',
+  ];
   const results: EndpointLatency[] = [];
   for (const endpoint of endpoints) {
     const probe = await fetch(metrics + endpoint, { headers: { authorization: `Bearer ${org.directorToken}` } });
@@ -31,7 +35,9 @@ export async function apiLatency(context: BenchContext): Promise<EndpointLatency
     const load = await readLoad(metrics + endpoint, org.directorToken, connections, durationSeconds);
     const shown = endpoint.replace(/[0-9a-f-]{36}/, ':id');
     results.push({ endpoint: `GET ${shown}`, connections, durationSeconds, ...load });
-    log(`GET ${shown}: ${load.requestsPerSecond} req/s, p50 ${load.p50} ms, p99 ${load.p99} ms (${connections} connections)`);
+    log(
+      `GET ${shown}: ${load.requestsPerSecond} req/s, p50 ${load.p50} ms, p99 ${load.p99} ms (${connections} connections)`,
+    );
   }
   return results;
 }

@@ -16,8 +16,24 @@ import { nowMs, round, sleep, summarize, Summary } from './lib/stats';
 const SCHEMA = 'bench_raw';
 
 function sampleEnvelope(taskId: string, progress: number): string {
-  const data = { taskId, goalId: randomUUID(), managerId: randomUUID(), progress, note: null, reportedBy: randomUUID(), reportedAt: new Date().toISOString(), taskVersion: 2 };
-  return JSON.stringify(createEvent(TaskProgressReportedV1, data, { source: '/throughline/execution-service', orgId: randomUUID(), correlationId: randomUUID(), actorId: data.reportedBy }).envelope);
+  const data = {
+    taskId,
+    goalId: randomUUID(),
+    managerId: randomUUID(),
+    progress,
+    note: null,
+    reportedBy: randomUUID(),
+    reportedAt: new Date().toISOString(),
+    taskVersion: 2,
+  };
+  return JSON.stringify(
+    createEvent(TaskProgressReportedV1, data, {
+      source: '/throughline/execution-service',
+      orgId: randomUUID(),
+      correlationId: randomUUID(),
+      actorId: data.reportedBy,
+    }).envelope,
+  );
 }
 
 export interface PostgresBaseline {
@@ -35,8 +51,12 @@ export async function postgresBaseline(context: BenchContext, connections: numbe
   const tasks = Array.from({ length: 2_000 }, () => randomUUID());
   try {
     await pool.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE; CREATE SCHEMA ${SCHEMA}`);
-    await pool.query(`CREATE TABLE ${SCHEMA}.task (id uuid PRIMARY KEY, progress int NOT NULL, version int NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`);
-    await pool.query(`CREATE TABLE ${SCHEMA}.outbox_event (seq bigserial PRIMARY KEY, event_id uuid NOT NULL UNIQUE, topic text NOT NULL, partition_key text NOT NULL, event_type text NOT NULL, envelope json NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), published_at timestamptz)`);
+    await pool.query(
+      `CREATE TABLE ${SCHEMA}.task (id uuid PRIMARY KEY, progress int NOT NULL, version int NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    await pool.query(
+      `CREATE TABLE ${SCHEMA}.outbox_event (seq bigserial PRIMARY KEY, event_id uuid NOT NULL UNIQUE, topic text NOT NULL, partition_key text NOT NULL, event_type text NOT NULL, envelope json NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), published_at timestamptz)`,
+    );
     await pool.query(`CREATE INDEX ON ${SCHEMA}.outbox_event (seq) WHERE published_at IS NULL`);
     await pool.query(`INSERT INTO ${SCHEMA}.task (id, progress, version) SELECT unnest($1::uuid[]), 0, 1`, [tasks]);
     const idle = [...tasks];
@@ -51,8 +71,20 @@ export async function postgresBaseline(context: BenchContext, connections: numbe
           const client = await pool.connect();
           try {
             await client.query('BEGIN');
-            await client.query(`UPDATE ${SCHEMA}.task SET progress = (progress + 41) % 101, version = version + 1, updated_at = now() WHERE id = $1`, [taskId]);
-            await client.query(`INSERT INTO ${SCHEMA}.outbox_event (event_id, topic, partition_key, event_type, envelope) VALUES ($1, $2, $3, $4, $5)`, [randomUUID(), 'throughline.execution.tasks', taskId, TaskProgressReportedV1.type, sampleEnvelope(taskId, 41)]);
+            await client.query(
+              `UPDATE ${SCHEMA}.task SET progress = (progress + 41) % 101, version = version + 1, updated_at = now() WHERE id = $1`,
+              [taskId],
+            );
+            await client.query(
+              `INSERT INTO ${SCHEMA}.outbox_event (event_id, topic, partition_key, event_type, envelope) VALUES ($1, $2, $3, $4, $5)`,
+              [
+                randomUUID(),
+                'throughline.execution.tasks',
+                taskId,
+                TaskProgressReportedV1.type,
+                sampleEnvelope(taskId, 41),
+              ],
+            );
             await client.query('COMMIT');
           } finally {
             client.release();
@@ -63,7 +95,13 @@ export async function postgresBaseline(context: BenchContext, connections: numbe
       }),
     );
     const elapsed = (nowMs() - started) / 1000;
-    return { connections, poolSize, durationSeconds: round(elapsed, 1), transactionsPerSecond: round(latencies.length / elapsed, 1), latencyMs: summarize(latencies) };
+    return {
+      connections,
+      poolSize,
+      durationSeconds: round(elapsed, 1),
+      transactionsPerSecond: round(latencies.length / elapsed, 1),
+      latencyMs: summarize(latencies),
+    };
   } finally {
     await pool.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`).catch(() => undefined);
     await pool.end();
@@ -124,9 +162,13 @@ export async function kafkaBaseline(context: BenchContext, rate: number): Promis
 
 export async function baselines(context: BenchContext): Promise<{ postgres: PostgresBaseline; kafka: KafkaBaseline }> {
   const postgres = await postgresBaseline(context, context.quick ? 8 : 32);
-  context.log(`raw PostgreSQL (row + outbox row per transaction): ${postgres.transactionsPerSecond} tx/s, p50 ${postgres.latencyMs.p50} ms, p99 ${postgres.latencyMs.p99} ms`);
+  context.log(
+    `raw PostgreSQL (row + outbox row per transaction): ${postgres.transactionsPerSecond} tx/s, p50 ${postgres.latencyMs.p50} ms, p99 ${postgres.latencyMs.p99} ms`,
+  );
   const kafka = await kafkaBaseline(context, 200);
-  context.log(`raw kafkajs produce→consume at 200/s: p50 ${kafka.produceToConsumeMs.p50} ms, p99 ${kafka.produceToConsumeMs.p99} ms`);
+  context.log(
+    `raw kafkajs produce→consume at 200/s: p50 ${kafka.produceToConsumeMs.p50} ms, p99 ${kafka.produceToConsumeMs.p99} ms`,
+  );
   return { postgres, kafka };
 }
 

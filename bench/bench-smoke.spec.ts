@@ -8,7 +8,8 @@ import { testDatabaseUrl, testKafkaBrokers } from '@throughline/testing';
 const root = resolve(__dirname, '..');
 
 /** Every figure the quick run must have produced, as paths into results.json. */
-function figures(report: any): Record<string, unknown> { // eslint-disable-line @typescript-eslint/no-explicit-any -- read back from JSON
+function figures(report: any): Record<string, unknown> {
+  // eslint-disable-line @typescript-eslint/no-explicit-any -- read back from JSON
   const entries: Array<[string, unknown]> = [
     ['startup of execution-service', report.startupMs['execution-service']],
     ['startup of metrics-service', report.startupMs['metrics-service']],
@@ -20,11 +21,23 @@ function figures(report: any): Record<string, unknown> { // eslint-disable-line 
     ['ratio of raw PostgreSQL to execution', report.ratios.rawPostgresTxPerSecondOverAcceptedUpdatesPerSecond],
   ];
   for (const rate of report.freshness.rates) {
-    entries.push([`freshness at ${rate.targetRate}/s: achieved rate`, rate.achievedRate], [`freshness at ${rate.targetRate}/s: p50`, rate.freshnessMs.p50], [`freshness at ${rate.targetRate}/s: p99`, rate.freshnessMs.p99], [`freshness at ${rate.targetRate}/s: lag at end`, rate.metricsLagAtEnd]);
+    entries.push(
+      [`freshness at ${rate.targetRate}/s: achieved rate`, rate.achievedRate],
+      [`freshness at ${rate.targetRate}/s: p50`, rate.freshnessMs.p50],
+      [`freshness at ${rate.targetRate}/s: p99`, rate.freshnessMs.p99],
+      [`freshness at ${rate.targetRate}/s: lag at end`, rate.metricsLagAtEnd],
+    );
   }
-  for (const endpoint of report.apiLatency) entries.push([`${endpoint.endpoint} p50`, endpoint.p50], [`${endpoint.endpoint} p99`, endpoint.p99]);
-  for (const point of report.scaling) entries.push([`${point.tasks} tasks: rebuild seconds`, point.rebuildSeconds], [`${point.tasks} tasks: metrics RSS`, point.metricsRssMbAfterUpdates], [`${point.tasks} tasks: one update p50`, point.singleUpdateMs.p50]);
-  for (const service of report.hotPathProfile.services) entries.push([`${service.service} profiled busy ms`, service.busyMs]);
+  for (const endpoint of report.apiLatency)
+    entries.push([`${endpoint.endpoint} p50`, endpoint.p50], [`${endpoint.endpoint} p99`, endpoint.p99]);
+  for (const point of report.scaling)
+    entries.push(
+      [`${point.tasks} tasks: rebuild seconds`, point.rebuildSeconds],
+      [`${point.tasks} tasks: metrics RSS`, point.metricsRssMbAfterUpdates],
+      [`${point.tasks} tasks: one update p50`, point.singleUpdateMs.p50],
+    );
+  for (const service of report.hotPathProfile.services)
+    entries.push([`${service.service} profiled busy ms`, service.busyMs]);
   return Object.fromEntries(entries);
 }
 
@@ -35,14 +48,20 @@ describe('npm run bench -- --quick', () => {
   it('runs every scenario against the real system and produces finite figures and the table', async () => {
     // The broker and database jest already started; the runner builds and starts the services itself.
     const env = { ...process.env, BENCH_DATABASE_URL: testDatabaseUrl(), BENCH_KAFKA_BROKERS: testKafkaBrokers() };
-    await promisify(execFile)(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'bench/run.ts'), '--quick', '--out', out], { cwd: root, env, maxBuffer: 64 * 1024 * 1024, timeout: 420_000 });
+    await promisify(execFile)(
+      process.execPath,
+      [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'bench/run.ts'), '--quick', '--out', out],
+      { cwd: root, env, maxBuffer: 64 * 1024 * 1024, timeout: 420_000 },
+    );
     const report = JSON.parse(readFileSync(join(out, 'benchmarks/results.json'), 'utf8'));
     const produced = figures(report);
     expect(report.freshness.rates.length).toBeGreaterThan(0);
     expect(report.apiLatency.length).toBeGreaterThan(0);
     expect(report.scaling.length).toBeGreaterThan(0);
     expect(report.hotPathProfile.services.length).toBe(2);
-    const missing = Object.entries(produced).filter(([, value]) => typeof value !== 'number' || !Number.isFinite(value)).map(([name]) => name);
+    const missing = Object.entries(produced)
+      .filter(([, value]) => typeof value !== 'number' || !Number.isFinite(value))
+      .map(([name]) => name);
     expect(missing).toEqual([]);
     expect(readFileSync(join(out, 'benchmarks.md'), 'utf8')).toContain('## Freshness');
   }, 480_000);

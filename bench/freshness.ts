@@ -42,7 +42,9 @@ export async function freshness(context: BenchContext): Promise<{ durationSecond
       const lagToZeroMs = Number.isNaN(zero) ? Number.NaN : round(nowMs() - loadEnded, 0);
       const ids = [...run.acceptedAt.keys()];
       const unobserved = await watch.waitFor(ids, 10_000);
-      const latencies = ids.filter((id) => watch.reflectedAt(id) !== undefined).map((id) => watch.reflectedAt(id)! - run.acceptedAt.get(id)!);
+      const latencies = ids
+        .filter((id) => watch.reflectedAt(id) !== undefined)
+        .map((id) => watch.reflectedAt(id)! - run.acceptedAt.get(id)!);
       const result: FreshnessAtRate = {
         targetRate: rate,
         achievedRate: run.achievedRate,
@@ -55,7 +57,9 @@ export async function freshness(context: BenchContext): Promise<{ durationSecond
         metricsLagAtEnd,
         lagToZeroMs,
       };
-      log(`freshness at ${rate}/s: achieved ${result.achievedRate}/s, p50 ${result.freshnessMs.p50} ms, p95 ${result.freshnessMs.p95} ms, p99 ${result.freshnessMs.p99} ms, lag at end ${metricsLagAtEnd}, unobserved ${unobserved}`);
+      log(
+        `freshness at ${rate}/s: achieved ${result.achievedRate}/s, p50 ${result.freshnessMs.p50} ms, p95 ${result.freshnessMs.p95} ms, p99 ${result.freshnessMs.p99} ms, lag at end ${metricsLagAtEnd}, unobserved ${unobserved}`,
+      );
       results.push(result);
     }
   } finally {

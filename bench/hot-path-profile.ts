@@ -13,7 +13,12 @@ import { round, sleep } from './lib/stats';
 import { ServiceName } from './lib/system';
 
 interface CpuProfile {
-  nodes: Array<{ id: number; callFrame: { functionName: string; url: string }; hitCount?: number; children?: number[] }>;
+  nodes: Array<{
+    id: number;
+    callFrame: { functionName: string; url: string };
+    hitCount?: number;
+    children?: number[];
+  }>;
   samples: number[];
   timeDeltas: number[];
 }
@@ -52,7 +57,9 @@ const CHARGED_TO_CALLER = new Set(['(native)', 'node (runtime)']);
 export function summarizeProfile(service: ServiceName, profile: CpuProfile, top = 8): ServiceProfile {
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-  const own = new Map(profile.nodes.map((node) => [node.id, frameOwner(node.callFrame.url, node.callFrame.functionName)]));
+  const own = new Map(
+    profile.nodes.map((node) => [node.id, frameOwner(node.callFrame.url, node.callFrame.functionName)]),
+  );
   const owner = new Map<number, string>();
   for (const node of profile.nodes) {
     let id: number | undefined = node.id;
@@ -69,10 +76,17 @@ export function summarizeProfile(service: ServiceName, profile: CpuProfile, top 
   totals.delete('(idle)');
   const busyMs = [...totals.values()].reduce((sum, value) => sum + value, 0);
   const shares = [...totals].sort((a, b) => b[1] - a[1]).slice(0, top);
-  return { service, busyMs: round(busyMs, 0), idleMs: round(idleMs, 0), top: shares.map(([what, ms]) => ({ what, ms: round(ms, 0), percentOfBusy: round((100 * ms) / busyMs, 1) })) };
+  return {
+    service,
+    busyMs: round(busyMs, 0),
+    idleMs: round(idleMs, 0),
+    top: shares.map(([what, ms]) => ({ what, ms: round(ms, 0), percentOfBusy: round((100 * ms) / busyMs, 1) })),
+  };
 }
 
-export async function hotPathProfile(context: BenchContext): Promise<{ load: { acceptedPerSecond: number; seconds: number }; services: ServiceProfile[] }> {
+export async function hotPathProfile(
+  context: BenchContext,
+): Promise<{ load: { acceptedPerSecond: number; seconds: number }; services: ServiceProfile[] }> {
   const { system, quick, log } = context;
   if (!system.managed) {
     log('profile skipped: it restarts services, so it needs the system the benchmark starts itself');
@@ -83,9 +97,13 @@ export async function hotPathProfile(context: BenchContext): Promise<{ load: { a
   const services: ServiceName[] = ['execution-service', 'metrics-service'];
   const files = new Map(services.map((service) => [service, join(directory, `${service}.cpuprofile`)]));
   for (const service of services) {
-    await system.restart(service, { NODE_OPTIONS: `--require ${join(__dirname, 'lib/cpu-profile-preload.js')}`, BENCH_CPU_PROFILE: files.get(service)! });
+    await system.restart(service, {
+      NODE_OPTIONS: `--require ${join(__dirname, 'lib/cpu-profile-preload.js')}`,
+      BENCH_CPU_PROFILE: files.get(service)!,
+    });
   }
-  const signal = (service: ServiceName) => process.kill(Number(readFileSync(`${files.get(service)}.pid`, 'utf8')), 'SIGWINCH');
+  const signal = (service: ServiceName) =>
+    process.kill(Number(readFileSync(`${files.get(service)}.pid`, 'utf8')), 'SIGWINCH');
   services.forEach(signal);
   const seconds = quick ? 2 : 6;
   const run = await maxRateProgressUpdates(system.url('execution-service'), org, quick ? 8 : 32, seconds);
@@ -99,7 +117,12 @@ export async function hotPathProfile(context: BenchContext): Promise<{ load: { a
     for (let waited = 0; !existsSync(file) && waited < 20_000; waited += 100) await sleep(100);
     await sleep(200);
     const summary = summarizeProfile(service, JSON.parse(readFileSync(file, 'utf8')));
-    log(`${service} CPU (${summary.busyMs} ms busy): ${summary.top.slice(0, 5).map((share) => `${share.what} ${share.percentOfBusy}%`).join(', ')}`);
+    log(
+      `${service} CPU (${summary.busyMs} ms busy): ${summary.top
+        .slice(0, 5)
+        .map((share) => `${share.what} ${share.percentOfBusy}%`)
+        .join(', ')}`,
+    );
     profiles.push(summary);
   }
   return { load: { acceptedPerSecond: run.acceptedPerSecond, seconds }, services: profiles };

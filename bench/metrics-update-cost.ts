@@ -40,7 +40,13 @@ const AS_OF = '2026-03-01';
 
 @Module({
   imports: [TypeOrmModule.forRootAsync({ useFactory: () => dataSourceOptions(metricsDatabase) })],
-  providers: [...SCORING_PROVIDERS, { provide: EventOutbox, useFactory: () => new EventOutbox(new Outbox('bench.'), { serviceName: 'metrics-service', publishes: [] }) }],
+  providers: [
+    ...SCORING_PROVIDERS,
+    {
+      provide: EventOutbox,
+      useFactory: () => new EventOutbox(new Outbox('bench.'), { serviceName: 'metrics-service', publishes: [] }),
+    },
+  ],
 })
 class BenchModule {}
 
@@ -65,15 +71,24 @@ async function seed(dataSource: DataSource, tasks: number): Promise<Seeded> {
   const managers = leaves.map(() => randomUUID());
   const q = (sql: string, params: unknown[] = []) => dataSource.query(sql, params);
   await q(`INSERT INTO org_state (org_id, name, as_of) VALUES ($1, 'Bench', $2)`, [orgId, AS_OF]);
-  await q(`INSERT INTO org_unit_rm (org_unit_id, org_id, name, parent_org_unit_id, version) VALUES ($1, $2, 'Root', NULL, 1)`, [rootUnit, orgId]);
-  await q(`INSERT INTO org_unit_rm (org_unit_id, org_id, name, parent_org_unit_id, version) SELECT u, $2, 'Unit', $1, 1 FROM unnest($3::uuid[]) u`, [rootUnit, orgId, units]);
+  await q(
+    `INSERT INTO org_unit_rm (org_unit_id, org_id, name, parent_org_unit_id, version) VALUES ($1, $2, 'Root', NULL, 1)`,
+    [rootUnit, orgId],
+  );
+  await q(
+    `INSERT INTO org_unit_rm (org_unit_id, org_id, name, parent_org_unit_id, version) SELECT u, $2, 'Unit', $1, 1 FROM unnest($3::uuid[]) u`,
+    [rootUnit, orgId, units],
+  );
   const unitOfManager = managers.map((_, index) => units[index % UNITS]);
-  await q(`INSERT INTO person_rm (person_id, org_id, name, role, org_unit_id, reports_to_id, active, version) SELECT m, $1, 'Manager', 'manager', u, NULL, true, 1 FROM unnest($2::uuid[], $3::uuid[]) AS t(m, u)`, [
-    orgId,
-    managers,
-    unitOfManager,
-  ]);
-  const goalRows: Array<[string, string | null]> = [[rootGoal, null], ...middleGoals.map((goal) => [goal, rootGoal] as [string, string]), ...leaves.map((goal, index) => [goal, middleGoals[Math.floor(index / GOALS_PER_PARENT)]] as [string, string])];
+  await q(
+    `INSERT INTO person_rm (person_id, org_id, name, role, org_unit_id, reports_to_id, active, version) SELECT m, $1, 'Manager', 'manager', u, NULL, true, 1 FROM unnest($2::uuid[], $3::uuid[]) AS t(m, u)`,
+    [orgId, managers, unitOfManager],
+  );
+  const goalRows: Array<[string, string | null]> = [
+    [rootGoal, null],
+    ...middleGoals.map((goal) => [goal, rootGoal] as [string, string]),
+    ...leaves.map((goal, index) => [goal, middleGoals[Math.floor(index / GOALS_PER_PARENT)]] as [string, string]),
+  ];
   await q(
     `INSERT INTO goal_rm (goal_id, org_id, known, title, parent_goal_id, org_unit_id, owner_id, status, period_start, period_end, currency, budget_minor, version)
      SELECT g, $1, true, 'Goal', p, $2, $2, 'active', '2026-01-01', '2026-12-31', 'EUR', 0, 1 FROM unnest($3::uuid[], $4::uuid[]) AS t(g, p)`,
@@ -88,14 +103,33 @@ async function seed(dataSource: DataSource, tasks: number): Promise<Seeded> {
   const taskIds: string[] = [];
   const goalOf = new Map<string, string>();
   const managerOf = new Map<string, string>();
-  const batch: { ids: string[]; goals: string[]; managers: string[]; progress: number[]; due: string[]; applied: string[]; next: (string | null)[]; shortfall: number[] } = { ids: [], goals: [], managers: [], progress: [], due: [], applied: [], next: [], shortfall: [] };
+  const batch: {
+    ids: string[];
+    goals: string[];
+    managers: string[];
+    progress: number[];
+    due: string[];
+    applied: string[];
+    next: (string | null)[];
+    shortfall: number[];
+  } = { ids: [], goals: [], managers: [], progress: [], due: [], applied: [], next: [], shortfall: [] };
   const flush = async () => {
     if (!batch.ids.length) return;
     await q(
       `INSERT INTO task_rm (task_id, org_id, known, goal_id, manager_id, title, status, progress, weight_milli, start_date, due_date, planned_cost_minor, details_version, status_version, progress_version, created_at, applied, next_change_on, schedule_shortfall)
        SELECT t, $1, true, g, m, 'Task', 'in_progress', p, 1000, '2026-01-01', d::date, 100000, 1, 1, 1, '2026-01-01T00:00:00Z', a::jsonb, n::date, s
        FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::int[], $6::text[], $7::text[], $8::text[], $9::bigint[]) AS x(t, g, m, p, d, a, n, s)`,
-      [orgId, batch.ids, batch.goals, batch.managers, batch.progress, batch.due, batch.applied, batch.next, batch.shortfall],
+      [
+        orgId,
+        batch.ids,
+        batch.goals,
+        batch.managers,
+        batch.progress,
+        batch.due,
+        batch.applied,
+        batch.next,
+        batch.shortfall,
+      ],
     );
     for (const list of Object.values(batch)) list.length = 0;
   };
@@ -106,11 +140,26 @@ async function seed(dataSource: DataSource, tasks: number): Promise<Seeded> {
     const managerId = managers[leaf];
     const due = index % 2 === 0 ? '2026-02-15' : '2026-06-30';
     const progress = index % 100;
-    const contribution = taskContribution({ known: true, status: 'in_progress', progress, weightMilli: 1000, startDate: '2026-01-01', dueDate: due, plannedCostMinor: 100_000, actualCostMinor: 0, minutes: 0, linked: true }, AS_OF);
+    const contribution = taskContribution(
+      {
+        known: true,
+        status: 'in_progress',
+        progress,
+        weightMilli: 1000,
+        startDate: '2026-01-01',
+        dueDate: due,
+        plannedCostMinor: 100_000,
+        actualCostMinor: 0,
+        minutes: 0,
+        linked: true,
+      },
+      AS_OF,
+    );
     taskIds.push(taskId);
     goalOf.set(taskId, goalId);
     managerOf.set(taskId, managerId);
-    for (let goal: string | null | undefined = goalId; goal; goal = parentOf.get(goal)) addTo('goal', goal, contribution.facts);
+    for (let goal: string | null | undefined = goalId; goal; goal = parentOf.get(goal))
+      addTo('goal', goal, contribution.facts);
     addTo('manager', managerId, contribution.facts);
     addTo('org_unit', unitOfManager[leaf], contribution.facts);
     addTo('org_unit', rootUnit, contribution.facts);
@@ -120,7 +169,16 @@ async function seed(dataSource: DataSource, tasks: number): Promise<Seeded> {
     batch.managers.push(managerId);
     batch.progress.push(progress);
     batch.due.push(due);
-    batch.applied.push(JSON.stringify({ goalId, managerId, facts: contribution.facts, plannedValue: contribution.plannedValue, earnedValueCapped: contribution.earnedValueCapped, earnedCost: contribution.earnedCost }));
+    batch.applied.push(
+      JSON.stringify({
+        goalId,
+        managerId,
+        facts: contribution.facts,
+        plannedValue: contribution.plannedValue,
+        earnedValueCapped: contribution.earnedValueCapped,
+        earnedCost: contribution.earnedCost,
+      }),
+    );
     batch.next.push(contribution.nextChangeOn);
     batch.shortfall.push(contribution.scheduleShortfall);
     if (batch.ids.length === 5_000) await flush();
@@ -149,7 +207,16 @@ interface PathCost {
   statementsPerUpdate: number;
 }
 
-async function measure(size: number): Promise<{ tasks: number; updates: number; seedSeconds: number; alone: PathCost; queued: PathCost; queuedSpeedup: number }> {
+async function measure(
+  size: number,
+): Promise<{
+  tasks: number;
+  updates: number;
+  seedSeconds: number;
+  alone: PathCost;
+  queued: PathCost;
+  queuedSpeedup: number;
+}> {
   const schema = `bench_metrics_${size}`;
   const admin = new Client({ connectionString: process.env.DATABASE_URL });
   await admin.connect();
@@ -165,7 +232,10 @@ async function measure(size: number): Promise<{ tasks: number; updates: number; 
     // Every scope scored once, as in steady state.
     await dataSource.transaction(async (tx) => {
       const engine = app.get(ScoringEngine);
-      const run = await engine.begin(tx, seeded.orgId, new Date(`${AS_OF}T12:00:00Z`), { orgId: seeded.orgId, correlationId: 'bench-seed' });
+      const run = await engine.begin(tx, seeded.orgId, new Date(`${AS_OF}T12:00:00Z`), {
+        orgId: seeded.orgId,
+        correlationId: 'bench-seed',
+      });
       await engine.rescoreAll(run);
     });
     const seedSeconds = (performance.now() - seedStart) / 1000;
@@ -179,8 +249,22 @@ async function measure(size: number): Promise<{ tasks: number; updates: number; 
       versions.set(taskId, version);
       const { envelope } = createEvent(
         TaskProgressReportedV1,
-        { taskId, goalId: seeded.goalOf.get(taskId)!, managerId: seeded.managerOf.get(taskId)!, progress: (index * 37) % 101, note: null, reportedBy: seeded.managerOf.get(taskId)!, reportedAt: `${AS_OF}T12:00:00.000Z`, taskVersion: version },
-        { source: '/bench', orgId: seeded.orgId, correlationId: `bench-${index}`, time: new Date(`${AS_OF}T12:00:00Z`) },
+        {
+          taskId,
+          goalId: seeded.goalOf.get(taskId)!,
+          managerId: seeded.managerOf.get(taskId)!,
+          progress: (index * 37) % 101,
+          note: null,
+          reportedBy: seeded.managerOf.get(taskId)!,
+          reportedAt: `${AS_OF}T12:00:00.000Z`,
+          taskVersion: version,
+        },
+        {
+          source: '/bench',
+          orgId: seeded.orgId,
+          correlationId: `bench-${index}`,
+          time: new Date(`${AS_OF}T12:00:00Z`),
+        },
       );
       return { event: envelope, handlers: handlers.get(envelope.type) ?? [], offset: String(index) };
     };
@@ -201,11 +285,22 @@ async function measure(size: number): Promise<{ tasks: number; updates: number; 
         }
       }
       const sorted = [...durations].sort((a, b) => a - b);
-      return { medianMs: round(median(durations)), p90Ms: round(sorted[Math.floor(sorted.length * 0.9)]), statementsPerUpdate: round(statements / (durations.length * together)) };
+      return {
+        medianMs: round(median(durations)),
+        p90Ms: round(sorted[Math.floor(sorted.length * 0.9)]),
+        statementsPerUpdate: round(statements / (durations.length * together)),
+      };
     };
     const alone = await run(1);
     const queued = await run(QUEUED);
-    return { tasks: size, updates: UPDATES, seedSeconds: round(seedSeconds), alone, queued, queuedSpeedup: round(alone.medianMs / queued.medianMs) };
+    return {
+      tasks: size,
+      updates: UPDATES,
+      seedSeconds: round(seedSeconds),
+      alone,
+      queued,
+      queuedSpeedup: round(alone.medianMs / queued.medianMs),
+    };
   } finally {
     await app.close();
   }
@@ -241,15 +336,28 @@ async function main(): Promise<void> {
     const results = [];
     for (const size of SIZES) {
       const result = await measure(size);
-      const line = (label: string, cost: PathCost) => `${label} median ${cost.medianMs} ms per task update (p90 ${cost.p90Ms} ms, ${cost.statementsPerUpdate} SQL statements)`;
-      console.log(`${size.toLocaleString('en')} tasks (seeded in ${result.seedSeconds} s): ${line('one per transaction', result.alone)}; ${line(`${QUEUED} per transaction`, result.queued)}; ${result.queuedSpeedup}× faster queued`);
+      const line = (label: string, cost: PathCost) =>
+        `${label} median ${cost.medianMs} ms per task update (p90 ${cost.p90Ms} ms, ${cost.statementsPerUpdate} SQL statements)`;
+      console.log(
+        `${size.toLocaleString('en')} tasks (seeded in ${result.seedSeconds} s): ${line('one per transaction', result.alone)}; ${line(`${QUEUED} per transaction`, result.queued)}; ${result.queuedSpeedup}× faster queued`,
+      );
       results.push(result);
     }
     const ratio = round(results[1].alone.medianMs / results[0].alone.medianMs);
     console.log(`ratio (100,000 / 1,000): ${ratio}`);
-    const report = { measuredAt: new Date().toISOString(), command: 'npx tsx bench/metrics-update-cost.ts', updatesPerSize: UPDATES, updatesPerQueuedTransaction: QUEUED, results, medianRatio: ratio };
+    const report = {
+      measuredAt: new Date().toISOString(),
+      command: 'npx tsx bench/metrics-update-cost.ts',
+      updatesPerSize: UPDATES,
+      updatesPerQueuedTransaction: QUEUED,
+      results,
+      medianRatio: ratio,
+    };
     mkdirSync(join(__dirname, '../docs/benchmarks'), { recursive: true });
-    writeFileSync(join(__dirname, '../docs/benchmarks/metrics-update-cost.json'), JSON.stringify(report, null, 2) + '\n');
+    writeFileSync(
+      join(__dirname, '../docs/benchmarks/metrics-update-cost.json'),
+      JSON.stringify(report, null, 2) + '\n',
+    );
   } finally {
     await stop?.();
   }

@@ -38,7 +38,12 @@ function metricsUpdateCost(system: BenchSystem, quick: boolean): unknown {
   if (quick) return { skipped: 'not in --quick (it seeds 100,000 tasks)' };
   const ownFile = join(root, 'docs/benchmarks/metrics-update-cost.json');
   const started = nowMs();
-  const run = spawnSync(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), script], { cwd: root, env: { ...process.env, DATABASE_URL: system.databaseUrl, BENCH_UPDATES: '50' }, encoding: 'utf8', timeout: 240_000 });
+  const run = spawnSync(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), script], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: system.databaseUrl, BENCH_UPDATES: '50' },
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
   if (run.status !== 0) return { failed: `exit ${run.status}: ${(run.stderr || run.stdout).slice(-500)}` };
   log(run.stdout.trim());
   const report = JSON.parse(readFileSync(ownFile, 'utf8'));
@@ -64,7 +69,8 @@ async function main(): Promise<void> {
   const loadBefore = loadavg();
   const system = new BenchSystem({ quick });
   // Ctrl-C: stop the services, the broker and the database this run started, then leave.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void system.stop().finally(() => process.exit(130)));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => void system.stop().finally(() => process.exit(130)));
   const results: Record<string, unknown> = {};
   try {
     await system.start(log);
@@ -74,7 +80,9 @@ async function main(): Promise<void> {
         return await run();
       } finally {
         for (const death of system.newExits()) {
-          log(`${death.service} died during ${name} (${JSON.stringify(death.exit)}) and was restarted; its last output:\n${death.output}`);
+          log(
+            `${death.service} died during ${name} (${JSON.stringify(death.exit)}) and was restarted; its last output:\n${death.output}`,
+          );
           serviceExits.push({ during: name, service: death.service, exit: death.exit });
         }
       }
@@ -87,7 +95,10 @@ async function main(): Promise<void> {
     results.baselines = await step('baselines', () => baselines(context));
     results.apiLatency = await step('api latency', () => apiLatency(context));
     results.metricsUpdateCost = metricsUpdateCost(system, quick);
-    results.scaling = await step('scaling', async () => [...(await scaling(context)), ...(system.managed && !quick ? await scalingOnSqlSeeded(context) : [])]);
+    results.scaling = await step('scaling', async () => [
+      ...(await scaling(context)),
+      ...(system.managed && !quick ? await scalingOnSqlSeeded(context) : []),
+    ]);
     results.hotPathProfile = await step('profile', () => hotPathProfile(context));
   } finally {
     await system.stop();
@@ -98,19 +109,31 @@ async function main(): Promise<void> {
     command,
     quick,
     wallSeconds: round((nowMs() - started) / 1000, 0),
-    machine: { cpu: `${cpu.length} × ${cpu[0]?.model ?? 'unknown'}`, memoryGb: round(totalmem() / 1024 ** 3, 1), loadAverageBefore: loadBefore.map((value) => round(value, 1)), loadAverageAfter: loadavg().map((value) => round(value, 1)), platform: `${process.platform} ${process.arch}` },
+    machine: {
+      cpu: `${cpu.length} × ${cpu[0]?.model ?? 'unknown'}`,
+      memoryGb: round(totalmem() / 1024 ** 3, 1),
+      loadAverageBefore: loadBefore.map((value) => round(value, 1)),
+      loadAverageAfter: loadavg().map((value) => round(value, 1)),
+      platform: `${process.platform} ${process.arch}`,
+    },
     versions: system.versions,
     startupMs: system.startupMs,
     ...results,
     ratios: ratiosOf(results),
   };
-  const json = JSON.stringify(report, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2);
+  const json = JSON.stringify(
+    report,
+    (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value),
+    2,
+  );
   mkdirSync(join(out, 'benchmarks'), { recursive: true });
   writeFileSync(join(out, 'benchmarks', 'results.json'), json + '\n');
   const markdown = renderMarkdown(JSON.parse(json), findings(quick));
   writeFileSync(join(out, 'benchmarks.md'), markdown);
   console.log('\n' + markdown);
-  log(`done in ${report.wallSeconds} s; wrote ${join(out, 'benchmarks', 'results.json')} and ${join(out, 'benchmarks.md')}`);
+  log(
+    `done in ${report.wallSeconds} s; wrote ${join(out, 'benchmarks', 'results.json')} and ${join(out, 'benchmarks.md')}`,
+  );
 }
 
 /** Our figures over the raw parts' figures, measured in the same run. */
@@ -121,7 +144,10 @@ function ratiosOf(results: Record<string, unknown>): Record<string, number> {
   return {
     freshnessP50OverKafkaHopP50: ratio(fresh.freshnessMs.p50, raw.kafka.produceToConsumeMs.p50),
     freshnessP99OverKafkaHopP99: ratio(fresh.freshnessMs.p99, raw.kafka.produceToConsumeMs.p99),
-    rawPostgresTxPerSecondOverAcceptedUpdatesPerSecond: ratio(raw.postgres.transactionsPerSecond, through.acceptedPerSecond),
+    rawPostgresTxPerSecondOverAcceptedUpdatesPerSecond: ratio(
+      raw.postgres.transactionsPerSecond,
+      through.acceptedPerSecond,
+    ),
     updateLatencyP50OverRawTransactionP50: ratio(through.latencyMs.p50, raw.postgres.latencyMs.p50),
   };
 }

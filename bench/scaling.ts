@@ -48,8 +48,23 @@ interface UpdatableTask {
 }
 
 function progressEvent(task: UpdatableTask, correlationId: string, time: Date | undefined, taskVersion: number) {
-  const data = { taskId: task.id, goalId: task.goalId, managerId: task.managerId, progress: nextProgress(task.progress), note: null, reportedBy: task.managerId, reportedAt: (time ?? new Date()).toISOString(), taskVersion };
-  const event = createEvent(TaskProgressReportedV1, data, { source: '/throughline/execution-service', orgId: task.orgId, correlationId, actorId: task.managerId, time });
+  const data = {
+    taskId: task.id,
+    goalId: task.goalId,
+    managerId: task.managerId,
+    progress: nextProgress(task.progress),
+    note: null,
+    reportedBy: task.managerId,
+    reportedAt: (time ?? new Date()).toISOString(),
+    taskVersion,
+  };
+  const event = createEvent(TaskProgressReportedV1, data, {
+    source: '/throughline/execution-service',
+    orgId: task.orgId,
+    correlationId,
+    actorId: task.managerId,
+    time,
+  });
   return { topic: Topics.Tasks, message: { key: event.key, value: JSON.stringify(event.envelope) } };
 }
 
@@ -64,11 +79,22 @@ async function topicsFor(context: BenchContext, prefix: string): Promise<string[
  * task updates through Kafka, alone and in a burst. `time` keeps the events on the
  * organisation's day where the read models were seeded for another day.
  */
-async function measureUpdates(context: BenchContext, prefix: string, schema: string, tasks: UpdatableTask[], time?: Date): Promise<UpdateCost> {
+async function measureUpdates(
+  context: BenchContext,
+  prefix: string,
+  schema: string,
+  tasks: UpdatableTask[],
+  time?: Date,
+): Promise<UpdateCost> {
   const { system, quick } = context;
   // Read models seeded for another day: the service's clock stays on it, or its first time pass would re-date every task (a different cost).
-  const clock: Record<string, string> = time ? { METRICS_CLOCK: 'manual', METRICS_CLOCK_START: time.toISOString() } : {};
-  const { process: metrics, startupMs } = await system.startService('metrics-service', schema, { KAFKA_TOPIC_PREFIX: prefix, ...clock });
+  const clock: Record<string, string> = time
+    ? { METRICS_CLOCK: 'manual', METRICS_CLOCK_START: time.toISOString() }
+    : {};
+  const { process: metrics, startupMs } = await system.startService('metrics-service', schema, {
+    KAFKA_TOPIC_PREFIX: prefix,
+    ...clock,
+  });
   const watch = new ScoreWatch(system, prefix);
   try {
     const metricsRssMbAfterStart = await system.residentMemoryMb(metrics.url);
@@ -87,7 +113,11 @@ async function measureUpdates(context: BenchContext, prefix: string, schema: str
     const burstTasks = tasks.slice(singleCount, singleCount + (quick ? 20 : 150));
     const ids = burstTasks.map(() => `bench-burst-${randomUUID()}`);
     const started = nowMs();
-    await publishAll(system, prefix, burstTasks.map((task, index) => progressEvent(task, ids[index], time, 100_000)));
+    await publishAll(
+      system,
+      prefix,
+      burstTasks.map((task, index) => progressEvent(task, ids[index], time, 100_000)),
+    );
     unobserved += await watch.waitFor(ids, 180_000);
     const last = Math.max(...ids.map((id) => watch.reflectedAt(id) ?? Number.NaN).filter(Number.isFinite));
     return {
@@ -118,15 +148,32 @@ export async function replayedPoint(context: BenchContext, tasks: number): Promi
   await publishAll(system, prefix, events);
   const publishSeconds = round((nowMs() - started) / 1000, 1);
   started = nowMs();
-  const env = { DATABASE_URL: system.databaseUrl!, DB_SCHEMA: schema, KAFKA_BROKERS: system.brokers, KAFKA_TOPIC_PREFIX: prefix };
+  const env = {
+    DATABASE_URL: system.databaseUrl!,
+    DB_SCHEMA: schema,
+    KAFKA_BROKERS: system.brokers,
+    KAFKA_TOPIC_PREFIX: prefix,
+  };
   const report = await withEnv(env, () => rebuildReadModels());
   const rebuildSeconds = round((nowMs() - started) / 1000, 1);
-  log(`${tasks} tasks: ${events.length} events published in ${publishSeconds} s; full replay-rebuild ${rebuildSeconds} s (${report.eventsApplied} applied)`);
+  log(
+    `${tasks} tasks: ${events.length} events published in ${publishSeconds} s; full replay-rebuild ${rebuildSeconds} s (${report.eventsApplied} applied)`,
+  );
   try {
     const updatable = organisation.tasks.map((task) => ({ ...task, orgId: organisation.orgId, progress: 0 }));
     const cost = await measureUpdates(context, prefix, schema, updatable);
-    log(`${tasks} tasks (replayed): metrics started in ${cost.metricsStartupMs} ms, RSS ${cost.metricsRssMbAfterUpdates} MB; one update p50 ${cost.singleUpdateMs.p50} ms; burst ${cost.burstMsPerUpdate} ms per update`);
-    return { tasks, seededBy: 'replay-rebuild', events: events.length, publishSeconds, rebuildSeconds, rebuildEventsPerSecond: round(report.eventsApplied / rebuildSeconds, 1), ...cost };
+    log(
+      `${tasks} tasks (replayed): metrics started in ${cost.metricsStartupMs} ms, RSS ${cost.metricsRssMbAfterUpdates} MB; one update p50 ${cost.singleUpdateMs.p50} ms; burst ${cost.burstMsPerUpdate} ms per update`,
+    );
+    return {
+      tasks,
+      seededBy: 'replay-rebuild',
+      events: events.length,
+      publishSeconds,
+      rebuildSeconds,
+      rebuildEventsPerSecond: round(report.eventsApplied / rebuildSeconds, 1),
+      ...cost,
+    };
   } finally {
     await system.admin.deleteTopics({ topics }).catch(() => undefined);
     await system.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
@@ -138,17 +185,50 @@ export async function sqlSeededPoint(context: BenchContext, schema: string): Pro
   const { system, log } = context;
   const [{ n }] = await system.query<{ n: string }>(`SELECT count(*) AS n FROM ${schema}.task_rm`);
   const tasks = Number(n);
-  const [{ as_of: asOf }] = await system.query<{ as_of: string }>(`SELECT to_char(as_of, 'YYYY-MM-DD') AS as_of FROM ${schema}.org_state LIMIT 1`);
-  const rows = await system.query<{ task_id: string; goal_id: string; manager_id: string; org_id: string; progress: number }>(`SELECT task_id, goal_id, manager_id, org_id, progress FROM ${schema}.task_rm WHERE due_date < $1 ORDER BY random() LIMIT 400`, [asOf]);
+  const [{ as_of: asOf }] = await system.query<{ as_of: string }>(
+    `SELECT to_char(as_of, 'YYYY-MM-DD') AS as_of FROM ${schema}.org_state LIMIT 1`,
+  );
+  const rows = await system.query<{
+    task_id: string;
+    goal_id: string;
+    manager_id: string;
+    org_id: string;
+    progress: number;
+  }>(
+    `SELECT task_id, goal_id, manager_id, org_id, progress FROM ${schema}.task_rm WHERE due_date < $1 ORDER BY random() LIMIT 400`,
+    [asOf],
+  );
   // Past their due date, so all their planned value counts and each progress report moves the score (one that moved nothing would publish no score change).
   const prefix = `${system.prefix}q${tasks}.`;
   const topics = await topicsFor(context, prefix);
   // The seeding script scored everything once and left those score events in the outbox for its own topic prefix; they are not what is measured here.
   await system.query(`UPDATE ${schema}.outbox_event SET published_at = now() WHERE published_at IS NULL`);
   try {
-    const cost = await measureUpdates(context, prefix, schema, rows.map((row) => ({ id: row.task_id, goalId: row.goal_id, managerId: row.manager_id, orgId: row.org_id, progress: row.progress })), new Date(`${asOf}T12:00:00Z`));
-    log(`${tasks} tasks (SQL-seeded): metrics started in ${cost.metricsStartupMs} ms, RSS ${cost.metricsRssMbAfterUpdates} MB; one update p50 ${cost.singleUpdateMs.p50} ms; burst ${cost.burstMsPerUpdate} ms per update`);
-    return { tasks, seededBy: 'sql', events: null, publishSeconds: null, rebuildSeconds: null, rebuildEventsPerSecond: null, ...cost };
+    const cost = await measureUpdates(
+      context,
+      prefix,
+      schema,
+      rows.map((row) => ({
+        id: row.task_id,
+        goalId: row.goal_id,
+        managerId: row.manager_id,
+        orgId: row.org_id,
+        progress: row.progress,
+      })),
+      new Date(`${asOf}T12:00:00Z`),
+    );
+    log(
+      `${tasks} tasks (SQL-seeded): metrics started in ${cost.metricsStartupMs} ms, RSS ${cost.metricsRssMbAfterUpdates} MB; one update p50 ${cost.singleUpdateMs.p50} ms; burst ${cost.burstMsPerUpdate} ms per update`,
+    );
+    return {
+      tasks,
+      seededBy: 'sql',
+      events: null,
+      publishSeconds: null,
+      rebuildSeconds: null,
+      rebuildEventsPerSecond: null,
+      ...cost,
+    };
   } finally {
     await system.admin.deleteTopics({ topics }).catch(() => undefined);
   }
@@ -162,7 +242,9 @@ export function scaleSizes(quick: boolean): number[] {
 
 export async function scaling(context: BenchContext): Promise<ScalePoint[]> {
   if (!context.system.managed) {
-    context.log('scaling skipped: it starts and stops metrics instances, so it needs the system the benchmark starts itself');
+    context.log(
+      'scaling skipped: it starts and stops metrics instances, so it needs the system the benchmark starts itself',
+    );
     return [];
   }
   const points: ScalePoint[] = [];
@@ -173,7 +255,10 @@ export async function scaling(context: BenchContext): Promise<ScalePoint[]> {
 /** After bench/metrics-update-cost.ts ran on this PostgreSQL: its larger (100,000-task) read models under a real metrics process. */
 export async function scalingOnSqlSeeded(context: BenchContext): Promise<ScalePoint[]> {
   // Only sizes beyond the replayed ones: the largest is the point of it.
-  const schemas = await context.system.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE nspname ~ '^bench_metrics_[0-9]+$' AND substring(nspname from '[0-9]+$')::int > $1 ORDER BY length(nspname), nspname`, [Math.max(...scaleSizes(context.quick))]);
+  const schemas = await context.system.query<{ nspname: string }>(
+    `SELECT nspname FROM pg_namespace WHERE nspname ~ '^bench_metrics_[0-9]+$' AND substring(nspname from '[0-9]+$')::int > $1 ORDER BY length(nspname), nspname`,
+    [Math.max(...scaleSizes(context.quick))],
+  );
   const points: ScalePoint[] = [];
   for (const { nspname } of schemas) points.push(await sqlSeededPoint(context, nspname));
   return points;

@@ -22,7 +22,16 @@ export async function throughput(context: BenchContext): Promise<ThroughputResul
   const connections = quick ? 8 : 32;
   const run = await maxRateProgressUpdates(system.url('execution-service'), org, connections, quick ? 2 : 8);
   const loadEnded = nowMs();
-  const backlog = async () => (system.managed ? Number((await system.query<{ n: string }>(`SELECT count(*) AS n FROM ${system.schema('execution-service')}.outbox_event WHERE published_at IS NULL`))[0].n) : null);
+  const backlog = async () =>
+    system.managed
+      ? Number(
+          (
+            await system.query<{ n: string }>(
+              `SELECT count(*) AS n FROM ${system.schema('execution-service')}.outbox_event WHERE published_at IS NULL`,
+            )
+          )[0].n,
+        )
+      : null;
   const [outboxBacklogAtEnd, metricsLagAtEnd] = await Promise.all([backlog(), system.lag()]);
   let outboxDrainedAfterMs: number | null = null;
   if (outboxBacklogAtEnd !== null) {
@@ -31,8 +40,17 @@ export async function throughput(context: BenchContext): Promise<ThroughputResul
   }
   const zero = await system.timeToZeroLag(120_000);
   const metricsLagZeroAfterMs = Number.isNaN(zero) ? Number.NaN : round(nowMs() - loadEnded, 0);
-  const result = { ...run, outboxBacklogAtEnd, outboxDrainedAfterMs, metricsLagAtEnd, metricsLagZeroAfterMs, metricsKeepsUp: metricsLagZeroAfterMs <= 2_000 };
-  log(`throughput: ${run.acceptedPerSecond} updates/s accepted (${connections} connections, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms); outbox backlog ${outboxBacklogAtEnd} drained after ${outboxDrainedAfterMs} ms; metrics lag ${metricsLagAtEnd} → 0 after ${metricsLagZeroAfterMs} ms`);
+  const result = {
+    ...run,
+    outboxBacklogAtEnd,
+    outboxDrainedAfterMs,
+    metricsLagAtEnd,
+    metricsLagZeroAfterMs,
+    metricsKeepsUp: metricsLagZeroAfterMs <= 2_000,
+  };
+  log(
+    `throughput: ${run.acceptedPerSecond} updates/s accepted (${connections} connections, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms); outbox backlog ${outboxBacklogAtEnd} drained after ${outboxDrainedAfterMs} ms; metrics lag ${metricsLagAtEnd} → 0 after ${metricsLagZeroAfterMs} ms`,
+  );
   return result;
 }
 

@@ -29,7 +29,9 @@ async function main(): Promise<void> {
         // Delivery is at least once: a redelivered event carries the same id. Keep this set in your database.
         if (seen.has(event.id)) return;
         seen.add(event.id);
-        console.log(`${event.time} ${event.type} subject=${event.subject} org=${event.orgid} key=${message.key?.toString()} (${topic}#${partition}@${message.offset})`);
+        console.log(
+          `${event.time} ${event.type} subject=${event.subject} org=${event.orgid} key=${message.key?.toString()} (${topic}#${partition}@${message.offset})`,
+        );
         console.log(`  ${JSON.stringify(event.data)}`);
       } catch (error) {
         if (!(error instanceof EventValidationError)) throw error;

@@ -22,14 +22,22 @@ if (!secret) {
 }
 
 /** `webhook-signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>` — several v1 during a secret rotation. */
-export function verify(header: string | undefined, rawBody: string, key: string, nowSeconds = Math.floor(Date.now() / 1000)): string | null {
+export function verify(
+  header: string | undefined,
+  rawBody: string,
+  key: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): string | null {
   if (!header) return 'missing webhook-signature header';
   const parts = header.split(',').map((part) => part.trim().split('='));
   const t = Number(parts.find(([name]) => name === 't')?.[1]);
   if (!Number.isInteger(t)) return 'no timestamp in the signature';
   if (Math.abs(nowSeconds - t) > toleranceSeconds) return 'timestamp outside the tolerance (a replay?)';
   const expected = createHmac('sha256', key).update(`${t}.${rawBody}`).digest();
-  const ok = parts.some(([name, value]) => name === 'v1' && /^[0-9a-f]{64}$/.test(value ?? '') && timingSafeEqual(Buffer.from(value, 'hex'), expected));
+  const ok = parts.some(
+    ([name, value]) =>
+      name === 'v1' && /^[0-9a-f]{64}$/.test(value ?? '') && timingSafeEqual(Buffer.from(value, 'hex'), expected),
+  );
   return ok ? null : 'signature does not match';
 }
 
@@ -41,7 +49,10 @@ createServer((request, response) => {
   request.on('end', () => {
     // Verify the raw bytes, before any JSON parsing: a re-serialised body would not match.
     const rawBody = Buffer.concat(chunks).toString('utf8');
-    const problem = request.method === 'POST' ? verify(request.headers['webhook-signature'] as string | undefined, rawBody, secret) : 'POST only';
+    const problem =
+      request.method === 'POST'
+        ? verify(request.headers['webhook-signature'] as string | undefined, rawBody, secret)
+        : 'POST only';
     if (problem) {
       console.warn(`refused: ${problem}`);
       response.writeHead(401).end(problem);
@@ -50,7 +61,9 @@ createServer((request, response) => {
     const event = parseEvent(rawBody);
     if (!processed.has(event.id)) {
       processed.add(event.id);
-      console.log(`${event.time} ${event.type} subject=${event.subject} (attempt ${request.headers['webhook-attempt']})`);
+      console.log(
+        `${event.time} ${event.type} subject=${event.subject} (attempt ${request.headers['webhook-attempt']})`,
+      );
       console.log(`  ${JSON.stringify(event.data)}`);
     }
     // Answer 2xx quickly; anything else (or no answer within 10 s) is retried with backoff.

@@ -29,11 +29,20 @@ interface Project {
 const projects: Project[] = ['apps', 'libs'].flatMap((folder) =>
   readdirSync(join(root, folder)).map((name) => {
     const config = JSON.parse(readFileSync(join(root, folder, name, 'project.json'), 'utf8'));
-    return { name: config.name, root: join(root, folder, name), type: config.tags.find((tag: string) => tag.startsWith('type:')) };
+    return {
+      name: config.name,
+      root: join(root, folder, name),
+      type: config.tags.find((tag: string) => tag.startsWith('type:')),
+    };
   }),
 );
 const aliases: Record<string, string> = Object.fromEntries(
-  Object.entries(JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')).compilerOptions.paths as Record<string, string[]>).map(([alias, [target]]) => [alias, join(root, target)]),
+  Object.entries(
+    JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')).compilerOptions.paths as Record<
+      string,
+      string[]
+    >,
+  ).map(([alias, [target]]) => [alias, join(root, target)]),
 );
 
 function sourceFiles(dir: string): string[] {
@@ -63,30 +72,45 @@ describe('architecture', () => {
     for (const project of projects) expect(Object.keys(ALLOWED)).toContain(project.type);
   });
 
-  it.each(projects.map((project) => [project.name, project] as const))('%s imports only what its type allows', (_, project) => {
-    const violations: string[] = [];
-    for (const file of sourceFiles(project.root)) {
-      const isTest = file.endsWith('.spec.ts') || file.includes('/test/');
-      for (const specifier of importsOf(file)) {
-        const target = targetProject(file, specifier);
-        if (!target || target === project) continue;
-        const allowed = [...ALLOWED[project.type], ...(isTest ? ALLOWED_IN_TESTS : [])];
-        if (!allowed.includes(target.type)) violations.push(`${relative(root, file)} imports ${specifier} (${target.name}, ${target.type})`);
+  it.each(projects.map((project) => [project.name, project] as const))(
+    '%s imports only what its type allows',
+    (_, project) => {
+      const violations: string[] = [];
+      for (const file of sourceFiles(project.root)) {
+        const isTest = file.endsWith('.spec.ts') || file.includes('/test/');
+        for (const specifier of importsOf(file)) {
+          const target = targetProject(file, specifier);
+          if (!target || target === project) continue;
+          const allowed = [...ALLOWED[project.type], ...(isTest ? ALLOWED_IN_TESTS : [])];
+          if (!allowed.includes(target.type))
+            violations.push(`${relative(root, file)} imports ${specifier} (${target.name}, ${target.type})`);
+        }
       }
-    }
-    expect(violations).toEqual([]);
-  });
+      expect(violations).toEqual([]);
+    },
+  );
 
   it('keeps the contracts free of framework and transport code', () => {
     const contracts = projects.find((project) => project.type === 'type:contracts')!;
-    const offenders = sourceFiles(contracts.root).flatMap((file) => importsOf(file).filter((specifier) => FRAMEWORK.test(specifier)).map((specifier) => `${relative(root, file)}: ${specifier}`));
+    const offenders = sourceFiles(contracts.root).flatMap((file) =>
+      importsOf(file)
+        .filter((specifier) => FRAMEWORK.test(specifier))
+        .map((specifier) => `${relative(root, file)}: ${specifier}`),
+    );
     expect(offenders).toEqual([]);
   });
 
   it('keeps pure domain logic (state machines, lifecycles, formulas) free of framework imports', () => {
-    const pure = projects.filter((project) => project.type === 'type:app').flatMap((project) => sourceFiles(project.root)).filter((file) => PURE_DOMAIN_FILE.test(file));
+    const pure = projects
+      .filter((project) => project.type === 'type:app')
+      .flatMap((project) => sourceFiles(project.root))
+      .filter((file) => PURE_DOMAIN_FILE.test(file));
     expect(pure.length).toBeGreaterThanOrEqual(3);
-    const offenders = pure.flatMap((file) => importsOf(file).filter((specifier) => FRAMEWORK.test(specifier) || specifier === '@throughline/service-kit').map((specifier) => `${relative(root, file)}: ${specifier}`));
+    const offenders = pure.flatMap((file) =>
+      importsOf(file)
+        .filter((specifier) => FRAMEWORK.test(specifier) || specifier === '@throughline/service-kit')
+        .map((specifier) => `${relative(root, file)}: ${specifier}`),
+    );
     expect(offenders).toEqual([]);
   });
 });

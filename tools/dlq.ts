@@ -10,24 +10,46 @@ import { createKafka } from '../libs/messaging/src/core/kafka-client';
 import { readDeadLetters, replayDeadLetters } from '../libs/messaging/src/core/dead-letter-queue';
 
 async function main(): Promise<void> {
-  const { positionals, values } = parseArgs({ allowPositionals: true, options: { service: { type: 'string' }, offsets: { type: 'string' }, all: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: {
+      service: { type: 'string' },
+      offsets: { type: 'string' },
+      all: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
+  });
   const [command] = positionals;
   if (!['list', 'replay'].includes(command) || !values.service) {
-    console.error('usage: npm run dlq -- list|replay --service <strategy-service|execution-service|metrics-service> [--offsets p:o,p:o | --all] [--json]');
+    console.error(
+      'usage: npm run dlq -- list|replay --service <strategy-service|execution-service|metrics-service> [--offsets p:o,p:o | --all] [--json]',
+    );
     process.exit(2);
   }
   const prefix = process.env.KAFKA_TOPIC_PREFIX ?? '';
   const topic = prefix + deadLetterTopic(values.service);
-  const kafka = createKafka({ brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','), clientId: 'throughline-dlq', topicPrefix: prefix, topicPartitions: 1 });
+  const kafka = createKafka({
+    brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','),
+    clientId: 'throughline-dlq',
+    topicPrefix: prefix,
+    topicPartitions: 1,
+  });
   const letters = await readDeadLetters(kafka, topic);
   if (command === 'list') {
     if (values.json) console.log(JSON.stringify(letters, null, 2));
     else if (letters.length === 0) console.log(`${topic} is empty.`);
-    else for (const letter of letters) console.log(`${letter.partition}:${letter.offset}  ${letter.failedAt}  ${letter.eventType ?? '(unparsable)'} ${letter.eventId ?? ''}\n    from ${letter.originalTopic}[${letter.originalPartition}]@${letter.originalOffset} after ${letter.attempts} attempt(s): ${letter.reason}`);
+    else
+      for (const letter of letters)
+        console.log(
+          `${letter.partition}:${letter.offset}  ${letter.failedAt}  ${letter.eventType ?? '(unparsable)'} ${letter.eventId ?? ''}\n    from ${letter.originalTopic}[${letter.originalPartition}]@${letter.originalOffset} after ${letter.attempts} attempt(s): ${letter.reason}`,
+        );
     return;
   }
-  const wanted = values.all ? letters : letters.filter((letter) => (values.offsets ?? '').split(',').includes(`${letter.partition}:${letter.offset}`));
-  if (wanted.length === 0) throw new Error('Nothing to replay: name letters with --offsets partition:offset (see `list`) or use --all.');
+  const wanted = values.all
+    ? letters
+    : letters.filter((letter) => (values.offsets ?? '').split(',').includes(`${letter.partition}:${letter.offset}`));
+  if (wanted.length === 0)
+    throw new Error('Nothing to replay: name letters with --offsets partition:offset (see `list`) or use --all.');
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {

@@ -38,23 +38,36 @@ async function main(): Promise<void> {
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
     log('DATABASE_URL not set: starting a local PostgreSQL (data kept between runs)…');
-    const postgres = await startLocalPostgres({ persistentDir: join(tmpdir(), 'throughline-postgres', 'dev-data'), port: Number(process.env.THROUGHLINE_PG_PORT ?? 54329) });
+    const postgres = await startLocalPostgres({
+      persistentDir: join(tmpdir(), 'throughline-postgres', 'dev-data'),
+      port: Number(process.env.THROUGHLINE_PG_PORT ?? 54329),
+    });
     started.push({ name: 'PostgreSQL', stop: () => postgres.stop() });
     databaseUrl = postgres.url;
   }
 
   let brokers = process.env.KAFKA_BROKERS;
   if (!brokers) {
-    log(`KAFKA_BROKERS not set: starting Apache Kafka ${KAFKA_VERSION} (KRaft, single node; first run downloads it from Maven Central)…`);
+    log(
+      `KAFKA_BROKERS not set: starting Apache Kafka ${KAFKA_VERSION} (KRaft, single node; first run downloads it from Maven Central)…`,
+    );
     stopLeftoverBroker(join(stateDir, 'kafka.pid'));
-    const broker = await startKafkaBroker({ dataDir: join(stateDir, 'kafka'), port: Number(process.env.THROUGHLINE_KAFKA_PORT ?? 19092), ownProcessGroup: true });
+    const broker = await startKafkaBroker({
+      dataDir: join(stateDir, 'kafka'),
+      port: Number(process.env.THROUGHLINE_KAFKA_PORT ?? 19092),
+      ownProcessGroup: true,
+    });
     writeFileSync(join(stateDir, 'kafka.pid'), String(broker.pid));
     started.push({ name: 'Kafka', stop: () => broker.stop() });
     brokers = broker.brokers;
   }
 
   log('Building…');
-  const build = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
+  const build = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')],
+    { stdio: 'inherit', cwd: root },
+  );
   if (build.status !== 0) throw new Error('The build failed (see the compiler output above).');
 
   const env = {
@@ -66,18 +79,31 @@ async function main(): Promise<void> {
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
   };
   for (const service of SERVICES) {
-    const migrate = spawnSync(process.execPath, ['-r', join(root, 'tools/runtime-paths.js'), entry(service.name), 'migrate'], { stdio: 'inherit', cwd: root, env: { ...env, DB_SCHEMA: service.schema } });
+    const migrate = spawnSync(
+      process.execPath,
+      ['-r', join(root, 'tools/runtime-paths.js'), entry(service.name), 'migrate'],
+      { stdio: 'inherit', cwd: root, env: { ...env, DB_SCHEMA: service.schema } },
+    );
     if (migrate.status !== 0) throw new Error(`Migrating ${service.name} failed.`);
   }
 
   if (process.argv.includes('--rebuild-metrics')) {
     log('Rebuilding the metrics read models from the topics (--rebuild-metrics)…');
-    const rebuild = spawnSync(process.execPath, ['-r', join(root, 'tools/runtime-paths.js'), join(root, 'dist/apps/metrics-service/src/rebuild.js')], { stdio: 'inherit', cwd: root, env: { ...env, DB_SCHEMA: 'metrics' } });
+    const rebuild = spawnSync(
+      process.execPath,
+      ['-r', join(root, 'tools/runtime-paths.js'), join(root, 'dist/apps/metrics-service/src/rebuild.js')],
+      { stdio: 'inherit', cwd: root, env: { ...env, DB_SCHEMA: 'metrics' } },
+    );
     if (rebuild.status !== 0) throw new Error('Rebuilding the metrics read models failed.');
   }
 
   for (const service of SERVICES) {
-    const child = spawn(process.execPath, ['-r', join(root, 'tools/runtime-paths.js'), entry(service.name), 'serve'], { cwd: root, env: { ...env, DB_SCHEMA: service.schema, PORT: String(service.port) }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(process.execPath, ['-r', join(root, 'tools/runtime-paths.js'), entry(service.name), 'serve'], {
+      cwd: root,
+      env: { ...env, DB_SCHEMA: service.schema, PORT: String(service.port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     prefixOutput(child, service.name);
     child.once('exit', (code) => {
       if (!stopping) {
@@ -95,7 +121,10 @@ async function main(): Promise<void> {
       '',
       `Throughline is up (${seconds} s). Ctrl-C stops everything.`,
       '',
-      ...SERVICES.map((service) => `  ${service.name.padEnd(21)} http://127.0.0.1:${service.port}/v1   docs: http://127.0.0.1:${service.port}/docs   health: /health/ready`),
+      ...SERVICES.map(
+        (service) =>
+          `  ${service.name.padEnd(21)} http://127.0.0.1:${service.port}/v1   docs: http://127.0.0.1:${service.port}/docs   health: /health/ready`,
+      ),
       '',
       `  PostgreSQL  ${databaseUrl.replace(/\/\/[^@]*@/, '//')}`,
       `  Kafka       ${brokers}`,

@@ -9,9 +9,21 @@ import { parseArgs } from 'node:util';
 import { Role, ROLES } from '../libs/service-kit/src/auth/actor';
 import { mintDevToken } from '../libs/service-kit/src/auth/dev-token';
 
-const { values } = parseArgs({ options: { role: { type: 'string' }, org: { type: 'string' }, person: { type: 'string' }, expires: { type: 'string', default: '12h' } } });
+const { values } = parseArgs({
+  options: {
+    role: { type: 'string' },
+    org: { type: 'string' },
+    person: { type: 'string' },
+    expires: { type: 'string', default: '12h' },
+  },
+});
 if (!values.role || !ROLES.includes(values.role as Role) || !values.org) {
-  console.error(`usage: npm run token -- --role <${ROLES.join('|')}> --org <organisation uuid> [--person <person uuid>] [--expires 12h]`);
+  console.error(
+    `usage: npm run token -- --role <${ROLES.join('|')}> --org <organisation uuid> [--person <person uuid>] [--expires 12h]`,
+  );
   process.exit(2);
 }
-mintDevToken({ role: values.role as Role, orgId: values.org, personId: values.person ?? randomUUID() }, { expiresIn: values.expires }).then((token) => console.log(token));
+mintDevToken(
+  { role: values.role as Role, orgId: values.org, personId: values.person ?? randomUUID() },
+  { expiresIn: values.expires },
+).then((token) => console.log(token));

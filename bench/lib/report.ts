@@ -1,9 +1,15 @@
 /* The short markdown page written next to results.json: the figures in tables, the machine and the commands. */
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- the report is read back from its own JSON
 
-const cell = (value: unknown) => (value === null || value === undefined ? '–' : typeof value === 'number' ? value.toLocaleString('en', { maximumFractionDigits: 2 }) : String(value));
+const cell = (value: unknown) =>
+  value === null || value === undefined
+    ? '–'
+    : typeof value === 'number'
+      ? value.toLocaleString('en', { maximumFractionDigits: 2 })
+      : String(value);
 const row = (values: unknown[]) => `| ${values.map(cell).join(' | ')} |`;
-const table = (header: string[], rows: unknown[][]) => [row(header), `|${header.map(() => '---').join('|')}|`, ...rows.map(row)].join('\n');
+const table = (header: string[], rows: unknown[][]) =>
+  [row(header), `|${header.map(() => '---').join('|')}|`, ...rows.map(row)].join('\n');
 
 export function renderMarkdown(report: Json, findings?: string): string {
   const fresh = report.freshness;
@@ -21,8 +27,30 @@ export function renderMarkdown(report: Json, findings?: string): string {
     `## Freshness: manager's update answered → score changed event (${fresh.durationSeconds} s per rate)`,
     '',
     table(
-      ['target /s', 'achieved /s', 'p50 ms', 'p95 ms', 'p99 ms', 'update HTTP p50 ms', 'not sent (256 in flight)', 'unobserved', 'metrics lag at end', 'lag → 0 after ms'],
-      fresh.rates.map((rate: Json) => [rate.targetRate, rate.achievedRate, rate.freshnessMs.p50, rate.freshnessMs.p95, rate.freshnessMs.p99, rate.httpLatencyMs.p50, rate.skippedAllTasksBusy, rate.unobserved, rate.metricsLagAtEnd, rate.lagToZeroMs]),
+      [
+        'target /s',
+        'achieved /s',
+        'p50 ms',
+        'p95 ms',
+        'p99 ms',
+        'update HTTP p50 ms',
+        'not sent (256 in flight)',
+        'unobserved',
+        'metrics lag at end',
+        'lag → 0 after ms',
+      ],
+      fresh.rates.map((rate: Json) => [
+        rate.targetRate,
+        rate.achievedRate,
+        rate.freshnessMs.p50,
+        rate.freshnessMs.p95,
+        rate.freshnessMs.p99,
+        rate.httpLatencyMs.p50,
+        rate.skippedAllTasksBusy,
+        rate.unobserved,
+        rate.metricsLagAtEnd,
+        rate.lagToZeroMs,
+      ]),
     ),
     '',
     '## Ingest throughput and the raw baselines',
@@ -30,9 +58,27 @@ export function renderMarkdown(report: Json, findings?: string): string {
     table(
       ['', 'per second', 'p50 ms', 'p99 ms', 'note'],
       [
-        ['execution: progress updates accepted (autocannon, closed loop)', through.acceptedPerSecond, through.latencyMs.p50, through.latencyMs.p99, `${through.connections} connections; outbox empty ${through.outboxDrainedAfterMs} ms after; metrics lag ${through.metricsLagAtEnd} → 0 after ${cell(through.metricsLagZeroAfterMs)} ms (keeps up within 2 s: ${through.metricsKeepsUp ? 'yes' : 'no'})`],
-        ['raw PostgreSQL: row update + outbox row per transaction', raw.postgres.transactionsPerSecond, raw.postgres.latencyMs.p50, raw.postgres.latencyMs.p99, `${raw.postgres.connections} concurrent, pool of ${raw.postgres.poolSize}`],
-        ['raw kafkajs: produce → consume, one hop', raw.kafka.rate, raw.kafka.produceToConsumeMs.p50, raw.kafka.produceToConsumeMs.p99, `${raw.kafka.messages} messages at a steady rate`],
+        [
+          'execution: progress updates accepted (autocannon, closed loop)',
+          through.acceptedPerSecond,
+          through.latencyMs.p50,
+          through.latencyMs.p99,
+          `${through.connections} connections; outbox empty ${through.outboxDrainedAfterMs} ms after; metrics lag ${through.metricsLagAtEnd} → 0 after ${cell(through.metricsLagZeroAfterMs)} ms (keeps up within 2 s: ${through.metricsKeepsUp ? 'yes' : 'no'})`,
+        ],
+        [
+          'raw PostgreSQL: row update + outbox row per transaction',
+          raw.postgres.transactionsPerSecond,
+          raw.postgres.latencyMs.p50,
+          raw.postgres.latencyMs.p99,
+          `${raw.postgres.connections} concurrent, pool of ${raw.postgres.poolSize}`,
+        ],
+        [
+          'raw kafkajs: produce → consume, one hop',
+          raw.kafka.rate,
+          raw.kafka.produceToConsumeMs.p50,
+          raw.kafka.produceToConsumeMs.p99,
+          `${raw.kafka.messages} messages at a steady rate`,
+        ],
       ],
     ),
     '',
@@ -40,15 +86,49 @@ export function renderMarkdown(report: Json, findings?: string): string {
     '',
     '## API latency under load (autocannon, metrics service)',
     '',
-    table(['endpoint', 'connections', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx'], report.apiLatency.map((entry: Json) => [entry.endpoint, entry.connections, entry.requestsPerSecond, entry.p50, entry.p99, entry.non2xx])),
+    table(
+      ['endpoint', 'connections', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx'],
+      report.apiLatency.map((entry: Json) => [
+        entry.endpoint,
+        entry.connections,
+        entry.requestsPerSecond,
+        entry.p50,
+        entry.p99,
+        entry.non2xx,
+      ]),
+    ),
     '',
     '## Scaling with the size of one organisation',
     '',
-    `Startup to ready (ms, one at a time, empty): ${Object.entries(report.startupMs).map(([service, ms]) => `${service} ${cell(ms)}`).join(', ')}.`,
+    `Startup to ready (ms, one at a time, empty): ${Object.entries(report.startupMs)
+      .map(([service, ms]) => `${service} ${cell(ms)}`)
+      .join(', ')}.`,
     '',
     table(
-      ['tasks', 'read models built by', 'events', 'full replay-rebuild s', 'replayed events/s', 'metrics startup ms', 'metrics RSS MB', 'one update p50 ms (publish → score event)', 'p95 ms', 'burst ms/update'],
-      report.scaling.map((point: Json) => [point.tasks, point.seededBy, point.events, point.rebuildSeconds, point.rebuildEventsPerSecond, point.metricsStartupMs, point.metricsRssMbAfterUpdates, point.singleUpdateMs.p50, point.singleUpdateMs.p95, point.burstMsPerUpdate]),
+      [
+        'tasks',
+        'read models built by',
+        'events',
+        'full replay-rebuild s',
+        'replayed events/s',
+        'metrics startup ms',
+        'metrics RSS MB',
+        'one update p50 ms (publish → score event)',
+        'p95 ms',
+        'burst ms/update',
+      ],
+      report.scaling.map((point: Json) => [
+        point.tasks,
+        point.seededBy,
+        point.events,
+        point.rebuildSeconds,
+        point.rebuildEventsPerSecond,
+        point.metricsStartupMs,
+        point.metricsRssMbAfterUpdates,
+        point.singleUpdateMs.p50,
+        point.singleUpdateMs.p95,
+        point.burstMsPerUpdate,
+      ]),
     ),
     '',
     metricsUpdateCost(report.metricsUpdateCost),
@@ -63,13 +143,30 @@ export function renderMarkdown(report: Json, findings?: string): string {
 }
 
 function metricsUpdateCost(cost: Json): string {
-  if (!cost || cost.skipped || cost.failed) return `In-process cost of one update (bench/metrics-update-cost.ts): ${cost?.skipped ?? cost?.failed ?? 'not run'}.`;
+  if (!cost || cost.skipped || cost.failed)
+    return `In-process cost of one update (bench/metrics-update-cost.ts): ${cost?.skipped ?? cost?.failed ?? 'not run'}.`;
   return [
     `In-process cost of one update through metrics (inbox, handler, incremental facts, rescoring, outbox; read models seeded with SQL; \`bench/metrics-update-cost.ts\`), one update per transaction (an idle consumer) and ${cost.updatesPerQueuedTransaction} per transaction (a consumer with a queue):`,
     '',
     table(
-      ['tasks', 'alone: median ms', 'alone: p90 ms', 'alone: SQL statements', 'queued: median ms', 'queued: SQL statements', 'queued speed-up'],
-      cost.results.map((entry: Json) => [entry.tasks, entry.alone.medianMs, entry.alone.p90Ms, entry.alone.statementsPerUpdate, entry.queued.medianMs, entry.queued.statementsPerUpdate, `${entry.queuedSpeedup}×`]),
+      [
+        'tasks',
+        'alone: median ms',
+        'alone: p90 ms',
+        'alone: SQL statements',
+        'queued: median ms',
+        'queued: SQL statements',
+        'queued speed-up',
+      ],
+      cost.results.map((entry: Json) => [
+        entry.tasks,
+        entry.alone.medianMs,
+        entry.alone.p90Ms,
+        entry.alone.statementsPerUpdate,
+        entry.queued.medianMs,
+        entry.queued.statementsPerUpdate,
+        `${entry.queuedSpeedup}×`,
+      ]),
     ),
   ].join('\n');
 }
@@ -79,6 +176,9 @@ function profile(hot: Json): string {
   return [
     `Self time by package while execution took ${cell(hot.load.acceptedPerSecond)} updates/s for ${hot.load.seconds} s and metrics consumed them (V8 sampling profiler, \`bench/hot-path-profile.ts\`):`,
     '',
-    ...hot.services.map((service: Json) => `- **${service.service}** (${cell(service.busyMs)} ms busy, ${cell(service.idleMs)} ms idle): ${service.top.map((share: Json) => `${share.what} ${share.percentOfBusy}%`).join(', ')}`),
+    ...hot.services.map(
+      (service: Json) =>
+        `- **${service.service}** (${cell(service.busyMs)} ms busy, ${cell(service.idleMs)} ms idle): ${service.top.map((share: Json) => `${share.what} ${share.percentOfBusy}%`).join(', ')}`,
+    ),
   ].join('\n');
 }

@@ -20,11 +20,15 @@ export function createContext(system: BenchSystem, quick: boolean, log: (line: s
     log,
     organisation: () => {
       // Enough tasks that no task needs two updates at once even when execution falls far behind.
-      const size = quick ? { goals: 20, tasksPerGoal: 10, managers: 5 } : { goals: 100, tasksPerGoal: 10, managers: 20 };
+      const size = quick
+        ? { goals: 20, tasksPerGoal: 10, managers: 5 }
+        : { goals: 100, tasksPerGoal: 10, managers: 20 };
       seeded ??= (async () => {
         const started = nowMs();
         const org = await seedThroughExecution(system, size);
-        log(`seeded an organisation of ${org.tasks.length} tasks through execution in ${round((nowMs() - started) / 1000, 1)} s`);
+        log(
+          `seeded an organisation of ${org.tasks.length} tasks through execution in ${round((nowMs() - started) / 1000, 1)} s`,
+        );
         return org;
       })();
       return seeded;

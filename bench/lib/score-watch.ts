@@ -22,10 +22,17 @@ export class ScoreWatch {
   private index?: Map<number, { offsets: bigint[]; earliestFrom: number[] }>;
   private consumer?: Consumer;
 
-  constructor(private readonly system: BenchSystem, private readonly prefix = system.prefix) {}
+  constructor(
+    private readonly system: BenchSystem,
+    private readonly prefix = system.prefix,
+  ) {}
 
   async start(): Promise<void> {
-    const consumer = this.system.kafka.consumer({ groupId: `bench-scores-${Date.now()}-${Math.random().toString(16).slice(2)}`, maxWaitTimeInMs: 20, minBytes: 1 });
+    const consumer = this.system.kafka.consumer({
+      groupId: `bench-scores-${Date.now()}-${Math.random().toString(16).slice(2)}`,
+      maxWaitTimeInMs: 20,
+      minBytes: 1,
+    });
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     const scores = this.prefix + Topics.Scores;
     await consumer.connect();
@@ -40,7 +47,8 @@ export class ScoreWatch {
           const match = /"correlationid":"([^"]+)"/.exec(message.value?.toString() ?? '');
           if (!match) continue;
           if (batch.topic === scores) this.scoreChanges.push({ correlationId: match[1], at });
-          else if (!this.taskEvents.has(match[1])) this.taskEvents.set(match[1], { partition: batch.partition, offset: BigInt(message.offset) });
+          else if (!this.taskEvents.has(match[1]))
+            this.taskEvents.set(match[1], { partition: batch.partition, offset: BigInt(message.offset) });
         }
       },
     });
@@ -77,7 +85,8 @@ export class ScoreWatch {
       [...byPartition].map(([partition, causes]) => {
         causes.sort((a, b) => (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0));
         const earliestFrom = causes.map((cause) => cause.at);
-        for (let index = earliestFrom.length - 2; index >= 0; index--) earliestFrom[index] = Math.min(earliestFrom[index], earliestFrom[index + 1]);
+        for (let index = earliestFrom.length - 2; index >= 0; index--)
+          earliestFrom[index] = Math.min(earliestFrom[index], earliestFrom[index + 1]);
         return [partition, { offsets: causes.map((cause) => cause.offset), earliestFrom }];
       }),
     );

@@ -74,7 +74,9 @@ export class BenchSystem {
       this.brokers = required('BENCH_KAFKA_BROKERS');
       this.prefix = process.env.BENCH_TOPIC_PREFIX ?? '';
       this.databaseUrl = process.env.BENCH_DATABASE_URL;
-      log(`using the running system: execution ${this.urls['execution-service']}, metrics ${this.urls['metrics-service']}, Kafka ${this.brokers}`);
+      log(
+        `using the running system: execution ${this.urls['execution-service']}, metrics ${this.urls['metrics-service']}, Kafka ${this.brokers}`,
+      );
     } else {
       this.managed = true;
       this.prefix = `bench${this.tag}.`;
@@ -95,7 +97,12 @@ export class BenchSystem {
       log('building the services…');
       buildServices();
     }
-    this.kafka = new Kafka({ brokers: [this.brokers], clientId: 'bench', logLevel: logLevel.NOTHING, retry: { retries: 10 } });
+    this.kafka = new Kafka({
+      brokers: [this.brokers],
+      clientId: 'bench',
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 10 },
+    });
     this.admin = this.kafka.admin();
     await this.admin.connect();
     if (this.databaseUrl) {
@@ -106,7 +113,12 @@ export class BenchSystem {
     }
     if (this.managed) {
       // One at a time, so each startup time is the service's own, not a share of a crowded CPU.
-      for (const service of ['strategy-service', 'execution-service', 'metrics-service', 'integrations-service'] as ServiceName[]) {
+      for (const service of [
+        'strategy-service',
+        'execution-service',
+        'metrics-service',
+        'integrations-service',
+      ] as ServiceName[]) {
         await this.migrate(service, this.schema(service));
         const { process: instance, startupMs } = await this.startService(service, this.schema(service));
         this.processes.set(service, instance);
@@ -132,13 +144,24 @@ export class BenchSystem {
   }
 
   async migrate(service: ServiceName, schema: string, extra: Record<string, string> = {}): Promise<void> {
-    await withEnv({ DATABASE_URL: this.databaseUrl!, DB_SCHEMA: schema, ...extra }, () => runMigrations(DATABASES[service]));
+    await withEnv({ DATABASE_URL: this.databaseUrl!, DB_SCHEMA: schema, ...extra }, () =>
+      runMigrations(DATABASES[service]),
+    );
   }
 
   /** Starts one more instance; startup time is spawn to /health/ready answering 200. */
-  async startService(service: ServiceName, schema: string, extra: Record<string, string> = {}): Promise<{ process: ServiceProcess; startupMs: number }> {
+  async startService(
+    service: ServiceName,
+    schema: string,
+    extra: Record<string, string> = {},
+  ): Promise<{ process: ServiceProcess; startupMs: number }> {
     // Restarted like an orchestrator would if it dies; every exit is reported with the run (see exits()).
-    const instance = new ServiceProcess({ service, port: await freePort(), env: this.serviceEnv(schema, extra), restartOnExit: true });
+    const instance = new ServiceProcess({
+      service,
+      port: await freePort(),
+      env: this.serviceEnv(schema, extra),
+      restartOnExit: true,
+    });
     this.started.push({ service, instance });
     const started = nowMs();
     instance.start();
@@ -157,7 +180,11 @@ export class BenchSystem {
 
   /** Service processes that died unexpectedly since the last call, with their last output lines. */
   newExits(): Array<{ service: string; exit: unknown; output: string }> {
-    const exits = this.started.flatMap(({ service, instance }) => instance.exits.filter((exit) => exit.signal !== 'SIGTERM').map((exit) => ({ service, exit, output: instance.output.slice(-15).join('').slice(-3000) })));
+    const exits = this.started.flatMap(({ service, instance }) =>
+      instance.exits
+        .filter((exit) => exit.signal !== 'SIGTERM')
+        .map((exit) => ({ service, exit, output: instance.output.slice(-15).join('').slice(-3000) })),
+    );
     const fresh = exits.slice(this.reportedExits);
     this.reportedExits = exits.length;
     return fresh;
@@ -165,13 +192,20 @@ export class BenchSystem {
 
   url(service: ServiceName): string {
     const url = this.urls[service];
-    if (!url) throw new Error(`${service} is not available to the benchmark (set BENCH_${service.split('-')[0].toUpperCase()}_URL)`);
+    if (!url)
+      throw new Error(
+        `${service} is not available to the benchmark (set BENCH_${service.split('-')[0].toUpperCase()}_URL)`,
+      );
     return url;
   }
 
   /** Total lag of a consumer group over the given topics (unprefixed names). */
   async lag(group = this.metricsGroup(), topics = METRICS_INPUT_TOPICS): Promise<number> {
-    const partitions = await consumerLag(this.admin, group, topics.map((topic) => this.topic(topic)));
+    const partitions = await consumerLag(
+      this.admin,
+      group,
+      topics.map((topic) => this.topic(topic)),
+    );
     return partitions.reduce((sum, partition) => sum + partition.lag, 0);
   }
 
@@ -203,7 +237,9 @@ export class BenchSystem {
   }
 
   private async dropOwnSchemas(): Promise<void> {
-    const schemas = await this.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE nspname LIKE $1`, [`bench\\_${this.tag}\\_%`]).catch(() => []);
+    const schemas = await this.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE nspname LIKE $1`, [
+      `bench\\_${this.tag}\\_%`,
+    ]).catch(() => []);
     for (const { nspname } of schemas) await this.query(`DROP SCHEMA "${nspname}" CASCADE`).catch(() => undefined);
   }
 

@@ -13,20 +13,36 @@ export function correlationId(label: string): string {
   return `bench-${label}-${process.pid}-${++sequence}`;
 }
 
-function progressRequest(org: SeededOrganisation, task: SeededTask, correlation: string): { path: string; headers: Record<string, string>; body: string; progress: number } {
+function progressRequest(
+  org: SeededOrganisation,
+  task: SeededTask,
+  correlation: string,
+): { path: string; headers: Record<string, string>; body: string; progress: number } {
   const progress = nextProgress(task.progress);
   return {
     path: `/v1/tasks/${task.id}/progress`,
-    headers: { authorization: `Bearer ${org.tokens.get(task.managerId)}`, 'content-type': 'application/json', 'if-match': `"${task.version}"`, 'x-correlation-id': correlation },
+    headers: {
+      authorization: `Bearer ${org.tokens.get(task.managerId)}`,
+      'content-type': 'application/json',
+      'if-match': `"${task.version}"`,
+      'x-correlation-id': correlation,
+    },
     body: JSON.stringify({ progress }),
     progress,
   };
 }
 
 /** After a refused update (e.g. 412, the version moved on): read the task's current version before it is used again. */
-async function refreshThenReturn(executionUrl: string, org: SeededOrganisation, task: SeededTask, idle: SeededTask[]): Promise<void> {
+async function refreshThenReturn(
+  executionUrl: string,
+  org: SeededOrganisation,
+  task: SeededTask,
+  idle: SeededTask[],
+): Promise<void> {
   try {
-    const response = await fetch(`${executionUrl}/v1/tasks/${task.id}`, { headers: { authorization: `Bearer ${org.tokens.get(task.managerId)}` } });
+    const response = await fetch(`${executionUrl}/v1/tasks/${task.id}`, {
+      headers: { authorization: `Bearer ${org.tokens.get(task.managerId)}` },
+    });
     if (response.ok) {
       const current = (await response.json()) as { version: number; progress: number };
       task.version = current.version;
@@ -58,13 +74,28 @@ export const MAX_IN_FLIGHT = 256;
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
 
-function post(url: URL, path: string, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+function post(
+  url: URL,
+  path: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const request = http.request({ host: url.hostname, port: url.port, path, method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-    });
+    const request = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path,
+        method: 'POST',
+        agent,
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+      },
+    );
     request.on('error', reject);
     request.end(body);
   });
@@ -76,7 +107,13 @@ function post(url: URL, path: string, headers: Record<string, string>, body: str
  * which would measure bursts, not a steady rate). Each task has at most one update in flight,
  * as its If-Match version must come from the previous response.
  */
-export async function pacedProgressUpdates(executionUrl: string, org: SeededOrganisation, rate: number, durationMs: number, label: string): Promise<PacedRun> {
+export async function pacedProgressUpdates(
+  executionUrl: string,
+  org: SeededOrganisation,
+  rate: number,
+  durationMs: number,
+  label: string,
+): Promise<PacedRun> {
   const url = new URL(executionUrl);
   const idle = [...org.tasks].sort(() => Math.random() - 0.5);
   const acceptedAt = new Map<string, number>();
@@ -155,9 +192,15 @@ export interface MaxRateRun {
  * connection; each connection takes an idle task and puts it back when the answer (with the
  * new version) arrives.
  */
-export async function maxRateProgressUpdates(executionUrl: string, org: SeededOrganisation, connections: number, durationSeconds: number): Promise<MaxRateRun> {
+export async function maxRateProgressUpdates(
+  executionUrl: string,
+  org: SeededOrganisation,
+  connections: number,
+  durationSeconds: number,
+): Promise<MaxRateRun> {
   const idle = [...org.tasks].sort(() => Math.random() - 0.5);
-  if (idle.length < connections * 2) throw new Error(`need at least ${connections * 2} tasks for ${connections} connections`);
+  if (idle.length < connections * 2)
+    throw new Error(`need at least ${connections * 2} tasks for ${connections} connections`);
   let accepted = 0;
   let lastAcceptedAt = 0;
   const result = await autocannon({
@@ -206,7 +249,23 @@ export async function maxRateProgressUpdates(executionUrl: string, org: SeededOr
 }
 
 /** GET endpoints under concurrent load: autocannon's own latency histogram. */
-export async function readLoad(url: string, token: string, connections: number, durationSeconds: number): Promise<{ requestsPerSecond: number; p50: number; p99: number; non2xx: number; errors: number }> {
-  const result = await autocannon({ url, connections, duration: durationSeconds, headers: { authorization: `Bearer ${token}` } });
-  return { requestsPerSecond: round(result.requests.average, 0), p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+export async function readLoad(
+  url: string,
+  token: string,
+  connections: number,
+  durationSeconds: number,
+): Promise<{ requestsPerSecond: number; p50: number; p99: number; non2xx: number; errors: number }> {
+  const result = await autocannon({
+    url,
+    connections,
+    duration: durationSeconds,
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return {
+    requestsPerSecond: round(result.requests.average, 0),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
 }

@@ -6,7 +6,16 @@ import { promisify } from 'node:util';
 import { deadLetterTopic, Topics } from '@throughline/contracts';
 import { Kafka, logLevel } from 'kafkajs';
 import { consumerLag } from '@throughline/messaging';
-import { apiAs, createTestTopics, startTestService, testKafkaBrokers, TestService, uniqueTag, waitFor, walkthroughScript } from '@throughline/testing';
+import {
+  apiAs,
+  createTestTopics,
+  startTestService,
+  testKafkaBrokers,
+  TestService,
+  uniqueTag,
+  waitFor,
+  walkthroughScript,
+} from '@throughline/testing';
 import { AppModule as StrategyApp } from '../../apps/strategy-service/src/app.module';
 import { strategyDatabase } from '../../apps/strategy-service/src/database/strategy-database';
 import { AppModule as ExecutionApp } from '../../apps/execution-service/src/app.module';
@@ -21,10 +30,23 @@ describe('docs/walkthrough 1–3 (real strategy, execution and metrics services,
   const services: TestService[] = [];
 
   beforeAll(async () => {
-    await createTestTopics([Topics.Organisation, Topics.Goals, Topics.Tasks, Topics.Scores, Topics.Alerts, deadLetterTopic('strategy-service'), deadLetterTopic('execution-service'), deadLetterTopic('metrics-service')].map((topic) => `t${tag}.${topic}`));
+    await createTestTopics(
+      [
+        Topics.Organisation,
+        Topics.Goals,
+        Topics.Tasks,
+        Topics.Scores,
+        Topics.Alerts,
+        deadLetterTopic('strategy-service'),
+        deadLetterTopic('execution-service'),
+        deadLetterTopic('metrics-service'),
+      ].map((topic) => `t${tag}.${topic}`),
+    );
     services.push(await startTestService(StrategyApp, { tag, database: strategyDatabase }));
     services.push(await startTestService(ExecutionApp, { tag, database: executionDatabase }));
-    services.push(await startTestService(MetricsApp, { tag, database: metricsDatabase, env: { METRICS_CLOCK: 'manual' } }));
+    services.push(
+      await startTestService(MetricsApp, { tag, database: metricsDatabase, env: { METRICS_CLOCK: 'manual' } }),
+    );
   });
   afterAll(async () => {
     for (const service of services.reverse()) await service.stop();
@@ -38,25 +60,47 @@ describe('docs/walkthrough 1–3 (real strategy, execution and metrics services,
     const [strategy, execution] = services;
     const script = `set -euo pipefail\n${walkthroughScript('1-strategy.md', '2-execution.md')}\necho "STORY ORG=$ORG GOAL=$GOAL DANA=$DANA MIA=$MIA PILOT=$PILOT BOOTH=$BOOTH"\n{ declare -p; declare -f; } > "$STORY_STATE" 2>/dev/null\n`;
     // Asynchronous on purpose: the services answering the script run in this process.
-    const { stdout } = await promisify(execFile)('bash', ['-c', script], { cwd: ROOT, env: { ...process.env, STRATEGY: strategy.url, EXECUTION: execution.url, STORY_STATE: storyState }, timeout: 180_000, maxBuffer: 10_000_000 }).catch((error) => {
+    const { stdout } = await promisify(execFile)('bash', ['-c', script], {
+      cwd: ROOT,
+      env: { ...process.env, STRATEGY: strategy.url, EXECUTION: execution.url, STORY_STATE: storyState },
+      timeout: 180_000,
+      maxBuffer: 10_000_000,
+    }).catch((error) => {
       throw new Error(`the walkthrough failed: ${error.stderr}\n${error.stdout}`);
     });
-    const [, orgId, goalId, danaId, miaId, pilotId, boothId] = /STORY ORG=(\S+) GOAL=(\S+) DANA=(\S+) MIA=(\S+) PILOT=(\S+) BOOTH=(\S+)/.exec(stdout) ?? [];
+    const [, orgId, goalId, danaId, miaId, pilotId, boothId] =
+      /STORY ORG=(\S+) GOAL=(\S+) DANA=(\S+) MIA=(\S+) PILOT=(\S+) BOOTH=(\S+)/.exec(stdout) ?? [];
     expect(boothId).toBeDefined();
     story = { orgId, goalId, danaId };
 
     const dana = await apiAs(execution.url, { personId: danaId, orgId, role: 'director' });
     const tasks = (await dana.get(`/v1/tasks?goalId=${goalId}`)).body.items;
-    expect(Object.fromEntries(tasks.map((task: { title: string; status: string }) => [task.title, task.status]))).toEqual({
+    expect(
+      Object.fromEntries(tasks.map((task: { title: string; status: string }) => [task.title, task.status])),
+    ).toEqual({
       'Casing supplier contracts': 'done',
       'Pilot production run': 'in_progress',
       'Quality inspection line': 'todo',
       'Ramp-up to 1,000 units a week': 'todo',
     });
     const pilot = (await dana.get(`/v1/tasks/${pilotId}`)).body;
-    expect(pilot).toMatchObject({ managerId: miaId, progress: 40, actualCostMinor: 1_250_000, minutesWorked: 450, qualityIssueCount: 1, version: 6 });
+    expect(pilot).toMatchObject({
+      managerId: miaId,
+      progress: 40,
+      actualCostMinor: 1_250_000,
+      minutesWorked: 450,
+      qualityIssueCount: 1,
+      version: 6,
+    });
     const unlinked = (await dana.get('/v1/tasks?linked=false')).body.items;
-    expect(unlinked).toEqual([expect.objectContaining({ id: boothId, goalId: null, unlinkedReason: 'Asked by sales for the spring fair; no goal covers the X100', minutesWorked: 240 })]);
+    expect(unlinked).toEqual([
+      expect.objectContaining({
+        id: boothId,
+        goalId: null,
+        unlinkedReason: 'Asked by sales for the spring fair; no goal covers the X100',
+        minutesWorked: 240,
+      }),
+    ]);
     expect((await dana.get(`/v1/tasks?reportingTo=${danaId}`)).body.page.total).toBe(5);
     // The refusals section answers as documented.
     for (const status of [422, 400, 404, 409, 412]) expect(stdout).toContain(`"status":${status}`);
@@ -65,22 +109,47 @@ describe('docs/walkthrough 1–3 (real strategy, execution and metrics services,
 
   it('runs walkthrough 3 in the same shell once metrics has read everything, and the scores explain themselves', async () => {
     const metrics = services[2];
-    const admin = new Kafka({ clientId: 'walkthrough', brokers: [testKafkaBrokers()], logLevel: logLevel.NOTHING }).admin();
+    const admin = new Kafka({
+      clientId: 'walkthrough',
+      brokers: [testKafkaBrokers()],
+      logLevel: logLevel.NOTHING,
+    }).admin();
     await admin.connect();
     try {
-      await waitFor(async () => (await consumerLag(admin, `t${tag}.metrics-service`, [Topics.Organisation, Topics.Goals, Topics.Tasks].map((topic) => `t${tag}.${topic}`))).every((partition) => partition.lag === 0), { timeoutMs: 60_000, what: 'metrics to read every event' });
+      await waitFor(
+        async () =>
+          (
+            await consumerLag(
+              admin,
+              `t${tag}.metrics-service`,
+              [Topics.Organisation, Topics.Goals, Topics.Tasks].map((topic) => `t${tag}.${topic}`),
+            )
+          ).every((partition) => partition.lag === 0),
+        { timeoutMs: 60_000, what: 'metrics to read every event' },
+      );
     } finally {
       await admin.disconnect();
     }
     const script = `source "$STORY_STATE" 2>/dev/null || true\nset -euo pipefail\n${walkthroughScript('3-metrics.md')}\n`;
-    const { stdout } = await promisify(execFile)('bash', ['-c', script], { cwd: ROOT, env: { ...process.env, METRICS: metrics.url, STORY_STATE: storyState }, timeout: 120_000, maxBuffer: 10_000_000 }).catch((error) => {
+    const { stdout } = await promisify(execFile)('bash', ['-c', script], {
+      cwd: ROOT,
+      env: { ...process.env, METRICS: metrics.url, STORY_STATE: storyState },
+      timeout: 120_000,
+      maxBuffer: 10_000_000,
+    }).catch((error) => {
       throw new Error(`walkthrough 3 failed: ${error.stderr}\n${error.stdout}`);
     });
     const { orgId, goalId, danaId } = story;
     expect(stdout).toContain('"band"');
     const dana = await apiAs(metrics.url, { personId: danaId, orgId, role: 'director' });
     const goal = (await dana.get(`/v1/scores/goals/${goalId}`)).body;
-    expect(goal.components.map((component: { name: string }) => component.name)).toEqual(['schedule', 'cost', 'outcomes', 'focus', 'risk']);
+    expect(goal.components.map((component: { name: string }) => component.name)).toEqual([
+      'schedule',
+      'cost',
+      'outcomes',
+      'focus',
+      'risk',
+    ]);
     expect(['on_track', 'at_risk', 'off_track']).toContain(goal.band);
     expect(goal.score).toBeGreaterThanOrEqual(0);
     expect(goal.score).toBeLessThanOrEqual(100);

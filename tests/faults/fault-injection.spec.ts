@@ -4,11 +4,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, Producer } from 'kafkajs';
 import { Client } from 'pg';
-import { createEvent, deadLetterTopic, GoalActivatedV1, OrganisationCreatedV1, PersonCreatedV1, TaskProgressReportedV1, TaskStatusChangedV1, Topics, DeliverableChangedV1 } from '@throughline/contracts';
+import {
+  createEvent,
+  deadLetterTopic,
+  GoalActivatedV1,
+  OrganisationCreatedV1,
+  PersonCreatedV1,
+  TaskProgressReportedV1,
+  TaskStatusChangedV1,
+  Topics,
+  DeliverableChangedV1,
+} from '@throughline/contracts';
 import { freePort, KafkaBroker, startKafkaBroker } from '@throughline/local-infra';
 import { consumerLag, readDeadLetters } from '@throughline/messaging';
 import { Actor, runMigrations as migrate } from '@throughline/service-kit';
-import { apiAs, ApiClient, buildServices, dropSchema, ServiceProcess, testDatabaseUrl, uniqueTag, waitFor, withEnv } from '@throughline/testing';
+import {
+  apiAs,
+  ApiClient,
+  buildServices,
+  dropSchema,
+  ServiceProcess,
+  testDatabaseUrl,
+  uniqueTag,
+  waitFor,
+  withEnv,
+} from '@throughline/testing';
 import { executionDatabase } from '../../apps/execution-service/src/database/execution-database';
 import { metricsDatabase } from '../../apps/metrics-service/src/database/metrics-database';
 
@@ -38,23 +58,54 @@ describe('delivery guarantees under faults', () => {
   const figures: Record<string, number> = {};
 
   const topic = (name: string) => prefix + name;
-  const baseEnv = () => ({ DATABASE_URL: testDatabaseUrl(), KAFKA_BROKERS: broker.brokers, KAFKA_TOPIC_PREFIX: prefix, KAFKA_TOPIC_PARTITIONS: '3', THROUGHLINE_DEV_AUTH: 'true', NODE_ENV: 'test', RATE_LIMIT_PER_MINUTE: '1000000', KAFKAJS_NO_PARTITIONER_WARNING: '1' });
+  const baseEnv = () => ({
+    DATABASE_URL: testDatabaseUrl(),
+    KAFKA_BROKERS: broker.brokers,
+    KAFKA_TOPIC_PREFIX: prefix,
+    KAFKA_TOPIC_PARTITIONS: '3',
+    THROUGHLINE_DEV_AUTH: 'true',
+    NODE_ENV: 'test',
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    KAFKAJS_NO_PARTITIONER_WARNING: '1',
+  });
 
-  async function startService(service: string, schema: string, options: { untilKilledEnv?: Record<string, string>; restartOnExit?: boolean; env?: Record<string, string> } = {}): Promise<ServiceProcess> {
-    const instance = new ServiceProcess({ service, port: await freePort(), env: { ...baseEnv(), DB_SCHEMA: schema, ...options.env }, restartOnExit: options.restartOnExit ?? true, untilKilledEnv: options.untilKilledEnv });
+  async function startService(
+    service: string,
+    schema: string,
+    options: { untilKilledEnv?: Record<string, string>; restartOnExit?: boolean; env?: Record<string, string> } = {},
+  ): Promise<ServiceProcess> {
+    const instance = new ServiceProcess({
+      service,
+      port: await freePort(),
+      env: { ...baseEnv(), DB_SCHEMA: schema, ...options.env },
+      restartOnExit: options.restartOnExit ?? true,
+      untilKilledEnv: options.untilKilledEnv,
+    });
     instance.start();
     processes.push(instance);
     return instance;
   }
 
   async function publish(definition: Parameters<typeof createEvent>[0], data: unknown): Promise<void> {
-    const event = createEvent(definition, data as never, { source: '/throughline/strategy-service', orgId, correlationId: `faults-${tag}`, actorId: directorId });
-    await producer.send({ topic: topic(definition.topic), messages: [{ key: event.key, value: JSON.stringify(event.envelope) }] });
+    const event = createEvent(definition, data as never, {
+      source: '/throughline/strategy-service',
+      orgId,
+      correlationId: `faults-${tag}`,
+      actorId: directorId,
+    });
+    await producer.send({
+      topic: topic(definition.topic),
+      messages: [{ key: event.key, value: JSON.stringify(event.envelope) }],
+    });
   }
 
   beforeAll(async () => {
     broker = await startKafkaBroker({ dataDir: mkdtempSync(join(tmpdir(), 'throughline-faults-')) });
-    kafka = new Kafka({ brokers: [broker.brokers], logLevel: logLevel.NOTHING, retry: { retries: 30, initialRetryTime: 200, maxRetryTime: 2000 } });
+    kafka = new Kafka({
+      brokers: [broker.brokers],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 30, initialRetryTime: 200, maxRetryTime: 2000 },
+    });
     producer = kafka.producer();
     await producer.connect();
     buildServices();
@@ -77,26 +128,69 @@ describe('delivery guarantees under faults', () => {
   it('reflects every accepted update exactly once, equals a clean replay, and dead-letters all poison', async () => {
     // Execution's relay dies after its 20th published batch (before marking it); metrics instance A
     // dies after its 300th commit (before the offset commit). The orchestrator restarts both.
-    const execution = await startService('execution-service', schemas.execution, { untilKilledEnv: { THROUGHLINE_FAULTS: 'relay-kill-after-publish=20' } });
-    const metricsA = await startService('metrics-service', schemas.metrics, { untilKilledEnv: { THROUGHLINE_FAULTS: 'consumer-kill-after-commit=300' } });
+    const execution = await startService('execution-service', schemas.execution, {
+      untilKilledEnv: { THROUGHLINE_FAULTS: 'relay-kill-after-publish=20' },
+    });
+    const metricsA = await startService('metrics-service', schemas.metrics, {
+      untilKilledEnv: { THROUGHLINE_FAULTS: 'consumer-kill-after-commit=300' },
+    });
     const metricsB = await startService('metrics-service', schemas.metrics, { restartOnExit: false });
     await Promise.all([execution.waitReady(), metricsA.waitReady(), metricsB.waitReady()]);
 
     // The organisation and a goal with one deliverable per task, as strategy would publish them.
-    await publish(OrganisationCreatedV1, { organisationId: orgId, name: 'Faulty Devices', createdAt: new Date().toISOString() });
+    await publish(OrganisationCreatedV1, {
+      organisationId: orgId,
+      name: 'Faulty Devices',
+      createdAt: new Date().toISOString(),
+    });
     for (const [index, personId] of [directorId, ...managers].entries()) {
-      await publish(PersonCreatedV1, { personId, name: `Person ${index}`, email: `p${index}@example.com`, role: index === 0 ? 'director' : 'manager', orgUnitId: null, reportsToId: index === 0 ? null : directorId, active: true, version: 1 });
+      await publish(PersonCreatedV1, {
+        personId,
+        name: `Person ${index}`,
+        email: `p${index}@example.com`,
+        role: index === 0 ? 'director' : 'manager',
+        orgUnitId: null,
+        reportsToId: index === 0 ? null : directorId,
+        active: true,
+        version: 1,
+      });
     }
-    const deliverables = Array.from({ length: TASKS }, (_, index) => ({ deliverableId: randomUUID(), title: `Work package ${index}`, managerId: managers[index % managers.length], dueDate: '2027-06-30', weight: 1 + (index % 3), budgetMinor: 10_000 }));
-    await publish(GoalActivatedV1, { goalId, parentGoalId: null, orgUnitId: randomUUID(), ownerId: directorId, title: 'Survive the faults', periodStart: '2026-01-01', periodEnd: '2027-12-31', weight: 1, currency: 'EUR', budgetMinor: TASKS * 10_000, deliverables, activatedAt: new Date().toISOString() });
+    const deliverables = Array.from({ length: TASKS }, (_, index) => ({
+      deliverableId: randomUUID(),
+      title: `Work package ${index}`,
+      managerId: managers[index % managers.length],
+      dueDate: '2027-06-30',
+      weight: 1 + (index % 3),
+      budgetMinor: 10_000,
+    }));
+    await publish(GoalActivatedV1, {
+      goalId,
+      parentGoalId: null,
+      orgUnitId: randomUUID(),
+      ownerId: directorId,
+      title: 'Survive the faults',
+      periodStart: '2026-01-01',
+      periodEnd: '2027-12-31',
+      weight: 1,
+      currency: 'EUR',
+      budgetMinor: TASKS * 10_000,
+      deliverables,
+      activatedAt: new Date().toISOString(),
+    });
 
     const director = await apiAs(execution.url, { personId: directorId, orgId, role: 'director' });
-    const tasks = await waitFor(async () => {
-      const response = await director.get(`/v1/tasks?goalId=${goalId}&limit=200`);
-      return response.body?.items?.length === TASKS ? (response.body.items as Array<{ id: string; managerId: string; version: number }>) : undefined;
-    }, { timeoutMs: 60_000, what: 'the tasks of the goal' });
+    const tasks = await waitFor(
+      async () => {
+        const response = await director.get(`/v1/tasks?goalId=${goalId}&limit=200`);
+        return response.body?.items?.length === TASKS
+          ? (response.body.items as Array<{ id: string; managerId: string; version: number }>)
+          : undefined;
+      },
+      { timeoutMs: 60_000, what: 'the tasks of the goal' },
+    );
     const clients = new Map<string, ApiClient>();
-    for (const managerId of managers) clients.set(managerId, await apiAs(execution.url, { personId: managerId, orgId, role: 'manager' } as Actor));
+    for (const managerId of managers)
+      clients.set(managerId, await apiAs(execution.url, { personId: managerId, orgId, role: 'manager' } as Actor));
 
     // The load: every task's progress goes 1, 2, …, UPDATES_PER_TASK; updates of one task are sequential.
     const accepted = new Map<string, number[]>();
@@ -114,7 +208,10 @@ describe('delivery guarantees under faults', () => {
       await broker.stop();
       const stoppedAt = Date.now();
       // Readiness reflects the broker: it goes red while Kafka is away…
-      await waitFor(async () => (await fetch(`${execution.url}/health/ready`)).status === 503, { timeoutMs: 30_000, what: 'readiness to report the broker down' });
+      await waitFor(async () => (await fetch(`${execution.url}/health/ready`)).status === 503, {
+        timeoutMs: 30_000,
+        what: 'readiness to report the broker down',
+      });
       figures.readinessDownWhileBrokerAway = 1;
       broker = await startKafkaBroker({ port, controllerPort, dataDir });
       brokerBackAt = Date.now();
@@ -128,10 +225,29 @@ describe('delivery guarantees under faults', () => {
       for (const [index, target] of [Topics.Tasks, Topics.Goals, Topics.Tasks].entries()) {
         const key = `poison-${index}`;
         poison.push(key);
-        await producer.send({ topic: topic(target), messages: [{ key, value: index === 1 ? '{"specversion":"1.0","oops":true}' : `not json ${index}` }] });
+        await producer.send({
+          topic: topic(target),
+          messages: [{ key, value: index === 1 ? '{"specversion":"1.0","oops":true}' : `not json ${index}` }],
+        });
       }
-      await publish(TaskStatusChangedV1, { taskId: randomUUID(), goalId: randomUUID(), managerId: managers[0], from: 'todo', to: 'in_progress', reason: null, progress: 0, changedBy: managers[0], changedAt: new Date().toISOString(), taskVersion: 2 });
-      await publish(DeliverableChangedV1, { goalId: randomUUID(), goalStatus: 'active', currency: 'EUR', deliverable: { ...deliverables[0], deliverableId: randomUUID() } });
+      await publish(TaskStatusChangedV1, {
+        taskId: randomUUID(),
+        goalId: randomUUID(),
+        managerId: managers[0],
+        from: 'todo',
+        to: 'in_progress',
+        reason: null,
+        progress: 0,
+        changedBy: managers[0],
+        changedAt: new Date().toISOString(),
+        taskVersion: 2,
+      });
+      await publish(DeliverableChangedV1, {
+        goalId: randomUUID(),
+        goalStatus: 'active',
+        currency: 'EUR',
+        deliverable: { ...deliverables[0], deliverableId: randomUUID() },
+      });
     }
 
     async function updateTask(task: { id: string; managerId: string; version: number }): Promise<void> {
@@ -146,7 +262,11 @@ describe('delivery guarantees under faults', () => {
         sent++;
         for (;;) {
           try {
-            const response = await api.post(`/v1/tasks/${task.id}/progress`, { progress }, { 'if-match': `"${version}"` });
+            const response = await api.post(
+              `/v1/tasks/${task.id}/progress`,
+              { progress },
+              { 'if-match': `"${version}"` },
+            );
             if (response.status === 200) {
               version = response.body.version;
               accepted.set(task.id, [...(accepted.get(task.id) ?? []), progress]);
@@ -155,7 +275,11 @@ describe('delivery guarantees under faults', () => {
             if (response.status === 412 || response.status >= 500) {
               // The previous attempt may have committed before the process died: read and decide.
               const current = await api.get(`/v1/tasks/${task.id}`);
-              if (current.status === 200 && current.body.version === version + 1 && current.body.progress === progress) {
+              if (
+                current.status === 200 &&
+                current.body.version === version + 1 &&
+                current.body.progress === progress
+              ) {
                 version = current.body.version;
                 accepted.set(task.id, [...(accepted.get(task.id) ?? []), progress]);
                 break;
@@ -180,9 +304,11 @@ describe('delivery guarantees under faults', () => {
       }
     }
     const queue = [...tasks];
-    await Promise.all(Array.from({ length: WORKERS }, async () => {
-      for (let task = queue.shift(); task; task = queue.shift()) await updateTask(task);
-    }));
+    await Promise.all(
+      Array.from({ length: WORKERS }, async () => {
+        for (let task = queue.shift(); task; task = queue.shift()) await updateTask(task);
+      }),
+    );
     figures.updatesSent = sent;
     figures.updatesAccepted = [...accepted.values()].reduce((sum, values) => sum + values.length, 0);
     figures.clientRetriesAfterConnectionLoss = retriesAfterConnectionLoss;
@@ -197,17 +323,34 @@ describe('delivery guarantees under faults', () => {
     const pg = new Client({ connectionString: testDatabaseUrl() });
     await pg.connect();
     try {
-      await waitFor(async () => {
-        const [row] = (await pg.query(`SELECT count(*)::int AS n FROM "${schemas.execution}".outbox_event WHERE published_at IS NULL`)).rows;
-        if (row.n > 0) return false;
-        const lag = await consumerLag(admin, `${prefix}metrics-service`, [topic(Topics.Goals), topic(Topics.Tasks), topic(Topics.Organisation)]);
-        return lag.every((partition) => partition.lag === 0);
-      }, { timeoutMs: 180_000, intervalMs: 250, what: 'execution outbox drained and metrics lag zero' });
+      await waitFor(
+        async () => {
+          const [row] = (
+            await pg.query(
+              `SELECT count(*)::int AS n FROM "${schemas.execution}".outbox_event WHERE published_at IS NULL`,
+            )
+          ).rows;
+          if (row.n > 0) return false;
+          const lag = await consumerLag(admin, `${prefix}metrics-service`, [
+            topic(Topics.Goals),
+            topic(Topics.Tasks),
+            topic(Topics.Organisation),
+          ]);
+          return lag.every((partition) => partition.lag === 0);
+        },
+        { timeoutMs: 180_000, intervalMs: 250, what: 'execution outbox drained and metrics lag zero' },
+      );
       figures.secondsFromBrokerBackToAllConsumed = Math.round((Date.now() - brokerBackAt) / 100) / 10;
 
       // Exactly once in execution: one progress history line per accepted update, final values right.
-      const history = (await pg.query(`SELECT task_id, count(*)::int AS n FROM "${schemas.execution}".task_history WHERE change = 'progress' GROUP BY task_id`)).rows;
-      const finals = (await pg.query(`SELECT id, progress FROM "${schemas.execution}".task WHERE goal_id = $1`, [goalId])).rows;
+      const history = (
+        await pg.query(
+          `SELECT task_id, count(*)::int AS n FROM "${schemas.execution}".task_history WHERE change = 'progress' GROUP BY task_id`,
+        )
+      ).rows;
+      const finals = (
+        await pg.query(`SELECT id, progress FROM "${schemas.execution}".task WHERE goal_id = $1`, [goalId])
+      ).rows;
       for (const task of tasks) {
         const values = accepted.get(task.id) ?? [];
         expect(history.find((row) => row.task_id === task.id)?.n).toBe(values.length);
@@ -215,11 +358,20 @@ describe('delivery guarantees under faults', () => {
       }
 
       // Exactly once in metrics: each accepted update's event applied once, final progress right.
-      const applied = (await pg.query(`SELECT count(*)::int AS n FROM "${schemas.metrics}".inbox_event WHERE event_type = $1`, [TaskProgressReportedV1.type])).rows[0].n;
+      const applied = (
+        await pg.query(`SELECT count(*)::int AS n FROM "${schemas.metrics}".inbox_event WHERE event_type = $1`, [
+          TaskProgressReportedV1.type,
+        ])
+      ).rows[0].n;
       figures.updatesReflectedInMetrics = applied;
       expect(applied).toBe(figures.updatesAccepted);
-      const metricsTasks = (await pg.query(`SELECT task_id, progress FROM "${schemas.metrics}".task_rm WHERE goal_id = $1`, [goalId])).rows;
-      for (const task of tasks) expect(metricsTasks.find((row) => row.task_id === task.id)?.progress).toBe((accepted.get(task.id) ?? []).at(-1));
+      const metricsTasks = (
+        await pg.query(`SELECT task_id, progress FROM "${schemas.metrics}".task_rm WHERE goal_id = $1`, [goalId])
+      ).rows;
+      for (const task of tasks)
+        expect(metricsTasks.find((row) => row.task_id === task.id)?.progress).toBe(
+          (accepted.get(task.id) ?? []).at(-1),
+        );
 
       // Poison: every malformed message is in the dead-letter topic of each group that reads its topic.
       const executionLetters = await readDeadLetters(kafka, topic(deadLetterTopic('execution-service')));
@@ -230,7 +382,8 @@ describe('delivery guarantees under faults', () => {
       // offset commit parks it again. Every poison message is there; nothing else is.
       expect([...new Set(metricsLetters.map((letter) => letter.key))].sort()).toEqual([...poison].sort());
       expect([...new Set(executionLetters.map((letter) => letter.key))]).toEqual(['poison-1']);
-      for (const letter of [...executionLetters, ...metricsLetters]) expect(letter.reason).toMatch(/not JSON|invalid CloudEvents envelope/);
+      for (const letter of [...executionLetters, ...metricsLetters])
+        expect(letter.reason).toMatch(/not JSON|invalid CloudEvents envelope/);
 
       // Nobody intervened: the faults struck, the orchestrator restarted, nothing else.
       figures.executionRestarts = execution.restarts;
@@ -239,7 +392,9 @@ describe('delivery guarantees under faults', () => {
       const graceful = (exit: (typeof metricsA.exits)[number]) => exit.signal === 'SIGTERM' || exit.code === 0;
       expect(metricsA.exits.filter(graceful)).toHaveLength(1);
       // Other exits (a start-up that gave up) are restarted too; they are reported, with their last words.
-      const otherExits = [...execution.exits, ...metricsA.exits].filter((exit) => exit.signal !== 'SIGKILL' && !graceful(exit));
+      const otherExits = [...execution.exits, ...metricsA.exits].filter(
+        (exit) => exit.signal !== 'SIGKILL' && !graceful(exit),
+      );
       figures.otherExits = otherExits.length;
       for (const exit of otherExits) console.log(`exit ${exit.code}:\n${exit.lastOutput}`);
       expect(execution.exits.filter((exit) => exit.signal === 'SIGKILL')).toHaveLength(1);
@@ -247,10 +402,28 @@ describe('delivery guarantees under faults', () => {
 
       // A clean run of the same events (a fresh metrics replaying every topic) scores identically.
       await withEnv({ DATABASE_URL: testDatabaseUrl(), DB_SCHEMA: schemas.clean }, () => migrate(metricsDatabase));
-      const clean = await startService('metrics-service', schemas.clean, { restartOnExit: false, env: { KAFKA_CONSUMER_GROUP: `${prefix}metrics-clean` } });
+      const clean = await startService('metrics-service', schemas.clean, {
+        restartOnExit: false,
+        env: { KAFKA_CONSUMER_GROUP: `${prefix}metrics-clean` },
+      });
       await clean.waitReady();
-      await waitFor(async () => (await consumerLag(admin, `${prefix}metrics-clean`, [topic(Topics.Goals), topic(Topics.Tasks), topic(Topics.Organisation)])).every((partition) => partition.lag === 0), { timeoutMs: 120_000, what: 'the clean replay to catch up' });
-      const scores = async (schema: string) => (await pg.query(`SELECT scope, scope_id, score, band FROM "${schema}".alignment_score ORDER BY scope, scope_id`)).rows;
+      await waitFor(
+        async () =>
+          (
+            await consumerLag(admin, `${prefix}metrics-clean`, [
+              topic(Topics.Goals),
+              topic(Topics.Tasks),
+              topic(Topics.Organisation),
+            ])
+          ).every((partition) => partition.lag === 0),
+        { timeoutMs: 120_000, what: 'the clean replay to catch up' },
+      );
+      const scores = async (schema: string) =>
+        (
+          await pg.query(
+            `SELECT scope, scope_id, score, band FROM "${schema}".alignment_score ORDER BY scope, scope_id`,
+          )
+        ).rows;
       const faulty = await scores(schemas.metrics);
       expect(faulty.length).toBeGreaterThan(0);
       expect(await scores(schemas.clean)).toEqual(faulty);

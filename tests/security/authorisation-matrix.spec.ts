@@ -4,17 +4,42 @@ import { Role, ROLES } from '@throughline/service-kit';
 import { apiAs, ApiClient, startTestService, TestService, uniqueTag } from '@throughline/testing';
 import { AppModule } from '../../apps/strategy-service/src/app.module';
 import { strategyDatabase } from '../../apps/strategy-service/src/database/strategy-database';
-import { expectStatus, ifMatch, setUpOrganisation, TestOrganisation } from '../../apps/strategy-service/test/strategy-fixture';
+import {
+  expectStatus,
+  ifMatch,
+  setUpOrganisation,
+  TestOrganisation,
+} from '../../apps/strategy-service/test/strategy-fixture';
 import { ExecutionTestKit } from '../../apps/execution-service/test/execution-test-kit';
-import { executionEndpoints, ExecutionFixture, executionFixture, executionOrganisation, ExecutionOrganisation } from './execution-endpoints';
+import {
+  executionEndpoints,
+  ExecutionFixture,
+  executionFixture,
+  executionOrganisation,
+  ExecutionOrganisation,
+} from './execution-endpoints';
 import { AppModule as IntegrationsApp } from '../../apps/integrations-service/src/app.module';
 import { integrationsDatabase } from '../../apps/integrations-service/src/database/integrations-database';
-import { integrationsEndpoints, IntegrationsFixture, integrationsFixture, integrationsOrganisation, IntegrationsOrganisation, StrategyEvents } from './integrations-endpoints';
+import {
+  integrationsEndpoints,
+  IntegrationsFixture,
+  integrationsFixture,
+  integrationsOrganisation,
+  IntegrationsOrganisation,
+  StrategyEvents,
+} from './integrations-endpoints';
 import { runMatrix, SIDES } from './matrix';
 import { AppModule as MetricsApp } from '../../apps/metrics-service/src/app.module';
 import { metricsDatabase } from '../../apps/metrics-service/src/database/metrics-database';
 import { metricsEndpoints, MetricsFixture, metricsOrganisation } from './metrics-endpoints';
-import { clientFor, documentedEndpoints, goalBody, StrategyFixture, strategyEndpoints, strategyFixture } from './strategy-endpoints';
+import {
+  clientFor,
+  documentedEndpoints,
+  goalBody,
+  StrategyFixture,
+  strategyEndpoints,
+  strategyFixture,
+} from './strategy-endpoints';
 
 /**
  * Every endpoint × role × (own organisation, other organisation) with its exact status
@@ -40,41 +65,82 @@ describe('authorisation matrix: strategy service', () => {
   });
 
   it('answers every cell with its exact status, problem+json for refusals, and nothing of the other organisation', async () => {
-    const roles = (org: TestOrganisation) => Object.fromEntries(ROLES.map((role) => [role, clientFor(org, role)])) as Record<Role, ApiClient>;
+    const roles = (org: TestOrganisation) =>
+      Object.fromEntries(ROLES.map((role) => [role, clientFor(org, role)])) as Record<Role, ApiClient>;
     const result = await runMatrix<StrategyFixture>({
       endpoints: strategyEndpoints,
       own: roles(acme),
       other: roles(initech),
       shared,
       fresh: () => strategyFixture(acme),
-      secrets: (fixture) => [acme.orgId, fixture.goalId, fixture.unitId, fixture.personId, acme.director.id, acme.companyUnitId],
+      secrets: (fixture) => [
+        acme.orgId,
+        fixture.goalId,
+        fixture.unitId,
+        fixture.personId,
+        acme.director.id,
+        acme.companyUnitId,
+      ],
     });
     expect(result.actual).toEqual(result.expected);
     expect(result.problems).toEqual([]);
     expect(result.cells).toBe(Object.keys(strategyEndpoints).length * ROLES.length * SIDES.length);
   });
 
-  it('follows reporting lines: a director directs their units and below, sees those above and their people\'s work; a manager sees only the goals they work on', async () => {
+  it("follows reporting lines: a director directs their units and below, sees those above and their people's work; a manager sees only the goals they work on", async () => {
     // company (top director) ─┬─ department: Dana, director, with Max reporting to her
     //                         └─ sales: Sam, director
-    const sales = expectStatus(await acme.admin.post('/v1/org-units', { name: 'Sales', parentOrgUnitId: acme.companyUnitId }), 201);
+    const sales = expectStatus(
+      await acme.admin.post('/v1/org-units', { name: 'Sales', parentOrgUnitId: acme.companyUnitId }),
+      201,
+    );
     const dana = await acme.addPerson('director', { orgUnitId: acme.departmentUnitId, reportsToId: acme.director.id });
     const sam = await acme.addPerson('director', { orgUnitId: sales.id, reportsToId: acme.director.id });
     const max = await acme.addPerson('manager', { reportsToId: dana.id });
     const departmentGoal = shared.goalId;
-    const companyGoal = expectStatus(await acme.director.api.post('/v1/goals', { ...goalBody(acme), orgUnitId: acme.companyUnitId }), 201);
-    const salesGoal = expectStatus(await sam.api.post('/v1/goals', { ...goalBody(acme), ownerId: sam.id, orgUnitId: sales.id }), 201);
-    expectStatus(await sam.api.post(`/v1/goals/${salesGoal.id}/deliverables`, { title: 'Demo kit', managerId: max.id, dueDate: '2026-05-31', budgetMinor: 100_000 }), 201);
-    const listed = async (client: typeof dana.api) => expectStatus(await client.get('/v1/goals?limit=100'), 200).items.map((goal: { id: string }) => goal.id).sort();
+    const companyGoal = expectStatus(
+      await acme.director.api.post('/v1/goals', { ...goalBody(acme), orgUnitId: acme.companyUnitId }),
+      201,
+    );
+    const salesGoal = expectStatus(
+      await sam.api.post('/v1/goals', { ...goalBody(acme), ownerId: sam.id, orgUnitId: sales.id }),
+      201,
+    );
+    expectStatus(
+      await sam.api.post(`/v1/goals/${salesGoal.id}/deliverables`, {
+        title: 'Demo kit',
+        managerId: max.id,
+        dueDate: '2026-05-31',
+        budgetMinor: 100_000,
+      }),
+      201,
+    );
+    const listed = async (client: typeof dana.api) =>
+      expectStatus(await client.get('/v1/goals?limit=100'), 200)
+        .items.map((goal: { id: string }) => goal.id)
+        .sort();
 
     // Dana: her unit (change), the company above her (read), sales where her report works (read).
     expect((await dana.api.patch(`/v1/goals/${departmentGoal}`, { weight: 2 }, ifMatch(1))).status).toBe(200);
     expect((await dana.api.get(`/v1/goals/${companyGoal.id}`)).status).toBe(200);
     expect((await dana.api.patch(`/v1/goals/${companyGoal.id}`, { weight: 2 }, ifMatch(1))).status).toBe(403);
     expect((await dana.api.get(`/v1/goals/${salesGoal.id}`)).status).toBe(200);
-    expect((await dana.api.post(`/v1/goals/${salesGoal.id}/risks`, { title: 'Late', likelihood: 2, impact: 2, ownerId: max.id })).status).toBe(403);
-    expect((await dana.api.post('/v1/goals', { ...goalBody(acme), ownerId: dana.id, orgUnitId: sales.id })).status).toBe(403);
-    expect(await listed(dana.api)).toEqual(expect.arrayContaining([departmentGoal, companyGoal.id, salesGoal.id].sort()));
+    expect(
+      (
+        await dana.api.post(`/v1/goals/${salesGoal.id}/risks`, {
+          title: 'Late',
+          likelihood: 2,
+          impact: 2,
+          ownerId: max.id,
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (await dana.api.post('/v1/goals', { ...goalBody(acme), ownerId: dana.id, orgUnitId: sales.id })).status,
+    ).toBe(403);
+    expect(await listed(dana.api)).toEqual(
+      expect.arrayContaining([departmentGoal, companyGoal.id, salesGoal.id].sort()),
+    );
 
     // Sam: the department's goal is not his to see, in a list or by id.
     expect((await sam.api.get(`/v1/goals/${departmentGoal}`)).status).toBe(404);
@@ -200,11 +266,15 @@ describe('authorisation matrix: metrics service', () => {
     expect(result.cells).toBe(Object.keys(metricsEndpoints).length * ROLES.length * SIDES.length);
   });
 
-  it("shows a director the figures of their own reporting line only", async () => {
+  it('shows a director the figures of their own reporting line only', async () => {
     const sideline = await apiAs(service.url, { personId: randomUUID(), orgId: acme.orgId, role: 'director' });
     expect((await sideline.get(`/v1/scores/managers/${acme.managerId}`)).status).toBe(404);
     expect((await sideline.get(`/v1/kpis/managers/${acme.managerId}`)).status).toBe(404);
     expect((await sideline.get('/v1/scores/managers')).body.items).toEqual([]);
-    expect((await acme.clients.director.get('/v1/scores/managers')).body.items.map((score: { scopeId: string }) => score.scopeId)).toEqual([acme.managerId]);
+    expect(
+      (await acme.clients.director.get('/v1/scores/managers')).body.items.map(
+        (score: { scopeId: string }) => score.scopeId,
+      ),
+    ).toEqual([acme.managerId]);
   });
 });

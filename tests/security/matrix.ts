@@ -31,7 +31,8 @@ export async function runMatrix<F>(matrix: ServiceMatrix<F>) {
         const cell = `${endpoint} as ${role} of the ${side} organisation`;
         actual[cell] = response.status;
         expected[cell] = want;
-        if (response.status >= 400 && !response.headers.get('content-type')?.includes('application/problem+json')) problems.push(`${cell}: not problem+json`);
+        if (response.status >= 400 && !response.headers.get('content-type')?.includes('application/problem+json'))
+          problems.push(`${cell}: not problem+json`);
         if (side === 'other' && response.status < 300) {
           const body = JSON.stringify(response.body ?? '');
           const leaked = matrix.secrets(fixture).filter((id) => body.includes(id));

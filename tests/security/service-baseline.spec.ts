@@ -14,7 +14,11 @@ describe('service baseline: audit trail, security headers, rate limit', () => {
   let collector: EventCollector;
 
   beforeAll(async () => {
-    service = await startTestService(AppModule, { tag, database: strategyDatabase, env: { RATE_LIMIT_PER_MINUTE: '25' } });
+    service = await startTestService(AppModule, {
+      tag,
+      database: strategyDatabase,
+      env: { RATE_LIMIT_PER_MINUTE: '25' },
+    });
     collector = await EventCollector.start([`t${tag}.${Topics.Organisation}`]);
   });
   afterAll(async () => {
@@ -24,14 +28,25 @@ describe('service baseline: audit trail, security headers, rate limit', () => {
 
   it('records who changed what in the audit trail, and names the actor in the event', async () => {
     const api = await apiAs(service.url, admin);
-    const created = await api.post('/v1/organisations', { name: 'Acme Devices' }, { 'x-correlation-id': 'walkthrough-1' });
+    const created = await api.post(
+      '/v1/organisations',
+      { name: 'Acme Devices' },
+      { 'x-correlation-id': 'walkthrough-1' },
+    );
     expect(created.status).toBe(201);
     const [event] = await collector.waitForType(OrganisationCreatedV1.type);
     expect(event.event).toMatchObject({ actorid: admin.personId, correlationid: 'walkthrough-1', orgid: orgId });
 
     const audit = await api.get(`/v1/audit?eventType=${OrganisationCreatedV1.type}`);
     expect(audit.status).toBe(200);
-    expect(audit.body.items).toEqual([expect.objectContaining({ actorId: admin.personId, eventType: OrganisationCreatedV1.type, eventId: event.event.id, correlationId: 'walkthrough-1' })]);
+    expect(audit.body.items).toEqual([
+      expect.objectContaining({
+        actorId: admin.personId,
+        eventType: OrganisationCreatedV1.type,
+        eventId: event.event.id,
+        correlationId: 'walkthrough-1',
+      }),
+    ]);
 
     const otherOrg = await apiAs(service.url, { ...admin, orgId: randomUUID() });
     expect((await otherOrg.get('/v1/audit')).body.page.total).toBe(0);

@@ -20,7 +20,12 @@ export interface EndpointEntry<F> {
 }
 
 /** Builds Expected from `[own, other]` pairs in the order director, manager, integrator, admin. */
-export const statuses = (director: [number, number], manager: [number, number], integrator: [number, number], admin: [number, number]): Expected => ({
+export const statuses = (
+  director: [number, number],
+  manager: [number, number],
+  integrator: [number, number],
+  admin: [number, number],
+): Expected => ({
   director: { own: director[0], other: director[1] },
   manager: { own: manager[0], other: manager[1] },
   integrator: { own: integrator[0], other: integrator[1] },
@@ -48,19 +53,60 @@ export interface StrategyFixture {
 
 /** Fresh resources inside `org`, so a successful change in one cell never disturbs another. */
 export async function strategyFixture(org: TestOrganisation): Promise<StrategyFixture> {
-  const unit = expectStatus(await org.admin.post('/v1/org-units', { name: `Unit ${randomUUID().slice(0, 8)}`, parentOrgUnitId: org.departmentUnitId }), 201);
+  const unit = expectStatus(
+    await org.admin.post('/v1/org-units', {
+      name: `Unit ${randomUUID().slice(0, 8)}`,
+      parentOrgUnitId: org.departmentUnitId,
+    }),
+    201,
+  );
   const person = await org.addPerson('manager', { reportsToId: org.director.id });
   const goal = expectStatus(await org.director.api.post('/v1/goals', goalBody(org)), 201);
-  const deliverable = expectStatus(await org.director.api.post(`/v1/goals/${goal.id}/deliverables`, deliverableBody(org)), 201);
+  const deliverable = expectStatus(
+    await org.director.api.post(`/v1/goals/${goal.id}/deliverables`, deliverableBody(org)),
+    201,
+  );
   const keyResult = expectStatus(await org.director.api.post(`/v1/goals/${goal.id}/key-results`, keyResultBody()), 201);
   const risk = expectStatus(await org.director.api.post(`/v1/goals/${goal.id}/risks`, riskBody(org)), 201);
-  return { org, unitId: unit.id, personId: person.id, goalId: goal.id, deliverableId: deliverable.id, keyResultId: keyResult.id, riskId: risk.id };
+  return {
+    org,
+    unitId: unit.id,
+    personId: person.id,
+    goalId: goal.id,
+    deliverableId: deliverable.id,
+    keyResultId: keyResult.id,
+    riskId: risk.id,
+  };
 }
 
-export const goalBody = (org: TestOrganisation) => ({ title: 'Launch the X200', ownerId: org.director.id, orgUnitId: org.departmentUnitId, periodStart: '2026-01-01', periodEnd: '2026-12-31', budget: { currency: 'EUR', amountMinor: 10_000_000 } });
-const deliverableBody = (org: TestOrganisation) => ({ title: 'Pilot run', managerId: org.managers[0].id, dueDate: '2026-06-30', budgetMinor: 1_000_000 });
-const keyResultBody = () => ({ name: 'Cost per unit', category: 'operational_efficiency', unit: 'EUR', baseline: 52, target: 40, direction: 'decrease' });
-const riskBody = (org: TestOrganisation) => ({ title: 'Supplier late', likelihood: 3, impact: 4, ownerId: org.managers[0].id });
+export const goalBody = (org: TestOrganisation) => ({
+  title: 'Launch the X200',
+  ownerId: org.director.id,
+  orgUnitId: org.departmentUnitId,
+  periodStart: '2026-01-01',
+  periodEnd: '2026-12-31',
+  budget: { currency: 'EUR', amountMinor: 10_000_000 },
+});
+const deliverableBody = (org: TestOrganisation) => ({
+  title: 'Pilot run',
+  managerId: org.managers[0].id,
+  dueDate: '2026-06-30',
+  budgetMinor: 1_000_000,
+});
+const keyResultBody = () => ({
+  name: 'Cost per unit',
+  category: 'operational_efficiency',
+  unit: 'EUR',
+  baseline: 52,
+  target: 40,
+  direction: 'decrease',
+});
+const riskBody = (org: TestOrganisation) => ({
+  title: 'Supplier late',
+  likelihood: 3,
+  impact: 4,
+  ownerId: org.managers[0].id,
+});
 
 /**
  * Every strategy endpoint (as "METHOD /openapi/path"), a valid request for it, and the exact
@@ -68,48 +114,156 @@ const riskBody = (org: TestOrganisation) => ({ title: 'Supplier late', likelihoo
  * organisation in the body answers 422 naming the field; ids in the path answer 404.
  */
 export const strategyEndpoints: Record<string, EndpointEntry<StrategyFixture>> = {
-  'POST /v1/organisations': { request: () => ({ path: '/v1/organisations', body: { name: 'Again' } }), expected: statuses([403, 403], [403, 403], [403, 403], [409, 409]) },
-  'GET /v1/organisations/{organisationId}': { request: (f) => ({ path: `/v1/organisations/${f.org.orgId}` }), expected: readable },
-  'POST /v1/org-units': { request: (f) => ({ path: '/v1/org-units', body: { name: 'Field sales', parentOrgUnitId: f.org.companyUnitId } }), expected: statuses([403, 403], [403, 403], [403, 403], [201, 422]) },
+  'POST /v1/organisations': {
+    request: () => ({ path: '/v1/organisations', body: { name: 'Again' } }),
+    expected: statuses([403, 403], [403, 403], [403, 403], [409, 409]),
+  },
+  'GET /v1/organisations/{organisationId}': {
+    request: (f) => ({ path: `/v1/organisations/${f.org.orgId}` }),
+    expected: readable,
+  },
+  'POST /v1/org-units': {
+    request: (f) => ({ path: '/v1/org-units', body: { name: 'Field sales', parentOrgUnitId: f.org.companyUnitId } }),
+    expected: statuses([403, 403], [403, 403], [403, 403], [201, 422]),
+  },
   'GET /v1/org-units': { request: () => ({ path: '/v1/org-units' }), expected: listable },
   'GET /v1/org-units/{orgUnitId}': { request: (f) => ({ path: `/v1/org-units/${f.unitId}` }), expected: readable },
-  'PATCH /v1/org-units/{orgUnitId}': { request: (f) => ({ path: `/v1/org-units/${f.unitId}`, body: { name: 'Renamed' }, headers: ifMatch(1) }), expected: adminChanges(200) },
+  'PATCH /v1/org-units/{orgUnitId}': {
+    request: (f) => ({ path: `/v1/org-units/${f.unitId}`, body: { name: 'Renamed' }, headers: ifMatch(1) }),
+    expected: adminChanges(200),
+  },
   'POST /v1/people': {
-    request: (f) => ({ path: '/v1/people', body: { name: 'New hire', email: `hire.${randomUUID().slice(0, 8)}@example.com`, role: 'manager', orgUnitId: f.org.departmentUnitId } }),
+    request: (f) => ({
+      path: '/v1/people',
+      body: {
+        name: 'New hire',
+        email: `hire.${randomUUID().slice(0, 8)}@example.com`,
+        role: 'manager',
+        orgUnitId: f.org.departmentUnitId,
+      },
+    }),
     expected: statuses([403, 403], [403, 403], [403, 403], [201, 422]),
   },
   'GET /v1/people': { request: () => ({ path: '/v1/people' }), expected: listable },
   'GET /v1/people/{personId}': { request: (f) => ({ path: `/v1/people/${f.personId}` }), expected: readable },
-  'PATCH /v1/people/{personId}': { request: (f) => ({ path: `/v1/people/${f.personId}`, body: { name: 'Renamed' }, headers: ifMatch(1) }), expected: adminChanges(200) },
-  'POST /v1/goals': { request: (f) => ({ path: '/v1/goals', body: goalBody(f.org) }), expected: statuses([201, 422], [403, 403], [403, 403], [403, 403]) },
+  'PATCH /v1/people/{personId}': {
+    request: (f) => ({ path: `/v1/people/${f.personId}`, body: { name: 'Renamed' }, headers: ifMatch(1) }),
+    expected: adminChanges(200),
+  },
+  'POST /v1/goals': {
+    request: (f) => ({ path: '/v1/goals', body: goalBody(f.org) }),
+    expected: statuses([201, 422], [403, 403], [403, 403], [403, 403]),
+  },
   'GET /v1/goals': { request: () => ({ path: '/v1/goals' }), expected: listable },
   'GET /v1/goals/{goalId}': { request: (f) => ({ path: `/v1/goals/${f.goalId}` }), expected: readable },
-  'PATCH /v1/goals/{goalId}': { request: (f) => ({ path: `/v1/goals/${f.goalId}`, body: { title: 'Launch the X300' }, headers: ifMatch(1) }), expected: directorChanges(200) },
-  'POST /v1/goals/{goalId}/activate': { request: (f) => ({ path: `/v1/goals/${f.goalId}/activate`, body: {}, headers: ifMatch(1) }), expected: directorChanges(200) },
-  'POST /v1/goals/{goalId}/close': { request: (f) => ({ path: `/v1/goals/${f.goalId}/close`, body: { outcome: 'abandoned', reason: 'Market changed' }, headers: ifMatch(1) }), expected: directorChanges(200) },
+  'PATCH /v1/goals/{goalId}': {
+    request: (f) => ({ path: `/v1/goals/${f.goalId}`, body: { title: 'Launch the X300' }, headers: ifMatch(1) }),
+    expected: directorChanges(200),
+  },
+  'POST /v1/goals/{goalId}/activate': {
+    request: (f) => ({ path: `/v1/goals/${f.goalId}/activate`, body: {}, headers: ifMatch(1) }),
+    expected: directorChanges(200),
+  },
+  'POST /v1/goals/{goalId}/close': {
+    request: (f) => ({
+      path: `/v1/goals/${f.goalId}/close`,
+      body: { outcome: 'abandoned', reason: 'Market changed' },
+      headers: ifMatch(1),
+    }),
+    expected: directorChanges(200),
+  },
   'GET /v1/goals/{goalId}/budget': { request: (f) => ({ path: `/v1/goals/${f.goalId}/budget` }), expected: readable },
-  'PUT /v1/goals/{goalId}/budget': { request: (f) => ({ path: `/v1/goals/${f.goalId}/budget`, body: { totalMinor: 12_000_000, allocations: [{ managerId: f.org.managers[0].id, amountMinor: 5_000_000 }], reason: 'Tooling' }, headers: ifMatch(1) }), expected: directorChanges(200) },
-  'GET /v1/goals/{goalId}/budget/revisions': { request: (f) => ({ path: `/v1/goals/${f.goalId}/budget/revisions` }), expected: readable },
-  'POST /v1/goals/{goalId}/deliverables': { request: (f) => ({ path: `/v1/goals/${f.goalId}/deliverables`, body: deliverableBody(f.org) }), expected: directorChanges(201) },
-  'GET /v1/goals/{goalId}/deliverables': { request: (f) => ({ path: `/v1/goals/${f.goalId}/deliverables` }), expected: readable },
-  'GET /v1/goals/{goalId}/deliverables/{deliverableId}': { request: (f) => ({ path: `/v1/goals/${f.goalId}/deliverables/${f.deliverableId}` }), expected: readable },
-  'PATCH /v1/goals/{goalId}/deliverables/{deliverableId}': { request: (f) => ({ path: `/v1/goals/${f.goalId}/deliverables/${f.deliverableId}`, body: { title: 'Pilot run, 500 units' }, headers: ifMatch(1) }), expected: directorChanges(200) },
-  'DELETE /v1/goals/{goalId}/deliverables/{deliverableId}': { request: (f) => ({ path: `/v1/goals/${f.goalId}/deliverables/${f.deliverableId}?reason=Dropped`, headers: ifMatch(1) }), expected: directorChanges(204) },
-  'POST /v1/goals/{goalId}/key-results': { request: (f) => ({ path: `/v1/goals/${f.goalId}/key-results`, body: keyResultBody() }), expected: directorChanges(201) },
-  'GET /v1/goals/{goalId}/key-results': { request: (f) => ({ path: `/v1/goals/${f.goalId}/key-results` }), expected: readable },
-  'GET /v1/goals/{goalId}/key-results/{keyResultId}': { request: (f) => ({ path: `/v1/goals/${f.goalId}/key-results/${f.keyResultId}` }), expected: readable },
-  'PATCH /v1/goals/{goalId}/key-results/{keyResultId}': { request: (f) => ({ path: `/v1/goals/${f.goalId}/key-results/${f.keyResultId}`, body: { target: 38 }, headers: ifMatch(1) }), expected: directorChanges(200) },
-  'DELETE /v1/goals/{goalId}/key-results/{keyResultId}': { request: (f) => ({ path: `/v1/goals/${f.goalId}/key-results/${f.keyResultId}`, headers: ifMatch(1) }), expected: directorChanges(204) },
-  'POST /v1/goals/{goalId}/risks': { request: (f) => ({ path: `/v1/goals/${f.goalId}/risks`, body: riskBody(f.org) }), expected: directorChanges(201) },
+  'PUT /v1/goals/{goalId}/budget': {
+    request: (f) => ({
+      path: `/v1/goals/${f.goalId}/budget`,
+      body: {
+        totalMinor: 12_000_000,
+        allocations: [{ managerId: f.org.managers[0].id, amountMinor: 5_000_000 }],
+        reason: 'Tooling',
+      },
+      headers: ifMatch(1),
+    }),
+    expected: directorChanges(200),
+  },
+  'GET /v1/goals/{goalId}/budget/revisions': {
+    request: (f) => ({ path: `/v1/goals/${f.goalId}/budget/revisions` }),
+    expected: readable,
+  },
+  'POST /v1/goals/{goalId}/deliverables': {
+    request: (f) => ({ path: `/v1/goals/${f.goalId}/deliverables`, body: deliverableBody(f.org) }),
+    expected: directorChanges(201),
+  },
+  'GET /v1/goals/{goalId}/deliverables': {
+    request: (f) => ({ path: `/v1/goals/${f.goalId}/deliverables` }),
+    expected: readable,
+  },
+  'GET /v1/goals/{goalId}/deliverables/{deliverableId}': {
+    request: (f) => ({ path: `/v1/goals/${f.goalId}/deliverables/${f.deliverableId}` }),
+    expected: readable,
+  },
+  'PATCH /v1/goals/{goalId}/deliverables/{deliverableId}': {
+    request: (f) => ({
+      path: `/v1/goals/${f.goalId}/deliverables/${f.deliverableId}`,
+      body: { title: 'Pilot run, 500 units' },
+      headers: ifMatch(1),
+    }),
+    expected: directorChanges(200),
+  },
+  'DELETE /v1/goals/{goalId}/deliverables/{deliverableId}': {
+    request: (f) => ({
+      path: `/v1/goals/${f.goalId}/deliverables/${f.deliverableId}?reason=Dropped`,
+      headers: ifMatch(1),
+    }),
+    expected: directorChanges(204),
+  },
+  'POST /v1/goals/{goalId}/key-results': {
+    request: (f) => ({ path: `/v1/goals/${f.goalId}/key-results`, body: keyResultBody() }),
+    expected: directorChanges(201),
+  },
+  'GET /v1/goals/{goalId}/key-results': {
+    request: (f) => ({ path: `/v1/goals/${f.goalId}/key-results` }),
+    expected: readable,
+  },
+  'GET /v1/goals/{goalId}/key-results/{keyResultId}': {
+    request: (f) => ({ path: `/v1/goals/${f.goalId}/key-results/${f.keyResultId}` }),
+    expected: readable,
+  },
+  'PATCH /v1/goals/{goalId}/key-results/{keyResultId}': {
+    request: (f) => ({
+      path: `/v1/goals/${f.goalId}/key-results/${f.keyResultId}`,
+      body: { target: 38 },
+      headers: ifMatch(1),
+    }),
+    expected: directorChanges(200),
+  },
+  'DELETE /v1/goals/{goalId}/key-results/{keyResultId}': {
+    request: (f) => ({ path: `/v1/goals/${f.goalId}/key-results/${f.keyResultId}`, headers: ifMatch(1) }),
+    expected: directorChanges(204),
+  },
+  'POST /v1/goals/{goalId}/risks': {
+    request: (f) => ({ path: `/v1/goals/${f.goalId}/risks`, body: riskBody(f.org) }),
+    expected: directorChanges(201),
+  },
   'GET /v1/goals/{goalId}/risks': { request: (f) => ({ path: `/v1/goals/${f.goalId}/risks` }), expected: readable },
-  'GET /v1/goals/{goalId}/risks/{riskId}': { request: (f) => ({ path: `/v1/goals/${f.goalId}/risks/${f.riskId}` }), expected: readable },
-  'PATCH /v1/goals/{goalId}/risks/{riskId}': { request: (f) => ({ path: `/v1/goals/${f.goalId}/risks/${f.riskId}`, body: { likelihood: 2 }, headers: ifMatch(1) }), expected: directorChanges(200) },
-  'GET /v1/audit': { request: () => ({ path: '/v1/audit' }), expected: statuses([200, 200], [403, 403], [403, 403], [200, 200]) },
+  'GET /v1/goals/{goalId}/risks/{riskId}': {
+    request: (f) => ({ path: `/v1/goals/${f.goalId}/risks/${f.riskId}` }),
+    expected: readable,
+  },
+  'PATCH /v1/goals/{goalId}/risks/{riskId}': {
+    request: (f) => ({ path: `/v1/goals/${f.goalId}/risks/${f.riskId}`, body: { likelihood: 2 }, headers: ifMatch(1) }),
+    expected: directorChanges(200),
+  },
+  'GET /v1/audit': {
+    request: () => ({ path: '/v1/audit' }),
+    expected: statuses([200, 200], [403, 403], [403, 403], [200, 200]),
+  },
 };
 
 /** The person of `org` acting in `role`: its director, first manager (who works on the fixture's goal), integrator or admin. */
 export function clientFor(org: TestOrganisation, role: Role): ApiClient {
-  return { director: org.director.api, manager: org.managers[0].api, integrator: org.integrator.api, admin: org.admin }[role];
+  return { director: org.director.api, manager: org.managers[0].api, integrator: org.integrator.api, admin: org.admin }[
+    role
+  ];
 }
 
 /** Sends a request with the method of its matrix key. */
@@ -137,6 +291,10 @@ export async function documentedEndpoints(url: string): Promise<string[]> {
   const document = (await response.json()) as { paths: Record<string, Record<string, unknown>> };
   return Object.entries(document.paths)
     .filter(([path]) => path.startsWith('/v1/'))
-    .flatMap(([path, operations]) => Object.keys(operations).filter((method) => ['get', 'post', 'put', 'patch', 'delete'].includes(method)).map((method) => `${method.toUpperCase()} ${path}`))
+    .flatMap(([path, operations]) =>
+      Object.keys(operations)
+        .filter((method) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
+        .map((method) => `${method.toUpperCase()} ${path}`),
+    )
     .sort();
 }

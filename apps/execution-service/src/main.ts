@@ -6,7 +6,8 @@ import { executionDatabase } from './database/execution-database';
 serviceMain({
   name: 'execution-service',
   title: 'Throughline execution service',
-  description: "The manager's API: tasks derived from active goals, their status, progress, cost, hours, quality issues and key-result check-ins.",
+  description:
+    "The manager's API: tasks derived from active goals, their status, progress, cost, hours, quality issues and key-result check-ins.",
   defaultPort: 3002,
   module: AppModule,
   database: executionDatabase,

@@ -1,9 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Producer } from 'kafkajs';
 import { Static, TObject } from '@sinclair/typebox';
-import { CloudEvent, createEvent, deadLetterTopic, EventDefinition, GoalActivatedV1, parseEvent, Topics } from '@throughline/contracts';
+import {
+  CloudEvent,
+  createEvent,
+  deadLetterTopic,
+  EventDefinition,
+  GoalActivatedV1,
+  parseEvent,
+  Topics,
+} from '@throughline/contracts';
 import { Actor } from '@throughline/service-kit';
-import { apiAs, ApiClient, CollectedEvent, createTestTopics, EventCollector, startTestService, testKafkaBrokers, TestService, uniqueTag, waitFor } from '@throughline/testing';
+import {
+  apiAs,
+  ApiClient,
+  CollectedEvent,
+  createTestTopics,
+  EventCollector,
+  startTestService,
+  testKafkaBrokers,
+  TestService,
+  uniqueTag,
+  waitFor,
+} from '@throughline/testing';
 import { AppModule } from '../src/app.module';
 import { executionDatabase } from '../src/database/execution-database';
 
@@ -28,7 +47,12 @@ export class ExecutionTestKit {
   static async start(): Promise<ExecutionTestKit> {
     const kit = new ExecutionTestKit();
     const kafka = new Kafka({ clientId: 'strategy-double', brokers: [testKafkaBrokers()], logLevel: logLevel.NOTHING });
-    const topics = [kit.topic(Topics.Tasks), kit.deadLetterTopic, kit.topic(Topics.Goals), kit.topic(Topics.Organisation)];
+    const topics = [
+      kit.topic(Topics.Tasks),
+      kit.deadLetterTopic,
+      kit.topic(Topics.Goals),
+      kit.topic(Topics.Organisation),
+    ];
     await createTestTopics(topics);
     kit.service = await startTestService(AppModule, { tag: kit.tag, database: executionDatabase });
     kit.collector = await EventCollector.start(topics.slice(0, 2));
@@ -57,8 +81,17 @@ export class ExecutionTestKit {
   }
 
   /** Publishes a strategy or organisation event exactly as the strategy service would. */
-  async publish<S extends TObject>(definition: EventDefinition<S>, data: Static<S>, orgId: string, correlationId = `test-${randomUUID()}`): Promise<SentEvent<S>> {
-    const { topic, key, envelope } = createEvent(definition, data, { source: '/throughline/strategy-service', orgId, correlationId });
+  async publish<S extends TObject>(
+    definition: EventDefinition<S>,
+    data: Static<S>,
+    orgId: string,
+    correlationId = `test-${randomUUID()}`,
+  ): Promise<SentEvent<S>> {
+    const { topic, key, envelope } = createEvent(definition, data, {
+      source: '/throughline/strategy-service',
+      orgId,
+      correlationId,
+    });
     const sent = { topic: this.topic(topic), key, envelope: envelope as CloudEvent<Static<S>> };
     await this.send(sent);
     return sent;
@@ -66,7 +99,12 @@ export class ExecutionTestKit {
 
   /** Sends an already sent event again: the same envelope (a redelivery), or a copy with a new id (a replay). */
   async send(sent: SentEvent<TObject>): Promise<void> {
-    await this.producer.send({ topic: sent.topic, messages: [{ key: sent.key, value: typeof sent.envelope === 'string' ? sent.envelope : JSON.stringify(sent.envelope) }] });
+    await this.producer.send({
+      topic: sent.topic,
+      messages: [
+        { key: sent.key, value: typeof sent.envelope === 'string' ? sent.envelope : JSON.stringify(sent.envelope) },
+      ],
+    });
   }
 
   withNewId<S extends TObject>(sent: SentEvent<S>): SentEvent<S> {
@@ -77,7 +115,10 @@ export class ExecutionTestKit {
   async processed(...eventIds: string[]): Promise<void> {
     await waitFor(
       async () => {
-        const rows: Array<{ event_id: string }> = await this.service.dataSource.query(`SELECT event_id FROM inbox_event WHERE event_id = ANY($1)`, [eventIds]);
+        const rows: Array<{ event_id: string }> = await this.service.dataSource.query(
+          `SELECT event_id FROM inbox_event WHERE event_id = ANY($1)`,
+          [eventIds],
+        );
         return rows.length === new Set(eventIds).size;
       },
       { what: `events ${eventIds.join(', ')} to be processed (dead-lettered so far: ${this.deadLettered().length})` },
@@ -85,7 +126,10 @@ export class ExecutionTestKit {
   }
 
   /** Execution's events about one thing (subject or task id), parsed against their schemas: a schema break fails here. */
-  published(type: string, predicate: (entry: CollectedEvent) => boolean = () => true): Array<CollectedEvent & { parsed: CloudEvent<any> }> {
+  published(
+    type: string,
+    predicate: (entry: CollectedEvent) => boolean = () => true,
+  ): Array<CollectedEvent & { parsed: CloudEvent<any> }> {
     return this.collector
       .ofType(type)
       .filter((entry) => entry.topic !== this.deadLetterTopic && predicate(entry))
@@ -104,7 +148,10 @@ export class ExecutionTestKit {
  * retrying; topics that already exist are left alone by the service.
  */
 /** The "new product launch" goal: one director, deliverables for the managers given. */
-export function launchGoal(ownerId: string, deliverables: Array<{ managerId: string; title: string; dueDate?: string; weight?: number; budgetMinor?: number }>): Static<typeof GoalActivatedV1.schema> {
+export function launchGoal(
+  ownerId: string,
+  deliverables: Array<{ managerId: string; title: string; dueDate?: string; weight?: number; budgetMinor?: number }>,
+): Static<typeof GoalActivatedV1.schema> {
   return {
     goalId: randomUUID(),
     parentGoalId: null,
@@ -116,7 +163,13 @@ export function launchGoal(ownerId: string, deliverables: Array<{ managerId: str
     weight: 1,
     currency: 'EUR',
     budgetMinor: 12_000_000,
-    deliverables: deliverables.map((deliverable) => ({ deliverableId: randomUUID(), dueDate: '2026-06-30', weight: 1, budgetMinor: 1_000_000, ...deliverable })),
+    deliverables: deliverables.map((deliverable) => ({
+      deliverableId: randomUUID(),
+      dueDate: '2026-06-30',
+      weight: 1,
+      budgetMinor: 1_000_000,
+      ...deliverable,
+    })),
     activatedAt: new Date().toISOString(),
   };
 }

@@ -6,6 +6,11 @@ import { integrationsDatabase } from './database/integrations-database';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
-  imports: [ServiceKitModule.forRoot({ database: integrationsDatabase }), MessagingModule.forRoot({ serviceName: 'integrations-service', publishes: [] }), CatalogueModule, WebhooksModule],
+  imports: [
+    ServiceKitModule.forRoot({ database: integrationsDatabase }),
+    MessagingModule.forRoot({ serviceName: 'integrations-service', publishes: [] }),
+    CatalogueModule,
+    WebhooksModule,
+  ],
 })
 export class AppModule {}

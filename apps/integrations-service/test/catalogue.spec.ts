@@ -22,7 +22,13 @@ describe('integrations-service: event catalogue', () => {
     expect(JSON.parse(text)).toEqual(JSON.parse(renderAsyncApiJson()));
     const { document, diagnostics } = await new Parser().parse(text);
     expect(diagnostics.filter((diagnostic) => diagnostic.severity === 0)).toEqual([]);
-    expect(document!.allMessages().all().map((message) => message.name()).sort()).toEqual(EVENT_DEFINITIONS.map((definition) => definition.type).sort());
+    expect(
+      document!
+        .allMessages()
+        .all()
+        .map((message) => message.name())
+        .sort(),
+    ).toEqual(EVENT_DEFINITIONS.map((definition) => definition.type).sort());
   });
 
   it('still serves the OpenAPI document of its own HTTP API', async () => {

@@ -13,7 +13,11 @@ const root = join(__dirname, '..', '..', '..');
 /** Runs an example the way the guide says (`npx tsx examples/…`) and keeps what it prints. */
 function runExample(file: string, env: Record<string, string>): { child: ChildProcess; output: () => string } {
   let output = '';
-  const child = spawn(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'examples', file)], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'examples', file)],
+    { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return { child, output: () => output };
@@ -35,8 +39,16 @@ describe('integrator examples', () => {
 
   beforeAll(async () => {
     tag = uniqueTag();
-    service = await startTestService(AppModule, { tag, database: integrationsDatabase, env: { WEBHOOK_POLL_INTERVAL_MS: '50' } });
-    producer = new Kafka({ clientId: 'examples-spec', brokers: [testKafkaBrokers()], logLevel: logLevel.NOTHING }).producer();
+    service = await startTestService(AppModule, {
+      tag,
+      database: integrationsDatabase,
+      env: { WEBHOOK_POLL_INTERVAL_MS: '50' },
+    });
+    producer = new Kafka({
+      clientId: 'examples-spec',
+      brokers: [testKafkaBrokers()],
+      logLevel: logLevel.NOTHING,
+    }).producer();
     await producer.connect();
   });
 
@@ -48,8 +60,15 @@ describe('integrator examples', () => {
 
   async function publishGoalActivated(orgId: string) {
     const goalId = randomUUID();
-    const event = createEvent(GoalActivatedV1, { ...GoalActivatedV1.example, goalId }, { source: '/throughline/strategy-service', orgId, correlationId: randomUUID() });
-    await producer.send({ topic: `t${tag}.${event.topic}`, messages: [{ key: event.key, value: JSON.stringify(event.envelope) }] });
+    const event = createEvent(
+      GoalActivatedV1,
+      { ...GoalActivatedV1.example, goalId },
+      { source: '/throughline/strategy-service', orgId, correlationId: randomUUID() },
+    );
+    await producer.send({
+      topic: `t${tag}.${event.topic}`,
+      messages: [{ key: event.key, value: JSON.stringify(event.envelope) }],
+    });
     return goalId;
   }
 
@@ -63,18 +82,31 @@ describe('integrator examples', () => {
     children.push(receiver.child);
     await waitFor(() => receiver.output().includes('webhook receiver on'), { what: 'the receiver to listen' });
     const goalId = await publishGoalActivated(orgId);
-    await waitFor(() => receiver.output().includes(`throughline.goal.activated.v1 subject=${goalId}`), { timeoutMs: 30_000, what: `the receiver to print the event (output: ${receiver.output()})` });
+    await waitFor(() => receiver.output().includes(`throughline.goal.activated.v1 subject=${goalId}`), {
+      timeoutMs: 30_000,
+      what: `the receiver to print the event (output: ${receiver.output()})`,
+    });
     expect(receiver.output()).not.toContain('refused');
     // The receiver prints before it answers; the delivery is recorded once the answer is in.
-    const delivery = await waitFor(async () => (await api.get(`/v1/webhooks/${created.body.id}/deliveries?status=delivered`)).body.items[0], { what: 'the delivery to be recorded' });
+    const delivery = await waitFor(
+      async () => (await api.get(`/v1/webhooks/${created.body.id}/deliveries?status=delivered`)).body.items[0],
+      { what: 'the delivery to be recorded' },
+    );
     expect(delivery).toEqual(expect.objectContaining({ attempts: 1, lastStatusCode: 204 }));
   });
 
   it('examples/kafka-consumer.ts reads, validates and prints the events from the topics', async () => {
-    const consumer = runExample('kafka-consumer.ts', { KAFKA_BROKERS: testKafkaBrokers(), KAFKA_TOPIC_PREFIX: `t${tag}.`, GROUP_ID: `example-${tag}` });
+    const consumer = runExample('kafka-consumer.ts', {
+      KAFKA_BROKERS: testKafkaBrokers(),
+      KAFKA_TOPIC_PREFIX: `t${tag}.`,
+      GROUP_ID: `example-${tag}`,
+    });
     children.push(consumer.child);
     const goalId = await publishGoalActivated(randomUUID());
-    await waitFor(() => consumer.output().includes(`throughline.goal.activated.v1 subject=${goalId}`), { timeoutMs: 45_000, what: `the consumer to print the event (output: ${consumer.output()})` });
+    await waitFor(() => consumer.output().includes(`throughline.goal.activated.v1 subject=${goalId}`), {
+      timeoutMs: 45_000,
+      what: `the consumer to print the event (output: ${consumer.output()})`,
+    });
     expect(consumer.output()).not.toContain('skipped');
   });
 });

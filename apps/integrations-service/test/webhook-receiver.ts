@@ -30,12 +30,19 @@ export class TestWebhookReceiver {
         self.maxOpen = Math.max(self.maxOpen, self.open);
         const status = await answer(self.requests.length + self.open);
         self.open--;
-        self.requests.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), answered: status });
+        self.requests.push({
+          headers: request.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+          answered: status,
+        });
         response.writeHead(status).end();
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    receiver = new TestWebhookReceiver(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/throughline`);
+    receiver = new TestWebhookReceiver(
+      server,
+      `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/throughline`,
+    );
     return receiver;
   }
 

@@ -1,8 +1,25 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Producer } from 'kafkajs';
 import { TObject, Static } from '@sinclair/typebox';
-import { CloudEvent, createEvent, EventDefinition, GoalActivatedV1, GoalClosedV1, GoalCreatedV1, GoalUpdatedV1, RiskRaisedV1 } from '@throughline/contracts';
-import { apiAs, ApiClient, startTestService, testKafkaBrokers, TestService, uniqueTag, waitFor } from '@throughline/testing';
+import {
+  CloudEvent,
+  createEvent,
+  EventDefinition,
+  GoalActivatedV1,
+  GoalClosedV1,
+  GoalCreatedV1,
+  GoalUpdatedV1,
+  RiskRaisedV1,
+} from '@throughline/contracts';
+import {
+  apiAs,
+  ApiClient,
+  startTestService,
+  testKafkaBrokers,
+  TestService,
+  uniqueTag,
+  waitFor,
+} from '@throughline/testing';
 import { AppModule } from '../src/app.module';
 import { integrationsDatabase } from '../src/database/integrations-database';
 import { TestWebhookReceiver } from './webhook-receiver';
@@ -22,7 +39,9 @@ const FAST_RETRIES = {
 
 /** What a receiver must check: the HMAC of "<t>.<body>" with the secret, and a fresh timestamp. */
 function signatureIsValid(header: string | string[] | undefined, body: string, secret: string): boolean {
-  const parts = String(header).split(',').map((part) => part.split('='));
+  const parts = String(header)
+    .split(',')
+    .map((part) => part.split('='));
   const t = Number(parts.find(([name]) => name === 't')?.[1]);
   const expected = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
   return Math.abs(Date.now() / 1000 - t) < 300 && parts.some(([name, value]) => name === 'v1' && value === expected);
@@ -37,7 +56,11 @@ describe('integrations-service: webhooks', () => {
   beforeAll(async () => {
     tag = uniqueTag();
     service = await startTestService(AppModule, { tag, database: integrationsDatabase, env: FAST_RETRIES });
-    producer = new Kafka({ clientId: 'webhooks-spec', brokers: [testKafkaBrokers()], logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
+    producer = new Kafka({
+      clientId: 'webhooks-spec',
+      brokers: [testKafkaBrokers()],
+      logLevel: logLevel.NOTHING,
+    }).producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
   });
 
@@ -58,23 +81,43 @@ describe('integrations-service: webhooks', () => {
   }
 
   /** Publishes a real envelope to the real broker, as the producing service's relay would. */
-  async function publish<S extends TObject>(definition: EventDefinition<S>, data: Static<S>, orgId: string): Promise<CloudEvent> {
-    const event = createEvent(definition, data, { source: '/throughline/strategy-service', orgId, correlationId: randomUUID() });
-    await producer.send({ topic: `t${tag}.${event.topic}`, messages: [{ key: event.key, value: JSON.stringify(event.envelope) }] });
+  async function publish<S extends TObject>(
+    definition: EventDefinition<S>,
+    data: Static<S>,
+    orgId: string,
+  ): Promise<CloudEvent> {
+    const event = createEvent(definition, data, {
+      source: '/throughline/strategy-service',
+      orgId,
+      correlationId: randomUUID(),
+    });
+    await producer.send({
+      topic: `t${tag}.${event.topic}`,
+      messages: [{ key: event.key, value: JSON.stringify(event.envelope) }],
+    });
     return event.envelope;
   }
 
   async function deliveries(api: ApiClient, webhookId: string, status?: string) {
-    const response = await api.get(`/v1/webhooks/${webhookId}/deliveries?limit=200${status ? `&status=${status}` : ''}`);
+    const response = await api.get(
+      `/v1/webhooks/${webhookId}/deliveries?limit=200${status ? `&status=${status}` : ''}`,
+    );
     expect(response.status).toBe(200);
-    return response.body as { items: { id: string; eventId: string; status: string; attempts: number; lastStatusCode: number | null }[]; page: { total: number } };
+    return response.body as {
+      items: { id: string; eventId: string; status: string; attempts: number; lastStatusCode: number | null }[];
+      page: { total: number };
+    };
   }
 
   it('delivers every subscribed event once, in order per aggregate, signed, through a receiver outage', async () => {
     const orgId = randomUUID();
     const api = await integrator(orgId);
     const endpoint = await receiver((requestNumber) => (requestNumber <= 5 ? 500 : 204));
-    const created = await api.post('/v1/webhooks', { url: endpoint.url, eventTypes: GOAL_EVENTS.map((definition) => definition.type), description: 'ERP' });
+    const created = await api.post('/v1/webhooks', {
+      url: endpoint.url,
+      eventTypes: GOAL_EVENTS.map((definition) => definition.type),
+      description: 'ERP',
+    });
     expect(created.status).toBe(201);
     expect(created.headers.get('etag')).toBe('"1"');
     const { id, secret } = created.body;
@@ -84,20 +127,26 @@ describe('integrations-service: webhooks', () => {
     const goals = [randomUUID(), randomUUID(), randomUUID()];
     const published: CloudEvent[] = [];
     for (const definition of GOAL_EVENTS) {
-      for (const goalId of goals) published.push(await publish(definition as EventDefinition, { ...definition.example, goalId } as never, orgId));
+      for (const goalId of goals)
+        published.push(await publish(definition as EventDefinition, { ...definition.example, goalId } as never, orgId));
     }
     // Neither an unsubscribed type nor another organisation's event may reach the endpoint.
     await publish(RiskRaisedV1, { ...RiskRaisedV1.example, goalId: goals[0] }, orgId);
     await publish(GoalCreatedV1, { ...GoalCreatedV1.example, goalId: randomUUID() }, randomUUID());
 
-    await waitFor(async () => (await deliveries(api, id, 'delivered')).page.total === published.length, { timeoutMs: 30_000, what: `${published.length} delivered` });
+    await waitFor(async () => (await deliveries(api, id, 'delivered')).page.total === published.length, {
+      timeoutMs: 30_000,
+      what: `${published.length} delivered`,
+    });
     expect((await deliveries(api, id)).page.total).toBe(published.length);
 
     expect(endpoint.failed.length).toBe(5);
     const received = endpoint.accepted.map((request) => ({ request, event: JSON.parse(request.body) as CloudEvent }));
     expect(received.map(({ event }) => event.id).sort()).toEqual(published.map((event) => event.id).sort());
     for (const goalId of goals) {
-      expect(received.filter(({ event }) => event.subject === goalId).map(({ event }) => event.type)).toEqual(GOAL_EVENTS.map((definition) => definition.type));
+      expect(received.filter(({ event }) => event.subject === goalId).map(({ event }) => event.type)).toEqual(
+        GOAL_EVENTS.map((definition) => definition.type),
+      );
     }
     for (const { request, event } of received) {
       expect(request.headers['content-type']).toBe('application/cloudevents+json');
@@ -121,31 +170,46 @@ describe('integrations-service: webhooks', () => {
     const id = created.body.id as string;
     const goalId = randomUUID();
     const published = [];
-    for (const definition of [GoalCreatedV1, GoalUpdatedV1, GoalActivatedV1]) published.push(await publish(definition as EventDefinition, { ...definition.example, goalId } as never, orgId));
+    for (const definition of [GoalCreatedV1, GoalUpdatedV1, GoalActivatedV1])
+      published.push(await publish(definition as EventDefinition, { ...definition.example, goalId } as never, orgId));
 
-    const disabled = await waitFor(async () => {
-      const response = await api.get(`/v1/webhooks/${id}`);
-      return response.body.status === 'disabled' ? response : undefined;
-    }, { timeoutMs: 30_000, what: 'the webhook to be disabled' });
+    const disabled = await waitFor(
+      async () => {
+        const response = await api.get(`/v1/webhooks/${id}`);
+        return response.body.status === 'disabled' ? response : undefined;
+      },
+      { timeoutMs: 30_000, what: 'the webhook to be disabled' },
+    );
     expect(disabled.body.disabledReason).toMatch(/failed attempts in a row/);
 
     const kept = await deliveries(api, id);
     expect(kept.items.map((delivery) => delivery.eventId).sort()).toEqual(published.map((event) => event.id).sort());
     const deadLetters = await deliveries(api, id, 'dead_lettered');
-    expect(deadLetters.items).toEqual([expect.objectContaining({ eventId: published[0].id, attempts: 8, lastStatusCode: 500 })]);
+    expect(deadLetters.items).toEqual([
+      expect.objectContaining({ eventId: published[0].id, attempts: 8, lastStatusCode: 500 }),
+    ]);
     expect(endpoint.accepted).toEqual([]);
 
     healthy = true;
     expect((await api.post(`/v1/webhooks/${id}/enable`, {})).status).toBe(428);
     const enabled = await api.post(`/v1/webhooks/${id}/enable`, {}, { 'if-match': disabled.headers.get('etag')! });
     expect(enabled.status).toBe(200);
-    expect(enabled.body).toEqual(expect.objectContaining({ status: 'active', consecutiveFailures: 0, disabledReason: null }));
-    await waitFor(() => endpoint.accepted.length === 2, { timeoutMs: 20_000, what: 'the pending deliveries after re-enabling' });
+    expect(enabled.body).toEqual(
+      expect.objectContaining({ status: 'active', consecutiveFailures: 0, disabledReason: null }),
+    );
+    await waitFor(() => endpoint.accepted.length === 2, {
+      timeoutMs: 20_000,
+      what: 'the pending deliveries after re-enabling',
+    });
 
     const replayed = await api.post(`/v1/webhooks/${id}/dead-letters/replay`, {});
     expect({ status: replayed.status, body: replayed.body }).toEqual({ status: 202, body: { replayed: 1 } });
     await waitFor(() => endpoint.accepted.length === 3, { timeoutMs: 20_000, what: 'the replayed dead letter' });
-    expect(endpoint.accepted.map((request) => JSON.parse(request.body).id)).toEqual([published[1].id, published[2].id, published[0].id]);
+    expect(endpoint.accepted.map((request) => JSON.parse(request.body).id)).toEqual([
+      published[1].id,
+      published[2].id,
+      published[0].id,
+    ]);
     expect((await deliveries(api, id, 'dead_lettered')).page.total).toBe(0);
 
     // One delivery can be sent again too, e.g. when the integrator lost what it received.
@@ -160,12 +224,18 @@ describe('integrations-service: webhooks', () => {
     const api = await integrator(orgId);
     const endpoint = await receiver(() => 200);
     const created = await api.post('/v1/webhooks', { url: endpoint.url, eventTypes: [GoalCreatedV1.type] });
-    const rotated = await api.post(`/v1/webhooks/${created.body.id}/rotate-secret`, { previousSecretValidForSeconds: 3600 }, { 'if-match': '"1"' });
+    const rotated = await api.post(
+      `/v1/webhooks/${created.body.id}/rotate-secret`,
+      { previousSecretValidForSeconds: 3600 },
+      { 'if-match': '"1"' },
+    );
     expect(rotated.status).toBe(200);
     expect(rotated.headers.get('etag')).toBe('"2"');
     expect(rotated.body.secret).not.toBe(created.body.secret);
     const event = await publish(GoalCreatedV1, { ...GoalCreatedV1.example, goalId: randomUUID() }, orgId);
-    const [request] = await waitFor(() => (endpoint.accepted.length ? endpoint.accepted : undefined), { what: 'the delivery after rotation' });
+    const [request] = await waitFor(() => (endpoint.accepted.length ? endpoint.accepted : undefined), {
+      what: 'the delivery after rotation',
+    });
     expect(JSON.parse(request.body).id).toBe(event.id);
     expect(signatureIsValid(request.headers['webhook-signature'], request.body, rotated.body.secret)).toBe(true);
     expect(signatureIsValid(request.headers['webhook-signature'], request.body, created.body.secret)).toBe(true);
@@ -178,17 +248,41 @@ describe('integrations-service: webhooks', () => {
     const id = created.body.id as string;
 
     const refusals: [string, Promise<{ status: number; body: any; headers: Headers }>, number, RegExp][] = [
-      ['an unknown field', api.post('/v1/webhooks', { url: 'http://127.0.0.1:9/a', eventTypes: ['*'], colour: 'red' }), 400, /colour/],
-      ['an unknown event type', api.post('/v1/webhooks', { url: 'http://127.0.0.1:9/a', eventTypes: ['throughline.nothing.v1'] }), 400, /catalogue/],
+      [
+        'an unknown field',
+        api.post('/v1/webhooks', { url: 'http://127.0.0.1:9/a', eventTypes: ['*'], colour: 'red' }),
+        400,
+        /colour/,
+      ],
+      [
+        'an unknown event type',
+        api.post('/v1/webhooks', { url: 'http://127.0.0.1:9/a', eventTypes: ['throughline.nothing.v1'] }),
+        400,
+        /catalogue/,
+      ],
       ['no event types', api.post('/v1/webhooks', { url: 'http://127.0.0.1:9/a', eventTypes: [] }), 400, /eventTypes/],
-      ['plain http to another host', api.post('/v1/webhooks', { url: 'http://hooks.example.com/a', eventTypes: ['*'] }), 422, /loopback/],
+      [
+        'plain http to another host',
+        api.post('/v1/webhooks', { url: 'http://hooks.example.com/a', eventTypes: ['*'] }),
+        422,
+        /loopback/,
+      ],
       ['an update without If-Match', api.patch(`/v1/webhooks/${id}`, { description: 'x' }), 428, /If-Match/],
-      ['a stale update', api.patch(`/v1/webhooks/${id}`, { description: 'x' }, { 'if-match': '"7"' }), 412, /version 1/],
+      [
+        'a stale update',
+        api.patch(`/v1/webhooks/${id}`, { description: 'x' }, { 'if-match': '"7"' }),
+        412,
+        /version 1/,
+      ],
       ['an unknown delivery status filter', api.get(`/v1/webhooks/${id}/deliveries?status=lost`), 400, /status/],
     ];
     for (const [what, call, status, detail] of refusals) {
       const response = await call;
-      expect({ what, status: response.status, type: response.headers.get('content-type') }).toEqual({ what, status, type: expect.stringContaining('application/problem+json') });
+      expect({ what, status: response.status, type: response.headers.get('content-type') }).toEqual({
+        what,
+        status,
+        type: expect.stringContaining('application/problem+json'),
+      });
       expect(JSON.stringify(response.body)).toMatch(detail);
     }
 
@@ -203,9 +297,15 @@ describe('integrations-service: webhooks', () => {
     const list = await api.get('/v1/webhooks?status=active');
     expect(list.body.page.total).toBe(1);
 
-    const updated = await api.patch(`/v1/webhooks/${id}`, { description: 'BI', eventTypes: [GoalCreatedV1.type] }, { 'if-match': '"1"' });
+    const updated = await api.patch(
+      `/v1/webhooks/${id}`,
+      { description: 'BI', eventTypes: [GoalCreatedV1.type] },
+      { 'if-match': '"1"' },
+    );
     expect(updated.status).toBe(200);
-    expect(updated.body).toEqual(expect.objectContaining({ version: 2, description: 'BI', eventTypes: [GoalCreatedV1.type] }));
+    expect(updated.body).toEqual(
+      expect.objectContaining({ version: 2, description: 'BI', eventTypes: [GoalCreatedV1.type] }),
+    );
     expect((await api.delete(`/v1/webhooks/${id}`, { 'if-match': '"2"' })).status).toBe(204);
     expect((await api.get(`/v1/webhooks/${id}`)).status).toBe(404);
   });
@@ -213,7 +313,16 @@ describe('integrations-service: webhooks', () => {
   it('a hanging endpoint holds only its own slots: another endpoint keeps receiving', async () => {
     // Its own instance, with a request timeout far longer than the test waits.
     const slowTag = uniqueTag();
-    const patient = await startTestService(AppModule, { tag: slowTag, database: integrationsDatabase, env: { ...FAST_RETRIES, WEBHOOK_TIMEOUT_MS: '60000', WEBHOOK_CONCURRENCY: '6', WEBHOOK_PER_ENDPOINT_CONCURRENCY: '2' } });
+    const patient = await startTestService(AppModule, {
+      tag: slowTag,
+      database: integrationsDatabase,
+      env: {
+        ...FAST_RETRIES,
+        WEBHOOK_TIMEOUT_MS: '60000',
+        WEBHOOK_CONCURRENCY: '6',
+        WEBHOOK_PER_ENDPOINT_CONCURRENCY: '2',
+      },
+    });
     try {
       let release!: () => void;
       const released = new Promise<void>((resolve) => (release = resolve));
@@ -223,18 +332,30 @@ describe('integrations-service: webhooks', () => {
       });
       const fast = await receiver(() => 200);
       const [slowOrg, fastOrg] = [randomUUID(), randomUUID()];
-      for (const [orgId, endpoint] of [[slowOrg, slow], [fastOrg, fast]] as const) {
+      for (const [orgId, endpoint] of [
+        [slowOrg, slow],
+        [fastOrg, fast],
+      ] as const) {
         const api = await apiAs(patient.url, { personId: randomUUID(), orgId, role: 'integrator' });
         expect((await api.post('/v1/webhooks', { url: endpoint.url, eventTypes: ['*'] })).status).toBe(201);
       }
       const send = async (orgId: string) => {
-        const event = createEvent(GoalCreatedV1, { ...GoalCreatedV1.example, goalId: randomUUID() }, { source: '/throughline/strategy-service', orgId, correlationId: randomUUID() });
-        await producer.send({ topic: `t${slowTag}.${event.topic}`, messages: [{ key: event.key, value: JSON.stringify(event.envelope) }] });
+        const event = createEvent(
+          GoalCreatedV1,
+          { ...GoalCreatedV1.example, goalId: randomUUID() },
+          { source: '/throughline/strategy-service', orgId, correlationId: randomUUID() },
+        );
+        await producer.send({
+          topic: `t${slowTag}.${event.topic}`,
+          messages: [{ key: event.key, value: JSON.stringify(event.envelope) }],
+        });
       };
       for (let goal = 0; goal < 5; goal++) await send(slowOrg);
       await waitFor(() => slow.open === 2, { what: 'the slow endpoint to hold its two slots' });
       for (let goal = 0; goal < 5; goal++) await send(fastOrg);
-      await waitFor(() => fast.accepted.length === 5, { what: 'the fast endpoint to get its events while the slow one hangs' });
+      await waitFor(() => fast.accepted.length === 5, {
+        what: 'the fast endpoint to get its events while the slow one hangs',
+      });
       expect(slow.requests).toEqual([]);
       expect(slow.maxOpen).toBe(2);
       release();
@@ -246,7 +367,11 @@ describe('integrations-service: webhooks', () => {
 
   it('prunes finished deliveries and their events after the retention period, never pending ones', async () => {
     const pruningTag = uniqueTag();
-    const pruning = await startTestService(AppModule, { tag: pruningTag, database: integrationsDatabase, env: { ...FAST_RETRIES, WEBHOOK_RETENTION_MS: '300', WEBHOOK_PRUNE_INTERVAL_MS: '50' } });
+    const pruning = await startTestService(AppModule, {
+      tag: pruningTag,
+      database: integrationsDatabase,
+      env: { ...FAST_RETRIES, WEBHOOK_RETENTION_MS: '300', WEBHOOK_PRUNE_INTERVAL_MS: '50' },
+    });
     try {
       const [deliveredOrg, pausedOrg] = [randomUUID(), randomUUID()];
       const endpoint = await receiver(() => 200);
@@ -257,13 +382,24 @@ describe('integrations-service: webhooks', () => {
         apis.push({ api, id: created.body.id as string });
       }
       // A paused webhook keeps its pending deliveries however old they get.
-      expect((await apis[1].api.post(`/v1/webhooks/${apis[1].id}/disable`, {}, { 'if-match': '"1"' })).status).toBe(200);
+      expect((await apis[1].api.post(`/v1/webhooks/${apis[1].id}/disable`, {}, { 'if-match': '"1"' })).status).toBe(
+        200,
+      );
       for (const orgId of [deliveredOrg, pausedOrg]) {
-        const event = createEvent(GoalCreatedV1, { ...GoalCreatedV1.example, goalId: randomUUID() }, { source: '/throughline/strategy-service', orgId, correlationId: randomUUID() });
-        await producer.send({ topic: `t${pruningTag}.${event.topic}`, messages: [{ key: event.key, value: JSON.stringify(event.envelope) }] });
+        const event = createEvent(
+          GoalCreatedV1,
+          { ...GoalCreatedV1.example, goalId: randomUUID() },
+          { source: '/throughline/strategy-service', orgId, correlationId: randomUUID() },
+        );
+        await producer.send({
+          topic: `t${pruningTag}.${event.topic}`,
+          messages: [{ key: event.key, value: JSON.stringify(event.envelope) }],
+        });
       }
       await waitFor(() => endpoint.accepted.length === 1, { what: 'the delivery' });
-      await waitFor(async () => (await deliveries(apis[0].api, apis[0].id)).page.total === 0, { what: 'the delivered delivery to be pruned' });
+      await waitFor(async () => (await deliveries(apis[0].api, apis[0].id)).page.total === 0, {
+        what: 'the delivered delivery to be pruned',
+      });
       const events: { org_id: string }[] = await pruning.dataSource.query(`SELECT org_id FROM webhook_event`);
       expect(events).toEqual([{ org_id: pausedOrg }]);
       expect((await deliveries(apis[1].api, apis[1].id, 'pending')).page.total).toBe(1);

@@ -6,6 +6,10 @@ import { AlignmentModule } from './alignment/alignment.module';
 import { metricsDatabase } from './database/metrics-database';
 
 @Module({
-  imports: [ServiceKitModule.forRoot({ database: metricsDatabase }), MessagingModule.forRoot({ serviceName: 'metrics-service', publishes: [Topics.Scores, Topics.Alerts] }), AlignmentModule],
+  imports: [
+    ServiceKitModule.forRoot({ database: metricsDatabase }),
+    MessagingModule.forRoot({ serviceName: 'metrics-service', publishes: [Topics.Scores, Topics.Alerts] }),
+    AlignmentModule,
+  ],
 })
 export class AppModule {}

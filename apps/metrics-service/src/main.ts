@@ -6,7 +6,8 @@ import { metricsDatabase } from './database/metrics-database';
 serviceMain({
   name: 'metrics-service',
   title: 'Throughline metrics service',
-  description: 'Explainable alignment scores, KPIs, their history and alerts, computed incrementally from the strategy and execution streams.',
+  description:
+    'Explainable alignment scores, KPIs, their history and alerts, computed incrementally from the strategy and execution streams.',
   defaultPort: 3003,
   module: AppModule,
   database: metricsDatabase,

@@ -7,7 +7,9 @@ import { rebuildReadModels } from './rebuild/rebuild-read-models';
  */
 rebuildReadModels()
   .then((report) => {
-    console.log(`metrics-service: rebuilt from ${report.eventsApplied} events (${report.duplicates} duplicates, ${report.refused} refused); scores as of ${report.timePassAsOf}.`);
+    console.log(
+      `metrics-service: rebuilt from ${report.eventsApplied} events (${report.duplicates} duplicates, ${report.refused} refused); scores as of ${report.timePassAsOf}.`,
+    );
     process.exit(0);
   })
   .catch((error) => {

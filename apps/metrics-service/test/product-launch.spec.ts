@@ -22,7 +22,18 @@ import {
 } from '@throughline/contracts';
 import { Actor } from '@throughline/service-kit';
 import { Kafka, logLevel } from 'kafkajs';
-import { apiAs, ApiClient, EventCollector, startTestService, testKafkaBrokers, testServiceEnv, TestService, uniqueTag, waitFor, withEnv } from '@throughline/testing';
+import {
+  apiAs,
+  ApiClient,
+  EventCollector,
+  startTestService,
+  testKafkaBrokers,
+  testServiceEnv,
+  TestService,
+  uniqueTag,
+  waitFor,
+  withEnv,
+} from '@throughline/testing';
 import { AppModule } from '../src/app.module';
 import { metricsDatabase } from '../src/database/metrics-database';
 import { rebuildReadModels } from '../src/rebuild/rebuild-read-models';
@@ -47,26 +58,40 @@ describe('metrics: the new product launch', () => {
   const riskId = id();
   const tasks = { pilot: id(), campaign: id(), unlinked: id(), tooling: id() };
   const director: Actor = { personId: people.dana, orgId, role: 'director' };
-  const env = { METRICS_CLOCK: 'manual', METRICS_CLOCK_START: '2026-01-01T00:00:00.000Z', METRICS_TIME_PASS_INTERVAL_MS: '0' };
+  const env = {
+    METRICS_CLOCK: 'manual',
+    METRICS_CLOCK_START: '2026-01-01T00:00:00.000Z',
+    METRICS_TIME_PASS_INTERVAL_MS: '0',
+  };
   let metrics: TestService;
   let feed: EventFeed;
   let collector: EventCollector;
   let api: ApiClient;
 
   const goalScore = async (goal = goalId) => (await api.get(`/v1/scores/goals/${goal}`)).body;
-  const component = (score: { components: Array<{ name: string; value: number | null }> }, name: string) => score.components.find((entry) => entry.name === name)?.value;
+  const component = (score: { components: Array<{ name: string; value: number | null }> }, name: string) =>
+    score.components.find((entry) => entry.name === name)?.value;
   /** Waits until metrics has applied every distinct event sent so far (its inbox holds them). */
   const settled = () =>
-    waitFor(async () => {
-      const [row] = await metrics.dataSource.query(`SELECT count(*)::int AS n FROM inbox_event`);
-      return row.n >= feed.distinctEvents;
-    }, { what: `metrics to apply ${feed.distinctEvents} events` });
+    waitFor(
+      async () => {
+        const [row] = await metrics.dataSource.query(`SELECT count(*)::int AS n FROM inbox_event`);
+        return row.n >= feed.distinctEvents;
+      },
+      { what: `metrics to apply ${feed.distinctEvents} events` },
+    );
   const scoreUntil = (goal: string, predicate: (score: any) => boolean, what: string) =>
-    waitFor(async () => {
-      const response = await api.get(`/v1/scores/goals/${goal}`);
-      return response.status === 200 && predicate(response.body) ? response.body : undefined;
-    }, { what });
-  const snapshot = () => metrics.dataSource.query(`SELECT scope, scope_id, score, band, components, drivers FROM alignment_score ORDER BY scope, scope_id`);
+    waitFor(
+      async () => {
+        const response = await api.get(`/v1/scores/goals/${goal}`);
+        return response.status === 200 && predicate(response.body) ? response.body : undefined;
+      },
+      { what },
+    );
+  const snapshot = () =>
+    metrics.dataSource.query(
+      `SELECT scope, scope_id, score, band, components, drivers FROM alignment_score ORDER BY scope, scope_id`,
+    );
 
   beforeAll(async () => {
     metrics = await startTestService(AppModule, { tag, database: metricsDatabase, env });
@@ -80,7 +105,10 @@ describe('metrics: the new product launch', () => {
     await metrics?.stop();
   });
 
-  const task = (taskId: string, overrides: Partial<Static<typeof TaskCreatedV1.schema>>): Static<typeof TaskCreatedV1.schema> => ({
+  const task = (
+    taskId: string,
+    overrides: Partial<Static<typeof TaskCreatedV1.schema>>,
+  ): Static<typeof TaskCreatedV1.schema> => ({
     taskId,
     goalId,
     deliverableId: null,
@@ -98,11 +126,33 @@ describe('metrics: the new product launch', () => {
 
   it('scores the goal, its managers, units and the organisation as work moves, time passes and risks are handled', async () => {
     // The organisation, as strategy publishes it.
-    await feed.publish(OrganisationCreatedV1, { organisationId: orgId, name: 'Acme Devices', createdAt: '2026-01-02T08:00:00.000Z' }, '2026-01-02T08:00:00.000Z');
-    await feed.publish(OrgUnitCreatedV1, { orgUnitId: units.product, name: 'Product', parentOrgUnitId: null, version: 1 }, '2026-01-02T08:01:00.000Z');
-    await feed.publish(OrgUnitCreatedV1, { orgUnitId: units.manufacturing, name: 'Manufacturing', parentOrgUnitId: units.product, version: 1 }, '2026-01-02T08:02:00.000Z');
-    await feed.publish(OrgUnitCreatedV1, { orgUnitId: units.marketing, name: 'Marketing', parentOrgUnitId: units.product, version: 1 }, '2026-01-02T08:03:00.000Z');
-    const person = (personId: string, name: string, role: 'director' | 'manager', orgUnitId: string, reportsToId: string | null) => ({
+    await feed.publish(
+      OrganisationCreatedV1,
+      { organisationId: orgId, name: 'Acme Devices', createdAt: '2026-01-02T08:00:00.000Z' },
+      '2026-01-02T08:00:00.000Z',
+    );
+    await feed.publish(
+      OrgUnitCreatedV1,
+      { orgUnitId: units.product, name: 'Product', parentOrgUnitId: null, version: 1 },
+      '2026-01-02T08:01:00.000Z',
+    );
+    await feed.publish(
+      OrgUnitCreatedV1,
+      { orgUnitId: units.manufacturing, name: 'Manufacturing', parentOrgUnitId: units.product, version: 1 },
+      '2026-01-02T08:02:00.000Z',
+    );
+    await feed.publish(
+      OrgUnitCreatedV1,
+      { orgUnitId: units.marketing, name: 'Marketing', parentOrgUnitId: units.product, version: 1 },
+      '2026-01-02T08:03:00.000Z',
+    );
+    const person = (
+      personId: string,
+      name: string,
+      role: 'director' | 'manager',
+      orgUnitId: string,
+      reportsToId: string | null,
+    ) => ({
       personId,
       name,
       email: `${name.toLowerCase()}@acme.example`,
@@ -112,9 +162,21 @@ describe('metrics: the new product launch', () => {
       active: true,
       version: 1,
     });
-    await feed.publish(PersonCreatedV1, person(people.dana, 'Dana', 'director', units.product, null), '2026-01-02T08:04:00.000Z');
-    await feed.publish(PersonCreatedV1, person(people.mia, 'Mia', 'manager', units.manufacturing, people.dana), '2026-01-02T08:05:00.000Z');
-    await feed.publish(PersonCreatedV1, person(people.max, 'Max', 'manager', units.marketing, people.dana), '2026-01-02T08:06:00.000Z');
+    await feed.publish(
+      PersonCreatedV1,
+      person(people.dana, 'Dana', 'director', units.product, null),
+      '2026-01-02T08:04:00.000Z',
+    );
+    await feed.publish(
+      PersonCreatedV1,
+      person(people.mia, 'Mia', 'manager', units.manufacturing, people.dana),
+      '2026-01-02T08:05:00.000Z',
+    );
+    await feed.publish(
+      PersonCreatedV1,
+      person(people.max, 'Max', 'manager', units.marketing, people.dana),
+      '2026-01-02T08:06:00.000Z',
+    );
 
     // Dana sets the goal, its key results and a risk, and activates it; execution makes two tasks.
     const goal = {
@@ -134,49 +196,250 @@ describe('metrics: the new product launch', () => {
     };
     await feed.publish(GoalCreatedV1, goal, '2026-01-05T09:00:00.000Z');
     const keyResult = { goalId, category: 'growth' as const, weight: 1, version: 1 };
-    await feed.publish(KeyResultAddedV1, { ...keyResult, keyResultId: keyResults.preOrders, name: 'Pre-orders', unit: 'orders', baseline: 0, target: 1000, direction: 'increase' }, '2026-01-05T09:01:00.000Z');
-    await feed.publish(KeyResultAddedV1, { ...keyResult, keyResultId: keyResults.unitCost, name: 'Cost per unit', unit: 'EUR', baseline: 52, target: 40, direction: 'decrease', category: 'operational_efficiency' }, '2026-01-05T09:02:00.000Z');
-    const risk = { riskId, goalId, title: 'Supplier cannot deliver the new casing in time', likelihood: 3, impact: 4, ownerId: people.dana, mitigation: null, status: 'open' as const, version: 1 };
+    await feed.publish(
+      KeyResultAddedV1,
+      {
+        ...keyResult,
+        keyResultId: keyResults.preOrders,
+        name: 'Pre-orders',
+        unit: 'orders',
+        baseline: 0,
+        target: 1000,
+        direction: 'increase',
+      },
+      '2026-01-05T09:01:00.000Z',
+    );
+    await feed.publish(
+      KeyResultAddedV1,
+      {
+        ...keyResult,
+        keyResultId: keyResults.unitCost,
+        name: 'Cost per unit',
+        unit: 'EUR',
+        baseline: 52,
+        target: 40,
+        direction: 'decrease',
+        category: 'operational_efficiency',
+      },
+      '2026-01-05T09:02:00.000Z',
+    );
+    const risk = {
+      riskId,
+      goalId,
+      title: 'Supplier cannot deliver the new casing in time',
+      likelihood: 3,
+      impact: 4,
+      ownerId: people.dana,
+      mitigation: null,
+      status: 'open' as const,
+      version: 1,
+    };
     await feed.publish(RiskRaisedV1, risk, '2026-01-05T09:03:00.000Z');
     const deliverables = [
-      { deliverableId: id(), title: 'Pilot production run', managerId: people.mia, dueDate: '2026-02-27', weight: 2, budgetMinor: 4_000_000 },
-      { deliverableId: id(), title: 'Launch campaign', managerId: people.max, dueDate: '2026-04-30', weight: 1, budgetMinor: 2_000_000 },
+      {
+        deliverableId: id(),
+        title: 'Pilot production run',
+        managerId: people.mia,
+        dueDate: '2026-02-27',
+        weight: 2,
+        budgetMinor: 4_000_000,
+      },
+      {
+        deliverableId: id(),
+        title: 'Launch campaign',
+        managerId: people.max,
+        dueDate: '2026-04-30',
+        weight: 1,
+        budgetMinor: 2_000_000,
+      },
     ];
     await feed.publish(
       GoalActivatedV1,
-      { goalId, parentGoalId: null, orgUnitId: units.product, ownerId: people.dana, title: goal.title, periodStart: goal.periodStart, periodEnd: goal.periodEnd, weight: 1, currency: 'EUR', budgetMinor: 10_000_000, deliverables, activatedAt: '2026-01-05T10:00:00.000Z' },
+      {
+        goalId,
+        parentGoalId: null,
+        orgUnitId: units.product,
+        ownerId: people.dana,
+        title: goal.title,
+        periodStart: goal.periodStart,
+        periodEnd: goal.periodEnd,
+        weight: 1,
+        currency: 'EUR',
+        budgetMinor: 10_000_000,
+        deliverables,
+        activatedAt: '2026-01-05T10:00:00.000Z',
+      },
       '2026-01-05T10:00:00.000Z',
     );
-    await feed.publish(TaskCreatedV1, task(tasks.pilot, { deliverableId: deliverables[0].deliverableId, title: 'Pilot production run', dueDate: '2026-02-27', weight: 2, plannedCostMinor: 4_000_000 }), '2026-01-05T10:00:01.000Z');
-    await feed.publish(TaskCreatedV1, task(tasks.campaign, { deliverableId: deliverables[1].deliverableId, managerId: people.max, title: 'Launch campaign', dueDate: '2026-04-30', plannedCostMinor: 2_000_000 }), '2026-01-05T10:00:02.000Z');
+    await feed.publish(
+      TaskCreatedV1,
+      task(tasks.pilot, {
+        deliverableId: deliverables[0].deliverableId,
+        title: 'Pilot production run',
+        dueDate: '2026-02-27',
+        weight: 2,
+        plannedCostMinor: 4_000_000,
+      }),
+      '2026-01-05T10:00:01.000Z',
+    );
+    await feed.publish(
+      TaskCreatedV1,
+      task(tasks.campaign, {
+        deliverableId: deliverables[1].deliverableId,
+        managerId: people.max,
+        title: 'Launch campaign',
+        dueDate: '2026-04-30',
+        plannedCostMinor: 2_000_000,
+      }),
+      '2026-01-05T10:00:02.000Z',
+    );
     await settled();
 
     // Step 1 — nothing is due yet; only the unmitigated high risk (3 × 4) costs points.
     const start = await goalScore();
-    expect(start).toMatchObject({ scope: 'goal', name: 'Launch the new product line', band: 'on_track', asOf: '2026-01-05' });
-    expect([component(start, 'schedule'), component(start, 'outcomes'), component(start, 'risk'), component(start, 'cost'), component(start, 'focus')]).toEqual([100, 100, 76, null, null]);
+    expect(start).toMatchObject({
+      scope: 'goal',
+      name: 'Launch the new product line',
+      band: 'on_track',
+      asOf: '2026-01-05',
+    });
+    expect([
+      component(start, 'schedule'),
+      component(start, 'outcomes'),
+      component(start, 'risk'),
+      component(start, 'cost'),
+      component(start, 'focus'),
+    ]).toEqual([100, 100, 76, null, null]);
     expect(start.drivers[0]).toMatchObject({ kind: 'risk', id: riskId });
-    for (const path of [`managers/${people.mia}`, `managers/${people.max}`, `org-units/${units.manufacturing}`, `org-units/${units.product}`]) {
+    for (const path of [
+      `managers/${people.mia}`,
+      `managers/${people.max}`,
+      `org-units/${units.manufacturing}`,
+      `org-units/${units.product}`,
+    ]) {
       expect((await api.get(`/v1/scores/${path}`)).status).toBe(200);
     }
-    expect((await api.get('/v1/scores/organisation')).body).toMatchObject({ scope: 'organisation', scopeId: orgId, name: 'Acme Devices' });
+    expect((await api.get('/v1/scores/organisation')).body).toMatchObject({
+      scope: 'organisation',
+      scopeId: orgId,
+      name: 'Acme Devices',
+    });
 
     // Step 2 (10 Feb) — the pilot is 30% done but has cost more than that; Max works on something no goal asked for.
-    const cost = { taskId: tasks.pilot, goalId, managerId: people.mia, currency: 'EUR', description: 'Injection moulds', recordedBy: people.mia };
-    const firstCost = await feed.publish(TaskCostRecordedV1, { ...cost, entryId: id(), amountMinor: 1_500_000, incurredOn: '2026-02-09', recordedAt: '2026-02-10T16:05:00.000Z' }, '2026-02-10T16:05:00.000Z');
-    await feed.publish(TaskProgressReportedV1, { taskId: tasks.pilot, goalId, managerId: people.mia, progress: 30, note: null, reportedBy: people.mia, reportedAt: '2026-02-10T16:00:00.000Z', taskVersion: 2 }, '2026-02-10T16:06:00.000Z');
-    await feed.publish(TaskHoursRecordedV1, { taskId: tasks.pilot, goalId, managerId: people.mia, entryId: id(), minutes: 600, workedOn: '2026-02-09', note: null, recordedBy: people.mia, recordedAt: '2026-02-10T16:07:00.000Z' }, '2026-02-10T16:07:00.000Z');
-    await feed.publish(TaskStatusChangedV1, { taskId: tasks.campaign, goalId, managerId: people.max, from: 'todo', to: 'in_progress', reason: null, progress: 0, changedBy: people.max, changedAt: '2026-02-10T09:00:00.000Z', taskVersion: 2 }, '2026-02-10T09:00:00.000Z');
-    await feed.publish(TaskCreatedV1, task(tasks.unlinked, { goalId: null, managerId: people.max, title: 'Trade fair booth', origin: 'manager', currency: null }), '2026-02-10T09:30:00.000Z');
-    await feed.publish(TaskHoursRecordedV1, { taskId: tasks.unlinked, goalId: null, managerId: people.max, entryId: id(), minutes: 900, workedOn: '2026-02-10', note: null, recordedBy: people.max, recordedAt: '2026-02-10T18:00:00.000Z' }, '2026-02-10T18:00:00.000Z');
-    const checkIn = { goalId, managerId: people.mia, measuredOn: '2026-02-09', note: null, recordedAt: '2026-02-10T18:01:00.000Z' };
-    await feed.publish(KeyResultCheckedInV1, { ...checkIn, checkInId: id(), keyResultId: keyResults.preOrders, value: 120 }, '2026-02-10T18:01:00.000Z');
-    await feed.publish(KeyResultCheckedInV1, { ...checkIn, checkInId: id(), keyResultId: keyResults.unitCost, value: 50 }, '2026-02-10T18:02:00.000Z');
+    const cost = {
+      taskId: tasks.pilot,
+      goalId,
+      managerId: people.mia,
+      currency: 'EUR',
+      description: 'Injection moulds',
+      recordedBy: people.mia,
+    };
+    const firstCost = await feed.publish(
+      TaskCostRecordedV1,
+      {
+        ...cost,
+        entryId: id(),
+        amountMinor: 1_500_000,
+        incurredOn: '2026-02-09',
+        recordedAt: '2026-02-10T16:05:00.000Z',
+      },
+      '2026-02-10T16:05:00.000Z',
+    );
+    await feed.publish(
+      TaskProgressReportedV1,
+      {
+        taskId: tasks.pilot,
+        goalId,
+        managerId: people.mia,
+        progress: 30,
+        note: null,
+        reportedBy: people.mia,
+        reportedAt: '2026-02-10T16:00:00.000Z',
+        taskVersion: 2,
+      },
+      '2026-02-10T16:06:00.000Z',
+    );
+    await feed.publish(
+      TaskHoursRecordedV1,
+      {
+        taskId: tasks.pilot,
+        goalId,
+        managerId: people.mia,
+        entryId: id(),
+        minutes: 600,
+        workedOn: '2026-02-09',
+        note: null,
+        recordedBy: people.mia,
+        recordedAt: '2026-02-10T16:07:00.000Z',
+      },
+      '2026-02-10T16:07:00.000Z',
+    );
+    await feed.publish(
+      TaskStatusChangedV1,
+      {
+        taskId: tasks.campaign,
+        goalId,
+        managerId: people.max,
+        from: 'todo',
+        to: 'in_progress',
+        reason: null,
+        progress: 0,
+        changedBy: people.max,
+        changedAt: '2026-02-10T09:00:00.000Z',
+        taskVersion: 2,
+      },
+      '2026-02-10T09:00:00.000Z',
+    );
+    await feed.publish(
+      TaskCreatedV1,
+      task(tasks.unlinked, {
+        goalId: null,
+        managerId: people.max,
+        title: 'Trade fair booth',
+        origin: 'manager',
+        currency: null,
+      }),
+      '2026-02-10T09:30:00.000Z',
+    );
+    await feed.publish(
+      TaskHoursRecordedV1,
+      {
+        taskId: tasks.unlinked,
+        goalId: null,
+        managerId: people.max,
+        entryId: id(),
+        minutes: 900,
+        workedOn: '2026-02-10',
+        note: null,
+        recordedBy: people.max,
+        recordedAt: '2026-02-10T18:00:00.000Z',
+      },
+      '2026-02-10T18:00:00.000Z',
+    );
+    const checkIn = {
+      goalId,
+      managerId: people.mia,
+      measuredOn: '2026-02-09',
+      note: null,
+      recordedAt: '2026-02-10T18:01:00.000Z',
+    };
+    await feed.publish(
+      KeyResultCheckedInV1,
+      { ...checkIn, checkInId: id(), keyResultId: keyResults.preOrders, value: 120 },
+      '2026-02-10T18:01:00.000Z',
+    );
+    await feed.publish(
+      KeyResultCheckedInV1,
+      { ...checkIn, checkInId: id(), keyResultId: keyResults.unitCost, value: 50 },
+      '2026-02-10T18:02:00.000Z',
+    );
     await settled();
     const february = await goalScore();
     expect(february.score).toBeLessThan(start.score);
     expect(february).toMatchObject({ band: 'at_risk', asOf: '2026-02-10' });
-    expect([component(february, 'schedule'), component(february, 'cost'), component(february, 'outcomes')]).toEqual([48, 80, 74.1]);
+    expect([component(february, 'schedule'), component(february, 'cost'), component(february, 'outcomes')]).toEqual([
+      48, 80, 74.1,
+    ]);
     const max = (await api.get(`/v1/scores/managers/${people.max}`)).body;
     expect(component(max, 'focus')).toBe(0);
 
@@ -189,71 +452,218 @@ describe('metrics: the new product launch', () => {
     const overdue = await goalScore();
     expect(overdue.score).toBeLessThan(february.score);
     expect(overdue.asOf).toBe('2026-03-02');
-    expect(overdue.drivers[0]).toMatchObject({ kind: 'task', id: tasks.pilot, name: 'Pilot production run', component: 'schedule' });
+    expect(overdue.drivers[0]).toMatchObject({
+      kind: 'task',
+      id: tasks.pilot,
+      name: 'Pilot production run',
+      component: 'schedule',
+    });
     expect((await api.post('/v1/time-pass', {})).body).toMatchObject({ organisations: 0, rescored: 0 });
 
     // Step 4 — Dana mitigates the supplier risk: the risk component recovers.
-    await feed.publish(RiskUpdatedV1, { ...risk, mitigation: 'Second supplier qualified', status: 'mitigated', version: 2 }, '2026-03-03T09:00:00.000Z');
-    const mitigated = await scoreUntil(goalId, (score) => component(score, 'risk') === 100, 'the risk component to recover');
+    await feed.publish(
+      RiskUpdatedV1,
+      { ...risk, mitigation: 'Second supplier qualified', status: 'mitigated', version: 2 },
+      '2026-03-03T09:00:00.000Z',
+    );
+    const mitigated = await scoreUntil(
+      goalId,
+      (score) => component(score, 'risk') === 100,
+      'the risk component to recover',
+    );
     expect(mitigated.score).toBeGreaterThan(overdue.score);
 
     // Step 5 — the pilot is done (late), with its last invoice and a defect found afterwards.
-    await feed.publish(TaskCostRecordedV1, { ...cost, entryId: id(), amountMinor: 1_000_000, incurredOn: '2026-03-05', recordedAt: '2026-03-05T12:00:00.000Z' }, '2026-03-05T12:00:00.000Z');
-    await feed.publish(TaskStatusChangedV1, { taskId: tasks.pilot, goalId, managerId: people.mia, from: 'in_progress', to: 'done', reason: null, progress: 100, changedBy: people.mia, changedAt: '2026-03-05T12:01:00.000Z', taskVersion: 3 }, '2026-03-05T12:01:00.000Z');
+    await feed.publish(
+      TaskCostRecordedV1,
+      {
+        ...cost,
+        entryId: id(),
+        amountMinor: 1_000_000,
+        incurredOn: '2026-03-05',
+        recordedAt: '2026-03-05T12:00:00.000Z',
+      },
+      '2026-03-05T12:00:00.000Z',
+    );
+    await feed.publish(
+      TaskStatusChangedV1,
+      {
+        taskId: tasks.pilot,
+        goalId,
+        managerId: people.mia,
+        from: 'in_progress',
+        to: 'done',
+        reason: null,
+        progress: 100,
+        changedBy: people.mia,
+        changedAt: '2026-03-05T12:01:00.000Z',
+        taskVersion: 3,
+      },
+      '2026-03-05T12:01:00.000Z',
+    );
     await feed.publish(
       TaskQualityIssueRecordedV1,
-      { taskId: tasks.pilot, goalId, managerId: people.mia, issueId: id(), kind: 'defect', severity: 'medium', description: 'Casing cracks in the drop test', recordedBy: people.mia, recordedAt: '2026-03-06T09:00:00.000Z' },
+      {
+        taskId: tasks.pilot,
+        goalId,
+        managerId: people.mia,
+        issueId: id(),
+        kind: 'defect',
+        severity: 'medium',
+        description: 'Casing cracks in the drop test',
+        recordedBy: people.mia,
+        recordedAt: '2026-03-06T09:00:00.000Z',
+      },
       '2026-03-06T09:00:00.000Z',
     );
     // Redelivered and late events change nothing: the same cost entry again, an older progress report.
     await feed.redeliver(firstCost);
     // …and the same cost entry in a new envelope (a producer retry with a fresh event id): counted once by its entry id.
     await feed.publish(TaskCostRecordedV1, JSON.parse(firstCost.value).data, '2026-03-06T09:30:00.000Z');
-    await feed.publish(TaskProgressReportedV1, { taskId: tasks.pilot, goalId, managerId: people.mia, progress: 10, note: null, reportedBy: people.mia, reportedAt: '2026-01-20T16:00:00.000Z', taskVersion: 1 }, '2026-01-20T16:00:00.000Z');
+    await feed.publish(
+      TaskProgressReportedV1,
+      {
+        taskId: tasks.pilot,
+        goalId,
+        managerId: people.mia,
+        progress: 10,
+        note: null,
+        reportedBy: people.mia,
+        reportedAt: '2026-01-20T16:00:00.000Z',
+        taskVersion: 1,
+      },
+      '2026-01-20T16:00:00.000Z',
+    );
     await settled();
     const done = await goalScore();
     expect(done.score).toBeGreaterThan(mitigated.score);
     expect(component(done, 'cost')).toBe(100);
-    const [pilotRow] = await metrics.dataSource.query(`SELECT progress, status, actual_cost_minor FROM task_rm WHERE task_id = $1`, [tasks.pilot]);
+    const [pilotRow] = await metrics.dataSource.query(
+      `SELECT progress, status, actual_cost_minor FROM task_rm WHERE task_id = $1`,
+      [tasks.pilot],
+    );
     expect(pilotRow).toEqual({ progress: 100, status: 'done', actual_cost_minor: '2500000' });
 
     // Step 6 — out of order: the task's status change before its creation, both before its goal (a sub-goal).
-    await feed.publish(TaskStatusChangedV1, { taskId: tasks.tooling, goalId: toolingGoalId, managerId: people.mia, from: 'todo', to: 'in_progress', reason: null, progress: 20, changedBy: people.mia, changedAt: '2026-03-06T11:00:00.000Z', taskVersion: 2 }, '2026-03-06T11:00:00.000Z');
-    await feed.publish(TaskCreatedV1, task(tasks.tooling, { goalId: toolingGoalId, title: 'Tooling for line 2', dueDate: '2026-03-31', plannedCostMinor: 500_000 }), '2026-03-06T10:00:00.000Z');
-    await feed.publish(GoalCreatedV1, { ...goal, goalId: toolingGoalId, parentGoalId: goalId, orgUnitId: units.manufacturing, ownerId: people.dana, title: 'Second pilot line', status: 'active', budgetMinor: 1_000_000 }, '2026-03-06T10:05:00.000Z');
+    await feed.publish(
+      TaskStatusChangedV1,
+      {
+        taskId: tasks.tooling,
+        goalId: toolingGoalId,
+        managerId: people.mia,
+        from: 'todo',
+        to: 'in_progress',
+        reason: null,
+        progress: 20,
+        changedBy: people.mia,
+        changedAt: '2026-03-06T11:00:00.000Z',
+        taskVersion: 2,
+      },
+      '2026-03-06T11:00:00.000Z',
+    );
+    await feed.publish(
+      TaskCreatedV1,
+      task(tasks.tooling, {
+        goalId: toolingGoalId,
+        title: 'Tooling for line 2',
+        dueDate: '2026-03-31',
+        plannedCostMinor: 500_000,
+      }),
+      '2026-03-06T10:00:00.000Z',
+    );
+    await feed.publish(
+      GoalCreatedV1,
+      {
+        ...goal,
+        goalId: toolingGoalId,
+        parentGoalId: goalId,
+        orgUnitId: units.manufacturing,
+        ownerId: people.dana,
+        title: 'Second pilot line',
+        status: 'active',
+        budgetMinor: 1_000_000,
+      },
+      '2026-03-06T10:05:00.000Z',
+    );
     await settled();
     await scoreUntil(toolingGoalId, () => true, 'the sub-goal score');
-    const [rollup] = await metrics.dataSource.query(`SELECT live_tasks, goal_budget FROM scope_facts WHERE scope = 'goal' AND scope_id = $1`, [goalId]);
+    const [rollup] = await metrics.dataSource.query(
+      `SELECT live_tasks, goal_budget FROM scope_facts WHERE scope = 'goal' AND scope_id = $1`,
+      [goalId],
+    );
     expect(rollup).toEqual({ live_tasks: '3', goal_budget: '11000000' });
-    const [tooling] = await metrics.dataSource.query(`SELECT known, status, progress, title FROM task_rm WHERE task_id = $1`, [tasks.tooling]);
+    const [tooling] = await metrics.dataSource.query(
+      `SELECT known, status, progress, title FROM task_rm WHERE task_id = $1`,
+      [tasks.tooling],
+    );
     expect(tooling).toEqual({ known: true, status: 'in_progress', progress: 20, title: 'Tooling for line 2' });
 
     // KPIs: Mia's March; the directors' first quarter.
     const miaKpis = (await api.get(`/v1/kpis/managers/${people.mia}?from=2026-03-01&to=2026-04-01`)).body;
-    expect(miaKpis).toMatchObject({ throughput: 1, onTimeRate: 0, costPerCompletedTaskMinor: 1_000_000, spentMinor: 2_500_000, defects: 1, defectRate: 1, reworks: 0 });
+    expect(miaKpis).toMatchObject({
+      throughput: 1,
+      onTimeRate: 0,
+      costPerCompletedTaskMinor: 1_000_000,
+      spentMinor: 2_500_000,
+      defects: 1,
+      defectRate: 1,
+      reworks: 0,
+    });
     const orgKpis = (await api.get('/v1/kpis/organisation?from=2026-01-01&to=2026-04-01')).body;
-    expect(orgKpis).toMatchObject({ throughput: 1, spentMinor: 2_500_000, goalBudgetMinor: 11_000_000, budgetConsumption: 0.2273, risksMitigated: 1, risksMaterialised: 0, riskManagementEffectiveness: 1 });
+    expect(orgKpis).toMatchObject({
+      throughput: 1,
+      spentMinor: 2_500_000,
+      goalBudgetMinor: 11_000_000,
+      budgetConsumption: 0.2273,
+      risksMitigated: 1,
+      risksMaterialised: 0,
+      riskManagementEffectiveness: 1,
+    });
     expect(orgKpis.linkedEffortShare).toBe(0.4);
     const history = (await api.get(`/v1/kpis/organisation/history?from=2026-01-01&to=2026-04-01&interval=month`)).body;
-    expect(history.points.map((point: { from: string; throughput: number }) => [point.from, point.throughput])).toEqual([
-      ['2026-01-01', 0],
-      ['2026-02-01', 0],
-      ['2026-03-01', 1],
-    ]);
-    const scoreHistory = (await api.get(`/v1/scores/goals/${goalId}/history?from=2026-01-01T00:00:00Z&to=2026-07-01T00:00:00Z`)).body;
-    expect(scoreHistory.items.map((point: { score: number }) => point.score)).toEqual(expect.arrayContaining([start.score, february.score, overdue.score, mitigated.score, done.score]));
+    expect(history.points.map((point: { from: string; throughput: number }) => [point.from, point.throughput])).toEqual(
+      [
+        ['2026-01-01', 0],
+        ['2026-02-01', 0],
+        ['2026-03-01', 1],
+      ],
+    );
+    const scoreHistory = (
+      await api.get(`/v1/scores/goals/${goalId}/history?from=2026-01-01T00:00:00Z&to=2026-07-01T00:00:00Z`)
+    ).body;
+    expect(scoreHistory.items.map((point: { score: number }) => point.score)).toEqual(
+      expect.arrayContaining([start.score, february.score, overdue.score, mitigated.score, done.score]),
+    );
     const organisationHistory = (await api.get('/v1/scores/organisation/history?limit=5')).body;
     expect(organisationHistory.items.length).toBeGreaterThan(0);
     expect(organisationHistory.page.total).toBeGreaterThanOrEqual(organisationHistory.items.length);
 
     // Events: score changes only on change; one alert per ongoing condition.
-    const goalChanges = await collector.waitForType(AlignmentScoreChangedV1.type, scoreHistory.items.length, (entry) => entry.event.data.scopeId === goalId);
-    goalChanges.forEach((entry, index) => index > 0 && expect(entry.event.data.score === goalChanges[index - 1].event.data.score && entry.event.data.band === goalChanges[index - 1].event.data.band).toBe(false));
+    const goalChanges = await collector.waitForType(
+      AlignmentScoreChangedV1.type,
+      scoreHistory.items.length,
+      (entry) => entry.event.data.scopeId === goalId,
+    );
+    goalChanges.forEach(
+      (entry, index) =>
+        index > 0 &&
+        expect(
+          entry.event.data.score === goalChanges[index - 1].event.data.score &&
+            entry.event.data.band === goalChanges[index - 1].event.data.band,
+        ).toBe(false),
+    );
     const alerts = await collector.waitForType(AlertRaisedV1.type, 3);
     const kinds = alerts.map((entry) => [entry.event.data.kind, entry.event.data.scopeId]);
-    expect(kinds).toEqual(expect.arrayContaining([['unmitigated_risk', goalId], ['unlinked_work', people.max]]));
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        ['unmitigated_risk', goalId],
+        ['unlinked_work', people.max],
+      ]),
+    );
     // Events of one step on different partitions may be applied in any order, so the first band crossed may be either.
-    expect(kinds.filter(([kind, scopeId]) => /^goal_(at_risk|off_track)$/.test(kind) && scopeId === goalId).length).toBeGreaterThanOrEqual(1);
+    expect(
+      kinds.filter(([kind, scopeId]) => /^goal_(at_risk|off_track)$/.test(kind) && scopeId === goalId).length,
+    ).toBeGreaterThanOrEqual(1);
     expect(kinds.filter(([kind, scopeId]) => kind === 'unmitigated_risk' && scopeId === goalId)).toHaveLength(1);
 
     // Who may read what: a manager their own figures only; another organisation nothing.
@@ -273,8 +683,14 @@ describe('metrics: the new product launch', () => {
     delete body.version;
     expect((await api.put('/v1/settings/alignment', body)).status).toBe(428);
     expect((await api.put('/v1/settings/alignment', body, { 'if-match': '"7"' })).status).toBe(412);
-    expect((await api.put('/v1/settings/alignment', { ...body, colour: 'red' }, { 'if-match': '"0"' })).status).toBe(400);
-    const badBands = await api.put('/v1/settings/alignment', { ...body, bands: { onTrack: 40, atRisk: 60 } }, { 'if-match': '"0"' });
+    expect((await api.put('/v1/settings/alignment', { ...body, colour: 'red' }, { 'if-match': '"0"' })).status).toBe(
+      400,
+    );
+    const badBands = await api.put(
+      '/v1/settings/alignment',
+      { ...body, bands: { onTrack: 40, atRisk: 60 } },
+      { 'if-match': '"0"' },
+    );
     expect(badBands.status).toBe(422);
     const before = await goalScore();
     const updated = await api.put('/v1/settings/alignment', body, { 'if-match': '"0"' });
@@ -293,7 +709,11 @@ describe('metrics: the new product launch', () => {
     // Two goals, two managers, three org units, the organisation.
     expect(before).toHaveLength(8);
     const clockNow = (metrics.app.get(CLOCK) as ManualClock).now().toISOString();
-    const rebuildEnv = testServiceEnv({ tag, database: metricsDatabase, env: { ...env, METRICS_CLOCK_START: clockNow } });
+    const rebuildEnv = testServiceEnv({
+      tag,
+      database: metricsDatabase,
+      env: { ...env, METRICS_CLOCK_START: clockNow },
+    });
     // Never under a running service: it would apply events into the tables being rebuilt.
     await expect(withEnv(rebuildEnv, () => rebuildReadModels())).rejects.toThrow(/Stop the metrics service first/);
     expect(await snapshot()).toEqual(before);
@@ -308,19 +728,47 @@ describe('metrics: the new product launch', () => {
     try {
       for (const [topic, ends] of Object.entries(report.endOffsets)) {
         const [committed] = await admin.fetchOffsets({ groupId: report.consumerGroup, topics: [topic] });
-        expect(Object.fromEntries(committed.partitions.map((partition) => [partition.partition, partition.offset === '-1' ? '0' : partition.offset]))).toEqual(ends);
+        expect(
+          Object.fromEntries(
+            committed.partitions.map((partition) => [
+              partition.partition,
+              partition.offset === '-1' ? '0' : partition.offset,
+            ]),
+          ),
+        ).toEqual(ends);
       }
     } finally {
       await admin.disconnect();
     }
-    metrics = await startTestService(AppModule, { tag, database: metricsDatabase, env: { ...env, METRICS_CLOCK_START: clockNow } });
+    metrics = await startTestService(AppModule, {
+      tag,
+      database: metricsDatabase,
+      env: { ...env, METRICS_CLOCK_START: clockNow },
+    });
     api = await apiAs(metrics.url, director);
     expect(await snapshot()).toEqual(before);
 
     // The service resumes after the replay: the next event is applied once, on top of the rebuilt state.
     const campaignBefore = await goalScore();
-    await feed.publish(TaskProgressReportedV1, { taskId: tasks.campaign, goalId, managerId: people.max, progress: 80, note: null, reportedBy: people.max, reportedAt: '2026-03-07T09:00:00.000Z', taskVersion: 3 }, '2026-03-07T09:00:00.000Z');
-    await scoreUntil(goalId, (score) => score.score > campaignBefore.score, 'the campaign progress to raise the goal score');
+    await feed.publish(
+      TaskProgressReportedV1,
+      {
+        taskId: tasks.campaign,
+        goalId,
+        managerId: people.max,
+        progress: 80,
+        note: null,
+        reportedBy: people.max,
+        reportedAt: '2026-03-07T09:00:00.000Z',
+        taskVersion: 3,
+      },
+      '2026-03-07T09:00:00.000Z',
+    );
+    await scoreUntil(
+      goalId,
+      (score) => score.score > campaignBefore.score,
+      'the campaign progress to raise the goal score',
+    );
     const [{ n }] = await metrics.dataSource.query(`SELECT count(*)::int AS n FROM inbox_event`);
     expect(n).toBe(feed.distinctEvents);
   });

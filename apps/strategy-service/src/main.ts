@@ -6,7 +6,8 @@ import { strategyDatabase } from './database/strategy-database';
 serviceMain({
   name: 'strategy-service',
   title: 'Throughline strategy service',
-  description: "The director's API: organisation, goals, key results, budgets, deliverables and risks. Every change is published as an event.",
+  description:
+    "The director's API: organisation, goals, key results, budgets, deliverables and risks. Every change is published as an event.",
   defaultPort: 3001,
   module: AppModule,
   database: strategyDatabase,

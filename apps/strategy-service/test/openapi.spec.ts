@@ -11,8 +11,13 @@ describe('strategy: OpenAPI document', () => {
   it('documents every endpoint under /v1 with bearer auth, and request bodies with examples', async () => {
     const response = await fetch(`${strategy.service.url}/docs/openapi.json`);
     expect(response.status).toBe(200);
-    const document = (await response.json()) as { paths: Record<string, unknown>; components: { schemas: Record<string, { properties: Record<string, unknown> }> } };
-    const paths = Object.keys(document.paths).filter((path) => !path.startsWith('/health') && !path.startsWith('/metrics'));
+    const document = (await response.json()) as {
+      paths: Record<string, unknown>;
+      components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+    };
+    const paths = Object.keys(document.paths).filter(
+      (path) => !path.startsWith('/health') && !path.startsWith('/metrics'),
+    );
     expect(paths).toEqual(
       expect.arrayContaining([
         '/v1/organisations',
@@ -26,19 +31,45 @@ describe('strategy: OpenAPI document', () => {
       ]),
     );
     for (const path of paths) expect(path).toMatch(/^\/v1\//);
-    const listOf = (path: string) => (document.paths[path] as any).get.responses['200'].content['application/json'].schema.properties.items.items.$ref;
+    const listOf = (path: string) =>
+      (document.paths[path] as any).get.responses['200'].content['application/json'].schema.properties.items.items.$ref;
     expect(listOf('/v1/goals')).toBe('#/components/schemas/GoalView');
     expect(listOf('/v1/goals/{goalId}/budget/revisions')).toBe('#/components/schemas/BudgetRevisionView');
     const schemas = document.components.schemas;
     // Every request body schema, and the schemas nested in them.
-    const refs = (value: unknown): string[] => (value && typeof value === 'object' ? Object.entries(value).flatMap(([key, inner]) => (key === '$ref' ? [String(inner).split('/').pop()!] : refs(inner))) : []);
-    const operations = Object.values(document.paths).flatMap((path) => Object.values(path as Record<string, { requestBody?: unknown }>));
+    const refs = (value: unknown): string[] =>
+      value && typeof value === 'object'
+        ? Object.entries(value).flatMap(([key, inner]) =>
+            key === '$ref' ? [String(inner).split('/').pop()!] : refs(inner),
+          )
+        : [];
+    const operations = Object.values(document.paths).flatMap((path) =>
+      Object.values(path as Record<string, { requestBody?: unknown }>),
+    );
     const bodies = [...new Set(operations.flatMap((operation) => refs(operation.requestBody)))];
     bodies.push(...bodies.flatMap((name) => refs(schemas[name])));
-    expect(bodies).toEqual(expect.arrayContaining(['CreateGoalDto', 'UpdateGoalDto', 'CreatePersonDto', 'CreateKeyResultDto', 'ReviseBudgetDto', 'CreateDeliverableDto', 'CreateRiskDto']));
+    expect(bodies).toEqual(
+      expect.arrayContaining([
+        'CreateGoalDto',
+        'UpdateGoalDto',
+        'CreatePersonDto',
+        'CreateKeyResultDto',
+        'ReviseBudgetDto',
+        'CreateDeliverableDto',
+        'CreateRiskDto',
+      ]),
+    );
     for (const name of bodies) {
-      const properties = Object.values(schemas[name].properties) as Array<{ example?: unknown; $ref?: string; type?: string; items?: unknown }>;
-      const withoutExample = properties.filter((property) => property.example === undefined && !property.$ref && property.type !== 'array' && !('allOf' in property));
+      const properties = Object.values(schemas[name].properties) as Array<{
+        example?: unknown;
+        $ref?: string;
+        type?: string;
+        items?: unknown;
+      }>;
+      const withoutExample = properties.filter(
+        (property) =>
+          property.example === undefined && !property.$ref && property.type !== 'array' && !('allOf' in property),
+      );
       expect({ name, withoutExample }).toEqual({ name, withoutExample: [] });
     }
   });

@@ -18,22 +18,26 @@ const TOPIC_DOCS: Record<TopicName, { title: string; description: string; key: s
   },
   'throughline.strategy.goals': {
     title: 'Goals',
-    description: 'Goals and everything hanging from them (key results, budgets, deliverables, risks), published by strategy-service.',
+    description:
+      'Goals and everything hanging from them (key results, budgets, deliverables, risks), published by strategy-service.',
     key: 'the goal id, so one goal’s events arrive in order',
   },
   'throughline.execution.tasks': {
     title: 'Tasks',
-    description: 'Tasks, their status, progress, cost, hours and quality reports, and key-result check-ins, published by execution-service.',
+    description:
+      'Tasks, their status, progress, cost, hours and quality reports, and key-result check-ins, published by execution-service.',
     key: 'the goal id the task serves (unlinked work: the manager’s person id), so a goal’s execution arrives in order',
   },
   'throughline.metrics.scores': {
     title: 'Alignment scores',
-    description: 'Alignment score changes of goals, managers, org units and the organisation, published by metrics-service.',
+    description:
+      'Alignment score changes of goals, managers, org units and the organisation, published by metrics-service.',
     key: 'the scored scope’s id',
   },
   'throughline.metrics.alerts': {
     title: 'Alerts',
-    description: 'Alerts raised by metrics-service (drift off track, budget overrun, unlinked work, unmitigated high risk).',
+    description:
+      'Alerts raised by metrics-service (drift off track, budget overrun, unlinked work, unmitigated high risk).',
     key: 'the scope’s id',
   },
 };
@@ -142,7 +146,9 @@ export function buildAsyncApiDocument(options: AsyncApiOptions = {}): Record<str
       address: topic,
       title: docs.title,
       description: `${docs.description} Message key: ${docs.key}. ${PREFIX_NOTE}${topic}.`,
-      messages: Object.fromEntries(onTopic.map((definition) => [definition.type, { $ref: `#/components/messages/${definition.type}` }])),
+      messages: Object.fromEntries(
+        onTopic.map((definition) => [definition.type, { $ref: `#/components/messages/${definition.type}` }]),
+      ),
       bindings: { kafka: { topic, bindingVersion: '0.5.0' } },
     };
     operations[operationId(topic)] = {

@@ -11,7 +11,11 @@ describe('event catalogue', () => {
     const declared = ['organisation', 'strategy', 'execution', 'metrics'].flatMap((folder) =>
       readdirSync(join(__dirname, folder))
         .filter((file) => /\.v\d+\.ts$/.test(file))
-        .flatMap((file) => [...readFileSync(join(__dirname, folder, file), 'utf8').matchAll(/type: '([^']+)'/g)].map((match) => match[1])),
+        .flatMap((file) =>
+          [...readFileSync(join(__dirname, folder, file), 'utf8').matchAll(/type: '([^']+)'/g)].map(
+            (match) => match[1],
+          ),
+        ),
     );
     expect(EVENT_DEFINITIONS.map((definition) => definition.type).sort()).toEqual(declared.sort());
   });
@@ -25,19 +29,34 @@ describe('event catalogue', () => {
     }
   });
 
-  it.each(EVENT_DEFINITIONS.map((definition) => [definition.type, definition] as const))('%s: its example round-trips through the envelope', (_, definition) => {
-    const outgoing = createEvent(definition, definition.example, { source: '/test', orgId: ORG, correlationId: 'c-1' });
-    expect(outgoing.key.length).toBeGreaterThan(0);
-    expect(outgoing.envelope.subject).toBe(definition.subject(definition.example));
-    const parsed = parseEvent(JSON.stringify(outgoing.envelope));
-    expect(parsed).toEqual(outgoing.envelope);
-  });
+  it.each(EVENT_DEFINITIONS.map((definition) => [definition.type, definition] as const))(
+    '%s: its example round-trips through the envelope',
+    (_, definition) => {
+      const outgoing = createEvent(definition, definition.example, {
+        source: '/test',
+        orgId: ORG,
+        correlationId: 'c-1',
+      });
+      expect(outgoing.key.length).toBeGreaterThan(0);
+      expect(outgoing.envelope.subject).toBe(definition.subject(definition.example));
+      const parsed = parseEvent(JSON.stringify(outgoing.envelope));
+      expect(parsed).toEqual(outgoing.envelope);
+    },
+  );
 
   it.each([
     ['not JSON', '{', /not JSON/],
     ['no envelope', JSON.stringify({ hello: 'world' }), /invalid CloudEvents envelope/],
-    ['unknown type', JSON.stringify({ ...envelopeOf(EVENT_DEFINITIONS[0]), type: 'throughline.nothing.v1' }), /unknown event type/],
-    ['data off schema', JSON.stringify({ ...envelopeOf(EVENT_DEFINITIONS[0]), data: { unexpected: true } }), /invalid .* data/],
+    [
+      'unknown type',
+      JSON.stringify({ ...envelopeOf(EVENT_DEFINITIONS[0]), type: 'throughline.nothing.v1' }),
+      /unknown event type/,
+    ],
+    [
+      'data off schema',
+      JSON.stringify({ ...envelopeOf(EVENT_DEFINITIONS[0]), data: { unexpected: true } }),
+      /invalid .* data/,
+    ],
   ])('refuses a message with %s', (_, raw, message) => {
     expect(() => parseEvent(raw)).toThrow(EventValidationError);
     expect(() => parseEvent(raw)).toThrow(message);
@@ -45,7 +64,13 @@ describe('event catalogue', () => {
 
   it('refuses to build an event whose data breaks the schema', () => {
     const [definition] = EVENT_DEFINITIONS;
-    expect(() => createEvent(definition, { ...definition.example, extra: 1 } as never, { source: '/test', orgId: ORG, correlationId: 'c' })).toThrow(EventValidationError);
+    expect(() =>
+      createEvent(definition, { ...definition.example, extra: 1 } as never, {
+        source: '/test',
+        orgId: ORG,
+        correlationId: 'c',
+      }),
+    ).toThrow(EventValidationError);
   });
 });
 

@@ -15,7 +15,12 @@ const base: JsonSchema = {
   required: ['id', 'status'],
   properties: {
     id: { type: 'string', format: 'uuid' },
-    status: { anyOf: [{ const: 'open', type: 'string' }, { const: 'done', type: 'string' }] },
+    status: {
+      anyOf: [
+        { const: 'open', type: 'string' },
+        { const: 'done', type: 'string' },
+      ],
+    },
     note: { anyOf: [{ type: 'string', maxLength: 200 }, { type: 'null' }] },
     amount: { type: 'integer', minimum: 0 },
     ratio: { type: 'number' },
@@ -32,31 +37,72 @@ function changed(edit: (schema: JsonSchema) => void): JsonSchema {
 describe('schema compatibility check', () => {
   it.each<[string, (schema: JsonSchema) => void, string, RegExp]>([
     ['a removed property', (s) => delete s.properties!.amount, 'data.amount', /removed/],
-    ['a renamed property', (s) => ((s.properties!.reference = s.properties!.id), delete s.properties!.id, (s.required = ['reference', 'status'])), 'data.id', /removed or renamed/],
-    ['a new required property', (s) => ((s.properties!.owner = { type: 'string' }), s.required!.push('owner')), 'data.owner', /new required/],
+    [
+      'a renamed property',
+      (s) => (
+        (s.properties!.reference = s.properties!.id),
+        delete s.properties!.id,
+        (s.required = ['reference', 'status'])
+      ),
+      'data.id',
+      /removed or renamed/,
+    ],
+    [
+      'a new required property',
+      (s) => ((s.properties!.owner = { type: 'string' }), s.required!.push('owner')),
+      'data.owner',
+      /new required/,
+    ],
     ['an optional property made required', (s) => s.required!.push('amount'), 'data.amount', /became required/],
     ['a narrowed type', (s) => (s.properties!.amount = { type: 'string' }), 'data.amount', /type narrowed/],
-    ['number narrowed to integer', (s) => (s.properties!.ratio.type = 'integer'), 'data.ratio', /type narrowed from number to integer/],
-    ['a removed enum value', (s) => (s.properties!.status.anyOf = [{ const: 'open', type: 'string' }]), 'data.status', /no longer accepts "done"|value fixed/],
-    ['a null no longer allowed', (s) => (s.properties!.note = { type: 'string', maxLength: 200 }), 'data.note', /type narrowed/],
-    ['a tightened upper bound', (s) => (s.properties!.note.anyOf![0].maxLength = 100), 'data.note', /maxLength tightened from 200 to 100/],
+    [
+      'number narrowed to integer',
+      (s) => (s.properties!.ratio.type = 'integer'),
+      'data.ratio',
+      /type narrowed from number to integer/,
+    ],
+    [
+      'a removed enum value',
+      (s) => (s.properties!.status.anyOf = [{ const: 'open', type: 'string' }]),
+      'data.status',
+      /no longer accepts "done"|value fixed/,
+    ],
+    [
+      'a null no longer allowed',
+      (s) => (s.properties!.note = { type: 'string', maxLength: 200 }),
+      'data.note',
+      /type narrowed/,
+    ],
+    [
+      'a tightened upper bound',
+      (s) => (s.properties!.note.anyOf![0].maxLength = 100),
+      'data.note',
+      /maxLength tightened from 200 to 100/,
+    ],
     ['a new lower bound', (s) => (s.properties!.amount.minimum = 1), 'data.amount', /minimum tightened/],
     ['a new format', (s) => (s.properties!.tags.items!.format = 'email'), 'data.tags[]', /format added/],
     ['a changed pattern', (s) => (s.properties!.tags.items!.pattern = '^[a-z]+$'), 'data.tags[]', /pattern added/],
     ['fewer items allowed', (s) => (s.properties!.tags.maxItems = 5), 'data.tags', /maxItems tightened/],
   ])('catches %s', (_, edit, path, problem) => {
-    expect(checkCompatibility(base, changed(edit))).toEqual(expect.arrayContaining([{ path, problem: expect.stringMatching(problem) }]));
+    expect(checkCompatibility(base, changed(edit))).toEqual(
+      expect.arrayContaining([{ path, problem: expect.stringMatching(problem) }]),
+    );
   });
 
   it('catches additionalProperties closed where it was open', () => {
     const open = { ...base, additionalProperties: undefined };
-    expect(checkCompatibility(open, base)).toEqual([{ path: 'data', problem: expect.stringMatching(/additionalProperties closed/) }]);
+    expect(checkCompatibility(open, base)).toEqual([
+      { path: 'data', problem: expect.stringMatching(/additionalProperties closed/) },
+    ]);
   });
 
   it.each<[string, (schema: JsonSchema) => void]>([
     ['a new optional property', (s) => (s.properties!.colour = { type: 'string' })],
     ['a new enum value', (s) => s.properties!.status.anyOf!.push({ const: 'cancelled', type: 'string' })],
-    ['a null now allowed', (s) => (s.properties!.amount = { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'null' }] })],
+    [
+      'a null now allowed',
+      (s) => (s.properties!.amount = { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'null' }] }),
+    ],
     ['a looser bound', (s) => (s.properties!.note.anyOf![0].maxLength = 500)],
     ['a dropped format', (s) => delete s.properties!.id.format],
     ['integer widened to number', (s) => (s.properties!.amount.type = 'number')],
@@ -66,15 +112,26 @@ describe('schema compatibility check', () => {
   });
 
   it('catches the deliberately incompatible fixture of goal.activated.v1', () => {
-    const fixture: ReleasedContract = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'goal-activated.v1.incompatible.json'), 'utf8'));
+    const fixture: ReleasedContract = JSON.parse(
+      readFileSync(join(__dirname, 'fixtures', 'goal-activated.v1.incompatible.json'), 'utf8'),
+    );
     const releasedGoalActivated = released.find((contract) => contract.type === GoalActivatedV1.type)!;
     const problems = compareWithRelease(releasedGoalActivated, fixture);
-    expect([...new Set(problems.map((problem) => problem.path))].sort()).toEqual(['data.deliverables[].weight', 'data.name', 'data.parentGoalId', 'data.riskOwnerId', 'data.title', 'data.weight']);
+    expect([...new Set(problems.map((problem) => problem.path))].sort()).toEqual([
+      'data.deliverables[].weight',
+      'data.name',
+      'data.parentGoalId',
+      'data.riskOwnerId',
+      'data.title',
+      'data.weight',
+    ]);
   });
 
   it('catches an event moved to another topic', () => {
     const contract = contractOf(GoalActivatedV1);
-    expect(compareWithRelease(contract, { ...contract, topic: 'throughline.execution.tasks' })).toEqual([{ path: 'topic', problem: expect.stringMatching(/moved/) }]);
+    expect(compareWithRelease(contract, { ...contract, topic: 'throughline.execution.tasks' })).toEqual([
+      { path: 'topic', problem: expect.stringMatching(/moved/) },
+    ]);
   });
 });
 

@@ -55,20 +55,33 @@ function compareSingle(released: JsonSchema, current: JsonSchema, path: string):
   const oldTypes = typesOf(released);
   const newTypes = typesOf(current);
   if (newTypes) {
-    const lost = (oldTypes ?? ['any']).filter((type) => !newTypes.includes(type) && !(type === 'integer' && newTypes.includes('number')));
+    const lost = (oldTypes ?? ['any']).filter(
+      (type) => !newTypes.includes(type) && !(type === 'integer' && newTypes.includes('number')),
+    );
     if (lost.length) report(`type narrowed from ${(oldTypes ?? ['any']).join('|')} to ${newTypes.join('|')}`);
   }
-  if ('const' in current && (!('const' in released) || JSON.stringify(current.const) !== JSON.stringify(released.const))) {
-    report(`value fixed to ${JSON.stringify(current.const)}${'const' in released ? ` (was ${JSON.stringify(released.const)})` : ''}`);
+  if (
+    'const' in current &&
+    (!('const' in released) || JSON.stringify(current.const) !== JSON.stringify(released.const))
+  ) {
+    report(
+      `value fixed to ${JSON.stringify(current.const)}${'const' in released ? ` (was ${JSON.stringify(released.const)})` : ''}`,
+    );
   }
   if (current.enum) {
     const allowed = released.enum ?? ('const' in released ? [released.const] : undefined);
-    const lost = allowed ? allowed.filter((value) => !current.enum!.some((candidate) => JSON.stringify(candidate) === JSON.stringify(value))) : ['(any value)'];
+    const lost = allowed
+      ? allowed.filter(
+          (value) => !current.enum!.some((candidate) => JSON.stringify(candidate) === JSON.stringify(value)),
+        )
+      : ['(any value)'];
     if (lost.length) report(`enum no longer allows ${lost.map((value) => JSON.stringify(value)).join(', ')}`);
   }
   for (const keyword of FIXED) {
     if (current[keyword] !== undefined && current[keyword] !== released[keyword]) {
-      report(`${keyword} ${released[keyword] === undefined ? 'added' : 'changed'}: ${JSON.stringify(current[keyword])}${released[keyword] === undefined ? '' : ` (was ${JSON.stringify(released[keyword])})`}`);
+      report(
+        `${keyword} ${released[keyword] === undefined ? 'added' : 'changed'}: ${JSON.stringify(current[keyword])}${released[keyword] === undefined ? '' : ` (was ${JSON.stringify(released[keyword])})`}`,
+      );
     }
   }
   for (const keyword of LOWER_BOUNDS) tightened(keyword, released, current, (a, b) => b > a, report);
@@ -76,7 +89,11 @@ function compareSingle(released: JsonSchema, current: JsonSchema, path: string):
 
   const oldRequired = new Set(released.required ?? []);
   for (const name of current.required ?? []) {
-    if (!oldRequired.has(name)) report(released.properties?.[name] ? 'optional property became required' : 'new required property', `${path}.${name}`);
+    if (!oldRequired.has(name))
+      report(
+        released.properties?.[name] ? 'optional property became required' : 'new required property',
+        `${path}.${name}`,
+      );
   }
   for (const [name, schema] of Object.entries(released.properties ?? {})) {
     const now = current.properties?.[name];
@@ -98,7 +115,13 @@ function compareSingle(released: JsonSchema, current: JsonSchema, path: string):
   return problems;
 }
 
-function tightened(keyword: string, released: JsonSchema, current: JsonSchema, stricter: (old: number, now: number) => boolean, report: (problem: string) => void): void {
+function tightened(
+  keyword: string,
+  released: JsonSchema,
+  current: JsonSchema,
+  stricter: (old: number, now: number) => boolean,
+  report: (problem: string) => void,
+): void {
   const now = current[keyword];
   if (typeof now !== 'number') return;
   const old = released[keyword];
@@ -141,11 +164,22 @@ export interface ReleasedContract {
 
 export function compareWithRelease(released: ReleasedContract, current: ReleasedContract): Incompatibility[] {
   const problems = checkCompatibility(released.schema, current.schema);
-  if (released.topic !== current.topic) problems.unshift({ path: 'topic', problem: `moved from ${released.topic} to ${current.topic}` });
+  if (released.topic !== current.topic)
+    problems.unshift({ path: 'topic', problem: `moved from ${released.topic} to ${current.topic}` });
   return problems;
 }
 
 /** The snapshot of a definition as it is frozen in released/<type>.json. */
-export function contractOf(definition: { type: string; version: number; topic: string; schema: unknown }): ReleasedContract {
-  return { type: definition.type, version: definition.version, topic: definition.topic, schema: JSON.parse(JSON.stringify(definition.schema)) };
+export function contractOf(definition: {
+  type: string;
+  version: number;
+  topic: string;
+  schema: unknown;
+}): ReleasedContract {
+  return {
+    type: definition.type,
+    version: definition.version,
+    topic: definition.topic,
+    schema: JSON.parse(JSON.stringify(definition.schema)),
+  };
 }

@@ -18,7 +18,12 @@ export const CloudEventEnvelopeSchema = Type.Object(
     orgid: Type.String({ format: 'uuid', description: 'The organisation (tenant) the event belongs to.' }),
     correlationid: Type.String({ minLength: 1, description: 'Follows one change across services.' }),
     causationid: Type.Optional(Type.String({ description: 'Id of the event that caused this one, if any.' })),
-    actorid: Type.Optional(Type.String({ format: 'uuid', description: 'The person whose request made the change; absent when the system reacted to another event.' })),
+    actorid: Type.Optional(
+      Type.String({
+        format: 'uuid',
+        description: 'The person whose request made the change; absent when the system reacted to another event.',
+      }),
+    ),
     data: Type.Unknown(),
   },
   { additionalProperties: false },

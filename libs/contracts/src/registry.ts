@@ -41,10 +41,12 @@ export function parseEvent(raw: Buffer | string | null): CloudEvent {
   } catch {
     throw new EventValidationError('message value is not JSON');
   }
-  if (!validateEnvelope(value)) throw new EventValidationError(`invalid CloudEvents envelope: ${describeErrors(validateEnvelope, 'envelope')}`);
+  if (!validateEnvelope(value))
+    throw new EventValidationError(`invalid CloudEvents envelope: ${describeErrors(validateEnvelope, 'envelope')}`);
   const entry = byType.get(value.type);
   if (!entry) throw new EventValidationError(`unknown event type ${value.type}`);
-  if (!entry.validate(value.data)) throw new EventValidationError(`invalid ${value.type} data: ${describeErrors(entry.validate, 'data')}`);
+  if (!entry.validate(value.data))
+    throw new EventValidationError(`invalid ${value.type} data: ${describeErrors(entry.validate, 'data')}`);
   return value as CloudEvent;
 }
 
@@ -65,10 +67,15 @@ export interface OutgoingEvent {
 }
 
 /** Builds a validated envelope for a definition: producers never emit what consumers would refuse. */
-export function createEvent<S extends TObject>(definition: EventDefinition<S>, data: Static<S>, meta: EventMetadata): OutgoingEvent {
+export function createEvent<S extends TObject>(
+  definition: EventDefinition<S>,
+  data: Static<S>,
+  meta: EventMetadata,
+): OutgoingEvent {
   const entry = byType.get(definition.type);
   if (!entry) throw new EventValidationError(`event type ${definition.type} is not registered`);
-  if (!entry.validate(data)) throw new EventValidationError(`invalid ${definition.type} data: ${describeErrors(entry.validate, 'data')}`);
+  if (!entry.validate(data))
+    throw new EventValidationError(`invalid ${definition.type} data: ${describeErrors(entry.validate, 'data')}`);
   const envelope: CloudEvent = {
     specversion: '1.0',
     id: meta.id ?? randomUUID(),
@@ -87,6 +94,9 @@ export function createEvent<S extends TObject>(definition: EventDefinition<S>, d
   return { topic: definition.topic, key: definition.partitionKey(data, meta.orgId), envelope };
 }
 
-export function isEvent<S extends TObject>(event: CloudEvent, definition: EventDefinition<S>): event is CloudEvent<Static<S>> {
+export function isEvent<S extends TObject>(
+  event: CloudEvent,
+  definition: EventDefinition<S>,
+): event is CloudEvent<Static<S>> {
   return event.type === definition.type;
 }

@@ -6,5 +6,6 @@ export const IsoDate = (description?: string) => Type.String({ format: 'date', d
 export const IsoDateTime = (description?: string) => Type.String({ format: 'date-time', description });
 export const Currency = () => Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' });
 /** Money as an integer number of minor units (cents): never floating point. */
-export const MinorUnits = (description?: string) => Type.Integer({ minimum: 0, description: description ?? 'Amount in minor units (e.g. cents)' });
+export const MinorUnits = (description?: string) =>
+  Type.Integer({ minimum: 0, description: description ?? 'Amount in minor units (e.g. cents)' });
 export const Weight = () => Type.Number({ exclusiveMinimum: 0, maximum: 1000, description: 'Relative weight' });

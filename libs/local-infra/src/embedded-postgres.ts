@@ -29,7 +29,8 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
   // On a signal, the package stops PostgreSQL and exits the process at once; our owner (npm start,
   // the test run) stops everything in order instead, PostgreSQL last.
   for (const signal of signals) {
-    for (const listener of process.listeners(signal)) if (!listenersBefore.get(signal)!.includes(listener)) process.removeListener(signal, listener);
+    for (const listener of process.listeners(signal))
+      if (!listenersBefore.get(signal)!.includes(listener)) process.removeListener(signal, listener);
   }
   const parent = join(tmpdir(), 'throughline-postgres');
   mkdirSync(parent, { recursive: true });

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 
 /** Where downloaded artifacts live: outside the repository, shared by every clone. */
 export function cacheRoot(): string {
-  return process.env.THROUGHLINE_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'throughline');
+  return (
+    process.env.THROUGHLINE_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'throughline')
+  );
 }
 
 /** Throws a readable error (no stack trace is needed to understand it) when a tool is missing. */
@@ -25,7 +27,9 @@ export function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

@@ -58,8 +58,16 @@ export function ensureKafkaJars(version = KAFKA_VERSION): string {
     writeLogConfigs(home);
     return libs;
   }
-  requireCommand('java', ['-version'], 'Java 17 or newer is needed to run the Kafka broker. Install a JDK (e.g. `apt-get install openjdk-17-jre-headless`) or set KAFKA_BROKERS to an existing broker.');
-  requireCommand('mvn', ['-v'], 'Maven is needed once to fetch the Kafka broker from Maven Central. Install it (e.g. `apt-get install maven`) or set KAFKA_BROKERS to an existing broker.');
+  requireCommand(
+    'java',
+    ['-version'],
+    'Java 17 or newer is needed to run the Kafka broker. Install a JDK (e.g. `apt-get install openjdk-17-jre-headless`) or set KAFKA_BROKERS to an existing broker.',
+  );
+  requireCommand(
+    'mvn',
+    ['-v'],
+    'Maven is needed once to fetch the Kafka broker from Maven Central. Install it (e.g. `apt-get install maven`) or set KAFKA_BROKERS to an existing broker.',
+  );
   mkdirSync(home, { recursive: true });
   writeFileSync(join(home, 'pom.xml'), pom);
   const result = spawnSync(
@@ -77,9 +85,26 @@ export function ensureKafkaJars(version = KAFKA_VERSION): string {
 
 /** The broker logs INFO to stdout; the command-line tools (console consumer) only warnings, to stderr. */
 function writeLogConfigs(home: string): void {
-  const appender = (target: string) => ['log4j.appender.out=org.apache.log4j.ConsoleAppender', `log4j.appender.out.Target=${target}`, 'log4j.appender.out.layout=org.apache.log4j.PatternLayout', 'log4j.appender.out.layout.ConversionPattern=[%d] %p %m (%c)%n'];
-  writeFileSync(join(home, 'log4j.properties'), ['log4j.rootLogger=INFO, out', ...appender('System.out'), 'log4j.logger.kafka.request.logger=WARN', 'log4j.logger.state.change.logger=WARN', ''].join('\n'));
-  writeFileSync(join(home, 'tools-log4j.properties'), ['log4j.rootLogger=WARN, out', ...appender('System.err'), ''].join('\n'));
+  const appender = (target: string) => [
+    'log4j.appender.out=org.apache.log4j.ConsoleAppender',
+    `log4j.appender.out.Target=${target}`,
+    'log4j.appender.out.layout=org.apache.log4j.PatternLayout',
+    'log4j.appender.out.layout.ConversionPattern=[%d] %p %m (%c)%n',
+  ];
+  writeFileSync(
+    join(home, 'log4j.properties'),
+    [
+      'log4j.rootLogger=INFO, out',
+      ...appender('System.out'),
+      'log4j.logger.kafka.request.logger=WARN',
+      'log4j.logger.state.change.logger=WARN',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(home, 'tools-log4j.properties'),
+    ['log4j.rootLogger=WARN, out', ...appender('System.err'), ''].join('\n'),
+  );
 }
 
 /** 16 random bytes in base64url, as KRaft wants; never starting with '-', which the storage tool would read as an option. */
@@ -135,15 +160,30 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
 
   if (!existsSync(join(logDir, 'meta.properties'))) {
     const clusterId = newClusterId();
-    const format = spawnSync('java', ['-cp', classpath, logOpts, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config], { encoding: 'utf8' });
+    const format = spawnSync(
+      'java',
+      ['-cp', classpath, logOpts, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config],
+      { encoding: 'utf8' },
+    );
     if (format.status !== 0) throw new Error(`Formatting Kafka storage failed:\n${format.stdout}${format.stderr}`);
   }
 
-  const jvmOpts = (process.env.KAFKA_JVM_OPTS ?? '-Xms256m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:TieredStopAtLevel=1 -Djava.awt.headless=true').split(/\s+/).filter(Boolean);
-  const child = spawn('java', [...jvmOpts, logOpts, '-cp', classpath, 'kafka.Kafka', config], { stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup ?? false });
+  const jvmOpts = (
+    process.env.KAFKA_JVM_OPTS ??
+    '-Xms256m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:TieredStopAtLevel=1 -Djava.awt.headless=true'
+  )
+    .split(/\s+/)
+    .filter(Boolean);
+  const child = spawn('java', [...jvmOpts, logOpts, '-cp', classpath, 'kafka.Kafka', config], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.ownProcessGroup ?? false,
+  });
   const recent: string[] = [];
   const started = new Promise<void>((resolve, reject) => {
-    const timeout = setTimeout(() => reject(new Error(`Kafka did not start within 60 s. Last log lines:\n${recent.join('\n')}`)), 60_000);
+    const timeout = setTimeout(
+      () => reject(new Error(`Kafka did not start within 60 s. Last log lines:\n${recent.join('\n')}`)),
+      60_000,
+    );
     const onLine = (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n')) {
         if (!line) continue;

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { createEvent, deadLetterTopic, GoalActivatedV1, Topics } from '@throughline/contracts';
-import { dropSchema, EventCollector, testDatabaseUrl, testKafkaBrokers, uniqueTag, waitFor } from '@throughline/testing';
+import {
+  dropSchema,
+  EventCollector,
+  testDatabaseUrl,
+  testKafkaBrokers,
+  uniqueTag,
+  waitFor,
+} from '@throughline/testing';
 import { DeadLetterHeaders, DeadLetterPublisher } from '../src/core/dead-letter';
 import { readDeadLetters, replayDeadLetters } from '../src/core/dead-letter-queue';
 import { beforeCommit } from '../src/core/before-commit';
@@ -29,14 +36,25 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
   let producer: Producer;
   let collector: EventCollector;
 
-  const activation = () => createEvent(GoalActivatedV1, { ...GoalActivatedV1.example, goalId: randomUUID() }, { source: '/test', orgId, correlationId: 'c-1' });
+  const activation = () =>
+    createEvent(
+      GoalActivatedV1,
+      { ...GoalActivatedV1.example, goalId: randomUUID() },
+      { source: '/test', orgId, correlationId: 'c-1' },
+    );
 
   beforeAll(async () => {
     const setup = new DataSource({ type: 'postgres', url: testDatabaseUrl() });
     await setup.initialize();
     await setup.query(`CREATE SCHEMA "${schema}"`);
     await setup.destroy();
-    dataSource = new DataSource({ type: 'postgres', url: testDatabaseUrl(), schema, migrations: [CreateMessagingTables1764000000000], extra: { options: `-c search_path=${schema}` } });
+    dataSource = new DataSource({
+      type: 'postgres',
+      url: testDatabaseUrl(),
+      schema,
+      migrations: [CreateMessagingTables1764000000000],
+      extra: { options: `-c search_path=${schema}` },
+    });
     await dataSource.initialize();
     await dataSource.runMigrations();
     await dataSource.query(`CREATE TABLE effect (event_id uuid NOT NULL, goal_id uuid NOT NULL)`);
@@ -88,10 +106,13 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
       await relay.stop();
     }
     const ids = events.map((event) => event.envelope.id);
-    const seen = await waitFor(() => {
-      const matching = collector.received.filter((entry) => ids.includes(entry.event.id));
-      return matching.length >= 6 ? matching : undefined;
-    }, { what: 'each event published twice' });
+    const seen = await waitFor(
+      () => {
+        const matching = collector.received.filter((entry) => ids.includes(entry.event.id));
+        return matching.length >= 6 ? matching : undefined;
+      },
+      { what: 'each event published twice' },
+    );
     for (const id of ids) expect(seen.filter((entry) => entry.event.id === id)).toHaveLength(2);
     // Within each partition, the repeated batch comes after the first and in the same order.
     for (const partition of new Set(seen.map((entry) => entry.partition))) {
@@ -99,7 +120,10 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
       const once = ids.filter((id) => inPartition.includes(id));
       expect(inPartition).toEqual([...once, ...once]);
     }
-    const marked = await dataSource.query(`SELECT count(*)::int AS n FROM outbox_event WHERE event_id = ANY($1) AND published_at IS NOT NULL`, [ids]);
+    const marked = await dataSource.query(
+      `SELECT count(*)::int AS n FROM outbox_event WHERE event_id = ANY($1) AND published_at IS NOT NULL`,
+      [ids],
+    );
     expect(marked[0].n).toBe(3);
   });
 
@@ -140,16 +164,30 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
       await send(JSON.stringify({ ...good.envelope, id: randomUUID(), data: { goalId: 'nope' } }), 'off-schema');
       await send(JSON.stringify(failing.envelope), failing.key);
       await send(JSON.stringify(after.envelope), after.key);
-      await waitFor(async () => (await dataSource.query(`SELECT 1 FROM effect WHERE event_id = $1`, [after.envelope.id])).length === 1, { what: 'the event after the poison to be applied' });
+      await waitFor(
+        async () =>
+          (await dataSource.query(`SELECT 1 FROM effect WHERE event_id = $1`, [after.envelope.id])).length === 1,
+        { what: 'the event after the poison to be applied' },
+      );
     } finally {
       await consumer.stop();
     }
-    const effects = await dataSource.query(`SELECT event_id FROM effect WHERE event_id = ANY($1)`, [[good.envelope.id, failing.envelope.id, after.envelope.id]]);
-    expect(effects.map((row: { event_id: string }) => row.event_id).sort()).toEqual([good.envelope.id, after.envelope.id].sort());
+    const effects = await dataSource.query(`SELECT event_id FROM effect WHERE event_id = ANY($1)`, [
+      [good.envelope.id, failing.envelope.id, after.envelope.id],
+    ]);
+    expect(effects.map((row: { event_id: string }) => row.event_id).sort()).toEqual(
+      [good.envelope.id, after.envelope.id].sort(),
+    );
     expect(consumer.stats).toEqual({ processed: 2, duplicate: 1, skipped: 0, dead_lettered: 3, retried: 2 });
     expect(failingAttempts).toBe(3);
 
-    const letters = await waitFor(() => (collector.received.filter((entry) => entry.topic === dlt).length >= 3 ? collector.received.filter((entry) => entry.topic === dlt) : undefined), { what: 'three dead letters' });
+    const letters = await waitFor(
+      () =>
+        collector.received.filter((entry) => entry.topic === dlt).length >= 3
+          ? collector.received.filter((entry) => entry.topic === dlt)
+          : undefined,
+      { what: 'three dead letters' },
+    );
     expect(letters.map((entry) => entry.key).sort()).toEqual(['poison', 'off-schema', failing.key].sort());
     expect(letters.find((entry) => entry.key === 'poison')!.raw).toBe('{ not json');
   });
@@ -161,7 +199,10 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
     const headers = new Map<string, Record<string, string>>();
     await kafkaConsumer.run({
       eachMessage: async ({ message }) => {
-        headers.set(String(message.key), Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)])));
+        headers.set(
+          String(message.key),
+          Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)])),
+        );
       },
     });
     try {
@@ -172,10 +213,19 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
     const poison = headers.get('poison')!;
     const offSchema = headers.get('off-schema')!;
     const failing = [...headers.entries()].find(([key]) => key !== 'poison' && key !== 'off-schema')![1];
-    expect(poison).toMatchObject({ [DeadLetterHeaders.originalTopic]: consumerTopic, [DeadLetterHeaders.reason]: 'message value is not JSON', [DeadLetterHeaders.attempts]: '1', [DeadLetterHeaders.consumerGroup]: `probe-${tag}` });
+    expect(poison).toMatchObject({
+      [DeadLetterHeaders.originalTopic]: consumerTopic,
+      [DeadLetterHeaders.reason]: 'message value is not JSON',
+      [DeadLetterHeaders.attempts]: '1',
+      [DeadLetterHeaders.consumerGroup]: `probe-${tag}`,
+    });
     expect(offSchema[DeadLetterHeaders.reason]).toMatch(/invalid throughline.goal.activated.v1 data/);
-    expect(failing).toMatchObject({ [DeadLetterHeaders.reason]: 'Error: the read model refuses it', [DeadLetterHeaders.attempts]: '3' });
-    for (const letter of [poison, offSchema, failing]) expect(Number(letter[DeadLetterHeaders.offset])).toBeGreaterThanOrEqual(0);
+    expect(failing).toMatchObject({
+      [DeadLetterHeaders.reason]: 'Error: the read model refuses it',
+      [DeadLetterHeaders.attempts]: '3',
+    });
+    for (const letter of [poison, offSchema, failing])
+      expect(Number(letter[DeadLetterHeaders.offset])).toBeGreaterThanOrEqual(0);
   });
 
   it('lists the dead letters and replays one into its topic once the cause is fixed', async () => {
@@ -183,7 +233,10 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
     const refused = letters.filter((letter) => letter.reason === 'Error: the read model refuses it');
     expect(refused).toHaveLength(1);
     expect(refused[0]).toMatchObject({ originalTopic: consumerTopic, attempts: 3, eventType: GoalActivatedV1.type });
-    expect(letters.find((letter) => letter.key === 'poison')).toMatchObject({ eventId: null, reason: 'message value is not JSON' });
+    expect(letters.find((letter) => letter.key === 'poison')).toMatchObject({
+      eventId: null,
+      reason: 'message value is not JSON',
+    });
 
     // The same consumer group, now with a handler that accepts the event.
     const consumer = new EventConsumer({
@@ -192,12 +245,27 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
       groupId: `probe-${tag}`,
       topics: [consumerTopic],
       deadLetters: new DeadLetterPublisher(producer, dlt, `probe-${tag}`),
-      handlers: new Map([[GoalActivatedV1.type, [async (event, tx) => void (await tx.query(`INSERT INTO effect (event_id, goal_id) VALUES ($1, $2)`, [event.id, event.data.goalId]))]]]),
+      handlers: new Map([
+        [
+          GoalActivatedV1.type,
+          [
+            async (event, tx) =>
+              void (await tx.query(`INSERT INTO effect (event_id, goal_id) VALUES ($1, $2)`, [
+                event.id,
+                event.data.goalId,
+              ])),
+          ],
+        ],
+      ]),
     });
     await consumer.start();
     try {
       expect(await replayDeadLetters(producer, refused)).toBe(1);
-      await waitFor(async () => (await dataSource.query(`SELECT 1 FROM effect WHERE event_id = $1`, [refused[0].eventId])).length === 1, { what: 'the replayed event to be applied' });
+      await waitFor(
+        async () =>
+          (await dataSource.query(`SELECT 1 FROM effect WHERE event_id = $1`, [refused[0].eventId])).length === 1,
+        { what: 'the replayed event to be applied' },
+      );
     } finally {
       await consumer.stop();
     }
@@ -229,7 +297,10 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
     });
     await consumer.start();
     try {
-      await producer.send({ topic: unprocessableTopic, messages: [{ key: event.key, value: JSON.stringify(event.envelope) }] });
+      await producer.send({
+        topic: unprocessableTopic,
+        messages: [{ key: event.key, value: JSON.stringify(event.envelope) }],
+      });
       await waitFor(() => consumer.stats.dead_lettered === 1, { what: 'the unprocessable event to be dead-lettered' });
     } finally {
       await consumer.stop();
@@ -240,8 +311,16 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
   it('applies queued events of one organisation in shared transactions, runs deferred work once per transaction, and retries a failing one alone', async () => {
     const organisations = [randomUUID(), randomUUID()];
     // Five of one organisation, five of the other, three times over, then one that always fails and four more.
-    const events = [...Array.from({ length: 30 }, (_, index) => organisations[Math.floor(index / 5) % 2]), organisations[0], ...Array(4).fill(organisations[0])].map((organisation) =>
-      createEvent(GoalActivatedV1, { ...GoalActivatedV1.example, goalId: randomUUID() }, { source: '/test', orgId: organisation, correlationId: 'c-batch' }),
+    const events = [
+      ...Array.from({ length: 30 }, (_, index) => organisations[Math.floor(index / 5) % 2]),
+      organisations[0],
+      ...Array(4).fill(organisations[0]),
+    ].map((organisation) =>
+      createEvent(
+        GoalActivatedV1,
+        { ...GoalActivatedV1.example, goalId: randomUUID() },
+        { source: '/test', orgId: organisation, correlationId: 'c-batch' },
+      ),
     );
     const failing = events[30].envelope.id;
     let failingAttempts = 0;
@@ -256,13 +335,23 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
       if (!together) {
         const created = { organisations: new Set<string>(), events: 0 };
         perTransaction.set(tx, (together = created));
-        beforeCommit(tx, async () => void (await tx.query(`INSERT INTO committed_together (organisations, events) VALUES ($1, $2)`, [[...created.organisations], created.events])));
+        beforeCommit(
+          tx,
+          async () =>
+            void (await tx.query(`INSERT INTO committed_together (organisations, events) VALUES ($1, $2)`, [
+              [...created.organisations],
+              created.events,
+            ])),
+        );
       }
       together.organisations.add(event.orgid);
       together.events++;
     };
     // All on one partition, sent before the consumer starts: they arrive as one fetch.
-    await producer.send({ topic: batchTopic, messages: events.map((event) => ({ key: 'one-partition', value: JSON.stringify(event.envelope) })) });
+    await producer.send({
+      topic: batchTopic,
+      messages: events.map((event) => ({ key: 'one-partition', value: JSON.stringify(event.envelope) })),
+    });
     const consumer = new EventConsumer({
       kafka,
       dataSource,
@@ -275,15 +364,22 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
     });
     await consumer.start();
     try {
-      await waitFor(() => consumer.stats.processed + consumer.stats.dead_lettered === events.length, { what: 'every event to be applied or dead-lettered' });
+      await waitFor(() => consumer.stats.processed + consumer.stats.dead_lettered === events.length, {
+        what: 'every event to be applied or dead-lettered',
+      });
     } finally {
       await consumer.stop();
     }
-    const applied = await dataSource.query(`SELECT event_id FROM effect WHERE event_id = ANY($1)`, [events.map((event) => event.envelope.id)]);
+    const applied = await dataSource.query(`SELECT event_id FROM effect WHERE event_id = ANY($1)`, [
+      events.map((event) => event.envelope.id),
+    ]);
     expect(applied).toHaveLength(events.length - 1);
     expect(failingAttempts).toBe(3);
     expect(consumer.stats).toMatchObject({ processed: events.length - 1, dead_lettered: 1, retried: 2, duplicate: 0 });
-    const transactions: Array<{ organisations: string[]; events: number }> = await dataSource.query(`SELECT organisations, events FROM committed_together WHERE organisations && $1::text[]`, [organisations]);
+    const transactions: Array<{ organisations: string[]; events: number }> = await dataSource.query(
+      `SELECT organisations, events FROM committed_together WHERE organisations && $1::text[]`,
+      [organisations],
+    );
     // Deferred work ran once per transaction that committed, covering every applied event once.
     expect(transactions.reduce((sum, row) => sum + row.events, 0)).toBe(events.length - 1);
     // No transaction mixed organisations, and queued events did share transactions.

@@ -18,7 +18,10 @@ export interface ServiceAppOptions {
 
 /** Builds a service's HTTP application with the shared conventions; the caller decides when to listen. */
 export async function createServiceApp(module: Type<unknown>, options: ServiceAppOptions): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(module, { bodyParser: false, logger: options.logger ?? ['log', 'warn', 'error'] });
+  const app = await NestFactory.create<NestExpressApplication>(module, {
+    bodyParser: false,
+    logger: options.logger ?? ['log', 'warn', 'error'],
+  });
   app.useBodyParser('json', { limit: process.env.HTTP_BODY_LIMIT ?? '256kb', reviver: refusePrototypeKeys });
   collectProcessMetrics();
   app.use(securityHeaders());
@@ -30,14 +33,22 @@ export async function createServiceApp(module: Type<unknown>, options: ServiceAp
   app.disable('x-powered-by');
   const document = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder().setTitle(options.title).setDescription(options.description).setVersion('1').addBearerAuth().build(),
+    new DocumentBuilder()
+      .setTitle(options.title)
+      .setDescription(options.description)
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }
 
 /** Starts a service from its main.ts: listens on PORT and says where it is. */
-export async function runService(module: Type<unknown>, options: ServiceAppOptions & { defaultPort: number }): Promise<void> {
+export async function runService(
+  module: Type<unknown>,
+  options: ServiceAppOptions & { defaultPort: number },
+): Promise<void> {
   const app = await createServiceApp(module, options);
   const port = Number(process.env.PORT ?? options.defaultPort);
   await app.listen(port, process.env.HOST ?? '127.0.0.1');
@@ -56,7 +67,9 @@ export function serviceMain(service: ServiceDefinition, command = process.argv[2
   const run = async () => {
     if (command === 'migrate') {
       const applied = await runMigrations(service.database);
-      console.log(applied.length ? `${service.name}: applied ${applied.join(', ')}` : `${service.name}: schema up to date`);
+      console.log(
+        applied.length ? `${service.name}: applied ${applied.join(', ')}` : `${service.name}: schema up to date`,
+      );
       return;
     }
     if (command !== 'serve') throw new Error(`Unknown command "${command}": use serve or migrate.`);
@@ -70,13 +83,19 @@ export function serviceMain(service: ServiceDefinition, command = process.argv[2
 
 /** JSON.parse would keep `__proto__` as an own key that validation then drops silently: refuse it (400) like any unknown field. */
 function refusePrototypeKeys(key: string, value: unknown): unknown {
-  if (key === '__proto__' || key === 'constructor' || key === 'prototype') throw new SyntaxError(`the field "${key}" is not allowed`);
+  if (key === '__proto__' || key === 'constructor' || key === 'prototype')
+    throw new SyntaxError(`the field "${key}" is not allowed`);
   return value;
 }
 
 /** helmet's headers everywhere; Swagger UI's page needs its inline script, so only /docs gets a looser policy. */
 function securityHeaders() {
   const strict = helmet();
-  const docs = helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } } });
-  return (request: Request, response: Response, next: NextFunction) => (request.path.startsWith('/docs') ? docs : strict)(request, response, next);
+  const docs = helmet({
+    contentSecurityPolicy: {
+      directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] },
+    },
+  });
+  return (request: Request, response: Response, next: NextFunction) =>
+    (request.path.startsWith('/docs') ? docs : strict)(request, response, next);
 }

@@ -41,13 +41,21 @@ export class EventCollector {
     return this.received.filter((entry) => entry.event.type === type);
   }
 
-  async waitForType(type: string, count = 1, predicate: (entry: CollectedEvent) => boolean = () => true, timeoutMs = 20_000): Promise<CollectedEvent[]> {
+  async waitForType(
+    type: string,
+    count = 1,
+    predicate: (entry: CollectedEvent) => boolean = () => true,
+    timeoutMs = 20_000,
+  ): Promise<CollectedEvent[]> {
     return waitFor(
       () => {
         const matches = this.ofType(type).filter(predicate);
         return matches.length >= count ? matches : undefined;
       },
-      { timeoutMs, what: `${count} × ${type} (seen: ${this.received.map((entry) => entry.event.type).join(', ') || 'nothing'})` },
+      {
+        timeoutMs,
+        what: `${count} × ${type} (seen: ${this.received.map((entry) => entry.event.type).join(', ') || 'nothing'})`,
+      },
     );
   }
 

@@ -40,7 +40,11 @@ export async function startTestService(module: Type<unknown>, options: TestServi
   const env = testServiceEnv(options);
   return withEnv(env, async () => {
     await runMigrations(options.database);
-    const app = await createServiceApp(module, { title: env.DB_SCHEMA, description: 'test instance', logger: process.env.TEST_LOGS ? ['log', 'warn', 'error'] : ['error'] });
+    const app = await createServiceApp(module, {
+      title: env.DB_SCHEMA,
+      description: 'test instance',
+      logger: process.env.TEST_LOGS ? ['log', 'warn', 'error'] : ['error'],
+    });
     await app.listen(0, '127.0.0.1');
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     return {

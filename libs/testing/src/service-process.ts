@@ -5,7 +5,11 @@ const root = resolve(__dirname, '../../..');
 
 /** Compiles the services once (dist/), so tests can run them as real, killable processes. */
 export function buildServices(): void {
-  const result = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root, encoding: 'utf8' });
+  const result = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')],
+    { cwd: root, encoding: 'utf8' },
+  );
   if (result.status !== 0) throw new Error(`Building the services failed:\n${result.stdout}${result.stderr}`);
 }
 
@@ -40,9 +44,23 @@ export class ServiceProcess {
 
   start(): void {
     const killedBefore = this.exits.some((exit) => exit.signal === 'SIGKILL');
-    const env = { ...process.env, ...this.options.env, ...(killedBefore ? {} : this.options.untilKilledEnv), PORT: String(this.options.port) };
+    const env = {
+      ...process.env,
+      ...this.options.env,
+      ...(killedBefore ? {} : this.options.untilKilledEnv),
+      PORT: String(this.options.port),
+    };
     this.starts++;
-    const child = spawn(process.execPath, ['-r', join(root, 'tools/runtime-paths.js'), join(root, 'dist/apps', this.options.service, 'src/main.js'), 'serve'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        '-r',
+        join(root, 'tools/runtime-paths.js'),
+        join(root, 'dist/apps', this.options.service, 'src/main.js'),
+        'serve',
+      ],
+      { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     const keep = (chunk: Buffer) => {
       this.output.push(chunk.toString());
       if (this.output.length > 200) this.output.shift();
@@ -67,7 +85,9 @@ export class ServiceProcess {
       }
       await new Promise((done) => setTimeout(done, 100));
     }
-    throw new Error(`${this.options.service} on ${this.options.port} not ready within ${timeoutMs} ms:\n${this.output.slice(-20).join('')}`);
+    throw new Error(
+      `${this.options.service} on ${this.options.port} not ready within ${timeoutMs} ms:\n${this.output.slice(-20).join('')}`,
+    );
   }
 
   /** SIGTERM, as an orchestrator does on a rolling restart: the service shuts down gracefully (and is restarted if so configured). */

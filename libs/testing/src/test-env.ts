@@ -7,15 +7,18 @@ export function uniqueTag(): string {
 
 export function testDatabaseUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
-  if (!url) throw new Error('TEST_DATABASE_URL is not set: run the tests through jest (its global setup starts PostgreSQL).');
+  if (!url)
+    throw new Error('TEST_DATABASE_URL is not set: run the tests through jest (its global setup starts PostgreSQL).');
   // Guard: tests create and drop schemas, so they only ever touch a database named for tests.
-  if (!/test/i.test(new URL(url).pathname)) throw new Error(`Refusing to run tests against ${new URL(url).pathname}: the database name must contain "test".`);
+  if (!/test/i.test(new URL(url).pathname))
+    throw new Error(`Refusing to run tests against ${new URL(url).pathname}: the database name must contain "test".`);
   return url;
 }
 
 export function testKafkaBrokers(): string {
   const brokers = process.env.TEST_KAFKA_BROKERS;
-  if (!brokers) throw new Error('TEST_KAFKA_BROKERS is not set: run the tests through jest (its global setup starts Kafka).');
+  if (!brokers)
+    throw new Error('TEST_KAFKA_BROKERS is not set: run the tests through jest (its global setup starts Kafka).');
   return brokers;
 }
 

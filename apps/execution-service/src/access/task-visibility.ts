@@ -20,7 +20,10 @@ export class TaskVisibility {
       case 'manager':
         return [actor.personId];
       case 'director': {
-        const people = await manager.query(`SELECT person_id AS "personId", reports_to_id AS "reportsToId", org_unit_id AS "orgUnitId" FROM known_person WHERE org_id = $1 AND active`, [actor.orgId]);
+        const people = await manager.query(
+          `SELECT person_id AS "personId", reports_to_id AS "reportsToId", org_unit_id AS "orgUnitId" FROM known_person WHERE org_id = $1 AND active`,
+          [actor.orgId],
+        );
         return [...new ReportingLines(people, []).reportingSubtree(actor.personId)];
       }
     }

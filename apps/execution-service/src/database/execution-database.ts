@@ -13,6 +13,21 @@ import { AddExecutionReadModelsAndTaskReports1764000000300 } from './migrations/
 
 export const executionDatabase: ServiceDatabase = {
   defaultSchema: 'execution',
-  entities: [Task, TaskHistoryEntry, TaskCostEntry, TaskHoursEntry, TaskQualityIssue, KnownGoal, RemovedDeliverable, KnownKeyResult, KeyResultCheckIn, KnownPerson],
-  migrations: [CreateMessagingTables1764000000000, CreateTasks1764000000200, AddExecutionReadModelsAndTaskReports1764000000300],
+  entities: [
+    Task,
+    TaskHistoryEntry,
+    TaskCostEntry,
+    TaskHoursEntry,
+    TaskQualityIssue,
+    KnownGoal,
+    RemovedDeliverable,
+    KnownKeyResult,
+    KeyResultCheckIn,
+    KnownPerson,
+  ],
+  migrations: [
+    CreateMessagingTables1764000000000,
+    CreateTasks1764000000200,
+    AddExecutionReadModelsAndTaskReports1764000000300,
+  ],
 };

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { EventOf, GoalCreatedV1, GoalUpdatedV1, KeyResultAddedV1, KeyResultRemovedV1, KeyResultUpdatedV1 } from '@throughline/contracts';
+import {
+  EventOf,
+  GoalCreatedV1,
+  GoalUpdatedV1,
+  KeyResultAddedV1,
+  KeyResultRemovedV1,
+  KeyResultUpdatedV1,
+} from '@throughline/contracts';
 import { HandleEvent } from '@throughline/messaging';
 import { mergeGoalStatus } from './goal-status';
 import { lockKnownGoal } from './known-goals';
@@ -39,7 +46,17 @@ export class KeepGoalsFromStrategyEvents {
        ON CONFLICT (key_result_id) DO UPDATE SET name = EXCLUDED.name, unit = EXCLUDED.unit, baseline = EXCLUDED.baseline, target = EXCLUDED.target,
          direction = EXCLUDED.direction, snapshot_version = EXCLUDED.snapshot_version
        WHERE known_key_result.snapshot_version < EXCLUDED.snapshot_version AND known_key_result.org_id = EXCLUDED.org_id`,
-      [snapshot.keyResultId, snapshot.goalId, event.orgid, snapshot.name, snapshot.unit, snapshot.baseline, snapshot.target, snapshot.direction, snapshot.version],
+      [
+        snapshot.keyResultId,
+        snapshot.goalId,
+        event.orgid,
+        snapshot.name,
+        snapshot.unit,
+        snapshot.baseline,
+        snapshot.target,
+        snapshot.direction,
+        snapshot.version,
+      ],
     );
   }
 
@@ -56,4 +73,3 @@ export class KeepGoalsFromStrategyEvents {
     );
   }
 }
-

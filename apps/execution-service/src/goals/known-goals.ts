@@ -8,9 +8,13 @@ import { KnownGoal } from './known-goal.entity';
  * event says, and later events fill in the rest. Nothing is lost, nothing dead-lettered.
  */
 export async function lockKnownGoal(tx: EntityManager, goalId: string, orgId: string): Promise<KnownGoal> {
-  await tx.query(`INSERT INTO known_goal (goal_id, org_id, status) VALUES ($1, $2, 'unknown') ON CONFLICT (goal_id) DO NOTHING`, [goalId, orgId]);
+  await tx.query(
+    `INSERT INTO known_goal (goal_id, org_id, status) VALUES ($1, $2, 'unknown') ON CONFLICT (goal_id) DO NOTHING`,
+    [goalId, orgId],
+  );
   const goal = await tx.findOneOrFail(KnownGoal, { where: { goalId }, lock: { mode: 'pessimistic_write' } });
   // A goal id is global; the same id under another organisation is a broken producer, not a retryable failure.
-  if (goal.orgId !== orgId) throw new UnprocessableEventError(`goal ${goalId} belongs to another organisation than the event's (${orgId})`);
+  if (goal.orgId !== orgId)
+    throw new UnprocessableEventError(`goal ${goalId} belongs to another organisation than the event's (${orgId})`);
   return goal;
 }

@@ -31,7 +31,13 @@ export class KeyResultsService {
       .andWhere('kr.name IS NOT NULL');
     if (actor.role === 'manager') qb.andWhere(`kr.goal_id IN (${GOALS_OF_MANAGER})`, { managerId: actor.personId });
     if (query.goalId) qb.andWhere('kr.goal_id = :goalId', { goalId: query.goalId });
-    const [rows, total] = await qb.orderBy('kr.goal_id').addOrderBy('kr.name').addOrderBy('kr.key_result_id').skip(query.offset).take(query.limit).getManyAndCount();
+    const [rows, total] = await qb
+      .orderBy('kr.goal_id')
+      .addOrderBy('kr.name')
+      .addOrderBy('kr.key_result_id')
+      .skip(query.offset)
+      .take(query.limit)
+      .getManyAndCount();
     const latest = rows.length
       ? await this.dataSource.manager.query(
           `SELECT DISTINCT ON (key_result_id) key_result_id, value, measured_on::text AS measured_on FROM key_result_check_in
@@ -39,41 +45,102 @@ export class KeyResultsService {
           [rows.map((row) => row.keyResultId)],
         )
       : [];
-    const latestById = new Map<string, { value: number; measured_on: string }>(latest.map((row: { key_result_id: string; value: number; measured_on: string }) => [row.key_result_id, row]));
+    const latestById = new Map<string, { value: number; measured_on: string }>(
+      latest.map((row: { key_result_id: string; value: number; measured_on: string }) => [row.key_result_id, row]),
+    );
     return page(
-      rows.map((row) => ({ keyResultId: row.keyResultId, goalId: row.goalId, name: row.name, unit: row.unit, baseline: row.baseline, target: row.target, direction: row.direction, latestValue: latestById.get(row.keyResultId)?.value ?? null, latestMeasuredOn: latestById.get(row.keyResultId)?.measured_on ?? null })),
+      rows.map((row) => ({
+        keyResultId: row.keyResultId,
+        goalId: row.goalId,
+        name: row.name,
+        unit: row.unit,
+        baseline: row.baseline,
+        target: row.target,
+        direction: row.direction,
+        latestValue: latestById.get(row.keyResultId)?.value ?? null,
+        latestMeasuredOn: latestById.get(row.keyResultId)?.measured_on ?? null,
+      })),
       total,
       query,
     );
   }
 
   async listCheckIns(actor: Actor, keyResultId: string, query: PageQueryDto): Promise<Page<CheckInView>> {
-    const keyResult = await this.dataSource.manager.findOne(KnownKeyResult, { where: { keyResultId, orgId: actor.orgId } });
+    const keyResult = await this.dataSource.manager.findOne(KnownKeyResult, {
+      where: { keyResultId, orgId: actor.orgId },
+    });
     if (!keyResult || !keyResult.name) throw notFound('Key result', keyResultId);
     // A manager sees the key results of the goals they work on only, as in the list.
-    if (actor.role === 'manager' && !(await this.dataSource.manager.existsBy(Task, { orgId: actor.orgId, managerId: actor.personId, goalId: keyResult.goalId }))) throw notFound('Key result', keyResultId);
-    const [rows, total] = await this.dataSource.manager.findAndCount(KeyResultCheckIn, { where: { keyResultId, orgId: actor.orgId }, order: { measuredOn: 'DESC', recordedAt: 'DESC', id: 'ASC' }, skip: query.offset, take: query.limit });
+    if (
+      actor.role === 'manager' &&
+      !(await this.dataSource.manager.existsBy(Task, {
+        orgId: actor.orgId,
+        managerId: actor.personId,
+        goalId: keyResult.goalId,
+      }))
+    )
+      throw notFound('Key result', keyResultId);
+    const [rows, total] = await this.dataSource.manager.findAndCount(KeyResultCheckIn, {
+      where: { keyResultId, orgId: actor.orgId },
+      order: { measuredOn: 'DESC', recordedAt: 'DESC', id: 'ASC' },
+      skip: query.offset,
+      take: query.limit,
+    });
     return page(rows.map(toCheckInView), total, query);
   }
 
   /** A measured value of a key result of a goal the manager works on; one event, in the same transaction. */
   async checkIn(actor: Actor, keyResultId: string, input: CheckInDto, correlationId: string): Promise<CheckInView> {
     return this.dataSource.transaction(async (tx) => {
-      const keyResult = await tx.findOne(KnownKeyResult, { where: { keyResultId, orgId: actor.orgId, removedAt: IsNull() } });
+      const keyResult = await tx.findOne(KnownKeyResult, {
+        where: { keyResultId, orgId: actor.orgId, removedAt: IsNull() },
+      });
       if (!keyResult || !keyResult.name) throw notFound('Key result', keyResultId);
       // Checked after the lookup, so another organisation's key result answers 404 whatever the role (docs/security.md).
-      if (actor.role !== 'manager') throw new DomainError('forbidden', `Only managers check in key results; your token has role ${actor.role}.`);
-      const worksOnGoal = await tx.existsBy(Task, { orgId: actor.orgId, managerId: actor.personId, goalId: keyResult.goalId });
-      if (!worksOnGoal) throw new DomainError('forbidden', `You can check in key results only of goals you have tasks on; goal ${keyResult.goalId} has none of yours.`);
+      if (actor.role !== 'manager')
+        throw new DomainError('forbidden', `Only managers check in key results; your token has role ${actor.role}.`);
+      const worksOnGoal = await tx.existsBy(Task, {
+        orgId: actor.orgId,
+        managerId: actor.personId,
+        goalId: keyResult.goalId,
+      });
+      if (!worksOnGoal)
+        throw new DomainError(
+          'forbidden',
+          `You can check in key results only of goals you have tasks on; goal ${keyResult.goalId} has none of yours.`,
+        );
       const goal = await tx.findOne(KnownGoal, { where: { goalId: keyResult.goalId } });
-      if (goal?.status !== 'active') throw new DomainError('conflict', `Goal ${keyResult.goalId} is ${goal?.status ?? 'unknown'}; check-ins are taken only while it is active.`);
+      if (goal?.status !== 'active')
+        throw new DomainError(
+          'conflict',
+          `Goal ${keyResult.goalId} is ${goal?.status ?? 'unknown'}; check-ins are taken only while it is active.`,
+        );
       assertNotInFuture(input.measuredOn, todayUtc(), 'measuredOn');
       const note = input.note?.trim() || null;
-      const checkIn = await tx.save(tx.create(KeyResultCheckIn, { keyResultId, goalId: keyResult.goalId, orgId: actor.orgId, managerId: actor.personId, value: input.value, measuredOn: input.measuredOn, note }));
+      const checkIn = await tx.save(
+        tx.create(KeyResultCheckIn, {
+          keyResultId,
+          goalId: keyResult.goalId,
+          orgId: actor.orgId,
+          managerId: actor.personId,
+          value: input.value,
+          measuredOn: input.measuredOn,
+          note,
+        }),
+      );
       await this.outbox.publish(
         tx,
         KeyResultCheckedInV1,
-        { checkInId: checkIn.id, keyResultId, goalId: keyResult.goalId, managerId: actor.personId, value: checkIn.value, measuredOn: checkIn.measuredOn, note, recordedAt: checkIn.recordedAt.toISOString() },
+        {
+          checkInId: checkIn.id,
+          keyResultId,
+          goalId: keyResult.goalId,
+          managerId: actor.personId,
+          value: checkIn.value,
+          measuredOn: checkIn.measuredOn,
+          note,
+          recordedAt: checkIn.recordedAt.toISOString(),
+        },
         { orgId: actor.orgId, correlationId },
       );
       return toCheckInView(checkIn);

@@ -21,7 +21,16 @@ export class KeepPeopleFromOrganisationEvents {
        ON CONFLICT (person_id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, org_unit_id = EXCLUDED.org_unit_id,
          reports_to_id = EXCLUDED.reports_to_id, active = EXCLUDED.active, snapshot_version = EXCLUDED.snapshot_version
        WHERE known_person.snapshot_version < EXCLUDED.snapshot_version AND known_person.org_id = EXCLUDED.org_id`,
-      [person.personId, event.orgid, person.name, person.role, person.orgUnitId, person.reportsToId, person.active, person.version],
+      [
+        person.personId,
+        event.orgid,
+        person.name,
+        person.role,
+        person.orgUnitId,
+        person.reportsToId,
+        person.active,
+        person.version,
+      ],
     );
   }
 }

@@ -26,7 +26,11 @@ export class CancelTasksWhenGoalClosed {
     await tx.save(goal);
     const why = `Goal closed as ${goal.status}${reason ? `: ${reason}` : ''}`;
     const cause = { orgId: event.orgid, actorId: null, correlationId: event.correlationid, causationId: event.id };
-    const open = await tx.find(Task, { where: { goalId, orgId: event.orgid, status: In([...OPEN_STATUSES]) }, order: { id: 'ASC' }, lock: { mode: 'pessimistic_write' } });
+    const open = await tx.find(Task, {
+      where: { goalId, orgId: event.orgid, status: In([...OPEN_STATUSES]) },
+      order: { id: 'ASC' },
+      lock: { mode: 'pessimistic_write' },
+    });
     for (const task of open) await this.writer.cancel(tx, task, why, cause);
   }
 }

@@ -23,13 +23,23 @@ export class CreateTasksWhenGoalActivated {
     const data = event.data;
     const goal = await lockKnownGoal(tx, data.goalId, event.orgid);
     const activatedAt = new Date(data.activatedAt);
-    Object.assign(goal, { title: data.title, currency: data.currency, periodStart: data.periodStart, periodEnd: data.periodEnd, budgetMinor: data.budgetMinor, status: mergeGoalStatus(goal.status, 'active'), activatedAt });
+    Object.assign(goal, {
+      title: data.title,
+      currency: data.currency,
+      periodStart: data.periodStart,
+      periodEnd: data.periodEnd,
+      budgetMinor: data.budgetMinor,
+      status: mergeGoalStatus(goal.status, 'active'),
+      activatedAt,
+    });
     await tx.save(goal);
     if (isClosedGoalStatus(goal.status)) return;
     const cause = { orgId: event.orgid, actorId: null, correlationId: event.correlationid, causationId: event.id };
-    for (const deliverable of data.deliverables) await this.writer.createFromDeliverable(tx, { goalId: goal.goalId, currency: data.currency }, deliverable, cause);
+    for (const deliverable of data.deliverables)
+      await this.writer.createFromDeliverable(tx, { goalId: goal.goalId, currency: data.currency }, deliverable, cause);
     // A revision made after the activation but delivered before it (a replay, a re-publication) still applies.
-    if (goal.budgetRevision > 0 && goal.budgetRevisedAt && goal.budgetRevisedAt >= activatedAt) await this.plannedCosts.applyLatestRevision(tx, goal, cause);
+    if (goal.budgetRevision > 0 && goal.budgetRevisedAt && goal.budgetRevisedAt >= activatedAt)
+      await this.plannedCosts.applyLatestRevision(tx, goal, cause);
   }
 
   @HandleEvent(DeliverableAddedV1)
@@ -40,6 +50,11 @@ export class CreateTasksWhenGoalActivated {
     goal.currency ??= data.currency;
     await tx.save(goal);
     if (goal.status !== 'active') return;
-    await this.writer.createFromDeliverable(tx, { goalId: goal.goalId, currency: goal.currency! }, data.deliverable, { orgId: event.orgid, actorId: null, correlationId: event.correlationid, causationId: event.id });
+    await this.writer.createFromDeliverable(tx, { goalId: goal.goalId, currency: goal.currency! }, data.deliverable, {
+      orgId: event.orgid,
+      actorId: null,
+      correlationId: event.correlationid,
+      causationId: event.id,
+    });
   }
 }

@@ -21,9 +21,24 @@ export class FollowDeliverableChanges {
     goal.status = mergeGoalStatus(goal.status, goalStatus);
     goal.currency ??= currency;
     await tx.save(goal);
-    const task = await tx.findOne(Task, { where: { deliverableId: deliverable.deliverableId, orgId: event.orgid }, lock: { mode: 'pessimistic_write' } });
+    const task = await tx.findOne(Task, {
+      where: { deliverableId: deliverable.deliverableId, orgId: event.orgid },
+      lock: { mode: 'pessimistic_write' },
+    });
     if (task) {
-      await this.writer.follow(tx, task, { title: deliverable.title, dueDate: deliverable.dueDate, weight: deliverable.weight, plannedCostMinor: deliverable.budgetMinor, managerId: deliverable.managerId }, 'deliverable.changed', cause);
+      await this.writer.follow(
+        tx,
+        task,
+        {
+          title: deliverable.title,
+          dueDate: deliverable.dueDate,
+          weight: deliverable.weight,
+          plannedCostMinor: deliverable.budgetMinor,
+          managerId: deliverable.managerId,
+        },
+        'deliverable.changed',
+        cause,
+      );
     } else if (goal.status === 'active') {
       // The activation or the addition never reached us (or not yet): the change says enough to make the task now.
       await this.writer.createFromDeliverable(tx, { goalId, currency: goal.currency! }, deliverable, cause);
@@ -33,8 +48,23 @@ export class FollowDeliverableChanges {
   @HandleEvent(DeliverableRemovedV1)
   async onDeliverableRemoved(event: EventOf<typeof DeliverableRemovedV1>, tx: EntityManager): Promise<void> {
     const { goalId, deliverableId, reason, removedAt } = event.data;
-    await tx.createQueryBuilder().insert().into(RemovedDeliverable).values({ deliverableId, goalId, orgId: event.orgid, reason, removedAt: new Date(removedAt) }).orIgnore().execute();
-    const task = await tx.findOne(Task, { where: { deliverableId, orgId: event.orgid }, lock: { mode: 'pessimistic_write' } });
-    if (task) await this.writer.cancel(tx, task, `Deliverable removed: ${reason}`, { orgId: event.orgid, actorId: null, correlationId: event.correlationid, causationId: event.id });
+    await tx
+      .createQueryBuilder()
+      .insert()
+      .into(RemovedDeliverable)
+      .values({ deliverableId, goalId, orgId: event.orgid, reason, removedAt: new Date(removedAt) })
+      .orIgnore()
+      .execute();
+    const task = await tx.findOne(Task, {
+      where: { deliverableId, orgId: event.orgid },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (task)
+      await this.writer.cancel(tx, task, `Deliverable removed: ${reason}`, {
+        orgId: event.orgid,
+        actorId: null,
+        correlationId: event.correlationid,
+        causationId: event.id,
+      });
   }
 }

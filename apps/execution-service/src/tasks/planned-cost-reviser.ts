@@ -19,13 +19,24 @@ export class PlannedCostReviser {
     for (const allocation of goal.budgetAllocations) {
       if (!allocation.managerId) continue;
       const tasks = await tx.find(Task, {
-        where: { goalId: goal.goalId, managerId: allocation.managerId, origin: 'deliverable', status: Not('cancelled') },
+        where: {
+          goalId: goal.goalId,
+          managerId: allocation.managerId,
+          origin: 'deliverable',
+          status: Not('cancelled'),
+        },
         order: { id: 'ASC' },
         lock: { mode: 'pessimistic_write' },
       });
       const shares = splitAllocation(allocation.amountMinor, tasks);
       for (const task of tasks) {
-        await this.writer.follow(tx, task, { plannedCostMinor: shares.get(task.id)!, currency: goal.currency ?? task.currency }, `budget.revised#${goal.budgetRevision}`, cause);
+        await this.writer.follow(
+          tx,
+          task,
+          { plannedCostMinor: shares.get(task.id)!, currency: goal.currency ?? task.currency },
+          `budget.revised#${goal.budgetRevision}`,
+          cause,
+        );
       }
     }
   }

@@ -11,7 +11,8 @@ export interface SplitCandidate {
 }
 
 export function splitAllocation(amountMinor: number, tasks: readonly SplitCandidate[]): Map<string, number> {
-  if (!Number.isSafeInteger(amountMinor) || amountMinor < 0) throw new RangeError(`allocation must be a non-negative integer of minor units, got ${amountMinor}`);
+  if (!Number.isSafeInteger(amountMinor) || amountMinor < 0)
+    throw new RangeError(`allocation must be a non-negative integer of minor units, got ${amountMinor}`);
   const shares = new Map<string, number>();
   if (tasks.length === 0) return shares;
   const byCost = tasks.some((task) => task.plannedCostMinor > 0);
@@ -19,7 +20,11 @@ export function splitAllocation(amountMinor: number, tasks: readonly SplitCandid
   const basis = tasks.map((task) => BigInt(byCost ? task.plannedCostMinor : Math.round(task.weight * 1_000_000)));
   const total = basis.reduce((sum, value) => sum + value, 0n);
   const amount = BigInt(amountMinor);
-  const exact = basis.map((value, index) => ({ index, floor: total === 0n ? 0n : (amount * value) / total, remainder: total === 0n ? 0n : (amount * value) % total }));
+  const exact = basis.map((value, index) => ({
+    index,
+    floor: total === 0n ? 0n : (amount * value) / total,
+    remainder: total === 0n ? 0n : (amount * value) % total,
+  }));
   let left = amount - exact.reduce((sum, share) => sum + share.floor, 0n);
   if (total === 0n) {
     // Nothing to weigh by: equal shares.
@@ -27,7 +32,9 @@ export function splitAllocation(amountMinor: number, tasks: readonly SplitCandid
     exact.forEach((share) => (share.floor = each));
     left = amount - each * BigInt(tasks.length);
   }
-  const order = [...exact].sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
+  const order = [...exact].sort((a, b) =>
+    a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1,
+  );
   for (const share of order) {
     if (left === 0n) break;
     share.floor += 1n;

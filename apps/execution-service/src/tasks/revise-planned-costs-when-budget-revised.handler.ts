@@ -16,9 +16,19 @@ export class RevisePlannedCostsWhenBudgetRevised {
     const goal = await lockKnownGoal(tx, data.goalId, event.orgid);
     // Revisions are numbered: an older one arriving late (a replay) changes nothing.
     if (data.revision <= goal.budgetRevision) return;
-    Object.assign(goal, { budgetRevision: data.revision, budgetAllocations: data.allocations, budgetRevisedAt: new Date(data.revisedAt), budgetMinor: data.totalMinor });
+    Object.assign(goal, {
+      budgetRevision: data.revision,
+      budgetAllocations: data.allocations,
+      budgetRevisedAt: new Date(data.revisedAt),
+      budgetMinor: data.totalMinor,
+    });
     goal.currency ??= data.currency;
     await tx.save(goal);
-    await this.plannedCosts.applyLatestRevision(tx, goal, { orgId: event.orgid, actorId: null, correlationId: event.correlationid, causationId: event.id });
+    await this.plannedCosts.applyLatestRevision(tx, goal, {
+      orgId: event.orgid,
+      actorId: null,
+      correlationId: event.correlationid,
+      causationId: event.id,
+    });
   }
 }

@@ -7,7 +7,19 @@ export interface HistoryCause {
 }
 
 /** Appends to a task's history inside the transaction that made the change: one INSERT, without an entity save's bookkeeping. */
-export async function recordHistory(tx: EntityManager, taskId: string, change: string, details: Record<string, unknown>, cause: HistoryCause): Promise<void> {
+export async function recordHistory(
+  tx: EntityManager,
+  taskId: string,
+  change: string,
+  details: Record<string, unknown>,
+  cause: HistoryCause,
+): Promise<void> {
   // insert()'s partial-entity type refuses Record<string, unknown> for the jsonb column; the value is stored as is.
-  await tx.insert(TaskHistoryEntry, { taskId, change, details: details as object, actorId: cause.actorId, correlationId: cause.correlationId });
+  await tx.insert(TaskHistoryEntry, {
+    taskId,
+    change,
+    details: details as object,
+    actorId: cause.actorId,
+    correlationId: cause.correlationId,
+  });
 }

@@ -54,7 +54,12 @@ describe('task rules', () => {
     ['linked to a closed goal', { linkedGoalId: goalId }, { status: 'achieved', currency: 'EUR' }, 'invalid'],
     ['linked to an unknown goal', { linkedGoalId: goalId }, null, 'invalid'],
     ['linked, with an unlinked reason', { linkedGoalId: goalId, unlinkedReason: 'x' }, active, 'invalid'],
-    ['unlinked with reason and currency', { linkedGoalId: null, unlinkedReason: 'Customer escalation', currency: 'EUR' }, null, null],
+    [
+      'unlinked with reason and currency',
+      { linkedGoalId: null, unlinkedReason: 'Customer escalation', currency: 'EUR' },
+      null,
+      null,
+    ],
     ['unlinked without a reason', { linkedGoalId: null, currency: 'EUR' }, null, 'invalid'],
     ['unlinked with a blank reason', { linkedGoalId: null, unlinkedReason: '  ', currency: 'EUR' }, null, 'invalid'],
     ['unlinked without a currency', { linkedGoalId: null, unlinkedReason: 'Customer escalation' }, null, 'invalid'],
@@ -63,7 +68,15 @@ describe('task rules', () => {
   });
 
   it('takes the goal currency for linked work and keeps the reason for unlinked work', () => {
-    expect(checkNewTaskLink({ linkedGoalId: goalId }, active)).toEqual({ goalId, currency: 'EUR', unlinkedReason: null });
-    expect(checkNewTaskLink({ linkedGoalId: null, unlinkedReason: ' Audit prep ', currency: 'USD' }, null)).toEqual({ goalId: null, currency: 'USD', unlinkedReason: 'Audit prep' });
+    expect(checkNewTaskLink({ linkedGoalId: goalId }, active)).toEqual({
+      goalId,
+      currency: 'EUR',
+      unlinkedReason: null,
+    });
+    expect(checkNewTaskLink({ linkedGoalId: null, unlinkedReason: ' Audit prep ', currency: 'USD' }, null)).toEqual({
+      goalId: null,
+      currency: 'USD',
+      unlinkedReason: 'Audit prep',
+    });
   });
 });

@@ -11,7 +11,9 @@ const legal: Array<[TaskStatus, TaskStatus]> = [
   ['blocked', 'in_progress'],
   ['blocked', 'cancelled'],
 ];
-const illegal = TASK_STATUSES.flatMap((from) => TASK_STATUSES.map((to) => [from, to] as [TaskStatus, TaskStatus])).filter(([from, to]) => !legal.some(([f, t]) => f === from && t === to));
+const illegal = TASK_STATUSES.flatMap((from) =>
+  TASK_STATUSES.map((to) => [from, to] as [TaskStatus, TaskStatus]),
+).filter(([from, to]) => !legal.some(([f, t]) => f === from && t === to));
 
 describe('task state machine', () => {
   it.each(legal)('allows %s → %s (with a reason)', (from, to) => {

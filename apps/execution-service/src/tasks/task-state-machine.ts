@@ -25,13 +25,22 @@ export interface TransitionResult {
  * Applies a status change or explains why not. Blocking and cancelling need a reason
  * (someone will ask why); finishing sets progress to 100.
  */
-export function transition(from: TaskStatus, to: TaskStatus, progress: number, reason?: string | null): TransitionResult {
+export function transition(
+  from: TaskStatus,
+  to: TaskStatus,
+  progress: number,
+  reason?: string | null,
+): TransitionResult {
   if (!NEXT[from].includes(to)) {
-    const allowed = NEXT[from].length ? `from ${from} a task can move to: ${NEXT[from].join(', ')}` : `${from} is final`;
+    const allowed = NEXT[from].length
+      ? `from ${from} a task can move to: ${NEXT[from].join(', ')}`
+      : `${from} is final`;
     throw new DomainError('conflict', `A task cannot move from ${from} to ${to} (${allowed}).`);
   }
   if ((to === 'blocked' || to === 'cancelled') && !reason?.trim()) {
-    throw new DomainError('invalid', `Moving a task to ${to} needs a reason.`, [{ field: 'reason', message: `required when moving to ${to}` }]);
+    throw new DomainError('invalid', `Moving a task to ${to} needs a reason.`, [
+      { field: 'reason', message: `required when moving to ${to}` },
+    ]);
   }
   return { status: to, progress: to === 'done' ? 100 : progress };
 }

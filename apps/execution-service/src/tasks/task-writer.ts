@@ -26,7 +26,9 @@ export interface DeliverableFacts {
 }
 
 /** What a deliverable or a budget revision may change on a task. */
-export type FollowedFields = Partial<Pick<Task, 'title' | 'dueDate' | 'weight' | 'plannedCostMinor' | 'managerId' | 'currency'>>;
+export type FollowedFields = Partial<
+  Pick<Task, 'title' | 'dueDate' | 'weight' | 'plannedCostMinor' | 'managerId' | 'currency'>
+>;
 
 /**
  * The changes the system makes to tasks on behalf of strategy events: each one saves the
@@ -37,7 +39,12 @@ export class TaskWriter {
   constructor(private readonly outbox: EventOutbox) {}
 
   /** A deliverable's task, once: the unique deliverable index turns a repeat into a no-op; a removed deliverable never comes back. */
-  async createFromDeliverable(tx: EntityManager, goal: { goalId: string; currency: string }, deliverable: DeliverableFacts, cause: ChangeCause): Promise<Task | null> {
+  async createFromDeliverable(
+    tx: EntityManager,
+    goal: { goalId: string; currency: string },
+    deliverable: DeliverableFacts,
+    cause: ChangeCause,
+  ): Promise<Task | null> {
     if (await tx.existsBy(RemovedDeliverable, { deliverableId: deliverable.deliverableId })) return null;
     const inserted = await tx
       .createQueryBuilder()
@@ -67,13 +74,30 @@ export class TaskWriter {
     return task;
   }
 
-  async announceCreated(tx: EntityManager, task: Task, details: Record<string, unknown>, cause: ChangeCause): Promise<void> {
-    await recordHistory(tx, task.id, 'created', { ...details, ...(cause.causationId ? { causedByEvent: cause.causationId } : {}) }, cause);
+  async announceCreated(
+    tx: EntityManager,
+    task: Task,
+    details: Record<string, unknown>,
+    cause: ChangeCause,
+  ): Promise<void> {
+    await recordHistory(
+      tx,
+      task.id,
+      'created',
+      { ...details, ...(cause.causationId ? { causedByEvent: cause.causationId } : {}) },
+      cause,
+    );
     await this.outbox.publish(tx, TaskCreatedV1, taskCreatedData(task), cause);
   }
 
   /** The task follows its deliverable or budget; nothing is written or published when nothing differs (a replay). */
-  async follow(tx: EntityManager, task: Task, fields: FollowedFields, why: string, cause: ChangeCause): Promise<boolean> {
+  async follow(
+    tx: EntityManager,
+    task: Task,
+    fields: FollowedFields,
+    why: string,
+    cause: ChangeCause,
+  ): Promise<boolean> {
     if (task.status === 'cancelled') return false;
     // A finished task keeps its manager: the work was done by whoever did it.
     const applicable: FollowedFields = isOpen(task.status) ? fields : { ...fields, managerId: undefined };
@@ -85,7 +109,13 @@ export class TaskWriter {
     }
     if (Object.keys(changed).length === 0) return false;
     await tx.save(task);
-    await recordHistory(tx, task.id, 'updated', { cause: why, changed, ...(cause.causationId ? { causedByEvent: cause.causationId } : {}) }, cause);
+    await recordHistory(
+      tx,
+      task.id,
+      'updated',
+      { cause: why, changed, ...(cause.causationId ? { causedByEvent: cause.causationId } : {}) },
+      cause,
+    );
     await this.outbox.publish(tx, TaskUpdatedV1, taskUpdatedData(task, why), cause);
     return true;
   }
@@ -100,11 +130,28 @@ export class TaskWriter {
     task.blockedReason = null;
     task.cancellationReason = reason;
     await tx.save(task);
-    await recordHistory(tx, task.id, 'status', { from, to: 'cancelled', reason, ...(cause.causationId ? { causedByEvent: cause.causationId } : {}) }, cause);
+    await recordHistory(
+      tx,
+      task.id,
+      'status',
+      { from, to: 'cancelled', reason, ...(cause.causationId ? { causedByEvent: cause.causationId } : {}) },
+      cause,
+    );
     await this.outbox.publish(
       tx,
       TaskStatusChangedV1,
-      { taskId: task.id, goalId: task.goalId, managerId: task.managerId, from, to: 'cancelled', reason, progress: task.progress, changedBy: cause.actorId, changedAt: task.updatedAt.toISOString(), taskVersion: task.version },
+      {
+        taskId: task.id,
+        goalId: task.goalId,
+        managerId: task.managerId,
+        from,
+        to: 'cancelled',
+        reason,
+        progress: task.progress,
+        changedBy: cause.actorId,
+        changedAt: task.updatedAt.toISOString(),
+        taskVersion: task.version,
+      },
       cause,
     );
     return true;

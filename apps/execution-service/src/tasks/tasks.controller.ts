@@ -1,11 +1,54 @@
-import { applyDecorators, Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  applyDecorators,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Response } from 'express';
-import { Actor, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, Roles, setETag } from '@throughline/service-kit';
-import { ChangeTaskStatusDto, CreateTaskDto, RecordCostDto, RecordHoursDto, RecordQualityIssueDto, ReportProgressDto, TaskEntryRecordedView, TaskListQueryDto, TaskView, TaskWithHistoryView } from './dto/task.dto';
+import {
+  Actor,
+  ApiPageResponse,
+  CorrelationId,
+  CurrentActor,
+  IfMatch,
+  Page,
+  Roles,
+  setETag,
+} from '@throughline/service-kit';
+import {
+  ChangeTaskStatusDto,
+  CreateTaskDto,
+  RecordCostDto,
+  RecordHoursDto,
+  RecordQualityIssueDto,
+  ReportProgressDto,
+  TaskEntryRecordedView,
+  TaskListQueryDto,
+  TaskView,
+  TaskWithHistoryView,
+} from './dto/task.dto';
 import { TasksService } from './tasks.service';
 
-const IF_MATCH = { name: 'If-Match', required: true, description: 'The ETag (version) of the task you last read, e.g. "3"; missing → 428, stale → 412' };
+const IF_MATCH = {
+  name: 'If-Match',
+  required: true,
+  description: 'The ETag (version) of the task you last read, e.g. "3"; missing → 428, stale → 412',
+};
 const ERRORS = [
   { status: 400, description: 'Malformed input or unknown fields (problem+json naming each field)' },
   { status: 403, description: 'Your role may not do this (only managers change tasks; integrators only read)' },
@@ -24,7 +67,10 @@ export class TasksController {
   constructor(private readonly tasks: TasksService) {}
 
   @Get()
-  @ApiOperation({ summary: "List tasks: a manager sees their own; directors, admins and integrators the organisation's. Filters: status, goal, linked, due before, overdue, manager, reporting line." })
+  @ApiOperation({
+    summary:
+      "List tasks: a manager sees their own; directors, admins and integrators the organisation's. Filters: status, goal, linked, due before, overdue, manager, reporting line.",
+  })
   @ApiPageResponse(TaskView)
   list(@CurrentActor() actor: Actor, @Query() query: TaskListQueryDto): Promise<Page<TaskView>> {
     return this.tasks.list(actor, query);
@@ -33,7 +79,11 @@ export class TasksController {
   @Get(':taskId')
   @ApiOperation({ summary: 'One task with its history; the ETag is its version' })
   @ApiOkResponse({ type: TaskWithHistoryView })
-  async get(@CurrentActor() actor: Actor, @Param('taskId', ParseUUIDPipe) taskId: string, @Res({ passthrough: true }) response: Response): Promise<TaskWithHistoryView> {
+  async get(
+    @CurrentActor() actor: Actor,
+    @Param('taskId', ParseUUIDPipe) taskId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TaskWithHistoryView> {
     const task = await this.tasks.get(actor, taskId);
     setETag(response, task.version);
     return task;
@@ -41,10 +91,18 @@ export class TasksController {
 
   @Post()
   @Roles('manager')
-  @ApiOperation({ summary: 'Add a task of your own: linked to an active goal, or explicitly unlinked ("linkedGoalId": null with an "unlinkedReason")' })
+  @ApiOperation({
+    summary:
+      'Add a task of your own: linked to an active goal, or explicitly unlinked ("linkedGoalId": null with an "unlinkedReason")',
+  })
   @ApiCreatedResponse({ type: TaskView })
   @documentErrors()
-  async create(@CurrentActor() actor: Actor, @Body() body: CreateTaskDto, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<TaskView> {
+  async create(
+    @CurrentActor() actor: Actor,
+    @Body() body: CreateTaskDto,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TaskView> {
     const task = await this.tasks.create(actor, body, correlationId);
     setETag(response, task.version);
     return task;
@@ -53,10 +111,20 @@ export class TasksController {
   @Post(':taskId/status')
   @HttpCode(200)
   @ApiHeader(IF_MATCH)
-  @ApiOperation({ summary: 'Move your task along todo → in_progress → blocked ↔ in_progress → done, or cancel it (blocking and cancelling need a reason)' })
+  @ApiOperation({
+    summary:
+      'Move your task along todo → in_progress → blocked ↔ in_progress → done, or cancel it (blocking and cancelling need a reason)',
+  })
   @ApiOkResponse({ type: TaskView })
   @documentErrors()
-  async changeStatus(@CurrentActor() actor: Actor, @Param('taskId', ParseUUIDPipe) taskId: string, @IfMatch() version: number, @Body() body: ChangeTaskStatusDto, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<TaskView> {
+  async changeStatus(
+    @CurrentActor() actor: Actor,
+    @Param('taskId', ParseUUIDPipe) taskId: string,
+    @IfMatch() version: number,
+    @Body() body: ChangeTaskStatusDto,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TaskView> {
     const task = await this.tasks.changeStatus(actor, taskId, version, body, correlationId);
     setETag(response, task.version);
     return task;
@@ -68,7 +136,14 @@ export class TasksController {
   @ApiOperation({ summary: 'Report how far your open task is (0–100); finishing it is a status change to done' })
   @ApiOkResponse({ type: TaskView })
   @documentErrors()
-  async reportProgress(@CurrentActor() actor: Actor, @Param('taskId', ParseUUIDPipe) taskId: string, @IfMatch() version: number, @Body() body: ReportProgressDto, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<TaskView> {
+  async reportProgress(
+    @CurrentActor() actor: Actor,
+    @Param('taskId', ParseUUIDPipe) taskId: string,
+    @IfMatch() version: number,
+    @Body() body: ReportProgressDto,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TaskView> {
     const task = await this.tasks.reportProgress(actor, taskId, version, body, correlationId);
     setETag(response, task.version);
     return task;
@@ -79,7 +154,14 @@ export class TasksController {
   @ApiOperation({ summary: "Book an actual cost, in exact minor units and the currency of the task's budget" })
   @ApiCreatedResponse({ type: TaskEntryRecordedView })
   @documentErrors()
-  async recordCost(@CurrentActor() actor: Actor, @Param('taskId', ParseUUIDPipe) taskId: string, @IfMatch() version: number, @Body() body: RecordCostDto, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<TaskEntryRecordedView> {
+  async recordCost(
+    @CurrentActor() actor: Actor,
+    @Param('taskId', ParseUUIDPipe) taskId: string,
+    @IfMatch() version: number,
+    @Body() body: RecordCostDto,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TaskEntryRecordedView> {
     const recorded = await this.tasks.recordCost(actor, taskId, version, body, correlationId);
     setETag(response, recorded.task.version);
     return recorded;
@@ -90,7 +172,14 @@ export class TasksController {
   @ApiOperation({ summary: 'Book time worked, in whole minutes' })
   @ApiCreatedResponse({ type: TaskEntryRecordedView })
   @documentErrors()
-  async recordHours(@CurrentActor() actor: Actor, @Param('taskId', ParseUUIDPipe) taskId: string, @IfMatch() version: number, @Body() body: RecordHoursDto, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<TaskEntryRecordedView> {
+  async recordHours(
+    @CurrentActor() actor: Actor,
+    @Param('taskId', ParseUUIDPipe) taskId: string,
+    @IfMatch() version: number,
+    @Body() body: RecordHoursDto,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TaskEntryRecordedView> {
     const recorded = await this.tasks.recordHours(actor, taskId, version, body, correlationId);
     setETag(response, recorded.task.version);
     return recorded;
@@ -101,7 +190,14 @@ export class TasksController {
   @ApiOperation({ summary: 'Record a quality issue (a defect or rework) with its severity' })
   @ApiCreatedResponse({ type: TaskEntryRecordedView })
   @documentErrors()
-  async recordQualityIssue(@CurrentActor() actor: Actor, @Param('taskId', ParseUUIDPipe) taskId: string, @IfMatch() version: number, @Body() body: RecordQualityIssueDto, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<TaskEntryRecordedView> {
+  async recordQualityIssue(
+    @CurrentActor() actor: Actor,
+    @Param('taskId', ParseUUIDPipe) taskId: string,
+    @IfMatch() version: number,
+    @Body() body: RecordQualityIssueDto,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TaskEntryRecordedView> {
     const recorded = await this.tasks.recordQualityIssue(actor, taskId, version, body, correlationId);
     setETag(response, recorded.task.version);
     return recorded;

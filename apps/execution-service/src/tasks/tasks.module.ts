@@ -11,6 +11,15 @@ import { TaskVisibility } from '../access/task-visibility';
 
 @Module({
   controllers: [TasksController],
-  providers: [TaskVisibility, TasksService, TaskWriter, PlannedCostReviser, CreateTasksWhenGoalActivated, FollowDeliverableChanges, CancelTasksWhenGoalClosed, RevisePlannedCostsWhenBudgetRevised],
+  providers: [
+    TaskVisibility,
+    TasksService,
+    TaskWriter,
+    PlannedCostReviser,
+    CreateTasksWhenGoalActivated,
+    FollowDeliverableChanges,
+    CancelTasksWhenGoalClosed,
+    RevisePlannedCostsWhenBudgetRevised,
+  ],
 })
 export class TasksModule {}

@@ -1,12 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager } from 'typeorm';
-import { TaskCostRecordedV1, TaskHoursRecordedV1, TaskProgressReportedV1, TaskQualityIssueRecordedV1, TaskStatusChangedV1 } from '@throughline/contracts';
+import {
+  TaskCostRecordedV1,
+  TaskHoursRecordedV1,
+  TaskProgressReportedV1,
+  TaskQualityIssueRecordedV1,
+  TaskStatusChangedV1,
+} from '@throughline/contracts';
 import { EventOutbox } from '@throughline/messaging';
 import { Actor, DomainError, notFound, page, Page } from '@throughline/service-kit';
 import { KnownGoal } from '../goals/known-goal.entity';
 import { todayUtc } from '../shared/today';
-import { ChangeTaskStatusDto, CreateTaskDto, RecordCostDto, RecordHoursDto, RecordQualityIssueDto, ReportProgressDto, TaskEntryRecordedView, TaskListQueryDto, TaskView, TaskWithHistoryView } from './dto/task.dto';
+import {
+  ChangeTaskStatusDto,
+  CreateTaskDto,
+  RecordCostDto,
+  RecordHoursDto,
+  RecordQualityIssueDto,
+  ReportProgressDto,
+  TaskEntryRecordedView,
+  TaskListQueryDto,
+  TaskView,
+  TaskWithHistoryView,
+} from './dto/task.dto';
 import { TaskHistoryEntry } from './task-history-entry.entity';
 import { recordHistory } from './task-history';
 import { TaskCostEntry, TaskHoursEntry, TaskQualityIssue } from './task-report-entries.entity';
@@ -17,7 +34,18 @@ import { TaskWriter } from './task-writer';
 import { inView, TaskVisibility } from '../access/task-visibility';
 
 /** The task fields a manager's change writes. */
-type OwnTaskFields = Partial<Pick<Task, 'status' | 'progress' | 'blockedReason' | 'cancellationReason' | 'actualCostMinor' | 'minutesWorked' | 'qualityIssueCount'>>;
+type OwnTaskFields = Partial<
+  Pick<
+    Task,
+    | 'status'
+    | 'progress'
+    | 'blockedReason'
+    | 'cancellationReason'
+    | 'actualCostMinor'
+    | 'minutesWorked'
+    | 'qualityIssueCount'
+  >
+>;
 
 /** One change a manager makes to their task: the fields to write, what to write to history, and the one event to publish once the task is saved. */
 interface OwnTaskChange<R> {
@@ -40,10 +68,13 @@ export class TasksService {
 
   /** Managers see their own tasks, directors those of everyone reporting to them, admins and integrators the organisation's. */
   async list(actor: Actor, query: TaskListQueryDto): Promise<Page<TaskView>> {
-    const qb = this.dataSource.manager.createQueryBuilder(Task, 'task').where('task.org_id = :orgId', { orgId: actor.orgId });
+    const qb = this.dataSource.manager
+      .createQueryBuilder(Task, 'task')
+      .where('task.org_id = :orgId', { orgId: actor.orgId });
     const managersInView = await this.visibility.managersInView(this.dataSource.manager, actor);
     if (managersInView !== 'all') qb.andWhere('task.manager_id = ANY(:managersInView)', { managersInView });
-    if (actor.role !== 'manager' && query.managerId) qb.andWhere('task.manager_id = :managerId', { managerId: query.managerId });
+    if (actor.role !== 'manager' && query.managerId)
+      qb.andWhere('task.manager_id = :managerId', { managerId: query.managerId });
     if (actor.role !== 'manager' && query.reportingTo) {
       qb.andWhere(
         `task.manager_id IN (WITH RECURSIVE line AS (
@@ -58,29 +89,62 @@ export class TasksService {
     if (query.linked !== undefined) qb.andWhere(query.linked ? 'task.goal_id IS NOT NULL' : 'task.goal_id IS NULL');
     if (query.dueBefore) qb.andWhere('task.due_date < :dueBefore', { dueBefore: query.dueBefore });
     if (query.overdue !== undefined) {
-      const overdue = new Brackets((where) => where.where('task.status IN (:...open)', { open: OPEN_STATUSES }).andWhere('task.due_date < :today', { today: todayUtc() }));
+      const overdue = new Brackets((where) =>
+        where
+          .where('task.status IN (:...open)', { open: OPEN_STATUSES })
+          .andWhere('task.due_date < :today', { today: todayUtc() }),
+      );
       if (query.overdue) qb.andWhere(overdue);
-      else qb.andWhere(new Brackets((where) => where.where('task.status NOT IN (:...open)', { open: OPEN_STATUSES }).orWhere('task.due_date IS NULL').orWhere('task.due_date >= :today', { today: todayUtc() })));
+      else
+        qb.andWhere(
+          new Brackets((where) =>
+            where
+              .where('task.status NOT IN (:...open)', { open: OPEN_STATUSES })
+              .orWhere('task.due_date IS NULL')
+              .orWhere('task.due_date >= :today', { today: todayUtc() }),
+          ),
+        );
     }
-    const [tasks, total] = await qb.orderBy('task.due_date', 'ASC', 'NULLS LAST').addOrderBy('task.created_at', 'ASC').addOrderBy('task.id', 'ASC').skip(query.offset).take(query.limit).getManyAndCount();
+    const [tasks, total] = await qb
+      .orderBy('task.due_date', 'ASC', 'NULLS LAST')
+      .addOrderBy('task.created_at', 'ASC')
+      .addOrderBy('task.id', 'ASC')
+      .skip(query.offset)
+      .take(query.limit)
+      .getManyAndCount();
     return page(tasks.map(toView), total, query);
   }
 
   async get(actor: Actor, taskId: string): Promise<TaskWithHistoryView> {
     const task = await this.dataSource.manager.findOne(Task, { where: { id: taskId, orgId: actor.orgId } });
-    if (!task || !inView(await this.visibility.managersInView(this.dataSource.manager, actor), task.managerId)) throw notFound('Task', taskId);
-    const history = await this.dataSource.manager.find(TaskHistoryEntry, { where: { taskId }, order: { at: 'ASC', id: 'ASC' } });
+    if (!task || !inView(await this.visibility.managersInView(this.dataSource.manager, actor), task.managerId))
+      throw notFound('Task', taskId);
+    const history = await this.dataSource.manager.find(TaskHistoryEntry, {
+      where: { taskId },
+      order: { at: 'ASC', id: 'ASC' },
+    });
     return {
       ...toView(task),
-      history: history.map((entry) => ({ change: entry.change, details: entry.details, actorId: entry.actorId, correlationId: entry.correlationId, at: entry.at.toISOString() })),
+      history: history.map((entry) => ({
+        change: entry.change,
+        details: entry.details,
+        actorId: entry.actorId,
+        correlationId: entry.correlationId,
+        at: entry.at.toISOString(),
+      })),
     };
   }
 
   /** A manager's own extra task: linked to an active goal, or explicitly unlinked with a reason. */
   async create(actor: Actor, input: CreateTaskDto, correlationId: string): Promise<TaskView> {
     return this.dataSource.transaction(async (tx) => {
-      const goal = input.linkedGoalId ? await tx.findOne(KnownGoal, { where: { goalId: input.linkedGoalId, orgId: actor.orgId } }) : null;
-      const link = checkNewTaskLink({ linkedGoalId: input.linkedGoalId, unlinkedReason: input.unlinkedReason, currency: input.currency }, goal);
+      const goal = input.linkedGoalId
+        ? await tx.findOne(KnownGoal, { where: { goalId: input.linkedGoalId, orgId: actor.orgId } })
+        : null;
+      const link = checkNewTaskLink(
+        { linkedGoalId: input.linkedGoalId, unlinkedReason: input.unlinkedReason, currency: input.currency },
+        goal,
+      );
       const task = await tx.save(
         tx.create(Task, {
           orgId: actor.orgId,
@@ -99,27 +163,66 @@ export class TasksService {
           createdBy: actor.personId,
         }),
       );
-      await this.writer.announceCreated(tx, task, { from: 'manager', linkedGoalId: link.goalId, unlinkedReason: link.unlinkedReason }, { orgId: actor.orgId, actorId: actor.personId, correlationId });
+      await this.writer.announceCreated(
+        tx,
+        task,
+        { from: 'manager', linkedGoalId: link.goalId, unlinkedReason: link.unlinkedReason },
+        { orgId: actor.orgId, actorId: actor.personId, correlationId },
+      );
       return toView(task);
     });
   }
 
-  async changeStatus(actor: Actor, taskId: string, expectedVersion: number, input: ChangeTaskStatusDto, correlationId: string): Promise<TaskView> {
+  async changeStatus(
+    actor: Actor,
+    taskId: string,
+    expectedVersion: number,
+    input: ChangeTaskStatusDto,
+    correlationId: string,
+  ): Promise<TaskView> {
     return this.changeOwnTask(actor, taskId, expectedVersion, correlationId, async (task, tx) => {
       const from = task.status;
       const next = transition(from, input.to, task.progress, input.reason);
       const reason = input.reason?.trim() || null;
       return {
-        set: { status: next.status, progress: next.progress, blockedReason: next.status === 'blocked' ? reason : null, cancellationReason: next.status === 'cancelled' ? reason : null },
+        set: {
+          status: next.status,
+          progress: next.progress,
+          blockedReason: next.status === 'blocked' ? reason : null,
+          cancellationReason: next.status === 'cancelled' ? reason : null,
+        },
         change: 'status',
         details: { from, to: next.status, reason },
-        publish: (saved) => this.outbox.publish(tx, TaskStatusChangedV1, { taskId, goalId: saved.goalId, managerId: saved.managerId, from, to: next.status, reason, progress: saved.progress, changedBy: actor.personId, changedAt: saved.updatedAt.toISOString(), taskVersion: saved.version }, { orgId: actor.orgId, correlationId }),
+        publish: (saved) =>
+          this.outbox.publish(
+            tx,
+            TaskStatusChangedV1,
+            {
+              taskId,
+              goalId: saved.goalId,
+              managerId: saved.managerId,
+              from,
+              to: next.status,
+              reason,
+              progress: saved.progress,
+              changedBy: actor.personId,
+              changedAt: saved.updatedAt.toISOString(),
+              taskVersion: saved.version,
+            },
+            { orgId: actor.orgId, correlationId },
+          ),
         result: toView,
       };
     });
   }
 
-  async reportProgress(actor: Actor, taskId: string, expectedVersion: number, input: ReportProgressDto, correlationId: string): Promise<TaskView> {
+  async reportProgress(
+    actor: Actor,
+    taskId: string,
+    expectedVersion: number,
+    input: ReportProgressDto,
+    correlationId: string,
+  ): Promise<TaskView> {
     return this.changeOwnTask(actor, taskId, expectedVersion, correlationId, async (task, tx) => {
       assertReportable(task.status, 'progress');
       const from = task.progress;
@@ -128,55 +231,171 @@ export class TasksService {
         set: { progress: input.progress },
         change: 'progress',
         details: { from, to: input.progress, note },
-        publish: (saved) => this.outbox.publish(tx, TaskProgressReportedV1, { taskId, goalId: saved.goalId, managerId: saved.managerId, progress: saved.progress, note, reportedBy: actor.personId, reportedAt: saved.updatedAt.toISOString(), taskVersion: saved.version }, { orgId: actor.orgId, correlationId }),
+        publish: (saved) =>
+          this.outbox.publish(
+            tx,
+            TaskProgressReportedV1,
+            {
+              taskId,
+              goalId: saved.goalId,
+              managerId: saved.managerId,
+              progress: saved.progress,
+              note,
+              reportedBy: actor.personId,
+              reportedAt: saved.updatedAt.toISOString(),
+              taskVersion: saved.version,
+            },
+            { orgId: actor.orgId, correlationId },
+          ),
         result: toView,
       };
     });
   }
 
-  async recordCost(actor: Actor, taskId: string, expectedVersion: number, input: RecordCostDto, correlationId: string): Promise<TaskEntryRecordedView> {
+  async recordCost(
+    actor: Actor,
+    taskId: string,
+    expectedVersion: number,
+    input: RecordCostDto,
+    correlationId: string,
+  ): Promise<TaskEntryRecordedView> {
     return this.changeOwnTask(actor, taskId, expectedVersion, correlationId, async (task, tx) => {
       assertReportable(task.status, 'cost');
       assertCostCurrency(task.currency, input.currency);
       assertNotInFuture(input.incurredOn, todayUtc(), 'incurredOn');
       const description = input.description.trim();
-      const entry = await tx.save(tx.create(TaskCostEntry, { taskId, orgId: actor.orgId, currency: input.currency, amountMinor: input.amountMinor, description, incurredOn: input.incurredOn, recordedBy: actor.personId }));
+      const entry = await tx.save(
+        tx.create(TaskCostEntry, {
+          taskId,
+          orgId: actor.orgId,
+          currency: input.currency,
+          amountMinor: input.amountMinor,
+          description,
+          incurredOn: input.incurredOn,
+          recordedBy: actor.personId,
+        }),
+      );
       return {
         set: { actualCostMinor: task.actualCostMinor + input.amountMinor },
         change: 'cost',
-        details: { entryId: entry.id, currency: entry.currency, amountMinor: entry.amountMinor, description, incurredOn: entry.incurredOn },
-        publish: (saved) => this.outbox.publish(tx, TaskCostRecordedV1, { taskId, goalId: saved.goalId, managerId: saved.managerId, entryId: entry.id, currency: entry.currency, amountMinor: entry.amountMinor, description, incurredOn: entry.incurredOn, recordedBy: actor.personId, recordedAt: entry.recordedAt.toISOString() }, { orgId: actor.orgId, correlationId }),
+        details: {
+          entryId: entry.id,
+          currency: entry.currency,
+          amountMinor: entry.amountMinor,
+          description,
+          incurredOn: entry.incurredOn,
+        },
+        publish: (saved) =>
+          this.outbox.publish(
+            tx,
+            TaskCostRecordedV1,
+            {
+              taskId,
+              goalId: saved.goalId,
+              managerId: saved.managerId,
+              entryId: entry.id,
+              currency: entry.currency,
+              amountMinor: entry.amountMinor,
+              description,
+              incurredOn: entry.incurredOn,
+              recordedBy: actor.personId,
+              recordedAt: entry.recordedAt.toISOString(),
+            },
+            { orgId: actor.orgId, correlationId },
+          ),
         result: (saved) => ({ entryId: entry.id, task: toView(saved) }),
       };
     });
   }
 
-  async recordHours(actor: Actor, taskId: string, expectedVersion: number, input: RecordHoursDto, correlationId: string): Promise<TaskEntryRecordedView> {
+  async recordHours(
+    actor: Actor,
+    taskId: string,
+    expectedVersion: number,
+    input: RecordHoursDto,
+    correlationId: string,
+  ): Promise<TaskEntryRecordedView> {
     return this.changeOwnTask(actor, taskId, expectedVersion, correlationId, async (task, tx) => {
       assertReportable(task.status, 'hours');
       assertNotInFuture(input.workedOn, todayUtc(), 'workedOn');
       const note = input.note?.trim() || null;
-      const entry = await tx.save(tx.create(TaskHoursEntry, { taskId, orgId: actor.orgId, minutes: input.minutes, workedOn: input.workedOn, note, recordedBy: actor.personId }));
+      const entry = await tx.save(
+        tx.create(TaskHoursEntry, {
+          taskId,
+          orgId: actor.orgId,
+          minutes: input.minutes,
+          workedOn: input.workedOn,
+          note,
+          recordedBy: actor.personId,
+        }),
+      );
       return {
         set: { minutesWorked: task.minutesWorked + input.minutes },
         change: 'hours',
         details: { entryId: entry.id, minutes: entry.minutes, workedOn: entry.workedOn, note },
-        publish: (saved) => this.outbox.publish(tx, TaskHoursRecordedV1, { taskId, goalId: saved.goalId, managerId: saved.managerId, entryId: entry.id, minutes: entry.minutes, workedOn: entry.workedOn, note, recordedBy: actor.personId, recordedAt: entry.recordedAt.toISOString() }, { orgId: actor.orgId, correlationId }),
+        publish: (saved) =>
+          this.outbox.publish(
+            tx,
+            TaskHoursRecordedV1,
+            {
+              taskId,
+              goalId: saved.goalId,
+              managerId: saved.managerId,
+              entryId: entry.id,
+              minutes: entry.minutes,
+              workedOn: entry.workedOn,
+              note,
+              recordedBy: actor.personId,
+              recordedAt: entry.recordedAt.toISOString(),
+            },
+            { orgId: actor.orgId, correlationId },
+          ),
         result: (saved) => ({ entryId: entry.id, task: toView(saved) }),
       };
     });
   }
 
-  async recordQualityIssue(actor: Actor, taskId: string, expectedVersion: number, input: RecordQualityIssueDto, correlationId: string): Promise<TaskEntryRecordedView> {
+  async recordQualityIssue(
+    actor: Actor,
+    taskId: string,
+    expectedVersion: number,
+    input: RecordQualityIssueDto,
+    correlationId: string,
+  ): Promise<TaskEntryRecordedView> {
     return this.changeOwnTask(actor, taskId, expectedVersion, correlationId, async (task, tx) => {
       assertReportable(task.status, 'quality issue');
       const description = input.description.trim();
-      const issue = await tx.save(tx.create(TaskQualityIssue, { taskId, orgId: actor.orgId, kind: input.kind, severity: input.severity, description, recordedBy: actor.personId }));
+      const issue = await tx.save(
+        tx.create(TaskQualityIssue, {
+          taskId,
+          orgId: actor.orgId,
+          kind: input.kind,
+          severity: input.severity,
+          description,
+          recordedBy: actor.personId,
+        }),
+      );
       return {
         set: { qualityIssueCount: task.qualityIssueCount + 1 },
         change: 'quality-issue',
         details: { issueId: issue.id, kind: issue.kind, severity: issue.severity, description },
-        publish: (saved) => this.outbox.publish(tx, TaskQualityIssueRecordedV1, { taskId, goalId: saved.goalId, managerId: saved.managerId, issueId: issue.id, kind: issue.kind, severity: issue.severity, description, recordedBy: actor.personId, recordedAt: issue.recordedAt.toISOString() }, { orgId: actor.orgId, correlationId }),
+        publish: (saved) =>
+          this.outbox.publish(
+            tx,
+            TaskQualityIssueRecordedV1,
+            {
+              taskId,
+              goalId: saved.goalId,
+              managerId: saved.managerId,
+              issueId: issue.id,
+              kind: issue.kind,
+              severity: issue.severity,
+              description,
+              recordedBy: actor.personId,
+              recordedAt: issue.recordedAt.toISOString(),
+            },
+            { orgId: actor.orgId, correlationId },
+          ),
         result: (saved) => ({ entryId: issue.id, task: toView(saved) }),
       };
     });
@@ -187,14 +406,28 @@ export class TasksService {
    * read it, apply the change, bump the version, append history and publish exactly one
    * event — all in one transaction, so nothing is half-written.
    */
-  private async changeOwnTask<R>(actor: Actor, taskId: string, expectedVersion: number, correlationId: string, apply: (task: Task, tx: EntityManager) => Promise<OwnTaskChange<R>>): Promise<R> {
+  private async changeOwnTask<R>(
+    actor: Actor,
+    taskId: string,
+    expectedVersion: number,
+    correlationId: string,
+    apply: (task: Task, tx: EntityManager) => Promise<OwnTaskChange<R>>,
+  ): Promise<R> {
     return this.dataSource.transaction(async (tx) => {
-      const task = await tx.findOne(Task, { where: { id: taskId, orgId: actor.orgId }, lock: { mode: 'pessimistic_write' } });
+      const task = await tx.findOne(Task, {
+        where: { id: taskId, orgId: actor.orgId },
+        lock: { mode: 'pessimistic_write' },
+      });
       // Checked after the lookup, so another organisation's task answers 404 whatever the role (docs/security.md).
-      if (task && actor.role !== 'manager') throw new DomainError('forbidden', `Only the task's manager changes it; your token has role ${actor.role}.`);
+      if (task && actor.role !== 'manager')
+        throw new DomainError('forbidden', `Only the task's manager changes it; your token has role ${actor.role}.`);
       // Another manager's task answers 404, as it does on reads: a manager cannot probe which tasks exist.
       if (!task || task.managerId !== actor.personId) throw notFound('Task', taskId);
-      if (task.version !== expectedVersion) throw new DomainError('stale', `Task ${taskId} is at version ${task.version}, not ${expectedVersion}: read it again and retry.`);
+      if (task.version !== expectedVersion)
+        throw new DomainError(
+          'stale',
+          `Task ${taskId} is at version ${task.version}, not ${expectedVersion}: read it again and retry.`,
+        );
       const change = await apply(task, tx);
       const saved = await this.write(tx, task, change.set);
       await recordHistory(tx, taskId, change.change, change.details, { actorId: actor.personId, correlationId });
@@ -209,14 +442,61 @@ export class TasksService {
    * write optimistic even without the caller's row lock.
    */
   private async write(tx: EntityManager, task: Task, set: OwnTaskFields): Promise<Task> {
-    const updated = await tx.createQueryBuilder().update(Task).set(set).where('id = :id AND version = :version', { id: task.id, version: task.version }).returning(['version', 'updatedAt']).execute();
+    const updated = await tx
+      .createQueryBuilder()
+      .update(Task)
+      .set(set)
+      .where('id = :id AND version = :version', { id: task.id, version: task.version })
+      .returning(['version', 'updatedAt'])
+      .execute();
     const [row] = updated.raw as Array<{ version: number; updated_at: Date }>;
-    if (!row) throw new DomainError('stale', `Task ${task.id} changed while it was being written: read it again and retry.`);
+    if (!row)
+      throw new DomainError('stale', `Task ${task.id} changed while it was being written: read it again and retry.`);
     return Object.assign(task, set, { version: row.version, updatedAt: row.updated_at });
   }
 }
 
 export function toView(task: Task): TaskView {
-  const { id, goalId, deliverableId, managerId, title, status, progress, dueDate, weight, currency, plannedCostMinor, actualCostMinor, minutesWorked, qualityIssueCount, origin, unlinkedReason, blockedReason, cancellationReason, version } = task;
-  return { id, goalId, deliverableId, managerId, title, status, progress, dueDate, weight, currency, plannedCostMinor, actualCostMinor, minutesWorked, qualityIssueCount, origin, unlinkedReason, blockedReason, cancellationReason, version };
+  const {
+    id,
+    goalId,
+    deliverableId,
+    managerId,
+    title,
+    status,
+    progress,
+    dueDate,
+    weight,
+    currency,
+    plannedCostMinor,
+    actualCostMinor,
+    minutesWorked,
+    qualityIssueCount,
+    origin,
+    unlinkedReason,
+    blockedReason,
+    cancellationReason,
+    version,
+  } = task;
+  return {
+    id,
+    goalId,
+    deliverableId,
+    managerId,
+    title,
+    status,
+    progress,
+    dueDate,
+    weight,
+    currency,
+    plannedCostMinor,
+    actualCostMinor,
+    minutesWorked,
+    qualityIssueCount,
+    origin,
+    unlinkedReason,
+    blockedReason,
+    cancellationReason,
+    version,
+  };
 }

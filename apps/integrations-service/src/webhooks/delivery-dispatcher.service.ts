@@ -149,7 +149,8 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   private async send(delivery: ClaimedDelivery): Promise<void> {
     const now = this.clock.now();
     const secrets = [delivery.secret];
-    if (delivery.previous_secret && delivery.previous_secret_expires_at && delivery.previous_secret_expires_at > now) secrets.push(delivery.previous_secret);
+    if (delivery.previous_secret && delivery.previous_secret_expires_at && delivery.previous_secret_expires_at > now)
+      secrets.push(delivery.previous_secret);
     let statusCode: number | null = null;
     let error: string | null = null;
     const stopTimer = webhookAttemptSeconds.startTimer();
@@ -172,7 +173,10 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       await response.arrayBuffer().catch(() => undefined);
       if (!isSuccessStatus(response.status)) error = `HTTP ${response.status}`;
     } catch (failure) {
-      error = (failure as Error).name === 'TimeoutError' ? `no response within ${this.settings.requestTimeoutMs} ms` : `could not connect: ${(failure as Error).message}`;
+      error =
+        (failure as Error).name === 'TimeoutError'
+          ? `no response within ${this.settings.requestTimeoutMs} ms`
+          : `could not connect: ${(failure as Error).message}`;
     }
     stopTimer();
     await this.record(delivery, statusCode, error);
@@ -181,12 +185,22 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   private async record(delivery: ClaimedDelivery, statusCode: number | null, error: string | null): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
       const now = this.clock.now();
-      const [subscription]: { failing_since: Date | null; consecutive_failures: number; status: string }[] = await tx.query(
-        `SELECT failing_since, consecutive_failures, status FROM webhook_subscription WHERE subscription_id = $1 FOR UPDATE`,
-        [delivery.subscription_id],
-      );
+      const [subscription]: { failing_since: Date | null; consecutive_failures: number; status: string }[] =
+        await tx.query(
+          `SELECT failing_since, consecutive_failures, status FROM webhook_subscription WHERE subscription_id = $1 FOR UPDATE`,
+          [delivery.subscription_id],
+        );
       if (!subscription) return; // deleted while the request was in flight
-      const outcome = afterAttempt({ attempts: delivery.attempts, failingSince: subscription.failing_since, consecutiveFailures: subscription.consecutive_failures }, error === null, now, this.settings);
+      const outcome = afterAttempt(
+        {
+          attempts: delivery.attempts,
+          failingSince: subscription.failing_since,
+          consecutiveFailures: subscription.consecutive_failures,
+        },
+        error === null,
+        now,
+        this.settings,
+      );
       await tx.query(
         `UPDATE webhook_delivery SET status = $2, attempts = $3, next_attempt_at = COALESCE($4, next_attempt_at), lease_until = NULL, last_attempt_at = $5,
            last_status_code = $6, last_error = $7, delivered_at = CASE WHEN $2 = 'delivered' THEN $5 ELSE delivered_at END,
@@ -203,11 +217,20 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
            disabled_reason = CASE WHEN $4 THEN $6 ELSE disabled_reason END,
            version = CASE WHEN $4 THEN version + 1 ELSE version END
          WHERE subscription_id = $1`,
-        [delivery.subscription_id, outcome.failingSince, outcome.consecutiveFailures, disable, now, `disabled automatically after ${outcome.consecutiveFailures} failed attempts in a row (last: ${error})`],
+        [
+          delivery.subscription_id,
+          outcome.failingSince,
+          outcome.consecutiveFailures,
+          disable,
+          now,
+          `disabled automatically after ${outcome.consecutiveFailures} failed attempts in a row (last: ${error})`,
+        ],
       );
       if (disable) {
         webhooksDisabled.inc();
-        this.logger.warn(`webhook ${delivery.subscription_id} disabled after ${outcome.consecutiveFailures} failures in a row`);
+        this.logger.warn(
+          `webhook ${delivery.subscription_id} disabled after ${outcome.consecutiveFailures} failures in a row`,
+        );
       }
     });
   }

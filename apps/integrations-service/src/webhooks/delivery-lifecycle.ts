@@ -35,14 +35,37 @@ export function backoffMs(attempts: number, policy: Pick<DeliveryPolicy, 'backof
   return Math.min(policy.backoffMaxMs, policy.backoffBaseMs * 2 ** Math.max(0, attempts - 1));
 }
 
-export function afterAttempt(state: AttemptState, succeeded: boolean, now: Date, policy: DeliveryPolicy): AttemptOutcome {
+export function afterAttempt(
+  state: AttemptState,
+  succeeded: boolean,
+  now: Date,
+  policy: DeliveryPolicy,
+): AttemptOutcome {
   const attempts = state.attempts + 1;
-  if (succeeded) return { status: 'delivered', attempts, nextAttemptAt: null, failingSince: null, consecutiveFailures: 0, disable: false };
+  if (succeeded)
+    return {
+      status: 'delivered',
+      attempts,
+      nextAttemptAt: null,
+      failingSince: null,
+      consecutiveFailures: 0,
+      disable: false,
+    };
   const failingSince = state.failingSince ?? now;
   const consecutiveFailures = state.consecutiveFailures + 1;
-  const disable = consecutiveFailures >= policy.disableAfterFailures && now.getTime() - failingSince.getTime() >= policy.disableAfterMs;
-  if (attempts >= policy.maxAttempts) return { status: 'dead_lettered', attempts, nextAttemptAt: null, failingSince, consecutiveFailures, disable };
-  return { status: 'pending', attempts, nextAttemptAt: new Date(now.getTime() + backoffMs(attempts, policy)), failingSince, consecutiveFailures, disable };
+  const disable =
+    consecutiveFailures >= policy.disableAfterFailures &&
+    now.getTime() - failingSince.getTime() >= policy.disableAfterMs;
+  if (attempts >= policy.maxAttempts)
+    return { status: 'dead_lettered', attempts, nextAttemptAt: null, failingSince, consecutiveFailures, disable };
+  return {
+    status: 'pending',
+    attempts,
+    nextAttemptAt: new Date(now.getTime() + backoffMs(attempts, policy)),
+    failingSince,
+    consecutiveFailures,
+    disable,
+  };
 }
 
 /** A 2xx is success; anything else (including redirects, which are not followed) is a failure. */

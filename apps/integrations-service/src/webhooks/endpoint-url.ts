@@ -17,7 +17,9 @@ function isLoopback(hostname: string): boolean {
 }
 
 function isPrivateLiteral(hostname: string): boolean {
-  return isLoopback(hostname) || PRIVATE_IPV4.some((range) => range.test(hostname)) || /^\[(fc|fd|fe80)/i.test(hostname);
+  return (
+    isLoopback(hostname) || PRIVATE_IPV4.some((range) => range.test(hostname)) || /^\[(fc|fd|fe80)/i.test(hostname)
+  );
 }
 
 /** Returns the normalised URL or throws a DomainError that says what to send instead. */
@@ -28,16 +30,22 @@ export function checkEndpointUrl(raw: string, policy: EndpointPolicy): string {
   } catch {
     throw invalid(`"${raw}" is not an absolute URL; send e.g. https://hooks.example.com/throughline.`, 'url');
   }
-  if (url.username || url.password) throw invalid('The URL must not carry credentials; verify the signature instead.', 'url');
+  if (url.username || url.password)
+    throw invalid('The URL must not carry credentials; verify the signature instead.', 'url');
   if (url.hash) throw invalid('The URL must not have a #fragment.', 'url');
   const hostname = url.hostname.toLowerCase();
   if (url.protocol === 'https:') {
-    if (policy.production && isPrivateLiteral(hostname)) throw invalid(`Webhooks cannot be sent to the private or loopback address ${hostname} in production.`, 'url');
+    if (policy.production && isPrivateLiteral(hostname))
+      throw invalid(`Webhooks cannot be sent to the private or loopback address ${hostname} in production.`, 'url');
     return url.toString();
   }
   if (url.protocol === 'http:') {
     if (policy.production) throw invalid('Webhook URLs must use https:// in production.', 'url');
-    if (!isLoopback(hostname)) throw invalid(`Plain http:// is allowed only to loopback (127.0.0.1, ::1, localhost) outside production; use https:// for ${hostname}.`, 'url');
+    if (!isLoopback(hostname))
+      throw invalid(
+        `Plain http:// is allowed only to loopback (127.0.0.1, ::1, localhost) outside production; use https:// for ${hostname}.`,
+        'url',
+      );
     return url.toString();
   }
   throw invalid(`Unsupported scheme ${url.protocol}; use https://.`, 'url');

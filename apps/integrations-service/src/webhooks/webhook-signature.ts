@@ -23,12 +23,19 @@ export function signatureHeader(secrets: readonly string[], timestamp: number, b
 export type VerifyResult = { ok: true; timestamp: number } | { ok: false; reason: string };
 
 /** What a receiver does (see examples/webhook-receiver.ts): parse, check the age, compare in constant time. */
-export function verifySignature(header: string | undefined, body: string, secret: string, nowSeconds: number, toleranceSeconds = DEFAULT_TOLERANCE_SECONDS): VerifyResult {
+export function verifySignature(
+  header: string | undefined,
+  body: string,
+  secret: string,
+  nowSeconds: number,
+  toleranceSeconds = DEFAULT_TOLERANCE_SECONDS,
+): VerifyResult {
   if (!header) return { ok: false, reason: `missing ${SIGNATURE_HEADER} header` };
   const parts = header.split(',').map((part) => part.trim().split('=', 2) as [string, string]);
   const timestamp = Number(parts.find(([name]) => name === 't')?.[1]);
   if (!Number.isInteger(timestamp)) return { ok: false, reason: 'no timestamp (t=) in the signature' };
-  if (Math.abs(nowSeconds - timestamp) > toleranceSeconds) return { ok: false, reason: `timestamp ${timestamp} is outside the ${toleranceSeconds} s tolerance` };
+  if (Math.abs(nowSeconds - timestamp) > toleranceSeconds)
+    return { ok: false, reason: `timestamp ${timestamp} is outside the ${toleranceSeconds} s tolerance` };
   const expected = Buffer.from(hmacHex(secret, timestamp, body), 'hex');
   const matches = parts
     .filter(([name, value]) => name === 'v1' && /^[0-9a-f]{64}$/i.test(value ?? ''))

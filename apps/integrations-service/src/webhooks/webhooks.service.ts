@@ -5,7 +5,16 @@ import { conflict, DomainError, notFound } from '@throughline/service-kit/domain
 import { checkEndpointUrl } from './endpoint-url';
 import { generateSecret } from './webhook-signature';
 import { Clock, CLOCK, WEBHOOK_SETTINGS, WebhookSettings } from './webhook-settings';
-import { CreateWebhookDto, DeliveryDto, DeliveryQueryDto, RotateSecretDto, UpdateWebhookDto, WebhookDto, WebhookQueryDto, WebhookWithSecretDto } from './dto/webhook.dto';
+import {
+  CreateWebhookDto,
+  DeliveryDto,
+  DeliveryQueryDto,
+  RotateSecretDto,
+  UpdateWebhookDto,
+  WebhookDto,
+  WebhookQueryDto,
+  WebhookWithSecretDto,
+} from './dto/webhook.dto';
 
 interface SubscriptionRow {
   subscription_id: string;
@@ -110,7 +119,10 @@ export class WebhooksService {
       `SELECT ${SUBSCRIPTION_COLUMNS} FROM webhook_subscription WHERE ${where} ORDER BY created_at, subscription_id LIMIT $3 OFFSET $4`,
       [...filters, query.limit, query.offset],
     );
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM webhook_subscription WHERE ${where}`, filters);
+    const [{ total }] = await this.dataSource.query(
+      `SELECT count(*)::int AS total FROM webhook_subscription WHERE ${where}`,
+      filters,
+    );
     return page(rows.map(toWebhook), total, query);
   }
 
@@ -120,12 +132,13 @@ export class WebhooksService {
 
   async update(actor: Actor, id: string, version: number, body: UpdateWebhookDto): Promise<WebhookDto> {
     const url = body.url === undefined ? null : checkEndpointUrl(body.url, this.settings);
-    return this.change(actor, id, version, `url = COALESCE($4, url), event_types = COALESCE($5, event_types), description = CASE WHEN $6 THEN $7 ELSE description END`, [
-      url,
-      body.eventTypes ?? null,
-      body.description !== undefined,
-      body.description ?? null,
-    ]).then(toWebhook);
+    return this.change(
+      actor,
+      id,
+      version,
+      `url = COALESCE($4, url), event_types = COALESCE($5, event_types), description = CASE WHEN $6 THEN $7 ELSE description END`,
+      [url, body.eventTypes ?? null, body.description !== undefined, body.description ?? null],
+    ).then(toWebhook);
   }
 
   async remove(actor: Actor, id: string, version: number): Promise<void> {
@@ -139,36 +152,63 @@ export class WebhooksService {
     const secret = generateSecret();
     const graceSeconds = body.previousSecretValidForSeconds ?? this.settings.previousSecretGraceSeconds;
     const expiresAt = graceSeconds > 0 ? new Date(this.clock.now().getTime() + graceSeconds * 1000) : null;
-    const row = await this.change(actor, id, version, `previous_secret = CASE WHEN $5::timestamptz IS NULL THEN NULL ELSE secret END, previous_secret_expires_at = $5, secret = $4`, [secret, expiresAt]);
+    const row = await this.change(
+      actor,
+      id,
+      version,
+      `previous_secret = CASE WHEN $5::timestamptz IS NULL THEN NULL ELSE secret END, previous_secret_expires_at = $5, secret = $4`,
+      [secret, expiresAt],
+    );
     return { ...toWebhook(row), secret };
   }
 
   /** Re-enables a disabled subscription: its pending deliveries resume, in order. */
   async enable(actor: Actor, id: string, version: number): Promise<WebhookDto> {
-    return toWebhook(await this.change(actor, id, version, `status = 'active', disabled_reason = NULL, disabled_at = NULL, failing_since = NULL, consecutive_failures = 0`, []));
+    return toWebhook(
+      await this.change(
+        actor,
+        id,
+        version,
+        `status = 'active', disabled_reason = NULL, disabled_at = NULL, failing_since = NULL, consecutive_failures = 0`,
+        [],
+      ),
+    );
   }
 
   /** Pauses a subscription: events are still recorded, and go out when it is enabled again. */
   async disable(actor: Actor, id: string, version: number): Promise<WebhookDto> {
-    return toWebhook(await this.change(actor, id, version, `status = 'disabled', disabled_reason = 'disabled by ' || $4::text, disabled_at = $3`, [actor.personId]));
+    return toWebhook(
+      await this.change(
+        actor,
+        id,
+        version,
+        `status = 'disabled', disabled_reason = 'disabled by ' || $4::text, disabled_at = $3`,
+        [actor.personId],
+      ),
+    );
   }
 
   async deliveries(actor: Actor, id: string, query: DeliveryQueryDto): Promise<Page<DeliveryDto>> {
     await this.find(this.dataSource.manager, actor, id);
     const filters = [id, query.status ?? null, query.eventType ?? null];
     const where = `subscription_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR event_type = $3)`;
-    const rows: DeliveryRow[] = await this.dataSource.query(`SELECT ${DELIVERY_COLUMNS} FROM webhook_delivery WHERE ${where} ORDER BY sequence DESC LIMIT $4 OFFSET $5`, [
-      ...filters,
-      query.limit,
-      query.offset,
-    ]);
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM webhook_delivery WHERE ${where}`, filters);
+    const rows: DeliveryRow[] = await this.dataSource.query(
+      `SELECT ${DELIVERY_COLUMNS} FROM webhook_delivery WHERE ${where} ORDER BY sequence DESC LIMIT $4 OFFSET $5`,
+      [...filters, query.limit, query.offset],
+    );
+    const [{ total }] = await this.dataSource.query(
+      `SELECT count(*)::int AS total FROM webhook_delivery WHERE ${where}`,
+      filters,
+    );
     return page(rows.map(toDelivery), total, query);
   }
 
   async delivery(actor: Actor, id: string, deliveryId: string): Promise<DeliveryDto> {
     await this.find(this.dataSource.manager, actor, id);
-    const [row]: DeliveryRow[] = await this.dataSource.query(`SELECT ${DELIVERY_COLUMNS} FROM webhook_delivery WHERE subscription_id = $1 AND delivery_id = $2`, [id, deliveryId]);
+    const [row]: DeliveryRow[] = await this.dataSource.query(
+      `SELECT ${DELIVERY_COLUMNS} FROM webhook_delivery WHERE subscription_id = $1 AND delivery_id = $2`,
+      [id, deliveryId],
+    );
     if (!row) throw notFound('Delivery', deliveryId);
     return toDelivery(row);
   }
@@ -200,16 +240,29 @@ export class WebhooksService {
   }
 
   private async find(tx: EntityManager, actor: Actor, id: string, version?: number): Promise<SubscriptionRow> {
-    const [row]: SubscriptionRow[] = await tx.query(`SELECT ${SUBSCRIPTION_COLUMNS} FROM webhook_subscription WHERE subscription_id = $1 AND org_id = $2 FOR UPDATE`, [id, actor.orgId]);
+    const [row]: SubscriptionRow[] = await tx.query(
+      `SELECT ${SUBSCRIPTION_COLUMNS} FROM webhook_subscription WHERE subscription_id = $1 AND org_id = $2 FOR UPDATE`,
+      [id, actor.orgId],
+    );
     if (!row) throw notFound('Webhook', id);
     // After the lookup, so another organisation's webhook answers 404 whatever the role (docs/security.md).
     assertMayManageWebhooks(actor);
-    if (version !== undefined && row.version !== version) throw new DomainError('stale', `Webhook ${id} is at version ${row.version}, not ${version}: read it again and reapply your change.`);
+    if (version !== undefined && row.version !== version)
+      throw new DomainError(
+        'stale',
+        `Webhook ${id} is at version ${row.version}, not ${version}: read it again and reapply your change.`,
+      );
     return row;
   }
 
   /** One optimistic update: $1 id, $2 org, $3 now, then the caller's parameters. */
-  private async change(actor: Actor, id: string, version: number, assignments: string, params: unknown[]): Promise<SubscriptionRow> {
+  private async change(
+    actor: Actor,
+    id: string,
+    version: number,
+    assignments: string,
+    params: unknown[],
+  ): Promise<SubscriptionRow> {
     return this.dataSource.transaction(async (tx) => {
       await this.find(tx, actor, id, version);
       const [rows]: [SubscriptionRow[]] = await tx.query(
@@ -223,5 +276,9 @@ export class WebhooksService {
 
 /** Integrators subscribe, admins oversee; the one place this service decides who manages webhooks. */
 function assertMayManageWebhooks(actor: Actor): void {
-  if (actor.role !== 'integrator' && actor.role !== 'admin') throw new DomainError('forbidden', `Webhooks are managed by integrators and admins; your token has role ${actor.role}.`);
+  if (actor.role !== 'integrator' && actor.role !== 'admin')
+    throw new DomainError(
+      'forbidden',
+      `Webhooks are managed by integrators and admins; your token has role ${actor.role}.`,
+    );
 }

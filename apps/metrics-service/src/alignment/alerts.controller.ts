@@ -20,7 +20,9 @@ export class AlertsController {
   constructor(private readonly scores: ScoresService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Conditions that are still open (each was published once as throughline.alert.raised.v1), newest first' })
+  @ApiOperation({
+    summary: 'Conditions that are still open (each was published once as throughline.alert.raised.v1), newest first',
+  })
   @ApiOkResponse({ type: AlertPage })
   list(@CurrentActor() actor: Actor, @Query() query: AlertQueryDto): Promise<Page<AlertView>> {
     return this.scores.alerts(actor, query);

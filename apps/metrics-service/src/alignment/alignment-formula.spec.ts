@@ -1,5 +1,16 @@
 import { addFacts, band, DEFAULT_SETTINGS, emptyFacts, FactVector, ScopeKind, scoreScope } from './alignment-formula';
-import { keyResultContribution, KeyResultState, quarterSteps, riskFacts, taskContribution, TaskState, unmitigatedExposure, budgetFacts, dayNumber, expectedKeyResultProgress } from './contributions';
+import {
+  keyResultContribution,
+  KeyResultState,
+  quarterSteps,
+  riskFacts,
+  taskContribution,
+  TaskState,
+  unmitigatedExposure,
+  budgetFacts,
+  dayNumber,
+  expectedKeyResultProgress,
+} from './contributions';
 
 const AS_OF = '2026-03-01';
 const PERIOD = { periodStart: '2026-01-01', periodEnd: '2026-06-30' };
@@ -17,25 +28,72 @@ const task = (overrides: Partial<TaskState> = {}): TaskState => ({
   linked: true,
   ...overrides,
 });
-const keyResult = (overrides: Partial<KeyResultState> = {}): KeyResultState => ({ baseline: 0, target: 100, direction: 'increase', weightMilli: 1000, current: null, ...overrides });
+const keyResult = (overrides: Partial<KeyResultState> = {}): KeyResultState => ({
+  baseline: 0,
+  target: 100,
+  direction: 'increase',
+  weightMilli: 1000,
+  current: null,
+  ...overrides,
+});
 const sum = (...vectors: FactVector[]) => vectors.reduce((total, vector) => addFacts(total, vector), emptyFacts());
 const tasks = (...states: TaskState[]) => sum(...states.map((state) => taskContribution(state, AS_OF).facts));
-const value = (kind: ScopeKind, facts: FactVector, name: string) => scoreScope(kind, facts).components.find((component) => component.name === name)?.value;
+const value = (kind: ScopeKind, facts: FactVector, name: string) =>
+  scoreScope(kind, facts).components.find((component) => component.name === name)?.value;
 
 describe('alignment formula', () => {
   describe('edge cases of a goal', () => {
     it.each<[string, FactVector, number, string, Record<string, number | null>]>([
       ['no tasks', emptyFacts(), 25, 'off_track', { schedule: 0, cost: null, outcomes: null, focus: null, risk: 100 }],
-      ['all cancelled', tasks(task({ status: 'cancelled', progress: 50 }), task({ status: 'cancelled' })), 25, 'off_track', { schedule: 0, cost: null }],
+      [
+        'all cancelled',
+        tasks(task({ status: 'cancelled', progress: 50 }), task({ status: 'cancelled' })),
+        25,
+        'off_track',
+        { schedule: 0, cost: null },
+      ],
       ['nothing due yet', tasks(task({ dueDate: '2026-12-31' })), 100, 'on_track', { schedule: 100 }],
       ['overdue and untouched', tasks(task({ dueDate: '2026-02-15' })), 25, 'off_track', { schedule: 0 }],
-      ['overdue but done', tasks(task({ dueDate: '2026-02-15', status: 'done', progress: 100 })), 100, 'on_track', { schedule: 100 }],
+      [
+        'overdue but done',
+        tasks(task({ dueDate: '2026-02-15', status: 'done', progress: 100 })),
+        100,
+        'on_track',
+        { schedule: 100 },
+      ],
       ['half-way task a quarter ahead of plan', tasks(task({ progress: 50 })), 100, 'on_track', { schedule: 100 }],
-      ['early work does not hide a late task', tasks(task({ dueDate: '2026-12-31', status: 'done' }), task({ dueDate: '2026-02-15' })), 25, 'off_track', { schedule: 0 }],
-      ['over budget', sum(tasks(task({ progress: 100, status: 'done', plannedCostMinor: 1_000_000, actualCostMinor: 2_000_000 })), budgetFacts(1_000_000)), 75, 'on_track', { schedule: 100, cost: 25 }],
-      ['zero budget with spending', sum(tasks(task({ progress: 100, status: 'done', actualCostMinor: 500_000 }))), 66.7, 'at_risk', { cost: 0 }],
+      [
+        'early work does not hide a late task',
+        tasks(task({ dueDate: '2026-12-31', status: 'done' }), task({ dueDate: '2026-02-15' })),
+        25,
+        'off_track',
+        { schedule: 0 },
+      ],
+      [
+        'over budget',
+        sum(
+          tasks(task({ progress: 100, status: 'done', plannedCostMinor: 1_000_000, actualCostMinor: 2_000_000 })),
+          budgetFacts(1_000_000),
+        ),
+        75,
+        'on_track',
+        { schedule: 100, cost: 25 },
+      ],
+      [
+        'zero budget with spending',
+        sum(tasks(task({ progress: 100, status: 'done', actualCostMinor: 500_000 }))),
+        66.7,
+        'at_risk',
+        { cost: 0 },
+      ],
       ['zero budget, nothing spent', tasks(task({ dueDate: '2026-12-31' })), 100, 'on_track', { cost: null }],
-      ['unmitigated 5×5 risk', sum(tasks(task({ dueDate: '2026-12-31' })), riskFacts(25)), 87.5, 'on_track', { risk: 50 }],
+      [
+        'unmitigated 5×5 risk',
+        sum(tasks(task({ dueDate: '2026-12-31' })), riskFacts(25)),
+        87.5,
+        'on_track',
+        { risk: 50 },
+      ],
     ])('%s → %s (%s)', (_, facts, score, expectedBand, components) => {
       const result = scoreScope('goal', facts);
       expect(result.score).toBe(score);
@@ -49,11 +107,17 @@ describe('alignment formula', () => {
     // Unlinked work never reaches the goal's facts; the goal sees none of it.
     expect(scoreScope('goal', emptyFacts()).score).toBe(25);
     const manager = scoreScope('manager', sum(unlinked, tasks(task({ minutes: 200, dueDate: '2026-12-31' }))));
-    expect(manager.components.find((component) => component.name === 'focus')).toMatchObject({ value: 25, detail: '25% of hours went to work linked to goals' });
+    expect(manager.components.find((component) => component.name === 'focus')).toMatchObject({
+      value: 25,
+      detail: '25% of hours went to work linked to goals',
+    });
   });
 
   it('scores focus on cost when no hours were booked, and not at all for goals', () => {
-    const facts = tasks(task({ actualCostMinor: 300_000, progress: 50 }), task({ linked: false, actualCostMinor: 100_000, progress: 50 }));
+    const facts = tasks(
+      task({ actualCostMinor: 300_000, progress: 50 }),
+      task({ linked: false, actualCostMinor: 100_000, progress: 50 }),
+    );
     expect(value('manager', facts, 'focus')).toBe(75);
     expect(value('goal', facts, 'focus')).toBeNull();
   });
@@ -74,7 +138,11 @@ describe('alignment formula', () => {
     ['increase, on pace', keyResult({ current: 31 }), 10_000],
     ['increase, behind', keyResult({ current: 15.5 }), 5010],
     ['increase, no check-in yet', keyResult(), 0],
-    ['decrease, counts down from baseline', keyResult({ baseline: 52, target: 40, direction: 'decrease', current: 49 }), 8080],
+    [
+      'decrease, counts down from baseline',
+      keyResult({ baseline: 52, target: 40, direction: 'decrease', current: 49 }),
+      8080,
+    ],
     ['decrease, moved the wrong way', keyResult({ baseline: 52, target: 40, direction: 'decrease', current: 55 }), 0],
     ['decrease, beyond target', keyResult({ baseline: 52, target: 40, direction: 'decrease', current: 38 }), 10_000],
     ['target equals baseline, held', keyResult({ baseline: 5, target: 5, direction: 'decrease', current: 4 }), 10_000],
@@ -97,7 +165,9 @@ describe('alignment formula', () => {
   ])('plans value in quarters: %s', (_, day, reached, next) => {
     const stepped = quarterSteps(dayNumber('2026-01-01'), dayNumber('2026-04-30') + 1, dayNumber(day), 4);
     expect(stepped.reached).toBe(reached);
-    expect(stepped.nextDay === null ? null : new Date(stepped.nextDay * 86_400_000).toISOString().slice(0, 10)).toBe(next);
+    expect(stepped.nextDay === null ? null : new Date(stepped.nextDay * 86_400_000).toISOString().slice(0, 10)).toBe(
+      next,
+    );
   });
 
   it.each([
@@ -112,10 +182,21 @@ describe('alignment formula', () => {
 
   it('names the items that moved the score most, largest effect first', () => {
     const late = { taskId: 'late', title: 'Late', ...taskContribution(task({ dueDate: '2026-02-15' }), AS_OF) };
-    const slightly = { taskId: 'slightly', title: 'Slightly', ...taskContribution(task({ dueDate: '2026-02-15', progress: 80 }), AS_OF) };
+    const slightly = {
+      taskId: 'slightly',
+      title: 'Slightly',
+      ...taskContribution(task({ dueDate: '2026-02-15', progress: 80 }), AS_OF),
+    };
     const facts = sum(late.facts, slightly.facts, riskFacts(12));
     const result = scoreScope('goal', facts, DEFAULT_SETTINGS, {
-      tasks: [slightly, late].map(({ taskId, title, plannedValue, earnedValueCapped, earnedCost, facts: own }) => ({ taskId, title, plannedValue, earnedValueCapped, earnedCost, actualCost: own.actualCost })),
+      tasks: [slightly, late].map(({ taskId, title, plannedValue, earnedValueCapped, earnedCost, facts: own }) => ({
+        taskId,
+        title,
+        plannedValue,
+        earnedValueCapped,
+        earnedCost,
+        actualCost: own.actualCost,
+      })),
       risks: [{ riskId: 'supplier', title: 'Supplier', exposure: 12 }],
     });
     expect(result.drivers.map((driver) => [driver.kind, driver.id, driver.effect])).toEqual([
@@ -133,7 +214,11 @@ describe('alignment formula', () => {
   });
 
   it('gives the same score whatever order the facts are added in', () => {
-    const parts = [tasks(task({ progress: 30, weightMilli: 1500 })), riskFacts(16), tasks(task({ dueDate: '2026-02-01', progress: 70, actualCostMinor: 900_000 }))];
+    const parts = [
+      tasks(task({ progress: 30, weightMilli: 1500 })),
+      riskFacts(16),
+      tasks(task({ dueDate: '2026-02-01', progress: 70, actualCostMinor: 900_000 })),
+    ];
     expect(scoreScope('goal', sum(...parts))).toEqual(scoreScope('goal', sum(...[...parts].reverse())));
   });
 });

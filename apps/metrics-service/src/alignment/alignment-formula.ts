@@ -123,7 +123,14 @@ export interface Score {
 
 /** Items that may explain a score, with their own facts; the formula ranks them. */
 export interface DriverCandidates {
-  tasks?: Array<{ taskId: string; title: string; plannedValue: number; earnedValueCapped: number; actualCost: number; earnedCost: number }>;
+  tasks?: Array<{
+    taskId: string;
+    title: string;
+    plannedValue: number;
+    earnedValueCapped: number;
+    actualCost: number;
+    earnedCost: number;
+  }>;
   keyResults?: Array<{ keyResultId: string; name: string; weight: number; attainment: number }>;
   risks?: Array<{ riskId: string; title: string; exposure: number }>;
   managers?: Array<{ managerId: string; name: string; score: number }>;
@@ -150,11 +157,17 @@ interface RawComponent {
 
 function scheduleComponent(kind: ScopeKind, facts: FactVector): RawComponent {
   if (facts.liveTasks === 0) {
-    return kind === 'goal' ? { value: 0, detail: 'no live work is linked to this goal' } : { value: null, detail: 'no live tasks' };
+    return kind === 'goal'
+      ? { value: 0, detail: 'no live work is linked to this goal' }
+      : { value: null, detail: 'no live tasks' };
   }
-  if (facts.plannedValue === 0) return { value: 100, detail: `${facts.liveTasks} live task(s), nothing planned to be done yet` };
+  if (facts.plannedValue === 0)
+    return { value: 100, detail: `${facts.liveTasks} live task(s), nothing planned to be done yet` };
   const spi = facts.earnedValueCapped / facts.plannedValue;
-  return { value: 100 * Math.min(1, spi), detail: `earned ${pct(facts.earnedValueCapped, facts.plannedValue)} of the value planned by now (SPI ${spi.toFixed(2)})` };
+  return {
+    value: 100 * Math.min(1, spi),
+    detail: `earned ${pct(facts.earnedValueCapped, facts.plannedValue)} of the value planned by now (SPI ${spi.toFixed(2)})`,
+  };
 }
 
 function costComponent(kind: ScopeKind, facts: FactVector): RawComponent {
@@ -162,40 +175,74 @@ function costComponent(kind: ScopeKind, facts: FactVector): RawComponent {
   if (facts.actualCost === 0) return { value: null, detail: 'no cost booked yet' };
   const cpi = facts.earnedCost / facts.actualCost;
   const budgetFactor = budget === 0 ? 0 : Math.min(1, budget / facts.actualCost);
-  const consumption = budget === 0 ? 'with no budget' : `${pct(facts.actualCost, budget)} of the budget ${money(budget)}`;
-  return { value: 100 * Math.min(1, cpi) * budgetFactor, detail: `spent ${money(facts.actualCost)} (${consumption}) for work worth ${money(facts.earnedCost)} (CPI ${cpi.toFixed(2)})` };
+  const consumption =
+    budget === 0 ? 'with no budget' : `${pct(facts.actualCost, budget)} of the budget ${money(budget)}`;
+  return {
+    value: 100 * Math.min(1, cpi) * budgetFactor,
+    detail: `spent ${money(facts.actualCost)} (${consumption}) for work worth ${money(facts.earnedCost)} (CPI ${cpi.toFixed(2)})`,
+  };
 }
 
 function outcomesComponent(facts: FactVector): RawComponent {
   if (facts.keyResultWeight === 0) return { value: null, detail: 'no key results' };
   const attainment = facts.keyResultScore / facts.keyResultWeight / 10_000;
-  return { value: 100 * attainment, detail: `key results at ${round1(100 * attainment)}% of where they should be by now (weighted)` };
+  return {
+    value: 100 * attainment,
+    detail: `key results at ${round1(100 * attainment)}% of where they should be by now (weighted)`,
+  };
 }
 
 function focusComponent(kind: ScopeKind, facts: FactVector): RawComponent {
   if (kind === 'goal') return { value: null, detail: 'focus is measured for managers, org units and the organisation' };
   const share = effortShare(facts);
   if (!share) return { value: null, detail: 'no hours or cost booked yet' };
-  return { value: 100 * share.linkedShare, detail: `${pct(share.linked, share.linked + share.unlinked)} of ${share.basis} went to work linked to goals` };
+  return {
+    value: 100 * share.linkedShare,
+    detail: `${pct(share.linked, share.linked + share.unlinked)} of ${share.basis} went to work linked to goals`,
+  };
 }
 
 function riskComponent(kind: ScopeKind, facts: FactVector): RawComponent {
   if (kind === 'manager') return { value: null, detail: 'risks belong to goals and org units' };
   if (facts.riskExposure === 0) return { value: 100, detail: 'no open high risk without mitigation' };
-  return { value: Math.max(0, 100 - RISK_POINTS_PER_EXPOSURE * facts.riskExposure), detail: `open high risks without mitigation: exposure ${facts.riskExposure} (likelihood × impact)` };
+  return {
+    value: Math.max(0, 100 - RISK_POINTS_PER_EXPOSURE * facts.riskExposure),
+    detail: `open high risks without mitigation: exposure ${facts.riskExposure} (likelihood × impact)`,
+  };
 }
 
 /** Effort on linked versus unlinked work: hours when any were booked, else cost. */
-export function effortShare(facts: FactVector): { basis: 'hours' | 'cost'; linked: number; unlinked: number; linkedShare: number; unlinkedShare: number } | null {
+export function effortShare(
+  facts: FactVector,
+): { basis: 'hours' | 'cost'; linked: number; unlinked: number; linkedShare: number; unlinkedShare: number } | null {
   const minutes = facts.linkedMinutes + facts.unlinkedMinutes;
-  if (minutes > 0) return { basis: 'hours', linked: facts.linkedMinutes, unlinked: facts.unlinkedMinutes, linkedShare: facts.linkedMinutes / minutes, unlinkedShare: facts.unlinkedMinutes / minutes };
+  if (minutes > 0)
+    return {
+      basis: 'hours',
+      linked: facts.linkedMinutes,
+      unlinked: facts.unlinkedMinutes,
+      linkedShare: facts.linkedMinutes / minutes,
+      unlinkedShare: facts.unlinkedMinutes / minutes,
+    };
   const cost = facts.linkedCost + facts.unlinkedCost;
-  if (cost > 0) return { basis: 'cost', linked: facts.linkedCost, unlinked: facts.unlinkedCost, linkedShare: facts.linkedCost / cost, unlinkedShare: facts.unlinkedCost / cost };
+  if (cost > 0)
+    return {
+      basis: 'cost',
+      linked: facts.linkedCost,
+      unlinked: facts.unlinkedCost,
+      linkedShare: facts.linkedCost / cost,
+      unlinkedShare: facts.unlinkedCost / cost,
+    };
   return null;
 }
 
 /** The score of one scope with its explanation. */
-export function scoreScope(kind: ScopeKind, facts: FactVector, settings: AlignmentSettings = DEFAULT_SETTINGS, candidates: DriverCandidates = {}): Score {
+export function scoreScope(
+  kind: ScopeKind,
+  facts: FactVector,
+  settings: AlignmentSettings = DEFAULT_SETTINGS,
+  candidates: DriverCandidates = {},
+): Score {
   const raw: Record<ComponentName, RawComponent> = {
     schedule: scheduleComponent(kind, facts),
     cost: costComponent(kind, facts),
@@ -203,45 +250,97 @@ export function scoreScope(kind: ScopeKind, facts: FactVector, settings: Alignme
     focus: focusComponent(kind, facts),
     risk: riskComponent(kind, facts),
   };
-  const applicableWeight = COMPONENT_NAMES.reduce((sum, name) => sum + (raw[name].value === null ? 0 : settings.weights[name]), 0);
+  const applicableWeight = COMPONENT_NAMES.reduce(
+    (sum, name) => sum + (raw[name].value === null ? 0 : settings.weights[name]),
+    0,
+  );
   const components: ScoreComponent[] = COMPONENT_NAMES.map((name) => {
     const value = raw[name].value === null ? null : round1(raw[name].value as number);
-    const contribution = value === null || applicableWeight === 0 ? 0 : round1((value * settings.weights[name]) / applicableWeight);
+    const contribution =
+      value === null || applicableWeight === 0 ? 0 : round1((value * settings.weights[name]) / applicableWeight);
     return { name, value, weight: settings.weights[name], contribution, detail: raw[name].detail };
   });
   const score =
-    applicableWeight === 0 ? 0 : round1(components.reduce((sum, component) => sum + (component.value === null ? 0 : component.value * component.weight), 0) / applicableWeight);
-  const share = (name: ComponentName) => (raw[name].value === null || applicableWeight === 0 ? 0 : settings.weights[name] / applicableWeight);
+    applicableWeight === 0
+      ? 0
+      : round1(
+          components.reduce(
+            (sum, component) => sum + (component.value === null ? 0 : component.value * component.weight),
+            0,
+          ) / applicableWeight,
+        );
+  const share = (name: ComponentName) =>
+    raw[name].value === null || applicableWeight === 0 ? 0 : settings.weights[name] / applicableWeight;
   return { score, band: band(score, settings.bands), components, drivers: rankDrivers(facts, candidates, share) };
 }
 
 const MAX_DRIVERS = 5;
 
-function rankDrivers(facts: FactVector, candidates: DriverCandidates, share: (name: ComponentName) => number): ScoreDriver[] {
+function rankDrivers(
+  facts: FactVector,
+  candidates: DriverCandidates,
+  share: (name: ComponentName) => number,
+): ScoreDriver[] {
   const drivers: ScoreDriver[] = [];
   for (const task of candidates.tasks ?? []) {
     const shortfall = task.plannedValue - task.earnedValueCapped;
     if (shortfall > 0 && facts.plannedValue > 0) {
-      drivers.push({ kind: 'task', id: task.taskId, name: task.title, component: 'schedule', effect: round1((100 * share('schedule') * shortfall) / facts.plannedValue), detail: `behind plan by ${pct(shortfall, task.plannedValue)} of its planned value` });
+      drivers.push({
+        kind: 'task',
+        id: task.taskId,
+        name: task.title,
+        component: 'schedule',
+        effect: round1((100 * share('schedule') * shortfall) / facts.plannedValue),
+        detail: `behind plan by ${pct(shortfall, task.plannedValue)} of its planned value`,
+      });
     }
     const overrun = task.actualCost - task.earnedCost;
     if (overrun > 0 && facts.actualCost > 0) {
-      drivers.push({ kind: 'task', id: task.taskId, name: task.title, component: 'cost', effect: round1((100 * share('cost') * overrun) / facts.actualCost), detail: `spent ${money(task.actualCost)} for work worth ${money(task.earnedCost)}` });
+      drivers.push({
+        kind: 'task',
+        id: task.taskId,
+        name: task.title,
+        component: 'cost',
+        effect: round1((100 * share('cost') * overrun) / facts.actualCost),
+        detail: `spent ${money(task.actualCost)} for work worth ${money(task.earnedCost)}`,
+      });
     }
   }
   for (const keyResult of candidates.keyResults ?? []) {
     const gap = keyResult.weight * (10_000 - keyResult.attainment);
     if (gap > 0 && facts.keyResultWeight > 0) {
-      drivers.push({ kind: 'key_result', id: keyResult.keyResultId, name: keyResult.name, component: 'outcomes', effect: round1((share('outcomes') * gap) / facts.keyResultWeight / 100), detail: `at ${round1(keyResult.attainment / 100)}% of where it should be by now` });
+      drivers.push({
+        kind: 'key_result',
+        id: keyResult.keyResultId,
+        name: keyResult.name,
+        component: 'outcomes',
+        effect: round1((share('outcomes') * gap) / facts.keyResultWeight / 100),
+        detail: `at ${round1(keyResult.attainment / 100)}% of where it should be by now`,
+      });
     }
   }
   for (const risk of candidates.risks ?? []) {
     if (risk.exposure > 0) {
-      drivers.push({ kind: 'risk', id: risk.riskId, name: risk.title, component: 'risk', effect: round1(share('risk') * Math.min(100, RISK_POINTS_PER_EXPOSURE * risk.exposure)), detail: `open, exposure ${risk.exposure}, no mitigation` });
+      drivers.push({
+        kind: 'risk',
+        id: risk.riskId,
+        name: risk.title,
+        component: 'risk',
+        effect: round1(share('risk') * Math.min(100, RISK_POINTS_PER_EXPOSURE * risk.exposure)),
+        detail: `open, exposure ${risk.exposure}, no mitigation`,
+      });
     }
   }
   for (const manager of candidates.managers ?? []) {
-    if (manager.score < 100) drivers.push({ kind: 'manager', id: manager.managerId, name: manager.name, component: 'schedule', effect: 0, detail: `manager score ${manager.score}` });
+    if (manager.score < 100)
+      drivers.push({
+        kind: 'manager',
+        id: manager.managerId,
+        name: manager.name,
+        component: 'schedule',
+        effect: 0,
+        detail: `manager score ${manager.score}`,
+      });
   }
   return drivers
     .filter((driver) => driver.effect > 0 || driver.kind === 'manager')

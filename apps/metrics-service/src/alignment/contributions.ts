@@ -140,7 +140,10 @@ export function keyResultProgress(keyResult: KeyResultState): number {
 }
 
 /** Where a key result should be by now: the elapsed share of the goal period, advanced weekly. */
-export function expectedKeyResultProgress(period: GoalPeriod, asOf: string): { expected: number; nextChangeOn: string | null } {
+export function expectedKeyResultProgress(
+  period: GoalPeriod,
+  asOf: string,
+): { expected: number; nextChangeOn: string | null } {
   const start = dayNumber(period.periodStart);
   const endExclusive = dayNumber(period.periodEnd) + 1;
   const day = dayNumber(asOf);
@@ -148,7 +151,10 @@ export function expectedKeyResultProgress(period: GoalPeriod, asOf: string): { e
   if (day < start) return { expected: 0, nextChangeOn: isoDay(start + KEY_RESULT_STEP_DAYS) };
   const weeks = Math.floor((day - start) / KEY_RESULT_STEP_DAYS);
   const span = endExclusive - start;
-  return { expected: Math.min(1, (weeks * KEY_RESULT_STEP_DAYS) / span), nextChangeOn: isoDay(Math.min(endExclusive, start + (weeks + 1) * KEY_RESULT_STEP_DAYS)) };
+  return {
+    expected: Math.min(1, (weeks * KEY_RESULT_STEP_DAYS) / span),
+    nextChangeOn: isoDay(Math.min(endExclusive, start + (weeks + 1) * KEY_RESULT_STEP_DAYS)),
+  };
 }
 
 export interface KeyResultContribution {
@@ -158,7 +164,11 @@ export interface KeyResultContribution {
   nextChangeOn: string | null;
 }
 
-export function keyResultContribution(keyResult: KeyResultState, period: GoalPeriod, asOf: string): KeyResultContribution {
+export function keyResultContribution(
+  keyResult: KeyResultState,
+  period: GoalPeriod,
+  asOf: string,
+): KeyResultContribution {
   const { expected, nextChangeOn } = expectedKeyResultProgress(period, asOf);
   const progress = keyResultProgress(keyResult);
   const attainment = expected <= 0 ? 10_000 : Math.round(10_000 * Math.min(1, progress / expected));

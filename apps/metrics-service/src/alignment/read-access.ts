@@ -12,11 +12,22 @@ interface Reader {
  * exist); admins and integrators the whole organisation. The organisation itself always
  * comes from the actor, so another organisation's ids simply are not found.
  */
-export function assertMayRead(actor: Reader, scope: 'goal' | 'manager' | 'org_unit' | 'organisation', scopeId: string, team?: ReadonlySet<string>): void {
+export function assertMayRead(
+  actor: Reader,
+  scope: 'goal' | 'manager' | 'org_unit' | 'organisation',
+  scopeId: string,
+  team?: ReadonlySet<string>,
+): void {
   if (actor.role === 'director' && scope === 'manager' && team && !team.has(scopeId)) {
-    throw new DomainError('not_found', `Manager ${scopeId} does not report to you: a director reads the figures of their own reporting line.`);
+    throw new DomainError(
+      'not_found',
+      `Manager ${scopeId} does not report to you: a director reads the figures of their own reporting line.`,
+    );
   }
   if (actor.role !== 'manager') return;
   if (scope === 'manager' && scopeId === actor.personId) return;
-  throw new DomainError('forbidden', `A manager may read their own scores and KPIs (/v1/.../managers/${actor.personId}); ${scope.replace('_', ' ')} figures are for directors.`);
+  throw new DomainError(
+    'forbidden',
+    `A manager may read their own scores and KPIs (/v1/.../managers/${actor.personId}); ${scope.replace('_', ' ')} figures are for directors.`,
+  );
 }

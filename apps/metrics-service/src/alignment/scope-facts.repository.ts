@@ -29,15 +29,28 @@ const UPSERT = `
   ON CONFLICT (scope, scope_id) DO UPDATE SET ${FACT_COLUMNS.map((name) => `${name} = scope_facts.${name} + EXCLUDED.${name}`).join(', ')}`;
 
 /** Adds a delta to the facts of every scope given, in one statement. */
-export async function addToScopes(tx: EntityManager, orgId: string, scopes: ScopeRef[], delta: FactVector): Promise<ScopeRef[]> {
+export async function addToScopes(
+  tx: EntityManager,
+  orgId: string,
+  scopes: ScopeRef[],
+  delta: FactVector,
+): Promise<ScopeRef[]> {
   if (isZeroFacts(delta) || scopes.length === 0) return [];
   const ordered = orderedScopes(scopes);
-  await tx.query(UPSERT, [ordered.map((ref) => ref.scope), ordered.map((ref) => ref.id), orgId, ...FACT_KEYS.map((key) => delta[key])]);
+  await tx.query(UPSERT, [
+    ordered.map((ref) => ref.scope),
+    ordered.map((ref) => ref.id),
+    orgId,
+    ...FACT_KEYS.map((key) => delta[key]),
+  ]);
   return ordered;
 }
 
 export async function readFacts(tx: EntityManager, ref: ScopeRef): Promise<FactVector> {
-  const [row] = await tx.query(`SELECT ${FACT_COLUMNS.join(', ')} FROM scope_facts WHERE scope = $1 AND scope_id = $2`, [ref.scope, ref.id]);
+  const [row] = await tx.query(
+    `SELECT ${FACT_COLUMNS.join(', ')} FROM scope_facts WHERE scope = $1 AND scope_id = $2`,
+    [ref.scope, ref.id],
+  );
   return row ? factsFromRow(row) : emptyFacts();
 }
 

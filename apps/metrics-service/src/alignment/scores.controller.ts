@@ -2,7 +2,14 @@ import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Actor, CurrentActor, DomainError, Page } from '@throughline/service-kit';
 import { ScopeKind } from './alignment-formula';
-import { ScoreHistoryPage, ScoreHistoryQueryDto, ScoreListQueryDto, ScorePage, ScorePointView, ScoreView } from './dto/score.dto';
+import {
+  ScoreHistoryPage,
+  ScoreHistoryQueryDto,
+  ScoreListQueryDto,
+  ScorePage,
+  ScorePointView,
+  ScoreView,
+} from './dto/score.dto';
 import { ScoresService } from './scores.service';
 
 const PATH_SCOPES: Record<string, ScopeKind> = { goals: 'goal', managers: 'manager', 'org-units': 'org_unit' };
@@ -23,7 +30,10 @@ export class ScoresController {
   @Get('organisation/history')
   @ApiOperation({ summary: "Every change of the organisation's score in a time range, oldest first" })
   @ApiOkResponse({ type: ScoreHistoryPage })
-  organisationHistory(@CurrentActor() actor: Actor, @Query() query: ScoreHistoryQueryDto): Promise<Page<ScorePointView>> {
+  organisationHistory(
+    @CurrentActor() actor: Actor,
+    @Query() query: ScoreHistoryQueryDto,
+  ): Promise<Page<ScorePointView>> {
     return this.scores.history(actor, 'organisation', actor.orgId, query);
   }
 
@@ -31,15 +41,26 @@ export class ScoresController {
   @ApiParam({ name: 'scopes', enum: Object.keys(PATH_SCOPES) })
   @ApiOperation({ summary: 'Scores of all goals, managers or org units, lowest first (filter by band)' })
   @ApiOkResponse({ type: ScorePage })
-  list(@CurrentActor() actor: Actor, @Param('scopes') scopes: string, @Query() query: ScoreListQueryDto): Promise<Page<ScoreView>> {
+  list(
+    @CurrentActor() actor: Actor,
+    @Param('scopes') scopes: string,
+    @Query() query: ScoreListQueryDto,
+  ): Promise<Page<ScoreView>> {
     return this.scores.list(actor, scopeOf(scopes), query);
   }
 
   @Get(':scopes/:id')
   @ApiParam({ name: 'scopes', enum: Object.keys(PATH_SCOPES) })
-  @ApiOperation({ summary: 'One goal, manager or org unit: score, band, every component (value, weight, contribution) and what moved it most. A manager may read their own.' })
+  @ApiOperation({
+    summary:
+      'One goal, manager or org unit: score, band, every component (value, weight, contribution) and what moved it most. A manager may read their own.',
+  })
   @ApiOkResponse({ type: ScoreView })
-  one(@CurrentActor() actor: Actor, @Param('scopes') scopes: string, @Param('id', ParseUUIDPipe) id: string): Promise<ScoreView> {
+  one(
+    @CurrentActor() actor: Actor,
+    @Param('scopes') scopes: string,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<ScoreView> {
     return this.scores.score(actor, scopeOf(scopes), id);
   }
 
@@ -47,13 +68,22 @@ export class ScoresController {
   @ApiParam({ name: 'scopes', enum: Object.keys(PATH_SCOPES) })
   @ApiOperation({ summary: 'Every change of a score in a time range (from inclusive, to exclusive), oldest first' })
   @ApiOkResponse({ type: ScoreHistoryPage })
-  history(@CurrentActor() actor: Actor, @Param('scopes') scopes: string, @Param('id', ParseUUIDPipe) id: string, @Query() query: ScoreHistoryQueryDto): Promise<Page<ScorePointView>> {
+  history(
+    @CurrentActor() actor: Actor,
+    @Param('scopes') scopes: string,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: ScoreHistoryQueryDto,
+  ): Promise<Page<ScorePointView>> {
     return this.scores.history(actor, scopeOf(scopes), id, query);
   }
 }
 
 function scopeOf(path: string): ScopeKind {
   const scope = PATH_SCOPES[path];
-  if (!scope) throw new DomainError('not_found', `There are no /v1/scores/${path}: use goals, managers, org-units or organisation.`);
+  if (!scope)
+    throw new DomainError(
+      'not_found',
+      `There are no /v1/scores/${path}: use goals, managers, org-units or organisation.`,
+    );
   return scope;
 }

@@ -7,7 +7,12 @@ import { AlertView, ScoreHistoryQueryDto, ScoreListQueryDto, ScorePointView, Sco
 import { assertMayRead } from './read-access';
 import { reportingTeam } from './reporting-team';
 
-const SCOPE_NAMES: Record<ScopeKind, string> = { goal: 'Goal', manager: 'Manager', org_unit: 'Org unit', organisation: 'Organisation' };
+const SCOPE_NAMES: Record<ScopeKind, string> = {
+  goal: 'Goal',
+  manager: 'Manager',
+  org_unit: 'Org unit',
+  organisation: 'Organisation',
+};
 
 /** Reads scores, their history and open alerts, always within the actor's organisation. */
 @Injectable()
@@ -25,7 +30,8 @@ export class ScoresService {
        WHERE s.scope = $1 AND s.scope_id = $2 AND s.org_id = $3`,
       [scope, scopeId, actor.orgId],
     );
-    if (!row) throw new DomainError('not_found', `${SCOPE_NAMES[scope]} ${scopeId} has no score in your organisation (yet).`);
+    if (!row)
+      throw new DomainError('not_found', `${SCOPE_NAMES[scope]} ${scopeId} has no score in your organisation (yet).`);
     // After the lookup, so another organisation's id answers 404 whatever the role (docs/security.md).
     assertMayRead(actor, scope, scopeId, scope === 'manager' ? await reportingTeam(this.dataSource, actor) : undefined);
     return toView(row);
@@ -36,7 +42,10 @@ export class ScoresService {
     const params: unknown[] = [scope, actor.orgId];
     const team = scope === 'manager' ? await reportingTeam(this.dataSource, actor) : undefined;
     const band = `${query.band ? `AND s.band = $${params.push(query.band)}` : ''} ${team ? `AND s.scope_id = ANY($${params.push([...team])})` : ''}`;
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM alignment_score s WHERE s.scope = $1 AND s.org_id = $2 ${band}`, params);
+    const [{ total }] = await this.dataSource.query(
+      `SELECT count(*)::int AS total FROM alignment_score s WHERE s.scope = $1 AND s.org_id = $2 ${band}`,
+      params,
+    );
     const rows = await this.dataSource.query(
       `SELECT s.*, to_char(s.as_of, 'YYYY-MM-DD') AS as_of_day, coalesce(g.title, p.name, u.name) AS name FROM alignment_score s
        LEFT JOIN goal_rm g ON s.scope = 'goal' AND g.goal_id = s.scope_id
@@ -48,17 +57,30 @@ export class ScoresService {
     return page(rows.map(toView), total, query);
   }
 
-  async history(actor: Actor, scope: ScopeKind, scopeId: string, query: ScoreHistoryQueryDto): Promise<Page<ScorePointView>> {
+  async history(
+    actor: Actor,
+    scope: ScopeKind,
+    scopeId: string,
+    query: ScoreHistoryQueryDto,
+  ): Promise<Page<ScorePointView>> {
     await this.score(actor, scope, scopeId);
     const params: unknown[] = [scope, scopeId, actor.orgId];
     const range = `${query.from ? `AND at >= $${params.push(query.from)}` : ''} ${query.to ? `AND at < $${params.push(query.to)}` : ''}`;
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM alignment_score_history WHERE scope = $1 AND scope_id = $2 AND org_id = $3 ${range}`, params);
+    const [{ total }] = await this.dataSource.query(
+      `SELECT count(*)::int AS total FROM alignment_score_history WHERE scope = $1 AND scope_id = $2 AND org_id = $3 ${range}`,
+      params,
+    );
     const rows = await this.dataSource.query(
       `SELECT score, band, components, at FROM alignment_score_history WHERE scope = $1 AND scope_id = $2 AND org_id = $3 ${range} ORDER BY at, id LIMIT ${query.limit} OFFSET ${query.offset}`,
       params,
     );
     return page(
-      rows.map((row: any) => ({ score: row.score, band: row.band, components: row.components, at: new Date(row.at).toISOString() })),
+      rows.map((row: any) => ({
+        score: row.score,
+        band: row.band,
+        components: row.components,
+        at: new Date(row.at).toISOString(),
+      })),
       total,
       query,
     );
@@ -69,10 +91,24 @@ export class ScoresService {
     const kind = query.kind ? `AND kind = $${params.push(query.kind)}` : '';
     // A manager sees the alerts about themselves; directors all of the organisation's.
     const mine = actor.role === 'manager' ? `AND scope = 'manager' AND scope_id = $${params.push(actor.personId)}` : '';
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM open_alert WHERE org_id = $1 ${kind} ${mine}`, params);
-    const rows = await this.dataSource.query(`SELECT * FROM open_alert WHERE org_id = $1 ${kind} ${mine} ORDER BY raised_at DESC, alert_id LIMIT ${query.limit} OFFSET ${query.offset}`, params);
+    const [{ total }] = await this.dataSource.query(
+      `SELECT count(*)::int AS total FROM open_alert WHERE org_id = $1 ${kind} ${mine}`,
+      params,
+    );
+    const rows = await this.dataSource.query(
+      `SELECT * FROM open_alert WHERE org_id = $1 ${kind} ${mine} ORDER BY raised_at DESC, alert_id LIMIT ${query.limit} OFFSET ${query.offset}`,
+      params,
+    );
     return page(
-      rows.map((row: any) => ({ alertId: row.alert_id, kind: row.kind, scope: row.scope, scopeId: row.scope_id, message: row.message, details: row.details, raisedAt: new Date(row.raised_at).toISOString() })),
+      rows.map((row: any) => ({
+        alertId: row.alert_id,
+        kind: row.kind,
+        scope: row.scope,
+        scopeId: row.scope_id,
+        message: row.message,
+        details: row.details,
+        raisedAt: new Date(row.raised_at).toISOString(),
+      })),
       total,
       query as never,
     );

@@ -3,9 +3,37 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AlertRaisedV1, AlignmentScoreChangedV1, ALERT_KINDS } from '@throughline/contracts';
 import { beforeCommit, EventContext, EventOutbox } from '@throughline/messaging';
-import { addFacts, AlignmentSettings, DriverCandidates, effortShare, emptyFacts, FactVector, round1, ScopeKind, scoreScope, Score, ScoreBand } from './alignment-formula';
-import { budgetFacts, keyResultContribution, riskFacts, taskContribution, TaskStatus, unmitigatedExposure } from './contributions';
-import { addToScopes, FACT_COLUMNS, factsFromJson, factsFromRow, orderedScopes, readFacts, ScopeRef, scopeKey } from './scope-facts.repository';
+import {
+  addFacts,
+  AlignmentSettings,
+  DriverCandidates,
+  effortShare,
+  emptyFacts,
+  FactVector,
+  round1,
+  ScopeKind,
+  scoreScope,
+  Score,
+  ScoreBand,
+} from './alignment-formula';
+import {
+  budgetFacts,
+  keyResultContribution,
+  riskFacts,
+  taskContribution,
+  TaskStatus,
+  unmitigatedExposure,
+} from './contributions';
+import {
+  addToScopes,
+  FACT_COLUMNS,
+  factsFromJson,
+  factsFromRow,
+  orderedScopes,
+  readFacts,
+  ScopeRef,
+  scopeKey,
+} from './scope-facts.repository';
 import { SettingsService } from '../settings/settings.service';
 
 type AlertKind = (typeof ALERT_KINDS)[number];
@@ -81,8 +109,14 @@ export class ScoringEngine {
    */
   async begin(tx: EntityManager, orgId: string, at: Date, context: EventContext): Promise<ScoringRun> {
     const day = at.toISOString().slice(0, 10);
-    await tx.query(`INSERT INTO org_state (org_id, as_of) VALUES ($1, $2) ON CONFLICT (org_id) DO NOTHING`, [orgId, day]);
-    const [state] = await tx.query(`SELECT to_char(as_of, 'YYYY-MM-DD') AS as_of FROM org_state WHERE org_id = $1 FOR UPDATE`, [orgId]);
+    await tx.query(`INSERT INTO org_state (org_id, as_of) VALUES ($1, $2) ON CONFLICT (org_id) DO NOTHING`, [
+      orgId,
+      day,
+    ]);
+    const [state] = await tx.query(
+      `SELECT to_char(as_of, 'YYYY-MM-DD') AS as_of FROM org_state WHERE org_id = $1 FOR UPDATE`,
+      [orgId],
+    );
     const run: ScoringRun = { tx, orgId, asOf: state.as_of, at, context, dirty: new Map() };
     await this.advanceTo(run, day);
     return run;
@@ -113,9 +147,15 @@ export class ScoringEngine {
     if (day <= run.asOf) return;
     run.asOf = day;
     await run.tx.query(`UPDATE org_state SET as_of = $2 WHERE org_id = $1`, [run.orgId, day]);
-    const tasks: Array<{ task_id: string }> = await run.tx.query(`SELECT task_id FROM task_rm WHERE org_id = $1 AND next_change_on <= $2 ORDER BY task_id`, [run.orgId, day]);
+    const tasks: Array<{ task_id: string }> = await run.tx.query(
+      `SELECT task_id FROM task_rm WHERE org_id = $1 AND next_change_on <= $2 ORDER BY task_id`,
+      [run.orgId, day],
+    );
     for (const { task_id } of tasks) await this.recontributeTask(run, task_id);
-    const keyResults: Array<{ key_result_id: string }> = await run.tx.query(`SELECT key_result_id FROM key_result_rm WHERE org_id = $1 AND next_change_on <= $2 ORDER BY key_result_id`, [run.orgId, day]);
+    const keyResults: Array<{ key_result_id: string }> = await run.tx.query(
+      `SELECT key_result_id FROM key_result_rm WHERE org_id = $1 AND next_change_on <= $2 ORDER BY key_result_id`,
+      [run.orgId, day],
+    );
     for (const { key_result_id } of keyResults) await this.recontributeKeyResult(run, key_result_id);
   }
 
@@ -134,7 +174,11 @@ export class ScoringEngine {
    * given as SQL for its starting id (a parameter or a lookup). A starting id without a row yet
    * (its creation not seen) is its own chain.
    */
-  private async chains(tx: EntityManager, start: { goal?: string; unit?: string }, params: unknown[]): Promise<ScopeRef[]> {
+  private async chains(
+    tx: EntityManager,
+    start: { goal?: string; unit?: string },
+    params: unknown[],
+  ): Promise<ScopeRef[]> {
     const goal = start.goal ?? 'NULL::uuid';
     const unit = start.unit ?? 'NULL::uuid';
     const rows: Array<{ scope: 'goal' | 'org_unit'; id: string }> = await tx.query(
@@ -161,13 +205,21 @@ export class ScoringEngine {
 
   /** Task work rolls up its goal chain, and its manager → org unit chain → organisation. */
   private async taskScopes(run: ScoringRun, goalId: string | null, managerId: string): Promise<ScopeRef[]> {
-    const chains = await this.chains(run.tx, { goal: '$1::uuid', unit: '(SELECT org_unit_id FROM person_rm WHERE person_id = $2)' }, [goalId, managerId]);
+    const chains = await this.chains(
+      run.tx,
+      { goal: '$1::uuid', unit: '(SELECT org_unit_id FROM person_rm WHERE person_id = $2)' },
+      [goalId, managerId],
+    );
     return [...chains, { scope: 'manager', id: managerId }, { scope: 'organisation', id: run.orgId }];
   }
 
   /** What a goal owns itself (key results, risks, budget) rolls up its goal chain and its org unit chain. */
   private async goalOwnScopes(run: ScoringRun, goalId: string): Promise<ScopeRef[]> {
-    const chains = await this.chains(run.tx, { goal: '$1::uuid', unit: '(SELECT org_unit_id FROM goal_rm WHERE goal_id = $1)' }, [goalId]);
+    const chains = await this.chains(
+      run.tx,
+      { goal: '$1::uuid', unit: '(SELECT org_unit_id FROM goal_rm WHERE goal_id = $1)' },
+      [goalId],
+    );
     return [...chains, { scope: 'organisation', id: run.orgId }];
   }
 
@@ -198,21 +250,41 @@ export class ScoringEngine {
     );
     const applied: AppliedTask | null = row.applied;
     const next: AppliedTask = { goalId: row.goal_id, managerId: row.manager_id, facts: contribution.facts };
-    await run.tx.query(`UPDATE task_rm SET applied = $2, next_change_on = $3, schedule_shortfall = $4, cost_overrun = $5 WHERE task_id = $1`, [
-      taskId,
-      JSON.stringify({ ...next, plannedValue: contribution.plannedValue, earnedValueCapped: contribution.earnedValueCapped, earnedCost: contribution.earnedCost }),
-      contribution.nextChangeOn,
-      contribution.scheduleShortfall,
-      contribution.costOverrun,
-    ]);
+    await run.tx.query(
+      `UPDATE task_rm SET applied = $2, next_change_on = $3, schedule_shortfall = $4, cost_overrun = $5 WHERE task_id = $1`,
+      [
+        taskId,
+        JSON.stringify({
+          ...next,
+          plannedValue: contribution.plannedValue,
+          earnedValueCapped: contribution.earnedValueCapped,
+          earnedCost: contribution.earnedCost,
+        }),
+        contribution.nextChangeOn,
+        contribution.scheduleShortfall,
+        contribution.costOverrun,
+      ],
+    );
     if (applied && applied.goalId === next.goalId && applied.managerId === next.managerId) {
-      await this.add(run, await this.taskScopes(run, next.goalId, next.managerId), addFacts(next.facts, factsFromJson(applied.facts), -1));
+      await this.add(
+        run,
+        await this.taskScopes(run, next.goalId, next.managerId),
+        addFacts(next.facts, factsFromJson(applied.facts), -1),
+      );
       return;
     }
-    if (applied) await this.add(run, await this.taskScopes(run, applied.goalId, applied.managerId), addFacts(emptyFacts(), factsFromJson(applied.facts), -1));
+    if (applied)
+      await this.add(
+        run,
+        await this.taskScopes(run, applied.goalId, applied.managerId),
+        addFacts(emptyFacts(), factsFromJson(applied.facts), -1),
+      );
     await this.add(run, await this.taskScopes(run, next.goalId, next.managerId), next.facts);
     // A task seen for the first time makes its manager a scope even before anything is due.
-    this.markDirty(run, [{ scope: 'manager', id: next.managerId }, ...(next.goalId ? [{ scope: 'goal' as const, id: next.goalId }] : [])]);
+    this.markDirty(run, [
+      { scope: 'manager', id: next.managerId },
+      ...(next.goalId ? [{ scope: 'goal' as const, id: next.goalId }] : []),
+    ]);
   }
 
   /** Key results count for goals that are active or finished (not drafts, not abandoned). */
@@ -231,21 +303,34 @@ export class ScoringEngine {
     let nextChangeOn: string | null = null;
     if (counts) {
       const contribution = keyResultContribution(
-        { baseline: row.baseline, target: row.target, direction: row.direction, weightMilli: Number(row.weight_milli), current: row.current === null ? null : Number(row.current) },
+        {
+          baseline: row.baseline,
+          target: row.target,
+          direction: row.direction,
+          weightMilli: Number(row.weight_milli),
+          current: row.current === null ? null : Number(row.current),
+        },
         { periodStart: row.period_start, periodEnd: row.period_end },
         run.asOf,
       );
       ({ facts, attainment, nextChangeOn } = contribution);
     }
-    await run.tx.query(`UPDATE key_result_rm SET attainment = $2, gap = $3, next_change_on = $4, applied_weight = $5, applied_score = $6 WHERE key_result_id = $1`, [
-      keyResultId,
-      attainment,
-      facts.keyResultWeight * (10_000 - attainment),
-      nextChangeOn,
-      facts.keyResultWeight,
-      facts.keyResultScore,
-    ]);
-    const previous = { ...emptyFacts(), keyResultWeight: Number(row.applied_weight), keyResultScore: Number(row.applied_score) };
+    await run.tx.query(
+      `UPDATE key_result_rm SET attainment = $2, gap = $3, next_change_on = $4, applied_weight = $5, applied_score = $6 WHERE key_result_id = $1`,
+      [
+        keyResultId,
+        attainment,
+        facts.keyResultWeight * (10_000 - attainment),
+        nextChangeOn,
+        facts.keyResultWeight,
+        facts.keyResultScore,
+      ],
+    );
+    const previous = {
+      ...emptyFacts(),
+      keyResultWeight: Number(row.applied_weight),
+      keyResultScore: Number(row.applied_score),
+    };
     await this.add(run, await this.goalOwnScopes(run, row.goal_id), addFacts(facts, previous, -1));
   }
 
@@ -260,12 +345,23 @@ export class ScoringEngine {
     const counts = row.goal_known && ['active', 'achieved', 'missed'].includes(row.goal_status);
     const exposure = counts ? unmitigatedExposure(row, settings.highRiskExposure) : 0;
     await run.tx.query(`UPDATE risk_rm SET applied_exposure = $2 WHERE risk_id = $1`, [riskId, exposure]);
-    await this.add(run, await this.goalOwnScopes(run, row.goal_id), addFacts(riskFacts(exposure), riskFacts(Number(row.applied_exposure)), -1));
+    await this.add(
+      run,
+      await this.goalOwnScopes(run, row.goal_id),
+      addFacts(riskFacts(exposure), riskFacts(Number(row.applied_exposure)), -1),
+    );
     if (exposure > 0) {
-      await this.raiseAlert(run, 'unmitigated_risk', riskId, { scope: 'goal', id: row.goal_id }, `High risk "${row.title}" on "${row.goal_title}" (likelihood ${row.likelihood} × impact ${row.impact} = ${exposure}) has no mitigation.`, {
+      await this.raiseAlert(
+        run,
+        'unmitigated_risk',
         riskId,
-        exposure,
-      });
+        { scope: 'goal', id: row.goal_id },
+        `High risk "${row.title}" on "${row.goal_title}" (likelihood ${row.likelihood} × impact ${row.impact} = ${exposure}) has no mitigation.`,
+        {
+          riskId,
+          exposure,
+        },
+      );
     } else {
       await this.clearAlerts(run, ['unmitigated_risk'], riskId);
     }
@@ -273,26 +369,44 @@ export class ScoringEngine {
 
   /** A goal's budget counts while it is active or finished. */
   async recontributeGoalBudget(run: ScoringRun, goalId: string): Promise<void> {
-    const [row] = await run.tx.query(`SELECT known, status, budget_minor, applied_budget FROM goal_rm WHERE goal_id = $1 FOR UPDATE`, [goalId]);
+    const [row] = await run.tx.query(
+      `SELECT known, status, budget_minor, applied_budget FROM goal_rm WHERE goal_id = $1 FOR UPDATE`,
+      [goalId],
+    );
     if (!row) return;
     const budget = row.known && ['active', 'achieved', 'missed'].includes(row.status) ? Number(row.budget_minor) : 0;
     await run.tx.query(`UPDATE goal_rm SET applied_budget = $2 WHERE goal_id = $1`, [goalId, budget]);
-    await this.add(run, await this.goalOwnScopes(run, goalId), addFacts(budgetFacts(budget), budgetFacts(Number(row.applied_budget)), -1));
+    await this.add(
+      run,
+      await this.goalOwnScopes(run, goalId),
+      addFacts(budgetFacts(budget), budgetFacts(Number(row.applied_budget)), -1),
+    );
   }
 
   /** Everything a goal owns, after its status or period changed. Bounded by the goal's own items. */
   async recontributeGoalOwn(run: ScoringRun, goalId: string): Promise<void> {
     await this.recontributeGoalBudget(run, goalId);
-    const keyResults: Array<{ key_result_id: string }> = await run.tx.query(`SELECT key_result_id FROM key_result_rm WHERE goal_id = $1 ORDER BY key_result_id`, [goalId]);
+    const keyResults: Array<{ key_result_id: string }> = await run.tx.query(
+      `SELECT key_result_id FROM key_result_rm WHERE goal_id = $1 ORDER BY key_result_id`,
+      [goalId],
+    );
     for (const { key_result_id } of keyResults) await this.recontributeKeyResult(run, key_result_id);
-    const risks: Array<{ risk_id: string }> = await run.tx.query(`SELECT risk_id FROM risk_rm WHERE goal_id = $1 ORDER BY risk_id`, [goalId]);
+    const risks: Array<{ risk_id: string }> = await run.tx.query(
+      `SELECT risk_id FROM risk_rm WHERE goal_id = $1 ORDER BY risk_id`,
+      [goalId],
+    );
     for (const { risk_id } of risks) await this.recontributeRisk(run, risk_id);
     this.markDirty(run, [{ scope: 'goal', id: goalId }]);
   }
 
   // ---- structure changes: move a subtree's facts from one chain to another (depth-proportional) ----
 
-  async moveGoal(run: ScoringRun, goalId: string, from: { parentGoalId: string | null; orgUnitId: string | null }, to: { parentGoalId: string | null; orgUnitId: string | null }): Promise<void> {
+  async moveGoal(
+    run: ScoringRun,
+    goalId: string,
+    from: { parentGoalId: string | null; orgUnitId: string | null },
+    to: { parentGoalId: string | null; orgUnitId: string | null },
+  ): Promise<void> {
     if (from.parentGoalId !== to.parentGoalId) {
       const subtree = await readFacts(run.tx, { scope: 'goal', id: goalId });
       const oldChain = (await this.goalChain(run.tx, from.parentGoalId)).filter((ref) => ref.id !== goalId);
@@ -309,7 +423,13 @@ export class ScoringEngine {
          FROM goal_rm g WHERE g.goal_id = $1`,
         [goalId],
       );
-      const facts = { ...emptyFacts(), goalBudget: Number(own.budget), keyResultWeight: Number(own.kr_weight), keyResultScore: Number(own.kr_score), riskExposure: Number(own.exposure) };
+      const facts = {
+        ...emptyFacts(),
+        goalBudget: Number(own.budget),
+        keyResultWeight: Number(own.kr_weight),
+        keyResultScore: Number(own.kr_score),
+        riskExposure: Number(own.exposure),
+      };
       await this.add(run, await this.unitChain(run.tx, from.orgUnitId), addFacts(emptyFacts(), facts, -1));
       await this.add(run, await this.unitChain(run.tx, to.orgUnitId), facts);
     }
@@ -348,15 +468,27 @@ export class ScoringEngine {
 
   /** Rescores every scope of the organisation (after its settings changed): bounded by the number of scopes, not tasks. */
   async rescoreAll(run: ScoringRun): Promise<void> {
-    const risks: Array<{ risk_id: string }> = await run.tx.query(`SELECT risk_id FROM risk_rm WHERE org_id = $1 ORDER BY risk_id`, [run.orgId]);
+    const risks: Array<{ risk_id: string }> = await run.tx.query(
+      `SELECT risk_id FROM risk_rm WHERE org_id = $1 ORDER BY risk_id`,
+      [run.orgId],
+    );
     for (const { risk_id } of risks) await this.recontributeRisk(run, risk_id);
-    const scopes: Array<{ scope: ScopeKind; scope_id: string }> = await run.tx.query(`SELECT scope, scope_id FROM scope_facts WHERE org_id = $1`, [run.orgId]);
-    this.markDirty(run, [...scopes.map((row) => ({ scope: row.scope, id: row.scope_id })), { scope: 'organisation', id: run.orgId }]);
+    const scopes: Array<{ scope: ScopeKind; scope_id: string }> = await run.tx.query(
+      `SELECT scope, scope_id FROM scope_facts WHERE org_id = $1`,
+      [run.orgId],
+    );
+    this.markDirty(run, [
+      ...scopes.map((row) => ({ scope: row.scope, id: row.scope_id })),
+      { scope: 'organisation', id: run.orgId },
+    ]);
     await this.finish(run);
   }
 
   /** What a scope is called (none when it is not scored: a draft goal, an org unit not yet created), its facts and its current score, in one read. */
-  private async scopeState(run: ScoringRun, ref: ScopeRef): Promise<{ name: string; facts: FactVector; current: StoredScore | null } | null> {
+  private async scopeState(
+    run: ScoringRun,
+    ref: ScopeRef,
+  ): Promise<{ name: string; facts: FactVector; current: StoredScore | null } | null> {
     const [row] = await run.tx.query(
       `SELECT subject.name, s.score, s.band, s.components, s.drivers, ${FACT_COLUMNS.map((name) => `f.${name}`).join(', ')}
        FROM (${SCOPE_SUBJECT[ref.scope]}) AS subject
@@ -365,7 +497,14 @@ export class ScoringEngine {
       [ref.id, ref.scope],
     );
     if (!row) return null;
-    return { name: row.name, facts: factsFromRow(row), current: row.score === null ? null : { score: row.score, band: row.band, components: row.components, drivers: row.drivers } };
+    return {
+      name: row.name,
+      facts: factsFromRow(row),
+      current:
+        row.score === null
+          ? null
+          : { score: row.score, band: row.band, components: row.components, drivers: row.drivers },
+    };
   }
 
   private async candidates(run: ScoringRun, ref: ScopeRef): Promise<DriverCandidates> {
@@ -374,27 +513,54 @@ export class ScoringEngine {
     const taskRows = async (column: 'goal_id' | 'manager_id' | 'org_id') => {
       const byShortfall = `SELECT task_id, title, applied FROM task_rm WHERE ${column} = $1 AND schedule_shortfall > 0 ORDER BY schedule_shortfall DESC, task_id LIMIT 3`;
       const byOverrun = `SELECT task_id, title, applied FROM task_rm WHERE ${column} = $1 AND cost_overrun > 0 ORDER BY cost_overrun DESC, task_id LIMIT 3`;
-      const rows = await tx.query(column === 'org_id' ? byShortfall : `(${byShortfall}) UNION (${byOverrun})`, [ref.id]);
-      return rows.map((row: { task_id: string; title: string; applied: { facts: FactVector; plannedValue: number; earnedValueCapped: number; earnedCost: number } }) => ({
-        taskId: row.task_id,
-        title: row.title,
-        plannedValue: row.applied.plannedValue,
-        earnedValueCapped: row.applied.earnedValueCapped,
-        earnedCost: row.applied.earnedCost,
-        actualCost: row.applied.facts.actualCost,
-      }));
+      const rows = await tx.query(column === 'org_id' ? byShortfall : `(${byShortfall}) UNION (${byOverrun})`, [
+        ref.id,
+      ]);
+      return rows.map(
+        (row: {
+          task_id: string;
+          title: string;
+          applied: { facts: FactVector; plannedValue: number; earnedValueCapped: number; earnedCost: number };
+        }) => ({
+          taskId: row.task_id,
+          title: row.title,
+          plannedValue: row.applied.plannedValue,
+          earnedValueCapped: row.applied.earnedValueCapped,
+          earnedCost: row.applied.earnedCost,
+          actualCost: row.applied.facts.actualCost,
+        }),
+      );
     };
     const keyResults = (where: string) =>
-      tx.query(`SELECT key_result_id, name, applied_weight, attainment FROM key_result_rm WHERE ${where} AND gap > 0 ORDER BY gap DESC, key_result_id LIMIT 3`, [ref.id]).then((rows: any[]) =>
-        rows.map((row) => ({ keyResultId: row.key_result_id, name: row.name, weight: Number(row.applied_weight), attainment: row.attainment })),
-      );
+      tx
+        .query(
+          `SELECT key_result_id, name, applied_weight, attainment FROM key_result_rm WHERE ${where} AND gap > 0 ORDER BY gap DESC, key_result_id LIMIT 3`,
+          [ref.id],
+        )
+        .then((rows: any[]) =>
+          rows.map((row) => ({
+            keyResultId: row.key_result_id,
+            name: row.name,
+            weight: Number(row.applied_weight),
+            attainment: row.attainment,
+          })),
+        );
     const risks = (where: string) =>
-      tx.query(`SELECT risk_id, title, applied_exposure FROM risk_rm WHERE ${where} AND applied_exposure > 0 ORDER BY applied_exposure DESC, risk_id LIMIT 3`, [ref.id]).then((rows: any[]) =>
-        rows.map((row) => ({ riskId: row.risk_id, title: row.title, exposure: Number(row.applied_exposure) })),
-      );
+      tx
+        .query(
+          `SELECT risk_id, title, applied_exposure FROM risk_rm WHERE ${where} AND applied_exposure > 0 ORDER BY applied_exposure DESC, risk_id LIMIT 3`,
+          [ref.id],
+        )
+        .then((rows: any[]) =>
+          rows.map((row) => ({ riskId: row.risk_id, title: row.title, exposure: Number(row.applied_exposure) })),
+        );
     switch (ref.scope) {
       case 'goal':
-        return { tasks: await taskRows('goal_id'), keyResults: await keyResults('goal_id = $1'), risks: await risks('goal_id = $1') };
+        return {
+          tasks: await taskRows('goal_id'),
+          keyResults: await keyResults('goal_id = $1'),
+          risks: await risks('goal_id = $1'),
+        };
       case 'manager':
         return { tasks: await taskRows('manager_id') };
       case 'org_unit': {
@@ -410,7 +576,11 @@ export class ScoringEngine {
         };
       }
       case 'organisation':
-        return { tasks: await taskRows('org_id'), keyResults: await keyResults('org_id = $1'), risks: await risks('org_id = $1') };
+        return {
+          tasks: await taskRows('org_id'),
+          keyResults: await keyResults('org_id = $1'),
+          risks: await risks('org_id = $1'),
+        };
     }
   }
 
@@ -421,9 +591,16 @@ export class ScoringEngine {
     const { facts, current } = state;
     const settings = await this.settingsOf(run);
     const next = scoreScope(ref.scope, facts, settings, await this.candidates(run, ref));
-    const values = (score: Pick<Score, 'components'>) => JSON.stringify(score.components.map((component) => [component.name, component.value, component.weight]));
-    const changed = !current || current.score !== next.score || current.band !== next.band || values(current) !== values(next);
-    if (!changed && JSON.stringify(current.drivers) === JSON.stringify(next.drivers) && JSON.stringify(current.components) === JSON.stringify(next.components)) return null;
+    const values = (score: Pick<Score, 'components'>) =>
+      JSON.stringify(score.components.map((component) => [component.name, component.value, component.weight]));
+    const changed =
+      !current || current.score !== next.score || current.band !== next.band || values(current) !== values(next);
+    if (
+      !changed &&
+      JSON.stringify(current.drivers) === JSON.stringify(next.drivers) &&
+      JSON.stringify(current.components) === JSON.stringify(next.components)
+    )
+      return null;
     return { ref, name: state.name, facts, next, previous: current, changed, settings };
   }
 
@@ -474,7 +651,9 @@ export class ScoringEngine {
         score: next.score,
         previousScore: previous ? previous.score : null,
         band: next.band,
-        components: next.components.filter((component) => component.value !== null).map((component) => ({ name: component.name, value: component.value as number, weight: component.weight })),
+        components: next.components
+          .filter((component) => component.value !== null)
+          .map((component) => ({ name: component.name, value: component.value as number, weight: component.weight })),
         computedAt: run.at.toISOString(),
       })),
       run.context,
@@ -482,16 +661,18 @@ export class ScoringEngine {
     const cleared: Array<{ kind: AlertKind; subjectId: string }> = [];
     for (const entry of changed) cleared.push(...(await this.checkAlerts(run, entry)));
     if (cleared.length > 0) {
-      await run.tx.query(`DELETE FROM open_alert a USING unnest($2::text[], $3::uuid[]) AS c(kind, subject_id) WHERE a.org_id = $1 AND a.kind = c.kind AND a.subject_id = c.subject_id`, [
-        run.orgId,
-        cleared.map((entry) => entry.kind),
-        cleared.map((entry) => entry.subjectId),
-      ]);
+      await run.tx.query(
+        `DELETE FROM open_alert a USING unnest($2::text[], $3::uuid[]) AS c(kind, subject_id) WHERE a.org_id = $1 AND a.kind = c.kind AND a.subject_id = c.subject_id`,
+        [run.orgId, cleared.map((entry) => entry.kind), cleared.map((entry) => entry.subjectId)],
+      );
     }
   }
 
   /** Raises the alerts a changed score crossed into; returns those whose condition no longer holds, to be cleared. */
-  private async checkAlerts(run: ScoringRun, { ref, name, next: score, previous, facts, settings }: Rescored): Promise<Array<{ kind: AlertKind; subjectId: string }>> {
+  private async checkAlerts(
+    run: ScoringRun,
+    { ref, name, next: score, previous, facts, settings }: Rescored,
+  ): Promise<Array<{ kind: AlertKind; subjectId: string }>> {
     const previousBand = previous ? previous.band : null;
     const why = score.drivers[0] ? `: ${score.drivers[0].name} — ${score.drivers[0].detail}` : '';
     const cleared: AlertKind[] = [];
@@ -500,16 +681,30 @@ export class ScoringEngine {
         cleared.push('goal_at_risk', 'goal_off_track');
       } else if (previousBand === null || BAND_RANK[score.band] > BAND_RANK[previousBand]) {
         const kind = score.band === 'off_track' ? 'goal_off_track' : 'goal_at_risk';
-        await this.raiseAlert(run, kind, ref.id, ref, `${name} fell to ${score.score} (${score.band.replace('_', ' ')})${why}.`, { score: score.score, previousBand });
+        await this.raiseAlert(
+          run,
+          kind,
+          ref.id,
+          ref,
+          `${name} fell to ${score.score} (${score.band.replace('_', ' ')})${why}.`,
+          { score: score.score, previousBand },
+        );
       }
     }
     if (ref.scope === 'goal' || ref.scope === 'manager') {
       const budget = ref.scope === 'goal' ? facts.goalBudget : facts.plannedCost;
       if (facts.actualCost > budget && (budget > 0 || facts.actualCost > 0)) {
-        await this.raiseAlert(run, 'budget_overrun', ref.id, ref, `${name} has spent ${(facts.actualCost / 100).toFixed(2)} against a budget of ${(budget / 100).toFixed(2)}.`, {
-          actualCostMinor: facts.actualCost,
-          budgetMinor: budget,
-        });
+        await this.raiseAlert(
+          run,
+          'budget_overrun',
+          ref.id,
+          ref,
+          `${name} has spent ${(facts.actualCost / 100).toFixed(2)} against a budget of ${(budget / 100).toFixed(2)}.`,
+          {
+            actualCostMinor: facts.actualCost,
+            budgetMinor: budget,
+          },
+        );
       } else {
         cleared.push('budget_overrun');
       }
@@ -517,10 +712,17 @@ export class ScoringEngine {
     if (ref.scope !== 'goal') {
       const share = effortShare(facts);
       if (share && share.unlinkedShare > settings.unlinkedShareAlert) {
-        await this.raiseAlert(run, 'unlinked_work', ref.id, ref, `${round1(100 * share.unlinkedShare)}% of ${name}'s ${share.basis} went to work linked to no goal (limit ${round1(100 * settings.unlinkedShareAlert)}%).`, {
-          unlinkedShare: round1(100 * share.unlinkedShare) / 100,
-          basis: share.basis,
-        });
+        await this.raiseAlert(
+          run,
+          'unlinked_work',
+          ref.id,
+          ref,
+          `${round1(100 * share.unlinkedShare)}% of ${name}'s ${share.basis} went to work linked to no goal (limit ${round1(100 * settings.unlinkedShareAlert)}%).`,
+          {
+            unlinkedShare: round1(100 * share.unlinkedShare) / 100,
+            basis: share.basis,
+          },
+        );
       } else {
         cleared.push('unlinked_work');
       }
@@ -529,7 +731,14 @@ export class ScoringEngine {
   }
 
   /** Raises an alert once per ongoing condition: a second raise while it is open does nothing. */
-  async raiseAlert(run: ScoringRun, kind: AlertKind, subjectId: string, scope: ScopeRef, message: string, details: Record<string, string | number | boolean | null>): Promise<void> {
+  async raiseAlert(
+    run: ScoringRun,
+    kind: AlertKind,
+    subjectId: string,
+    scope: ScopeRef,
+    message: string,
+    details: Record<string, string | number | boolean | null>,
+  ): Promise<void> {
     const alertId = randomUUID();
     const inserted = await run.tx.query(
       `INSERT INTO open_alert (org_id, kind, subject_id, alert_id, scope, scope_id, message, details, raised_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -537,12 +746,28 @@ export class ScoringEngine {
       [run.orgId, kind, subjectId, alertId, scope.scope, scope.id, message, JSON.stringify(details), run.at],
     );
     if (inserted.length === 0) return;
-    await this.outbox.publish(run.tx, AlertRaisedV1, { alertId, kind, scope: scope.scope, scopeId: scope.id, message: message.slice(0, 2000), details, raisedAt: run.at.toISOString() }, run.context);
+    await this.outbox.publish(
+      run.tx,
+      AlertRaisedV1,
+      {
+        alertId,
+        kind,
+        scope: scope.scope,
+        scopeId: scope.id,
+        message: message.slice(0, 2000),
+        details,
+        raisedAt: run.at.toISOString(),
+      },
+      run.context,
+    );
   }
 
   async clearAlerts(run: ScoringRun, kinds: AlertKind[], subjectId: string): Promise<void> {
     if (kinds.length === 0) return;
-    await run.tx.query(`DELETE FROM open_alert WHERE org_id = $1 AND kind = ANY($2::text[]) AND subject_id = $3`, [run.orgId, kinds, subjectId]);
+    await run.tx.query(`DELETE FROM open_alert WHERE org_id = $1 AND kind = ANY($2::text[]) AND subject_id = $3`, [
+      run.orgId,
+      kinds,
+      subjectId,
+    ]);
   }
 }
-

@@ -1,23 +1,89 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { addFacts, emptyFacts, scoreScope } from './alignment-formula';
-import { budgetFacts, keyResultContribution, riskFacts, taskContribution, TaskState, unmitigatedExposure } from './contributions';
+import {
+  budgetFacts,
+  keyResultContribution,
+  riskFacts,
+  taskContribution,
+  TaskState,
+  unmitigatedExposure,
+} from './contributions';
 
 /** docs/alignment.md's worked example, computed here; the figures in the document must be these. */
 function workedExample() {
   const asOf = '2026-03-01';
-  const task = (overrides: Partial<TaskState>): TaskState => ({ known: true, status: 'in_progress', startDate: '2026-01-01', minutes: 0, linked: true, progress: 0, weightMilli: 1000, dueDate: null, plannedCostMinor: 0, actualCostMinor: 0, ...overrides });
-  const pilot = taskContribution(task({ progress: 30, weightMilli: 2000, dueDate: '2026-02-27', plannedCostMinor: 4_000_000, actualCostMinor: 3_000_000 }), asOf);
-  const campaign = taskContribution(task({ progress: 40, weightMilli: 1000, dueDate: '2026-04-30', plannedCostMinor: 2_000_000, actualCostMinor: 500_000 }), asOf);
+  const task = (overrides: Partial<TaskState>): TaskState => ({
+    known: true,
+    status: 'in_progress',
+    startDate: '2026-01-01',
+    minutes: 0,
+    linked: true,
+    progress: 0,
+    weightMilli: 1000,
+    dueDate: null,
+    plannedCostMinor: 0,
+    actualCostMinor: 0,
+    ...overrides,
+  });
+  const pilot = taskContribution(
+    task({
+      progress: 30,
+      weightMilli: 2000,
+      dueDate: '2026-02-27',
+      plannedCostMinor: 4_000_000,
+      actualCostMinor: 3_000_000,
+    }),
+    asOf,
+  );
+  const campaign = taskContribution(
+    task({
+      progress: 40,
+      weightMilli: 1000,
+      dueDate: '2026-04-30',
+      plannedCostMinor: 2_000_000,
+      actualCostMinor: 500_000,
+    }),
+    asOf,
+  );
   const period = { periodStart: '2026-01-01', periodEnd: '2026-06-30' };
-  const preOrders = keyResultContribution({ baseline: 0, target: 1000, direction: 'increase', weightMilli: 1000, current: 300 }, period, asOf);
-  const unitCost = keyResultContribution({ baseline: 52, target: 40, direction: 'decrease', weightMilli: 1000, current: 49 }, period, asOf);
+  const preOrders = keyResultContribution(
+    { baseline: 0, target: 1000, direction: 'increase', weightMilli: 1000, current: 300 },
+    period,
+    asOf,
+  );
+  const unitCost = keyResultContribution(
+    { baseline: 52, target: 40, direction: 'decrease', weightMilli: 1000, current: 49 },
+    period,
+    asOf,
+  );
   const exposure = unmitigatedExposure({ likelihood: 3, impact: 4, mitigation: null, status: 'open' }, 12);
-  const facts = [pilot.facts, campaign.facts, preOrders.facts, unitCost.facts, riskFacts(exposure), budgetFacts(10_000_000)].reduce((sum, part) => addFacts(sum, part), emptyFacts());
+  const facts = [
+    pilot.facts,
+    campaign.facts,
+    preOrders.facts,
+    unitCost.facts,
+    riskFacts(exposure),
+    budgetFacts(10_000_000),
+  ].reduce((sum, part) => addFacts(sum, part), emptyFacts());
   const score = scoreScope('goal', facts, undefined, {
     tasks: [
-      { taskId: 'pilot', title: 'Pilot production run', plannedValue: pilot.plannedValue, earnedValueCapped: pilot.earnedValueCapped, earnedCost: pilot.earnedCost, actualCost: 3_000_000 },
-      { taskId: 'campaign', title: 'Launch campaign', plannedValue: campaign.plannedValue, earnedValueCapped: campaign.earnedValueCapped, earnedCost: campaign.earnedCost, actualCost: 500_000 },
+      {
+        taskId: 'pilot',
+        title: 'Pilot production run',
+        plannedValue: pilot.plannedValue,
+        earnedValueCapped: pilot.earnedValueCapped,
+        earnedCost: pilot.earnedCost,
+        actualCost: 3_000_000,
+      },
+      {
+        taskId: 'campaign',
+        title: 'Launch campaign',
+        plannedValue: campaign.plannedValue,
+        earnedValueCapped: campaign.earnedValueCapped,
+        earnedCost: campaign.earnedCost,
+        actualCost: 500_000,
+      },
     ],
     keyResults: [
       { keyResultId: 'pre-orders', name: 'Pre-orders', weight: 1000, attainment: preOrders.attainment },
@@ -26,13 +92,26 @@ function workedExample() {
     risks: [{ riskId: 'supplier', title: 'Supplier cannot deliver the casing', exposure }],
   });
   return {
-    pilot: { plannedValue: pilot.plannedValue, earnedValueCapped: pilot.earnedValueCapped, earnedCost: pilot.earnedCost },
-    campaign: { plannedValue: campaign.plannedValue, earnedValueCapped: campaign.earnedValueCapped, earnedCost: campaign.earnedCost },
+    pilot: {
+      plannedValue: pilot.plannedValue,
+      earnedValueCapped: pilot.earnedValueCapped,
+      earnedCost: pilot.earnedCost,
+    },
+    campaign: {
+      plannedValue: campaign.plannedValue,
+      earnedValueCapped: campaign.earnedValueCapped,
+      earnedCost: campaign.earnedCost,
+    },
     keyResultAttainment: { preOrders: preOrders.attainment, unitCost: unitCost.attainment },
     riskExposure: exposure,
     score: score.score,
     band: score.band,
-    components: score.components.map(({ name, value, weight, contribution }) => ({ name, value, weight, contribution })),
+    components: score.components.map(({ name, value, weight, contribution }) => ({
+      name,
+      value,
+      weight,
+      contribution,
+    })),
     drivers: score.drivers.map(({ id, component, effect }) => ({ id, component, effect })),
   };
 }

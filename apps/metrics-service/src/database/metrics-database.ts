@@ -7,5 +7,9 @@ import { CreateAlignmentReadModels1764000000310 } from './migrations/17640000003
 export const metricsDatabase: ServiceDatabase = {
   defaultSchema: 'metrics',
   entities: [],
-  migrations: [CreateMessagingTables1764000000000, CreateReadModelsAndScores1764000000300, CreateAlignmentReadModels1764000000310],
+  migrations: [
+    CreateMessagingTables1764000000000,
+    CreateReadModelsAndScores1764000000300,
+    CreateAlignmentReadModels1764000000310,
+  ],
 };

@@ -5,7 +5,13 @@ import { Actor, DomainError, invalid } from '@throughline/service-kit';
 import { dayNumber, isoDay } from '../alignment/contributions';
 import { assertMayRead } from '../alignment/read-access';
 import { reportingTeam } from '../alignment/reporting-team';
-import { KpiPeriodQueryDto, ManagerKpiHistoryView, ManagerKpisView, OrganisationKpiHistoryView, OrganisationKpisView } from './dto/kpi.dto';
+import {
+  KpiPeriodQueryDto,
+  ManagerKpiHistoryView,
+  ManagerKpisView,
+  OrganisationKpiHistoryView,
+  OrganisationKpisView,
+} from './dto/kpi.dto';
 import { buckets, Interval, perItem, ratio } from './kpi-figures';
 
 const MAX_HISTORY_DAYS = 3 * 366;
@@ -17,7 +23,10 @@ export class KpisService {
 
   /** The period asked for, defaulting to the 30 days up to the organisation's latest day (from events, not the wall clock). */
   private async period(actor: Actor, query: KpiPeriodQueryDto): Promise<{ from: string; to: string }> {
-    const [state] = await this.dataSource.query(`SELECT to_char(as_of, 'YYYY-MM-DD') AS as_of FROM org_state WHERE org_id = $1`, [actor.orgId]);
+    const [state] = await this.dataSource.query(
+      `SELECT to_char(as_of, 'YYYY-MM-DD') AS as_of FROM org_state WHERE org_id = $1`,
+      [actor.orgId],
+    );
     const to = query.to ?? isoDay(dayNumber(state?.as_of ?? new Date().toISOString()) + 1);
     const from = query.from ?? isoDay(dayNumber(to) - 30);
     if (from >= to) throw invalid(`from (${from}) must be before to (${to}).`, 'from');
@@ -25,7 +34,10 @@ export class KpisService {
   }
 
   private async ensureManager(actor: Actor, managerId: string): Promise<void> {
-    const [known] = await this.dataSource.query(`SELECT 1 FROM task_rm WHERE manager_id = $1 AND org_id = $2 LIMIT 1`, [managerId, actor.orgId]);
+    const [known] = await this.dataSource.query(`SELECT 1 FROM task_rm WHERE manager_id = $1 AND org_id = $2 LIMIT 1`, [
+      managerId,
+      actor.orgId,
+    ]);
     if (!known) throw new DomainError('not_found', `Manager ${managerId} has no work in your organisation.`);
     // After the lookup, so another organisation's manager answers 404 whatever the role (docs/security.md).
     assertMayRead(actor, 'manager', managerId, await reportingTeam(this.dataSource, actor));
@@ -36,11 +48,16 @@ export class KpisService {
     return this.managerFigures(actor.orgId, managerId, await this.period(actor, query));
   }
 
-  async managerHistory(actor: Actor, managerId: string, query: KpiPeriodQueryDto & { interval?: Interval }): Promise<ManagerKpiHistoryView> {
+  async managerHistory(
+    actor: Actor,
+    managerId: string,
+    query: KpiPeriodQueryDto & { interval?: Interval },
+  ): Promise<ManagerKpiHistoryView> {
     await this.ensureManager(actor, managerId);
     const interval = query.interval ?? 'month';
     const points = [];
-    for (const bucket of await this.historyBuckets(actor, query, interval)) points.push(await this.managerFigures(actor.orgId, managerId, bucket));
+    for (const bucket of await this.historyBuckets(actor, query, interval))
+      points.push(await this.managerFigures(actor.orgId, managerId, bucket));
     return { managerId, interval, points };
   }
 
@@ -49,29 +66,41 @@ export class KpisService {
     return this.organisationFigures(actor.orgId, query.orgUnitId ?? null, await this.period(actor, query));
   }
 
-  async organisationHistory(actor: Actor, query: KpiPeriodQueryDto & { orgUnitId?: string; interval?: Interval }): Promise<OrganisationKpiHistoryView> {
+  async organisationHistory(
+    actor: Actor,
+    query: KpiPeriodQueryDto & { orgUnitId?: string; interval?: Interval },
+  ): Promise<OrganisationKpiHistoryView> {
     await this.ensureUnit(actor, query.orgUnitId);
     const interval = query.interval ?? 'month';
     const points = [];
-    for (const bucket of await this.historyBuckets(actor, query, interval)) points.push(await this.organisationFigures(actor.orgId, query.orgUnitId ?? null, bucket));
+    for (const bucket of await this.historyBuckets(actor, query, interval))
+      points.push(await this.organisationFigures(actor.orgId, query.orgUnitId ?? null, bucket));
     return { interval, points };
   }
 
   private async historyBuckets(actor: Actor, query: KpiPeriodQueryDto, interval: Interval) {
     const period = await this.period(actor, { from: query.from ?? undefined, to: query.to });
     if (!query.from) period.from = isoDay(dayNumber(period.to) - 180);
-    if (dayNumber(period.to) - dayNumber(period.from) > MAX_HISTORY_DAYS) throw invalid(`A history covers at most ${MAX_HISTORY_DAYS} days; narrow from/to.`, 'from');
+    if (dayNumber(period.to) - dayNumber(period.from) > MAX_HISTORY_DAYS)
+      throw invalid(`A history covers at most ${MAX_HISTORY_DAYS} days; narrow from/to.`, 'from');
     return buckets(period.from, period.to, interval);
   }
 
   private async ensureUnit(actor: Actor, orgUnitId: string | undefined): Promise<void> {
     assertMayRead(actor, orgUnitId ? 'org_unit' : 'organisation', orgUnitId ?? actor.orgId);
     if (!orgUnitId) return;
-    const [unit] = await this.dataSource.query(`SELECT 1 FROM org_unit_rm WHERE org_unit_id = $1 AND org_id = $2`, [orgUnitId, actor.orgId]);
+    const [unit] = await this.dataSource.query(`SELECT 1 FROM org_unit_rm WHERE org_unit_id = $1 AND org_id = $2`, [
+      orgUnitId,
+      actor.orgId,
+    ]);
     if (!unit) throw new DomainError('not_found', `Org unit ${orgUnitId} does not exist in your organisation.`);
   }
 
-  private async managerFigures(orgId: string, managerId: string, period: { from: string; to: string }): Promise<ManagerKpisView> {
+  private async managerFigures(
+    orgId: string,
+    managerId: string,
+    period: { from: string; to: string },
+  ): Promise<ManagerKpisView> {
     const [completed] = await this.dataSource.query(
       `SELECT count(*)::int AS done, count(*) FILTER (WHERE due_date IS NOT NULL)::int AS with_due,
               count(*) FILTER (WHERE due_date IS NOT NULL AND (completed_at AT TIME ZONE 'UTC')::date <= due_date)::int AS on_time
@@ -83,10 +112,10 @@ export class KpisService {
        FROM cost_entry WHERE manager_id = $1 AND org_id = $2 AND incurred_on < $4::date`,
       [managerId, orgId, period.from, period.to],
     );
-    const [budget] = await this.dataSource.query(`SELECT coalesce(sum(planned_cost_minor), 0) AS planned FROM task_rm WHERE manager_id = $1 AND org_id = $2 AND known AND status <> 'cancelled'`, [
-      managerId,
-      orgId,
-    ]);
+    const [budget] = await this.dataSource.query(
+      `SELECT coalesce(sum(planned_cost_minor), 0) AS planned FROM task_rm WHERE manager_id = $1 AND org_id = $2 AND known AND status <> 'cancelled'`,
+      [managerId, orgId],
+    );
     const [quality] = await this.dataSource.query(
       `SELECT count(*) FILTER (WHERE kind = 'defect')::int AS defects, count(*) FILTER (WHERE kind = 'rework')::int AS reworks
        FROM quality_issue WHERE manager_id = $1 AND org_id = $2 AND recorded_at >= $3::date AND recorded_at < $4::date`,
@@ -110,11 +139,19 @@ export class KpisService {
     };
   }
 
-  private async organisationFigures(orgId: string, orgUnitId: string | null, period: { from: string; to: string }): Promise<OrganisationKpisView> {
+  private async organisationFigures(
+    orgId: string,
+    orgUnitId: string | null,
+    period: { from: string; to: string },
+  ): Promise<OrganisationKpisView> {
     // Units below the one asked for; managers and goals of those units. Without a unit: the whole organisation.
     const units = `WITH RECURSIVE units(org_unit_id, depth) AS (SELECT $2::uuid, 0 UNION ALL SELECT u.org_unit_id, depth + 1 FROM org_unit_rm u JOIN units ON u.parent_org_unit_id = units.org_unit_id WHERE depth < 64)`;
-    const managerFilter = orgUnitId ? `AND manager_id IN (SELECT person_id FROM person_rm WHERE org_unit_id IN (SELECT org_unit_id FROM units))` : `AND $2::uuid IS NULL`;
-    const goalFilter = orgUnitId ? `AND goal_id IN (SELECT goal_id FROM goal_rm WHERE org_unit_id IN (SELECT org_unit_id FROM units))` : `AND $2::uuid IS NULL`;
+    const managerFilter = orgUnitId
+      ? `AND manager_id IN (SELECT person_id FROM person_rm WHERE org_unit_id IN (SELECT org_unit_id FROM units))`
+      : `AND $2::uuid IS NULL`;
+    const goalFilter = orgUnitId
+      ? `AND goal_id IN (SELECT goal_id FROM goal_rm WHERE org_unit_id IN (SELECT org_unit_id FROM units))`
+      : `AND $2::uuid IS NULL`;
     const params = [orgId, orgUnitId, period.from, period.to];
     const [hours] = await this.dataSource.query(
       `${units} SELECT coalesce(sum(minutes) FILTER (WHERE goal_id IS NOT NULL), 0) AS linked, coalesce(sum(minutes), 0) AS total
@@ -144,9 +181,18 @@ export class KpisService {
       params,
     );
     const scope = orgUnitId ? { scope: 'org_unit', id: orgUnitId } : { scope: 'organisation', id: orgId };
-    const [score] = await this.dataSource.query(`SELECT score FROM alignment_score WHERE scope = $1 AND scope_id = $2 AND org_id = $3`, [scope.scope, scope.id, orgId]);
-    const [facts] = await this.dataSource.query(`SELECT key_result_weight, key_result_score FROM scope_facts WHERE scope = $1 AND scope_id = $2 AND org_id = $3`, [scope.scope, scope.id, orgId]);
-    const linkedShare = Number(hours.total) > 0 ? ratio(Number(hours.linked), Number(hours.total)) : ratio(Number(cost.linked), Number(cost.in_period));
+    const [score] = await this.dataSource.query(
+      `SELECT score FROM alignment_score WHERE scope = $1 AND scope_id = $2 AND org_id = $3`,
+      [scope.scope, scope.id, orgId],
+    );
+    const [facts] = await this.dataSource.query(
+      `SELECT key_result_weight, key_result_score FROM scope_facts WHERE scope = $1 AND scope_id = $2 AND org_id = $3`,
+      [scope.scope, scope.id, orgId],
+    );
+    const linkedShare =
+      Number(hours.total) > 0
+        ? ratio(Number(hours.linked), Number(hours.total))
+        : ratio(Number(cost.linked), Number(cost.in_period));
     const spent = Number(cost.to_date);
     const budget = Number(goals.budget);
     const krWeight = Number(facts?.key_result_weight ?? 0);

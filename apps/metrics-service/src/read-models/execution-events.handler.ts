@@ -45,7 +45,19 @@ export class ExecutionEventsHandler {
            planned_cost_minor = CASE WHEN details_version < 1 THEN $10 ELSE planned_cost_minor END, details_version = GREATEST(details_version, 1),
            status = CASE WHEN status_version < 1 THEN $11 ELSE status END, status_version = GREATEST(status_version, 1)
          WHERE task_id = $1`,
-        [task.taskId, task.deliverableId, task.origin, task.createdAt, task.title, task.goalId, task.managerId, weightMilli(task.weight), task.dueDate, task.plannedCostMinor, task.status],
+        [
+          task.taskId,
+          task.deliverableId,
+          task.origin,
+          task.createdAt,
+          task.title,
+          task.goalId,
+          task.managerId,
+          weightMilli(task.weight),
+          task.dueDate,
+          task.plannedCostMinor,
+          task.status,
+        ],
       );
       await this.engine.recontributeTask(run, task.taskId);
     });
@@ -59,7 +71,16 @@ export class ExecutionEventsHandler {
       await tx.query(
         `UPDATE task_rm SET title = $2, goal_id = $3, manager_id = $4, weight_milli = $5, due_date = $6, planned_cost_minor = $7, details_version = $8
          WHERE task_id = $1 AND details_version < $8`,
-        [task.taskId, task.title, task.goalId, task.managerId, weightMilli(task.weight), task.dueDate, task.plannedCostMinor, task.taskVersion],
+        [
+          task.taskId,
+          task.title,
+          task.goalId,
+          task.managerId,
+          weightMilli(task.weight),
+          task.dueDate,
+          task.plannedCostMinor,
+          task.taskVersion,
+        ],
       );
       await this.engine.recontributeTask(run, task.taskId);
     });
@@ -74,7 +95,10 @@ export class ExecutionEventsHandler {
         `UPDATE task_rm SET status = $2, status_version = $3, completed_at = CASE WHEN $2 = 'done' THEN $4::timestamptz ELSE NULL END WHERE task_id = $1 AND status_version < $3`,
         [change.taskId, change.to, change.taskVersion, change.changedAt],
       );
-      await tx.query(`UPDATE task_rm SET progress = $2, progress_version = $3 WHERE task_id = $1 AND progress_version < $3`, [change.taskId, change.progress, change.taskVersion]);
+      await tx.query(
+        `UPDATE task_rm SET progress = $2, progress_version = $3 WHERE task_id = $1 AND progress_version < $3`,
+        [change.taskId, change.progress, change.taskVersion],
+      );
       await this.engine.recontributeTask(run, change.taskId);
     });
   }
@@ -84,7 +108,10 @@ export class ExecutionEventsHandler {
     const report = event.data;
     await applyInRun(this.engine, tx, event, async (run) => {
       await this.ensureTask(run, report.taskId, report.goalId, report.managerId);
-      await tx.query(`UPDATE task_rm SET progress = $2, progress_version = $3 WHERE task_id = $1 AND progress_version < $3`, [report.taskId, report.progress, report.taskVersion]);
+      await tx.query(
+        `UPDATE task_rm SET progress = $2, progress_version = $3 WHERE task_id = $1 AND progress_version < $3`,
+        [report.taskId, report.progress, report.taskVersion],
+      );
       await this.engine.recontributeTask(run, report.taskId);
     });
   }
@@ -97,10 +124,23 @@ export class ExecutionEventsHandler {
       const inserted = await tx.query(
         `INSERT INTO cost_entry (entry_id, org_id, task_id, goal_id, manager_id, amount_minor, currency, incurred_on, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (entry_id) DO NOTHING RETURNING entry_id`,
-        [cost.entryId, run.orgId, cost.taskId, cost.goalId, cost.managerId, cost.amountMinor, cost.currency, cost.incurredOn, cost.recordedAt],
+        [
+          cost.entryId,
+          run.orgId,
+          cost.taskId,
+          cost.goalId,
+          cost.managerId,
+          cost.amountMinor,
+          cost.currency,
+          cost.incurredOn,
+          cost.recordedAt,
+        ],
       );
       if (inserted.length === 0) return;
-      await tx.query(`UPDATE task_rm SET actual_cost_minor = actual_cost_minor + $2 WHERE task_id = $1`, [cost.taskId, cost.amountMinor]);
+      await tx.query(`UPDATE task_rm SET actual_cost_minor = actual_cost_minor + $2 WHERE task_id = $1`, [
+        cost.taskId,
+        cost.amountMinor,
+      ]);
       await this.engine.recontributeTask(run, cost.taskId);
     });
   }
@@ -113,7 +153,16 @@ export class ExecutionEventsHandler {
       const inserted = await tx.query(
         `INSERT INTO hours_entry (entry_id, org_id, task_id, goal_id, manager_id, minutes, worked_on, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (entry_id) DO NOTHING RETURNING entry_id`,
-        [hours.entryId, run.orgId, hours.taskId, hours.goalId, hours.managerId, hours.minutes, hours.workedOn, hours.recordedAt],
+        [
+          hours.entryId,
+          run.orgId,
+          hours.taskId,
+          hours.goalId,
+          hours.managerId,
+          hours.minutes,
+          hours.workedOn,
+          hours.recordedAt,
+        ],
       );
       if (inserted.length === 0) return;
       await tx.query(`UPDATE task_rm SET minutes = minutes + $2 WHERE task_id = $1`, [hours.taskId, hours.minutes]);
@@ -129,7 +178,16 @@ export class ExecutionEventsHandler {
       await this.ensureTask(run, issue.taskId, issue.goalId, issue.managerId);
       await tx.query(
         `INSERT INTO quality_issue (issue_id, org_id, task_id, goal_id, manager_id, kind, severity, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (issue_id) DO NOTHING`,
-        [issue.issueId, run.orgId, issue.taskId, issue.goalId, issue.managerId, issue.kind, issue.severity, issue.recordedAt],
+        [
+          issue.issueId,
+          run.orgId,
+          issue.taskId,
+          issue.goalId,
+          issue.managerId,
+          issue.kind,
+          issue.severity,
+          issue.recordedAt,
+        ],
       );
     });
   }
@@ -142,7 +200,16 @@ export class ExecutionEventsHandler {
       const inserted = await tx.query(
         `INSERT INTO key_result_check_in (check_in_id, org_id, key_result_id, goal_id, manager_id, value, measured_on, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (check_in_id) DO NOTHING RETURNING check_in_id`,
-        [checkIn.checkInId, run.orgId, checkIn.keyResultId, checkIn.goalId, checkIn.managerId, checkIn.value, checkIn.measuredOn, checkIn.recordedAt],
+        [
+          checkIn.checkInId,
+          run.orgId,
+          checkIn.keyResultId,
+          checkIn.goalId,
+          checkIn.managerId,
+          checkIn.value,
+          checkIn.measuredOn,
+          checkIn.recordedAt,
+        ],
       );
       if (inserted.length > 0) await this.engine.recontributeKeyResult(run, checkIn.keyResultId);
     });

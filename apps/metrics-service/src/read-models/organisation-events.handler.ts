@@ -1,6 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { EventOf, OrganisationCreatedV1, OrgUnitCreatedV1, OrgUnitUpdatedV1, PersonCreatedV1, PersonUpdatedV1 } from '@throughline/contracts';
+import {
+  EventOf,
+  OrganisationCreatedV1,
+  OrgUnitCreatedV1,
+  OrgUnitUpdatedV1,
+  PersonCreatedV1,
+  PersonUpdatedV1,
+} from '@throughline/contracts';
 import { HandleEvent } from '@throughline/messaging';
 import { ScoringEngine } from '../alignment/scoring-engine.service';
 import { applyInRun, lockRow } from './scoring-run';
@@ -17,7 +24,10 @@ export class OrganisationEventsHandler {
    */
   static async ensureUnit(tx: EntityManager, orgUnitId: string | null, orgId: string): Promise<void> {
     if (!orgUnitId) return;
-    await tx.query(`INSERT INTO org_unit_rm (org_unit_id, org_id, name, parent_org_unit_id, version) VALUES ($1, $2, '', NULL, 0) ON CONFLICT (org_unit_id) DO NOTHING`, [orgUnitId, orgId]);
+    await tx.query(
+      `INSERT INTO org_unit_rm (org_unit_id, org_id, name, parent_org_unit_id, version) VALUES ($1, $2, '', NULL, 0) ON CONFLICT (org_unit_id) DO NOTHING`,
+      [orgUnitId, orgId],
+    );
     await assertSameOrganisation(tx, 'org unit', orgUnitId, orgId);
   }
 
@@ -35,7 +45,11 @@ export class OrganisationEventsHandler {
     const unit = event.data;
     await applyInRun(this.engine, tx, event, async (run) => {
       await assertSameOrganisation(tx, 'org unit', unit.orgUnitId, run.orgId);
-      const existing = await lockRow<{ version: number; parent_org_unit_id: string | null }>(tx, `SELECT version, parent_org_unit_id FROM org_unit_rm WHERE org_unit_id = $1 FOR UPDATE`, [unit.orgUnitId]);
+      const existing = await lockRow<{ version: number; parent_org_unit_id: string | null }>(
+        tx,
+        `SELECT version, parent_org_unit_id FROM org_unit_rm WHERE org_unit_id = $1 FOR UPDATE`,
+        [unit.orgUnitId],
+      );
       if (existing && existing.version >= unit.version) return;
       await OrganisationEventsHandler.ensureUnit(tx, unit.parentOrgUnitId, run.orgId);
       await tx.query(
@@ -43,7 +57,12 @@ export class OrganisationEventsHandler {
          ON CONFLICT (org_unit_id) DO UPDATE SET name = EXCLUDED.name, parent_org_unit_id = EXCLUDED.parent_org_unit_id, version = EXCLUDED.version`,
         [unit.orgUnitId, run.orgId, unit.name, unit.parentOrgUnitId, unit.version],
       );
-      await this.engine.moveFacts(run, { scope: 'org_unit', id: unit.orgUnitId }, existing?.parent_org_unit_id ?? null, unit.parentOrgUnitId);
+      await this.engine.moveFacts(
+        run,
+        { scope: 'org_unit', id: unit.orgUnitId },
+        existing?.parent_org_unit_id ?? null,
+        unit.parentOrgUnitId,
+      );
       this.engine.markDirty(run, [{ scope: 'org_unit', id: unit.orgUnitId }]);
     });
   }
@@ -54,16 +73,34 @@ export class OrganisationEventsHandler {
     const person = event.data;
     await applyInRun(this.engine, tx, event, async (run) => {
       await assertSameOrganisation(tx, 'person', person.personId, run.orgId);
-      const existing = await lockRow<{ version: number; org_unit_id: string | null }>(tx, `SELECT version, org_unit_id FROM person_rm WHERE person_id = $1 FOR UPDATE`, [person.personId]);
+      const existing = await lockRow<{ version: number; org_unit_id: string | null }>(
+        tx,
+        `SELECT version, org_unit_id FROM person_rm WHERE person_id = $1 FOR UPDATE`,
+        [person.personId],
+      );
       if (existing && existing.version >= person.version) return;
       await OrganisationEventsHandler.ensureUnit(tx, person.orgUnitId, run.orgId);
       await tx.query(
         `INSERT INTO person_rm (person_id, org_id, name, role, org_unit_id, reports_to_id, active, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (person_id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, org_unit_id = EXCLUDED.org_unit_id, reports_to_id = EXCLUDED.reports_to_id,
            active = EXCLUDED.active, version = EXCLUDED.version`,
-        [person.personId, run.orgId, person.name, person.role, person.orgUnitId, person.reportsToId, person.active, person.version],
+        [
+          person.personId,
+          run.orgId,
+          person.name,
+          person.role,
+          person.orgUnitId,
+          person.reportsToId,
+          person.active,
+          person.version,
+        ],
       );
-      await this.engine.moveFacts(run, { scope: 'manager', id: person.personId }, existing?.org_unit_id ?? null, person.orgUnitId);
+      await this.engine.moveFacts(
+        run,
+        { scope: 'manager', id: person.personId },
+        existing?.org_unit_id ?? null,
+        person.orgUnitId,
+      );
     });
   }
 }

@@ -21,7 +21,13 @@ export const assertSameOrganisation = sameOrganisationCheck(AGGREGATE_TABLES);
  * on the row that is there: one statement (the insert's snapshot does not see its own row, so
  * exactly one of the two selects answers).
  */
-export async function ensurePlaceholder(tx: EntityManager, kind: AggregateKind, id: string, orgId: string, columns: Record<string, unknown> = {}): Promise<void> {
+export async function ensurePlaceholder(
+  tx: EntityManager,
+  kind: AggregateKind,
+  id: string,
+  orgId: string,
+  columns: Record<string, unknown> = {},
+): Promise<void> {
   const { table, column } = AGGREGATE_TABLES[kind];
   const names = [column, 'org_id', ...Object.keys(columns)];
   const [row]: Array<{ org_id: string }> = await tx.query(

@@ -7,8 +7,19 @@ import { ScoringEngine, ScoringRun } from '../alignment/scoring-engine.service';
  * event's time and the change is applied; the scopes it touched are rescored before the
  * consumer's transaction commits, once for all the events that share it.
  */
-export async function applyInRun(engine: ScoringEngine, tx: EntityManager, event: CloudEvent, apply: (run: ScoringRun) => Promise<void>): Promise<void> {
-  await apply(await engine.runInTransaction(tx, event.orgid, new Date(event.time), { orgId: event.orgid, correlationId: event.correlationid, causationId: event.id }));
+export async function applyInRun(
+  engine: ScoringEngine,
+  tx: EntityManager,
+  event: CloudEvent,
+  apply: (run: ScoringRun) => Promise<void>,
+): Promise<void> {
+  await apply(
+    await engine.runInTransaction(tx, event.orgid, new Date(event.time), {
+      orgId: event.orgid,
+      correlationId: event.correlationid,
+      causationId: event.id,
+    }),
+  );
 }
 
 /** Row of an existing aggregate locked for update, or undefined. */

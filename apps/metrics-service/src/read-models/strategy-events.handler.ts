@@ -66,17 +66,47 @@ export class StrategyEventsHandler {
   }
 
   /** Writes a goal's fields and status, moves its facts if its parent or unit changed, and recounts what it owns if needed. */
-  private async applyGoal(run: ScoringRun, goalId: string, before: GoalRow, fields: GoalFields, status: string, version: number, budget: { minor: number; at: Date } | null): Promise<void> {
+  private async applyGoal(
+    run: ScoringRun,
+    goalId: string,
+    before: GoalRow,
+    fields: GoalFields,
+    status: string,
+    version: number,
+    budget: { minor: number; at: Date } | null,
+  ): Promise<void> {
     // Placeholders for a parent goal or unit not seen yet, so the chains reach the top of both trees.
-    if (fields.parentGoalId && fields.parentGoalId !== goalId) await StrategyEventsHandler.ensureGoal(run.tx, fields.parentGoalId, run.orgId);
+    if (fields.parentGoalId && fields.parentGoalId !== goalId)
+      await StrategyEventsHandler.ensureGoal(run.tx, fields.parentGoalId, run.orgId);
     await OrganisationEventsHandler.ensureUnit(run.tx, fields.orgUnitId, run.orgId);
     await run.tx.query(
       `UPDATE goal_rm SET known = true, parent_goal_id = $2, org_unit_id = $3, owner_id = $4, title = $5, period_start = $6, period_end = $7, weight = $8, currency = $9, status = $10, version = $11
        WHERE goal_id = $1`,
-      [goalId, fields.parentGoalId, fields.orgUnitId, fields.ownerId, fields.title, fields.periodStart, fields.periodEnd, fields.weight, fields.currency, status, version],
+      [
+        goalId,
+        fields.parentGoalId,
+        fields.orgUnitId,
+        fields.ownerId,
+        fields.title,
+        fields.periodStart,
+        fields.periodEnd,
+        fields.weight,
+        fields.currency,
+        status,
+        version,
+      ],
     );
-    if (budget) await run.tx.query(`UPDATE goal_rm SET budget_minor = $2, budget_at = $3 WHERE goal_id = $1 AND (budget_at IS NULL OR budget_at < $3)`, [goalId, budget.minor, budget.at]);
-    await this.engine.moveGoal(run, goalId, { parentGoalId: before.parent_goal_id, orgUnitId: before.org_unit_id }, { parentGoalId: fields.parentGoalId, orgUnitId: fields.orgUnitId });
+    if (budget)
+      await run.tx.query(
+        `UPDATE goal_rm SET budget_minor = $2, budget_at = $3 WHERE goal_id = $1 AND (budget_at IS NULL OR budget_at < $3)`,
+        [goalId, budget.minor, budget.at],
+      );
+    await this.engine.moveGoal(
+      run,
+      goalId,
+      { parentGoalId: before.parent_goal_id, orgUnitId: before.org_unit_id },
+      { parentGoalId: fields.parentGoalId, orgUnitId: fields.orgUnitId },
+    );
     await this.engine.recontributeGoalOwn(run, goalId);
     // Its tasks may have arrived first: they are counted already; the goal now gets its own score.
     this.engine.markDirty(run, await this.engine.goalChain(run.tx, goalId));
@@ -88,7 +118,10 @@ export class StrategyEventsHandler {
     await applyInRun(this.engine, tx, event, async (run) => {
       const before = await this.lockGoal(run, goal.goalId);
       if (before.version >= goal.version) return;
-      await this.applyGoal(run, goal.goalId, before, goal, goal.status, goal.version, { minor: goal.budgetMinor, at: new Date(event.time) });
+      await this.applyGoal(run, goal.goalId, before, goal, goal.status, goal.version, {
+        minor: goal.budgetMinor,
+        at: new Date(event.time),
+      });
     });
   }
 
@@ -99,7 +132,10 @@ export class StrategyEventsHandler {
     await applyInRun(this.engine, tx, event, async (run) => {
       const before = await this.lockGoal(run, goal.goalId);
       if (before.known && before.status !== 'draft') return;
-      await this.applyGoal(run, goal.goalId, before, goal, 'active', before.version, { minor: goal.budgetMinor, at: new Date(event.time) });
+      await this.applyGoal(run, goal.goalId, before, goal, 'active', before.version, {
+        minor: goal.budgetMinor,
+        at: new Date(event.time),
+      });
       for (const deliverable of goal.deliverables) await this.upsertDeliverable(run, goal.goalId, deliverable);
     });
   }
@@ -110,7 +146,10 @@ export class StrategyEventsHandler {
     await applyInRun(this.engine, tx, event, async (run) => {
       const before = await this.lockGoal(run, closed.goalId);
       if (before.version >= closed.version) return;
-      await tx.query(`UPDATE goal_rm SET status = $2, version = $3, closed_outcome = $2, closed_at = $4 WHERE goal_id = $1`, [closed.goalId, closed.outcome, closed.version, closed.closedAt]);
+      await tx.query(
+        `UPDATE goal_rm SET status = $2, version = $3, closed_outcome = $2, closed_at = $4 WHERE goal_id = $1`,
+        [closed.goalId, closed.outcome, closed.version, closed.closedAt],
+      );
       await this.engine.recontributeGoalOwn(run, closed.goalId);
     });
   }
@@ -121,13 +160,29 @@ export class StrategyEventsHandler {
     await applyInRun(this.engine, tx, event, async (run) => {
       await StrategyEventsHandler.ensureGoal(tx, keyResult.goalId, run.orgId);
       await assertSameOrganisation(tx, 'key result', keyResult.keyResultId, run.orgId);
-      const existing = await lockRow<{ version: number }>(tx, `SELECT version FROM key_result_rm WHERE key_result_id = $1 FOR UPDATE`, [keyResult.keyResultId]);
+      const existing = await lockRow<{ version: number }>(
+        tx,
+        `SELECT version FROM key_result_rm WHERE key_result_id = $1 FOR UPDATE`,
+        [keyResult.keyResultId],
+      );
       if (existing && existing.version >= keyResult.version) return;
       await tx.query(
         `INSERT INTO key_result_rm (key_result_id, org_id, goal_id, name, category, unit, baseline, target, direction, weight_milli, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT (key_result_id) DO UPDATE SET name = EXCLUDED.name, category = EXCLUDED.category, unit = EXCLUDED.unit, baseline = EXCLUDED.baseline, target = EXCLUDED.target,
            direction = EXCLUDED.direction, weight_milli = EXCLUDED.weight_milli, version = EXCLUDED.version`,
-        [keyResult.keyResultId, run.orgId, keyResult.goalId, keyResult.name, keyResult.category, keyResult.unit, keyResult.baseline, keyResult.target, keyResult.direction, weightMilli(keyResult.weight), keyResult.version],
+        [
+          keyResult.keyResultId,
+          run.orgId,
+          keyResult.goalId,
+          keyResult.name,
+          keyResult.category,
+          keyResult.unit,
+          keyResult.baseline,
+          keyResult.target,
+          keyResult.direction,
+          weightMilli(keyResult.weight),
+          keyResult.version,
+        ],
       );
       await this.engine.recontributeKeyResult(run, keyResult.keyResultId);
     });
@@ -151,25 +206,45 @@ export class StrategyEventsHandler {
       const inserted = await tx.query(
         `INSERT INTO budget_revision_rm (goal_id, revision, org_id, currency, total_minor, allocations, reason, revised_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (goal_id, revision) DO NOTHING RETURNING revision`,
-        [revision.goalId, revision.revision, run.orgId, revision.currency, revision.totalMinor, JSON.stringify(revision.allocations), revision.reason, revision.revisedAt],
+        [
+          revision.goalId,
+          revision.revision,
+          run.orgId,
+          revision.currency,
+          revision.totalMinor,
+          JSON.stringify(revision.allocations),
+          revision.reason,
+          revision.revisedAt,
+        ],
       );
       if (inserted.length === 0) return;
-      await tx.query(`UPDATE goal_rm SET budget_minor = $2, budget_at = $3, budget_revision = $4 WHERE goal_id = $1 AND (budget_at IS NULL OR budget_at <= $3) AND budget_revision < $4`, [
-        revision.goalId,
-        revision.totalMinor,
-        revision.revisedAt,
-        revision.revision,
-      ]);
+      await tx.query(
+        `UPDATE goal_rm SET budget_minor = $2, budget_at = $3, budget_revision = $4 WHERE goal_id = $1 AND (budget_at IS NULL OR budget_at <= $3) AND budget_revision < $4`,
+        [revision.goalId, revision.totalMinor, revision.revisedAt, revision.revision],
+      );
       await this.engine.recontributeGoalBudget(run, revision.goalId);
     });
   }
 
-  private async upsertDeliverable(run: ScoringRun, goalId: string, deliverable: EventOf<typeof DeliverableAddedV1>['data']['deliverable']): Promise<void> {
+  private async upsertDeliverable(
+    run: ScoringRun,
+    goalId: string,
+    deliverable: EventOf<typeof DeliverableAddedV1>['data']['deliverable'],
+  ): Promise<void> {
     await assertSameOrganisation(run.tx, 'deliverable', deliverable.deliverableId, run.orgId);
     await run.tx.query(
       `INSERT INTO deliverable_rm (deliverable_id, org_id, goal_id, title, manager_id, due_date, weight, budget_minor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (deliverable_id) DO UPDATE SET title = EXCLUDED.title, manager_id = EXCLUDED.manager_id, due_date = EXCLUDED.due_date, weight = EXCLUDED.weight, budget_minor = EXCLUDED.budget_minor`,
-      [deliverable.deliverableId, run.orgId, goalId, deliverable.title, deliverable.managerId, deliverable.dueDate, deliverable.weight, deliverable.budgetMinor],
+      [
+        deliverable.deliverableId,
+        run.orgId,
+        goalId,
+        deliverable.title,
+        deliverable.managerId,
+        deliverable.dueDate,
+        deliverable.weight,
+        deliverable.budgetMinor,
+      ],
     );
   }
 
@@ -186,7 +261,10 @@ export class StrategyEventsHandler {
   async deliverableRemoved(event: EventOf<typeof DeliverableRemovedV1>, tx: EntityManager): Promise<void> {
     await applyInRun(this.engine, tx, event, async (run) => {
       await assertSameOrganisation(tx, 'deliverable', event.data.deliverableId, run.orgId);
-      await tx.query(`UPDATE deliverable_rm SET removed_at = $2 WHERE deliverable_id = $1`, [event.data.deliverableId, event.data.removedAt]);
+      await tx.query(`UPDATE deliverable_rm SET removed_at = $2 WHERE deliverable_id = $1`, [
+        event.data.deliverableId,
+        event.data.removedAt,
+      ]);
     });
   }
 
@@ -197,24 +275,36 @@ export class StrategyEventsHandler {
     await applyInRun(this.engine, tx, event, async (run) => {
       await StrategyEventsHandler.ensureGoal(tx, risk.goalId, run.orgId);
       await assertSameOrganisation(tx, 'risk', risk.riskId, run.orgId);
-      const existing = await lockRow<{ version: number; status: string }>(tx, `SELECT version, status FROM risk_rm WHERE risk_id = $1 FOR UPDATE`, [risk.riskId]);
+      const existing = await lockRow<{ version: number; status: string }>(
+        tx,
+        `SELECT version, status FROM risk_rm WHERE risk_id = $1 FOR UPDATE`,
+        [risk.riskId],
+      );
       if (existing && existing.version >= risk.version) return;
       await tx.query(
         `INSERT INTO risk_rm (risk_id, org_id, goal_id, title, likelihood, impact, owner_id, mitigation, status, version, raised_at, status_changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
          ON CONFLICT (risk_id) DO UPDATE SET title = EXCLUDED.title, likelihood = EXCLUDED.likelihood, impact = EXCLUDED.impact, owner_id = EXCLUDED.owner_id, mitigation = EXCLUDED.mitigation,
            status = EXCLUDED.status, version = EXCLUDED.version,
            status_changed_at = CASE WHEN risk_rm.status = EXCLUDED.status THEN risk_rm.status_changed_at ELSE EXCLUDED.status_changed_at END`,
-        [risk.riskId, run.orgId, risk.goalId, risk.title, risk.likelihood, risk.impact, risk.ownerId, risk.mitigation, risk.status, risk.version, run.at],
-      );
-      if (!existing || existing.status !== risk.status) {
-        await tx.query(`INSERT INTO risk_transition (risk_id, version, org_id, goal_id, status, at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`, [
+        [
           risk.riskId,
-          risk.version,
           run.orgId,
           risk.goalId,
+          risk.title,
+          risk.likelihood,
+          risk.impact,
+          risk.ownerId,
+          risk.mitigation,
           risk.status,
+          risk.version,
           run.at,
-        ]);
+        ],
+      );
+      if (!existing || existing.status !== risk.status) {
+        await tx.query(
+          `INSERT INTO risk_transition (risk_id, version, org_id, goal_id, status, at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+          [risk.riskId, risk.version, run.orgId, risk.goalId, risk.status, run.at],
+        );
       }
       await this.engine.recontributeRisk(run, risk.riskId);
     });

@@ -5,7 +5,15 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Admin } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventDefinition, Topics } from '@throughline/contracts';
-import { createKafka, EventConsumer, EventHandlerFn, EventOutbox, HANDLE_EVENT_METADATA, messagingConfigFromEnv, nestMessagingLogger } from '@throughline/messaging';
+import {
+  createKafka,
+  EventConsumer,
+  EventHandlerFn,
+  EventOutbox,
+  HANDLE_EVENT_METADATA,
+  messagingConfigFromEnv,
+  nestMessagingLogger,
+} from '@throughline/messaging';
 import { dataSourceOptions } from '@throughline/service-kit';
 import { EVENT_HANDLER_CLASSES, SCORING_PROVIDERS } from '../alignment/alignment.module';
 import { metricsDatabase } from '../database/metrics-database';
@@ -66,7 +74,8 @@ export async function rebuildReadModels(env: NodeJS.ProcessEnv = process.env): P
     for (const topic of topics) {
       const partitions = await admin.fetchTopicOffsets(topic);
       endOffsets[topic] = Object.fromEntries(partitions.map((partition) => [partition.partition, partition.high]));
-      for (const partition of partitions) if (partition.high === partition.low) empty.add(`${topic}/${partition.partition}`);
+      for (const partition of partitions)
+        if (partition.high === partition.low) empty.add(`${topic}/${partition.partition}`);
     }
     let failure: Error | null = null;
     let refused = 0;
@@ -81,14 +90,21 @@ export async function rebuildReadModels(env: NodeJS.ProcessEnv = process.env): P
       // Nothing is dead-lettered twice: what the service refused then is counted and passed over; what fails every attempt stops the rebuild.
       deadLetters: {
         publish: async (letter) => {
-          if (letter.attempts >= MAX_ATTEMPTS) failure ??= new Error(`event at ${letter.originalTopic}/${letter.partition}@${letter.offset} failed ${letter.attempts} times: ${letter.reason}`);
+          if (letter.attempts >= MAX_ATTEMPTS)
+            failure ??= new Error(
+              `event at ${letter.originalTopic}/${letter.partition}@${letter.offset} failed ${letter.attempts} times: ${letter.reason}`,
+            );
           else refused++;
         },
       },
     });
     const caughtUp = () =>
       topics.every((topic) =>
-        Object.entries(endOffsets[topic]).every(([partition, high]) => empty.has(`${topic}/${partition}`) || (consumer.resolvedOffset(topic, Number(partition)) ?? -1n) >= BigInt(high) - 1n),
+        Object.entries(endOffsets[topic]).every(
+          ([partition, high]) =>
+            empty.has(`${topic}/${partition}`) ||
+            (consumer.resolvedOffset(topic, Number(partition)) ?? -1n) >= BigInt(high) - 1n,
+        ),
       );
     await consumer.start();
     try {
@@ -103,7 +119,11 @@ export async function rebuildReadModels(env: NodeJS.ProcessEnv = process.env): P
       await consumer.stop();
     }
     if (failure) throw failure;
-    const report = { eventsApplied: consumer.stats.processed, duplicates: consumer.stats.duplicate, refused: refused + consumer.stats.skipped };
+    const report = {
+      eventsApplied: consumer.stats.processed,
+      duplicates: consumer.stats.duplicate,
+      refused: refused + consumer.stats.skipped,
+    };
     const pass = await app.get(TimePassService).run();
     return { consumerGroup, ...report, endOffsets, timePassAsOf: pass.asOf };
   } finally {
@@ -115,7 +135,10 @@ export async function rebuildReadModels(env: NodeJS.ProcessEnv = process.env): P
 async function refuseWhileServiceRuns(admin: Admin, consumerGroup: string): Promise<void> {
   const { groups } = await admin.describeGroups([consumerGroup]);
   const members = groups[0]?.members.length ?? 0;
-  if (members > 0) throw new Error(`Stop the metrics service first: its consumer group ${consumerGroup} still has ${members} member(s).`);
+  if (members > 0)
+    throw new Error(
+      `Stop the metrics service first: its consumer group ${consumerGroup} still has ${members} member(s).`,
+    );
 }
 
 export function discoverHandlers(app: { get<T>(type: new (...args: never[]) => T): T }): Map<string, EventHandlerFn[]> {
@@ -125,8 +148,13 @@ export function discoverHandlers(app: { get<T>(type: new (...args: never[]) => T
     const prototype = Object.getPrototypeOf(instance);
     for (const name of Object.getOwnPropertyNames(prototype)) {
       const method = prototype[name];
-      const definitions: EventDefinition[] | undefined = typeof method === 'function' ? Reflect.getMetadata(HANDLE_EVENT_METADATA, method) : undefined;
-      for (const definition of definitions ?? []) handlers.set(definition.type, [...(handlers.get(definition.type) ?? []), (method as EventHandlerFn).bind(instance)]);
+      const definitions: EventDefinition[] | undefined =
+        typeof method === 'function' ? Reflect.getMetadata(HANDLE_EVENT_METADATA, method) : undefined;
+      for (const definition of definitions ?? [])
+        handlers.set(definition.type, [
+          ...(handlers.get(definition.type) ?? []),
+          (method as EventHandlerFn).bind(instance),
+        ]);
     }
   }
   return handlers;

@@ -4,7 +4,11 @@ import { validateSettings } from './alignment-settings';
 
 describe('alignment settings', () => {
   it.each([
-    ['all weights zero', { ...DEFAULT_SETTINGS, weights: { schedule: 0, cost: 0, outcomes: 0, focus: 0, risk: 0 } }, 'weights'],
+    [
+      'all weights zero',
+      { ...DEFAULT_SETTINGS, weights: { schedule: 0, cost: 0, outcomes: 0, focus: 0, risk: 0 } },
+      'weights',
+    ],
     ['at risk not below on track', { ...DEFAULT_SETTINGS, bands: { onTrack: 50, atRisk: 50 } }, 'bands.atRisk'],
   ])('refuses %s', (_, settings, field) => {
     expect(() => validateSettings(settings)).toThrow(DomainError);

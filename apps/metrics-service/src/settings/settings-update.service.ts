@@ -23,14 +23,22 @@ export class SettingsUpdateService {
   }
 
   /** Replaces the settings if `expectedVersion` is current, then rescores the organisation's scopes with them. */
-  async update(actor: Actor, expectedVersion: number, next: AlignmentSettings, correlationId: string): Promise<VersionedSettings> {
+  async update(
+    actor: Actor,
+    expectedVersion: number,
+    next: AlignmentSettings,
+    correlationId: string,
+  ): Promise<VersionedSettings> {
     const settings = validateSettings(next);
     return this.dataSource.transaction(async (tx) => {
       // The organisation's clock row first, as every scoring run takes it: no lock-order surprises.
       const run = await this.engine.begin(tx, actor.orgId, this.clock.now(), { orgId: actor.orgId, correlationId });
       const current = await this.settings.read(tx, actor.orgId, true);
       if (current.version !== expectedVersion) {
-        throw new DomainError('stale', `The settings are at version ${current.version}, not ${expectedVersion}: read them again and reapply your change.`);
+        throw new DomainError(
+          'stale',
+          `The settings are at version ${current.version}, not ${expectedVersion}: read them again and reapply your change.`,
+        );
       }
       const version = current.version + 1;
       await tx.query(

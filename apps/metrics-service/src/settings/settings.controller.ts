@@ -13,19 +13,35 @@ export class SettingsController {
   constructor(private readonly settings: SettingsUpdateService) {}
 
   @Get()
-  @ApiOperation({ summary: "The organisation's component weights, band thresholds and alert thresholds; the ETag is their version" })
+  @ApiOperation({
+    summary: "The organisation's component weights, band thresholds and alert thresholds; the ETag is their version",
+  })
   @ApiOkResponse({ type: AlignmentSettingsView })
-  async get(@CurrentActor() actor: Actor, @Res({ passthrough: true }) response: Response): Promise<AlignmentSettingsView> {
+  async get(
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<AlignmentSettingsView> {
     return view(await this.settings.get(actor), response);
   }
 
   @Put()
   @Roles('director', 'admin')
   @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag you read, e.g. "0" for the defaults' })
-  @ApiOperation({ summary: "Replace the settings; every score of the organisation is recomputed with them" })
+  @ApiOperation({ summary: 'Replace the settings; every score of the organisation is recomputed with them' })
   @ApiOkResponse({ type: AlignmentSettingsView })
-  async put(@CurrentActor() actor: Actor, @IfMatch() version: number, @Body() body: AlignmentSettingsDto, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<AlignmentSettingsView> {
-    const settings = { weights: { ...body.weights }, bands: { ...body.bands }, unlinkedShareAlert: body.unlinkedShareAlert, highRiskExposure: body.highRiskExposure };
+  async put(
+    @CurrentActor() actor: Actor,
+    @IfMatch() version: number,
+    @Body() body: AlignmentSettingsDto,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<AlignmentSettingsView> {
+    const settings = {
+      weights: { ...body.weights },
+      bands: { ...body.bands },
+      unlinkedShareAlert: body.unlinkedShareAlert,
+      highRiskExposure: body.highRiskExposure,
+    };
     return view(await this.settings.update(actor, version, settings, correlationId), response);
   }
 }

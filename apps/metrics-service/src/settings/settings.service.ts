@@ -15,7 +15,12 @@ export class SettingsService {
   }
 
   async read(tx: EntityManager, orgId: string, lock = false): Promise<VersionedSettings> {
-    const [row] = await tx.query(`SELECT settings, version FROM alignment_settings WHERE org_id = $1 ${lock ? 'FOR UPDATE' : ''}`, [orgId]);
-    return row ? { settings: { ...DEFAULT_SETTINGS, ...row.settings }, version: row.version } : { settings: DEFAULT_SETTINGS, version: 0 };
+    const [row] = await tx.query(
+      `SELECT settings, version FROM alignment_settings WHERE org_id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+      [orgId],
+    );
+    return row
+      ? { settings: { ...DEFAULT_SETTINGS, ...row.settings }, version: row.version }
+      : { settings: DEFAULT_SETTINGS, version: 0 };
   }
 }

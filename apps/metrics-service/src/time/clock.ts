@@ -25,6 +25,7 @@ export class ManualClock implements Clock {
 }
 
 export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Clock {
-  if (env.METRICS_CLOCK === 'manual') return new ManualClock(new Date(env.METRICS_CLOCK_START ?? '2026-01-01T00:00:00.000Z'));
+  if (env.METRICS_CLOCK === 'manual')
+    return new ManualClock(new Date(env.METRICS_CLOCK_START ?? '2026-01-01T00:00:00.000Z'));
   return new SystemClock();
 }

@@ -30,7 +30,10 @@ export class TimePassService implements OnApplicationBootstrap, OnApplicationShu
   onApplicationBootstrap(): void {
     const everyMs = Number(process.env.METRICS_TIME_PASS_INTERVAL_MS ?? 60_000);
     if (everyMs > 0) {
-      this.timer = setInterval(() => this.run().catch((error) => this.logger.error(`time pass failed: ${String(error)}`)), everyMs);
+      this.timer = setInterval(
+        () => this.run().catch((error) => this.logger.error(`time pass failed: ${String(error)}`)),
+        everyMs,
+      );
       this.timer.unref();
     }
   }

@@ -13,7 +13,10 @@ export class TimePassController {
   @Post()
   @HttpCode(200)
   @Roles('director', 'admin')
-  @ApiOperation({ summary: "Run the scheduled time pass now for your organisation: bring its scores to the service clock's day (what crossed a due date moves)" })
+  @ApiOperation({
+    summary:
+      "Run the scheduled time pass now for your organisation: bring its scores to the service clock's day (what crossed a due date moves)",
+  })
   @ApiOkResponse({ type: TimePassView })
   run(@CurrentActor() actor: Actor): Promise<TimePassView> {
     return this.pass.run(actor.orgId);

@@ -17,14 +17,27 @@ export class EventFeed {
   ) {}
 
   static async start(tag: string, orgId: string): Promise<EventFeed> {
-    const producer = new Kafka({ clientId: 'metrics-test-feed', brokers: [testKafkaBrokers()], logLevel: logLevel.NOTHING }).producer({ allowAutoTopicCreation: false });
+    const producer = new Kafka({
+      clientId: 'metrics-test-feed',
+      brokers: [testKafkaBrokers()],
+      logLevel: logLevel.NOTHING,
+    }).producer({ allowAutoTopicCreation: false });
     await producer.connect();
     return new EventFeed(producer, tag, orgId);
   }
 
   /** Sends one event (its time is what metrics scores by) and returns its raw form for redelivery. */
-  async publish<S extends TObject>(definition: EventDefinition<S>, data: Static<S>, time: string): Promise<{ key: string; value: string; topic: string }> {
-    const { topic, key, envelope } = createEvent(definition, data, { source: '/throughline/test', orgId: this.orgId, correlationId: `story-${this.sent.length}`, time: new Date(time) });
+  async publish<S extends TObject>(
+    definition: EventDefinition<S>,
+    data: Static<S>,
+    time: string,
+  ): Promise<{ key: string; value: string; topic: string }> {
+    const { topic, key, envelope } = createEvent(definition, data, {
+      source: '/throughline/test',
+      orgId: this.orgId,
+      correlationId: `story-${this.sent.length}`,
+      time: new Date(time),
+    });
     const message = { topic: `t${this.tag}.${topic}`, key, value: JSON.stringify(envelope) };
     await this.redeliver(message);
     this.sent.push(envelope.id);

@@ -14,7 +14,8 @@ import { GoalFacts, goalAccess, goalScope, GoalScope, mayDirectUnit } from './ac
 export class AccessPolicy {
   /** For actions that depend on the role alone (creating, managing the organisation). */
   assertRole(actor: Actor, roles: readonly Role[], action: string): void {
-    if (!roles.includes(actor.role)) throw forbidden(`Only ${roles.join(' or ')} may ${action}; your token has role ${actor.role}.`);
+    if (!roles.includes(actor.role))
+      throw forbidden(`Only ${roles.join(' or ')} may ${action}; your token has role ${actor.role}.`);
   }
 
   /** A director creates or moves goals only into their own unit or a unit below it. */
@@ -49,8 +50,15 @@ export class AccessPolicy {
 
   private async access(manager: EntityManager, actor: Actor, goal: Goal) {
     if (actor.role === 'admin' || actor.role === 'integrator') return 'read';
-    const rows: Array<{ manager_id: string }> = await manager.query(`SELECT DISTINCT manager_id FROM deliverable WHERE goal_id = $1 AND org_id = $2 AND removed_at IS NULL`, [goal.id, actor.orgId]);
-    const facts: GoalFacts = { orgUnitId: goal.orgUnitId, ownerId: goal.ownerId, deliverableManagerIds: rows.map((row) => row.manager_id) };
+    const rows: Array<{ manager_id: string }> = await manager.query(
+      `SELECT DISTINCT manager_id FROM deliverable WHERE goal_id = $1 AND org_id = $2 AND removed_at IS NULL`,
+      [goal.id, actor.orgId],
+    );
+    const facts: GoalFacts = {
+      orgUnitId: goal.orgUnitId,
+      ownerId: goal.ownerId,
+      deliverableManagerIds: rows.map((row) => row.manager_id),
+    };
     return goalAccess(actor, await reportingLines(manager, actor.orgId), facts);
   }
 }
@@ -58,8 +66,13 @@ export class AccessPolicy {
 /** The organisation's active people and its unit tree, read in the caller's transaction. */
 async function reportingLines(manager: EntityManager, orgId: string): Promise<ReportingLines> {
   const [people, units] = await Promise.all([
-    manager.query(`SELECT id AS "personId", reports_to_id AS "reportsToId", org_unit_id AS "orgUnitId" FROM person WHERE org_id = $1 AND active`, [orgId]),
-    manager.query(`SELECT id AS "orgUnitId", parent_org_unit_id AS "parentOrgUnitId" FROM org_unit WHERE org_id = $1`, [orgId]),
+    manager.query(
+      `SELECT id AS "personId", reports_to_id AS "reportsToId", org_unit_id AS "orgUnitId" FROM person WHERE org_id = $1 AND active`,
+      [orgId],
+    ),
+    manager.query(`SELECT id AS "orgUnitId", parent_org_unit_id AS "parentOrgUnitId" FROM org_unit WHERE org_id = $1`, [
+      orgId,
+    ]),
   ]);
   return new ReportingLines(people, units);
 }

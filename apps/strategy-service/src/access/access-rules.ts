@@ -38,17 +38,30 @@ export function goalScope(actor: Pick<Actor, 'personId' | 'role'>, lines: Report
 
 export function isInScope(scope: GoalScope, goal: GoalFacts): boolean {
   if (scope.all) return true;
-  return scope.unitIds.includes(goal.orgUnitId) || scope.personIds.includes(goal.ownerId) || goal.deliverableManagerIds.some((id) => scope.personIds.includes(id));
+  return (
+    scope.unitIds.includes(goal.orgUnitId) ||
+    scope.personIds.includes(goal.ownerId) ||
+    goal.deliverableManagerIds.some((id) => scope.personIds.includes(id))
+  );
 }
 
 /** Directors direct the goals of their own unit and the units below it, and the goals they own. */
-export function mayDirectUnit(actor: Pick<Actor, 'personId' | 'role'>, lines: ReportingLines, orgUnitId: string): boolean {
+export function mayDirectUnit(
+  actor: Pick<Actor, 'personId' | 'role'>,
+  lines: ReportingLines,
+  orgUnitId: string,
+): boolean {
   if (actor.role !== 'director') return false;
   const unit = lines.unitOf(actor.personId);
   return unit !== null && lines.isUnitWithin(orgUnitId, unit);
 }
 
-export function goalAccess(actor: Pick<Actor, 'personId' | 'role'>, lines: ReportingLines, goal: GoalFacts): GoalAccess {
-  if (actor.role === 'director' && (goal.ownerId === actor.personId || mayDirectUnit(actor, lines, goal.orgUnitId))) return 'change';
+export function goalAccess(
+  actor: Pick<Actor, 'personId' | 'role'>,
+  lines: ReportingLines,
+  goal: GoalFacts,
+): GoalAccess {
+  if (actor.role === 'director' && (goal.ownerId === actor.personId || mayDirectUnit(actor, lines, goal.orgUnitId)))
+    return 'change';
   return isInScope(goalScope(actor, lines), goal) ? 'read' : 'none';
 }

@@ -16,7 +16,11 @@ export function sumMinor(amounts: readonly number[]): bigint {
  * or an org unit), no recipient appears twice, the allocations fit in the total, and the
  * total still covers the budget shares the goal's deliverables already carry.
  */
-export function assertValidRevision(totalMinor: number, allocations: readonly BudgetAllocation[], deliverableSharesMinor: bigint): void {
+export function assertValidRevision(
+  totalMinor: number,
+  allocations: readonly BudgetAllocation[],
+  deliverableSharesMinor: bigint,
+): void {
   const problems: FieldProblem[] = [];
   const seen = new Set<string>();
   allocations.forEach((allocation, index) => {
@@ -25,16 +29,33 @@ export function assertValidRevision(totalMinor: number, allocations: readonly Bu
       return;
     }
     const recipient = allocation.managerId ? `manager ${allocation.managerId}` : `org unit ${allocation.orgUnitId}`;
-    if (seen.has(recipient)) problems.push({ field: `allocations.${index}`, message: `${recipient} appears twice: give each recipient one allocation` });
+    if (seen.has(recipient))
+      problems.push({
+        field: `allocations.${index}`,
+        message: `${recipient} appears twice: give each recipient one allocation`,
+      });
     seen.add(recipient);
   });
-  if (problems.length) throw new DomainError('invalid', `The allocations are not valid: ${problems.map((problem) => `${problem.field} ${problem.message}`).join('; ')}.`, problems);
+  if (problems.length)
+    throw new DomainError(
+      'invalid',
+      `The allocations are not valid: ${problems.map((problem) => `${problem.field} ${problem.message}`).join('; ')}.`,
+      problems,
+    );
   const allocated = sumMinor(allocations.map((allocation) => allocation.amountMinor));
   if (allocated > BigInt(totalMinor)) {
-    throw new DomainError('invalid', `The allocations (${allocated}) exceed the total budget (${totalMinor}) by ${allocated - BigInt(totalMinor)} minor units.`, [{ field: 'allocations', message: `must add up to at most totalMinor (${totalMinor})` }]);
+    throw new DomainError(
+      'invalid',
+      `The allocations (${allocated}) exceed the total budget (${totalMinor}) by ${allocated - BigInt(totalMinor)} minor units.`,
+      [{ field: 'allocations', message: `must add up to at most totalMinor (${totalMinor})` }],
+    );
   }
   if (deliverableSharesMinor > BigInt(totalMinor)) {
-    throw new DomainError('invalid', `The deliverables already carry ${deliverableSharesMinor} minor units of budget: the total cannot go below that (reduce their shares first).`, [{ field: 'totalMinor', message: `must be at least ${deliverableSharesMinor}, the deliverables' budget shares` }]);
+    throw new DomainError(
+      'invalid',
+      `The deliverables already carry ${deliverableSharesMinor} minor units of budget: the total cannot go below that (reduce their shares first).`,
+      [{ field: 'totalMinor', message: `must be at least ${deliverableSharesMinor}, the deliverables' budget shares` }],
+    );
   }
 }
 
@@ -42,6 +63,10 @@ export function assertValidRevision(totalMinor: number, allocations: readonly Bu
 export function assertSharesWithinTotal(totalMinor: number, otherSharesMinor: bigint, shareMinor: number): void {
   const remaining = BigInt(totalMinor) - otherSharesMinor;
   if (BigInt(shareMinor) > remaining) {
-    throw new DomainError('invalid', `Deliverable budgets would exceed the goal's budget: ${otherSharesMinor + BigInt(shareMinor)} > ${totalMinor} minor units.`, [{ field: 'budgetMinor', message: `at most ${remaining} remains of the goal's budget` }]);
+    throw new DomainError(
+      'invalid',
+      `Deliverable budgets would exceed the goal's budget: ${otherSharesMinor + BigInt(shareMinor)} > ${totalMinor} minor units.`,
+      [{ field: 'budgetMinor', message: `at most ${remaining} remains of the goal's budget` }],
+    );
   }
 }

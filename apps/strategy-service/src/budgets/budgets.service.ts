@@ -36,32 +36,67 @@ export class BudgetsService {
 
   async history(actor: Actor, goalId: string, query: PageQueryDto): Promise<Page<BudgetRevisionView>> {
     await requireGoal(this.dataSource.manager, this.access, actor, goalId);
-    const [revisions, total] = await this.dataSource.manager.findAndCount(BudgetRevision, { where: { goalId }, order: { revision: 'ASC' }, skip: query.offset, take: query.limit });
+    const [revisions, total] = await this.dataSource.manager.findAndCount(BudgetRevision, {
+      where: { goalId },
+      order: { revision: 'ASC' },
+      skip: query.offset,
+      take: query.limit,
+    });
     return page(revisions.map(revisionView), total, query);
   }
 
-  async revise(actor: Actor, goalId: string, input: ReviseBudgetDto, expectedRevision: number, correlationId: string): Promise<CurrentBudgetView> {
+  async revise(
+    actor: Actor,
+    goalId: string,
+    input: ReviseBudgetDto,
+    expectedRevision: number,
+    correlationId: string,
+  ): Promise<CurrentBudgetView> {
     return this.dataSource.transaction(async (tx) => {
       const goal = await lockOpenGoal(tx, this.access, actor, goalId, 'revising its budget');
       if (goal.budgetRevision !== expectedRevision) {
-        throw new DomainError('stale', `The budget of goal ${goalId} is at revision ${goal.budgetRevision}, not ${expectedRevision}: read it again and retry.`);
+        throw new DomainError(
+          'stale',
+          `The budget of goal ${goalId} is at revision ${goal.budgetRevision}, not ${expectedRevision}: read it again and retry.`,
+        );
       }
-      const allocations: BudgetAllocation[] = input.allocations.map((allocation) => ({ managerId: allocation.managerId ?? null, orgUnitId: allocation.orgUnitId ?? null, amountMinor: allocation.amountMinor }));
+      const allocations: BudgetAllocation[] = input.allocations.map((allocation) => ({
+        managerId: allocation.managerId ?? null,
+        orgUnitId: allocation.orgUnitId ?? null,
+        amountMinor: allocation.amountMinor,
+      }));
       const shares = await deliverableShares(tx, goal.id);
       assertValidRevision(input.totalMinor, allocations, shares);
       for (const [index, allocation] of allocations.entries()) {
-        if (allocation.managerId) await requirePerson(tx, actor.orgId, allocation.managerId, `allocations.${index}.managerId`, 'manager');
-        if (allocation.orgUnitId) await requireOrgUnit(tx, actor.orgId, allocation.orgUnitId, `allocations.${index}.orgUnitId`);
+        if (allocation.managerId)
+          await requirePerson(tx, actor.orgId, allocation.managerId, `allocations.${index}.managerId`, 'manager');
+        if (allocation.orgUnitId)
+          await requireOrgUnit(tx, actor.orgId, allocation.orgUnitId, `allocations.${index}.orgUnitId`);
       }
       const revision = await tx.save(
-        tx.create(BudgetRevision, { goalId: goal.id, revision: goal.budgetRevision + 1, orgId: actor.orgId, currency: goal.currency, totalMinor: input.totalMinor, allocations, reason: input.reason, revisedBy: actor.personId, revisedAt: new Date() }),
+        tx.create(BudgetRevision, {
+          goalId: goal.id,
+          revision: goal.budgetRevision + 1,
+          orgId: actor.orgId,
+          currency: goal.currency,
+          totalMinor: input.totalMinor,
+          allocations,
+          reason: input.reason,
+          revisedBy: actor.personId,
+          revisedAt: new Date(),
+        }),
       );
       goal.budgetRevision = revision.revision;
       goal.budgetMinor = revision.totalMinor;
       await tx.save(goal);
       const view = revisionView(revision);
       const { goalId: id, currency, totalMinor, reason, revisedBy, revisedAt } = view;
-      await this.outbox.publish(tx, BudgetRevisedV1, { goalId: id, revision: revision.revision, currency, totalMinor, allocations, reason, revisedBy, revisedAt }, eventContext(actor, correlationId));
+      await this.outbox.publish(
+        tx,
+        BudgetRevisedV1,
+        { goalId: id, revision: revision.revision, currency, totalMinor, allocations, reason, revisedBy, revisedAt },
+        eventContext(actor, correlationId),
+      );
       return { ...view, deliverableSharesMinor: Number(shares) };
     });
   }

@@ -16,5 +16,10 @@ import { CreateGoalParts1764000000120 } from './migrations/1764000000120-create-
 export const strategyDatabase: ServiceDatabase = {
   defaultSchema: 'strategy',
   entities: [Organisation, OrgUnit, Person, Goal, KeyResult, BudgetRevision, Deliverable, Risk],
-  migrations: [CreateMessagingTables1764000000000, CreateGoals1764000000100, CreateOrganisation1764000000110, CreateGoalParts1764000000120],
+  migrations: [
+    CreateMessagingTables1764000000000,
+    CreateGoals1764000000100,
+    CreateOrganisation1764000000110,
+    CreateGoalParts1764000000120,
+  ],
 };

@@ -1,9 +1,31 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Response } from 'express';
-import { Actor, ApiIfMatch, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, PageQueryDto, withETag } from '@throughline/service-kit';
+import {
+  Actor,
+  ApiIfMatch,
+  ApiPageResponse,
+  CorrelationId,
+  CurrentActor,
+  IfMatch,
+  Page,
+  PageQueryDto,
+  withETag,
+} from '@throughline/service-kit';
 import { DeliverablesService } from './deliverables.service';
-import { CreateDeliverableDto, DeliverableView, RemoveDeliverableQueryDto, UpdateDeliverableDto } from './dto/deliverable.dto';
+import {
+  CreateDeliverableDto,
+  DeliverableView,
+  RemoveDeliverableQueryDto,
+  UpdateDeliverableDto,
+} from './dto/deliverable.dto';
 
 @ApiTags('deliverables')
 @ApiBearerAuth()
@@ -14,21 +36,36 @@ export class DeliverablesController {
   @Post()
   @ApiOperation({ summary: "Break the goal down: a manager's deliverable with due date, weight and budget share" })
   @ApiCreatedResponse({ type: DeliverableView })
-  async add(@CurrentActor() actor: Actor, @Param('goalId', ParseUUIDPipe) goalId: string, @Body() body: CreateDeliverableDto, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<DeliverableView> {
+  async add(
+    @CurrentActor() actor: Actor,
+    @Param('goalId', ParseUUIDPipe) goalId: string,
+    @Body() body: CreateDeliverableDto,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<DeliverableView> {
     return withETag(response, await this.deliverables.add(actor, goalId, body, correlationId));
   }
 
   @Get()
   @ApiOperation({ summary: "The goal's current deliverables, by due date" })
   @ApiPageResponse(DeliverableView)
-  list(@CurrentActor() actor: Actor, @Param('goalId', ParseUUIDPipe) goalId: string, @Query() query: PageQueryDto): Promise<Page<DeliverableView>> {
+  list(
+    @CurrentActor() actor: Actor,
+    @Param('goalId', ParseUUIDPipe) goalId: string,
+    @Query() query: PageQueryDto,
+  ): Promise<Page<DeliverableView>> {
     return this.deliverables.list(actor, goalId, query);
   }
 
   @Get(':deliverableId')
   @ApiOperation({ summary: 'A deliverable; the ETag is its version' })
   @ApiOkResponse({ type: DeliverableView })
-  async get(@CurrentActor() actor: Actor, @Param('goalId', ParseUUIDPipe) goalId: string, @Param('deliverableId', ParseUUIDPipe) deliverableId: string, @Res({ passthrough: true }) response: Response): Promise<DeliverableView> {
+  async get(
+    @CurrentActor() actor: Actor,
+    @Param('goalId', ParseUUIDPipe) goalId: string,
+    @Param('deliverableId', ParseUUIDPipe) deliverableId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<DeliverableView> {
     return withETag(response, await this.deliverables.get(actor, goalId, deliverableId));
   }
 
@@ -45,7 +82,10 @@ export class DeliverablesController {
     @CorrelationId() correlationId: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<DeliverableView> {
-    return withETag(response, await this.deliverables.update(actor, goalId, deliverableId, body, version, correlationId));
+    return withETag(
+      response,
+      await this.deliverables.update(actor, goalId, deliverableId, body, version, correlationId),
+    );
   }
 
   @Delete(':deliverableId')

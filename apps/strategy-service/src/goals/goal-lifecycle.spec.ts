@@ -1,5 +1,14 @@
 import { DomainError } from '@throughline/service-kit/domain';
-import { allowedGoalTransitions, assertDueWithinPeriod, assertGoalOpen, assertGoalTransition, assertPeriod, assertWithinParentPeriod, GOAL_STATUSES, GoalStatus } from './goal-lifecycle';
+import {
+  allowedGoalTransitions,
+  assertDueWithinPeriod,
+  assertGoalOpen,
+  assertGoalTransition,
+  assertPeriod,
+  assertWithinParentPeriod,
+  GOAL_STATUSES,
+  GoalStatus,
+} from './goal-lifecycle';
 
 const legal: Array<[GoalStatus, GoalStatus]> = [
   ['draft', 'active'],
@@ -14,7 +23,9 @@ describe('goal lifecycle', () => {
     expect(() => assertGoalTransition(from, to)).not.toThrow();
   });
 
-  const illegal = GOAL_STATUSES.flatMap((from) => GOAL_STATUSES.map((to) => [from, to] as [GoalStatus, GoalStatus])).filter(([from, to]) => !legal.some(([f, t]) => f === from && t === to));
+  const illegal = GOAL_STATUSES.flatMap((from) =>
+    GOAL_STATUSES.map((to) => [from, to] as [GoalStatus, GoalStatus]),
+  ).filter(([from, to]) => !legal.some(([f, t]) => f === from && t === to));
 
   it.each(illegal)('refuses %s → %s as a conflict that names the allowed moves', (from, to) => {
     expect.assertions(3);
@@ -23,7 +34,9 @@ describe('goal lifecycle', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(DomainError);
       expect((error as DomainError).kind).toBe('conflict');
-      expect((error as DomainError).message).toContain(allowedGoalTransitions(from).length ? allowedGoalTransitions(from).join(', ') : 'final');
+      expect((error as DomainError).message).toContain(
+        allowedGoalTransitions(from).length ? allowedGoalTransitions(from).join(', ') : 'final',
+      );
     }
   });
 
@@ -40,7 +53,10 @@ describe('goal lifecycle', () => {
     ['abandoned', false],
   ] as Array<[GoalStatus, boolean]>)('a %s goal is open for changes: %p', (status, open) => {
     if (open) expect(() => assertGoalOpen(status, 'adding a risk')).not.toThrow();
-    else expect(() => assertGoalOpen(status, 'adding a risk')).toThrow(new RegExp(`${status}, which is final: adding a risk is no longer possible`));
+    else
+      expect(() => assertGoalOpen(status, 'adding a risk')).toThrow(
+        new RegExp(`${status}, which is final: adding a risk is no longer possible`),
+      );
   });
 
   const parent = { periodStart: '2026-01-01', periodEnd: '2026-06-30' };

@@ -24,7 +24,10 @@ export function assertGoalTransition(from: GoalStatus, to: GoalStatus): void {
 
 /** Dates are ISO calendar days (YYYY-MM-DD), so string comparison is date comparison. */
 export function assertPeriod(start: string, end: string): void {
-  if (start > end) throw new DomainError('invalid', `The period ends (${end}) before it starts (${start}).`, [{ field: 'periodEnd', message: 'must not be before periodStart' }]);
+  if (start > end)
+    throw new DomainError('invalid', `The period ends (${end}) before it starts (${start}).`, [
+      { field: 'periodEnd', message: 'must not be before periodStart' },
+    ]);
 }
 
 export const GOAL_OUTCOMES = ['achieved', 'missed', 'abandoned'] as const;
@@ -37,17 +40,31 @@ export function assertGoalOpen(status: GoalStatus, change: string): void {
 }
 
 /** A sub-goal serves its parent within the parent's time: its period must lie inside the parent's. */
-export function assertWithinParentPeriod(child: { periodStart: string; periodEnd: string }, parent: { periodStart: string; periodEnd: string }): void {
+export function assertWithinParentPeriod(
+  child: { periodStart: string; periodEnd: string },
+  parent: { periodStart: string; periodEnd: string },
+): void {
   if (child.periodStart < parent.periodStart || child.periodEnd > parent.periodEnd) {
-    throw new DomainError('invalid', `A sub-goal's period (${child.periodStart} – ${child.periodEnd}) must lie within its parent's (${parent.periodStart} – ${parent.periodEnd}).`, [
-      { field: child.periodStart < parent.periodStart ? 'periodStart' : 'periodEnd', message: "must lie within the parent goal's period" },
-    ]);
+    throw new DomainError(
+      'invalid',
+      `A sub-goal's period (${child.periodStart} – ${child.periodEnd}) must lie within its parent's (${parent.periodStart} – ${parent.periodEnd}).`,
+      [
+        {
+          field: child.periodStart < parent.periodStart ? 'periodStart' : 'periodEnd',
+          message: "must lie within the parent goal's period",
+        },
+      ],
+    );
   }
 }
 
 /** A deliverable's due date lies within its goal's period. */
 export function assertDueWithinPeriod(dueDate: string, goal: { periodStart: string; periodEnd: string }): void {
   if (dueDate < goal.periodStart || dueDate > goal.periodEnd) {
-    throw new DomainError('invalid', `dueDate ${dueDate} must lie within the goal's period (${goal.periodStart} – ${goal.periodEnd}).`, [{ field: 'dueDate', message: "must lie within the goal's period" }]);
+    throw new DomainError(
+      'invalid',
+      `dueDate ${dueDate} must lie within the goal's period (${goal.periodStart} – ${goal.periodEnd}).`,
+      [{ field: 'dueDate', message: "must lie within the goal's period" }],
+    );
   }
 }

@@ -1,7 +1,23 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Response } from 'express';
-import { Actor, ApiIfMatch, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, withETag } from '@throughline/service-kit';
+import {
+  Actor,
+  ApiIfMatch,
+  ApiPageResponse,
+  CorrelationId,
+  CurrentActor,
+  IfMatch,
+  Page,
+  withETag,
+} from '@throughline/service-kit';
 import { CloseGoalDto, CreateGoalDto, GoalDetailView, GoalListQueryDto, GoalView, UpdateGoalDto } from './dto/goal.dto';
 import { GoalsService } from './goals.service';
 
@@ -12,9 +28,17 @@ export class GoalsController {
   constructor(private readonly goals: GoalsService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create a draft goal with its budget (budget revision 1); the owner must be a director, the org unit must exist' })
+  @ApiOperation({
+    summary:
+      'Create a draft goal with its budget (budget revision 1); the owner must be a director, the org unit must exist',
+  })
   @ApiCreatedResponse({ type: GoalView })
-  async create(@CurrentActor() actor: Actor, @Body() body: CreateGoalDto, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<GoalView> {
+  async create(
+    @CurrentActor() actor: Actor,
+    @Body() body: CreateGoalDto,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<GoalView> {
     return withETag(response, await this.goals.create(actor, body, correlationId));
   }
 
@@ -28,16 +52,30 @@ export class GoalsController {
   @Get(':goalId')
   @ApiOperation({ summary: 'A goal with its key results, deliverables and risks; the ETag is its version' })
   @ApiOkResponse({ type: GoalDetailView })
-  async get(@CurrentActor() actor: Actor, @Param('goalId', ParseUUIDPipe) goalId: string, @Res({ passthrough: true }) response: Response): Promise<GoalDetailView> {
+  async get(
+    @CurrentActor() actor: Actor,
+    @Param('goalId', ParseUUIDPipe) goalId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<GoalDetailView> {
     return withETag(response, await this.goals.get(actor, goalId));
   }
 
   @Patch(':goalId')
   @ApiIfMatch()
-  @ApiOperation({ summary: 'Change a draft or active goal (title, description, owner, org unit, parent, period, weight); the budget changes through PUT …/budget' })
+  @ApiOperation({
+    summary:
+      'Change a draft or active goal (title, description, owner, org unit, parent, period, weight); the budget changes through PUT …/budget',
+  })
   @ApiOkResponse({ type: GoalView })
   @ApiConflictResponse({ description: 'The goal is closed' })
-  async update(@CurrentActor() actor: Actor, @Param('goalId', ParseUUIDPipe) goalId: string, @Body() body: UpdateGoalDto, @IfMatch() version: number, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<GoalView> {
+  async update(
+    @CurrentActor() actor: Actor,
+    @Param('goalId', ParseUUIDPipe) goalId: string,
+    @Body() body: UpdateGoalDto,
+    @IfMatch() version: number,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<GoalView> {
     return withETag(response, await this.goals.update(actor, goalId, body, version, correlationId));
   }
 
@@ -47,7 +85,13 @@ export class GoalsController {
   @ApiOperation({ summary: 'Activate a draft goal: its deliverables become tasks for their managers' })
   @ApiOkResponse({ type: GoalView })
   @ApiConflictResponse({ description: 'The goal is not a draft' })
-  async activate(@CurrentActor() actor: Actor, @Param('goalId', ParseUUIDPipe) goalId: string, @IfMatch() version: number, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<GoalView> {
+  async activate(
+    @CurrentActor() actor: Actor,
+    @Param('goalId', ParseUUIDPipe) goalId: string,
+    @IfMatch() version: number,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<GoalView> {
     return withETag(response, await this.goals.activate(actor, goalId, version, correlationId));
   }
 
@@ -57,7 +101,14 @@ export class GoalsController {
   @ApiOperation({ summary: 'Close a goal as achieved or missed (active goals) or abandoned (draft or active); final' })
   @ApiOkResponse({ type: GoalView })
   @ApiConflictResponse({ description: 'The transition is not allowed from the current status' })
-  async close(@CurrentActor() actor: Actor, @Param('goalId', ParseUUIDPipe) goalId: string, @Body() body: CloseGoalDto, @IfMatch() version: number, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<GoalView> {
+  async close(
+    @CurrentActor() actor: Actor,
+    @Param('goalId', ParseUUIDPipe) goalId: string,
+    @Body() body: CloseGoalDto,
+    @IfMatch() version: number,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<GoalView> {
     return withETag(response, await this.goals.close(actor, goalId, body, version, correlationId));
   }
 }

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager, FindOptionsWhere, IsNull, LessThanOrEqual, MoreThanOrEqual } from 'typeorm';
+import {
+  Brackets,
+  DataSource,
+  EntityManager,
+  FindOptionsWhere,
+  IsNull,
+  LessThanOrEqual,
+  MoreThanOrEqual,
+} from 'typeorm';
 import { GoalActivatedV1, GoalClosedV1, GoalCreatedV1, GoalUpdatedV1 } from '@throughline/contracts';
 import { EventOutbox } from '@throughline/messaging';
 import { Actor, DomainError, page, Page } from '@throughline/service-kit';
@@ -60,14 +68,30 @@ export class GoalsService {
         }),
       );
       await tx.save(
-        tx.create(BudgetRevision, { goalId: goal.id, revision: 1, orgId: actor.orgId, currency: goal.currency, totalMinor: goal.budgetMinor, allocations: [], reason: 'Initial budget', revisedBy: actor.personId, revisedAt: goal.createdAt }),
+        tx.create(BudgetRevision, {
+          goalId: goal.id,
+          revision: 1,
+          orgId: actor.orgId,
+          currency: goal.currency,
+          totalMinor: goal.budgetMinor,
+          allocations: [],
+          reason: 'Initial budget',
+          revisedBy: actor.personId,
+          revisedAt: goal.createdAt,
+        }),
       );
       await this.outbox.publish(tx, GoalCreatedV1, goalSnapshot(goal), eventContext(actor, correlationId));
       return goalView(goal);
     });
   }
 
-  async update(actor: Actor, goalId: string, input: UpdateGoalDto, expectedVersion: number, correlationId: string): Promise<GoalView> {
+  async update(
+    actor: Actor,
+    goalId: string,
+    input: UpdateGoalDto,
+    expectedVersion: number,
+    correlationId: string,
+  ): Promise<GoalView> {
     return this.dataSource.transaction(async (tx) => {
       const goal = await lockGoal(tx, this.access, actor, goalId, expectedVersion);
       assertGoalOpen(goal.status, 'changing it');
@@ -83,7 +107,13 @@ export class GoalsService {
       const periodChanged = next.periodStart !== goal.periodStart || next.periodEnd !== goal.periodEnd;
       if (next.parentGoalId && (next.parentGoalId !== goal.parentGoalId || periodChanged)) {
         await lockHierarchy(tx, 'goal', actor.orgId);
-        assertNoCycle('goal', 'parentGoalId', goal.id, next.parentGoalId, await ancestorChain(tx, 'goal', actor.orgId, next.parentGoalId));
+        assertNoCycle(
+          'goal',
+          'parentGoalId',
+          goal.id,
+          next.parentGoalId,
+          await ancestorChain(tx, 'goal', actor.orgId, next.parentGoalId),
+        );
         await this.requireParent(tx, actor, next.parentGoalId, next);
       }
       if (periodChanged) await this.assertPeriodStillHoldsParts(tx, goal, next);
@@ -102,18 +132,48 @@ export class GoalsService {
       goal.activatedAt = new Date();
       await tx.save(goal);
       const deliverables = await currentDeliverables(tx, goal.id);
-      const { goalId: id, parentGoalId, orgUnitId, ownerId, title, periodStart, periodEnd, weight, currency, budgetMinor } = goalSnapshot(goal);
+      const {
+        goalId: id,
+        parentGoalId,
+        orgUnitId,
+        ownerId,
+        title,
+        periodStart,
+        periodEnd,
+        weight,
+        currency,
+        budgetMinor,
+      } = goalSnapshot(goal);
       await this.outbox.publish(
         tx,
         GoalActivatedV1,
-        { goalId: id, parentGoalId, orgUnitId, ownerId, title, periodStart, periodEnd, weight, currency, budgetMinor, deliverables: deliverables.map(deliverableSnapshot), activatedAt: goal.activatedAt.toISOString() },
+        {
+          goalId: id,
+          parentGoalId,
+          orgUnitId,
+          ownerId,
+          title,
+          periodStart,
+          periodEnd,
+          weight,
+          currency,
+          budgetMinor,
+          deliverables: deliverables.map(deliverableSnapshot),
+          activatedAt: goal.activatedAt.toISOString(),
+        },
         eventContext(actor, correlationId),
       );
       return goalView(goal);
     });
   }
 
-  async close(actor: Actor, goalId: string, input: CloseGoalDto, expectedVersion: number, correlationId: string): Promise<GoalView> {
+  async close(
+    actor: Actor,
+    goalId: string,
+    input: CloseGoalDto,
+    expectedVersion: number,
+    correlationId: string,
+  ): Promise<GoalView> {
     return this.dataSource.transaction(async (tx) => {
       const goal = await lockGoal(tx, this.access, actor, goalId, expectedVersion);
       assertGoalTransition(goal.status, input.outcome);
@@ -121,7 +181,18 @@ export class GoalsService {
       goal.closedAt = new Date();
       goal.closeReason = input.reason ?? null;
       await tx.save(goal);
-      await this.outbox.publish(tx, GoalClosedV1, { goalId: goal.id, outcome: input.outcome, reason: goal.closeReason, closedAt: goal.closedAt.toISOString(), version: goal.version }, eventContext(actor, correlationId));
+      await this.outbox.publish(
+        tx,
+        GoalClosedV1,
+        {
+          goalId: goal.id,
+          outcome: input.outcome,
+          reason: goal.closeReason,
+          closedAt: goal.closedAt.toISOString(),
+          version: goal.version,
+        },
+        eventContext(actor, correlationId),
+      );
       return goalView(goal);
     });
   }
@@ -134,7 +205,12 @@ export class GoalsService {
       currentDeliverables(manager, goalId),
       manager.find(Risk, { where: { goalId }, order: { createdAt: 'ASC', id: 'ASC' } }),
     ]);
-    return { ...goalView(goal), keyResults: keyResults.map(keyResultView), deliverables: deliverables.map(deliverableView), risks: risks.map(riskView) };
+    return {
+      ...goalView(goal),
+      keyResults: keyResults.map(keyResultView),
+      deliverables: deliverables.map(deliverableView),
+      risks: risks.map(riskView),
+    };
   }
 
   async list(actor: Actor, query: GoalListQueryDto): Promise<Page<GoalView>> {
@@ -147,7 +223,9 @@ export class GoalsService {
     // Overlap of [periodStart, periodEnd] with [periodFrom, periodTo].
     if (query.periodFrom) where.periodEnd = MoreThanOrEqual(query.periodFrom);
     if (query.periodTo) where.periodStart = LessThanOrEqual(query.periodTo);
-    const goalsQuery = this.dataSource.manager.createQueryBuilder(Goal, 'goal').setFindOptions({ where, order: { createdAt: 'ASC', id: 'ASC' }, skip: query.offset, take: query.limit });
+    const goalsQuery = this.dataSource.manager
+      .createQueryBuilder(Goal, 'goal')
+      .setFindOptions({ where, order: { createdAt: 'ASC', id: 'ASC' }, skip: query.offset, take: query.limit });
     const scope = await this.access.goalScope(this.dataSource.manager, actor);
     if (!scope.all) {
       // The same rule as AccessPolicy for one goal: a unit in scope, an owner in scope, or a current deliverable of someone in scope.
@@ -156,7 +234,9 @@ export class GoalsService {
           visible
             .where('goal.org_unit_id = ANY(:unitIds)', { unitIds: scope.unitIds })
             .orWhere('goal.owner_id = ANY(:personIds)', { personIds: scope.personIds })
-            .orWhere('EXISTS (SELECT 1 FROM deliverable d WHERE d.goal_id = goal.id AND d.removed_at IS NULL AND d.manager_id = ANY(:personIds))'),
+            .orWhere(
+              'EXISTS (SELECT 1 FROM deliverable d WHERE d.goal_id = goal.id AND d.removed_at IS NULL AND d.manager_id = ANY(:personIds))',
+            ),
         ),
       );
     }
@@ -165,27 +245,52 @@ export class GoalsService {
   }
 
   /** The parent exists in the organisation, is still open, and contains the child's period. */
-  private async requireParent(tx: EntityManager, actor: Actor, parentGoalId: string, child: { periodStart: string; periodEnd: string }): Promise<void> {
+  private async requireParent(
+    tx: EntityManager,
+    actor: Actor,
+    parentGoalId: string,
+    child: { periodStart: string; periodEnd: string },
+  ): Promise<void> {
     // Shared lock: the parent's period cannot change until this child is written.
-    const parent = await tx.findOne(Goal, { where: { id: parentGoalId, orgId: actor.orgId }, lock: { mode: 'pessimistic_read' } });
-    if (!parent) throw new DomainError('invalid', `parentGoalId ${parentGoalId} is not a goal of this organisation.`, [{ field: 'parentGoalId', message: 'must be an existing goal' }]);
+    const parent = await tx.findOne(Goal, {
+      where: { id: parentGoalId, orgId: actor.orgId },
+      lock: { mode: 'pessimistic_read' },
+    });
+    if (!parent)
+      throw new DomainError('invalid', `parentGoalId ${parentGoalId} is not a goal of this organisation.`, [
+        { field: 'parentGoalId', message: 'must be an existing goal' },
+      ]);
     if (parent.status !== 'draft' && parent.status !== 'active') {
-      throw new DomainError('invalid', `The parent goal is ${parent.status}: a closed goal takes no new sub-goals.`, [{ field: 'parentGoalId', message: 'must be a draft or active goal' }]);
+      throw new DomainError('invalid', `The parent goal is ${parent.status}: a closed goal takes no new sub-goals.`, [
+        { field: 'parentGoalId', message: 'must be a draft or active goal' },
+      ]);
     }
     assertWithinParentPeriod(child, parent);
   }
 
   /** A shorter period must still hold the sub-goals' periods and the deliverables' due dates. */
-  private async assertPeriodStillHoldsParts(tx: EntityManager, goal: Goal, next: { periodStart: string; periodEnd: string }): Promise<void> {
+  private async assertPeriodStillHoldsParts(
+    tx: EntityManager,
+    goal: Goal,
+    next: { periodStart: string; periodEnd: string },
+  ): Promise<void> {
     const children = await tx.find(Goal, { where: { parentGoalId: goal.id, orgId: goal.orgId } });
     for (const child of children) {
       if (child.periodStart < next.periodStart || child.periodEnd > next.periodEnd) {
-        throw new DomainError('invalid', `Sub-goal "${child.title}" runs ${child.periodStart} – ${child.periodEnd}, outside the new period: change it first.`, [{ field: 'periodStart', message: "must contain every sub-goal's period" }]);
+        throw new DomainError(
+          'invalid',
+          `Sub-goal "${child.title}" runs ${child.periodStart} – ${child.periodEnd}, outside the new period: change it first.`,
+          [{ field: 'periodStart', message: "must contain every sub-goal's period" }],
+        );
       }
     }
     for (const deliverable of await currentDeliverables(tx, goal.id)) {
       if (deliverable.dueDate < next.periodStart || deliverable.dueDate > next.periodEnd) {
-        throw new DomainError('invalid', `Deliverable "${deliverable.title}" is due ${deliverable.dueDate}, outside the new period: move it first.`, [{ field: 'periodEnd', message: "must contain every deliverable's due date" }]);
+        throw new DomainError(
+          'invalid',
+          `Deliverable "${deliverable.title}" is due ${deliverable.dueDate}, outside the new period: move it first.`,
+          [{ field: 'periodEnd', message: "must contain every deliverable's due date" }],
+        );
       }
     }
   }

@@ -10,5 +10,9 @@ export function assertTargetMatchesDirection(baseline: number, target: number, d
   const moves = direction === 'increase' ? target > baseline : target < baseline;
   if (moves) return;
   const relation = direction === 'increase' ? 'above' : 'below';
-  throw new DomainError('invalid', `A key result to ${direction} needs a target ${relation} its baseline (baseline ${baseline}, target ${target}).`, [{ field: 'target', message: `must be ${relation} the baseline (${baseline}) for direction ${direction}` }]);
+  throw new DomainError(
+    'invalid',
+    `A key result to ${direction} needs a target ${relation} its baseline (baseline ${baseline}, target ${target}).`,
+    [{ field: 'target', message: `must be ${relation} the baseline (${baseline}) for direction ${direction}` }],
+  );
 }

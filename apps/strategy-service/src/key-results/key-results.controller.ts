@@ -1,7 +1,24 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Response } from 'express';
-import { Actor, ApiIfMatch, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, PageQueryDto, withETag } from '@throughline/service-kit';
+import {
+  Actor,
+  ApiIfMatch,
+  ApiPageResponse,
+  CorrelationId,
+  CurrentActor,
+  IfMatch,
+  Page,
+  PageQueryDto,
+  withETag,
+} from '@throughline/service-kit';
 import { KeyResultsService } from './key-results.service';
 import { CreateKeyResultDto, KeyResultView, UpdateKeyResultDto } from './dto/key-result.dto';
 
@@ -14,21 +31,36 @@ export class KeyResultsController {
   @Post()
   @ApiOperation({ summary: 'Add a key result: a KPI with category, unit, baseline, target and direction' })
   @ApiCreatedResponse({ type: KeyResultView })
-  async add(@CurrentActor() actor: Actor, @Param('goalId', ParseUUIDPipe) goalId: string, @Body() body: CreateKeyResultDto, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<KeyResultView> {
+  async add(
+    @CurrentActor() actor: Actor,
+    @Param('goalId', ParseUUIDPipe) goalId: string,
+    @Body() body: CreateKeyResultDto,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<KeyResultView> {
     return withETag(response, await this.keyResults.add(actor, goalId, body, correlationId));
   }
 
   @Get()
   @ApiOperation({ summary: "The goal's key results" })
   @ApiPageResponse(KeyResultView)
-  list(@CurrentActor() actor: Actor, @Param('goalId', ParseUUIDPipe) goalId: string, @Query() query: PageQueryDto): Promise<Page<KeyResultView>> {
+  list(
+    @CurrentActor() actor: Actor,
+    @Param('goalId', ParseUUIDPipe) goalId: string,
+    @Query() query: PageQueryDto,
+  ): Promise<Page<KeyResultView>> {
     return this.keyResults.list(actor, goalId, query);
   }
 
   @Get(':keyResultId')
   @ApiOperation({ summary: 'A key result; the ETag is its version' })
   @ApiOkResponse({ type: KeyResultView })
-  async get(@CurrentActor() actor: Actor, @Param('goalId', ParseUUIDPipe) goalId: string, @Param('keyResultId', ParseUUIDPipe) keyResultId: string, @Res({ passthrough: true }) response: Response): Promise<KeyResultView> {
+  async get(
+    @CurrentActor() actor: Actor,
+    @Param('goalId', ParseUUIDPipe) goalId: string,
+    @Param('keyResultId', ParseUUIDPipe) keyResultId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<KeyResultView> {
     return withETag(response, await this.keyResults.get(actor, goalId, keyResultId));
   }
 

@@ -26,32 +26,71 @@ export class KeyResultsService {
     assertTargetMatchesDirection(input.baseline, input.target, input.direction);
     return this.dataSource.transaction(async (tx) => {
       const goal = await lockOpenGoal(tx, this.access, actor, goalId, 'adding a key result');
-      const keyResult = await tx.save(tx.create(KeyResult, { ...input, weight: input.weight ?? 1, orgId: actor.orgId, goalId: goal.id }));
+      const keyResult = await tx.save(
+        tx.create(KeyResult, { ...input, weight: input.weight ?? 1, orgId: actor.orgId, goalId: goal.id }),
+      );
       await this.outbox.publish(tx, KeyResultAddedV1, keyResultSnapshot(keyResult), eventContext(actor, correlationId));
       return keyResultView(keyResult);
     });
   }
 
-  async update(actor: Actor, goalId: string, keyResultId: string, input: UpdateKeyResultDto, expectedVersion: number, correlationId: string): Promise<KeyResultView> {
+  async update(
+    actor: Actor,
+    goalId: string,
+    keyResultId: string,
+    input: UpdateKeyResultDto,
+    expectedVersion: number,
+    correlationId: string,
+  ): Promise<KeyResultView> {
     return this.dataSource.transaction(async (tx) => {
       await lockOpenGoal(tx, this.access, actor, goalId, 'changing a key result');
-      const keyResult = await lockForChange(tx, KeyResult, 'Key result', keyResultId, { id: keyResultId, goalId, orgId: actor.orgId }, expectedVersion);
+      const keyResult = await lockForChange(
+        tx,
+        KeyResult,
+        'Key result',
+        keyResultId,
+        { id: keyResultId, goalId, orgId: actor.orgId },
+        expectedVersion,
+      );
       const changes = changedFields(keyResult, input);
       if (!hasChanges(changes)) return keyResultView(keyResult);
       Object.assign(keyResult, changes);
       assertTargetMatchesDirection(keyResult.baseline, keyResult.target, keyResult.direction);
       await tx.save(keyResult);
-      await this.outbox.publish(tx, KeyResultUpdatedV1, keyResultSnapshot(keyResult), eventContext(actor, correlationId));
+      await this.outbox.publish(
+        tx,
+        KeyResultUpdatedV1,
+        keyResultSnapshot(keyResult),
+        eventContext(actor, correlationId),
+      );
       return keyResultView(keyResult);
     });
   }
 
-  async remove(actor: Actor, goalId: string, keyResultId: string, expectedVersion: number, correlationId: string): Promise<void> {
+  async remove(
+    actor: Actor,
+    goalId: string,
+    keyResultId: string,
+    expectedVersion: number,
+    correlationId: string,
+  ): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
       await lockOpenGoal(tx, this.access, actor, goalId, 'removing a key result');
-      const keyResult = await lockForChange(tx, KeyResult, 'Key result', keyResultId, { id: keyResultId, goalId, orgId: actor.orgId }, expectedVersion);
+      const keyResult = await lockForChange(
+        tx,
+        KeyResult,
+        'Key result',
+        keyResultId,
+        { id: keyResultId, goalId, orgId: actor.orgId },
+        expectedVersion,
+      );
       await tx.delete(KeyResult, { id: keyResult.id });
-      await this.outbox.publish(tx, KeyResultRemovedV1, { goalId, keyResultId, removedAt: new Date().toISOString() }, eventContext(actor, correlationId));
+      await this.outbox.publish(
+        tx,
+        KeyResultRemovedV1,
+        { goalId, keyResultId, removedAt: new Date().toISOString() },
+        eventContext(actor, correlationId),
+      );
     });
   }
 
@@ -64,7 +103,12 @@ export class KeyResultsService {
 
   async list(actor: Actor, goalId: string, query: PageQueryDto): Promise<Page<KeyResultView>> {
     await requireGoal(this.dataSource.manager, this.access, actor, goalId);
-    const [keyResults, total] = await this.dataSource.manager.findAndCount(KeyResult, { where: { goalId }, order: { createdAt: 'ASC', id: 'ASC' }, skip: query.offset, take: query.limit });
+    const [keyResults, total] = await this.dataSource.manager.findAndCount(KeyResult, {
+      where: { goalId },
+      order: { createdAt: 'ASC', id: 'ASC' },
+      skip: query.offset,
+      take: query.limit,
+    });
     return page(keyResults.map(keyResultView), total, query);
   }
 }

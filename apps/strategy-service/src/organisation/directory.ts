@@ -10,23 +10,45 @@ import { Person } from './person.entity';
  */
 export async function requireOrganisation(tx: EntityManager, orgId: string): Promise<Organisation> {
   const organisation = await tx.findOne(Organisation, { where: { id: orgId } });
-  if (!organisation) throw new DomainError('not_found', `Organisation ${orgId} does not exist yet: an admin creates it first with POST /v1/organisations.`);
+  if (!organisation)
+    throw new DomainError(
+      'not_found',
+      `Organisation ${orgId} does not exist yet: an admin creates it first with POST /v1/organisations.`,
+    );
   return organisation;
 }
 
-export async function requireOrgUnit(tx: EntityManager, orgId: string, orgUnitId: string, field: string): Promise<OrgUnit> {
+export async function requireOrgUnit(
+  tx: EntityManager,
+  orgId: string,
+  orgUnitId: string,
+  field: string,
+): Promise<OrgUnit> {
   const unit = await tx.findOne(OrgUnit, { where: { id: orgUnitId, orgId } });
-  if (!unit) throw new DomainError('invalid', `${field} ${orgUnitId} is not an org unit of this organisation.`, [{ field, message: 'must be an existing org unit (GET /v1/org-units)' }]);
+  if (!unit)
+    throw new DomainError('invalid', `${field} ${orgUnitId} is not an org unit of this organisation.`, [
+      { field, message: 'must be an existing org unit (GET /v1/org-units)' },
+    ]);
   return unit;
 }
 
-export async function requirePerson(tx: EntityManager, orgId: string, personId: string, field: string, role?: Role): Promise<Person> {
+export async function requirePerson(
+  tx: EntityManager,
+  orgId: string,
+  personId: string,
+  field: string,
+  role?: Role,
+): Promise<Person> {
   const person = await tx.findOne(Person, { where: { id: personId, orgId } });
   if (!person || !person.active) {
-    throw new DomainError('invalid', `${field} ${personId} is not an active person of this organisation.`, [{ field, message: 'must be an active person (GET /v1/people)' }]);
+    throw new DomainError('invalid', `${field} ${personId} is not an active person of this organisation.`, [
+      { field, message: 'must be an active person (GET /v1/people)' },
+    ]);
   }
   if (role && person.role !== role) {
-    throw new DomainError('invalid', `${field} ${personId} (${person.name}) is a ${person.role}, not a ${role}.`, [{ field, message: `must be a person with role ${role}` }]);
+    throw new DomainError('invalid', `${field} ${personId} (${person.name}) is a ${person.role}, not a ${role}.`, [
+      { field, message: `must be a person with role ${role}` },
+    ]);
   }
   return person;
 }

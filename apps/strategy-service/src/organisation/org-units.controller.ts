@@ -1,7 +1,16 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
-import { Actor, ApiIfMatch, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, withETag } from '@throughline/service-kit';
+import {
+  Actor,
+  ApiIfMatch,
+  ApiPageResponse,
+  CorrelationId,
+  CurrentActor,
+  IfMatch,
+  Page,
+  withETag,
+} from '@throughline/service-kit';
 import { CreateOrgUnitDto, OrgUnitListQueryDto, OrgUnitView, UpdateOrgUnitDto } from './dto/organisation.dto';
 import { OrganisationService } from './organisation.service';
 
@@ -14,7 +23,12 @@ export class OrgUnitsController {
   @Post()
   @ApiOperation({ summary: 'Create an org unit, optionally below another' })
   @ApiCreatedResponse({ type: OrgUnitView })
-  async create(@CurrentActor() actor: Actor, @Body() body: CreateOrgUnitDto, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<OrgUnitView> {
+  async create(
+    @CurrentActor() actor: Actor,
+    @Body() body: CreateOrgUnitDto,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<OrgUnitView> {
     return withETag(response, await this.organisation.createOrgUnit(actor, body, correlationId));
   }
 
@@ -28,7 +42,11 @@ export class OrgUnitsController {
   @Get(':orgUnitId')
   @ApiOperation({ summary: 'An org unit; the ETag is its version' })
   @ApiOkResponse({ type: OrgUnitView })
-  async get(@CurrentActor() actor: Actor, @Param('orgUnitId', ParseUUIDPipe) orgUnitId: string, @Res({ passthrough: true }) response: Response): Promise<OrgUnitView> {
+  async get(
+    @CurrentActor() actor: Actor,
+    @Param('orgUnitId', ParseUUIDPipe) orgUnitId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<OrgUnitView> {
     return withETag(response, await this.organisation.getOrgUnit(actor, orgUnitId));
   }
 
@@ -36,7 +54,14 @@ export class OrgUnitsController {
   @ApiIfMatch()
   @ApiOperation({ summary: 'Rename or move an org unit (no cycles in the tree)' })
   @ApiOkResponse({ type: OrgUnitView })
-  async update(@CurrentActor() actor: Actor, @Param('orgUnitId', ParseUUIDPipe) orgUnitId: string, @Body() body: UpdateOrgUnitDto, @IfMatch() version: number, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<OrgUnitView> {
+  async update(
+    @CurrentActor() actor: Actor,
+    @Param('orgUnitId', ParseUUIDPipe) orgUnitId: string,
+    @Body() body: UpdateOrgUnitDto,
+    @IfMatch() version: number,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<OrgUnitView> {
     return withETag(response, await this.organisation.updateOrgUnit(actor, orgUnitId, body, version, correlationId));
   }
 }

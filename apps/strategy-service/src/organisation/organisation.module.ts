@@ -4,5 +4,8 @@ import { OrganisationService } from './organisation.service';
 import { OrgUnitsController } from './org-units.controller';
 import { PeopleController } from './people.controller';
 
-@Module({ controllers: [OrganisationsController, OrgUnitsController, PeopleController], providers: [OrganisationService] })
+@Module({
+  controllers: [OrganisationsController, OrgUnitsController, PeopleController],
+  providers: [OrganisationService],
+})
 export class OrganisationModule {}

@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsWhere, In, Not } from 'typeorm';
-import { OrganisationCreatedV1, OrgUnitCreatedV1, OrgUnitUpdatedV1, PersonCreatedV1, PersonUpdatedV1 } from '@throughline/contracts';
+import {
+  OrganisationCreatedV1,
+  OrgUnitCreatedV1,
+  OrgUnitUpdatedV1,
+  PersonCreatedV1,
+  PersonUpdatedV1,
+} from '@throughline/contracts';
 import { EventOutbox } from '@throughline/messaging';
 import { Actor, DomainError, notFound, page, Page } from '@throughline/service-kit';
 import { Deliverable } from '../deliverables/deliverable.entity';
@@ -12,7 +18,18 @@ import { eventContext } from '../shared/event-context';
 import { assertNoCycle } from '../shared/hierarchy';
 import { assertVersion, lockForChange } from '../shared/locking';
 import { requireOrganisation, requireOrgUnit, requirePerson } from './directory';
-import { CreateOrganisationDto, CreateOrgUnitDto, CreatePersonDto, OrganisationView, OrgUnitListQueryDto, OrgUnitView, PersonListQueryDto, PersonView, UpdateOrgUnitDto, UpdatePersonDto } from './dto/organisation.dto';
+import {
+  CreateOrganisationDto,
+  CreateOrgUnitDto,
+  CreatePersonDto,
+  OrganisationView,
+  OrgUnitListQueryDto,
+  OrgUnitView,
+  PersonListQueryDto,
+  PersonView,
+  UpdateOrgUnitDto,
+  UpdatePersonDto,
+} from './dto/organisation.dto';
 import { Organisation } from './organisation.entity';
 import { OrgUnit } from './org-unit.entity';
 import { Person } from './person.entity';
@@ -28,22 +45,37 @@ export class OrganisationService {
     private readonly access: AccessPolicy,
   ) {}
 
-  async createOrganisation(actor: Actor, input: CreateOrganisationDto, correlationId: string): Promise<OrganisationView> {
+  async createOrganisation(
+    actor: Actor,
+    input: CreateOrganisationDto,
+    correlationId: string,
+  ): Promise<OrganisationView> {
     this.access.assertRole(actor, ['admin'], 'create the organisation');
     return this.dataSource.transaction(async (tx) => {
       // Serialised per id, so a repeated bootstrap gets a clear 409 rather than a unique violation.
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`throughline:organisation:${actor.orgId}`]);
       if (await tx.findOne(Organisation, { where: { id: actor.orgId } })) {
-        throw new DomainError('conflict', `Organisation ${actor.orgId} already exists; to start another, mint an admin token for a new organisation id.`);
+        throw new DomainError(
+          'conflict',
+          `Organisation ${actor.orgId} already exists; to start another, mint an admin token for a new organisation id.`,
+        );
       }
       const organisation = await tx.save(tx.create(Organisation, { id: actor.orgId, name: input.name }));
-      await this.outbox.publish(tx, OrganisationCreatedV1, { organisationId: organisation.id, name: organisation.name, createdAt: organisation.createdAt.toISOString() }, eventContext(actor, correlationId));
+      await this.outbox.publish(
+        tx,
+        OrganisationCreatedV1,
+        { organisationId: organisation.id, name: organisation.name, createdAt: organisation.createdAt.toISOString() },
+        eventContext(actor, correlationId),
+      );
       return organisationView(organisation);
     });
   }
 
   async getOrganisation(actor: Actor, organisationId: string): Promise<OrganisationView> {
-    const organisation = organisationId === actor.orgId ? await this.dataSource.manager.findOne(Organisation, { where: { id: organisationId } }) : null;
+    const organisation =
+      organisationId === actor.orgId
+        ? await this.dataSource.manager.findOne(Organisation, { where: { id: organisationId } })
+        : null;
     if (!organisation) throw notFound('Organisation', organisationId);
     return organisationView(organisation);
   }
@@ -53,13 +85,21 @@ export class OrganisationService {
     return this.dataSource.transaction(async (tx) => {
       await requireOrganisation(tx, actor.orgId);
       if (input.parentOrgUnitId) await requireOrgUnit(tx, actor.orgId, input.parentOrgUnitId, 'parentOrgUnitId');
-      const unit = await tx.save(tx.create(OrgUnit, { orgId: actor.orgId, name: input.name, parentOrgUnitId: input.parentOrgUnitId ?? null }));
+      const unit = await tx.save(
+        tx.create(OrgUnit, { orgId: actor.orgId, name: input.name, parentOrgUnitId: input.parentOrgUnitId ?? null }),
+      );
       await this.outbox.publish(tx, OrgUnitCreatedV1, orgUnitSnapshot(unit), eventContext(actor, correlationId));
       return orgUnitView(unit);
     });
   }
 
-  async updateOrgUnit(actor: Actor, orgUnitId: string, input: UpdateOrgUnitDto, expectedVersion: number, correlationId: string): Promise<OrgUnitView> {
+  async updateOrgUnit(
+    actor: Actor,
+    orgUnitId: string,
+    input: UpdateOrgUnitDto,
+    expectedVersion: number,
+    correlationId: string,
+  ): Promise<OrgUnitView> {
     return this.dataSource.transaction(async (tx) => {
       await lockHierarchy(tx, 'orgUnit', actor.orgId);
       const unit = await lockForChange(tx, OrgUnit, 'Org unit', orgUnitId, { id: orgUnitId, orgId: actor.orgId });
@@ -69,7 +109,13 @@ export class OrganisationService {
       if (!hasChanges(changes)) return orgUnitView(unit);
       if (changes.parentOrgUnitId) {
         await requireOrgUnit(tx, actor.orgId, changes.parentOrgUnitId, 'parentOrgUnitId');
-        assertNoCycle('org unit', 'parentOrgUnitId', unit.id, changes.parentOrgUnitId, await ancestorChain(tx, 'orgUnit', actor.orgId, changes.parentOrgUnitId));
+        assertNoCycle(
+          'org unit',
+          'parentOrgUnitId',
+          unit.id,
+          changes.parentOrgUnitId,
+          await ancestorChain(tx, 'orgUnit', actor.orgId, changes.parentOrgUnitId),
+        );
       }
       Object.assign(unit, changes);
       await tx.save(unit);
@@ -87,7 +133,12 @@ export class OrganisationService {
   async listOrgUnits(actor: Actor, query: OrgUnitListQueryDto): Promise<Page<OrgUnitView>> {
     const where: FindOptionsWhere<OrgUnit> = { orgId: actor.orgId };
     if (query.parentOrgUnitId) where.parentOrgUnitId = query.parentOrgUnitId;
-    const [units, total] = await this.dataSource.manager.findAndCount(OrgUnit, { where, order: { createdAt: 'ASC', id: 'ASC' }, skip: query.offset, take: query.limit });
+    const [units, total] = await this.dataSource.manager.findAndCount(OrgUnit, {
+      where,
+      order: { createdAt: 'ASC', id: 'ASC' },
+      skip: query.offset,
+      take: query.limit,
+    });
     return page(units.map(orgUnitView), total, query);
   }
 
@@ -95,18 +146,34 @@ export class OrganisationService {
     this.access.assertRole(actor, ['admin'], 'manage people');
     return this.withUniqueEmail(input.email, async (tx) => {
       await requireOrganisation(tx, actor.orgId);
-      if (input.id && (await tx.findOne(Person, { where: { id: input.id } }))) throw new DomainError('conflict', `A person with id ${input.id} already exists.`);
+      if (input.id && (await tx.findOne(Person, { where: { id: input.id } })))
+        throw new DomainError('conflict', `A person with id ${input.id} already exists.`);
       if (input.orgUnitId) await requireOrgUnit(tx, actor.orgId, input.orgUnitId, 'orgUnitId');
       if (input.reportsToId) await requirePerson(tx, actor.orgId, input.reportsToId, 'reportsToId');
       const person = await tx.save(
-        tx.create(Person, { ...(input.id ? { id: input.id } : {}), orgId: actor.orgId, name: input.name, email: input.email, role: input.role, orgUnitId: input.orgUnitId ?? null, reportsToId: input.reportsToId ?? null, active: true }),
+        tx.create(Person, {
+          ...(input.id ? { id: input.id } : {}),
+          orgId: actor.orgId,
+          name: input.name,
+          email: input.email,
+          role: input.role,
+          orgUnitId: input.orgUnitId ?? null,
+          reportsToId: input.reportsToId ?? null,
+          active: true,
+        }),
       );
       await this.outbox.publish(tx, PersonCreatedV1, personSnapshot(person), eventContext(actor, correlationId));
       return personView(person);
     });
   }
 
-  async updatePerson(actor: Actor, personId: string, input: UpdatePersonDto, expectedVersion: number, correlationId: string): Promise<PersonView> {
+  async updatePerson(
+    actor: Actor,
+    personId: string,
+    input: UpdatePersonDto,
+    expectedVersion: number,
+    correlationId: string,
+  ): Promise<PersonView> {
     return this.withUniqueEmail(input.email, async (tx) => {
       await lockHierarchy(tx, 'reportingLine', actor.orgId);
       const person = await lockForChange(tx, Person, 'Person', personId, { id: personId, orgId: actor.orgId });
@@ -117,10 +184,21 @@ export class OrganisationService {
       if (changes.orgUnitId) await requireOrgUnit(tx, actor.orgId, changes.orgUnitId, 'orgUnitId');
       if (changes.reportsToId) {
         await requirePerson(tx, actor.orgId, changes.reportsToId, 'reportsToId');
-        assertNoCycle('person', 'reportsToId', person.id, changes.reportsToId, await ancestorChain(tx, 'reportingLine', actor.orgId, changes.reportsToId));
+        assertNoCycle(
+          'person',
+          'reportsToId',
+          person.id,
+          changes.reportsToId,
+          await ancestorChain(tx, 'reportingLine', actor.orgId, changes.reportsToId),
+        );
       }
       if (changes.active === false) await this.assertNoActiveReports(tx, person);
-      if (changes.active === false || changes.role) await this.assertNoOpenWork(tx, person, changes.active === false ? 'be deactivated' : `become a ${changes.role}`);
+      if (changes.active === false || changes.role)
+        await this.assertNoOpenWork(
+          tx,
+          person,
+          changes.active === false ? 'be deactivated' : `become a ${changes.role}`,
+        );
       Object.assign(person, changes);
       await tx.save(person);
       await this.outbox.publish(tx, PersonUpdatedV1, personSnapshot(person), eventContext(actor, correlationId));
@@ -140,14 +218,25 @@ export class OrganisationService {
     if (query.orgUnitId) where.orgUnitId = query.orgUnitId;
     if (query.reportsToId) where.reportsToId = query.reportsToId;
     if (query.active !== undefined) where.active = query.active;
-    const [people, total] = await this.dataSource.manager.findAndCount(Person, { where, order: { createdAt: 'ASC', id: 'ASC' }, skip: query.offset, take: query.limit });
+    const [people, total] = await this.dataSource.manager.findAndCount(Person, {
+      where,
+      order: { createdAt: 'ASC', id: 'ASC' },
+      skip: query.offset,
+      take: query.limit,
+    });
     return page(people.map(personView), total, query);
   }
 
   /** Someone who leaves must not leave people reporting to no one by accident: move their reports first. */
   private async assertNoActiveReports(tx: EntityManager, person: Person): Promise<void> {
-    const reports = await tx.count(Person, { where: { orgId: person.orgId, reportsToId: person.id, active: true, id: Not(person.id) } });
-    if (reports > 0) throw new DomainError('conflict', `${person.name} still has ${reports} active direct report(s): give them a new reportsToId first.`);
+    const reports = await tx.count(Person, {
+      where: { orgId: person.orgId, reportsToId: person.id, active: true, id: Not(person.id) },
+    });
+    if (reports > 0)
+      throw new DomainError(
+        'conflict',
+        `${person.name} still has ${reports} active direct report(s): give them a new reportsToId first.`,
+      );
   }
 
   /** Goals need a director as owner and deliverables a manager: hand the open ones over before the role goes. */
@@ -155,15 +244,26 @@ export class OrganisationService {
     const open = In(['draft', 'active']);
     if (person.role === 'director') {
       const goals = await tx.count(Goal, { where: { orgId: person.orgId, ownerId: person.id, status: open } });
-      if (goals > 0) throw new DomainError('conflict', `${person.name} owns ${goals} open goal(s) and cannot ${change}: give the goals another owner first.`);
+      if (goals > 0)
+        throw new DomainError(
+          'conflict',
+          `${person.name} owns ${goals} open goal(s) and cannot ${change}: give the goals another owner first.`,
+        );
     }
     if (person.role === 'manager') {
       const deliverables = await tx
         .createQueryBuilder(Deliverable, 'deliverable')
         .innerJoin(Goal, 'goal', 'goal.id = deliverable.goal_id')
-        .where('deliverable.manager_id = :personId AND deliverable.removed_at IS NULL AND goal.status IN (:...open)', { personId: person.id, open: ['draft', 'active'] })
+        .where('deliverable.manager_id = :personId AND deliverable.removed_at IS NULL AND goal.status IN (:...open)', {
+          personId: person.id,
+          open: ['draft', 'active'],
+        })
         .getCount();
-      if (deliverables > 0) throw new DomainError('conflict', `${person.name} manages ${deliverables} open deliverable(s) and cannot ${change}: hand them to another manager first.`);
+      if (deliverables > 0)
+        throw new DomainError(
+          'conflict',
+          `${person.name} manages ${deliverables} open deliverable(s) and cannot ${change}: hand them to another manager first.`,
+        );
     }
   }
 
@@ -174,10 +274,15 @@ export class OrganisationService {
     } catch (error) {
       const { code, constraint } = error as { code?: string; constraint?: string };
       if (code === UNIQUE_VIOLATION && constraint === 'person_org_email_uq') {
-        throw new DomainError('conflict', `Another person of this organisation already has the e-mail ${email}.`, [{ field: 'email', message: 'must be unique within the organisation' }]);
+        throw new DomainError('conflict', `Another person of this organisation already has the e-mail ${email}.`, [
+          { field: 'email', message: 'must be unique within the organisation' },
+        ]);
       }
       // Two requests creating the same explicit id at once: the loser gets what a later request would.
-      if (code === UNIQUE_VIOLATION && constraint === 'person_pkey') throw new DomainError('conflict', 'A person with this id already exists.', [{ field: 'id', message: 'must be a new id' }]);
+      if (code === UNIQUE_VIOLATION && constraint === 'person_pkey')
+        throw new DomainError('conflict', 'A person with this id already exists.', [
+          { field: 'id', message: 'must be a new id' },
+        ]);
       throw error;
     }
   }
@@ -188,11 +293,25 @@ export function orgUnitSnapshot(unit: OrgUnit) {
 }
 
 export function personSnapshot(person: Person) {
-  return { personId: person.id, name: person.name, email: person.email, role: person.role, orgUnitId: person.orgUnitId, reportsToId: person.reportsToId, active: person.active, version: person.version };
+  return {
+    personId: person.id,
+    name: person.name,
+    email: person.email,
+    role: person.role,
+    orgUnitId: person.orgUnitId,
+    reportsToId: person.reportsToId,
+    active: person.active,
+    version: person.version,
+  };
 }
 
 function organisationView(organisation: Organisation): OrganisationView {
-  return { id: organisation.id, name: organisation.name, createdAt: organisation.createdAt.toISOString(), version: organisation.version };
+  return {
+    id: organisation.id,
+    name: organisation.name,
+    createdAt: organisation.createdAt.toISOString(),
+    version: organisation.version,
+  };
 }
 
 function orgUnitView(unit: OrgUnit): OrgUnitView {
@@ -200,5 +319,14 @@ function orgUnitView(unit: OrgUnit): OrgUnitView {
 }
 
 function personView(person: Person): PersonView {
-  return { id: person.id, name: person.name, email: person.email, role: person.role, orgUnitId: person.orgUnitId, reportsToId: person.reportsToId, active: person.active, version: person.version };
+  return {
+    id: person.id,
+    name: person.name,
+    email: person.email,
+    role: person.role,
+    orgUnitId: person.orgUnitId,
+    reportsToId: person.reportsToId,
+    active: person.active,
+    version: person.version,
+  };
 }

@@ -1,5 +1,12 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Response } from 'express';
 import { Actor, CorrelationId, CurrentActor, withETag } from '@throughline/service-kit';
 import { CreateOrganisationDto, OrganisationView } from './dto/organisation.dto';
@@ -15,14 +22,23 @@ export class OrganisationsController {
   @ApiOperation({ summary: "Bootstrap a tenant: creates the organisation whose id is the admin token's org claim" })
   @ApiCreatedResponse({ type: OrganisationView })
   @ApiConflictResponse({ description: 'The organisation already exists' })
-  async create(@CurrentActor() actor: Actor, @Body() body: CreateOrganisationDto, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<OrganisationView> {
+  async create(
+    @CurrentActor() actor: Actor,
+    @Body() body: CreateOrganisationDto,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<OrganisationView> {
     return withETag(response, await this.organisation.createOrganisation(actor, body, correlationId));
   }
 
   @Get(':organisationId')
   @ApiOperation({ summary: 'Your organisation (any other id answers 404)' })
   @ApiOkResponse({ type: OrganisationView })
-  async get(@CurrentActor() actor: Actor, @Param('organisationId', ParseUUIDPipe) organisationId: string, @Res({ passthrough: true }) response: Response): Promise<OrganisationView> {
+  async get(
+    @CurrentActor() actor: Actor,
+    @Param('organisationId', ParseUUIDPipe) organisationId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<OrganisationView> {
     return withETag(response, await this.organisation.getOrganisation(actor, organisationId));
   }
 }

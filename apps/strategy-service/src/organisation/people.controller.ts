@@ -1,7 +1,16 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
-import { Actor, ApiIfMatch, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, withETag } from '@throughline/service-kit';
+import {
+  Actor,
+  ApiIfMatch,
+  ApiPageResponse,
+  CorrelationId,
+  CurrentActor,
+  IfMatch,
+  Page,
+  withETag,
+} from '@throughline/service-kit';
 import { CreatePersonDto, PersonListQueryDto, PersonView, UpdatePersonDto } from './dto/organisation.dto';
 import { OrganisationService } from './organisation.service';
 
@@ -14,7 +23,12 @@ export class PeopleController {
   @Post()
   @ApiOperation({ summary: 'Add a person with role, org unit and reporting line; mint their token with their id' })
   @ApiCreatedResponse({ type: PersonView })
-  async create(@CurrentActor() actor: Actor, @Body() body: CreatePersonDto, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<PersonView> {
+  async create(
+    @CurrentActor() actor: Actor,
+    @Body() body: CreatePersonDto,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<PersonView> {
     return withETag(response, await this.organisation.createPerson(actor, body, correlationId));
   }
 
@@ -28,7 +42,11 @@ export class PeopleController {
   @Get(':personId')
   @ApiOperation({ summary: 'A person; the ETag is their version' })
   @ApiOkResponse({ type: PersonView })
-  async get(@CurrentActor() actor: Actor, @Param('personId', ParseUUIDPipe) personId: string, @Res({ passthrough: true }) response: Response): Promise<PersonView> {
+  async get(
+    @CurrentActor() actor: Actor,
+    @Param('personId', ParseUUIDPipe) personId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<PersonView> {
     return withETag(response, await this.organisation.getPerson(actor, personId));
   }
 
@@ -36,7 +54,14 @@ export class PeopleController {
   @ApiIfMatch()
   @ApiOperation({ summary: 'Change role, org unit, reporting line (no cycles) or deactivate' })
   @ApiOkResponse({ type: PersonView })
-  async update(@CurrentActor() actor: Actor, @Param('personId', ParseUUIDPipe) personId: string, @Body() body: UpdatePersonDto, @IfMatch() version: number, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<PersonView> {
+  async update(
+    @CurrentActor() actor: Actor,
+    @Param('personId', ParseUUIDPipe) personId: string,
+    @Body() body: UpdatePersonDto,
+    @IfMatch() version: number,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<PersonView> {
     return withETag(response, await this.organisation.updatePerson(actor, personId, body, version, correlationId));
   }
 }

@@ -1,5 +1,11 @@
 import { DomainError } from '@throughline/service-kit/domain';
-import { assertMitigationStated, assertRiskTransition, RISK_STATUSES, RiskStatus, riskSeverity } from './risk-lifecycle';
+import {
+  assertMitigationStated,
+  assertRiskTransition,
+  RISK_STATUSES,
+  RiskStatus,
+  riskSeverity,
+} from './risk-lifecycle';
 
 const legal: Array<[RiskStatus, RiskStatus]> = [
   ['open', 'mitigated'],
@@ -20,7 +26,9 @@ describe('risk lifecycle', () => {
     expect(() => assertRiskTransition(status, status)).not.toThrow();
   });
 
-  const illegal = RISK_STATUSES.flatMap((from) => RISK_STATUSES.map((to) => [from, to] as [RiskStatus, RiskStatus])).filter(([from, to]) => from !== to && !legal.some(([f, t]) => f === from && t === to));
+  const illegal = RISK_STATUSES.flatMap((from) =>
+    RISK_STATUSES.map((to) => [from, to] as [RiskStatus, RiskStatus]),
+  ).filter(([from, to]) => from !== to && !legal.some(([f, t]) => f === from && t === to));
 
   it.each(illegal)('refuses %s → %s as a conflict', (from, to) => {
     expect(() => assertRiskTransition(from, to)).toThrow(DomainError);
@@ -32,10 +40,13 @@ describe('risk lifecycle', () => {
     ['mitigated', '  ', false],
     ['mitigated', 'Second supplier qualified', true],
     ['open', null, true],
-  ] as Array<[RiskStatus, string | null, boolean]>)('status %s with mitigation %p → accepted: %p', (status, mitigation, accepted) => {
-    if (accepted) expect(() => assertMitigationStated(status, mitigation)).not.toThrow();
-    else expect(() => assertMitigationStated(status, mitigation)).toThrow(/needs its mitigation/);
-  });
+  ] as Array<[RiskStatus, string | null, boolean]>)(
+    'status %s with mitigation %p → accepted: %p',
+    (status, mitigation, accepted) => {
+      if (accepted) expect(() => assertMitigationStated(status, mitigation)).not.toThrow();
+      else expect(() => assertMitigationStated(status, mitigation)).toThrow(/needs its mitigation/);
+    },
+  );
 
   it.each([
     [1, 1, 1],

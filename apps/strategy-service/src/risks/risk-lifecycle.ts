@@ -24,7 +24,9 @@ export function assertRiskTransition(from: RiskStatus, to: RiskStatus): void {
 /** Calling a risk mitigated means saying how. */
 export function assertMitigationStated(status: RiskStatus, mitigation: string | null): void {
   if (status === 'mitigated' && !mitigation?.trim()) {
-    throw new DomainError('invalid', 'A mitigated risk needs its mitigation: say what was done.', [{ field: 'mitigation', message: 'is required when status is mitigated' }]);
+    throw new DomainError('invalid', 'A mitigated risk needs its mitigation: say what was done.', [
+      { field: 'mitigation', message: 'is required when status is mitigated' },
+    ]);
   }
 }
 

@@ -4,7 +4,18 @@ import { Risk } from './risk.entity';
 
 export function riskView(risk: Risk): RiskView {
   const { id, goalId, title, likelihood, impact, ownerId, mitigation, status, version } = risk;
-  return { id, goalId, title, likelihood, impact, severity: riskSeverity(likelihood, impact), ownerId, mitigation, status, version };
+  return {
+    id,
+    goalId,
+    title,
+    likelihood,
+    impact,
+    severity: riskSeverity(likelihood, impact),
+    ownerId,
+    mitigation,
+    status,
+    version,
+  };
 }
 
 export function riskSnapshot(risk: Risk) {

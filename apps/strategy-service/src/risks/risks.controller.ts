@@ -1,7 +1,23 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Response } from 'express';
-import { Actor, ApiIfMatch, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, withETag } from '@throughline/service-kit';
+import {
+  Actor,
+  ApiIfMatch,
+  ApiPageResponse,
+  CorrelationId,
+  CurrentActor,
+  IfMatch,
+  Page,
+  withETag,
+} from '@throughline/service-kit';
 import { CreateRiskDto, RiskListQueryDto, RiskView, UpdateRiskDto } from './dto/risk.dto';
 import { RisksService } from './risks.service';
 
@@ -14,21 +30,36 @@ export class RisksController {
   @Post()
   @ApiOperation({ summary: 'Raise a risk of the goal (likelihood and impact 1–5, owner, mitigation); it starts open' })
   @ApiCreatedResponse({ type: RiskView })
-  async raise(@CurrentActor() actor: Actor, @Param('goalId', ParseUUIDPipe) goalId: string, @Body() body: CreateRiskDto, @CorrelationId() correlationId: string, @Res({ passthrough: true }) response: Response): Promise<RiskView> {
+  async raise(
+    @CurrentActor() actor: Actor,
+    @Param('goalId', ParseUUIDPipe) goalId: string,
+    @Body() body: CreateRiskDto,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<RiskView> {
     return withETag(response, await this.risks.raise(actor, goalId, body, correlationId));
   }
 
   @Get()
   @ApiOperation({ summary: "The goal's risks (filter by status)" })
   @ApiPageResponse(RiskView)
-  list(@CurrentActor() actor: Actor, @Param('goalId', ParseUUIDPipe) goalId: string, @Query() query: RiskListQueryDto): Promise<Page<RiskView>> {
+  list(
+    @CurrentActor() actor: Actor,
+    @Param('goalId', ParseUUIDPipe) goalId: string,
+    @Query() query: RiskListQueryDto,
+  ): Promise<Page<RiskView>> {
     return this.risks.list(actor, goalId, query);
   }
 
   @Get(':riskId')
   @ApiOperation({ summary: 'A risk; the ETag is its version' })
   @ApiOkResponse({ type: RiskView })
-  async get(@CurrentActor() actor: Actor, @Param('goalId', ParseUUIDPipe) goalId: string, @Param('riskId', ParseUUIDPipe) riskId: string, @Res({ passthrough: true }) response: Response): Promise<RiskView> {
+  async get(
+    @CurrentActor() actor: Actor,
+    @Param('goalId', ParseUUIDPipe) goalId: string,
+    @Param('riskId', ParseUUIDPipe) riskId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<RiskView> {
     return withETag(response, await this.risks.get(actor, goalId, riskId));
   }
 

@@ -27,16 +27,41 @@ export class RisksService {
     return this.dataSource.transaction(async (tx) => {
       const goal = await lockOpenGoal(tx, this.access, actor, goalId, 'raising a risk');
       await requirePerson(tx, actor.orgId, input.ownerId, 'ownerId');
-      const risk = await tx.save(tx.create(Risk, { orgId: actor.orgId, goalId: goal.id, title: input.title, likelihood: input.likelihood, impact: input.impact, ownerId: input.ownerId, mitigation: input.mitigation ?? null, status: 'open' }));
+      const risk = await tx.save(
+        tx.create(Risk, {
+          orgId: actor.orgId,
+          goalId: goal.id,
+          title: input.title,
+          likelihood: input.likelihood,
+          impact: input.impact,
+          ownerId: input.ownerId,
+          mitigation: input.mitigation ?? null,
+          status: 'open',
+        }),
+      );
       await this.outbox.publish(tx, RiskRaisedV1, riskSnapshot(risk), eventContext(actor, correlationId));
       return riskView(risk);
     });
   }
 
-  async update(actor: Actor, goalId: string, riskId: string, input: UpdateRiskDto, expectedVersion: number, correlationId: string): Promise<RiskView> {
+  async update(
+    actor: Actor,
+    goalId: string,
+    riskId: string,
+    input: UpdateRiskDto,
+    expectedVersion: number,
+    correlationId: string,
+  ): Promise<RiskView> {
     return this.dataSource.transaction(async (tx) => {
       await lockOpenGoal(tx, this.access, actor, goalId, 'changing a risk');
-      const risk = await lockForChange(tx, Risk, 'Risk', riskId, { id: riskId, goalId, orgId: actor.orgId }, expectedVersion);
+      const risk = await lockForChange(
+        tx,
+        Risk,
+        'Risk',
+        riskId,
+        { id: riskId, goalId, orgId: actor.orgId },
+        expectedVersion,
+      );
       const changes = changedFields(risk, input);
       if (!hasChanges(changes)) return riskView(risk);
       if (changes.status) assertRiskTransition(risk.status, changes.status);
@@ -60,7 +85,12 @@ export class RisksService {
     await requireGoal(this.dataSource.manager, this.access, actor, goalId);
     const where: FindOptionsWhere<Risk> = { goalId };
     if (query.status) where.status = query.status;
-    const [risks, total] = await this.dataSource.manager.findAndCount(Risk, { where, order: { createdAt: 'ASC', id: 'ASC' }, skip: query.offset, take: query.limit });
+    const [risks, total] = await this.dataSource.manager.findAndCount(Risk, {
+      where,
+      order: { createdAt: 'ASC', id: 'ASC' },
+      skip: query.offset,
+      take: query.limit,
+    });
     return page(risks.map(riskView), total, query);
   }
 }

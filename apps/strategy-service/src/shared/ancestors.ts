@@ -11,7 +11,12 @@ const HIERARCHIES = {
  * `startId` and every row above it (its parent, the parent's parent, …), in order.
  * Bounded so that a cycle already present in the data cannot loop forever.
  */
-export async function ancestorChain(tx: EntityManager, hierarchy: keyof typeof HIERARCHIES, orgId: string, startId: string): Promise<string[]> {
+export async function ancestorChain(
+  tx: EntityManager,
+  hierarchy: keyof typeof HIERARCHIES,
+  orgId: string,
+  startId: string,
+): Promise<string[]> {
   const { table, parent } = HIERARCHIES[hierarchy];
   const rows: Array<{ id: string }> = await tx.query(
     `WITH RECURSIVE chain (id, parent_id, depth) AS (
@@ -26,6 +31,10 @@ export async function ancestorChain(tx: EntityManager, hierarchy: keyof typeof H
 }
 
 /** Serialises changes to one organisation's hierarchy, so two concurrent moves cannot together make a cycle. */
-export async function lockHierarchy(tx: EntityManager, hierarchy: keyof typeof HIERARCHIES, orgId: string): Promise<void> {
+export async function lockHierarchy(
+  tx: EntityManager,
+  hierarchy: keyof typeof HIERARCHIES,
+  orgId: string,
+): Promise<void> {
   await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`throughline:${hierarchy}:${orgId}`]);
 }

@@ -3,7 +3,11 @@
  * "leave as is"). An update that changes nothing writes nothing and publishes nothing.
  */
 export function changedFields<T extends object, U extends object>(current: T, input: U): Partial<U> {
-  return Object.fromEntries(Object.entries(input).filter(([key, value]) => value !== undefined && (current as Record<string, unknown>)[key] !== value)) as Partial<U>;
+  return Object.fromEntries(
+    Object.entries(input).filter(
+      ([key, value]) => value !== undefined && (current as Record<string, unknown>)[key] !== value,
+    ),
+  ) as Partial<U>;
 }
 
 export function hasChanges(changes: object): boolean {

@@ -5,12 +5,24 @@ import { DomainError } from '@throughline/service-kit/domain';
  * `proposedParentId` when `id` is that parent itself or one of its ancestors.
  * `ancestorsOfParent` is the chain from the proposed parent up to the root.
  */
-export function assertNoCycle(what: string, field: string, id: string, proposedParentId: string | null, ancestorsOfParent: readonly string[]): void {
+export function assertNoCycle(
+  what: string,
+  field: string,
+  id: string,
+  proposedParentId: string | null,
+  ancestorsOfParent: readonly string[],
+): void {
   if (proposedParentId === null) return;
   if (proposedParentId === id) {
-    throw new DomainError('invalid', `A ${what} cannot be its own ${field}.`, [{ field, message: `must not be the ${what} itself` }]);
+    throw new DomainError('invalid', `A ${what} cannot be its own ${field}.`, [
+      { field, message: `must not be the ${what} itself` },
+    ]);
   }
   if (ancestorsOfParent.includes(id)) {
-    throw new DomainError('invalid', `${field} ${proposedParentId} would create a cycle: it is already below this ${what}.`, [{ field, message: `must not be below this ${what} (that would be a cycle)` }]);
+    throw new DomainError(
+      'invalid',
+      `${field} ${proposedParentId} would create a cycle: it is already below this ${what}.`,
+      [{ field, message: `must not be below this ${what} (that would be a cycle)` }],
+    );
   }
 }

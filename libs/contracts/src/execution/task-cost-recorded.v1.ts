@@ -26,5 +26,14 @@ export const TaskCostRecordedV1 = defineEvent({
   ),
   partitionKey: (data) => data.goalId ?? data.managerId,
   subject: (data) => data.entryId,
-  example: { ...exampleTaskIds, entryId: '8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e1f', currency: 'EUR', amountMinor: 1_250_000, description: 'Injection moulds', incurredOn: '2026-02-09', recordedBy: exampleTaskIds.managerId, recordedAt: '2026-02-10T16:05:00.000Z' },
+  example: {
+    ...exampleTaskIds,
+    entryId: '8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e1f',
+    currency: 'EUR',
+    amountMinor: 1_250_000,
+    description: 'Injection moulds',
+    incurredOn: '2026-02-09',
+    recordedBy: exampleTaskIds.managerId,
+    recordedAt: '2026-02-10T16:05:00.000Z',
+  },
 });

@@ -8,7 +8,8 @@ export const TaskCreatedV1 = defineEvent({
   type: 'throughline.task.created.v1',
   version: 1,
   topic: Topics.Tasks,
-  description: 'A task exists: derived from a deliverable of an active goal, or added by a manager (linked to a goal or honestly unlinked).',
+  description:
+    'A task exists: derived from a deliverable of an active goal, or added by a manager (linked to a goal or honestly unlinked).',
   schema: Type.Object(
     {
       taskId: Uuid(),
@@ -23,8 +24,16 @@ export const TaskCreatedV1 = defineEvent({
       plannedCostMinor: MinorUnits('Planned cost (budget share)'),
       origin: Type.Union([Type.Literal('deliverable'), Type.Literal('manager')]),
       // Added after v1 shipped, optional so earlier events stay valid.
-      unlinkedReason: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 2000 }), Type.Null()], { description: 'Why a manager-added task serves no goal; null when linked or derived' })),
-      createdBy: Type.Optional(Type.Union([Uuid(), Type.Null()], { description: 'The manager who added the task; null for tasks derived from a deliverable' })),
+      unlinkedReason: Type.Optional(
+        Type.Union([Type.String({ minLength: 1, maxLength: 2000 }), Type.Null()], {
+          description: 'Why a manager-added task serves no goal; null when linked or derived',
+        }),
+      ),
+      createdBy: Type.Optional(
+        Type.Union([Uuid(), Type.Null()], {
+          description: 'The manager who added the task; null for tasks derived from a deliverable',
+        }),
+      ),
       createdAt: IsoDateTime(),
     },
     { additionalProperties: false },

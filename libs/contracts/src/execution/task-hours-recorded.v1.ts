@@ -25,5 +25,13 @@ export const TaskHoursRecordedV1 = defineEvent({
   ),
   partitionKey: (data) => data.goalId ?? data.managerId,
   subject: (data) => data.entryId,
-  example: { ...exampleTaskIds, entryId: '9d0e1f2a-3b4c-4d5e-8f6a-7b8c9d0e1f2a', minutes: 450, workedOn: '2026-02-09', note: null, recordedBy: exampleTaskIds.managerId, recordedAt: '2026-02-10T16:06:00.000Z' },
+  example: {
+    ...exampleTaskIds,
+    entryId: '9d0e1f2a-3b4c-4d5e-8f6a-7b8c9d0e1f2a',
+    minutes: 450,
+    workedOn: '2026-02-09',
+    note: null,
+    recordedBy: exampleTaskIds.managerId,
+    recordedAt: '2026-02-10T16:06:00.000Z',
+  },
 });

@@ -24,5 +24,12 @@ export const TaskProgressReportedV1 = defineEvent({
   ),
   partitionKey: (data) => data.goalId ?? data.managerId,
   subject: (data) => data.taskId,
-  example: { ...exampleTaskIds, progress: 60, note: 'Tooling installed', reportedBy: exampleTaskIds.managerId, reportedAt: '2026-02-10T16:00:00.000Z', taskVersion: 3 },
+  example: {
+    ...exampleTaskIds,
+    progress: 60,
+    note: 'Tooling installed',
+    reportedBy: exampleTaskIds.managerId,
+    reportedAt: '2026-02-10T16:00:00.000Z',
+    taskVersion: 3,
+  },
 });

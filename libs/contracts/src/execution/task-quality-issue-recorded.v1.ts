@@ -25,5 +25,13 @@ export const TaskQualityIssueRecordedV1 = defineEvent({
   ),
   partitionKey: (data) => data.goalId ?? data.managerId,
   subject: (data) => data.issueId,
-  example: { ...exampleTaskIds, issueId: '0e1f2a3b-4c5d-4e6f-9a7b-8c9d0e1f2a3b', kind: 'defect', severity: 'medium', description: 'Casing cracks in the drop test', recordedBy: exampleTaskIds.managerId, recordedAt: '2026-02-11T09:00:00.000Z' },
+  example: {
+    ...exampleTaskIds,
+    issueId: '0e1f2a3b-4c5d-4e6f-9a7b-8c9d0e1f2a3b',
+    kind: 'defect',
+    severity: 'medium',
+    description: 'Casing cracks in the drop test',
+    recordedBy: exampleTaskIds.managerId,
+    recordedAt: '2026-02-11T09:00:00.000Z',
+  },
 });

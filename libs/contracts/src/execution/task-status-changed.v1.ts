@@ -8,7 +8,8 @@ export const TaskStatusChangedV1 = defineEvent({
   type: 'throughline.task.status-changed.v1',
   version: 1,
   topic: Topics.Tasks,
-  description: 'A task moved along its lifecycle (todo → in_progress → blocked ↔ in_progress → done; cancelled from any open state).',
+  description:
+    'A task moved along its lifecycle (todo → in_progress → blocked ↔ in_progress → done; cancelled from any open state).',
   schema: Type.Object(
     {
       taskId: Uuid(),
@@ -18,7 +19,9 @@ export const TaskStatusChangedV1 = defineEvent({
       to: TaskStatusSchema,
       reason: Type.Union([Type.String({ maxLength: 2000 }), Type.Null()]),
       progress: Type.Integer({ minimum: 0, maximum: 100 }),
-      changedBy: Type.Union([Uuid(), Type.Null()], { description: 'The person who made the change; null when the system did (a goal closed, a deliverable removed)' }),
+      changedBy: Type.Union([Uuid(), Type.Null()], {
+        description: 'The person who made the change; null when the system did (a goal closed, a deliverable removed)',
+      }),
       changedAt: IsoDateTime(),
       taskVersion: Type.Integer({ minimum: 1, description: 'The task version after the change' }),
     },

@@ -8,7 +8,8 @@ export const TaskUpdatedV1 = defineEvent({
   type: 'throughline.task.updated.v1',
   version: 1,
   topic: Topics.Tasks,
-  description: 'A task followed a change of its deliverable or budget (title, due date, weight, planned cost); carries the new values.',
+  description:
+    'A task followed a change of its deliverable or budget (title, due date, weight, planned cost); carries the new values.',
   schema: Type.Object(
     {
       taskId: Uuid(),
@@ -19,7 +20,10 @@ export const TaskUpdatedV1 = defineEvent({
       weight: Weight(),
       currency: Type.Union([Currency(), Type.Null()]),
       plannedCostMinor: MinorUnits('Planned cost (budget share)'),
-      cause: Type.String({ maxLength: 200, description: 'What made the task change, e.g. deliverable.changed or budget.revised' }),
+      cause: Type.String({
+        maxLength: 200,
+        description: 'What made the task change, e.g. deliverable.changed or budget.revised',
+      }),
       updatedAt: IsoDateTime(),
       taskVersion: Type.Integer({ minimum: 1 }),
     },
@@ -27,5 +31,15 @@ export const TaskUpdatedV1 = defineEvent({
   ),
   partitionKey: (data) => data.goalId ?? data.managerId,
   subject: (data) => data.taskId,
-  example: { ...exampleTaskIds, title: 'Pilot production run', dueDate: '2026-04-15', weight: 2, currency: 'EUR', plannedCostMinor: 5_500_000, cause: 'deliverable.changed', updatedAt: '2026-02-01T10:00:01.000Z', taskVersion: 2 },
+  example: {
+    ...exampleTaskIds,
+    title: 'Pilot production run',
+    dueDate: '2026-04-15',
+    weight: 2,
+    currency: 'EUR',
+    plannedCostMinor: 5_500_000,
+    cause: 'deliverable.changed',
+    updatedAt: '2026-02-01T10:00:01.000Z',
+    taskVersion: 2,
+  },
 });

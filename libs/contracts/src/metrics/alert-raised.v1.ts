@@ -4,13 +4,20 @@ import { IsoDateTime, Uuid } from '../schema-types';
 import { Topics } from '../topics';
 import { ScoreScopeSchema } from './alignment-score-changed.v1';
 
-export const ALERT_KINDS = ['goal_at_risk', 'goal_off_track', 'budget_overrun', 'unlinked_work', 'unmitigated_risk'] as const;
+export const ALERT_KINDS = [
+  'goal_at_risk',
+  'goal_off_track',
+  'budget_overrun',
+  'unlinked_work',
+  'unmitigated_risk',
+] as const;
 
 export const AlertRaisedV1 = defineEvent({
   type: 'throughline.alert.raised.v1',
   version: 1,
   topic: Topics.Alerts,
-  description: 'Something needs attention: a goal crossed into at risk or off track, a budget overran, unlinked work exceeded its share, or a high risk has no mitigation.',
+  description:
+    'Something needs attention: a goal crossed into at risk or off track, a budget overran, unlinked work exceeded its share, or a high risk has no mitigation.',
   schema: Type.Object(
     {
       alertId: Uuid(),

@@ -3,14 +3,24 @@ import { defineEvent } from '../event-definition';
 import { IsoDateTime, Uuid } from '../schema-types';
 import { Topics } from '../topics';
 
-export const ScoreScopeSchema = Type.Union([Type.Literal('goal'), Type.Literal('manager'), Type.Literal('org_unit'), Type.Literal('organisation')]);
-export const ScoreBandSchema = Type.Union([Type.Literal('on_track'), Type.Literal('at_risk'), Type.Literal('off_track')]);
+export const ScoreScopeSchema = Type.Union([
+  Type.Literal('goal'),
+  Type.Literal('manager'),
+  Type.Literal('org_unit'),
+  Type.Literal('organisation'),
+]);
+export const ScoreBandSchema = Type.Union([
+  Type.Literal('on_track'),
+  Type.Literal('at_risk'),
+  Type.Literal('off_track'),
+]);
 
 export const AlignmentScoreChangedV1 = defineEvent({
   type: 'throughline.alignment-score.changed.v1',
   version: 1,
   topic: Topics.Scores,
-  description: 'The alignment score of a goal, manager, org unit or the organisation changed (published only on change).',
+  description:
+    'The alignment score of a goal, manager, org unit or the organisation changed (published only on change).',
   schema: Type.Object(
     {
       scope: ScoreScopeSchema,
@@ -20,7 +30,11 @@ export const AlignmentScoreChangedV1 = defineEvent({
       band: ScoreBandSchema,
       components: Type.Array(
         Type.Object(
-          { name: Type.String(), value: Type.Number({ minimum: 0, maximum: 100 }), weight: Type.Number({ minimum: 0 }) },
+          {
+            name: Type.String(),
+            value: Type.Number({ minimum: 0, maximum: 100 }),
+            weight: Type.Number({ minimum: 0 }),
+          },
           { additionalProperties: false },
         ),
       ),

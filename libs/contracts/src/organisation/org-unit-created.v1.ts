@@ -6,7 +6,8 @@ export const OrgUnitCreatedV1 = defineEvent({
   type: 'throughline.org-unit.created.v1',
   version: 1,
   topic: Topics.Organisation,
-  description: 'An org unit was created; carries its full state. Keyed by organisation so the tree changes stay in order.',
+  description:
+    'An org unit was created; carries its full state. Keyed by organisation so the tree changes stay in order.',
   schema: OrgUnitSnapshotSchema,
   partitionKey: (_, orgId) => orgId,
   subject: (data) => data.orgUnitId,

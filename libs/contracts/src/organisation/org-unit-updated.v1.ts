@@ -6,7 +6,8 @@ export const OrgUnitUpdatedV1 = defineEvent({
   type: 'throughline.org-unit.updated.v1',
   version: 1,
   topic: Topics.Organisation,
-  description: 'An org unit was updated; carries its full state. Keyed by organisation so the tree changes stay in order.',
+  description:
+    'An org unit was updated; carries its full state. Keyed by organisation so the tree changes stay in order.',
   schema: OrgUnitSnapshotSchema,
   partitionKey: (_, orgId) => orgId,
   subject: (data) => data.orgUnitId,

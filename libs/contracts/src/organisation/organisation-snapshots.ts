@@ -29,7 +29,12 @@ export const PersonSnapshotSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const exampleOrgUnit = { orgUnitId: '0f4b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d', name: 'Product', parentOrgUnitId: null, version: 1 };
+export const exampleOrgUnit = {
+  orgUnitId: '0f4b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d',
+  name: 'Product',
+  parentOrgUnitId: null,
+  version: 1,
+};
 export const examplePerson = {
   personId: '2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f',
   name: 'Mia Manager',

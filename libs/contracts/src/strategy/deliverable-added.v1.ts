@@ -9,7 +9,15 @@ export const DeliverableAddedV1 = defineEvent({
   version: 1,
   topic: Topics.Goals,
   description: 'A deliverable of a goal was added; execution follows with the task when the goal is active.',
-  schema: Type.Object({ goalId: Uuid(), goalStatus: Type.String({ minLength: 1 }), currency: Currency(), deliverable: DeliverableSnapshotSchema }, { additionalProperties: false }),
+  schema: Type.Object(
+    {
+      goalId: Uuid(),
+      goalStatus: Type.String({ minLength: 1 }),
+      currency: Currency(),
+      deliverable: DeliverableSnapshotSchema,
+    },
+    { additionalProperties: false },
+  ),
   partitionKey: (data) => data.goalId,
   subject: (data) => data.deliverable.deliverableId,
   example: { goalId: exampleGoal.goalId, goalStatus: 'active', currency: 'EUR', deliverable: exampleDeliverable },

@@ -9,8 +9,15 @@ export const KeyResultRemovedV1 = defineEvent({
   version: 1,
   topic: Topics.Goals,
   description: 'A key result was removed from its goal.',
-  schema: Type.Object({ goalId: Uuid(), keyResultId: Uuid(), removedAt: IsoDateTime() }, { additionalProperties: false }),
+  schema: Type.Object(
+    { goalId: Uuid(), keyResultId: Uuid(), removedAt: IsoDateTime() },
+    { additionalProperties: false },
+  ),
   partitionKey: (data) => data.goalId,
   subject: (data) => data.keyResultId,
-  example: { goalId: exampleKeyResult.goalId, keyResultId: exampleKeyResult.keyResultId, removedAt: '2026-02-01T10:00:00.000Z' },
+  example: {
+    goalId: exampleKeyResult.goalId,
+    keyResultId: exampleKeyResult.keyResultId,
+    removedAt: '2026-02-01T10:00:00.000Z',
+  },
 });

@@ -20,7 +20,9 @@ export interface StoredDeadLetter {
 }
 
 function toLetter(partition: number, message: KafkaMessage): StoredDeadLetter {
-  const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]));
+  const headers = Object.fromEntries(
+    Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]),
+  );
   let eventId: string | null = headers.ce_id ?? null;
   let eventType: string | null = headers.ce_type ?? null;
   const value = message.value?.toString() ?? null;
@@ -53,7 +55,9 @@ export async function readDeadLetters(kafka: Kafka, topic: string, timeoutMs = 3
   const admin = kafka.admin();
   await admin.connect();
   const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
-  const pending = new Map(ends.filter((end) => Number(end.high) > Number(end.low)).map((end) => [end.partition, Number(end.high) - 1]));
+  const pending = new Map(
+    ends.filter((end) => Number(end.high) > Number(end.low)).map((end) => [end.partition, Number(end.high) - 1]),
+  );
   if (pending.size === 0) return [];
   const letters: StoredDeadLetter[] = [];
   const consumer = kafka.consumer({ groupId: `dlq-reader-${randomUUID()}`, maxWaitTimeInMs: 100 });
@@ -61,7 +65,10 @@ export async function readDeadLetters(kafka: Kafka, topic: string, timeoutMs = 3
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Reading ${topic} did not finish within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`Reading ${topic} did not finish within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       consumer
         .run({
           autoCommit: false,
@@ -81,7 +88,9 @@ export async function readDeadLetters(kafka: Kafka, topic: string, timeoutMs = 3
   } finally {
     await consumer.disconnect();
   }
-  return letters.sort((a, b) => a.failedAt.localeCompare(b.failedAt) || a.partition - b.partition || Number(a.offset) - Number(b.offset));
+  return letters.sort(
+    (a, b) => a.failedAt.localeCompare(b.failedAt) || a.partition - b.partition || Number(a.offset) - Number(b.offset),
+  );
 }
 
 /**
@@ -94,7 +103,17 @@ export async function replayDeadLetters(producer: Producer, letters: StoredDeadL
     await producer.send({
       topic: letter.originalTopic,
       acks: -1,
-      messages: [{ key: letter.key, value: letter.value, headers: { ...headers, 'dlt-replayed-at': new Date().toISOString(), 'dlt-replayed-from': `${letter.partition}:${letter.offset}` } }],
+      messages: [
+        {
+          key: letter.key,
+          value: letter.value,
+          headers: {
+            ...headers,
+            'dlt-replayed-at': new Date().toISOString(),
+            'dlt-replayed-from': `${letter.partition}:${letter.offset}`,
+          },
+        },
+      ],
     });
   }
   return letters.length;

@@ -43,6 +43,10 @@ export class DeadLetterPublisher {
       [DeadLetterHeaders.consumerGroup]: this.consumerGroup,
       [DeadLetterHeaders.failedAt]: new Date().toISOString(),
     };
-    await this.producer.send({ topic: this.topic, acks: -1, messages: [{ key: letter.message.key, value: letter.message.value, headers }] });
+    await this.producer.send({
+      topic: this.topic,
+      acks: -1,
+      messages: [{ key: letter.message.key, value: letter.message.value, headers }],
+    });
   }
 }

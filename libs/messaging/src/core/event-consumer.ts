@@ -106,7 +106,11 @@ export class EventConsumer {
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.crashed = payload.restart ? null : payload.error;
-      this.logger.error('consumer crashed', { error: String(payload.error), restart: payload.restart, group: this.options.groupId });
+      this.logger.error('consumer crashed', {
+        error: String(payload.error),
+        restart: payload.restart,
+        group: this.options.groupId,
+      });
     });
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.crashed = null;
@@ -133,7 +137,14 @@ export class EventConsumer {
     this.consumer = undefined;
   }
 
-  private async consumeBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async consumeBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    commitOffsetsIfNecessary,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
     const maxPerTransaction = this.options.maxEventsPerTransaction ?? 100;
     const settle = async (offset: string) => {
@@ -156,7 +167,8 @@ export class EventConsumer {
       const delivery = this.read(message);
       if ('event' in delivery) {
         const organisation = waiting.find((entry) => entry.handlers.length > 0)?.event.orgid;
-        const joins = delivery.handlers.length === 0 || organisation === undefined || organisation === delivery.event.orgid;
+        const joins =
+          delivery.handlers.length === 0 || organisation === undefined || organisation === delivery.event.orgid;
         if (!joins || waiting.length >= maxPerTransaction) await applyWaiting();
         waiting.push(delivery);
         continue;
@@ -178,7 +190,12 @@ export class EventConsumer {
   }
 
   /** Applies events in one transaction; when a handler fails, those before it commit together and it is retried alone. */
-  private async applyTogether(topic: string, partition: number, deliveries: Delivery[], heartbeat: () => Promise<void>): Promise<void> {
+  private async applyTogether(
+    topic: string,
+    partition: number,
+    deliveries: Delivery[],
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
     if (deliveries.length === 0) return;
     if (deliveries.length === 1) return this.applyAlone(topic, partition, deliveries[0], heartbeat);
     let outcomes: ConsumeOutcome[];
@@ -195,11 +212,18 @@ export class EventConsumer {
       return;
     }
     this.settled(deliveries, outcomes);
-    for (const delivery of deliveries) if (delivery.handlers.length > 0) await this.options.afterCommit?.(delivery.event);
+    for (const delivery of deliveries)
+      if (delivery.handlers.length > 0) await this.options.afterCommit?.(delivery.event);
   }
 
   /** One event in its own transaction, retried with backoff; `firstFailure` is an attempt already made with others. */
-  private async applyAlone(topic: string, partition: number, delivery: Delivery, heartbeat: () => Promise<void>, firstFailure?: unknown): Promise<void> {
+  private async applyAlone(
+    topic: string,
+    partition: number,
+    delivery: Delivery,
+    heartbeat: () => Promise<void>,
+    firstFailure?: unknown,
+  ): Promise<void> {
     const event = delivery.event;
     if (delivery.handlers.length === 0) return this.count('skipped', event.type);
     const maxAttempts = this.options.maxAttempts ?? 5;
@@ -214,10 +238,24 @@ export class EventConsumer {
           error = failure instanceof HandlerFailure ? failure.failure : failure;
         }
       }
-      const final = attempt >= maxAttempts || error instanceof UnprocessableEventError || error instanceof EventValidationError;
-      this.logger.warn('event handling failed', { eventId: event.id, type: event.type, attempt, final, error: String(error) });
+      const final =
+        attempt >= maxAttempts || error instanceof UnprocessableEventError || error instanceof EventValidationError;
+      this.logger.warn('event handling failed', {
+        eventId: event.id,
+        type: event.type,
+        attempt,
+        final,
+        error: String(error),
+      });
       if (final) {
-        await this.deadLetter(topic, partition, delivery.message, `${(error as Error).name}: ${(error as Error).message}`, attempt, event.type);
+        await this.deadLetter(
+          topic,
+          partition,
+          delivery.message,
+          `${(error as Error).name}: ${(error as Error).message}`,
+          attempt,
+          event.type,
+        );
         return;
       }
       this.count('retried', event.type);
@@ -227,7 +265,11 @@ export class EventConsumer {
   }
 
   private applyEventsOnce(topic: string, partition: number, deliveries: Delivery[]): Promise<ConsumeOutcome[]> {
-    const events = deliveries.map((delivery) => ({ event: delivery.event, handlers: delivery.handlers, offset: delivery.message.offset }));
+    const events = deliveries.map((delivery) => ({
+      event: delivery.event,
+      handlers: delivery.handlers,
+      offset: delivery.message.offset,
+    }));
     return applyEventsOnce(this.options.dataSource, this.options.groupId, topic, partition, events);
   }
 
@@ -240,8 +282,22 @@ export class EventConsumer {
     this.options.onOutcome?.(outcome, eventType);
   }
 
-  private async deadLetter(topic: string, partition: number, message: KafkaMessage, reason: string, attempts: number, eventType: string): Promise<void> {
-    await this.options.deadLetters.publish({ originalTopic: topic, partition, offset: message.offset, message, reason, attempts });
+  private async deadLetter(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    reason: string,
+    attempts: number,
+    eventType: string,
+  ): Promise<void> {
+    await this.options.deadLetters.publish({
+      originalTopic: topic,
+      partition,
+      offset: message.offset,
+      message,
+      reason,
+      attempts,
+    });
     this.count('dead_lettered', eventType);
     this.logger.warn('event dead-lettered', { topic, partition, offset: message.offset, reason });
   }
@@ -252,7 +308,13 @@ export class EventConsumer {
  * then what the handlers deferred to the commit; returns each delivery's outcome. An event
  * already in the inbox (or twice among the deliveries) is applied once.
  */
-export function applyEventsOnce(dataSource: DataSource, inboxConsumer: string, topic: string, partition: number, deliveries: EventDelivery[]): Promise<ConsumeOutcome[]> {
+export function applyEventsOnce(
+  dataSource: DataSource,
+  inboxConsumer: string,
+  topic: string,
+  partition: number,
+  deliveries: EventDelivery[],
+): Promise<ConsumeOutcome[]> {
   return dataSource.transaction(async (tx) => {
     const handled = deliveries.filter((delivery) => delivery.handlers.length > 0);
     const claimed: Array<{ event_id: string }> = handled.length
@@ -260,7 +322,14 @@ export function applyEventsOnce(dataSource: DataSource, inboxConsumer: string, t
           `INSERT INTO inbox_event (consumer, event_id, event_type, topic, kafka_partition, kafka_offset)
            SELECT $1, claim.event_id, claim.event_type, $4, $5, claim.kafka_offset FROM unnest($2::uuid[], $3::text[], $6::bigint[]) AS claim(event_id, event_type, kafka_offset)
            ON CONFLICT (consumer, event_id) DO NOTHING RETURNING event_id`,
-          [inboxConsumer, handled.map((delivery) => delivery.event.id), handled.map((delivery) => delivery.event.type), topic, partition, handled.map((delivery) => delivery.offset)],
+          [
+            inboxConsumer,
+            handled.map((delivery) => delivery.event.id),
+            handled.map((delivery) => delivery.event.type),
+            topic,
+            partition,
+            handled.map((delivery) => delivery.offset),
+          ],
         )
       : [];
     const unclaimed = new Set(claimed.map((row) => row.event_id));

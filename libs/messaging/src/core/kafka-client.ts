@@ -34,14 +34,22 @@ export function createKafka(config: MessagingConfig, logger: MessagingLogger = s
  * Creates missing topics and waits until every partition has a leader. Several services
  * may race to create the same topic at start-up; losing that race is fine.
  */
-export async function ensureTopics(admin: Admin, topics: string[], numPartitions: number, timeoutMs = 30_000): Promise<void> {
+export async function ensureTopics(
+  admin: Admin,
+  topics: string[],
+  numPartitions: number,
+  timeoutMs = 30_000,
+): Promise<void> {
   const wanted = [...new Set(topics)];
   const existing = new Set(await admin.listTopics());
   const missing = wanted.filter((topic) => !existing.has(topic));
   let creationError: unknown;
   if (missing.length > 0) {
     try {
-      await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: -1 })) });
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: -1 })),
+      });
     } catch (error) {
       // Lost a creation race, or a busy broker answered before the leaders were elected:
       // the metadata below tells whether the topics are there after all.
@@ -52,13 +60,22 @@ export async function ensureTopics(admin: Admin, topics: string[], numPartitions
   for (;;) {
     try {
       const { topics: metadata } = await admin.fetchTopicMetadata({ topics: wanted });
-      if (metadata.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0))) return;
+      if (
+        metadata.every(
+          (topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0),
+        )
+      )
+        return;
     } catch (error) {
       if (Date.now() > deadline) throw creationError ?? error;
       // A topic is still unknown: ask again (an existing one is simply refused).
-      if (missing.length > 0) await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: -1 })) }).catch(() => undefined);
+      if (missing.length > 0)
+        await admin
+          .createTopics({ topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: -1 })) })
+          .catch(() => undefined);
     }
-    if (Date.now() > deadline) throw creationError ?? new Error(`Topics ${wanted.join(', ')} have no leaders after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw creationError ?? new Error(`Topics ${wanted.join(', ')} have no leaders after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -75,7 +92,12 @@ export async function consumerLag(admin: Admin, groupId: string, topics: string[
   const result: PartitionLag[] = [];
   for (const topic of topics) {
     const ends = await admin.fetchTopicOffsets(topic);
-    const positions = new Map((committed.find((entry) => entry.topic === topic)?.partitions ?? []).map((entry) => [entry.partition, Number(entry.offset)]));
+    const positions = new Map(
+      (committed.find((entry) => entry.topic === topic)?.partitions ?? []).map((entry) => [
+        entry.partition,
+        Number(entry.offset),
+      ]),
+    );
     for (const end of ends) {
       const position = positions.get(end.partition) ?? -1;
       const from = position < 0 ? Number(end.low) : position;

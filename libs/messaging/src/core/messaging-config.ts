@@ -11,8 +11,18 @@ export interface MessagingConfig {
 
 export function messagingConfigFromEnv(clientId: string, env: NodeJS.ProcessEnv = process.env): MessagingConfig {
   // The default is the broker `npm start` runs.
-  const brokers = (env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',').map((broker) => broker.trim()).filter(Boolean);
+  const brokers = (env.KAFKA_BROKERS ?? '127.0.0.1:19092')
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter(Boolean);
   const topicPartitions = Number(env.KAFKA_TOPIC_PARTITIONS ?? 6);
-  if (!Number.isInteger(topicPartitions) || topicPartitions < 1) throw new Error(`KAFKA_TOPIC_PARTITIONS must be a positive integer, got ${env.KAFKA_TOPIC_PARTITIONS}`);
-  return { brokers, topicPrefix: env.KAFKA_TOPIC_PREFIX ?? '', topicPartitions, clientId, consumerGroup: env.KAFKA_CONSUMER_GROUP || undefined };
+  if (!Number.isInteger(topicPartitions) || topicPartitions < 1)
+    throw new Error(`KAFKA_TOPIC_PARTITIONS must be a positive integer, got ${env.KAFKA_TOPIC_PARTITIONS}`);
+  return {
+    brokers,
+    topicPrefix: env.KAFKA_TOPIC_PREFIX ?? '',
+    topicPartitions,
+    clientId,
+    consumerGroup: env.KAFKA_CONSUMER_GROUP || undefined,
+  };
 }

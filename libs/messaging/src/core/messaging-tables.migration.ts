@@ -21,7 +21,9 @@ export class CreateMessagingTables1764000000000 implements MigrationInterface {
         published_at timestamptz,
         CONSTRAINT outbox_event_event_id_key UNIQUE (event_id)
       )`);
-    await queryRunner.query(`CREATE INDEX outbox_event_unpublished_idx ON outbox_event (seq) WHERE published_at IS NULL`);
+    await queryRunner.query(
+      `CREATE INDEX outbox_event_unpublished_idx ON outbox_event (seq) WHERE published_at IS NULL`,
+    );
     await queryRunner.query(`
       CREATE TABLE inbox_event (
         consumer text NOT NULL,

@@ -38,7 +38,10 @@ export class OutboxRelay {
   private loop?: Promise<void>;
   private pendingWake = false;
   private wakeIdle?: () => void;
-  private listener?: { release: (error?: Error) => void; client: { query: (sql: string) => Promise<unknown>; removeAllListeners: (event: string) => void } };
+  private listener?: {
+    release: (error?: Error) => void;
+    client: { query: (sql: string) => Promise<unknown>; removeAllListeners: (event: string) => void };
+  };
   private nextListenAttempt = 0;
   private readonly batchSize: number;
   private readonly logger: MessagingLogger;
@@ -88,14 +91,18 @@ export class OutboxRelay {
   }
 
   async backlog(): Promise<number> {
-    const [row] = await this.dataSource.query(`SELECT count(*)::int AS backlog FROM outbox_event WHERE published_at IS NULL`);
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS backlog FROM outbox_event WHERE published_at IS NULL`,
+    );
     return row.backlog;
   }
 
   /** Publishes one batch; returns how many events were sent (0 when another relay holds the lock). */
   async publishBatch(): Promise<number> {
     return this.dataSource.transaction(async (tx) => {
-      const [{ locked }] = await tx.query(`SELECT pg_try_advisory_xact_lock(hashtext('throughline_outbox:' || current_schema())) AS locked`);
+      const [{ locked }] = await tx.query(
+        `SELECT pg_try_advisory_xact_lock(hashtext('throughline_outbox:' || current_schema())) AS locked`,
+      );
       if (!locked) return 0;
       const rows: OutboxRow[] = await tx.query(
         `SELECT seq, topic, partition_key, event_id, event_type, envelope::text AS envelope
@@ -119,7 +126,9 @@ export class OutboxRelay {
         topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       });
       await this.options.afterPublish?.();
-      await tx.query(`UPDATE outbox_event SET published_at = now() WHERE seq = ANY($1::bigint[])`, [rows.map((row) => row.seq)]);
+      await tx.query(`UPDATE outbox_event SET published_at = now() WHERE seq = ANY($1::bigint[])`, [
+        rows.map((row) => row.seq),
+      ]);
       for (const [topic, messages] of byTopic) this.options.onPublished?.(topic, messages.length);
       return rows.length;
     });
@@ -148,7 +157,9 @@ export class OutboxRelay {
 
   private async prunePublished(): Promise<void> {
     const hours = this.options.retainPublishedHours ?? 24 * 7;
-    await this.dataSource.query(`DELETE FROM outbox_event WHERE published_at < now() - make_interval(hours => $1)`, [hours]);
+    await this.dataSource.query(`DELETE FROM outbox_event WHERE published_at < now() - make_interval(hours => $1)`, [
+      hours,
+    ]);
   }
 
   private idle(ms: number): Promise<void> {
@@ -185,7 +196,9 @@ export class OutboxRelay {
         if (message.channel === OUTBOX_CHANNEL && message.payload === schema) this.wake();
       });
       client.on('error', (error: Error) => {
-        this.logger.warn('outbox relay: notification connection lost, polling until it is back', { error: String(error) });
+        this.logger.warn('outbox relay: notification connection lost, polling until it is back', {
+          error: String(error),
+        });
         if (this.listener === listener) this.listener = undefined;
         client.removeAllListeners('notification');
         listener.release(error);

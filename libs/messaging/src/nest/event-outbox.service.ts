@@ -30,14 +30,30 @@ export class EventOutbox {
     @Optional() @Inject(EVENT_CONTEXT_SOURCE) private readonly contextSource?: EventContextSource,
   ) {}
 
-  async publish<S extends TObject>(tx: EntityManager, definition: EventDefinition<S>, data: Static<S>, context: EventContext): Promise<void> {
+  async publish<S extends TObject>(
+    tx: EntityManager,
+    definition: EventDefinition<S>,
+    data: Static<S>,
+    context: EventContext,
+  ): Promise<void> {
     await this.publishAll(tx, definition, [data], context);
   }
 
   /** Several events of one type and context in one statement. */
-  async publishAll<S extends TObject>(tx: EntityManager, definition: EventDefinition<S>, data: Array<Static<S>>, context: EventContext): Promise<void> {
+  async publishAll<S extends TObject>(
+    tx: EntityManager,
+    definition: EventDefinition<S>,
+    data: Array<Static<S>>,
+    context: EventContext,
+  ): Promise<void> {
     const actorId = (context.actorId === undefined ? this.contextSource?.().actorId : context.actorId) ?? undefined;
-    const meta = { source: `/throughline/${this.options.serviceName}`, orgId: context.orgId, correlationId: context.correlationId, causationId: context.causationId, actorId };
+    const meta = {
+      source: `/throughline/${this.options.serviceName}`,
+      orgId: context.orgId,
+      correlationId: context.correlationId,
+      causationId: context.causationId,
+      actorId,
+    };
     await this.outbox.append(
       tx,
       data.map((entry) => createEvent(definition, entry, meta)),

@@ -50,7 +50,8 @@ new Gauge({
     for (const probe of probes.values()) {
       if (!probe.admin || !probe.groupId || !probe.topics?.length) continue;
       const lags = await consumerLag(probe.admin, probe.groupId, probe.topics).catch(() => []);
-      for (const { topic, partition, lag } of lags) this.set({ group: probe.groupId, topic, partition: String(partition) }, lag);
+      for (const { topic, partition, lag } of lags)
+        this.set({ group: probe.groupId, topic, partition: String(partition) }, lag);
     }
   },
 });

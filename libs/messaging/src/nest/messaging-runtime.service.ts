@@ -11,7 +11,13 @@ import { OutboxRelay } from '../core/outbox-relay';
 import { faultPlanFromEnv, killOnNthCall } from '../core/fault-injection';
 import { eventsConsumed, registerRuntimeProbe, unregisterRuntimeProbe } from './messaging-metrics';
 import { HANDLE_EVENT_METADATA } from './handle-event.decorator';
-import { KAFKA, KAFKA_PRODUCER, MESSAGING_CONFIG, MESSAGING_OPTIONS, MessagingModuleOptions } from './messaging.options';
+import {
+  KAFKA,
+  KAFKA_PRODUCER,
+  MESSAGING_CONFIG,
+  MESSAGING_OPTIONS,
+  MessagingModuleOptions,
+} from './messaging.options';
 
 export function nestMessagingLogger(logger: Logger): MessagingLogger {
   return {
@@ -52,19 +58,33 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
 
   async onApplicationBootstrap(): Promise<void> {
     const handlers = this.discoverHandlers();
-    const consumed = [...new Set([...handlers.values()].flat().map(({ definition }) => definition.topic))].map((topic) => this.config.topicPrefix + topic);
+    const consumed = [...new Set([...handlers.values()].flat().map(({ definition }) => definition.topic))].map(
+      (topic) => this.config.topicPrefix + topic,
+    );
     const dlt = this.config.topicPrefix + deadLetterTopic(this.options.serviceName);
     // A broker that is restarting or still electing its coordinators is waited for, not fatal.
-    await retryFor(90_000, async () => {
-      const admin = this.kafka.admin();
-      await admin.connect();
-      try {
-        await ensureTopics(admin, [...this.options.publishes.map((topic) => this.config.topicPrefix + topic), ...consumed, dlt], this.config.topicPartitions);
-      } finally {
-        await admin.disconnect();
-      }
-    }, (error) => this.logger.warn(`Kafka not ready yet (${String(error)}); retrying`));
-    await retryFor(90_000, () => this.producer.connect(), (error) => this.logger.warn(`producer cannot connect yet (${String(error)}); retrying`));
+    await retryFor(
+      90_000,
+      async () => {
+        const admin = this.kafka.admin();
+        await admin.connect();
+        try {
+          await ensureTopics(
+            admin,
+            [...this.options.publishes.map((topic) => this.config.topicPrefix + topic), ...consumed, dlt],
+            this.config.topicPartitions,
+          );
+        } finally {
+          await admin.disconnect();
+        }
+      },
+      (error) => this.logger.warn(`Kafka not ready yet (${String(error)}); retrying`),
+    );
+    await retryFor(
+      90_000,
+      () => this.producer.connect(),
+      (error) => this.logger.warn(`producer cannot connect yet (${String(error)}); retrying`),
+    );
     await this.relay.start();
     if (handlers.size > 0) {
       this.consumer = new EventConsumer({
@@ -79,12 +99,23 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
         onOutcome: (outcome, type) => eventsConsumed.inc({ group: this.consumerGroup, type, outcome }),
       });
       const consumer = this.consumer;
-      await retryFor(90_000, () => consumer.start(), (error) => this.logger.warn(`consumer cannot start yet (${String(error)}); retrying`));
+      await retryFor(
+        90_000,
+        () => consumer.start(),
+        (error) => this.logger.warn(`consumer cannot start yet (${String(error)}); retrying`),
+      );
     }
     this.probeAdmin = this.kafka.admin();
     await this.probeAdmin.connect();
-    registerRuntimeProbe(this.options.serviceName, { backlog: () => this.relay.backlog(), admin: this.probeAdmin, groupId: this.consumerGroup, topics: consumed });
-    this.logger.log(`relay started; consuming ${consumed.length ? consumed.join(', ') : 'nothing'} as ${this.consumerGroup}`);
+    registerRuntimeProbe(this.options.serviceName, {
+      backlog: () => this.relay.backlog(),
+      admin: this.probeAdmin,
+      groupId: this.consumerGroup,
+      topics: consumed,
+    });
+    this.logger.log(
+      `relay started; consuming ${consumed.length ? consumed.join(', ') : 'nothing'} as ${this.consumerGroup}`,
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -115,7 +146,11 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
   }
 }
 
-async function retryFor(budgetMs: number, attempt: () => Promise<unknown>, onRetry: (error: unknown) => void): Promise<void> {
+async function retryFor(
+  budgetMs: number,
+  attempt: () => Promise<unknown>,
+  onRetry: (error: unknown) => void,
+): Promise<void> {
   const deadline = Date.now() + budgetMs;
   for (let delay = 250; ; delay = Math.min(delay * 2, 5000)) {
     try {

@@ -10,7 +10,13 @@ import { OutboxRelay } from '../core/outbox-relay';
 import { EventOutbox } from './event-outbox.service';
 import { eventsPublished } from './messaging-metrics';
 import { MessagingRuntime, nestMessagingLogger } from './messaging-runtime.service';
-import { KAFKA, KAFKA_PRODUCER, MESSAGING_CONFIG, MESSAGING_OPTIONS, MessagingModuleOptions } from './messaging.options';
+import {
+  KAFKA,
+  KAFKA_PRODUCER,
+  MESSAGING_CONFIG,
+  MESSAGING_OPTIONS,
+  MessagingModuleOptions,
+} from './messaging.options';
 
 @Global()
 @Module({})
@@ -23,15 +29,29 @@ export class MessagingModule {
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: options },
         { provide: MESSAGING_CONFIG, useFactory: () => messagingConfigFromEnv(options.serviceName) },
-        { provide: KAFKA, inject: [MESSAGING_CONFIG], useFactory: (config: MessagingConfig) => createKafka(config, logger) },
+        {
+          provide: KAFKA,
+          inject: [MESSAGING_CONFIG],
+          useFactory: (config: MessagingConfig) => createKafka(config, logger),
+        },
         {
           provide: KAFKA_PRODUCER,
           inject: [KAFKA],
           // Idempotent with one request in flight: retries neither duplicate nor reorder a partition's messages.
           // Few, short retries: the relay retries whole batches itself, so a broker coming back is used at once.
-          useFactory: (kafka: Kafka) => kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 } }),
+          useFactory: (kafka: Kafka) =>
+            kafka.producer({
+              idempotent: true,
+              maxInFlightRequests: 1,
+              allowAutoTopicCreation: false,
+              retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
+            }),
         },
-        { provide: Outbox, inject: [MESSAGING_CONFIG], useFactory: (config: MessagingConfig) => new Outbox(config.topicPrefix) },
+        {
+          provide: Outbox,
+          inject: [MESSAGING_CONFIG],
+          useFactory: (config: MessagingConfig) => new Outbox(config.topicPrefix),
+        },
         {
           provide: OutboxRelay,
           inject: [DataSource, KAFKA_PRODUCER],

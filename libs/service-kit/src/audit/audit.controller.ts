@@ -37,7 +37,8 @@ export class AuditQueryDto extends PageQueryDto {
 }
 
 export class AuditEntryView {
-  @ApiProperty({ format: 'uuid', nullable: true, description: 'Null when the system reacted to another event' }) actorId: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, description: 'Null when the system reacted to another event' })
+  actorId: string | null;
   @ApiProperty({ example: 'throughline.goal.activated.v1' }) eventType: string;
   @ApiProperty() subject: string;
   @ApiProperty({ format: 'uuid' }) eventId: string;
@@ -69,13 +70,24 @@ export class AuditController {
     if (query.from) add('at >= ?', query.from);
     if (query.to) add('at <= ?', query.to);
     const where = conditions.join(' AND ');
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM audit_entry WHERE ${where}`, values);
+    const [{ total }] = await this.dataSource.query(
+      `SELECT count(*)::int AS total FROM audit_entry WHERE ${where}`,
+      values,
+    );
     const rows = await this.dataSource.query(
       `SELECT actor_id, event_type, subject, event_id, correlation_id, causation_id, at FROM audit_entry WHERE ${where} ORDER BY at DESC, id DESC LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
       [...values, query.limit, query.offset],
     );
     return page(
-      rows.map((row: Record<string, unknown>) => ({ actorId: row.actor_id, eventType: row.event_type, subject: row.subject, eventId: row.event_id, correlationId: row.correlation_id, causationId: row.causation_id, at: (row.at as Date).toISOString() })),
+      rows.map((row: Record<string, unknown>) => ({
+        actorId: row.actor_id,
+        eventType: row.event_type,
+        subject: row.subject,
+        eventId: row.event_id,
+        correlationId: row.correlation_id,
+        causationId: row.causation_id,
+        at: (row.at as Date).toISOString(),
+      })),
       total,
       query,
     );

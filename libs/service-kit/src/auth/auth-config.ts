@@ -21,16 +21,47 @@ export interface AuthConfig {
 export async function authConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<AuthConfig> {
   const devMode = env.THROUGHLINE_DEV_AUTH === 'true';
   if (devMode && env.NODE_ENV === 'production') {
-    throw new Error('THROUGHLINE_DEV_AUTH=true is refused when NODE_ENV=production: configure AUTH_JWKS_URL or AUTH_PUBLIC_KEY_PEM instead.');
+    throw new Error(
+      'THROUGHLINE_DEV_AUTH=true is refused when NODE_ENV=production: configure AUTH_JWKS_URL or AUTH_PUBLIC_KEY_PEM instead.',
+    );
   }
   const audience = env.AUTH_AUDIENCE ?? DEFAULT_AUDIENCE;
   if (devMode) {
-    return { issuer: DEV_ISSUER, audience, key: new TextEncoder().encode(env.AUTH_DEV_SECRET ?? DEV_SECRET_DEFAULT), algorithms: ['HS256'], devMode };
+    return {
+      issuer: DEV_ISSUER,
+      audience,
+      key: new TextEncoder().encode(env.AUTH_DEV_SECRET ?? DEV_SECRET_DEFAULT),
+      algorithms: ['HS256'],
+      devMode,
+    };
   }
   const issuer = env.AUTH_ISSUER;
   if (!issuer) throw new Error('AUTH_ISSUER is required (or THROUGHLINE_DEV_AUTH=true for local development).');
-  if (env.AUTH_JWKS_URL) return { issuer, audience, key: createRemoteJWKSet(new URL(env.AUTH_JWKS_URL)), algorithms: ['RS256', 'ES256', 'EdDSA'], devMode };
-  if (env.AUTH_JWKS_JSON) return { issuer, audience, key: createLocalJWKSet(JSON.parse(env.AUTH_JWKS_JSON)), algorithms: ['RS256', 'ES256', 'EdDSA'], devMode };
-  if (env.AUTH_PUBLIC_KEY_PEM) return { issuer, audience, key: await importSPKI(env.AUTH_PUBLIC_KEY_PEM, env.AUTH_ALGORITHM ?? 'RS256'), algorithms: [env.AUTH_ALGORITHM ?? 'RS256'], devMode };
-  throw new Error('Configure AUTH_JWKS_URL, AUTH_JWKS_JSON or AUTH_PUBLIC_KEY_PEM to verify bearer tokens (or THROUGHLINE_DEV_AUTH=true for local development).');
+  if (env.AUTH_JWKS_URL)
+    return {
+      issuer,
+      audience,
+      key: createRemoteJWKSet(new URL(env.AUTH_JWKS_URL)),
+      algorithms: ['RS256', 'ES256', 'EdDSA'],
+      devMode,
+    };
+  if (env.AUTH_JWKS_JSON)
+    return {
+      issuer,
+      audience,
+      key: createLocalJWKSet(JSON.parse(env.AUTH_JWKS_JSON)),
+      algorithms: ['RS256', 'ES256', 'EdDSA'],
+      devMode,
+    };
+  if (env.AUTH_PUBLIC_KEY_PEM)
+    return {
+      issuer,
+      audience,
+      key: await importSPKI(env.AUTH_PUBLIC_KEY_PEM, env.AUTH_ALGORITHM ?? 'RS256'),
+      algorithms: [env.AUTH_ALGORITHM ?? 'RS256'],
+      devMode,
+    };
+  throw new Error(
+    'Configure AUTH_JWKS_URL, AUTH_JWKS_JSON or AUTH_PUBLIC_KEY_PEM to verify bearer tokens (or THROUGHLINE_DEV_AUTH=true for local development).',
+  );
 }

@@ -1,4 +1,13 @@
-import { CanActivate, createParamDecorator, ExecutionContext, ForbiddenException, Inject, Injectable, SetMetadata, UnauthorizedException } from '@nestjs/common';
+import {
+  CanActivate,
+  createParamDecorator,
+  ExecutionContext,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  SetMetadata,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Request } from 'express';
 import { errors, jwtVerify } from 'jose';
@@ -21,7 +30,10 @@ export const Public = () => SetMetadata(PUBLIC, true);
  */
 export const Roles = (...roles: Role[]) => SetMetadata(ALLOWED_ROLES, roles);
 
-export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => context.switchToHttp().getRequest<Request & { actor: Actor }>().actor);
+export const CurrentActor = createParamDecorator(
+  (_: unknown, context: ExecutionContext): Actor =>
+    context.switchToHttp().getRequest<Request & { actor: Actor }>().actor,
+);
 
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -43,7 +55,9 @@ export class AuthGuard implements CanActivate {
     if (requestContext) requestContext.actor = actor;
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ALLOWED_ROLES, targets);
     if (allowed && !allowed.includes(actor.role)) {
-      throw new ForbiddenException(`This action needs one of the roles ${allowed.join(', ')}; your token has role ${actor.role}.`);
+      throw new ForbiddenException(
+        `This action needs one of the roles ${allowed.join(', ')}; your token has role ${actor.role}.`,
+      );
     }
     return true;
   }
@@ -55,10 +69,22 @@ export class AuthGuard implements CanActivate {
     if (known) return known;
     try {
       const verify = jwtVerify as (token: string, key: unknown, options: object) => ReturnType<typeof jwtVerify>;
-      const { payload } = await verify(match[1], this.config.key, { issuer: this.config.issuer, audience: this.config.audience, algorithms: this.config.algorithms });
+      const { payload } = await verify(match[1], this.config.key, {
+        issuer: this.config.issuer,
+        audience: this.config.audience,
+        algorithms: this.config.algorithms,
+      });
       const { sub, org, role } = payload as { sub?: unknown; org?: unknown; role?: unknown };
-      if (typeof sub !== 'string' || !UUID.test(sub) || typeof org !== 'string' || !UUID.test(org) || !ROLES.includes(role as Role)) {
-        throw new UnauthorizedException('The token must carry sub (person id), org (organisation id) and role (director, manager, integrator or admin).');
+      if (
+        typeof sub !== 'string' ||
+        !UUID.test(sub) ||
+        typeof org !== 'string' ||
+        !UUID.test(org) ||
+        !ROLES.includes(role as Role)
+      ) {
+        throw new UnauthorizedException(
+          'The token must carry sub (person id), org (organisation id) and role (director, manager, integrator or admin).',
+        );
       }
       const actor: Actor = { personId: sub.toLowerCase(), orgId: org.toLowerCase(), role: role as Role };
       this.verified.remember(match[1], actor, payload.exp);

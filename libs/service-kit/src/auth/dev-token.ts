@@ -3,7 +3,10 @@ import { Actor } from './actor';
 import { DEFAULT_AUDIENCE, DEV_ISSUER, DEV_SECRET_DEFAULT } from './auth-config';
 
 /** Mints a token the services accept in development mode only (tests and the `npm run token` script). */
-export async function mintDevToken(actor: Actor, options: { secret?: string; expiresIn?: string; audience?: string } = {}): Promise<string> {
+export async function mintDevToken(
+  actor: Actor,
+  options: { secret?: string; expiresIn?: string; audience?: string } = {},
+): Promise<string> {
   return new SignJWT({ org: actor.orgId, role: actor.role })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(actor.personId)

@@ -52,17 +52,44 @@ describe('VerifiedTokens', () => {
 });
 
 describe('AuthGuard with remembered tokens', () => {
-  const guard = new AuthGuard(new Reflector(), { issuer: DEV_ISSUER, audience: DEFAULT_AUDIENCE, key: new TextEncoder().encode(DEV_SECRET_DEFAULT), algorithms: ['HS256'], devMode: true });
+  const guard = new AuthGuard(new Reflector(), {
+    issuer: DEV_ISSUER,
+    audience: DEFAULT_AUDIENCE,
+    key: new TextEncoder().encode(DEV_SECRET_DEFAULT),
+    algorithms: ['HS256'],
+    devMode: true,
+  });
   const request = (authorization: string) => {
-    const http = { header: (name: string) => (name.toLowerCase() === 'authorization' ? authorization : undefined) } as { header(name: string): string | undefined; actor?: Actor };
-    const context = { getHandler: () => request, getClass: () => AuthGuard, switchToHttp: () => ({ getRequest: () => http }) } as unknown as ExecutionContext;
+    const http = { header: (name: string) => (name.toLowerCase() === 'authorization' ? authorization : undefined) } as {
+      header(name: string): string | undefined;
+      actor?: Actor;
+    };
+    const context = {
+      getHandler: () => request,
+      getClass: () => AuthGuard,
+      switchToHttp: () => ({ getRequest: () => http }),
+    } as unknown as ExecutionContext;
     return { http, context };
   };
   afterEach(() => jest.useRealTimers());
 
   it('refuses a token it verified before once the token has expired', async () => {
     // Only Date is faked: jose reads the time from it, and promises must still run.
-    jest.useFakeTimers({ now: Date.now(), doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'clearImmediate', 'hrtime', 'performance'] });
+    jest.useFakeTimers({
+      now: Date.now(),
+      doNotFake: [
+        'nextTick',
+        'queueMicrotask',
+        'setImmediate',
+        'setTimeout',
+        'setInterval',
+        'clearTimeout',
+        'clearInterval',
+        'clearImmediate',
+        'hrtime',
+        'performance',
+      ],
+    });
     const token = await mintDevToken(actor, { expiresIn: '10s' });
     const first = request(`Bearer ${token}`);
     await expect(guard.canActivate(first.context)).resolves.toBe(true);
@@ -71,7 +98,9 @@ describe('AuthGuard with remembered tokens', () => {
     const again = request(`Bearer ${token}`);
     await expect(guard.canActivate(again.context)).resolves.toBe(true);
     jest.advanceTimersByTime(5_000);
-    await expect(guard.canActivate(request(`Bearer ${token}`).context)).rejects.toThrow(new UnauthorizedException('The token has expired; get a new one.'));
+    await expect(guard.canActivate(request(`Bearer ${token}`).context)).rejects.toThrow(
+      new UnauthorizedException('The token has expired; get a new one.'),
+    );
   });
 
   it('still refuses a tampered copy of a remembered token', async () => {

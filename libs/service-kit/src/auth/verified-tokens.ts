@@ -36,7 +36,8 @@ export class VerifiedTokens {
     const now = this.now();
     const until = Math.min(exp === undefined ? Number.POSITIVE_INFINITY : exp * 1000, now + this.options.maxAgeMs);
     if (until <= now) return;
-    if (!this.entries.has(token) && this.entries.size >= this.options.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    if (!this.entries.has(token) && this.entries.size >= this.options.maxEntries)
+      this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(token, { actor: { ...actor }, until });
   }
 }

@@ -40,7 +40,10 @@ export function dataSourceOptions(database: ServiceDatabase, env: NodeJS.Process
 }
 
 /** Creates the schema if needed and applies pending migrations; returns the names applied. */
-export async function runMigrations(database: ServiceDatabase, env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
+export async function runMigrations(
+  database: ServiceDatabase,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string[]> {
   const schema = schemaName(database, env);
   const client = new Client({ connectionString: databaseUrl(env) });
   await client.connect();
@@ -49,7 +52,10 @@ export async function runMigrations(database: ServiceDatabase, env: NodeJS.Proce
   } finally {
     await client.end();
   }
-  const dataSource = new DataSource({ ...dataSourceOptions(database, env), extra: { options: `-c search_path=${schema}`, max: 1 } });
+  const dataSource = new DataSource({
+    ...dataSourceOptions(database, env),
+    extra: { options: `-c search_path=${schema}`, max: 1 },
+  });
   await dataSource.initialize();
   try {
     const applied = await dataSource.runMigrations({ transaction: 'each' });

@@ -20,6 +20,7 @@ export class DomainError extends Error {
   }
 }
 
-export const invalid = (message: string, field?: string) => new DomainError('invalid', message, field ? [{ field, message }] : []);
+export const invalid = (message: string, field?: string) =>
+  new DomainError('invalid', message, field ? [{ field, message }] : []);
 export const conflict = (message: string) => new DomainError('conflict', message);
 export const notFound = (what: string, id: string) => new DomainError('not_found', `${what} ${id} does not exist`);

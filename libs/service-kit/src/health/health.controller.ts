@@ -28,7 +28,9 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: PostgreSQL answers, the Kafka broker answers, the relay publishes and the consumer runs.' })
+  @ApiOperation({
+    summary: 'Readiness: PostgreSQL answers, the Kafka broker answers, the relay publishes and the consumer runs.',
+  })
   @HealthCheck()
   ready() {
     return this.health.check([() => this.database.pingCheck('database', { timeout: 2000 }), () => this.kafkaCheck()]);
@@ -40,7 +42,10 @@ export class HealthController {
     if (problem) return indicator.down({ message: problem });
     const admin = this.kafka.admin({ retry: { retries: 0 } });
     try {
-      await withTimeout(admin.connect().then(() => admin.describeCluster()), 2000);
+      await withTimeout(
+        admin.connect().then(() => admin.describeCluster()),
+        2000,
+      );
       return indicator.up({ backlog: await this.relay.backlog() });
     } catch (error) {
       return indicator.down({ message: (error as Error).message });
@@ -51,5 +56,8 @@ export class HealthController {
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref()),
+  ]);
 }

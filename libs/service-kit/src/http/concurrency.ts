@@ -14,7 +14,8 @@ function parseIfMatch(request: Request): number | undefined {
   const header = request.header('if-match');
   if (header === undefined) return undefined;
   const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
-  if (!match) throw new HttpException({ message: 'If-Match must be the ETag of the resource, e.g. "3"' }, HttpStatus.BAD_REQUEST);
+  if (!match)
+    throw new HttpException({ message: 'If-Match must be the ETag of the resource, e.g. "3"' }, HttpStatus.BAD_REQUEST);
   return Number(match[1]);
 }
 
@@ -22,7 +23,13 @@ function parseIfMatch(request: Request): number | undefined {
 export const IfMatch = createParamDecorator((_: unknown, context: ExecutionContext): number => {
   const version = parseIfMatch(context.switchToHttp().getRequest<Request>());
   if (version === undefined) {
-    throw new HttpException({ message: 'This update needs an If-Match header with the ETag you read (e.g. If-Match: "3"), so it cannot overwrite a newer change.' }, HttpStatus.PRECONDITION_REQUIRED);
+    throw new HttpException(
+      {
+        message:
+          'This update needs an If-Match header with the ETag you read (e.g. If-Match: "3"), so it cannot overwrite a newer change.',
+      },
+      HttpStatus.PRECONDITION_REQUIRED,
+    );
   }
   return version;
 });

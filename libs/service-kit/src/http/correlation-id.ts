@@ -32,4 +32,6 @@ export function correlationIdMiddleware(request: Request, response: Response, ne
   storage.run({ correlationId: id }, next);
 }
 
-export const CorrelationId = createParamDecorator((_: unknown, context: ExecutionContext): string => context.switchToHttp().getRequest<Request>().header(CORRELATION_HEADER)!);
+export const CorrelationId = createParamDecorator((_: unknown, context: ExecutionContext): string =>
+  context.switchToHttp().getRequest<Request>().header(CORRELATION_HEADER)!,
+);

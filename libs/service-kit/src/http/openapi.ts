@@ -27,7 +27,10 @@ export function ApiPageResponse(model: Type<unknown>): MethodDecorator {
       schema: {
         type: 'object',
         required: ['items', 'page'],
-        properties: { items: { type: 'array', items: { $ref: getSchemaPath(model) } }, page: { $ref: getSchemaPath(PageMetaDto) } },
+        properties: {
+          items: { type: 'array', items: { $ref: getSchemaPath(model) } },
+          page: { $ref: getSchemaPath(PageMetaDto) },
+        },
       },
     }),
   );

@@ -51,38 +51,74 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const problem = this.toProblem(exception, request);
-    if (problem.status >= 500) this.logger.error(`${request.method} ${request.url} failed`, (exception as Error)?.stack);
+    if (problem.status >= 500)
+      this.logger.error(`${request.method} ${request.url} failed`, (exception as Error)?.stack);
     response.status(problem.status).type(PROBLEM_JSON).send(JSON.stringify(problem));
   }
 
   private toProblem(exception: unknown, request: Request): ProblemDetails {
-    const base = { instance: request.originalUrl ?? request.url, correlationId: request.header('x-correlation-id') ?? undefined };
+    const base = {
+      instance: request.originalUrl ?? request.url,
+      correlationId: request.header('x-correlation-id') ?? undefined,
+    };
     if (exception instanceof DomainError) {
       const status = DOMAIN_STATUS[exception.kind];
-      return { type: `https://throughline.dev/problems/${exception.kind.replace('_', '-')}`, title: TITLES[status], status, detail: exception.message, errors: exception.fields.length ? exception.fields : undefined, ...base };
+      return {
+        type: `https://throughline.dev/problems/${exception.kind.replace('_', '-')}`,
+        title: TITLES[status],
+        status,
+        detail: exception.message,
+        errors: exception.fields.length ? exception.fields : undefined,
+        ...base,
+      };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse() as string | { message?: string | string[]; errors?: FieldProblem[] };
       const errors = typeof body === 'object' ? body.errors : undefined;
-      const message = typeof body === 'string' ? body : Array.isArray(body.message) ? body.message.join('; ') : (body.message ?? exception.message);
+      const message =
+        typeof body === 'string'
+          ? body
+          : Array.isArray(body.message)
+            ? body.message.join('; ')
+            : (body.message ?? exception.message);
       return { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail: message, errors, ...base };
     }
     if (isClientHttpError(exception)) {
       // Raised before routing (the JSON body parser): too large, malformed, or refused keys.
       const status = exception.status;
-      const detail = status === 413 ? `The request body is larger than the limit of ${process.env.HTTP_BODY_LIMIT ?? '256kb'}.` : `The request body was refused: ${exception.message}`;
+      const detail =
+        status === 413
+          ? `The request body is larger than the limit of ${process.env.HTTP_BODY_LIMIT ?? '256kb'}.`
+          : `The request body was refused: ${exception.message}`;
       return { type: 'about:blank', title: TITLES[status] ?? 'Bad request', status, detail, ...base };
     }
     if (exception instanceof QueryFailedError && (exception as unknown as { code?: string }).code === '22P02') {
-      return { type: 'about:blank', title: TITLES[400], status: 400, detail: 'A value in the request has the wrong format.', ...base };
+      return {
+        type: 'about:blank',
+        title: TITLES[400],
+        status: 400,
+        detail: 'A value in the request has the wrong format.',
+        ...base,
+      };
     }
-    return { type: 'about:blank', title: TITLES[500], status: 500, detail: 'An unexpected error occurred; it has been logged with the correlation id.', ...base };
+    return {
+      type: 'about:blank',
+      title: TITLES[500],
+      status: 500,
+      detail: 'An unexpected error occurred; it has been logged with the correlation id.',
+      ...base,
+    };
   }
 }
 
 /** Errors of the http-errors shape (body-parser's) that are the client's fault and safe to describe. */
 function isClientHttpError(exception: unknown): exception is { status: number; message: string } {
   const candidate = exception as { status?: unknown; expose?: unknown };
-  return typeof candidate?.status === 'number' && candidate.status >= 400 && candidate.status < 500 && candidate.expose === true;
+  return (
+    typeof candidate?.status === 'number' &&
+    candidate.status >= 400 &&
+    candidate.status < 500 &&
+    candidate.expose === true
+  );
 }

@@ -19,7 +19,10 @@ export function strictValidationPipe(): ValidationPipe {
     stopAtFirstError: false,
     exceptionFactory: (errors) => {
       const fields = flatten(errors);
-      return new BadRequestException({ message: fields.map((problem) => `${problem.field}: ${problem.message}`).join('; '), errors: fields });
+      return new BadRequestException({
+        message: fields.map((problem) => `${problem.field}: ${problem.message}`).join('; '),
+        errors: fields,
+      });
     },
   });
 }

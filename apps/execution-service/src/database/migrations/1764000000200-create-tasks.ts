@@ -33,7 +33,9 @@ export class CreateTasks1764000000200 implements MigrationInterface {
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     // One task per deliverable, whatever is redelivered or replayed.
-    await queryRunner.query(`CREATE UNIQUE INDEX task_deliverable_key ON task (deliverable_id) WHERE deliverable_id IS NOT NULL`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX task_deliverable_key ON task (deliverable_id) WHERE deliverable_id IS NOT NULL`,
+    );
     await queryRunner.query(`CREATE INDEX task_org_manager_status_idx ON task (org_id, manager_id, status)`);
     await queryRunner.query(`CREATE INDEX task_goal_idx ON task (goal_id)`);
     await queryRunner.query(`

@@ -10,7 +10,9 @@ export class AddExecutionReadModelsAndTaskReports1764000000300 implements Migrat
 
   async up(queryRunner: QueryRunner): Promise<void> {
     // A goal may first be heard of through an event that does not carry its title or currency (out-of-order arrival).
-    await queryRunner.query(`ALTER TABLE known_goal ALTER COLUMN title DROP NOT NULL, ALTER COLUMN currency DROP NOT NULL`);
+    await queryRunner.query(
+      `ALTER TABLE known_goal ALTER COLUMN title DROP NOT NULL, ALTER COLUMN currency DROP NOT NULL`,
+    );
     await queryRunner.query(`
       ALTER TABLE known_goal
         ADD COLUMN period_start date,
@@ -120,7 +122,9 @@ export class AddExecutionReadModelsAndTaskReports1764000000300 implements Migrat
         note text,
         recorded_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await queryRunner.query(`CREATE INDEX key_result_check_in_key_result_idx ON key_result_check_in (key_result_id, measured_on)`);
+    await queryRunner.query(
+      `CREATE INDEX key_result_check_in_key_result_idx ON key_result_check_in (key_result_id, measured_on)`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
@@ -142,6 +146,8 @@ export class AddExecutionReadModelsAndTaskReports1764000000300 implements Migrat
       ALTER TABLE known_goal
         DROP COLUMN budget_revised_at, DROP COLUMN budget_allocations, DROP COLUMN budget_revision, DROP COLUMN activated_at,
         DROP COLUMN snapshot_version, DROP COLUMN budget_minor, DROP COLUMN period_end, DROP COLUMN period_start`);
-    await queryRunner.query(`ALTER TABLE known_goal ALTER COLUMN title SET NOT NULL, ALTER COLUMN currency SET NOT NULL`);
+    await queryRunner.query(
+      `ALTER TABLE known_goal ALTER COLUMN title SET NOT NULL, ALTER COLUMN currency SET NOT NULL`,
+    );
   }
 }

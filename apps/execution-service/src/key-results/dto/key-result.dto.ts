@@ -34,7 +34,8 @@ export class KeyResultView {
   @ApiProperty({ nullable: true, example: 52 }) baseline: number | null;
   @ApiProperty({ nullable: true, example: 40 }) target: number | null;
   @ApiProperty({ nullable: true, enum: ['increase', 'decrease'] }) direction: 'increase' | 'decrease' | null;
-  @ApiProperty({ nullable: true, example: 47.5, description: 'The latest check-in by measurement day' }) latestValue: number | null;
+  @ApiProperty({ nullable: true, example: 47.5, description: 'The latest check-in by measurement day' }) latestValue:
+    number | null;
   @ApiProperty({ nullable: true, example: '2026-02-28' }) latestMeasuredOn: string | null;
 }
 

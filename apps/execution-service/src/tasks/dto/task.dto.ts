@@ -1,9 +1,29 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import {
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 import { TASK_STATUSES, TaskStatus } from '@throughline/contracts';
 import { PageQueryDto } from '@throughline/service-kit';
-import { QUALITY_ISSUE_KINDS, QUALITY_ISSUE_SEVERITIES, QualityIssueKind, QualityIssueSeverity } from '../task-report-entries.entity';
+import {
+  QUALITY_ISSUE_KINDS,
+  QUALITY_ISSUE_SEVERITIES,
+  QualityIssueKind,
+  QualityIssueSeverity,
+} from '../task-report-entries.entity';
 
 const CALENDAR_DAY = /^\d{4}-\d{2}-\d{2}$/;
 const CURRENCY = /^[A-Z]{3}$/;
@@ -16,7 +36,10 @@ export class ChangeTaskStatusDto {
   @IsIn(TASK_STATUSES)
   to: TaskStatus;
 
-  @ApiPropertyOptional({ example: 'Waiting for the supplier to deliver parts', description: 'Required when blocking or cancelling' })
+  @ApiPropertyOptional({
+    example: 'Waiting for the supplier to deliver parts',
+    description: 'Required when blocking or cancelling',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
@@ -46,18 +69,27 @@ export class TaskListQueryDto extends PageQueryDto {
   @IsISO8601({ strict: true })
   dueBefore?: string;
 
-  @ApiPropertyOptional({ example: true, description: 'true: open tasks whose due date has passed (UTC); false: all others' })
+  @ApiPropertyOptional({
+    example: true,
+    description: 'true: open tasks whose due date has passed (UTC); false: all others',
+  })
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean()
   overdue?: boolean;
 
-  @ApiPropertyOptional({ format: 'uuid', description: "Directors, admins and integrators: one manager's tasks (managers always see only their own)" })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: "Directors, admins and integrators: one manager's tasks (managers always see only their own)",
+  })
   @IsOptional()
   @IsUUID()
   managerId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Directors, admins and integrators: tasks of everyone who reports to this person, directly or not' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Directors, admins and integrators: tasks of everyone who reports to this person, directly or not',
+  })
   @IsOptional()
   @IsUUID()
   reportingTo?: string;
@@ -74,14 +106,21 @@ export class CreateTaskDto {
     format: 'uuid',
     nullable: true,
     example: '5d1c7f9e-2a3b-4c5d-8e9f-0a1b2c3d4e5f',
-    description: 'The active goal this work serves, or null — sent explicitly — for unlinked work (then unlinkedReason is required). Unlinked work counts against focus in the alignment score; that is the point.',
+    description:
+      'The active goal this work serves, or null — sent explicitly — for unlinked work (then unlinkedReason is required). Unlinked work counts against focus in the alignment score; that is the point.',
   })
-  @IsDefined({ message: 'linkedGoalId is required: the id of an active goal this work serves, or null to record it as unlinked work (with an unlinkedReason)' })
+  @IsDefined({
+    message:
+      'linkedGoalId is required: the id of an active goal this work serves, or null to record it as unlinked work (with an unlinkedReason)',
+  })
   @ValidateIf((dto: CreateTaskDto) => dto.linkedGoalId !== null)
   @IsUUID(undefined, { message: 'linkedGoalId must be a goal id (uuid) or null' })
   linkedGoalId: string | null;
 
-  @ApiPropertyOptional({ example: 'Customer escalation from the largest account', description: 'Why this work serves no goal; required when linkedGoalId is null, refused otherwise' })
+  @ApiPropertyOptional({
+    example: 'Customer escalation from the largest account',
+    description: 'Why this work serves no goal; required when linkedGoalId is null, refused otherwise',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
@@ -107,7 +146,10 @@ export class CreateTaskDto {
   @Max(Number.MAX_SAFE_INTEGER)
   plannedCostMinor?: number;
 
-  @ApiPropertyOptional({ example: 'EUR', description: 'ISO 4217; required for unlinked work, must match the goal budget when linked' })
+  @ApiPropertyOptional({
+    example: 'EUR',
+    description: 'ISO 4217; required for unlinked work, must match the goal budget when linked',
+  })
   @IsOptional()
   @Matches(CURRENCY, { message: 'currency must be an ISO 4217 code such as EUR' })
   currency?: string;
@@ -128,7 +170,10 @@ export class ReportProgressDto {
 }
 
 export class RecordCostDto {
-  @ApiProperty({ example: 1250000, description: 'Actual cost in minor units (cents): a positive integer, never a decimal' })
+  @ApiProperty({
+    example: 1250000,
+    description: 'Actual cost in minor units (cents): a positive integer, never a decimal',
+  })
   @IsInt()
   @Min(1)
   @Max(Number.MAX_SAFE_INTEGER)
@@ -208,9 +253,11 @@ export class TaskView {
 }
 
 export class TaskHistoryView {
-  @ApiProperty({ example: 'status', description: 'created, updated, status, progress, cost, hours, quality-issue' }) change: string;
+  @ApiProperty({ example: 'status', description: 'created, updated, status, progress, cost, hours, quality-issue' })
+  change: string;
   @ApiProperty({ example: { from: 'todo', to: 'in_progress', reason: null } }) details: Record<string, unknown>;
-  @ApiProperty({ nullable: true, description: 'Null when the system made the change (from a strategy event)' }) actorId: string | null;
+  @ApiProperty({ nullable: true, description: 'Null when the system made the change (from a strategy event)' })
+  actorId: string | null;
   @ApiProperty() correlationId: string;
   @ApiProperty() at: string;
 }
@@ -220,6 +267,7 @@ export class TaskWithHistoryView extends TaskView {
 }
 
 export class TaskEntryRecordedView {
-  @ApiProperty({ format: 'uuid', description: 'The id of the cost, hours or quality entry (the subject of its event)' }) entryId: string;
+  @ApiProperty({ format: 'uuid', description: 'The id of the cost, hours or quality entry (the subject of its event)' })
+  entryId: string;
   @ApiProperty({ type: TaskView }) task: TaskView;
 }

@@ -66,12 +66,18 @@ export class CreateWebhooks1764000000400 implements MigrationInterface {
         CONSTRAINT ck_webhook_delivery_status CHECK (status IN ('pending', 'delivered', 'dead_lettered'))
       )`);
     // The dispatcher's two questions: what is due, and is an earlier delivery of the same key still pending.
-    await runner.query(`CREATE INDEX ix_webhook_delivery_due ON webhook_delivery (next_attempt_at) WHERE status = 'pending'`);
-    await runner.query(`CREATE INDEX ix_webhook_delivery_pending_key ON webhook_delivery (subscription_id, partition_key, sequence) WHERE status = 'pending'`);
+    await runner.query(
+      `CREATE INDEX ix_webhook_delivery_due ON webhook_delivery (next_attempt_at) WHERE status = 'pending'`,
+    );
+    await runner.query(
+      `CREATE INDEX ix_webhook_delivery_pending_key ON webhook_delivery (subscription_id, partition_key, sequence) WHERE status = 'pending'`,
+    );
     await runner.query(`CREATE INDEX ix_webhook_delivery_list ON webhook_delivery (subscription_id, status, sequence)`);
     await runner.query(`CREATE INDEX ix_webhook_delivery_event ON webhook_delivery (event_id)`);
     // Retention: finished deliveries by age, then events by age.
-    await runner.query(`CREATE INDEX ix_webhook_delivery_finished ON webhook_delivery ((COALESCE(delivered_at, dead_lettered_at))) WHERE status <> 'pending'`);
+    await runner.query(
+      `CREATE INDEX ix_webhook_delivery_finished ON webhook_delivery ((COALESCE(delivered_at, dead_lettered_at))) WHERE status <> 'pending'`,
+    );
     await runner.query(`CREATE INDEX ix_webhook_event_received ON webhook_event (received_at)`);
   }
 

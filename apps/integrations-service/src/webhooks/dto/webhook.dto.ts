@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 import { EVENT_DEFINITIONS } from '@throughline/contracts';
 import { PageMetaDto, PageQueryDto } from '@throughline/service-kit';
 import { DELIVERY_STATUSES, DeliveryStatus } from '../delivery-lifecycle';
@@ -10,12 +23,19 @@ const EVENT_TYPE_CHOICES = [ALL_EVENT_TYPES, ...EVENT_DEFINITIONS.map((definitio
 const EVENT_TYPES_MESSAGE = `each eventTypes entry must be "*" or an event type of the catalogue (/docs/asyncapi.json), e.g. throughline.goal.activated.v1`;
 
 export class CreateWebhookDto {
-  @ApiProperty({ example: 'https://hooks.example.com/throughline', description: 'HTTPS endpoint (plain http only to loopback outside production).' })
+  @ApiProperty({
+    example: 'https://hooks.example.com/throughline',
+    description: 'HTTPS endpoint (plain http only to loopback outside production).',
+  })
   @IsString()
   @MaxLength(2000)
   url: string;
 
-  @ApiProperty({ type: [String], example: ['throughline.goal.activated.v1', 'throughline.task.status-changed.v1'], description: 'Event types to receive, or ["*"] for all.' })
+  @ApiProperty({
+    type: [String],
+    example: ['throughline.goal.activated.v1', 'throughline.task.status-changed.v1'],
+    description: 'Event types to receive, or ["*"] for all.',
+  })
   @IsArray()
   @ArrayNotEmpty()
   @ArrayUnique()
@@ -23,7 +43,12 @@ export class CreateWebhookDto {
   @IsIn(EVENT_TYPE_CHOICES, { each: true, message: EVENT_TYPES_MESSAGE })
   eventTypes: string[];
 
-  @ApiPropertyOptional({ example: 'ERP: post goal budgets', maxLength: 200, nullable: true, description: 'What the subscription is for; null clears it' })
+  @ApiPropertyOptional({
+    example: 'ERP: post goal budgets',
+    maxLength: 200,
+    nullable: true,
+    description: 'What the subscription is for; null clears it',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -47,7 +72,12 @@ export class UpdateWebhookDto {
   @IsIn(EVENT_TYPE_CHOICES, { each: true, message: EVENT_TYPES_MESSAGE })
   eventTypes?: string[];
 
-  @ApiPropertyOptional({ example: 'ERP: post goal budgets', maxLength: 200, nullable: true, description: 'What the subscription is for; null clears it' })
+  @ApiPropertyOptional({
+    example: 'ERP: post goal budgets',
+    maxLength: 200,
+    nullable: true,
+    description: 'What the subscription is for; null clears it',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -55,7 +85,13 @@ export class UpdateWebhookDto {
 }
 
 export class RotateSecretDto {
-  @ApiPropertyOptional({ minimum: 0, maximum: 604800, example: 86400, description: 'How long the old secret still signs (a second v1= entry), so receivers can switch without losing events. 0 ends it at once.' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 604800,
+    example: 86400,
+    description:
+      'How long the old secret still signs (a second v1= entry), so receivers can switch without losing events. 0 ends it at once.',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -92,16 +128,21 @@ export class WebhookDto {
   @ApiProperty({ enum: ['active', 'disabled'] }) status: 'active' | 'disabled';
   @ApiProperty({ nullable: true, example: 'failed 15 times in a row over 3 days' }) disabledReason: string | null;
   @ApiProperty({ nullable: true, format: 'date-time' }) disabledAt: string | null;
-  @ApiProperty({ nullable: true, format: 'date-time', description: 'Start of the current run of failures' }) failingSince: string | null;
+  @ApiProperty({ nullable: true, format: 'date-time', description: 'Start of the current run of failures' })
+  failingSince: string | null;
   @ApiProperty({ example: 0 }) consecutiveFailures: number;
-  @ApiProperty({ nullable: true, format: 'date-time', description: 'Until when the rotated-out secret still signs' }) previousSecretExpiresAt: string | null;
+  @ApiProperty({ nullable: true, format: 'date-time', description: 'Until when the rotated-out secret still signs' })
+  previousSecretExpiresAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
   @ApiProperty({ example: 1, description: 'Send it back in If-Match to change the subscription' }) version: number;
 }
 
 export class WebhookWithSecretDto extends WebhookDto {
-  @ApiProperty({ example: 'whsec_Y2hhbmdlLW1lLXRvLWEtcmVhbC1zZWNyZXQtcGxlYXNl', description: 'Shown only now: keep it to verify the webhook-signature header.' })
+  @ApiProperty({
+    example: 'whsec_Y2hhbmdlLW1lLXRvLWEtcmVhbC1zZWNyZXQtcGxlYXNl',
+    description: 'Shown only now: keep it to verify the webhook-signature header.',
+  })
   secret: string;
 }
 

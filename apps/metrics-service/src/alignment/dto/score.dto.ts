@@ -4,7 +4,13 @@ import { PageMetaDto, PageQueryDto } from '@throughline/service-kit';
 
 export class ScoreComponentView {
   @ApiProperty({ enum: ['schedule', 'cost', 'outcomes', 'focus', 'risk'], example: 'schedule' }) name: string;
-  @ApiProperty({ example: 37.8, nullable: true, type: Number, description: 'Value 0–100; null when the component does not apply to this scope (its weight goes to the others)' }) value: number | null;
+  @ApiProperty({
+    example: 37.8,
+    nullable: true,
+    type: Number,
+    description: 'Value 0–100; null when the component does not apply to this scope (its weight goes to the others)',
+  })
+  value: number | null;
   @ApiProperty({ example: 0.3 }) weight: number;
   @ApiProperty({ example: 12.6, description: 'Points this component adds to the score' }) contribution: number;
   @ApiProperty({ example: 'earned 37.8% of the value planned by now (SPI 0.38)' }) detail: string;
@@ -26,9 +32,14 @@ export class ScoreView {
   @ApiProperty({ minimum: 0, maximum: 100, example: 63.4 }) score: number;
   @ApiProperty({ enum: ['on_track', 'at_risk', 'off_track'], example: 'at_risk' }) band: string;
   @ApiProperty({ type: [ScoreComponentView] }) components: ScoreComponentView[];
-  @ApiProperty({ type: [ScoreDriverView], description: 'The tasks, key results, risks (or managers) that moved the score most, largest effect first' }) drivers: ScoreDriverView[];
+  @ApiProperty({
+    type: [ScoreDriverView],
+    description: 'The tasks, key results, risks (or managers) that moved the score most, largest effect first',
+  })
+  drivers: ScoreDriverView[];
   @ApiProperty({ example: '2026-03-01', description: 'The day the score is computed for' }) asOf: string;
-  @ApiProperty({ example: '2026-03-01T09:00:00.000Z', description: 'Time of the event (or pass) that last changed it' }) computedAt: string;
+  @ApiProperty({ example: '2026-03-01T09:00:00.000Z', description: 'Time of the event (or pass) that last changed it' })
+  computedAt: string;
 }
 
 export class ScorePointView {
@@ -69,10 +80,15 @@ export class ScorePage {
 
 export class AlertView {
   @ApiProperty({ format: 'uuid' }) alertId: string;
-  @ApiProperty({ enum: ['goal_at_risk', 'goal_off_track', 'budget_overrun', 'unlinked_work', 'unmitigated_risk'] }) kind: string;
+  @ApiProperty({ enum: ['goal_at_risk', 'goal_off_track', 'budget_overrun', 'unlinked_work', 'unmitigated_risk'] })
+  kind: string;
   @ApiProperty({ enum: ['goal', 'manager', 'org_unit', 'organisation'] }) scope: string;
   @ApiProperty({ format: 'uuid' }) scopeId: string;
-  @ApiProperty({ example: 'Launch the new product line fell to 38.5 (off track): Pilot production run — behind plan by 70% of its planned value.' }) message: string;
+  @ApiProperty({
+    example:
+      'Launch the new product line fell to 38.5 (off track): Pilot production run — behind plan by 70% of its planned value.',
+  })
+  message: string;
   @ApiProperty({ example: { score: 38.5, previousBand: 'at_risk' } }) details: Record<string, unknown>;
   @ApiProperty({ example: '2026-04-22T00:00:00.000Z' }) raisedAt: string;
 }
@@ -83,7 +99,8 @@ export class AlertPage {
 }
 
 export class TimePassView {
-  @ApiProperty({ example: '2026-04-01', description: "The clock's day the organisations were brought to" }) asOf: string;
+  @ApiProperty({ example: '2026-04-01', description: "The clock's day the organisations were brought to" })
+  asOf: string;
   @ApiProperty({ example: 1 }) organisations: number;
   @ApiProperty({ example: 5, description: 'Scopes whose facts changed because a date was crossed' }) rescored: number;
 }

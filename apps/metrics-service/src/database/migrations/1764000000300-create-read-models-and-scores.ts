@@ -54,7 +54,9 @@ export class CreateReadModelsAndScores1764000000300 implements MigrationInterfac
         band text NOT NULL,
         at timestamptz NOT NULL
       )`);
-    await queryRunner.query(`CREATE INDEX alignment_score_history_scope_idx ON alignment_score_history (scope, scope_id, at)`);
+    await queryRunner.query(
+      `CREATE INDEX alignment_score_history_scope_idx ON alignment_score_history (scope, scope_id, at)`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

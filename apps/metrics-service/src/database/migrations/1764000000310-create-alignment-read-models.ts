@@ -10,7 +10,8 @@ export class CreateAlignmentReadModels1764000000310 implements MigrationInterfac
   name = 'CreateAlignmentReadModels1764000000310';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['alignment_score_history', 'alignment_score', 'task_read_model', 'goal_read_model']) await queryRunner.query(`DROP TABLE IF EXISTS ${table}`);
+    for (const table of ['alignment_score_history', 'alignment_score', 'task_read_model', 'goal_read_model'])
+      await queryRunner.query(`DROP TABLE IF EXISTS ${table}`);
     const facts = `
         live_tasks bigint NOT NULL DEFAULT 0,
         planned_value bigint NOT NULL DEFAULT 0,
@@ -285,7 +286,8 @@ export class CreateAlignmentReadModels1764000000310 implements MigrationInterfac
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of READ_MODEL_TABLES_IN_DROP_ORDER.concat(['alignment_settings'])) await queryRunner.query(`DROP TABLE IF EXISTS ${table}`);
+    for (const table of READ_MODEL_TABLES_IN_DROP_ORDER.concat(['alignment_settings']))
+      await queryRunner.query(`DROP TABLE IF EXISTS ${table}`);
     // Back to the walking skeleton's (empty) tables, so its own down migration still applies.
     await new CreateReadModelsAndScores1764000000300().up(queryRunner);
   }

@@ -11,13 +11,29 @@ export class ComponentWeightsDto {
 }
 
 export class BandThresholdsDto {
-  @ApiProperty({ example: 70, minimum: 0, maximum: 100, description: 'Scores at or above are on track' }) @IsNumber() @Min(0) @Max(100) onTrack: number;
-  @ApiProperty({ example: 40, minimum: 0, maximum: 100, description: 'Scores at or above (and below onTrack) are at risk; below, off track' }) @IsNumber() @Min(0) @Max(100) atRisk: number;
+  @ApiProperty({ example: 70, minimum: 0, maximum: 100, description: 'Scores at or above are on track' })
+  @IsNumber()
+  @Min(0)
+  @Max(100)
+  onTrack: number;
+  @ApiProperty({
+    example: 40,
+    minimum: 0,
+    maximum: 100,
+    description: 'Scores at or above (and below onTrack) are at risk; below, off track',
+  })
+  @IsNumber()
+  @Min(0)
+  @Max(100)
+  atRisk: number;
 }
 
 /** The whole settings document: PUT replaces it. */
 export class AlignmentSettingsDto {
-  @ApiProperty({ type: ComponentWeightsDto, description: 'Relative weights of the components; those that do not apply to a scope share theirs' })
+  @ApiProperty({
+    type: ComponentWeightsDto,
+    description: 'Relative weights of the components; those that do not apply to a scope share theirs',
+  })
   // ValidateNested alone lets a missing object or an array through (a 500; found by tests/security/hostile-input.spec.ts).
   @IsObject()
   @ValidateNested()
@@ -30,13 +46,23 @@ export class AlignmentSettingsDto {
   @Type(() => BandThresholdsDto)
   bands: BandThresholdsDto;
 
-  @ApiProperty({ example: 0.3, minimum: 0, maximum: 1, description: 'Raise an alert when unlinked work exceeds this share of effort' })
+  @ApiProperty({
+    example: 0.3,
+    minimum: 0,
+    maximum: 1,
+    description: 'Raise an alert when unlinked work exceeds this share of effort',
+  })
   @IsNumber()
   @Min(0)
   @Max(1)
   unlinkedShareAlert: number;
 
-  @ApiProperty({ example: 12, minimum: 1, maximum: 25, description: 'A risk is high when likelihood × impact reaches this' })
+  @ApiProperty({
+    example: 12,
+    minimum: 1,
+    maximum: 25,
+    description: 'A risk is high when likelihood × impact reaches this',
+  })
   @IsInt()
   @Min(1)
   @Max(25)
@@ -44,5 +70,6 @@ export class AlignmentSettingsDto {
 }
 
 export class AlignmentSettingsView extends AlignmentSettingsDto {
-  @ApiProperty({ example: 2, description: 'Send it back in If-Match to update (0: the defaults, never changed)' }) version: number;
+  @ApiProperty({ example: 2, description: 'Send it back in If-Match to update (0: the defaults, never changed)' })
+  version: number;
 }

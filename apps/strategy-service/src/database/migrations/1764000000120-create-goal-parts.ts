@@ -73,8 +73,12 @@ export class CreateGoalParts1764000000120 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE risk`);
     await queryRunner.query(`DROP TABLE budget_revision`);
     await queryRunner.query(`DROP TABLE key_result`);
-    await queryRunner.query(`ALTER TABLE deliverable DROP CONSTRAINT deliverable_removal_reason_check, DROP COLUMN removal_reason, DROP COLUMN removed_at, DROP COLUMN updated_at`);
+    await queryRunner.query(
+      `ALTER TABLE deliverable DROP CONSTRAINT deliverable_removal_reason_check, DROP COLUMN removal_reason, DROP COLUMN removed_at, DROP COLUMN updated_at`,
+    );
     await queryRunner.query(`DROP INDEX goal_org_period_idx`);
-    await queryRunner.query(`ALTER TABLE goal DROP COLUMN close_reason, DROP COLUMN closed_at, DROP COLUMN budget_revision`);
+    await queryRunner.query(
+      `ALTER TABLE goal DROP COLUMN close_reason, DROP COLUMN closed_at, DROP COLUMN budget_revision`,
+    );
   }
 }

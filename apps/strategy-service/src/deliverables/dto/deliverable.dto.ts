@@ -8,7 +8,11 @@ export class CreateDeliverableDto {
   @Length(1, 200)
   title: string;
 
-  @ApiProperty({ format: 'uuid', example: '2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f', description: 'A person with role manager: they will own the task' })
+  @ApiProperty({
+    format: 'uuid',
+    example: '2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f',
+    description: 'A person with role manager: they will own the task',
+  })
   @IsUUID()
   managerId: string;
 
@@ -21,7 +25,11 @@ export class CreateDeliverableDto {
   @IsWeight()
   weight?: number;
 
-  @ApiProperty({ example: 5000000, description: "Budget share in minor units of the goal's currency; all shares together stay within the goal's budget" })
+  @ApiProperty({
+    example: 5000000,
+    description:
+      "Budget share in minor units of the goal's currency; all shares together stay within the goal's budget",
+  })
   @IsInt()
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
@@ -35,7 +43,11 @@ export class UpdateDeliverableDto {
   @Length(1, 200)
   title?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', example: '2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f', description: 'Hand the work to another manager' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    example: '2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f',
+    description: 'Hand the work to another manager',
+  })
   @IsOmittable()
   @IsUUID()
   managerId?: string;
@@ -59,7 +71,10 @@ export class UpdateDeliverableDto {
 }
 
 export class RemoveDeliverableQueryDto {
-  @ApiProperty({ example: 'Merged into the pilot run', description: 'Why the work is dropped; its open task is cancelled with this reason' })
+  @ApiProperty({
+    example: 'Merged into the pilot run',
+    description: 'Why the work is dropped; its open task is cancelled with this reason',
+  })
   @IsString()
   @Length(1, 2000)
   reason: string;

@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { PageQueryDto } from '@throughline/service-kit';
 import { DeliverableView } from '../../deliverables/dto/deliverable.dto';
 import { KeyResultView } from '../../key-results/dto/key-result.dto';
@@ -32,7 +45,11 @@ export class CreateGoalDto {
   @MaxLength(5000)
   description?: string;
 
-  @ApiProperty({ format: 'uuid', example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', description: 'The director who owns the goal' })
+  @ApiProperty({
+    format: 'uuid',
+    example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+    description: 'The director who owns the goal',
+  })
   @IsUUID()
   ownerId: string;
 
@@ -40,7 +57,11 @@ export class CreateGoalDto {
   @IsUUID()
   orgUnitId: string;
 
-  @ApiPropertyOptional({ format: 'uuid', example: '8e7d6c5b-4a39-4281-9f0e-d1c2b3a49586', description: 'Cascading: the goal this one serves' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    example: '8e7d6c5b-4a39-4281-9f0e-d1c2b3a49586',
+    description: 'Cascading: the goal this one serves',
+  })
   @IsOptional()
   @IsUUID()
   parentGoalId?: string;
@@ -82,24 +103,38 @@ export class GoalListQueryDto extends PageQueryDto {
   @IsUUID()
   orgUnitId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', example: '8e7d6c5b-4a39-4281-9f0e-d1c2b3a49586', description: 'Only the direct sub-goals of this goal' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    example: '8e7d6c5b-4a39-4281-9f0e-d1c2b3a49586',
+    description: 'Only the direct sub-goals of this goal',
+  })
   @IsOptional()
   @IsUUID()
   parentGoalId?: string;
 
-  @ApiPropertyOptional({ example: '2026-04-01', description: 'Only goals whose period overlaps [periodFrom, periodTo]' })
+  @ApiPropertyOptional({
+    example: '2026-04-01',
+    description: 'Only goals whose period overlaps [periodFrom, periodTo]',
+  })
   @IsOptional()
   @IsIsoDay('periodFrom')
   periodFrom?: string;
 
-  @ApiPropertyOptional({ example: '2026-06-30', description: 'Only goals whose period overlaps [periodFrom, periodTo]' })
+  @ApiPropertyOptional({
+    example: '2026-06-30',
+    description: 'Only goals whose period overlaps [periodFrom, periodTo]',
+  })
   @IsOptional()
   @IsIsoDay('periodTo')
   periodTo?: string;
 }
 
 export class GoalBudgetView extends MoneyDto {
-  @ApiProperty({ example: 1, description: 'The budget revision this total comes from (GET /v1/goals/{goalId}/budget/revisions)' }) revision: number;
+  @ApiProperty({
+    example: 1,
+    description: 'The budget revision this total comes from (GET /v1/goals/{goalId}/budget/revisions)',
+  })
+  revision: number;
 }
 
 export class GoalView {
@@ -108,19 +143,22 @@ export class GoalView {
   @ApiProperty({ example: 'Bring the X200 to market in H1.' }) description: string;
   @ApiProperty({ format: 'uuid', example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' }) ownerId: string;
   @ApiProperty({ format: 'uuid', example: '0f4b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d' }) orgUnitId: string;
-  @ApiProperty({ format: 'uuid', example: '8e7d6c5b-4a39-4281-9f0e-d1c2b3a49586', nullable: true }) parentGoalId: string | null;
+  @ApiProperty({ format: 'uuid', example: '8e7d6c5b-4a39-4281-9f0e-d1c2b3a49586', nullable: true }) parentGoalId:
+    string | null;
   @ApiProperty({ example: '2026-01-01' }) periodStart: string;
   @ApiProperty({ example: '2026-06-30' }) periodEnd: string;
   @ApiProperty({ example: 1 }) weight: number;
   @ApiProperty({ enum: GOAL_STATUSES, example: 'draft' }) status: GoalStatus;
   @ApiProperty({ type: GoalBudgetView }) budget: GoalBudgetView;
-  @ApiProperty({ nullable: true, example: null, description: 'Why a closed goal was closed' }) closeReason: string | null;
+  @ApiProperty({ nullable: true, example: null, description: 'Why a closed goal was closed' }) closeReason:
+    string | null;
   @ApiProperty({ example: 1, description: 'Send it back as If-Match when changing the goal' }) version: number;
 }
 
 export class GoalDetailView extends GoalView {
   @ApiProperty({ type: [KeyResultView] }) keyResults: KeyResultView[];
-  @ApiProperty({ type: [DeliverableView], description: 'Current deliverables (removed ones are not listed)' }) deliverables: DeliverableView[];
+  @ApiProperty({ type: [DeliverableView], description: 'Current deliverables (removed ones are not listed)' })
+  deliverables: DeliverableView[];
   @ApiProperty({ type: [RiskView] }) risks: RiskView[];
 }
 
@@ -138,7 +176,11 @@ export class UpdateGoalDto {
   @MaxLength(5000)
   description?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', description: 'A director of the organisation' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+    description: 'A director of the organisation',
+  })
   @IsOmittable()
   @IsUUID()
   ownerId?: string;
@@ -148,7 +190,12 @@ export class UpdateGoalDto {
   @IsUUID()
   orgUnitId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', example: '8e7d6c5b-4a39-4281-9f0e-d1c2b3a49586', nullable: true, description: 'null detaches the goal from its parent' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    example: '8e7d6c5b-4a39-4281-9f0e-d1c2b3a49586',
+    nullable: true,
+    description: 'null detaches the goal from its parent',
+  })
   @IsOptional()
   @IsUUID()
   parentGoalId?: string | null;

@@ -29,7 +29,11 @@ export class CreateKeyResultDto {
   @IsNumber(FINITE)
   target: number;
 
-  @ApiProperty({ enum: KEY_RESULT_DIRECTIONS, example: 'decrease', description: 'increase: target above baseline; decrease: below' })
+  @ApiProperty({
+    enum: KEY_RESULT_DIRECTIONS,
+    example: 'decrease',
+    description: 'increase: target above baseline; decrease: below',
+  })
   @IsIn(KEY_RESULT_DIRECTIONS)
   direction: KeyResultDirection;
 

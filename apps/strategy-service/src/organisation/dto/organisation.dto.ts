@@ -12,7 +12,12 @@ export class CreateOrganisationDto {
 }
 
 export class OrganisationView {
-  @ApiProperty({ format: 'uuid', example: '7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e', description: "The id is the admin token's org claim" }) id: string;
+  @ApiProperty({
+    format: 'uuid',
+    example: '7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e',
+    description: "The id is the admin token's org claim",
+  })
+  id: string;
   @ApiProperty({ example: 'Acme Devices' }) name: string;
   @ApiProperty({ example: '2026-01-02T08:00:00.000Z' }) createdAt: string;
   @ApiProperty({ example: 1 }) version: number;
@@ -24,7 +29,12 @@ export class CreateOrgUnitDto {
   @Length(1, 200)
   name: string;
 
-  @ApiPropertyOptional({ format: 'uuid', example: '3a4b5c6d-7e8f-4a9b-8c0d-1e2f3a4b5c6d', nullable: true, description: 'The unit above this one; omit or null for a top-level unit' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    example: '3a4b5c6d-7e8f-4a9b-8c0d-1e2f3a4b5c6d',
+    nullable: true,
+    description: 'The unit above this one; omit or null for a top-level unit',
+  })
   @IsOptional()
   @IsUUID()
   parentOrgUnitId?: string | null;
@@ -37,14 +47,23 @@ export class UpdateOrgUnitDto {
   @Length(1, 200)
   name?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', example: '3a4b5c6d-7e8f-4a9b-8c0d-1e2f3a4b5c6d', nullable: true, description: 'Move the unit; null makes it top-level. No cycles.' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    example: '3a4b5c6d-7e8f-4a9b-8c0d-1e2f3a4b5c6d',
+    nullable: true,
+    description: 'Move the unit; null makes it top-level. No cycles.',
+  })
   @IsOptional()
   @IsUUID()
   parentOrgUnitId?: string | null;
 }
 
 export class OrgUnitListQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ format: 'uuid', example: '3a4b5c6d-7e8f-4a9b-8c0d-1e2f3a4b5c6d', description: 'Only the direct children of this unit' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    example: '3a4b5c6d-7e8f-4a9b-8c0d-1e2f3a4b5c6d',
+    description: 'Only the direct children of this unit',
+  })
   @IsOptional()
   @IsUUID()
   parentOrgUnitId?: string;
@@ -53,12 +72,17 @@ export class OrgUnitListQueryDto extends PageQueryDto {
 export class OrgUnitView {
   @ApiProperty({ format: 'uuid', example: '7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e' }) id: string;
   @ApiProperty({ example: 'Product engineering' }) name: string;
-  @ApiProperty({ format: 'uuid', example: '3a4b5c6d-7e8f-4a9b-8c0d-1e2f3a4b5c6d', nullable: true }) parentOrgUnitId: string | null;
+  @ApiProperty({ format: 'uuid', example: '3a4b5c6d-7e8f-4a9b-8c0d-1e2f3a4b5c6d', nullable: true }) parentOrgUnitId:
+    string | null;
   @ApiProperty({ example: 1 }) version: number;
 }
 
 export class CreatePersonDto {
-  @ApiPropertyOptional({ format: 'uuid', example: '7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e', description: "Optional: the person's id in your identity provider (the sub of their token); generated when omitted" })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    example: '7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e',
+    description: "Optional: the person's id in your identity provider (the sub of their token); generated when omitted",
+  })
   @IsOptional()
   @IsUUID()
   id?: string;
@@ -82,7 +106,12 @@ export class CreatePersonDto {
   @IsUUID()
   orgUnitId?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', nullable: true, description: 'Whom this person reports to. No cycles.' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+    nullable: true,
+    description: 'Whom this person reports to. No cycles.',
+  })
   @IsOptional()
   @IsUUID()
   reportsToId?: string | null;
@@ -106,17 +135,30 @@ export class UpdatePersonDto {
   @IsIn(ROLES)
   role?: Role;
 
-  @ApiPropertyOptional({ format: 'uuid', example: '0f4b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d', nullable: true, description: 'null: no org unit' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    example: '0f4b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d',
+    nullable: true,
+    description: 'null: no org unit',
+  })
   @IsOptional()
   @IsUUID()
   orgUnitId?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', nullable: true, description: 'null: reports to no one (the top of the organisation)' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+    nullable: true,
+    description: 'null: reports to no one (the top of the organisation)',
+  })
   @IsOptional()
   @IsUUID()
   reportsToId?: string | null;
 
-  @ApiPropertyOptional({ example: false, description: 'false when the person leaves; they can no longer own goals or deliverables' })
+  @ApiPropertyOptional({
+    example: false,
+    description: 'false when the person leaves; they can no longer own goals or deliverables',
+  })
   @IsOmittable()
   @IsBoolean()
   active?: boolean;
@@ -133,7 +175,11 @@ export class PersonListQueryDto extends PageQueryDto {
   @IsUUID()
   orgUnitId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', description: 'Only the direct reports of this person' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+    description: 'Only the direct reports of this person',
+  })
   @IsOptional()
   @IsUUID()
   reportsToId?: string;
@@ -150,8 +196,10 @@ export class PersonView {
   @ApiProperty({ example: 'Mia Manager' }) name: string;
   @ApiProperty({ example: 'mia@example.com' }) email: string;
   @ApiProperty({ enum: ROLES, example: 'manager' }) role: Role;
-  @ApiProperty({ format: 'uuid', example: '0f4b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d', nullable: true }) orgUnitId: string | null;
-  @ApiProperty({ format: 'uuid', example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', nullable: true }) reportsToId: string | null;
+  @ApiProperty({ format: 'uuid', example: '0f4b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d', nullable: true }) orgUnitId:
+    string | null;
+  @ApiProperty({ format: 'uuid', example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', nullable: true }) reportsToId:
+    string | null;
   @ApiProperty({ example: true }) active: boolean;
   @ApiProperty({ example: 1 }) version: number;
 }

@@ -22,7 +22,11 @@ export class CreateRiskDto {
   @Max(5)
   impact: number;
 
-  @ApiProperty({ format: 'uuid', example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', description: 'The person who watches the risk' })
+  @ApiProperty({
+    format: 'uuid',
+    example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+    description: 'The person who watches the risk',
+  })
   @IsUUID()
   ownerId: string;
 
@@ -65,7 +69,11 @@ export class UpdateRiskDto {
   @MaxLength(5000)
   mitigation?: string | null;
 
-  @ApiPropertyOptional({ enum: RISK_STATUSES, example: 'mitigated', description: 'open ↔ mitigated → materialised → closed; mitigated needs a mitigation' })
+  @ApiPropertyOptional({
+    enum: RISK_STATUSES,
+    example: 'mitigated',
+    description: 'open ↔ mitigated → materialised → closed; mitigated needs a mitigation',
+  })
   @IsOmittable()
   @IsIn(RISK_STATUSES)
   status?: RiskStatus;
