@@ -9,7 +9,6 @@ const root = resolve(__dirname, '..');
 
 /** Every figure the quick run must have produced, as paths into results.json. */
 function figures(report: any): Record<string, unknown> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any -- read back from JSON
   const entries: Array<[string, unknown]> = [
     ['startup of execution-service', report.startupMs['execution-service']],
     ['startup of metrics-service', report.startupMs['metrics-service']],

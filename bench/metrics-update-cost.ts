@@ -207,9 +207,7 @@ interface PathCost {
   statementsPerUpdate: number;
 }
 
-async function measure(
-  size: number,
-): Promise<{
+async function measure(size: number): Promise<{
   tasks: number;
   updates: number;
   seedSeconds: number;

@@ -1,5 +1,5 @@
 /* The short markdown page written next to results.json: the figures in tables, the machine and the commands. */
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- the report is read back from its own JSON
+type Json = any; // the report is read back from its own JSON
 
 const cell = (value: unknown) =>
   value === null || value === undefined

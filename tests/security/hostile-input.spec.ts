@@ -106,14 +106,12 @@ function hostileRequests(
       ),
     );
     variants.push(
-      fc
-        .tuple(fc.constantFrom(...ids), hostileId)
-        .map(([id, bad]) => ({
-          path: valid.path.replace(id, encodeURIComponent(bad)),
-          text: hasBody ? JSON.stringify(valid.body) : undefined,
-          headers,
-          what: `path id ${JSON.stringify(bad)}`,
-        })),
+      fc.tuple(fc.constantFrom(...ids), hostileId).map(([id, bad]) => ({
+        path: valid.path.replace(id, encodeURIComponent(bad)),
+        text: hasBody ? JSON.stringify(valid.body) : undefined,
+        headers,
+        what: `path id ${JSON.stringify(bad)}`,
+      })),
     );
   }
   if (valid.headers?.['if-match']) {

@@ -1,4 +1,5 @@
 // Relative on purpose: jest loads global setup outside its module mapper.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { startKafkaBroker, startLocalPostgres } from '../../local-infra/src';
 
 /**

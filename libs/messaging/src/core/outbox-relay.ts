@@ -168,14 +168,13 @@ export class OutboxRelay {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        self.wakeIdle = undefined;
-        self.pendingWake = false;
+        this.wakeIdle = undefined;
+        this.pendingWake = false;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.wakeIdle = done;
     });
   }
