@@ -4,10 +4,11 @@ import { MessagingModule } from '@throughline/messaging';
 import { ServiceKitModule } from '@throughline/service-kit';
 import { AlignmentModule } from './alignment/alignment.module';
 import { metricsDatabase } from './database/metrics-database';
+import { metricsEnvSchema } from './metrics-service.config';
 
 @Module({
   imports: [
-    ServiceKitModule.forRoot({ database: metricsDatabase }),
+    ServiceKitModule.forRoot({ database: metricsDatabase, config: metricsEnvSchema }),
     MessagingModule.forRoot({ serviceName: 'metrics-service', publishes: [Topics.Scores, Topics.Alerts] }),
     AlignmentModule,
   ],

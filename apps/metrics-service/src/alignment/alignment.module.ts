@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { envSlice } from '@throughline/config';
 import { KpisController } from '../kpis/kpis.controller';
 import { KpisService } from '../kpis/kpis.service';
 import { ExecutionEventsHandler } from '../read-models/execution-events.handler';
@@ -7,7 +9,8 @@ import { StrategyEventsHandler } from '../read-models/strategy-events.handler';
 import { SettingsController } from '../settings/settings.controller';
 import { SettingsService } from '../settings/settings.service';
 import { SettingsUpdateService } from '../settings/settings-update.service';
-import { CLOCK, clockFromEnv } from '../time/clock';
+import { metricsEnvSchema } from '../metrics-service.config';
+import { CLOCK, clockFrom } from '../time/clock';
 import { TimePassController } from '../time/time.controller';
 import { TimePassService } from '../time/time-pass.service';
 import { AlertsController } from './alerts.controller';
@@ -17,7 +20,11 @@ import { ScoringEngine } from './scoring-engine.service';
 
 /** What applies events to the read models and scores them; shared by the service and the rebuild command. */
 export const SCORING_PROVIDERS = [
-  { provide: CLOCK, useFactory: () => clockFromEnv() },
+  {
+    provide: CLOCK,
+    inject: [ConfigService],
+    useFactory: (config: ConfigService) => clockFrom(envSlice(metricsEnvSchema, config)),
+  },
   SettingsService,
   ScoringEngine,
   OrganisationEventsHandler,

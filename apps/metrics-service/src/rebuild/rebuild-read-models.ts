@@ -14,7 +14,9 @@ import {
   messagingConfigFromEnv,
   nestMessagingLogger,
 } from '@throughline/messaging';
-import { dataSourceOptions } from '@throughline/service-kit';
+import { databaseEnvSchema, dataSourceOptions, validatedConfigModule } from '@throughline/service-kit';
+import { z } from 'zod';
+import { metricsEnvSchema } from '../metrics-service.config';
 import { EVENT_HANDLER_CLASSES, SCORING_PROVIDERS } from '../alignment/alignment.module';
 import { metricsDatabase } from '../database/metrics-database';
 import { READ_MODEL_TABLES_IN_DROP_ORDER } from '../database/migrations/1764000000310-create-alignment-read-models';
@@ -28,7 +30,10 @@ const MAX_ATTEMPTS = 5;
 const mutedOutbox = { publish: async () => undefined, publishAll: async () => undefined } as unknown as EventOutbox;
 
 @Module({
-  imports: [TypeOrmModule.forRootAsync({ useFactory: () => dataSourceOptions(metricsDatabase) })],
+  imports: [
+    validatedConfigModule(z.object({ ...databaseEnvSchema.shape, ...metricsEnvSchema.shape })),
+    TypeOrmModule.forRootAsync({ useFactory: () => dataSourceOptions(metricsDatabase) }),
+  ],
   providers: [...SCORING_PROVIDERS, TimePassService, { provide: EventOutbox, useValue: mutedOutbox }],
 })
 class RebuildModule {}
