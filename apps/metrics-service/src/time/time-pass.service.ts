@@ -3,8 +3,8 @@ import { ConfigService } from '@nestjs/config';
 import { envSlice } from '@throughline/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ScoringEngine } from '../alignment/scoring-engine.service';
 import { metricsEnvSchema } from '../metrics-service.config';
+import { ScoringEngine } from '../scoring/scoring-engine.service';
 import { Clock, CLOCK } from './clock';
 
 export interface TimePassResult {
