@@ -10,7 +10,7 @@ import {
   unmitigatedExposure,
 } from './contributions';
 import { ScopeChains } from './scope-chains.repository';
-import { addToScopes, factsFromJson, readFacts, ScopeRef } from './scope-facts.repository';
+import { factsFromJson, readFacts, ScopeRef } from './scope-facts.repository';
 import { ScoreWriter } from './score-writer.service';
 import { markDirty, ScoringRun } from './scoring-run';
 
@@ -37,7 +37,12 @@ export class ContributionLedger {
   ) {}
 
   private async add(run: ScoringRun, scopes: ScopeRef[], delta: FactVector): Promise<void> {
-    markDirty(run, await addToScopes(run.tx, run.orgId, scopes, delta));
+    markDirty(run, run.facts.add(scopes, delta));
+  }
+
+  /** A scope's facts as of this point of the run: what is stored plus what the run has not written yet. */
+  private async factsOf(run: ScoringRun, ref: ScopeRef): Promise<FactVector> {
+    return addFacts(await readFacts(run.tx, ref), run.facts.of(ref));
   }
 
   private taskScopes(run: ScoringRun, goalId: string | null, managerId: string): Promise<ScopeRef[]> {
@@ -279,7 +284,7 @@ export class ContributionLedger {
     to: { parentGoalId: string | null; orgUnitId: string | null },
   ): Promise<void> {
     if (from.parentGoalId !== to.parentGoalId) {
-      const subtree = await readFacts(run.tx, { scope: 'goal', id: goalId });
+      const subtree = await this.factsOf(run, { scope: 'goal', id: goalId });
       const oldChain = (await this.chains.goalChain(run.tx, from.parentGoalId)).filter((ref) => ref.id !== goalId);
       const newChain = (await this.chains.goalChain(run.tx, to.parentGoalId)).filter((ref) => ref.id !== goalId);
       await this.add(run, oldChain, addFacts(emptyFacts(), subtree, -1));
@@ -309,7 +314,7 @@ export class ContributionLedger {
   /** A manager or org unit moving to another unit takes its facts along: out of the old chain, into the new. */
   async moveFacts(run: ScoringRun, scope: ScopeRef, fromUnitId: string | null, toUnitId: string | null): Promise<void> {
     if (fromUnitId === toUnitId) return;
-    const facts = await readFacts(run.tx, scope);
+    const facts = await this.factsOf(run, scope);
     const exclude = (refs: ScopeRef[]) => refs.filter((ref) => ref.id !== scope.id);
     await this.add(run, exclude(await this.chains.unitChain(run.tx, fromUnitId)), addFacts(emptyFacts(), facts, -1));
     await this.add(run, exclude(await this.chains.unitChain(run.tx, toUnitId)), facts);

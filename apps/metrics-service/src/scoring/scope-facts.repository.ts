@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { emptyFacts, FACT_KEYS, FactVector, isZeroFacts, ScopeKind } from './alignment-formula';
+import { addFacts, emptyFacts, FACT_KEYS, FactVector, isZeroFacts, ScopeKind } from './alignment-formula';
 
 export interface ScopeRef {
   scope: ScopeKind;
@@ -21,29 +21,53 @@ export function orderedScopes(refs: ScopeRef[]): ScopeRef[] {
   return [...unique.values()].sort((a, b) => SCOPE_ORDER[a.scope] - SCOPE_ORDER[b.scope] || a.id.localeCompare(b.id));
 }
 
-const UPSERT = `
-  INSERT INTO scope_facts (scope, scope_id, org_id, ${FACT_COLUMNS.join(', ')})
-  SELECT s.scope, s.scope_id, $3, ${FACT_COLUMNS.map((_, index) => `$${index + 4}::bigint`).join(', ')}
-  FROM unnest($1::text[], $2::uuid[]) WITH ORDINALITY AS s(scope, scope_id, position)
-  ORDER BY s.position
-  ON CONFLICT (scope, scope_id) DO UPDATE SET ${FACT_COLUMNS.map((name) => `${name} = scope_facts.${name} + EXCLUDED.${name}`).join(', ')}`;
+/**
+ * Facts added during a run, kept in memory and written when the run is scored: one set-based
+ * upsert of the summed deltas per batch instead of one statement per contribution. Rows are
+ * written in one sorted order, so concurrent batches never deadlock on them.
+ */
+export class PendingFacts {
+  private readonly deltas = new Map<string, { ref: ScopeRef; delta: FactVector }>();
 
-/** Adds a delta to the facts of every scope given, in one statement. */
-export async function addToScopes(
-  tx: EntityManager,
-  orgId: string,
-  scopes: ScopeRef[],
-  delta: FactVector,
-): Promise<ScopeRef[]> {
-  if (isZeroFacts(delta) || scopes.length === 0) return [];
-  const ordered = orderedScopes(scopes);
-  await tx.query(UPSERT, [
-    ordered.map((ref) => ref.scope),
-    ordered.map((ref) => ref.id),
-    orgId,
-    ...FACT_KEYS.map((key) => delta[key]),
-  ]);
-  return ordered;
+  /** Adds a delta to every scope given; returns the scopes it changed (none for a zero delta). */
+  add(scopes: ScopeRef[], delta: FactVector): ScopeRef[] {
+    if (isZeroFacts(delta) || scopes.length === 0) return [];
+    const ordered = orderedScopes(scopes);
+    for (const ref of ordered) {
+      const key = scopeKey(ref);
+      const pending = this.deltas.get(key);
+      this.deltas.set(key, { ref, delta: pending ? addFacts(pending.delta, delta) : delta });
+    }
+    return ordered;
+  }
+
+  /** What this run added to a scope and has not written yet. */
+  of(ref: ScopeRef): FactVector {
+    return this.deltas.get(scopeKey(ref))?.delta ?? emptyFacts();
+  }
+
+  /** Writes the summed deltas (a scope whose deltas cancelled out still gets its row, as when they were written one by one). */
+  async flush(tx: EntityManager, orgId: string): Promise<void> {
+    if (this.deltas.size === 0) return;
+    const rows = orderedScopes([...this.deltas.values()].map((entry) => entry.ref)).map((ref) =>
+      this.deltas.get(scopeKey(ref))!,
+    );
+    this.deltas.clear();
+    await tx.query(
+      `INSERT INTO scope_facts (scope, scope_id, org_id, ${FACT_COLUMNS.join(', ')})
+       SELECT s.scope, s.scope_id, $3, ${FACT_COLUMNS.map((name) => `s.${name}`).join(', ')}
+       FROM unnest($1::text[], $2::uuid[], ${FACT_COLUMNS.map((_, index) => `$${index + 4}::bigint[]`).join(', ')})
+         WITH ORDINALITY AS s(scope, scope_id, ${FACT_COLUMNS.join(', ')}, position)
+       ORDER BY s.position
+       ON CONFLICT (scope, scope_id) DO UPDATE SET ${FACT_COLUMNS.map((name) => `${name} = scope_facts.${name} + EXCLUDED.${name}`).join(', ')}`,
+      [
+        rows.map((row) => row.ref.scope),
+        rows.map((row) => row.ref.id),
+        orgId,
+        ...FACT_KEYS.map((key) => rows.map((row) => row.delta[key])),
+      ],
+    );
+  }
 }
 
 export async function readFacts(tx: EntityManager, ref: ScopeRef): Promise<FactVector> {

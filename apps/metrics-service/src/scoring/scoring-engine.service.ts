@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { beforeCommit, EventContext } from '@throughline/messaging';
 import { ScopeKind } from './alignment-formula';
 import { ContributionLedger } from './contribution-ledger.service';
-import { orderedScopes } from './scope-facts.repository';
+import { orderedScopes, PendingFacts } from './scope-facts.repository';
 import { ScoreWriter } from './score-writer.service';
 import { markDirty, ScoringRun } from './scoring-run';
 
@@ -38,7 +38,7 @@ export class ScoringEngine {
       `SELECT to_char(as_of, 'YYYY-MM-DD') AS as_of FROM org_state WHERE org_id = $1 FOR UPDATE`,
       [orgId],
     );
-    const run: ScoringRun = { tx, orgId, asOf: state.as_of, at, context, dirty: new Map() };
+    const run: ScoringRun = { tx, orgId, asOf: state.as_of, at, context, dirty: new Map(), facts: new PendingFacts() };
     await this.advanceTo(run, day);
     return run;
   }
@@ -73,6 +73,7 @@ export class ScoringEngine {
 
   /** Rescores every scope whose facts changed in this run. */
   async finish(run: ScoringRun): Promise<void> {
+    await run.facts.flush(run.tx, run.orgId);
     const scopes = orderedScopes([...run.dirty.values()]);
     run.dirty.clear();
     for (const kind of SCOPE_KINDS_IN_ORDER)
@@ -85,6 +86,7 @@ export class ScoringEngine {
   /** Rescores every scope of the organisation (after its settings changed): bounded by the number of scopes, not tasks. */
   async rescoreAll(run: ScoringRun): Promise<void> {
     await this.ledger.recontributeAllRisks(run);
+    await run.facts.flush(run.tx, run.orgId);
     const scopes: Array<{ scope: ScopeKind; scope_id: string }> = await run.tx.query(
       `SELECT scope, scope_id FROM scope_facts WHERE org_id = $1`,
       [run.orgId],

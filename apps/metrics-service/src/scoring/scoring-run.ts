@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { EventContext } from '@throughline/messaging';
 import { AlignmentSettings } from './alignment-formula';
-import { ScopeRef, scopeKey } from './scope-facts.repository';
+import { PendingFacts, ScopeRef, scopeKey } from './scope-facts.repository';
 
 /**
  * One unit of work on an organisation's scores: an event being applied, a time pass or a
@@ -16,6 +16,8 @@ export interface ScoringRun {
   at: Date;
   context: EventContext;
   dirty: Map<string, ScopeRef>;
+  /** Fact deltas applied in memory, written once before the run is scored. */
+  facts: PendingFacts;
   settings?: AlignmentSettings;
 }
 
