@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ScoringEngine } from '../alignment/scoring-engine.service';
+import { ScoringEngine } from '../scoring/scoring-engine.service';
 import { Clock, CLOCK } from './clock';
 
 export interface TimePassResult {
