@@ -6,14 +6,22 @@ import tseslint from 'typescript-eslint';
 
 /** Which kind of project may import which: the Nx tags in each project.json. */
 const dependsOn = {
+  'type:config': [],
   'type:contracts': [],
-  'type:messaging': ['type:contracts'],
-  'type:service-kit': ['type:contracts', 'type:messaging'],
+  'type:messaging': ['type:config', 'type:contracts'],
+  'type:service-kit': ['type:config', 'type:contracts', 'type:messaging'],
   'type:dev-tooling': [],
   // Generated from the served OpenAPI documents: stands alone, for whatever calls the APIs over HTTP.
   'type:api-client': [],
-  'type:testing': ['type:contracts', 'type:messaging', 'type:service-kit', 'type:dev-tooling', 'type:api-client'],
-  'type:app': ['type:contracts', 'type:messaging', 'type:service-kit', 'type:api-client'],
+  'type:testing': [
+    'type:config',
+    'type:contracts',
+    'type:messaging',
+    'type:service-kit',
+    'type:dev-tooling',
+    'type:api-client',
+  ],
+  'type:app': ['type:config', 'type:contracts', 'type:messaging', 'type:service-kit', 'type:api-client'],
 };
 /** Framework and transport packages: never in the contracts, never in pure domain files. */
 const FRAMEWORK = ['@nestjs/*', 'typeorm', 'kafkajs', 'pg', 'express'];

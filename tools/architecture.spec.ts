@@ -8,13 +8,21 @@ import { dirname, join, relative, resolve } from 'node:path';
  */
 const root = resolve(__dirname, '..');
 const ALLOWED: Record<string, string[]> = {
+  'type:config': [],
   'type:contracts': [],
-  'type:messaging': ['type:contracts'],
-  'type:service-kit': ['type:contracts', 'type:messaging'],
+  'type:messaging': ['type:config', 'type:contracts'],
+  'type:service-kit': ['type:config', 'type:contracts', 'type:messaging'],
   'type:dev-tooling': [],
   'type:api-client': [],
-  'type:testing': ['type:contracts', 'type:messaging', 'type:service-kit', 'type:dev-tooling', 'type:api-client'],
-  'type:app': ['type:contracts', 'type:messaging', 'type:service-kit', 'type:api-client'],
+  'type:testing': [
+    'type:config',
+    'type:contracts',
+    'type:messaging',
+    'type:service-kit',
+    'type:dev-tooling',
+    'type:api-client',
+  ],
+  'type:app': ['type:config', 'type:contracts', 'type:messaging', 'type:service-kit', 'type:api-client'],
 };
 /** Test code may also use the harness and the API client. */
 const ALLOWED_IN_TESTS = ['type:testing', 'type:dev-tooling', 'type:api-client'];

@@ -1,6 +1,7 @@
 import { ServiceDefinition } from '@throughline/service-kit';
 import { AppModule } from './app.module';
 import { integrationsDatabase } from './database/integrations-database';
+import { webhookEnvSchema } from './webhooks/webhook-settings';
 
 /** What the service is: its name, its API document's title and description, its module and database. */
 export const integrationsService: ServiceDefinition = {
@@ -11,4 +12,5 @@ export const integrationsService: ServiceDefinition = {
   defaultPort: 3004,
   module: AppModule,
   database: integrationsDatabase,
+  config: webhookEnvSchema,
 };

@@ -4,6 +4,7 @@ import { MessagingModule } from '@throughline/messaging';
 import { ServiceKitModule } from '@throughline/service-kit';
 import { metricsDatabase } from './database/metrics-database';
 import { KpisModule } from './kpis/kpis.module';
+import { metricsEnvSchema } from './metrics-service.config';
 import { ReadModelsModule } from './read-models/read-models.module';
 import { ScoringModule } from './scoring/scoring.module';
 import { SettingsModule } from './settings/settings.module';
@@ -11,7 +12,7 @@ import { TimeModule } from './time/time.module';
 
 @Module({
   imports: [
-    ServiceKitModule.forRoot({ database: metricsDatabase }),
+    ServiceKitModule.forRoot({ database: metricsDatabase, config: metricsEnvSchema }),
     MessagingModule.forRoot({ serviceName: 'metrics-service', publishes: [Topics.Scores, Topics.Alerts] }),
     ScoringModule,
     ReadModelsModule,

@@ -1,6 +1,7 @@
 import { ServiceDefinition } from '@throughline/service-kit';
 import { AppModule } from './app.module';
 import { metricsDatabase } from './database/metrics-database';
+import { metricsEnvSchema } from './metrics-service.config';
 
 /** What the service is: its name, its API document's title and description, its module and database. */
 export const metricsService: ServiceDefinition = {
@@ -11,4 +12,5 @@ export const metricsService: ServiceDefinition = {
   defaultPort: 3003,
   module: AppModule,
   database: metricsDatabase,
+  config: metricsEnvSchema,
 };

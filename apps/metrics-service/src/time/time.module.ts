@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { envSlice } from '@throughline/config';
 import { ScoringModule } from '../scoring/scoring.module';
-import { CLOCK, clockFromEnv } from './clock';
+import { metricsEnvSchema } from '../metrics-service.config';
+import { CLOCK, clockFrom } from './clock';
 import { TimePassController } from './time.controller';
 import { TimePassService } from './time-pass.service';
 
@@ -8,7 +11,14 @@ import { TimePassService } from './time-pass.service';
 @Module({
   imports: [ScoringModule],
   controllers: [TimePassController],
-  providers: [{ provide: CLOCK, useFactory: () => clockFromEnv() }, TimePassService],
+  providers: [
+    {
+      provide: CLOCK,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => clockFrom(envSlice(metricsEnvSchema, config)),
+    },
+    TimePassService,
+  ],
   exports: [CLOCK, TimePassService],
 })
 export class TimeModule {}

@@ -8,7 +8,7 @@ import { EventConsumer } from '../core/event-consumer';
 import { ensureTopics, MessagingLogger } from '../core/kafka-client';
 import { MessagingConfig } from '../core/messaging-config';
 import { OutboxRelay } from '../core/outbox-relay';
-import { faultPlanFromEnv, killOnNthCall } from '../core/fault-injection';
+import { killOnNthCall } from '../core/fault-injection';
 import { eventsConsumed, registerRuntimeProbe, unregisterRuntimeProbe } from './messaging-metrics';
 import { discoverEventHandlers } from './event-handler-discovery';
 import {
@@ -95,7 +95,7 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
         handlers: new Map([...handlers].map(([type, entries]) => [type, entries.map((entry) => entry.handle)])),
         deadLetters: new DeadLetterPublisher(this.producer, dlt, this.consumerGroup),
         logger: nestMessagingLogger(this.logger),
-        afterCommit: killOnNthCall(faultPlanFromEnv().consumerKillAfterCommit),
+        afterCommit: killOnNthCall(this.config.faults.consumerKillAfterCommit),
         onOutcome: (outcome, type) => eventsConsumed.inc({ group: this.consumerGroup, type, outcome }),
       });
       const consumer = this.consumer;
