@@ -9,6 +9,7 @@ import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { strictValidationPipe } from './http/validation';
 import { collectProcessMetrics, httpMetricsMiddleware } from './observability/prometheus';
 import { runMigrations, ServiceDatabase } from './database/database-options';
+import { SPREADSHEET_MEDIA_TYPES, spreadsheetUploadLimit } from './spreadsheets/spreadsheet-format';
 
 export interface ServiceAppOptions {
   title: string;
@@ -23,6 +24,8 @@ export async function createServiceApp(module: Type<unknown>, options: ServiceAp
     logger: options.logger ?? ['log', 'warn', 'error'],
   });
   app.useBodyParser('json', { limit: process.env.HTTP_BODY_LIMIT ?? '256kb', reviver: refusePrototypeKeys });
+  // CSV and XLSX uploads (spreadsheet imports) arrive as raw bytes with their own, larger limit.
+  app.useBodyParser('raw', { type: Object.values(SPREADSHEET_MEDIA_TYPES), limit: spreadsheetUploadLimit() });
   collectProcessMetrics();
   app.use(securityHeaders());
   app.use(httpMetricsMiddleware);

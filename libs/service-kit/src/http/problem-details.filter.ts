@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { DomainError, FieldProblem } from '../domain/domain-error';
+import { formatOfMediaType, spreadsheetUploadLimit } from '../spreadsheets/spreadsheet-format';
 
 export const PROBLEM_JSON = 'application/problem+json';
 
@@ -89,7 +90,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const status = exception.status;
       const detail =
         status === 413
-          ? `The request body is larger than the limit of ${process.env.HTTP_BODY_LIMIT ?? '256kb'}.`
+          ? `The request body is larger than the limit of ${formatOfMediaType(request.header('content-type')) ? spreadsheetUploadLimit() : (process.env.HTTP_BODY_LIMIT ?? '256kb')}.`
           : `The request body was refused: ${exception.message}`;
       return { type: 'about:blank', title: TITLES[status] ?? 'Bad request', status, detail, ...base };
     }
