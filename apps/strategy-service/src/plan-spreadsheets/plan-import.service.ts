@@ -73,7 +73,9 @@ export class PlanImportService {
     correlationId: string,
   ): Promise<PlanImportView> {
     this.access.assertRole(actor, ['director'], 'import plans');
-    const rows = await readSpreadsheet(file, format, { columns: PLAN_COLUMNS, sheetName: undefined });
+    const rows = await readSpreadsheet(file, format, { columns: PLAN_COLUMNS });
+    if (!rows.length)
+      throw new DomainError('invalid', 'The file has no data rows: fill in the template below its header.');
     const contentSha256 = createHash('sha256').update(file).digest('hex');
     const previous = await this.previousImport(actor.orgId, contentSha256);
     if (previous) return { ...previous, dryRun, alreadyImported: true };
