@@ -6,12 +6,13 @@ import tseslint from 'typescript-eslint';
 
 /** Which kind of project may import which: the Nx tags in each project.json. */
 const dependsOn = {
+  'type:config': [],
   'type:contracts': [],
-  'type:messaging': ['type:contracts'],
-  'type:service-kit': ['type:contracts', 'type:messaging'],
+  'type:messaging': ['type:config', 'type:contracts'],
+  'type:service-kit': ['type:config', 'type:contracts', 'type:messaging'],
   'type:dev-tooling': [],
-  'type:testing': ['type:contracts', 'type:messaging', 'type:service-kit', 'type:dev-tooling'],
-  'type:app': ['type:contracts', 'type:messaging', 'type:service-kit'],
+  'type:testing': ['type:config', 'type:contracts', 'type:messaging', 'type:service-kit', 'type:dev-tooling'],
+  'type:app': ['type:config', 'type:contracts', 'type:messaging', 'type:service-kit'],
 };
 /** Framework and transport packages: never in the contracts, never in pure domain files. */
 const FRAMEWORK = ['@nestjs/*', 'typeorm', 'kafkajs', 'pg', 'express'];

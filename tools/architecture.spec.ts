@@ -8,12 +8,13 @@ import { dirname, join, relative, resolve } from 'node:path';
  */
 const root = resolve(__dirname, '..');
 const ALLOWED: Record<string, string[]> = {
+  'type:config': [],
   'type:contracts': [],
-  'type:messaging': ['type:contracts'],
-  'type:service-kit': ['type:contracts', 'type:messaging'],
+  'type:messaging': ['type:config', 'type:contracts'],
+  'type:service-kit': ['type:config', 'type:contracts', 'type:messaging'],
   'type:dev-tooling': [],
-  'type:testing': ['type:contracts', 'type:messaging', 'type:service-kit', 'type:dev-tooling'],
-  'type:app': ['type:contracts', 'type:messaging', 'type:service-kit'],
+  'type:testing': ['type:config', 'type:contracts', 'type:messaging', 'type:service-kit', 'type:dev-tooling'],
+  'type:app': ['type:config', 'type:contracts', 'type:messaging', 'type:service-kit'],
 };
 /** Test code may also use the harness. */
 const ALLOWED_IN_TESTS = ['type:testing', 'type:dev-tooling'];

@@ -1,10 +1,19 @@
 import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { envSlice } from '@throughline/config';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor, DomainError, fieldProblems, readSpreadsheet, SpreadsheetFormat } from '@throughline/service-kit';
+import {
+  Actor,
+  DomainError,
+  fieldProblems,
+  httpEnvSchema,
+  readSpreadsheet,
+  SpreadsheetFormat,
+} from '@throughline/service-kit';
 import { AccessPolicy } from '../access/access-policy';
 import { BudgetsService } from '../budgets/budgets.service';
 import { ReviseBudgetDto } from '../budgets/dto/budget.dto';
@@ -63,6 +72,7 @@ export class PlanImportService {
     private readonly keyResults: KeyResultsService,
     private readonly deliverables: DeliverablesService,
     private readonly budgets: BudgetsService,
+    private readonly config: ConfigService,
   ) {}
 
   async import(
@@ -73,7 +83,8 @@ export class PlanImportService {
     correlationId: string,
   ): Promise<PlanImportView> {
     this.access.assertRole(actor, ['director'], 'import plans');
-    const rows = await readSpreadsheet(file, format, { columns: PLAN_COLUMNS });
+    const { IMPORT_MAX_ROWS } = envSlice(httpEnvSchema, this.config);
+    const rows = await readSpreadsheet(file, format, { columns: PLAN_COLUMNS, maxRows: IMPORT_MAX_ROWS });
     if (!rows.length)
       throw new DomainError('invalid', 'The file has no data rows: fill in the template below its header.');
     const contentSha256 = createHash('sha256').update(file).digest('hex');

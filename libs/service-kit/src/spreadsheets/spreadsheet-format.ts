@@ -13,8 +13,3 @@ export function formatOfMediaType(contentType: string | undefined): SpreadsheetF
   const found = SPREADSHEET_FORMATS.find((format) => SPREADSHEET_MEDIA_TYPES[format] === mediaType);
   return found ?? null;
 }
-
-/** Upload size limit for spreadsheets (SPREADSHEET_UPLOAD_LIMIT, default 20mb); JSON bodies keep HTTP_BODY_LIMIT. */
-export function spreadsheetUploadLimit(): string {
-  return process.env.SPREADSHEET_UPLOAD_LIMIT ?? '20mb';
-}

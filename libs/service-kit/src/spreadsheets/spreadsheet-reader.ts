@@ -22,8 +22,8 @@ export interface ReadOptions {
   columns: readonly string[];
   /** Columns that may be missing from the header (their cells read as ''). */
   optionalColumns?: readonly string[];
-  /** The most data rows accepted (IMPORT_MAX_ROWS, default 50,000). */
-  maxRows?: number;
+  /** The most data rows accepted (the services' IMPORT_MAX_ROWS). */
+  maxRows: number;
   /** Worksheet to read from an XLSX workbook; the first one when absent. */
   sheetName?: string;
 }
@@ -42,7 +42,7 @@ export async function readSpreadsheet(
   options: ReadOptions,
 ): Promise<SheetRow[]> {
   if (!file.length) throw refuse(HttpStatus.BAD_REQUEST, 'The file is empty: send the filled-in template.');
-  const maxRows = options.maxRows ?? Number(process.env.IMPORT_MAX_ROWS ?? 50_000);
+  const maxRows = options.maxRows;
   const table = format === 'csv' ? readCsv(file, maxRows) : await readXlsx(file, maxRows, options.sheetName);
   const [header, ...body] = table;
   if (!header) throw refuse(HttpStatus.BAD_REQUEST, 'The file has no header row.');
