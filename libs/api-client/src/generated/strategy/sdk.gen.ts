@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { AuditListData, AuditListResponses, BudgetsCurrentData, BudgetsCurrentResponses, BudgetsHistoryData, BudgetsHistoryResponses, BudgetsReviseData, BudgetsReviseErrors, BudgetsReviseResponses, DeliverablesAddData, DeliverablesAddResponses, DeliverablesGetData, DeliverablesGetResponses, DeliverablesListData, DeliverablesListResponses, DeliverablesRemoveData, DeliverablesRemoveErrors, DeliverablesRemoveResponses, DeliverablesUpdateData, DeliverablesUpdateErrors, DeliverablesUpdateResponses, GoalsActivateData, GoalsActivateErrors, GoalsActivateResponses, GoalsCloseData, GoalsCloseErrors, GoalsCloseResponses, GoalsCreateData, GoalsCreateResponses, GoalsGetData, GoalsGetResponses, GoalsListData, GoalsListResponses, GoalsUpdateData, GoalsUpdateErrors, GoalsUpdateResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, KeyResultsAddData, KeyResultsAddResponses, KeyResultsGetData, KeyResultsGetResponses, KeyResultsListData, KeyResultsListResponses, KeyResultsRemoveData, KeyResultsRemoveErrors, KeyResultsRemoveResponses, KeyResultsUpdateData, KeyResultsUpdateErrors, KeyResultsUpdateResponses, OrganisationsCreateData, OrganisationsCreateErrors, OrganisationsCreateResponses, OrganisationsGetData, OrganisationsGetResponses, OrgUnitsCreateData, OrgUnitsCreateResponses, OrgUnitsGetData, OrgUnitsGetResponses, OrgUnitsListData, OrgUnitsListResponses, OrgUnitsUpdateData, OrgUnitsUpdateErrors, OrgUnitsUpdateResponses, PeopleCreateData, PeopleCreateResponses, PeopleGetData, PeopleGetResponses, PeopleListData, PeopleListResponses, PeopleUpdateData, PeopleUpdateErrors, PeopleUpdateResponses, RisksGetData, RisksGetResponses, RisksListData, RisksListResponses, RisksRaiseData, RisksRaiseResponses, RisksUpdateData, RisksUpdateErrors, RisksUpdateResponses } from './types.gen.js';
+import type { AuditListData, AuditListResponses, BudgetsCurrentData, BudgetsCurrentResponses, BudgetsHistoryData, BudgetsHistoryResponses, BudgetsReviseData, BudgetsReviseErrors, BudgetsReviseResponses, DeliverablesAddData, DeliverablesAddResponses, DeliverablesGetData, DeliverablesGetResponses, DeliverablesListData, DeliverablesListResponses, DeliverablesRemoveData, DeliverablesRemoveErrors, DeliverablesRemoveResponses, DeliverablesUpdateData, DeliverablesUpdateErrors, DeliverablesUpdateResponses, GoalsActivateData, GoalsActivateErrors, GoalsActivateResponses, GoalsCloseData, GoalsCloseErrors, GoalsCloseResponses, GoalsCreateData, GoalsCreateResponses, GoalsGetData, GoalsGetResponses, GoalsListData, GoalsListResponses, GoalsUpdateData, GoalsUpdateErrors, GoalsUpdateResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, KeyResultsAddData, KeyResultsAddResponses, KeyResultsGetData, KeyResultsGetResponses, KeyResultsListData, KeyResultsListResponses, KeyResultsRemoveData, KeyResultsRemoveErrors, KeyResultsRemoveResponses, KeyResultsUpdateData, KeyResultsUpdateErrors, KeyResultsUpdateResponses, OrganisationsCreateData, OrganisationsCreateErrors, OrganisationsCreateResponses, OrganisationsGetData, OrganisationsGetResponses, OrgUnitsCreateData, OrgUnitsCreateResponses, OrgUnitsGetData, OrgUnitsGetResponses, OrgUnitsListData, OrgUnitsListResponses, OrgUnitsUpdateData, OrgUnitsUpdateErrors, OrgUnitsUpdateResponses, PeopleCreateData, PeopleCreateResponses, PeopleGetData, PeopleGetResponses, PeopleListData, PeopleListResponses, PeopleUpdateData, PeopleUpdateErrors, PeopleUpdateResponses, PlanSpreadsheetsExportData, PlanSpreadsheetsExportResponses, PlanSpreadsheetsImportData, PlanSpreadsheetsImportErrors, PlanSpreadsheetsImportResponses, PlanSpreadsheetsTemplateData, PlanSpreadsheetsTemplateResponses, RisksGetData, RisksGetResponses, RisksListData, RisksListResponses, RisksRaiseData, RisksRaiseResponses, RisksUpdateData, RisksUpdateErrors, RisksUpdateResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -390,6 +390,38 @@ export const risksUpdate = <ThrowOnError extends boolean = false>(options: Optio
     ...options,
     headers: {
         'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * The plan import template (every column, example rows of each kind); the columns are in docs/spreadsheets.md
+ */
+export const planSpreadsheetsTemplate = <ThrowOnError extends boolean = false>(options?: Options<PlanSpreadsheetsTemplateData, ThrowOnError>) => (options?.client ?? client).get<PlanSpreadsheetsTemplateResponses, unknown, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/plan/template',
+    ...options
+});
+
+/**
+ * The draft and active goals you see, with key results, deliverables and budget allocations, in the import layout
+ */
+export const planSpreadsheetsExport = <ThrowOnError extends boolean = false>(options?: Options<PlanSpreadsheetsExportData, ThrowOnError>) => (options?.client ?? client).get<PlanSpreadsheetsExportResponses, unknown, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/plan/export',
+    ...options
+});
+
+/**
+ * Import a plan from CSV (UTF-8) or XLSX (directors). ?dryRun=true checks every row and changes nothing; a commit creates everything through the same rules and events as the API, or nothing (422 with the rows to fix). The same file committed again changes nothing and answers the first result.
+ */
+export const planSpreadsheetsImport = <ThrowOnError extends boolean = false>(options: Options<PlanSpreadsheetsImportData, ThrowOnError>) => (options.client ?? client).post<PlanSpreadsheetsImportResponses, PlanSpreadsheetsImportErrors, ThrowOnError>({
+    bodySerializer: null,
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/plan/imports',
+    ...options,
+    headers: {
+        'Content-Type': 'text/csv',
         ...options.headers
     }
 });

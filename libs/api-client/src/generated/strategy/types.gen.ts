@@ -461,6 +461,59 @@ export type UpdateRiskDto = {
     status?: 'open' | 'mitigated' | 'materialised' | 'closed';
 };
 
+export type PlanImportCountsView = {
+    goals: number;
+    keyResults: number;
+    deliverables: number;
+    /**
+     * Budget revisions made from budget_allocation rows (one per goal)
+     */
+    budgetRevisions: number;
+    activatedGoals: number;
+};
+
+export type ImportedGoalView = {
+    ref: string;
+    id: string;
+    title: string;
+};
+
+export type PlanRowProblemView = {
+    /**
+     * Row number as the spreadsheet program shows it (header = 1)
+     */
+    row: number;
+    /**
+     * The column to fix, when one is to blame
+     */
+    column: {
+        [key: string]: unknown;
+    } | null;
+    message: string;
+};
+
+export type PlanImportView = {
+    dryRun: boolean;
+    /**
+     * No row has a problem (a commit is then all or nothing)
+     */
+    valid: boolean;
+    /**
+     * This very file was committed before: nothing was created again (the result is that of the first commit)
+     */
+    alreadyImported: boolean;
+    /**
+     * Data rows read (empty rows skipped)
+     */
+    rows: number;
+    created: PlanImportCountsView;
+    /**
+     * Each goal row's ref and the goal it made
+     */
+    goals: Array<ImportedGoalView>;
+    errors: Array<PlanRowProblemView>;
+};
+
 export type HealthLiveData = {
     body?: never;
     path?: never;
@@ -1388,3 +1441,67 @@ export type RisksUpdateResponses = {
 };
 
 export type RisksUpdateResponse = RisksUpdateResponses[keyof RisksUpdateResponses];
+
+export type PlanSpreadsheetsTemplateData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * csv (UTF-8) or xlsx
+         */
+        format?: 'csv' | 'xlsx';
+    };
+    url: '/v1/plan/template';
+};
+
+export type PlanSpreadsheetsTemplateResponses = {
+    200: Blob | File;
+};
+
+export type PlanSpreadsheetsTemplateResponse = PlanSpreadsheetsTemplateResponses[keyof PlanSpreadsheetsTemplateResponses];
+
+export type PlanSpreadsheetsExportData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * csv (UTF-8) or xlsx
+         */
+        format?: 'csv' | 'xlsx';
+    };
+    url: '/v1/plan/export';
+};
+
+export type PlanSpreadsheetsExportResponses = {
+    200: Blob | File;
+};
+
+export type PlanSpreadsheetsExportResponse = PlanSpreadsheetsExportResponses[keyof PlanSpreadsheetsExportResponses];
+
+export type PlanSpreadsheetsImportData = {
+    body: Blob | File;
+    path?: never;
+    query?: {
+        /**
+         * true: check every row and report, change nothing
+         */
+        dryRun?: 'true' | 'false';
+    };
+    url: '/v1/plan/imports';
+};
+
+export type PlanSpreadsheetsImportErrors = {
+    /**
+     * Rows with problems (errors: row and column, what to fix)
+     */
+    422: unknown;
+};
+
+export type PlanSpreadsheetsImportResponses = {
+    /**
+     * A dry run, or a file that was already imported
+     */
+    200: PlanImportView;
+};
+
+export type PlanSpreadsheetsImportResponse = PlanSpreadsheetsImportResponses[keyof PlanSpreadsheetsImportResponses];
