@@ -20,3 +20,4 @@ export * from './http/openapi';
 export * from './auth/reporting-lines';
 export * from './database/tenant-aggregate.entity';
 export * from './config/service-config';
+export * from './observability/logging';
