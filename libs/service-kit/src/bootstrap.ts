@@ -13,6 +13,7 @@ import { collectProcessMetrics, httpMetricsMiddleware } from './observability/pr
 import { EnvSchema, envSlice, readEnv } from '@throughline/config';
 import { httpEnvSchema, serviceConfigSchema } from './config/service-config';
 import { runMigrations, ServiceDatabase } from './database/database-options';
+import { SPREADSHEET_MEDIA_TYPES } from './spreadsheets/spreadsheet-format';
 
 export interface ServiceAppOptions {
   title: string;
@@ -28,11 +29,13 @@ export async function createServiceApp(module: Type<unknown>, options: ServiceAp
   app.useLogger(app.get(PinoLogger));
   const http = envSlice(httpEnvSchema, app.get(ConfigService));
   app.useBodyParser('json', { limit: http.HTTP_BODY_LIMIT, reviver: refusePrototypeKeys });
+  // CSV and XLSX uploads (spreadsheet imports) arrive as raw bytes with their own, larger limit.
+  app.useBodyParser('raw', { type: Object.values(SPREADSHEET_MEDIA_TYPES), limit: http.SPREADSHEET_UPLOAD_LIMIT });
   collectProcessMetrics();
   app.use(securityHeaders());
   app.use(httpMetricsMiddleware);
   app.use(correlationIdMiddleware);
-  app.useGlobalFilters(new ProblemDetailsFilter(http.HTTP_BODY_LIMIT));
+  app.useGlobalFilters(new ProblemDetailsFilter(http.HTTP_BODY_LIMIT, http.SPREADSHEET_UPLOAD_LIMIT));
   app.useGlobalPipes(strictValidationPipe());
   app.enableShutdownHooks();
   app.disable('x-powered-by');
