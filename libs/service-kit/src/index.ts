@@ -21,3 +21,4 @@ export * from './auth/reporting-lines';
 export * from './database/tenant-aggregate.entity';
 export * from './spreadsheets';
 export * from './config/service-config';
+export * from './observability/logging';

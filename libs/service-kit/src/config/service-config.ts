@@ -5,6 +5,7 @@ import { kafkaEnvSchema } from '@throughline/messaging';
 import { z } from 'zod';
 import { authEnvProblems, authEnvSchema } from '../auth/auth-config';
 import { databaseEnvSchema } from '../database/database-options';
+import { loggingEnvSchema } from '../observability/logging';
 
 export const httpEnvSchema = z.object({
   PORT: env.integer({ description: 'HTTP port', defaultText: '3001–3004 by service', min: 0, max: 65535 }),
@@ -36,6 +37,7 @@ export const sharedServiceEnvSchemas = {
   database: databaseEnvSchema,
   auth: authEnvSchema,
   kafka: kafkaEnvSchema,
+  logging: loggingEnvSchema,
 };
 
 /**
