@@ -1,4 +1,5 @@
-import { INestApplication, Logger, LogLevel, Type } from '@nestjs/common';
+import { INestApplication, Logger, Type } from '@nestjs/common';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -12,30 +13,39 @@ import { collectProcessMetrics, httpMetricsMiddleware } from './observability/pr
 import { EnvSchema, envSlice, readEnv } from '@throughline/config';
 import { httpEnvSchema, serviceConfigSchema } from './config/service-config';
 import { runMigrations, ServiceDatabase } from './database/database-options';
+import { SPREADSHEET_MEDIA_TYPES } from './spreadsheets/spreadsheet-format';
 
 export interface ServiceAppOptions {
   title: string;
   description: string;
-  logger?: LogLevel[];
 }
 
 /** Builds a service's HTTP application with the shared conventions; the caller decides when to listen. */
 export async function createServiceApp(module: Type<unknown>, options: ServiceAppOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(module, {
     bodyParser: false,
-    logger: options.logger ?? ['log', 'warn', 'error'],
+    bufferLogs: true,
   });
+  app.useLogger(app.get(PinoLogger));
   const http = envSlice(httpEnvSchema, app.get(ConfigService));
   app.useBodyParser('json', { limit: http.HTTP_BODY_LIMIT, reviver: refusePrototypeKeys });
+  // CSV and XLSX uploads (spreadsheet imports) arrive as raw bytes with their own, larger limit.
+  app.useBodyParser('raw', { type: Object.values(SPREADSHEET_MEDIA_TYPES), limit: http.SPREADSHEET_UPLOAD_LIMIT });
   collectProcessMetrics();
   app.use(securityHeaders());
   app.use(httpMetricsMiddleware);
   app.use(correlationIdMiddleware);
-  app.useGlobalFilters(new ProblemDetailsFilter(http.HTTP_BODY_LIMIT));
+  app.useGlobalFilters(new ProblemDetailsFilter(http.HTTP_BODY_LIMIT, http.SPREADSHEET_UPLOAD_LIMIT));
   app.useGlobalPipes(strictValidationPipe());
   app.enableShutdownHooks();
   app.disable('x-powered-by');
-  const document = SwaggerModule.createDocument(
+  SwaggerModule.setup('docs', app, openApiDocument(app, options), { jsonDocumentUrl: 'docs/openapi.json' });
+  return app;
+}
+
+/** The OpenAPI document a service serves at /docs/openapi.json (also what the typed client is generated from). */
+export function openApiDocument(app: INestApplication, options: Pick<ServiceAppOptions, 'title' | 'description'>) {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle(options.title)
@@ -43,9 +53,9 @@ export async function createServiceApp(module: Type<unknown>, options: ServiceAp
       .setVersion('1')
       .addBearerAuth()
       .build(),
+    // `OrgUnits_create` rather than `OrgUnitsController_create`: the generated client's function names.
+    { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` },
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
-  return app;
 }
 
 /** Starts a service from its main.ts: listens on PORT and says where it is. */
