@@ -28,7 +28,7 @@ export class TimePassService implements OnApplicationBootstrap, OnApplicationShu
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(ScoringEngine) private readonly engine: ScoringEngine,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly config: ConfigService,
+    @Inject(ConfigService) private readonly config: ConfigService,
   ) {}
 
   onApplicationBootstrap(): void {
