@@ -26,7 +26,8 @@ const config: Config = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/{apps,libs,tools,tests,bench}/**/*.spec.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', swc as never] },
-  moduleNameMapper,
+  // The generated API client imports its own files as './x.js' (Node16 module resolution): jest maps them to the .ts files.
+  moduleNameMapper: { ...moduleNameMapper, '^(\\.{1,2}/.*)\\.js$': '$1' },
   globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
   globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
   testTimeout: 60_000,

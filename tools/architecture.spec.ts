@@ -13,11 +13,19 @@ const ALLOWED: Record<string, string[]> = {
   'type:messaging': ['type:config', 'type:contracts'],
   'type:service-kit': ['type:config', 'type:contracts', 'type:messaging'],
   'type:dev-tooling': [],
-  'type:testing': ['type:config', 'type:contracts', 'type:messaging', 'type:service-kit', 'type:dev-tooling'],
-  'type:app': ['type:config', 'type:contracts', 'type:messaging', 'type:service-kit'],
+  'type:api-client': [],
+  'type:testing': [
+    'type:config',
+    'type:contracts',
+    'type:messaging',
+    'type:service-kit',
+    'type:dev-tooling',
+    'type:api-client',
+  ],
+  'type:app': ['type:config', 'type:contracts', 'type:messaging', 'type:service-kit', 'type:api-client'],
 };
-/** Test code may also use the harness. */
-const ALLOWED_IN_TESTS = ['type:testing', 'type:dev-tooling'];
+/** Test code may also use the harness and the API client. */
+const ALLOWED_IN_TESTS = ['type:testing', 'type:dev-tooling', 'type:api-client'];
 const FRAMEWORK = /^(@nestjs\/|typeorm|kafkajs|pg$|express)/;
 const PURE_DOMAIN_FILE = /-(lifecycle|state-machine|formula)\.ts$/;
 
