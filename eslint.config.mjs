@@ -1,22 +1,20 @@
 // @ts-check
+import { readdirSync, readFileSync } from 'node:fs';
 import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
-/** Which kind of project may import which: the Nx tags in each project.json. */
-const dependsOn = {
-  'type:contracts': [],
-  'type:messaging': ['type:contracts'],
-  'type:service-kit': ['type:contracts', 'type:messaging'],
-  'type:dev-tooling': [],
-  'type:testing': ['type:contracts', 'type:messaging', 'type:service-kit', 'type:dev-tooling'],
-  'type:app': ['type:contracts', 'type:messaging', 'type:service-kit'],
-};
+/** Which kind of project may import which, by the Nx tags in each project.json (tools/architecture.spec.ts checks every project has one). */
+const dependsOn = JSON.parse(readFileSync(new URL('./tools/module-boundaries.json', import.meta.url), 'utf8'));
+/** One scope per app (`scope:<folder without -service>`, checked by tools/architecture.spec.ts). */
+const SCOPES = readdirSync(new URL('./apps', import.meta.url)).map((name) => name.replace(/-service$/, ''));
 /** Framework and transport packages: never in the contracts, never in pure domain files. */
 const FRAMEWORK = ['@nestjs/*', 'typeorm', 'kafkajs', 'pg', 'express'];
 /** Test code may also use the harness. */
 const TEST_FILES = ['**/*.spec.ts', '**/test/**/*.ts'];
+/** The unit tier: specs beside the code (see jest.config.ts). */
+const UNIT_SPECS = ['apps/*/src/**/*.spec.ts', 'libs/*/src/**/*.spec.ts', 'tools/**/*.spec.ts'];
 
 function boundaries(extraForTests = []) {
   return [
@@ -31,7 +29,7 @@ function boundaries(extraForTests = []) {
           ...(sourceTag === 'type:contracts' ? { bannedExternalImports: FRAMEWORK } : {}),
         })),
         // No service imports another service: each app may reach only its own scope.
-        ...['strategy', 'execution', 'metrics', 'integrations'].map((scope) => ({
+        ...SCOPES.map((scope) => ({
           sourceTag: `scope:${scope}`,
           notDependOnLibsWithTags: ['type:app'],
         })),
@@ -71,6 +69,36 @@ export default tseslint.config(
     },
   },
   { files: TEST_FILES, rules: { '@nx/enforce-module-boundaries': boundaries(['type:testing', 'type:dev-tooling']) } },
+  {
+    // The unit tier (specs beside the code) runs without a broker or a database.
+    files: UNIT_SPECS,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['@throughline/testing', '@throughline/local-infra'].map((name) => ({
+            name,
+            message:
+              'A unit spec uses no infrastructure: put a spec that needs Kafka or PostgreSQL in the test/ folder.',
+          })),
+        },
+      ],
+    },
+  },
+  {
+    // Specs outside the services (tests/, bench/) share fixtures through libs/testing, not a service's test folder.
+    files: ['tests/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/apps/*/test/**'], message: 'Shared fixtures live in libs/testing (@throughline/testing).' },
+          ],
+        },
+      ],
+    },
+  },
   {
     // Pure domain logic: state machines, lifecycles, formulas and rules carry no framework.
     files: ['apps/**/*-lifecycle.ts', 'apps/**/*-state-machine.ts', 'apps/**/*-formula.ts', 'apps/**/*.rules.ts'],
