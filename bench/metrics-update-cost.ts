@@ -8,8 +8,8 @@
  * and the medians are compared.
  */
 import 'reflect-metadata';
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { Global, Module } from '@nestjs/common';
+import { DiscoveryModule, NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -18,14 +18,13 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { createEvent, TaskProgressReportedV1 } from '@throughline/contracts';
-import { applyEventsOnce, EventOutbox, Outbox } from '@throughline/messaging';
+import { applyEventsOnce, EventOutbox, eventHandlersOf, Outbox } from '@throughline/messaging';
 import { dataSourceOptions, runMigrations } from '@throughline/service-kit';
-import { addFacts, emptyFacts, FACT_KEYS, FactVector } from '../apps/metrics-service/src/alignment/alignment-formula';
-import { SCORING_PROVIDERS } from '../apps/metrics-service/src/alignment/alignment.module';
-import { taskContribution } from '../apps/metrics-service/src/alignment/contributions';
-import { ScoringEngine } from '../apps/metrics-service/src/alignment/scoring-engine.service';
 import { metricsDatabase } from '../apps/metrics-service/src/database/metrics-database';
-import { discoverHandlers } from '../apps/metrics-service/src/rebuild/rebuild-read-models';
+import { ReadModelsModule } from '../apps/metrics-service/src/read-models/read-models.module';
+import { addFacts, emptyFacts, FACT_KEYS, FactVector } from '../apps/metrics-service/src/scoring/alignment-formula';
+import { taskContribution } from '../apps/metrics-service/src/scoring/contributions';
+import { ScoringEngine } from '../apps/metrics-service/src/scoring/scoring-engine.service';
 import { startLocalPostgres } from '../libs/local-infra/src';
 
 const SIZES = [1_000, 100_000];
@@ -38,14 +37,24 @@ const GOALS_PER_PARENT = 10;
 const UNITS = 10;
 const AS_OF = '2026-03-01';
 
+@Global()
 @Module({
-  imports: [TypeOrmModule.forRootAsync({ useFactory: () => dataSourceOptions(metricsDatabase) })],
   providers: [
-    ...SCORING_PROVIDERS,
     {
       provide: EventOutbox,
       useFactory: () => new EventOutbox(new Outbox('bench.'), { serviceName: 'metrics-service', publishes: [] }),
     },
+  ],
+  exports: [EventOutbox],
+})
+class BenchOutboxModule {}
+
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({ useFactory: () => dataSourceOptions(metricsDatabase) }),
+    DiscoveryModule,
+    BenchOutboxModule,
+    ReadModelsModule,
   ],
 })
 class BenchModule {}
@@ -237,7 +246,7 @@ async function measure(size: number): Promise<{
       await engine.rescoreAll(run);
     });
     const seedSeconds = (performance.now() - seedStart) / 1000;
-    const handlers = discoverHandlers(app as never);
+    const handlers = eventHandlersOf(app);
     const versions = new Map<string, number>();
     let sequence = 0;
     const nextUpdate = () => {

@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { deadLetterTopic } from '../libs/contracts/src/topics';
 import { createKafka } from '../libs/messaging/src/core/kafka-client';
+import { messagingConfigFromEnv } from '../libs/messaging/src/core/messaging-config';
 import { readDeadLetters, replayDeadLetters } from '../libs/messaging/src/core/dead-letter-queue';
 
 async function main(): Promise<void> {
@@ -26,14 +27,9 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
-  const prefix = process.env.KAFKA_TOPIC_PREFIX ?? '';
-  const topic = prefix + deadLetterTopic(values.service);
-  const kafka = createKafka({
-    brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','),
-    clientId: 'throughline-dlq',
-    topicPrefix: prefix,
-    topicPartitions: 1,
-  });
+  const config = messagingConfigFromEnv('throughline-dlq');
+  const topic = config.topicPrefix + deadLetterTopic(values.service);
+  const kafka = createKafka(config);
   const letters = await readDeadLetters(kafka, topic);
   if (command === 'list') {
     if (values.json) console.log(JSON.stringify(letters, null, 2));

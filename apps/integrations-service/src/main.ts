@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { serviceMain } from '@throughline/service-kit';
 import { AppModule } from './app.module';
 import { integrationsDatabase } from './database/integrations-database';
+import { webhookEnvSchema } from './webhooks/webhook-settings';
 
 serviceMain({
   name: 'integrations-service',
@@ -11,4 +12,5 @@ serviceMain({
   defaultPort: 3004,
   module: AppModule,
   database: integrationsDatabase,
+  config: webhookEnvSchema,
 });

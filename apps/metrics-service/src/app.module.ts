@@ -2,14 +2,23 @@ import { Module } from '@nestjs/common';
 import { Topics } from '@throughline/contracts';
 import { MessagingModule } from '@throughline/messaging';
 import { ServiceKitModule } from '@throughline/service-kit';
-import { AlignmentModule } from './alignment/alignment.module';
 import { metricsDatabase } from './database/metrics-database';
+import { KpisModule } from './kpis/kpis.module';
+import { metricsEnvSchema } from './metrics-service.config';
+import { ReadModelsModule } from './read-models/read-models.module';
+import { ScoringModule } from './scoring/scoring.module';
+import { SettingsModule } from './settings/settings.module';
+import { TimeModule } from './time/time.module';
 
 @Module({
   imports: [
-    ServiceKitModule.forRoot({ database: metricsDatabase }),
+    ServiceKitModule.forRoot({ database: metricsDatabase, config: metricsEnvSchema }),
     MessagingModule.forRoot({ serviceName: 'metrics-service', publishes: [Topics.Scores, Topics.Alerts] }),
-    AlignmentModule,
+    ScoringModule,
+    ReadModelsModule,
+    KpisModule,
+    SettingsModule,
+    TimeModule,
   ],
 })
 export class AppModule {}

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { serviceMain } from '@throughline/service-kit';
 import { AppModule } from './app.module';
 import { metricsDatabase } from './database/metrics-database';
+import { metricsEnvSchema } from './metrics-service.config';
 
 serviceMain({
   name: 'metrics-service',
@@ -11,4 +12,5 @@ serviceMain({
   defaultPort: 3003,
   module: AppModule,
   database: metricsDatabase,
+  config: metricsEnvSchema,
 });

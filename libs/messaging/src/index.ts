@@ -8,6 +8,7 @@ export * from './core/dead-letter';
 export * from './core/messaging-tables.migration';
 export * from './nest/messaging.options';
 export * from './nest/handle-event.decorator';
+export * from './nest/event-handler-discovery';
 export * from './nest/event-outbox.service';
 export * from './nest/messaging-runtime.service';
 export * from './nest/messaging.module';

@@ -1,4 +1,5 @@
 import { INestApplication, Logger, LogLevel, Type } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -8,6 +9,8 @@ import { correlationIdMiddleware } from './http/correlation-id';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { strictValidationPipe } from './http/validation';
 import { collectProcessMetrics, httpMetricsMiddleware } from './observability/prometheus';
+import { EnvSchema, envSlice, readEnv } from '@throughline/config';
+import { httpEnvSchema, serviceConfigSchema } from './config/service-config';
 import { runMigrations, ServiceDatabase } from './database/database-options';
 
 export interface ServiceAppOptions {
@@ -22,12 +25,13 @@ export async function createServiceApp(module: Type<unknown>, options: ServiceAp
     bodyParser: false,
     logger: options.logger ?? ['log', 'warn', 'error'],
   });
-  app.useBodyParser('json', { limit: process.env.HTTP_BODY_LIMIT ?? '256kb', reviver: refusePrototypeKeys });
+  const http = envSlice(httpEnvSchema, app.get(ConfigService));
+  app.useBodyParser('json', { limit: http.HTTP_BODY_LIMIT, reviver: refusePrototypeKeys });
   collectProcessMetrics();
   app.use(securityHeaders());
   app.use(httpMetricsMiddleware);
   app.use(correlationIdMiddleware);
-  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalFilters(new ProblemDetailsFilter(http.HTTP_BODY_LIMIT));
   app.useGlobalPipes(strictValidationPipe());
   app.enableShutdownHooks();
   app.disable('x-powered-by');
@@ -50,8 +54,9 @@ export async function runService(
   options: ServiceAppOptions & { defaultPort: number },
 ): Promise<void> {
   const app = await createServiceApp(module, options);
-  const port = Number(process.env.PORT ?? options.defaultPort);
-  await app.listen(port, process.env.HOST ?? '127.0.0.1');
+  const http = envSlice(httpEnvSchema, app.get(ConfigService));
+  const port = http.PORT ?? options.defaultPort;
+  await app.listen(port, http.HOST);
   new Logger('Bootstrap').log(`${options.title} listening on http://127.0.0.1:${port} (docs: /docs)`);
 }
 
@@ -60,6 +65,8 @@ export interface ServiceDefinition extends ServiceAppOptions {
   defaultPort: number;
   module: Type<unknown>;
   database: ServiceDatabase;
+  /** The service's own variables (as given to ServiceKitModule.forRoot). */
+  config?: EnvSchema;
 }
 
 /** A service's command line: `migrate` applies its migrations and exits; `serve` (default) runs it. */
@@ -73,6 +80,8 @@ export function serviceMain(service: ServiceDefinition, command = process.argv[2
       return;
     }
     if (command !== 'serve') throw new Error(`Unknown command "${command}": use serve or migrate.`);
+    // A bad or missing value stops the service here, before anything connects, in one sentence.
+    readEnv(serviceConfigSchema(service.config));
     await runService(service.module, service);
   };
   run().catch((error) => {

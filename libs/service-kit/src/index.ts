@@ -19,3 +19,4 @@ export * from './http/rate-limit';
 export * from './http/openapi';
 export * from './auth/reporting-lines';
 export * from './database/tenant-aggregate.entity';
+export * from './config/service-config';

@@ -1,26 +1,31 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { EnvSchema, envSlice } from '@throughline/config';
 import { EVENT_CONTEXT_SOURCE, EventContextSource } from '@throughline/messaging';
 import { AuditController } from './audit/audit.controller';
 import { AUTH_CONFIG, AuthGuard } from './auth/auth.guard';
-import { authConfigFromEnv } from './auth/auth-config';
-import { dataSourceOptions, ServiceDatabase } from './database/database-options';
+import { authConfig, authEnvSchema } from './auth/auth-config';
+import { httpEnvSchema, serviceConfigModule } from './config/service-config';
+import { databaseEnvSchema, dataSourceOptions, ServiceDatabase } from './database/database-options';
 import { HealthController } from './health/health.controller';
 import { currentRequestContext } from './http/correlation-id';
-import { CallerThrottlerGuard, rateLimitPerMinute } from './http/rate-limit';
+import { CallerThrottlerGuard } from './http/rate-limit';
 import { PrometheusController } from './observability/prometheus';
 
 export interface ServiceKitOptions {
   database: ServiceDatabase;
+  /** The service's own variables, validated with the shared ones. */
+  config?: EnvSchema;
 }
 
 const eventContextFromRequest: EventContextSource = () => ({ actorId: currentRequestContext()?.actor?.personId });
 
 /**
- * What every service has: its database, bearer-token authentication then per-caller rate
+ * What every service has: its validated configuration (ConfigService), its database, bearer-token authentication then per-caller rate
  * limiting (guards run in this order), health, Prometheus metrics and the audit trail.
  */
 @Global()
@@ -30,13 +35,27 @@ export class ServiceKitModule {
     return {
       module: ServiceKitModule,
       imports: [
-        TypeOrmModule.forRootAsync({ useFactory: () => dataSourceOptions(options.database) }),
+        serviceConfigModule(options.config),
+        TypeOrmModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: (config: ConfigService) =>
+            dataSourceOptions(options.database, envSlice(databaseEnvSchema, config)),
+        }),
         TerminusModule.forRoot({ logger: false }),
-        ThrottlerModule.forRootAsync({ useFactory: () => [{ ttl: 60_000, limit: rateLimitPerMinute() }] }),
+        ThrottlerModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: (config: ConfigService) => [
+            { ttl: 60_000, limit: envSlice(httpEnvSchema, config).RATE_LIMIT_PER_MINUTE },
+          ],
+        }),
       ],
       controllers: [HealthController, PrometheusController, AuditController],
       providers: [
-        { provide: AUTH_CONFIG, useFactory: () => authConfigFromEnv() },
+        {
+          provide: AUTH_CONFIG,
+          inject: [ConfigService],
+          useFactory: (config: ConfigService) => authConfig(envSlice(authEnvSchema, config)),
+        },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: CallerThrottlerGuard },
         { provide: EVENT_CONTEXT_SOURCE, useValue: eventContextFromRequest },

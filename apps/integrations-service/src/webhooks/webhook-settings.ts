@@ -1,3 +1,5 @@
+import { env, EnvOf, runtimeEnvSchema } from '@throughline/config';
+import { z } from 'zod';
 import { DeliveryPolicy } from './delivery-lifecycle';
 
 export const WEBHOOK_SETTINGS = Symbol('WEBHOOK_SETTINGS');
@@ -26,29 +28,87 @@ export interface WebhookSettings extends DeliveryPolicy {
   pruneIntervalMs: number;
 }
 
-function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
-  return value;
-}
+const HOUR = 3_600_000;
 
-/** Defaults retry for about a day and a half and disable an endpoint after three days of failure. */
-export function webhookSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): WebhookSettings {
+/** The webhook variables (validated with the shared ones at boot). Defaults retry for about a day and a half and disable an endpoint after three days of failure. */
+export const webhookEnvSchema = z.object({
+  ...runtimeEnvSchema.shape,
+  WEBHOOK_MAX_ATTEMPTS: env.integer({
+    description: 'delivery attempts before a delivery is dead-lettered',
+    default: 15,
+    min: 1,
+  }),
+  WEBHOOK_BACKOFF_BASE_MS: env.integer({
+    description: 'first retry delay (doubles each attempt, jittered)',
+    default: 10_000,
+    min: 0,
+    unit: 'ms',
+  }),
+  WEBHOOK_BACKOFF_MAX_MS: env.integer({ description: 'longest retry delay', default: 6 * HOUR, min: 0, unit: 'ms' }),
+  WEBHOOK_DISABLE_AFTER_FAILURES: env.integer({
+    description: 'consecutive failures that, with the time below, disable an endpoint',
+    default: 15,
+    min: 1,
+  }),
+  WEBHOOK_DISABLE_AFTER_MS: env.integer({
+    description: 'how long an endpoint must have failed before it is disabled',
+    default: 72 * HOUR,
+    min: 0,
+    unit: 'ms',
+  }),
+  WEBHOOK_TIMEOUT_MS: env.integer({
+    description: 'time an endpoint has to answer',
+    default: 10_000,
+    min: 100,
+    unit: 'ms',
+  }),
+  WEBHOOK_POLL_INTERVAL_MS: env.integer({
+    description: 'how often due deliveries are looked for',
+    default: 500,
+    min: 5,
+    unit: 'ms',
+  }),
+  WEBHOOK_CONCURRENCY: env.integer({ description: 'deliveries in flight per instance', default: 16, min: 1 }),
+  WEBHOOK_PER_ENDPOINT_CONCURRENCY: env.integer({
+    description: 'deliveries in flight per endpoint',
+    default: 4,
+    min: 1,
+  }),
+  WEBHOOK_PREVIOUS_SECRET_GRACE_SECONDS: env.integer({
+    description: 'how long a rotated-out secret still signs',
+    default: 24 * 3600,
+    min: 0,
+    unit: 's',
+  }),
+  WEBHOOK_RETENTION_MS: env.integer({
+    description: 'delivered and dead-lettered deliveries older than this are pruned',
+    default: 30 * 24 * HOUR,
+    min: 0,
+    unit: 'ms',
+  }),
+  WEBHOOK_PRUNE_INTERVAL_MS: env.integer({
+    description: 'how often deliveries are pruned',
+    default: HOUR,
+    min: 10,
+    unit: 'ms',
+  }),
+});
+export type WebhookEnv = EnvOf<typeof webhookEnvSchema>;
+
+export function webhookSettings(settings: WebhookEnv): WebhookSettings {
   return {
-    production: env.NODE_ENV === 'production',
-    maxAttempts: Math.max(1, positiveInt(env, 'WEBHOOK_MAX_ATTEMPTS', 15)),
-    backoffBaseMs: positiveInt(env, 'WEBHOOK_BACKOFF_BASE_MS', 10_000),
-    backoffMaxMs: positiveInt(env, 'WEBHOOK_BACKOFF_MAX_MS', 6 * 3_600_000),
-    disableAfterFailures: Math.max(1, positiveInt(env, 'WEBHOOK_DISABLE_AFTER_FAILURES', 15)),
-    disableAfterMs: positiveInt(env, 'WEBHOOK_DISABLE_AFTER_MS', 3 * 24 * 3_600_000),
-    requestTimeoutMs: Math.max(100, positiveInt(env, 'WEBHOOK_TIMEOUT_MS', 10_000)),
-    pollIntervalMs: Math.max(5, positiveInt(env, 'WEBHOOK_POLL_INTERVAL_MS', 500)),
-    concurrency: Math.max(1, positiveInt(env, 'WEBHOOK_CONCURRENCY', 16)),
-    perEndpointConcurrency: Math.max(1, positiveInt(env, 'WEBHOOK_PER_ENDPOINT_CONCURRENCY', 4)),
-    previousSecretGraceSeconds: positiveInt(env, 'WEBHOOK_PREVIOUS_SECRET_GRACE_SECONDS', 24 * 3600),
-    retentionMs: positiveInt(env, 'WEBHOOK_RETENTION_MS', 30 * 24 * 3_600_000),
-    pruneIntervalMs: Math.max(10, positiveInt(env, 'WEBHOOK_PRUNE_INTERVAL_MS', 3_600_000)),
+    production: settings.NODE_ENV === 'production',
+    maxAttempts: settings.WEBHOOK_MAX_ATTEMPTS,
+    backoffBaseMs: settings.WEBHOOK_BACKOFF_BASE_MS,
+    backoffMaxMs: settings.WEBHOOK_BACKOFF_MAX_MS,
+    disableAfterFailures: settings.WEBHOOK_DISABLE_AFTER_FAILURES,
+    disableAfterMs: settings.WEBHOOK_DISABLE_AFTER_MS,
+    requestTimeoutMs: settings.WEBHOOK_TIMEOUT_MS,
+    pollIntervalMs: settings.WEBHOOK_POLL_INTERVAL_MS,
+    concurrency: settings.WEBHOOK_CONCURRENCY,
+    perEndpointConcurrency: settings.WEBHOOK_PER_ENDPOINT_CONCURRENCY,
+    previousSecretGraceSeconds: settings.WEBHOOK_PREVIOUS_SECRET_GRACE_SECONDS,
+    retentionMs: settings.WEBHOOK_RETENTION_MS,
+    pruneIntervalMs: settings.WEBHOOK_PRUNE_INTERVAL_MS,
   };
 }

@@ -1,14 +1,20 @@
 import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { envSlice } from '@throughline/config';
 import { DeliveryDispatcher } from './delivery-dispatcher.service';
 import { RecordDeliveriesForEvents } from './record-deliveries-for-events.handler';
-import { CLOCK, systemClock, WEBHOOK_SETTINGS, webhookSettingsFromEnv } from './webhook-settings';
+import { CLOCK, systemClock, WEBHOOK_SETTINGS, webhookEnvSchema, webhookSettings } from './webhook-settings';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 
 @Module({
   controllers: [WebhooksController],
   providers: [
-    { provide: WEBHOOK_SETTINGS, useFactory: () => webhookSettingsFromEnv() },
+    {
+      provide: WEBHOOK_SETTINGS,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => webhookSettings(envSlice(webhookEnvSchema, config)),
+    },
     { provide: CLOCK, useValue: systemClock },
     WebhooksService,
     RecordDeliveriesForEvents,

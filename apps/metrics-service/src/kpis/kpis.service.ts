@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Actor, DomainError, invalid } from '@throughline/service-kit';
-import { dayNumber, isoDay } from '../alignment/contributions';
-import { assertMayRead } from '../alignment/read-access';
-import { reportingTeam } from '../alignment/reporting-team';
+import { dayNumber, isoDay } from '../scoring/contributions';
+import { assertMayRead } from '../scoring/read-access';
+import { reportingTeam } from '../scoring/reporting-team';
 import {
   KpiPeriodQueryDto,
   ManagerKpiHistoryView,

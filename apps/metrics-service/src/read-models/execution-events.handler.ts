@@ -12,9 +12,11 @@ import {
   TaskUpdatedV1,
 } from '@throughline/contracts';
 import { HandleEvent } from '@throughline/messaging';
-import { ScoringEngine, ScoringRun } from '../alignment/scoring-engine.service';
-import { weightMilli } from '../alignment/contributions';
-import { applyInRun } from './scoring-run';
+import { ContributionLedger } from '../scoring/contribution-ledger.service';
+import { ScoringEngine } from '../scoring/scoring-engine.service';
+import { ScoringRun } from '../scoring/scoring-run';
+import { weightMilli } from '../scoring/contributions';
+import { applyInRun } from './apply-in-run';
 import { StrategyEventsHandler } from './strategy-events.handler';
 import { ensurePlaceholder } from './same-organisation';
 
@@ -25,7 +27,10 @@ import { ensurePlaceholder } from './same-organisation';
  */
 @Injectable()
 export class ExecutionEventsHandler {
-  constructor(@Inject(ScoringEngine) private readonly engine: ScoringEngine) {}
+  constructor(
+    @Inject(ScoringEngine) private readonly engine: ScoringEngine,
+    @Inject(ContributionLedger) private readonly ledger: ContributionLedger,
+  ) {}
 
   /** The task row, as a placeholder if its creation has not arrived yet. */
   private async ensureTask(run: ScoringRun, taskId: string, goalId: string | null, managerId: string): Promise<void> {
@@ -59,7 +64,7 @@ export class ExecutionEventsHandler {
           task.status,
         ],
       );
-      await this.engine.recontributeTask(run, task.taskId);
+      await this.ledger.recontributeTask(run, task.taskId);
     });
   }
 
@@ -82,7 +87,7 @@ export class ExecutionEventsHandler {
           task.taskVersion,
         ],
       );
-      await this.engine.recontributeTask(run, task.taskId);
+      await this.ledger.recontributeTask(run, task.taskId);
     });
   }
 
@@ -99,7 +104,7 @@ export class ExecutionEventsHandler {
         `UPDATE task_rm SET progress = $2, progress_version = $3 WHERE task_id = $1 AND progress_version < $3`,
         [change.taskId, change.progress, change.taskVersion],
       );
-      await this.engine.recontributeTask(run, change.taskId);
+      await this.ledger.recontributeTask(run, change.taskId);
     });
   }
 
@@ -112,7 +117,7 @@ export class ExecutionEventsHandler {
         `UPDATE task_rm SET progress = $2, progress_version = $3 WHERE task_id = $1 AND progress_version < $3`,
         [report.taskId, report.progress, report.taskVersion],
       );
-      await this.engine.recontributeTask(run, report.taskId);
+      await this.ledger.recontributeTask(run, report.taskId);
     });
   }
 
@@ -141,7 +146,7 @@ export class ExecutionEventsHandler {
         cost.taskId,
         cost.amountMinor,
       ]);
-      await this.engine.recontributeTask(run, cost.taskId);
+      await this.ledger.recontributeTask(run, cost.taskId);
     });
   }
 
@@ -166,7 +171,7 @@ export class ExecutionEventsHandler {
       );
       if (inserted.length === 0) return;
       await tx.query(`UPDATE task_rm SET minutes = minutes + $2 WHERE task_id = $1`, [hours.taskId, hours.minutes]);
-      await this.engine.recontributeTask(run, hours.taskId);
+      await this.ledger.recontributeTask(run, hours.taskId);
     });
   }
 
@@ -211,7 +216,7 @@ export class ExecutionEventsHandler {
           checkIn.recordedAt,
         ],
       );
-      if (inserted.length > 0) await this.engine.recontributeKeyResult(run, checkIn.keyResultId);
+      if (inserted.length > 0) await this.ledger.recontributeKeyResult(run, checkIn.keyResultId);
     });
   }
 }

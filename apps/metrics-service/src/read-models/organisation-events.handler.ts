@@ -9,14 +9,19 @@ import {
   PersonUpdatedV1,
 } from '@throughline/contracts';
 import { HandleEvent } from '@throughline/messaging';
-import { ScoringEngine } from '../alignment/scoring-engine.service';
-import { applyInRun, lockRow } from './scoring-run';
+import { ContributionLedger } from '../scoring/contribution-ledger.service';
+import { ScoringEngine } from '../scoring/scoring-engine.service';
+import { markDirty } from '../scoring/scoring-run';
+import { applyInRun, lockRow } from './apply-in-run';
 import { assertSameOrganisation } from './same-organisation';
 
 /** The organisation tree and people with reporting lines, from strategy's organisation topic. */
 @Injectable()
 export class OrganisationEventsHandler {
-  constructor(@Inject(ScoringEngine) private readonly engine: ScoringEngine) {}
+  constructor(
+    @Inject(ScoringEngine) private readonly engine: ScoringEngine,
+    @Inject(ContributionLedger) private readonly ledger: ContributionLedger,
+  ) {}
 
   /**
    * A unit row that may be a placeholder (version 0) until its own event arrives: every chain
@@ -35,7 +40,7 @@ export class OrganisationEventsHandler {
   async organisationCreated(event: EventOf<typeof OrganisationCreatedV1>, tx: EntityManager): Promise<void> {
     await applyInRun(this.engine, tx, event, async (run) => {
       await tx.query(`UPDATE org_state SET name = $2 WHERE org_id = $1`, [run.orgId, event.data.name]);
-      this.engine.markDirty(run, [{ scope: 'organisation', id: run.orgId }]);
+      markDirty(run, [{ scope: 'organisation', id: run.orgId }]);
     });
   }
 
@@ -57,13 +62,13 @@ export class OrganisationEventsHandler {
          ON CONFLICT (org_unit_id) DO UPDATE SET name = EXCLUDED.name, parent_org_unit_id = EXCLUDED.parent_org_unit_id, version = EXCLUDED.version`,
         [unit.orgUnitId, run.orgId, unit.name, unit.parentOrgUnitId, unit.version],
       );
-      await this.engine.moveFacts(
+      await this.ledger.moveFacts(
         run,
         { scope: 'org_unit', id: unit.orgUnitId },
         existing?.parent_org_unit_id ?? null,
         unit.parentOrgUnitId,
       );
-      this.engine.markDirty(run, [{ scope: 'org_unit', id: unit.orgUnitId }]);
+      markDirty(run, [{ scope: 'org_unit', id: unit.orgUnitId }]);
     });
   }
 
@@ -95,7 +100,7 @@ export class OrganisationEventsHandler {
           person.version,
         ],
       );
-      await this.engine.moveFacts(
+      await this.ledger.moveFacts(
         run,
         { scope: 'manager', id: person.personId },
         existing?.org_unit_id ?? null,

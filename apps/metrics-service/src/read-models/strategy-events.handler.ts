@@ -17,10 +17,13 @@ import {
   RiskUpdatedV1,
 } from '@throughline/contracts';
 import { HandleEvent } from '@throughline/messaging';
-import { ScoringEngine, ScoringRun } from '../alignment/scoring-engine.service';
-import { weightMilli } from '../alignment/contributions';
+import { ContributionLedger } from '../scoring/contribution-ledger.service';
+import { ScopeChains } from '../scoring/scope-chains.repository';
+import { ScoringEngine } from '../scoring/scoring-engine.service';
+import { markDirty, ScoringRun } from '../scoring/scoring-run';
+import { weightMilli } from '../scoring/contributions';
 import { OrganisationEventsHandler } from './organisation-events.handler';
-import { applyInRun, lockRow } from './scoring-run';
+import { applyInRun, lockRow } from './apply-in-run';
 import { assertSameOrganisation, ensurePlaceholder } from './same-organisation';
 
 interface GoalRow {
@@ -48,7 +51,11 @@ interface GoalFields {
 /** Goals, key results, budgets, deliverables and risks, from strategy's goals topic. */
 @Injectable()
 export class StrategyEventsHandler {
-  constructor(@Inject(ScoringEngine) private readonly engine: ScoringEngine) {}
+  constructor(
+    @Inject(ScoringEngine) private readonly engine: ScoringEngine,
+    @Inject(ContributionLedger) private readonly ledger: ContributionLedger,
+    @Inject(ScopeChains) private readonly chains: ScopeChains,
+  ) {}
 
   /** A goal row that may be a placeholder: tasks can arrive before their goal. */
   static async ensureGoal(tx: EntityManager, goalId: string, orgId: string): Promise<void> {
@@ -101,15 +108,15 @@ export class StrategyEventsHandler {
         `UPDATE goal_rm SET budget_minor = $2, budget_at = $3 WHERE goal_id = $1 AND (budget_at IS NULL OR budget_at < $3)`,
         [goalId, budget.minor, budget.at],
       );
-    await this.engine.moveGoal(
+    await this.ledger.moveGoal(
       run,
       goalId,
       { parentGoalId: before.parent_goal_id, orgUnitId: before.org_unit_id },
       { parentGoalId: fields.parentGoalId, orgUnitId: fields.orgUnitId },
     );
-    await this.engine.recontributeGoalOwn(run, goalId);
+    await this.ledger.recontributeGoalOwn(run, goalId);
     // Its tasks may have arrived first: they are counted already; the goal now gets its own score.
-    this.engine.markDirty(run, await this.engine.goalChain(run.tx, goalId));
+    markDirty(run, await this.chains.goalChain(run.tx, goalId));
   }
 
   @HandleEvent(GoalCreatedV1, GoalUpdatedV1)
@@ -150,7 +157,7 @@ export class StrategyEventsHandler {
         `UPDATE goal_rm SET status = $2, version = $3, closed_outcome = $2, closed_at = $4 WHERE goal_id = $1`,
         [closed.goalId, closed.outcome, closed.version, closed.closedAt],
       );
-      await this.engine.recontributeGoalOwn(run, closed.goalId);
+      await this.ledger.recontributeGoalOwn(run, closed.goalId);
     });
   }
 
@@ -184,7 +191,7 @@ export class StrategyEventsHandler {
           keyResult.version,
         ],
       );
-      await this.engine.recontributeKeyResult(run, keyResult.keyResultId);
+      await this.ledger.recontributeKeyResult(run, keyResult.keyResultId);
     });
   }
 
@@ -193,7 +200,7 @@ export class StrategyEventsHandler {
     await applyInRun(this.engine, tx, event, async (run) => {
       await assertSameOrganisation(tx, 'key result', event.data.keyResultId, run.orgId);
       await tx.query(`UPDATE key_result_rm SET removed = true WHERE key_result_id = $1`, [event.data.keyResultId]);
-      await this.engine.recontributeKeyResult(run, event.data.keyResultId);
+      await this.ledger.recontributeKeyResult(run, event.data.keyResultId);
     });
   }
 
@@ -222,7 +229,7 @@ export class StrategyEventsHandler {
         `UPDATE goal_rm SET budget_minor = $2, budget_at = $3, budget_revision = $4 WHERE goal_id = $1 AND (budget_at IS NULL OR budget_at <= $3) AND budget_revision < $4`,
         [revision.goalId, revision.totalMinor, revision.revisedAt, revision.revision],
       );
-      await this.engine.recontributeGoalBudget(run, revision.goalId);
+      await this.ledger.recontributeGoalBudget(run, revision.goalId);
     });
   }
 
@@ -306,7 +313,7 @@ export class StrategyEventsHandler {
           [risk.riskId, risk.version, run.orgId, risk.goalId, risk.status, run.at],
         );
       }
-      await this.engine.recontributeRisk(run, risk.riskId);
+      await this.ledger.recontributeRisk(run, risk.riskId);
     });
   }
 }

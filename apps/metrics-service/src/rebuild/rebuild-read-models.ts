@@ -1,37 +1,24 @@
 import 'reflect-metadata';
-import { Logger, Module } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { Admin } from 'kafkajs';
-import { DataSource } from 'typeorm';
-import { EventDefinition, Topics } from '@throughline/contracts';
+import { DataSource, EntityManager } from 'typeorm';
+import { Topics } from '@throughline/contracts';
 import {
   createKafka,
   EventConsumer,
-  EventHandlerFn,
-  EventOutbox,
-  HANDLE_EVENT_METADATA,
+  eventHandlersOf,
   messagingConfigFromEnv,
   nestMessagingLogger,
 } from '@throughline/messaging';
-import { dataSourceOptions } from '@throughline/service-kit';
-import { EVENT_HANDLER_CLASSES, SCORING_PROVIDERS } from '../alignment/alignment.module';
-import { metricsDatabase } from '../database/metrics-database';
-import { READ_MODEL_TABLES_IN_DROP_ORDER } from '../database/migrations/1764000000310-create-alignment-read-models';
 import { TimePassService } from '../time/time-pass.service';
+import { RebuildModule } from './rebuild.module';
 
 const SERVICE_NAME = 'metrics-service';
 const CONSUMED_TOPICS = [Topics.Organisation, Topics.Goals, Topics.Tasks];
 const MAX_ATTEMPTS = 5;
-
-/** Publishing is muted while history is replayed: those score changes and alerts were published when they happened. */
-const mutedOutbox = { publish: async () => undefined, publishAll: async () => undefined } as unknown as EventOutbox;
-
-@Module({
-  imports: [TypeOrmModule.forRootAsync({ useFactory: () => dataSourceOptions(metricsDatabase) })],
-  providers: [...SCORING_PROVIDERS, TimePassService, { provide: EventOutbox, useValue: mutedOutbox }],
-})
-class RebuildModule {}
+/** Tables that are not derived from the topics: settings are the directors' input; the rest is the messaging library's and the migrations' own. */
+const KEPT_TABLES = ['alignment_settings', 'outbox_event', 'inbox_event', 'audit_entry', 'typeorm_migrations'];
 
 export interface RebuildReport {
   consumerGroup: string;
@@ -64,7 +51,7 @@ export async function rebuildReadModels(env: NodeJS.ProcessEnv = process.env): P
     await refuseWhileServiceRuns(admin, consumerGroup);
     const dataSource = app.get(DataSource);
     await dataSource.transaction(async (tx) => {
-      await tx.query(`TRUNCATE ${READ_MODEL_TABLES_IN_DROP_ORDER.join(', ')}`);
+      await tx.query(`TRUNCATE ${(await derivedTables(tx)).join(', ')}`);
       await tx.query(`DELETE FROM inbox_event WHERE consumer = $1`, [consumerGroup]);
     });
     // A group that never committed has nothing to delete.
@@ -84,7 +71,7 @@ export async function rebuildReadModels(env: NodeJS.ProcessEnv = process.env): P
       dataSource,
       groupId: consumerGroup,
       topics,
-      handlers: discoverHandlers(app),
+      handlers: eventHandlersOf(app),
       maxAttempts: MAX_ATTEMPTS,
       logger: nestMessagingLogger(logger),
       // Nothing is dead-lettered twice: what the service refused then is counted and passed over; what fails every attempt stops the rebuild.
@@ -141,21 +128,11 @@ async function refuseWhileServiceRuns(admin: Admin, consumerGroup: string): Prom
     );
 }
 
-export function discoverHandlers(app: { get<T>(type: new (...args: never[]) => T): T }): Map<string, EventHandlerFn[]> {
-  const handlers = new Map<string, EventHandlerFn[]>();
-  for (const type of EVENT_HANDLER_CLASSES) {
-    const instance = app.get(type as never) as Record<string, unknown>;
-    const prototype = Object.getPrototypeOf(instance);
-    for (const name of Object.getOwnPropertyNames(prototype)) {
-      const method = prototype[name];
-      const definitions: EventDefinition[] | undefined =
-        typeof method === 'function' ? Reflect.getMetadata(HANDLE_EVENT_METADATA, method) : undefined;
-      for (const definition of definitions ?? [])
-        handlers.set(definition.type, [
-          ...(handlers.get(definition.type) ?? []),
-          (method as EventHandlerFn).bind(instance),
-        ]);
-    }
-  }
-  return handlers;
+/** Every table of the service's schema that the topics rebuild, read from the catalogue so a new read model is never missed. */
+async function derivedTables(tx: EntityManager): Promise<string[]> {
+  const rows: Array<{ name: string }> = await tx.query(
+    `SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename <> ALL($1::text[]) ORDER BY tablename`,
+    [KEPT_TABLES],
+  );
+  return rows.map((row) => row.name);
 }

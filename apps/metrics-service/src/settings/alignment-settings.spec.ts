@@ -1,5 +1,5 @@
 import { DomainError } from '@throughline/service-kit/domain';
-import { DEFAULT_SETTINGS } from '../alignment/alignment-formula';
+import { DEFAULT_SETTINGS } from '../scoring/alignment-formula';
 import { validateSettings } from './alignment-settings';
 
 describe('alignment settings', () => {

@@ -1,5 +1,5 @@
 import { invalid } from '@throughline/service-kit/domain';
-import { AlignmentSettings, COMPONENT_NAMES } from '../alignment/alignment-formula';
+import { AlignmentSettings, COMPONENT_NAMES } from '../scoring/alignment-formula';
 
 /** Checks settings an organisation asks for; refuses what would make scores meaningless. */
 export function validateSettings(settings: AlignmentSettings): AlignmentSettings {

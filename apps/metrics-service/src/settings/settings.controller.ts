@@ -3,14 +3,14 @@ import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '
 import { Response } from 'express';
 import { Actor, CorrelationId, CurrentActor, IfMatch, Roles, setETag } from '@throughline/service-kit';
 import { AlignmentSettingsDto, AlignmentSettingsView } from './dto/settings.dto';
-import { SettingsUpdateService } from './settings-update.service';
-import { VersionedSettings } from './settings.service';
+import { SettingsService } from './settings.service';
+import { VersionedSettings } from './settings.repository';
 
 @ApiTags('settings')
 @ApiBearerAuth()
 @Controller('v1/settings/alignment')
 export class SettingsController {
-  constructor(private readonly settings: SettingsUpdateService) {}
+  constructor(private readonly settings: SettingsService) {}
 
   @Get()
   @ApiOperation({

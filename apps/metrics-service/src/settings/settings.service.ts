@@ -1,26 +1,53 @@
-import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { AlignmentSettings, DEFAULT_SETTINGS } from '../alignment/alignment-formula';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Actor, DomainError } from '@throughline/service-kit';
+import { AlignmentSettings } from '../scoring/alignment-formula';
+import { ScoringEngine } from '../scoring/scoring-engine.service';
+import { Clock, CLOCK } from '../time/clock';
+import { validateSettings } from './alignment-settings';
+import { readSettings, VersionedSettings } from './settings.repository';
 
-export interface VersionedSettings {
-  settings: AlignmentSettings;
-  version: number;
-}
-
-/** An organisation's weights, bands and alert thresholds; the defaults until it sets its own. */
+/** Reads and changes an organisation's settings; a change rescores the organisation with them. */
 @Injectable()
 export class SettingsService {
-  async load(tx: EntityManager, orgId: string): Promise<AlignmentSettings> {
-    return (await this.read(tx, orgId)).settings;
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(ScoringEngine) private readonly engine: ScoringEngine,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  get(actor: Actor): Promise<VersionedSettings> {
+    return readSettings(this.dataSource.manager, actor.orgId);
   }
 
-  async read(tx: EntityManager, orgId: string, lock = false): Promise<VersionedSettings> {
-    const [row] = await tx.query(
-      `SELECT settings, version FROM alignment_settings WHERE org_id = $1 ${lock ? 'FOR UPDATE' : ''}`,
-      [orgId],
-    );
-    return row
-      ? { settings: { ...DEFAULT_SETTINGS, ...row.settings }, version: row.version }
-      : { settings: DEFAULT_SETTINGS, version: 0 };
+  /** Replaces the settings if `expectedVersion` is current, then rescores the organisation's scopes with them. */
+  async update(
+    actor: Actor,
+    expectedVersion: number,
+    next: AlignmentSettings,
+    correlationId: string,
+  ): Promise<VersionedSettings> {
+    const settings = validateSettings(next);
+    return this.dataSource.transaction(async (tx) => {
+      // The organisation's clock row first, as every scoring run takes it: no lock-order surprises.
+      const run = await this.engine.begin(tx, actor.orgId, this.clock.now(), { orgId: actor.orgId, correlationId });
+      const current = await readSettings(tx, actor.orgId, true);
+      if (current.version !== expectedVersion) {
+        throw new DomainError(
+          'stale',
+          `The settings are at version ${current.version}, not ${expectedVersion}: read them again and reapply your change.`,
+        );
+      }
+      const version = current.version + 1;
+      await tx.query(
+        `INSERT INTO alignment_settings (org_id, settings, version, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (org_id) DO UPDATE SET settings = EXCLUDED.settings, version = EXCLUDED.version, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at`,
+        [actor.orgId, JSON.stringify(settings), version, actor.personId, run.at],
+      );
+      run.settings = settings;
+      await this.engine.rescoreAll(run);
+      return { settings, version };
+    });
   }
 }

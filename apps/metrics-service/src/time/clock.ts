@@ -1,3 +1,5 @@
+import type { MetricsEnv } from '../metrics-service.config';
+
 /** The time the scheduled pass runs at. Injected so tests (and replays) control it; events carry their own time. */
 export const CLOCK = Symbol('CLOCK');
 
@@ -24,8 +26,6 @@ export class ManualClock implements Clock {
   }
 }
 
-export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Clock {
-  if (env.METRICS_CLOCK === 'manual')
-    return new ManualClock(new Date(env.METRICS_CLOCK_START ?? '2026-01-01T00:00:00.000Z'));
-  return new SystemClock();
+export function clockFrom(settings: MetricsEnv): Clock {
+  return settings.METRICS_CLOCK === 'manual' ? new ManualClock(settings.METRICS_CLOCK_START) : new SystemClock();
 }

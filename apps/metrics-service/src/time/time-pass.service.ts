@@ -1,7 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { envSlice } from '@throughline/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ScoringEngine } from '../alignment/scoring-engine.service';
+import { metricsEnvSchema } from '../metrics-service.config';
+import { ScoringEngine } from '../scoring/scoring-engine.service';
 import { Clock, CLOCK } from './clock';
 
 export interface TimePassResult {
@@ -25,10 +28,11 @@ export class TimePassService implements OnApplicationBootstrap, OnApplicationShu
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(ScoringEngine) private readonly engine: ScoringEngine,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly config: ConfigService,
   ) {}
 
   onApplicationBootstrap(): void {
-    const everyMs = Number(process.env.METRICS_TIME_PASS_INTERVAL_MS ?? 60_000);
+    const everyMs = envSlice(metricsEnvSchema, this.config).METRICS_TIME_PASS_INTERVAL_MS;
     if (everyMs > 0) {
       this.timer = setInterval(
         () => this.run().catch((error) => this.logger.error(`time pass failed: ${String(error)}`)),

@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor, CurrentActor, Roles } from '@throughline/service-kit';
-import { TimePassView } from '../alignment/dto/score.dto';
+import { TimePassView } from '../scoring/dto/score.dto';
 import { TimePassService } from './time-pass.service';
 
 @ApiTags('time')

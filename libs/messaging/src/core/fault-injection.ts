@@ -9,10 +9,9 @@ export interface FaultPlan {
   relayKillAfterPublish?: number;
 }
 
-export function faultPlanFromEnv(env: NodeJS.ProcessEnv = process.env): FaultPlan {
-  const spec = env.THROUGHLINE_FAULTS?.trim();
-  if (!spec) return {};
-  if (env.NODE_ENV === 'production') throw new Error('THROUGHLINE_FAULTS is refused when NODE_ENV=production.');
+export function faultPlan(spec: string | undefined, production: boolean): FaultPlan {
+  if (!spec?.trim()) return {};
+  if (production) throw new Error('THROUGHLINE_FAULTS is refused when NODE_ENV=production.');
   const plan: FaultPlan = {};
   for (const item of spec.split(',')) {
     const [name, value] = item.split('=').map((part) => part.trim());

@@ -2,15 +2,15 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { Admin, Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { deadLetterTopic, EventDefinition } from '@throughline/contracts';
+import { deadLetterTopic } from '@throughline/contracts';
 import { DeadLetterPublisher } from '../core/dead-letter';
-import { EventConsumer, EventHandlerFn } from '../core/event-consumer';
+import { EventConsumer } from '../core/event-consumer';
 import { ensureTopics, MessagingLogger } from '../core/kafka-client';
 import { MessagingConfig } from '../core/messaging-config';
 import { OutboxRelay } from '../core/outbox-relay';
-import { faultPlanFromEnv, killOnNthCall } from '../core/fault-injection';
+import { killOnNthCall } from '../core/fault-injection';
 import { eventsConsumed, registerRuntimeProbe, unregisterRuntimeProbe } from './messaging-metrics';
-import { HANDLE_EVENT_METADATA } from './handle-event.decorator';
+import { discoverEventHandlers } from './event-handler-discovery';
 import {
   KAFKA,
   KAFKA_PRODUCER,
@@ -57,7 +57,7 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const handlers = this.discoverHandlers();
+    const handlers = discoverEventHandlers(this.discovery, this.scanner);
     const consumed = [...new Set([...handlers.values()].flat().map(({ definition }) => definition.topic))].map(
       (topic) => this.config.topicPrefix + topic,
     );
@@ -95,7 +95,7 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
         handlers: new Map([...handlers].map(([type, entries]) => [type, entries.map((entry) => entry.handle)])),
         deadLetters: new DeadLetterPublisher(this.producer, dlt, this.consumerGroup),
         logger: nestMessagingLogger(this.logger),
-        afterCommit: killOnNthCall(faultPlanFromEnv().consumerKillAfterCommit),
+        afterCommit: killOnNthCall(this.config.faults.consumerKillAfterCommit),
         onOutcome: (outcome, type) => eventsConsumed.inc({ group: this.consumerGroup, type, outcome }),
       });
       const consumer = this.consumer;
@@ -124,25 +124,6 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
     await this.consumer?.stop();
     await this.relay.stop();
     await this.producer.disconnect();
-  }
-
-  private discoverHandlers(): Map<string, { definition: EventDefinition; handle: EventHandlerFn }[]> {
-    const handlers = new Map<string, { definition: EventDefinition; handle: EventHandlerFn }[]>();
-    for (const wrapper of this.discovery.getProviders()) {
-      const instance = wrapper.instance as Record<string, unknown> | undefined;
-      if (!instance || typeof instance !== 'object') continue;
-      for (const methodName of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
-        const method = instance[methodName] as EventHandlerFn;
-        const definitions: EventDefinition[] | undefined = Reflect.getMetadata(HANDLE_EVENT_METADATA, method);
-        if (!definitions) continue;
-        for (const definition of definitions) {
-          const entries = handlers.get(definition.type) ?? [];
-          entries.push({ definition, handle: method.bind(instance) });
-          handlers.set(definition.type, entries);
-        }
-      }
-    }
-    return handlers;
   }
 }
 

@@ -1,10 +1,12 @@
 import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { ConfigService } from '@nestjs/config';
+import { envSlice } from '@throughline/config';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { createKafka } from '../core/kafka-client';
-import { MessagingConfig, messagingConfigFromEnv } from '../core/messaging-config';
-import { faultPlanFromEnv, killOnNthCall } from '../core/fault-injection';
+import { kafkaEnvSchema, MessagingConfig, messagingConfig } from '../core/messaging-config';
+import { killOnNthCall } from '../core/fault-injection';
 import { Outbox } from '../core/outbox';
 import { OutboxRelay } from '../core/outbox-relay';
 import { EventOutbox } from './event-outbox.service';
@@ -28,7 +30,11 @@ export class MessagingModule {
       imports: [DiscoveryModule],
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: options },
-        { provide: MESSAGING_CONFIG, useFactory: () => messagingConfigFromEnv(options.serviceName) },
+        {
+          provide: MESSAGING_CONFIG,
+          inject: [ConfigService],
+          useFactory: (config: ConfigService) => messagingConfig(options.serviceName, envSlice(kafkaEnvSchema, config)),
+        },
         {
           provide: KAFKA,
           inject: [MESSAGING_CONFIG],
@@ -54,11 +60,11 @@ export class MessagingModule {
         },
         {
           provide: OutboxRelay,
-          inject: [DataSource, KAFKA_PRODUCER],
-          useFactory: (dataSource: DataSource, producer) =>
+          inject: [DataSource, KAFKA_PRODUCER, MESSAGING_CONFIG],
+          useFactory: (dataSource: DataSource, producer, config: MessagingConfig) =>
             new OutboxRelay(dataSource, producer, {
               logger,
-              afterPublish: killOnNthCall(faultPlanFromEnv().relayKillAfterPublish),
+              afterPublish: killOnNthCall(config.faults.relayKillAfterPublish),
               onPublished: (topic, count) => eventsPublished.inc({ service: options.serviceName, topic }, count),
             }),
         },

@@ -1,3 +1,5 @@
+import { configurationError, env, EnvOf, EnvProblem, runtimeEnvSchema } from '@throughline/config';
+import { z } from 'zod';
 import { createLocalJWKSet, createRemoteJWKSet, importSPKI, JWTVerifyGetKey, KeyLike } from 'jose';
 
 export const DEV_ISSUER = 'throughline-dev';
@@ -13,55 +15,105 @@ export interface AuthConfig {
   devMode: boolean;
 }
 
+export const authEnvSchema = z.object({
+  ...runtimeEnvSchema.shape,
+  THROUGHLINE_DEV_AUTH: env.boolean({
+    description: 'accept dev-issuer HS256 tokens (`npm run token`); refused when `NODE_ENV=production`',
+    default: false,
+    defaultText: '`true` under `npm start`',
+  }),
+  AUTH_DEV_SECRET: env.string({
+    description: 'the HS256 secret of development tokens',
+    defaultText: 'a fixed dev secret',
+  }),
+  AUTH_ISSUER: env.string({ description: 'expected JWT issuer (required unless development tokens are on)' }),
+  AUTH_AUDIENCE: env.string({ description: 'expected JWT audience', default: DEFAULT_AUDIENCE }),
+  AUTH_JWKS_URL: env.url({ description: 'JWKS of the issuer', protocols: ['https', 'http'] }),
+  AUTH_JWKS_JSON: env.string({ description: 'a JWKS document inline', allowed: 'a JSON object with `keys`' }),
+  AUTH_PUBLIC_KEY_PEM: env.string({ description: 'an SPKI public key (PEM) that verifies tokens' }),
+  AUTH_ALGORITHM: env.oneOf(['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'], {
+    description: 'the algorithm of `AUTH_PUBLIC_KEY_PEM`',
+    default: 'RS256',
+  }),
+});
+export type AuthEnv = EnvOf<typeof authEnvSchema>;
+
+/** The rules between the auth variables, each as a problem with the variable to fix (checked with the rest at boot). */
+export function authEnvProblems(settings: AuthEnv): EnvProblem[] {
+  if (settings.THROUGHLINE_DEV_AUTH)
+    return settings.NODE_ENV === 'production'
+      ? [
+          {
+            variable: 'THROUGHLINE_DEV_AUTH',
+            message:
+              'must not be true when NODE_ENV=production: configure AUTH_JWKS_URL or AUTH_PUBLIC_KEY_PEM instead',
+          },
+        ]
+      : [];
+  if (!settings.AUTH_ISSUER)
+    return [{ variable: 'AUTH_ISSUER', message: 'is required (or THROUGHLINE_DEV_AUTH=true for local development)' }];
+  if (!settings.AUTH_JWKS_URL && !settings.AUTH_JWKS_JSON && !settings.AUTH_PUBLIC_KEY_PEM)
+    return [
+      {
+        variable: 'AUTH_JWKS_URL',
+        message:
+          '(or AUTH_JWKS_JSON or AUTH_PUBLIC_KEY_PEM) is required to verify bearer tokens (or THROUGHLINE_DEV_AUTH=true for local development)',
+      },
+    ];
+  if (settings.AUTH_JWKS_JSON && !isJwks(settings.AUTH_JWKS_JSON))
+    return [{ variable: 'AUTH_JWKS_JSON', message: 'must be a JSON object with `keys`' }];
+  return [];
+}
+
+function isJwks(text: string): boolean {
+  try {
+    return Array.isArray(JSON.parse(text).keys);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Production verifies tokens of a real issuer (AUTH_JWKS_URL or AUTH_PUBLIC_KEY_PEM).
  * Development mode (THROUGHLINE_DEV_AUTH=true) accepts HS256 tokens of the dev issuer;
  * it is refused outright when NODE_ENV=production, so it cannot be switched on by accident.
  */
-export async function authConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<AuthConfig> {
-  const devMode = env.THROUGHLINE_DEV_AUTH === 'true';
-  if (devMode && env.NODE_ENV === 'production') {
-    throw new Error(
-      'THROUGHLINE_DEV_AUTH=true is refused when NODE_ENV=production: configure AUTH_JWKS_URL or AUTH_PUBLIC_KEY_PEM instead.',
-    );
-  }
-  const audience = env.AUTH_AUDIENCE ?? DEFAULT_AUDIENCE;
+export async function authConfig(settings: AuthEnv): Promise<AuthConfig> {
+  const [problem] = authEnvProblems(settings);
+  if (problem) throw configurationError(problem);
+  const devMode = settings.THROUGHLINE_DEV_AUTH;
+  const audience = settings.AUTH_AUDIENCE;
   if (devMode) {
     return {
       issuer: DEV_ISSUER,
       audience,
-      key: new TextEncoder().encode(env.AUTH_DEV_SECRET ?? DEV_SECRET_DEFAULT),
+      key: new TextEncoder().encode(settings.AUTH_DEV_SECRET ?? DEV_SECRET_DEFAULT),
       algorithms: ['HS256'],
       devMode,
     };
   }
-  const issuer = env.AUTH_ISSUER;
-  if (!issuer) throw new Error('AUTH_ISSUER is required (or THROUGHLINE_DEV_AUTH=true for local development).');
-  if (env.AUTH_JWKS_URL)
+  const issuer = settings.AUTH_ISSUER!;
+  if (settings.AUTH_JWKS_URL)
     return {
       issuer,
       audience,
-      key: createRemoteJWKSet(new URL(env.AUTH_JWKS_URL)),
+      key: createRemoteJWKSet(new URL(settings.AUTH_JWKS_URL)),
       algorithms: ['RS256', 'ES256', 'EdDSA'],
       devMode,
     };
-  if (env.AUTH_JWKS_JSON)
+  if (settings.AUTH_JWKS_JSON)
     return {
       issuer,
       audience,
-      key: createLocalJWKSet(JSON.parse(env.AUTH_JWKS_JSON)),
+      key: createLocalJWKSet(JSON.parse(settings.AUTH_JWKS_JSON)),
       algorithms: ['RS256', 'ES256', 'EdDSA'],
       devMode,
     };
-  if (env.AUTH_PUBLIC_KEY_PEM)
-    return {
-      issuer,
-      audience,
-      key: await importSPKI(env.AUTH_PUBLIC_KEY_PEM, env.AUTH_ALGORITHM ?? 'RS256'),
-      algorithms: [env.AUTH_ALGORITHM ?? 'RS256'],
-      devMode,
-    };
-  throw new Error(
-    'Configure AUTH_JWKS_URL, AUTH_JWKS_JSON or AUTH_PUBLIC_KEY_PEM to verify bearer tokens (or THROUGHLINE_DEV_AUTH=true for local development).',
-  );
+  return {
+    issuer,
+    audience,
+    key: await importSPKI(settings.AUTH_PUBLIC_KEY_PEM!, settings.AUTH_ALGORITHM),
+    algorithms: [settings.AUTH_ALGORITHM],
+    devMode,
+  };
 }

@@ -1,3 +1,5 @@
+import { env, EnvOf, readEnv } from '@throughline/config';
+import { z } from 'zod';
 import { Client } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
 
@@ -8,26 +10,37 @@ export interface ServiceDatabase {
   migrations: NonNullable<DataSourceOptions['migrations']>;
 }
 
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+export const databaseEnvSchema = z.object({
+  DATABASE_URL: env.url({
+    description: 'PostgreSQL connection string (`npm start` starts one when unset)',
+    protocols: ['postgres', 'postgresql'],
+    required: true,
+  }),
+  DB_SCHEMA: env.string({
+    description: "the service's schema",
+    defaultText: "the service's name",
+    pattern: /^[a-z_][a-z0-9_]{0,62}$/,
+    allowed: 'a lower-case SQL identifier',
+  }),
+  DB_POOL_SIZE: env.integer({ description: 'connections per service instance', default: 10, min: 1, max: 1000 }),
+});
+export type DatabaseEnv = EnvOf<typeof databaseEnvSchema>;
 
-export function databaseUrl(env: NodeJS.ProcessEnv = process.env): string {
-  const url = env.DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL is not set (npm start sets it to the PostgreSQL it starts).');
-  return url;
+/** The database variables, validated (for commands that run outside a Nest application). */
+export function databaseEnv(source: NodeJS.ProcessEnv = process.env): DatabaseEnv {
+  return readEnv(databaseEnvSchema, source);
 }
 
-export function schemaName(database: ServiceDatabase, env: NodeJS.ProcessEnv = process.env): string {
-  const schema = env.DB_SCHEMA ?? database.defaultSchema;
-  if (!SCHEMA_NAME.test(schema)) throw new Error(`DB_SCHEMA must be a lower-case SQL identifier, got "${schema}"`);
-  return schema;
+export function schemaName(database: ServiceDatabase, settings: DatabaseEnv): string {
+  return settings.DB_SCHEMA ?? database.defaultSchema;
 }
 
 /** TypeORM options for a service: its schema first on the search path, migrations never run implicitly. */
-export function dataSourceOptions(database: ServiceDatabase, env: NodeJS.ProcessEnv = process.env): DataSourceOptions {
-  const schema = schemaName(database, env);
+export function dataSourceOptions(database: ServiceDatabase, settings: DatabaseEnv = databaseEnv()): DataSourceOptions {
+  const schema = schemaName(database, settings);
   return {
     type: 'postgres',
-    url: databaseUrl(env),
+    url: settings.DATABASE_URL,
     schema,
     entities: database.entities,
     migrations: database.migrations,
@@ -35,17 +48,17 @@ export function dataSourceOptions(database: ServiceDatabase, env: NodeJS.Process
     migrationsTransactionMode: 'each',
     synchronize: false,
     migrationsRun: false,
-    extra: { options: `-c search_path=${schema}`, max: Number(env.DB_POOL_SIZE ?? 10) },
+    extra: { options: `-c search_path=${schema}`, max: settings.DB_POOL_SIZE },
   };
 }
 
 /** Creates the schema if needed and applies pending migrations; returns the names applied. */
 export async function runMigrations(
   database: ServiceDatabase,
-  env: NodeJS.ProcessEnv = process.env,
+  settings: DatabaseEnv = databaseEnv(),
 ): Promise<string[]> {
-  const schema = schemaName(database, env);
-  const client = new Client({ connectionString: databaseUrl(env) });
+  const schema = schemaName(database, settings);
+  const client = new Client({ connectionString: settings.DATABASE_URL });
   await client.connect();
   try {
     await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
@@ -53,7 +66,7 @@ export async function runMigrations(
     await client.end();
   }
   const dataSource = new DataSource({
-    ...dataSourceOptions(database, env),
+    ...dataSourceOptions(database, settings),
     extra: { options: `-c search_path=${schema}`, max: 1 },
   });
   await dataSource.initialize();

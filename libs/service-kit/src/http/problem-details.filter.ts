@@ -46,6 +46,9 @@ const TITLES: Record<number, string> = {
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Problem');
 
+  /** `bodyLimit` as configured (HTTP_BODY_LIMIT), quoted when a body is too large. */
+  constructor(private readonly bodyLimit = '256kb') {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
@@ -89,7 +92,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const status = exception.status;
       const detail =
         status === 413
-          ? `The request body is larger than the limit of ${process.env.HTTP_BODY_LIMIT ?? '256kb'}.`
+          ? `The request body is larger than the limit of ${this.bodyLimit}.`
           : `The request body was refused: ${exception.message}`;
       return { type: 'about:blank', title: TITLES[status] ?? 'Bad request', status, detail, ...base };
     }

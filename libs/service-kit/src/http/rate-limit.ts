@@ -10,10 +10,3 @@ export class CallerThrottlerGuard extends ThrottlerGuard {
     return actor ? `${actor.orgId}:${actor.personId}` : String(request.ip);
   }
 }
-
-export function rateLimitPerMinute(env: NodeJS.ProcessEnv = process.env): number {
-  const limit = Number(env.RATE_LIMIT_PER_MINUTE ?? 1200);
-  if (!Number.isInteger(limit) || limit < 1)
-    throw new Error(`RATE_LIMIT_PER_MINUTE must be a positive integer, got ${env.RATE_LIMIT_PER_MINUTE}`);
-  return limit;
-}

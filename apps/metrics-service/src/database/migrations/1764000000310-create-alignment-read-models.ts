@@ -293,8 +293,8 @@ export class CreateAlignmentReadModels1764000000310 implements MigrationInterfac
   }
 }
 
-/** Every table a rebuild empties (settings stay: they are not derived from events). */
-export const READ_MODEL_TABLES_IN_DROP_ORDER = [
+/** The tables this migration created, in an order that drops them without breaking references. */
+const READ_MODEL_TABLES_IN_DROP_ORDER = [
   'open_alert',
   'alignment_score_history',
   'alignment_score',

@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { CloudEvent } from '@throughline/contracts';
-import { ScoringEngine, ScoringRun } from '../alignment/scoring-engine.service';
+import { ScoringEngine } from '../scoring/scoring-engine.service';
+import { ScoringRun } from '../scoring/scoring-run';
 
 /**
  * Applies one event inside its organisation's scoring run: the organisation's day moves to the

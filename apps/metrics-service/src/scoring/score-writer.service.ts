@@ -1,0 +1,298 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { AlertRaisedV1, AlignmentScoreChangedV1 } from '@throughline/contracts';
+import { EventOutbox } from '@throughline/messaging';
+import { readSettings } from '../settings/settings.repository';
+import { AlignmentSettings, DriverCandidates, FactVector, Score, ScopeKind, scoreScope } from './alignment-formula';
+import { AlertDecision, AlertToClear, scoreAlerts } from './alert.rules';
+import { FACT_COLUMNS, factsFromRow, ScopeRef } from './scope-facts.repository';
+import { ScoringRun } from './scoring-run';
+
+/** A scope whose score is to be stored. */
+interface Rescored {
+  ref: ScopeRef;
+  name: string;
+  facts: FactVector;
+  next: Score;
+  previous: StoredScore | null;
+  /** False when only the drivers moved: no history point, event or alert. */
+  changed: boolean;
+  settings: AlignmentSettings;
+}
+
+interface StoredScore {
+  score: number;
+  band: Score['band'];
+  components: Score['components'];
+  drivers: Score['drivers'];
+}
+
+/** The name of each kind of scope, from a query that finds no row when the scope is not scored (yet). $1 is the scope's id. */
+const SCOPE_SUBJECT: Record<ScopeKind, string> = {
+  organisation: `SELECT coalesce(name, 'the organisation') AS name FROM org_state WHERE org_id = $1`,
+  goal: `SELECT title AS name FROM goal_rm WHERE goal_id = $1 AND known AND status <> 'draft'`,
+  org_unit: `SELECT name FROM org_unit_rm WHERE org_unit_id = $1 AND version > 0`,
+  // A manager is scored once work of theirs has facts, named or not.
+  manager: `SELECT coalesce(p.name, 'manager ' || f.scope_id) AS name FROM scope_facts f LEFT JOIN person_rm p ON p.person_id = f.scope_id WHERE f.scope = 'manager' AND f.scope_id = $1`,
+};
+
+/**
+ * Rescores scopes from their facts and stores what changed: scores, history points,
+ * score-changed events and the alerts the changes cross into or out of.
+ */
+@Injectable()
+export class ScoreWriter {
+  // Explicit tokens: the bench runs under tsx, which emits no decorator metadata.
+  constructor(@Inject(EventOutbox) private readonly outbox: EventOutbox) {}
+
+  async settingsOf(run: ScoringRun): Promise<AlignmentSettings> {
+    run.settings ??= (await readSettings(run.tx, run.orgId)).settings;
+    return run.settings;
+  }
+
+  /** Rescores scopes of one kind and stores those whose score or explanation moved. */
+  async rescoreAndStore(run: ScoringRun, refs: ScopeRef[]): Promise<void> {
+    const rescored: Rescored[] = [];
+    for (const ref of refs) {
+      const outcome = await this.rescore(run, ref);
+      if (outcome) rescored.push(outcome);
+    }
+    await this.store(run, rescored);
+  }
+
+  /** Raises an alert once per ongoing condition (a second raise while it is open does nothing) and clears the others. */
+  async applyAlerts(run: ScoringRun, decision: AlertDecision): Promise<void> {
+    for (const alert of decision.raise) {
+      const alertId = randomUUID();
+      const inserted = await run.tx.query(
+        `INSERT INTO open_alert (org_id, kind, subject_id, alert_id, scope, scope_id, message, details, raised_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (org_id, kind, subject_id) DO NOTHING RETURNING alert_id`,
+        [
+          run.orgId,
+          alert.kind,
+          alert.subjectId,
+          alertId,
+          alert.scope.scope,
+          alert.scope.id,
+          alert.message,
+          JSON.stringify(alert.details),
+          run.at,
+        ],
+      );
+      if (inserted.length === 0) continue;
+      await this.outbox.publish(
+        run.tx,
+        AlertRaisedV1,
+        {
+          alertId,
+          kind: alert.kind,
+          scope: alert.scope.scope,
+          scopeId: alert.scope.id,
+          message: alert.message.slice(0, 2000),
+          details: alert.details,
+          raisedAt: run.at.toISOString(),
+        },
+        run.context,
+      );
+    }
+    await this.clearAlerts(run, decision.clear);
+  }
+
+  private async clearAlerts(run: ScoringRun, cleared: AlertToClear[]): Promise<void> {
+    if (cleared.length === 0) return;
+    await run.tx.query(
+      `DELETE FROM open_alert a USING unnest($2::text[], $3::uuid[]) AS c(kind, subject_id) WHERE a.org_id = $1 AND a.kind = c.kind AND a.subject_id = c.subject_id`,
+      [run.orgId, cleared.map((entry) => entry.kind), cleared.map((entry) => entry.subjectId)],
+    );
+  }
+
+  /** What a scope is called (none when it is not scored: a draft goal, an org unit not yet created), its facts and its current score, in one read. */
+  private async scopeState(
+    run: ScoringRun,
+    ref: ScopeRef,
+  ): Promise<{ name: string; facts: FactVector; current: StoredScore | null } | null> {
+    const [row] = await run.tx.query(
+      `SELECT subject.name, s.score, s.band, s.components, s.drivers, ${FACT_COLUMNS.map((name) => `f.${name}`).join(', ')}
+       FROM (${SCOPE_SUBJECT[ref.scope]}) AS subject
+       LEFT JOIN scope_facts f ON f.scope = $2 AND f.scope_id = $1
+       LEFT JOIN alignment_score s ON s.scope = $2 AND s.scope_id = $1`,
+      [ref.id, ref.scope],
+    );
+    if (!row) return null;
+    return {
+      name: row.name,
+      facts: factsFromRow(row),
+      current:
+        row.score === null
+          ? null
+          : { score: row.score, band: row.band, components: row.components, drivers: row.drivers },
+    };
+  }
+
+  private async candidates(run: ScoringRun, ref: ScopeRef): Promise<DriverCandidates> {
+    const tx = run.tx;
+    // Each ranking reads the top of an index: a few rows, whatever the size of the scope.
+    const taskRows = async (column: 'goal_id' | 'manager_id' | 'org_id') => {
+      const byShortfall = `SELECT task_id, title, applied FROM task_rm WHERE ${column} = $1 AND schedule_shortfall > 0 ORDER BY schedule_shortfall DESC, task_id LIMIT 3`;
+      const byOverrun = `SELECT task_id, title, applied FROM task_rm WHERE ${column} = $1 AND cost_overrun > 0 ORDER BY cost_overrun DESC, task_id LIMIT 3`;
+      const rows = await tx.query(column === 'org_id' ? byShortfall : `(${byShortfall}) UNION (${byOverrun})`, [
+        ref.id,
+      ]);
+      return rows.map(
+        (row: {
+          task_id: string;
+          title: string;
+          applied: { facts: FactVector; plannedValue: number; earnedValueCapped: number; earnedCost: number };
+        }) => ({
+          taskId: row.task_id,
+          title: row.title,
+          plannedValue: row.applied.plannedValue,
+          earnedValueCapped: row.applied.earnedValueCapped,
+          earnedCost: row.applied.earnedCost,
+          actualCost: row.applied.facts.actualCost,
+        }),
+      );
+    };
+    const keyResults = (where: string) =>
+      tx
+        .query(
+          `SELECT key_result_id, name, applied_weight, attainment FROM key_result_rm WHERE ${where} AND gap > 0 ORDER BY gap DESC, key_result_id LIMIT 3`,
+          [ref.id],
+        )
+        .then((rows: any[]) =>
+          rows.map((row) => ({
+            keyResultId: row.key_result_id,
+            name: row.name,
+            weight: Number(row.applied_weight),
+            attainment: row.attainment,
+          })),
+        );
+    const risks = (where: string) =>
+      tx
+        .query(
+          `SELECT risk_id, title, applied_exposure FROM risk_rm WHERE ${where} AND applied_exposure > 0 ORDER BY applied_exposure DESC, risk_id LIMIT 3`,
+          [ref.id],
+        )
+        .then((rows: any[]) =>
+          rows.map((row) => ({ riskId: row.risk_id, title: row.title, exposure: Number(row.applied_exposure) })),
+        );
+    switch (ref.scope) {
+      case 'goal':
+        return {
+          tasks: await taskRows('goal_id'),
+          keyResults: await keyResults('goal_id = $1'),
+          risks: await risks('goal_id = $1'),
+        };
+      case 'manager':
+        return { tasks: await taskRows('manager_id') };
+      case 'org_unit': {
+        const managers = await tx.query(
+          `SELECT p.person_id, p.name, s.score FROM person_rm p JOIN alignment_score s ON s.scope = 'manager' AND s.scope_id = p.person_id
+           WHERE p.org_unit_id = $1 ORDER BY s.score, p.person_id LIMIT 3`,
+          [ref.id],
+        );
+        return {
+          risks: await risks('goal_id IN (SELECT goal_id FROM goal_rm WHERE org_unit_id = $1)'),
+          keyResults: await keyResults('goal_id IN (SELECT goal_id FROM goal_rm WHERE org_unit_id = $1)'),
+          managers: managers.map((row: any) => ({ managerId: row.person_id, name: row.name, score: row.score })),
+        };
+      }
+      case 'organisation':
+        return {
+          tasks: await taskRows('org_id'),
+          keyResults: await keyResults('org_id = $1'),
+          risks: await risks('org_id = $1'),
+        };
+    }
+  }
+
+  /** A scope's new score when it differs from the stored one (`changed` when more than its drivers moved), or null. */
+  private async rescore(run: ScoringRun, ref: ScopeRef): Promise<Rescored | null> {
+    const state = await this.scopeState(run, ref);
+    if (!state) return null;
+    const { facts, current } = state;
+    const settings = await this.settingsOf(run);
+    const next = scoreScope(ref.scope, facts, settings, await this.candidates(run, ref));
+    const values = (score: Pick<Score, 'components'>) =>
+      JSON.stringify(score.components.map((component) => [component.name, component.value, component.weight]));
+    const changed =
+      !current || current.score !== next.score || current.band !== next.band || values(current) !== values(next);
+    if (
+      !changed &&
+      JSON.stringify(current.drivers) === JSON.stringify(next.drivers) &&
+      JSON.stringify(current.components) === JSON.stringify(next.components)
+    )
+      return null;
+    return { ref, name: state.name, facts, next, previous: current, changed, settings };
+  }
+
+  /**
+   * Writes rescored scopes together: one upsert of their scores, one insert of the history points
+   * and score-changed events of those that changed, then their alerts (clears in one statement).
+   */
+  private async store(run: ScoringRun, rescored: Rescored[]): Promise<void> {
+    if (rescored.length === 0) return;
+    const json = (value: unknown) => JSON.stringify(value);
+    await run.tx.query(
+      `INSERT INTO alignment_score (scope, scope_id, org_id, score, band, components, drivers, as_of, computed_at)
+       SELECT scope, scope_id, $3::uuid, score, band, components, drivers, $8::date, $9::timestamptz FROM unnest($1::text[], $2::uuid[], $4::float8[], $5::text[], $6::jsonb[], $7::jsonb[]) AS s(scope, scope_id, score, band, components, drivers)
+       ON CONFLICT (scope, scope_id) DO UPDATE SET score = EXCLUDED.score, band = EXCLUDED.band, components = EXCLUDED.components, drivers = EXCLUDED.drivers, as_of = EXCLUDED.as_of, computed_at = EXCLUDED.computed_at`,
+      [
+        rescored.map((entry) => entry.ref.scope),
+        rescored.map((entry) => entry.ref.id),
+        run.orgId,
+        rescored.map((entry) => entry.next.score),
+        rescored.map((entry) => entry.next.band),
+        rescored.map((entry) => json(entry.next.components)),
+        rescored.map((entry) => json(entry.next.drivers)),
+        run.asOf,
+        run.at,
+      ],
+    );
+    const changed = rescored.filter((entry) => entry.changed);
+    if (changed.length === 0) return;
+    await run.tx.query(
+      `INSERT INTO alignment_score_history (scope, scope_id, org_id, score, band, components, at)
+       SELECT scope, scope_id, $3::uuid, score, band, components, $7::timestamptz FROM unnest($1::text[], $2::uuid[], $4::float8[], $5::text[], $6::jsonb[]) AS h(scope, scope_id, score, band, components)`,
+      [
+        changed.map((entry) => entry.ref.scope),
+        changed.map((entry) => entry.ref.id),
+        run.orgId,
+        changed.map((entry) => entry.next.score),
+        changed.map((entry) => entry.next.band),
+        changed.map((entry) => json(entry.next.components)),
+        run.at,
+      ],
+    );
+    await this.outbox.publishAll(
+      run.tx,
+      AlignmentScoreChangedV1,
+      changed.map(({ ref, next, previous }) => ({
+        scope: ref.scope,
+        scopeId: ref.id,
+        score: next.score,
+        previousScore: previous ? previous.score : null,
+        band: next.band,
+        components: next.components
+          .filter((component) => component.value !== null)
+          .map((component) => ({ name: component.name, value: component.value as number, weight: component.weight })),
+        computedAt: run.at.toISOString(),
+      })),
+      run.context,
+    );
+    const decisions = changed.map((entry) =>
+      scoreAlerts({
+        ref: entry.ref,
+        name: entry.name,
+        facts: entry.facts,
+        score: entry.next,
+        previousBand: entry.previous ? entry.previous.band : null,
+        settings: entry.settings,
+      }),
+    );
+    await this.applyAlerts(run, {
+      raise: decisions.flatMap((decision) => decision.raise),
+      clear: decisions.flatMap((decision) => decision.clear),
+    });
+  }
+}

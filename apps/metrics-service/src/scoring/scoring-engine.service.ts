@@ -1,0 +1,98 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { beforeCommit, EventContext } from '@throughline/messaging';
+import { ScopeKind } from './alignment-formula';
+import { ContributionLedger } from './contribution-ledger.service';
+import { orderedScopes } from './scope-facts.repository';
+import { ScoreWriter } from './score-writer.service';
+import { markDirty, ScoringRun } from './scoring-run';
+
+/** One kind at a time, each written before the next is scored: an org unit's drivers read its managers' new scores. */
+const SCOPE_KINDS_IN_ORDER: ScopeKind[] = ['goal', 'manager', 'org_unit', 'organisation'];
+
+/**
+ * Runs a unit of work on an organisation's scores: begins it (the organisation's clock row and
+ * day), lets the contribution ledger apply changes, and rescores what they touched at the end.
+ */
+@Injectable()
+export class ScoringEngine {
+  private readonly openRuns = new WeakMap<EntityManager, Map<string, ScoringRun>>();
+
+  constructor(
+    // Explicit tokens: the bench runs under tsx, which emits no decorator metadata.
+    @Inject(ContributionLedger) private readonly ledger: ContributionLedger,
+    @Inject(ScoreWriter) private readonly writer: ScoreWriter,
+  ) {}
+
+  /**
+   * Starts a run for an organisation, locking its clock row (one writer per organisation at a
+   * time, always taken first) and moving its day forward to `at` if that is later.
+   */
+  async begin(tx: EntityManager, orgId: string, at: Date, context: EventContext): Promise<ScoringRun> {
+    const day = at.toISOString().slice(0, 10);
+    await tx.query(`INSERT INTO org_state (org_id, as_of) VALUES ($1, $2) ON CONFLICT (org_id) DO NOTHING`, [
+      orgId,
+      day,
+    ]);
+    const [state] = await tx.query(
+      `SELECT to_char(as_of, 'YYYY-MM-DD') AS as_of FROM org_state WHERE org_id = $1 FOR UPDATE`,
+      [orgId],
+    );
+    const run: ScoringRun = { tx, orgId, asOf: state.as_of, at, context, dirty: new Map() };
+    await this.advanceTo(run, day);
+    return run;
+  }
+
+  /**
+   * The organisation's run in a consumer transaction: the first event begins it and defers the
+   * rescoring to the commit; later events of the same transaction join it, so a scope that
+   * many of them touch is rescored (and its history point and event written) once.
+   */
+  async runInTransaction(tx: EntityManager, orgId: string, at: Date, context: EventContext): Promise<ScoringRun> {
+    const runs = this.openRuns.get(tx) ?? new Map<string, ScoringRun>();
+    this.openRuns.set(tx, runs);
+    const open = runs.get(orgId);
+    if (open) {
+      Object.assign(open, { at, context });
+      await this.advanceTo(open, at.toISOString().slice(0, 10));
+      return open;
+    }
+    const run = await this.begin(tx, orgId, at, context);
+    runs.set(orgId, run);
+    beforeCommit(tx, () => this.finish(run));
+    return run;
+  }
+
+  /** Moves the organisation's day forward, updating only what crossed a date on the way. */
+  private async advanceTo(run: ScoringRun, day: string): Promise<void> {
+    if (day <= run.asOf) return;
+    run.asOf = day;
+    await run.tx.query(`UPDATE org_state SET as_of = $2 WHERE org_id = $1`, [run.orgId, day]);
+    await this.ledger.recontributeDue(run);
+  }
+
+  /** Rescores every scope whose facts changed in this run. */
+  async finish(run: ScoringRun): Promise<void> {
+    const scopes = orderedScopes([...run.dirty.values()]);
+    run.dirty.clear();
+    for (const kind of SCOPE_KINDS_IN_ORDER)
+      await this.writer.rescoreAndStore(
+        run,
+        scopes.filter((scope) => scope.scope === kind),
+      );
+  }
+
+  /** Rescores every scope of the organisation (after its settings changed): bounded by the number of scopes, not tasks. */
+  async rescoreAll(run: ScoringRun): Promise<void> {
+    await this.ledger.recontributeAllRisks(run);
+    const scopes: Array<{ scope: ScopeKind; scope_id: string }> = await run.tx.query(
+      `SELECT scope, scope_id FROM scope_facts WHERE org_id = $1`,
+      [run.orgId],
+    );
+    markDirty(run, [
+      ...scopes.map((row) => ({ scope: row.scope, id: row.scope_id })),
+      { scope: 'organisation', id: run.orgId },
+    ]);
+    await this.finish(run);
+  }
+}

@@ -1,0 +1,25 @@
+import { EntityManager } from 'typeorm';
+import { EventContext } from '@throughline/messaging';
+import { AlignmentSettings } from './alignment-formula';
+import { ScopeRef, scopeKey } from './scope-facts.repository';
+
+/**
+ * One unit of work on an organisation's scores: an event being applied, a time pass or a
+ * settings change. It collects the scopes whose facts changed and rescores only those.
+ */
+export interface ScoringRun {
+  tx: EntityManager;
+  orgId: string;
+  /** The day scores are computed for: the latest day seen by events or passes, never the wall clock. */
+  asOf: string;
+  /** Stored as the time of history points and alerts: the event's time, or the pass's. */
+  at: Date;
+  context: EventContext;
+  dirty: Map<string, ScopeRef>;
+  settings?: AlignmentSettings;
+}
+
+/** Scopes to rescore when the run finishes. */
+export function markDirty(run: ScoringRun, refs: ScopeRef[]): void {
+  for (const ref of refs) run.dirty.set(scopeKey(ref), ref);
+}

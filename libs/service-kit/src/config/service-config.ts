@@ -1,0 +1,62 @@
+import { DynamicModule } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { env, EnvOf, EnvSchema, EnvShape, readEnv } from '@throughline/config';
+import { kafkaEnvSchema } from '@throughline/messaging';
+import { z } from 'zod';
+import { authEnvProblems, authEnvSchema } from '../auth/auth-config';
+import { databaseEnvSchema } from '../database/database-options';
+
+export const httpEnvSchema = z.object({
+  PORT: env.integer({ description: 'HTTP port', defaultText: '3001–3004 by service', min: 0, max: 65535 }),
+  HOST: env.string({ description: 'HTTP listen address', default: '127.0.0.1' }),
+  HTTP_BODY_LIMIT: env.string({
+    description: 'largest accepted request body',
+    default: '256kb',
+    pattern: /^\d+(b|kb|mb)$/,
+    allowed: 'a size such as `256kb` or `1mb`',
+  }),
+  RATE_LIMIT_PER_MINUTE: env.integer({ description: 'requests per caller per minute', default: 1200, min: 1 }),
+});
+export type HttpEnv = EnvOf<typeof httpEnvSchema>;
+
+/** What every service reads, whatever it does: HTTP, database, authentication, Kafka. */
+export const sharedServiceEnvSchemas = {
+  http: httpEnvSchema,
+  database: databaseEnvSchema,
+  auth: authEnvSchema,
+  kafka: kafkaEnvSchema,
+};
+
+/**
+ * A service's whole configuration: the shared variables plus its own (`appSchema`), with the
+ * rules between them. Validated once at boot; every module then reads its typed slice.
+ */
+export function serviceConfigSchema(appSchema?: z.ZodObject<EnvShape>): EnvSchema {
+  const shape = Object.assign(
+    {},
+    ...Object.values(sharedServiceEnvSchemas).map((schema) => schema.shape),
+    appSchema?.shape,
+  );
+  return z.object(shape as EnvShape).superRefine((settings, context) => {
+    for (const problem of authEnvProblems(settings as EnvOf<typeof authEnvSchema>))
+      context.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
+  });
+}
+
+/**
+ * Nest's ConfigService holding the validated values (typed, never the raw strings of
+ * process.env). Read when the application is created, so each instance sees its own environment.
+ */
+export function serviceConfigModule(appSchema?: z.ZodObject<EnvShape>): Promise<DynamicModule> {
+  return validatedConfigModule(serviceConfigSchema(appSchema));
+}
+
+/** The same for a command that needs only some variables (e.g. the metrics rebuild). */
+export function validatedConfigModule(schema: EnvSchema): Promise<DynamicModule> {
+  return ConfigModule.forRoot({
+    isGlobal: true,
+    ignoreEnvFile: true,
+    skipProcessEnv: true,
+    load: [() => readEnv(schema, process.env)],
+  });
+}
