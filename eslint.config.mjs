@@ -1,14 +1,15 @@
 // @ts-check
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 /** Which kind of project may import which, by the Nx tags in each project.json (tools/architecture.spec.ts checks every project has one). */
-const dependsOn = JSON.parse(readFileSync(new URL('./tools/module-boundaries.json', import.meta.url), 'utf8'));
+const dependsOn = JSON.parse(readFileSync(join(import.meta.dirname, 'tools/module-boundaries.json'), 'utf8'));
 /** One scope per app (`scope:<folder without -service>`, checked by tools/architecture.spec.ts). */
-const SCOPES = readdirSync(new URL('./apps', import.meta.url)).map((name) => name.replace(/-service$/, ''));
+const SCOPES = readdirSync(join(import.meta.dirname, 'apps')).map((name) => name.replace(/-service$/, ''));
 /** Framework and transport packages: never in the contracts, never in pure domain files. */
 const FRAMEWORK = ['@nestjs/*', 'typeorm', 'kafkajs', 'pg', 'express'];
 /** Test code may also use the harness. */
