@@ -74,6 +74,8 @@ async function main(): Promise<void> {
     ...process.env,
     NODE_ENV: process.env.NODE_ENV ?? 'development',
     THROUGHLINE_DEV_AUTH: process.env.THROUGHLINE_DEV_AUTH ?? 'true',
+    // Readable lines for people at a terminal; JSON (the services' default) everywhere else.
+    LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty',
     DATABASE_URL: databaseUrl,
     KAFKA_BROKERS: brokers,
     KAFKAJS_NO_PARTITIONER_WARNING: '1',

@@ -277,7 +277,7 @@ function hostileInputSuite<F>(
       bodies = new Map(
         Object.entries(document.paths).flatMap(([path, operations]) =>
           Object.entries(operations)
-            .filter(([, operation]) => operation.requestBody)
+            .filter(([, operation]) => operation.requestBody?.content['application/json'])
             .map(
               ([method, operation]) =>
                 [`${method.toUpperCase()} ${path}`, requiredOf(operation)] as [string, BodySchema],

@@ -252,6 +252,21 @@ export const strategyEndpoints: Record<string, EndpointEntry<StrategyFixture>> =
     request: (f) => ({ path: `/v1/goals/${f.goalId}/risks/${f.riskId}`, body: { likelihood: 2 }, headers: ifMatch(1) }),
     expected: directorChanges(200),
   },
+  'GET /v1/plan/template': { request: () => ({ path: '/v1/plan/template?format=xlsx' }), expected: listable },
+  'GET /v1/plan/export': { request: () => ({ path: '/v1/plan/export?format=csv' }), expected: listable },
+  'POST /v1/plan/imports': {
+    // A goal owned by the fixture organisation's director: the other organisation has no such person (422).
+    request: async (f) => {
+      const director = expectStatus(await f.org.admin.get(`/v1/people/${f.org.director.id}`), 200);
+      const unit = expectStatus(await f.org.admin.get(`/v1/org-units/${f.org.companyUnitId}`), 200);
+      const csv = [
+        'kind,goal_ref,parent_goal_ref,title,description,status,owner_email,org_unit,period_start,period_end,weight,currency,amount,category,unit,baseline,target,direction,manager_email,due_date',
+        `goal,g1,,Imported ${randomUUID()},,draft,${director.email},${unit.name},2026-01-01,2026-06-30,,EUR,1000,,,,,,,`,
+      ].join('\r\n');
+      return { path: '/v1/plan/imports', body: csv, headers: { 'content-type': 'text/csv' } };
+    },
+    expected: statuses([201, 422], [403, 403], [403, 403], [403, 403]),
+  },
   'GET /v1/audit': {
     request: () => ({ path: '/v1/audit' }),
     expected: statuses([200, 200], [403, 403], [403, 403], [200, 200]),

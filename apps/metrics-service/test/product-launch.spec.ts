@@ -18,6 +18,7 @@ import {
   TaskProgressReportedV1,
   TaskQualityIssueRecordedV1,
   TaskStatusChangedV1,
+  TaskUpdatedV1,
   Topics,
 } from '@throughline/contracts';
 import { Actor } from '@throughline/service-kit';
@@ -703,7 +704,59 @@ describe('metrics: the new product launch', () => {
     expect((await asManager.put('/v1/settings/alignment', body, { 'if-match': '"1"' })).status).toBe(403);
   });
 
-  it('rebuilds every read model from a replay of all topics and gets identical scores', async () => {
+  it('renames a task in the explanations that name it at once, without a new history point', async () => {
+    await settled();
+    const score = await goalScore();
+    const driver = score.drivers.find((entry: { kind: string }) => entry.kind === 'task');
+    expect(driver).toBeDefined();
+    const [row] = await metrics.dataSource.query(
+      `SELECT goal_id, manager_id, weight_milli, to_char(due_date, 'YYYY-MM-DD') AS due_date, planned_cost_minor,
+              greatest(details_version, status_version, progress_version) AS version FROM task_rm WHERE task_id = $1`,
+      [driver.id],
+    );
+    const [{ points }] = await metrics.dataSource.query(
+      `SELECT count(*)::int AS points FROM alignment_score_history WHERE scope = 'goal' AND scope_id = $1`,
+      [goalId],
+    );
+    const title = `${driver.name} (renamed)`;
+    await feed.publish(
+      TaskUpdatedV1,
+      {
+        taskId: driver.id,
+        goalId: row.goal_id,
+        managerId: row.manager_id,
+        title,
+        dueDate: row.due_date,
+        weight: Number(row.weight_milli) / 1000,
+        currency: 'EUR',
+        plannedCostMinor: Number(row.planned_cost_minor),
+        cause: 'deliverable.changed',
+        updatedAt: '2026-03-06T12:00:00.000Z',
+        taskVersion: Number(row.version) + 1,
+      },
+      '2026-03-06T12:00:00.000Z',
+    );
+    const renamed = await scoreUntil(
+      goalId,
+      (next) =>
+        next.drivers.some((entry: { id: string; name: string }) => entry.id === driver.id && entry.name === title),
+      'the goal explanation to name the renamed task',
+    );
+    expect(renamed.score).toBe(score.score);
+    const [after] = await metrics.dataSource.query(
+      `SELECT count(*)::int AS points FROM alignment_score_history WHERE scope = 'goal' AND scope_id = $1`,
+      [goalId],
+    );
+    expect(after.points).toBe(points);
+    // Every stored explanation naming the task has the new name (the organisation's and the manager's too).
+    const stale = await metrics.dataSource.query(
+      `SELECT scope FROM alignment_score, jsonb_array_elements(drivers) d WHERE d->>'id' = $1 AND d->>'name' <> $2`,
+      [driver.id, title],
+    );
+    expect(stale).toEqual([]);
+  });
+
+  it('rebuilds every read model from a replay of all topics and gets identical scores, drivers and their names', async () => {
     await settled();
     const before = await snapshot();
     // Two goals, two managers, three org units, the organisation.

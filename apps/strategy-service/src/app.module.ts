@@ -9,6 +9,7 @@ import { GoalsModule } from './goals/goals.module';
 import { KeyResultsModule } from './key-results/key-results.module';
 import { AccessModule } from './access/access.module';
 import { OrganisationModule } from './organisation/organisation.module';
+import { PlanSpreadsheetsModule } from './plan-spreadsheets/plan-spreadsheets.module';
 import { RisksModule } from './risks/risks.module';
 
 @Module({
@@ -22,6 +23,7 @@ import { RisksModule } from './risks/risks.module';
     BudgetsModule,
     DeliverablesModule,
     RisksModule,
+    PlanSpreadsheetsModule,
   ],
 })
 export class AppModule {}

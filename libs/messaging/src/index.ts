@@ -16,3 +16,4 @@ export * from './core/fault-injection';
 export * from './nest/messaging-metrics';
 export * from './core/dead-letter-queue';
 export * from './core/same-organisation';
+export * from './core/handled-event';

@@ -1,4 +1,5 @@
-import { INestApplication, Logger, LogLevel, Type } from '@nestjs/common';
+import { INestApplication, Logger, Type } from '@nestjs/common';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -12,26 +13,29 @@ import { collectProcessMetrics, httpMetricsMiddleware } from './observability/pr
 import { EnvSchema, envSlice, readEnv } from '@throughline/config';
 import { httpEnvSchema, serviceConfigSchema } from './config/service-config';
 import { runMigrations, ServiceDatabase } from './database/database-options';
+import { SPREADSHEET_MEDIA_TYPES } from './spreadsheets/spreadsheet-format';
 
 export interface ServiceAppOptions {
   title: string;
   description: string;
-  logger?: LogLevel[];
 }
 
 /** Builds a service's HTTP application with the shared conventions; the caller decides when to listen. */
 export async function createServiceApp(module: Type<unknown>, options: ServiceAppOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(module, {
     bodyParser: false,
-    logger: options.logger ?? ['log', 'warn', 'error'],
+    bufferLogs: true,
   });
+  app.useLogger(app.get(PinoLogger));
   const http = envSlice(httpEnvSchema, app.get(ConfigService));
   app.useBodyParser('json', { limit: http.HTTP_BODY_LIMIT, reviver: refusePrototypeKeys });
+  // CSV and XLSX uploads (spreadsheet imports) arrive as raw bytes with their own, larger limit.
+  app.useBodyParser('raw', { type: Object.values(SPREADSHEET_MEDIA_TYPES), limit: http.SPREADSHEET_UPLOAD_LIMIT });
   collectProcessMetrics();
   app.use(securityHeaders());
   app.use(httpMetricsMiddleware);
   app.use(correlationIdMiddleware);
-  app.useGlobalFilters(new ProblemDetailsFilter(http.HTTP_BODY_LIMIT));
+  app.useGlobalFilters(new ProblemDetailsFilter(http.HTTP_BODY_LIMIT, http.SPREADSHEET_UPLOAD_LIMIT));
   app.useGlobalPipes(strictValidationPipe());
   app.enableShutdownHooks();
   app.disable('x-powered-by');

@@ -19,4 +19,6 @@ export * from './http/rate-limit';
 export * from './http/openapi';
 export * from './auth/reporting-lines';
 export * from './database/tenant-aggregate.entity';
+export * from './spreadsheets';
 export * from './config/service-config';
+export * from './observability/logging';

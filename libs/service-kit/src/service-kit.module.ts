@@ -14,6 +14,7 @@ import { databaseEnvSchema, dataSourceOptions, ServiceDatabase } from './databas
 import { HealthController } from './health/health.controller';
 import { currentRequestContext } from './http/correlation-id';
 import { CallerThrottlerGuard } from './http/rate-limit';
+import { loggingModule } from './observability/logging';
 import { PrometheusController } from './observability/prometheus';
 
 export interface ServiceKitOptions {
@@ -36,6 +37,7 @@ export class ServiceKitModule {
       module: ServiceKitModule,
       imports: [
         serviceConfigModule(options.config),
+        loggingModule(),
         TypeOrmModule.forRootAsync({
           inject: [ConfigService],
           useFactory: (config: ConfigService) =>

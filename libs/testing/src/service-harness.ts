@@ -31,6 +31,7 @@ export function testServiceEnv(options: TestServiceOptions): Record<string, stri
     THROUGHLINE_DEV_AUTH: 'true',
     // Functional tests are not about the rate limit; its own test sets a low one.
     RATE_LIMIT_PER_MINUTE: '1000000',
+    LOG_LEVEL: process.env.TEST_LOGS ? 'info' : 'error',
     ...options.env,
   };
 }
@@ -43,7 +44,6 @@ export async function startTestService(module: Type<unknown>, options: TestServi
     const app = await createServiceApp(module, {
       title: env.DB_SCHEMA,
       description: 'test instance',
-      logger: process.env.TEST_LOGS ? ['log', 'warn', 'error'] : ['error'],
     });
     await app.listen(0, '127.0.0.1');
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');

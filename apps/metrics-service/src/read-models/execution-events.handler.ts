@@ -32,6 +32,18 @@ export class ExecutionEventsHandler {
     @Inject(ContributionLedger) private readonly ledger: ContributionLedger,
   ) {}
 
+  /** A task whose title changed is renamed in the explanations that name it (where it now counts). */
+  private async renamedIfSo(
+    run: ScoringRun,
+    updated: Array<{ previous_title: string | null }>,
+    title: string,
+    taskId: string,
+  ): Promise<void> {
+    if (updated.length === 0 || updated[0].previous_title === title) return;
+    const [task] = await run.tx.query(`SELECT goal_id, manager_id FROM task_rm WHERE task_id = $1`, [taskId]);
+    await this.ledger.renamed(run, { kind: 'task', goalId: task.goal_id, managerId: task.manager_id });
+  }
+
   /** The task row, as a placeholder if its creation has not arrived yet. */
   private async ensureTask(run: ScoringRun, taskId: string, goalId: string | null, managerId: string): Promise<void> {
     if (goalId) await StrategyEventsHandler.ensureGoal(run.tx, goalId, run.orgId);
@@ -43,13 +55,14 @@ export class ExecutionEventsHandler {
     const task = event.data;
     await applyInRun(this.engine, tx, event, async (run) => {
       await this.ensureTask(run, task.taskId, task.goalId, task.managerId);
-      await tx.query(
-        `UPDATE task_rm SET known = true, deliverable_id = $2, origin = $3, created_at = $4, start_date = $4::timestamptz::date, title = $5,
+      const [renamed]: [Array<{ previous_title: string | null }>, number] = await tx.query(
+        `WITH previous AS (SELECT title FROM task_rm WHERE task_id = $1)
+         UPDATE task_rm SET known = true, deliverable_id = $2, origin = $3, created_at = $4, start_date = $4::timestamptz::date, title = $5,
            goal_id = CASE WHEN details_version < 1 THEN $6::uuid ELSE goal_id END, manager_id = CASE WHEN details_version < 1 THEN $7::uuid ELSE manager_id END,
            weight_milli = CASE WHEN details_version < 1 THEN $8 ELSE weight_milli END, due_date = CASE WHEN details_version < 1 THEN $9::date ELSE due_date END,
            planned_cost_minor = CASE WHEN details_version < 1 THEN $10 ELSE planned_cost_minor END, details_version = GREATEST(details_version, 1),
            status = CASE WHEN status_version < 1 THEN $11 ELSE status END, status_version = GREATEST(status_version, 1)
-         WHERE task_id = $1`,
+         WHERE task_id = $1 RETURNING (SELECT title FROM previous) AS previous_title`,
         [
           task.taskId,
           task.deliverableId,
@@ -65,6 +78,7 @@ export class ExecutionEventsHandler {
         ],
       );
       await this.ledger.recontributeTask(run, task.taskId);
+      await this.renamedIfSo(run, renamed, task.title, task.taskId);
     });
   }
 
@@ -73,9 +87,10 @@ export class ExecutionEventsHandler {
     const task = event.data;
     await applyInRun(this.engine, tx, event, async (run) => {
       await this.ensureTask(run, task.taskId, task.goalId, task.managerId);
-      await tx.query(
-        `UPDATE task_rm SET title = $2, goal_id = $3, manager_id = $4, weight_milli = $5, due_date = $6, planned_cost_minor = $7, details_version = $8
-         WHERE task_id = $1 AND details_version < $8`,
+      const [renamed]: [Array<{ previous_title: string | null }>, number] = await tx.query(
+        `WITH previous AS (SELECT title FROM task_rm WHERE task_id = $1)
+         UPDATE task_rm SET title = $2, goal_id = $3, manager_id = $4, weight_milli = $5, due_date = $6, planned_cost_minor = $7, details_version = $8
+         WHERE task_id = $1 AND details_version < $8 RETURNING (SELECT title FROM previous) AS previous_title`,
         [
           task.taskId,
           task.title,
@@ -88,6 +103,7 @@ export class ExecutionEventsHandler {
         ],
       );
       await this.ledger.recontributeTask(run, task.taskId);
+      await this.renamedIfSo(run, renamed, task.title, task.taskId);
     });
   }
 

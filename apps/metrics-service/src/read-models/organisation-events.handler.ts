@@ -78,9 +78,9 @@ export class OrganisationEventsHandler {
     const person = event.data;
     await applyInRun(this.engine, tx, event, async (run) => {
       await assertSameOrganisation(tx, 'person', person.personId, run.orgId);
-      const existing = await lockRow<{ version: number; org_unit_id: string | null }>(
+      const existing = await lockRow<{ version: number; org_unit_id: string | null; name: string }>(
         tx,
-        `SELECT version, org_unit_id FROM person_rm WHERE person_id = $1 FOR UPDATE`,
+        `SELECT version, org_unit_id, name FROM person_rm WHERE person_id = $1 FOR UPDATE`,
         [person.personId],
       );
       if (existing && existing.version >= person.version) return;
@@ -106,6 +106,8 @@ export class OrganisationEventsHandler {
         existing?.org_unit_id ?? null,
         person.orgUnitId,
       );
+      if (existing && existing.name !== person.name)
+        await this.ledger.renamed(run, { kind: 'manager', orgUnitId: person.orgUnitId });
     });
   }
 }

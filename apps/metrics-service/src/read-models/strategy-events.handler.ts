@@ -167,9 +167,9 @@ export class StrategyEventsHandler {
     await applyInRun(this.engine, tx, event, async (run) => {
       await StrategyEventsHandler.ensureGoal(tx, keyResult.goalId, run.orgId);
       await assertSameOrganisation(tx, 'key result', keyResult.keyResultId, run.orgId);
-      const existing = await lockRow<{ version: number }>(
+      const existing = await lockRow<{ version: number; name: string }>(
         tx,
-        `SELECT version FROM key_result_rm WHERE key_result_id = $1 FOR UPDATE`,
+        `SELECT version, name FROM key_result_rm WHERE key_result_id = $1 FOR UPDATE`,
         [keyResult.keyResultId],
       );
       if (existing && existing.version >= keyResult.version) return;
@@ -192,6 +192,8 @@ export class StrategyEventsHandler {
         ],
       );
       await this.ledger.recontributeKeyResult(run, keyResult.keyResultId);
+      if (existing && existing.name !== keyResult.name)
+        await this.ledger.renamed(run, { kind: 'key_result', goalId: keyResult.goalId });
     });
   }
 
@@ -282,9 +284,9 @@ export class StrategyEventsHandler {
     await applyInRun(this.engine, tx, event, async (run) => {
       await StrategyEventsHandler.ensureGoal(tx, risk.goalId, run.orgId);
       await assertSameOrganisation(tx, 'risk', risk.riskId, run.orgId);
-      const existing = await lockRow<{ version: number; status: string }>(
+      const existing = await lockRow<{ version: number; status: string; title: string }>(
         tx,
-        `SELECT version, status FROM risk_rm WHERE risk_id = $1 FOR UPDATE`,
+        `SELECT version, status, title FROM risk_rm WHERE risk_id = $1 FOR UPDATE`,
         [risk.riskId],
       );
       if (existing && existing.version >= risk.version) return;
@@ -314,6 +316,8 @@ export class StrategyEventsHandler {
         );
       }
       await this.ledger.recontributeRisk(run, risk.riskId);
+      if (existing && existing.title !== risk.title)
+        await this.ledger.renamed(run, { kind: 'risk', goalId: risk.goalId });
     });
   }
 }

@@ -241,6 +241,35 @@ export class ContributionLedger {
     for (const { risk_id } of risks) await this.recontributeRisk(run, risk_id);
   }
 
+  /**
+   * A renamed item is named in the drivers of the scopes it may drive: they are rescored so their
+   * explanations carry the new name at once (only the drivers change: no history point, no event).
+   */
+  async renamed(
+    run: ScoringRun,
+    item:
+      | { kind: 'task'; goalId: string | null; managerId: string }
+      | { kind: 'key_result' | 'risk'; goalId: string }
+      | { kind: 'manager'; orgUnitId: string | null },
+  ): Promise<void> {
+    const organisation: ScopeRef = { scope: 'organisation', id: run.orgId };
+    switch (item.kind) {
+      case 'task':
+        markDirty(run, [
+          ...(item.goalId ? [{ scope: 'goal' as const, id: item.goalId }] : []),
+          { scope: 'manager', id: item.managerId },
+          organisation,
+        ]);
+        return;
+      case 'key_result':
+      case 'risk':
+        markDirty(run, await this.goalOwnScopes(run, item.goalId));
+        return;
+      case 'manager':
+        if (item.orgUnitId) markDirty(run, [{ scope: 'org_unit', id: item.orgUnitId }]);
+    }
+  }
+
   // ---- structure changes: move a subtree's facts from one chain to another ----
 
   async moveGoal(

@@ -8,6 +8,7 @@ import { Deliverable } from '../deliverables/deliverable.entity';
 import { lockOpenGoal, requireGoal } from '../goals/goal-locks';
 import { requireOrgUnit, requirePerson } from '../organisation/directory';
 import { eventContext } from '../shared/event-context';
+import { inTransaction } from '../shared/transaction';
 import { BudgetRevision } from './budget-revision.entity';
 import { assertValidRevision, BudgetAllocation, sumMinor } from './budget-rules';
 import { BudgetRevisionView, CurrentBudgetView, ReviseBudgetDto } from './dto/budget.dto';
@@ -51,8 +52,9 @@ export class BudgetsService {
     input: ReviseBudgetDto,
     expectedRevision: number,
     correlationId: string,
+    outerTx?: EntityManager,
   ): Promise<CurrentBudgetView> {
-    return this.dataSource.transaction(async (tx) => {
+    return inTransaction(this.dataSource, outerTx, async (tx) => {
       const goal = await lockOpenGoal(tx, this.access, actor, goalId, 'revising its budget');
       if (goal.budgetRevision !== expectedRevision) {
         throw new DomainError(

@@ -11,6 +11,7 @@ import { Risk } from '../risks/risk.entity';
 import { CreateGoals1764000000100 } from './migrations/1764000000100-create-goals';
 import { CreateOrganisation1764000000110 } from './migrations/1764000000110-create-organisation';
 import { CreateGoalParts1764000000120 } from './migrations/1764000000120-create-goal-parts';
+import { CreatePlanImports1764000000180 } from './migrations/1764000000180-create-plan-imports';
 
 /** The strategy service's schema: its entities and its migrations, in order. */
 export const strategyDatabase: ServiceDatabase = {
@@ -21,5 +22,6 @@ export const strategyDatabase: ServiceDatabase = {
     CreateGoals1764000000100,
     CreateOrganisation1764000000110,
     CreateGoalParts1764000000120,
+    CreatePlanImports1764000000180,
   ],
 };

@@ -11,6 +11,7 @@ import { lockOpenGoal, requireGoal } from '../goals/goal-locks';
 import { requirePerson } from '../organisation/directory';
 import { changedFields, hasChanges } from '../shared/changes';
 import { eventContext } from '../shared/event-context';
+import { inTransaction } from '../shared/transaction';
 import { lockForChange } from '../shared/locking';
 import { deliverableSnapshot, deliverableView } from './deliverable-views';
 import { Deliverable } from './deliverable.entity';
@@ -34,8 +35,9 @@ export class DeliverablesService {
     goalId: string,
     input: CreateDeliverableDto,
     correlationId: string,
+    outerTx?: EntityManager,
   ): Promise<DeliverableView> {
-    return this.dataSource.transaction(async (tx) => {
+    return inTransaction(this.dataSource, outerTx, async (tx) => {
       const goal = await lockOpenGoal(tx, this.access, actor, goalId, 'adding a deliverable');
       assertDueWithinPeriod(input.dueDate, goal);
       await requirePerson(tx, actor.orgId, input.managerId, 'managerId', 'manager');

@@ -8,6 +8,7 @@ import {
   IsNull,
   LessThanOrEqual,
   MoreThanOrEqual,
+  SelectQueryBuilder,
 } from 'typeorm';
 import { GoalActivatedV1, GoalClosedV1, GoalCreatedV1, GoalUpdatedV1 } from '@throughline/contracts';
 import { EventOutbox } from '@throughline/messaging';
@@ -23,6 +24,7 @@ import { Risk } from '../risks/risk.entity';
 import { ancestorChain, lockHierarchy } from '../shared/ancestors';
 import { changedFields, hasChanges } from '../shared/changes';
 import { eventContext } from '../shared/event-context';
+import { inTransaction } from '../shared/transaction';
 import { assertNoCycle } from '../shared/hierarchy';
 import { CloseGoalDto, CreateGoalDto, GoalDetailView, GoalListQueryDto, GoalView, UpdateGoalDto } from './dto/goal.dto';
 import { Goal } from './goal.entity';
@@ -39,10 +41,10 @@ export class GoalsService {
   ) {}
 
   /** A draft goal; its budget becomes budget revision 1, announced by the goal.created event itself. */
-  async create(actor: Actor, input: CreateGoalDto, correlationId: string): Promise<GoalView> {
+  async create(actor: Actor, input: CreateGoalDto, correlationId: string, outerTx?: EntityManager): Promise<GoalView> {
     this.access.assertRole(actor, ['director'], 'create goals');
     assertPeriod(input.periodStart, input.periodEnd);
-    return this.dataSource.transaction(async (tx) => {
+    return inTransaction(this.dataSource, outerTx, async (tx) => {
       await requirePerson(tx, actor.orgId, input.ownerId, 'ownerId', 'director');
       await requireOrgUnit(tx, actor.orgId, input.orgUnitId, 'orgUnitId');
       await this.access.assertMayDirectUnit(tx, actor, input.orgUnitId);
@@ -124,8 +126,14 @@ export class GoalsService {
     });
   }
 
-  async activate(actor: Actor, goalId: string, expectedVersion: number, correlationId: string): Promise<GoalView> {
-    return this.dataSource.transaction(async (tx) => {
+  async activate(
+    actor: Actor,
+    goalId: string,
+    expectedVersion: number,
+    correlationId: string,
+    outerTx?: EntityManager,
+  ): Promise<GoalView> {
+    return inTransaction(this.dataSource, outerTx, async (tx) => {
       const goal = await lockGoal(tx, this.access, actor, goalId, expectedVersion);
       assertGoalTransition(goal.status, 'active');
       goal.status = 'active';
@@ -223,9 +231,16 @@ export class GoalsService {
     // Overlap of [periodStart, periodEnd] with [periodFrom, periodTo].
     if (query.periodFrom) where.periodEnd = MoreThanOrEqual(query.periodFrom);
     if (query.periodTo) where.periodStart = LessThanOrEqual(query.periodTo);
+    const goalsQuery = await this.visibleGoals(actor, where);
+    const [goals, total] = await goalsQuery.skip(query.offset).take(query.limit).getManyAndCount();
+    return page(goals.map(goalView), total, query);
+  }
+
+  /** The goals matching `where` that the caller sees, oldest first (lists and spreadsheet exports). */
+  async visibleGoals(actor: Actor, where: FindOptionsWhere<Goal>): Promise<SelectQueryBuilder<Goal>> {
     const goalsQuery = this.dataSource.manager
       .createQueryBuilder(Goal, 'goal')
-      .setFindOptions({ where, order: { createdAt: 'ASC', id: 'ASC' }, skip: query.offset, take: query.limit });
+      .setFindOptions({ where: { ...where, orgId: actor.orgId }, order: { createdAt: 'ASC', id: 'ASC' } });
     const scope = await this.access.goalScope(this.dataSource.manager, actor);
     if (!scope.all) {
       // The same rule as AccessPolicy for one goal: a unit in scope, an owner in scope, or a current deliverable of someone in scope.
@@ -240,8 +255,7 @@ export class GoalsService {
         ),
       );
     }
-    const [goals, total] = await goalsQuery.getManyAndCount();
-    return page(goals.map(goalView), total, query);
+    return goalsQuery;
   }
 
   /** The parent exists in the organisation, is still open, and contains the child's period. */

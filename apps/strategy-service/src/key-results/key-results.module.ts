@@ -2,5 +2,5 @@ import { Module } from '@nestjs/common';
 import { KeyResultsController } from './key-results.controller';
 import { KeyResultsService } from './key-results.service';
 
-@Module({ controllers: [KeyResultsController], providers: [KeyResultsService] })
+@Module({ controllers: [KeyResultsController], providers: [KeyResultsService], exports: [KeyResultsService] })
 export class KeyResultsModule {}

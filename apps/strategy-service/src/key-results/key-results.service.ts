@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { KeyResultAddedV1, KeyResultRemovedV1, KeyResultUpdatedV1 } from '@throughline/contracts';
 import { EventOutbox } from '@throughline/messaging';
 import { Actor, notFound, page, Page, PageQueryDto } from '@throughline/service-kit';
 import { lockOpenGoal, requireGoal } from '../goals/goal-locks';
 import { changedFields, hasChanges } from '../shared/changes';
 import { eventContext } from '../shared/event-context';
+import { inTransaction } from '../shared/transaction';
 import { lockForChange } from '../shared/locking';
 import { CreateKeyResultDto, KeyResultView, UpdateKeyResultDto } from './dto/key-result.dto';
 import { assertTargetMatchesDirection } from './key-result-rules';
@@ -22,9 +23,15 @@ export class KeyResultsService {
     private readonly access: AccessPolicy,
   ) {}
 
-  async add(actor: Actor, goalId: string, input: CreateKeyResultDto, correlationId: string): Promise<KeyResultView> {
+  async add(
+    actor: Actor,
+    goalId: string,
+    input: CreateKeyResultDto,
+    correlationId: string,
+    outerTx?: EntityManager,
+  ): Promise<KeyResultView> {
     assertTargetMatchesDirection(input.baseline, input.target, input.direction);
-    return this.dataSource.transaction(async (tx) => {
+    return inTransaction(this.dataSource, outerTx, async (tx) => {
       const goal = await lockOpenGoal(tx, this.access, actor, goalId, 'adding a key result');
       const keyResult = await tx.save(
         tx.create(KeyResult, { ...input, weight: input.weight ?? 1, orgId: actor.orgId, goalId: goal.id }),

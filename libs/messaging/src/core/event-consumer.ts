@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { CloudEvent, EventValidationError, parseEvent } from '@throughline/contracts';
 import { runBeforeCommit } from './before-commit';
 import { DeadLetterPublisher } from './dead-letter';
+import { whileHandling } from './handled-event';
 import { MessagingLogger, silentLogger } from './kafka-client';
 
 /** A handler runs inside the transaction that also records the event as processed. */
@@ -339,7 +340,8 @@ export function applyEventsOnce(
       else if (!unclaimed.delete(delivery.event.id)) outcomes.push('duplicate');
       else {
         try {
-          for (const handler of delivery.handlers) await handler(delivery.event, tx);
+          for (const handler of delivery.handlers)
+            await whileHandling(delivery.event, () => handler(delivery.event, tx));
         } catch (error) {
           throw new HandlerFailure(index, error);
         }

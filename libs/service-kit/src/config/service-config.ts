@@ -5,6 +5,7 @@ import { kafkaEnvSchema } from '@throughline/messaging';
 import { z } from 'zod';
 import { authEnvProblems, authEnvSchema } from '../auth/auth-config';
 import { databaseEnvSchema } from '../database/database-options';
+import { loggingEnvSchema } from '../observability/logging';
 
 export const httpEnvSchema = z.object({
   PORT: env.integer({ description: 'HTTP port', defaultText: '3001–3004 by service', min: 0, max: 65535 }),
@@ -16,6 +17,17 @@ export const httpEnvSchema = z.object({
     allowed: 'a size such as `256kb` or `1mb`',
   }),
   RATE_LIMIT_PER_MINUTE: env.integer({ description: 'requests per caller per minute', default: 1200, min: 1 }),
+  SPREADSHEET_UPLOAD_LIMIT: env.string({
+    description: 'largest CSV/XLSX upload (spreadsheet imports)',
+    default: '20mb',
+    pattern: /^\d+(b|kb|mb)$/,
+    allowed: 'a size such as `20mb`',
+  }),
+  IMPORT_MAX_ROWS: env.integer({
+    description: 'most data rows one spreadsheet import may hold',
+    default: 50_000,
+    min: 1,
+  }),
 });
 export type HttpEnv = EnvOf<typeof httpEnvSchema>;
 
@@ -25,6 +37,7 @@ export const sharedServiceEnvSchemas = {
   database: databaseEnvSchema,
   auth: authEnvSchema,
   kafka: kafkaEnvSchema,
+  logging: loggingEnvSchema,
 };
 
 /**

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { DomainError, FieldProblem } from '../domain/domain-error';
+import { formatOfMediaType } from '../spreadsheets/spreadsheet-format';
 
 export const PROBLEM_JSON = 'application/problem+json';
 
@@ -46,8 +47,11 @@ const TITLES: Record<number, string> = {
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Problem');
 
-  /** `bodyLimit` as configured (HTTP_BODY_LIMIT), quoted when a body is too large. */
-  constructor(private readonly bodyLimit = '256kb') {}
+  /** The limits as configured (HTTP_BODY_LIMIT, SPREADSHEET_UPLOAD_LIMIT), quoted when a body is too large. */
+  constructor(
+    private readonly bodyLimit = '256kb',
+    private readonly uploadLimit = '20mb',
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -92,7 +96,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const status = exception.status;
       const detail =
         status === 413
-          ? `The request body is larger than the limit of ${this.bodyLimit}.`
+          ? `The request body is larger than the limit of ${formatOfMediaType(request.header('content-type')) ? this.uploadLimit : this.bodyLimit}.`
           : `The request body was refused: ${exception.message}`;
       return { type: 'about:blank', title: TITLES[status] ?? 'Bad request', status, detail, ...base };
     }

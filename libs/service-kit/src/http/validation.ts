@@ -1,11 +1,12 @@
 import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldProblem } from '../domain/domain-error';
 
-function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
+/** class-validator's errors as one problem per field and rule (nested fields dotted: budget.currency). */
+export function fieldProblems(errors: ValidationError[], parent = ''): FieldProblem[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
     const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
-    return [...own, ...flatten(error.children ?? [], field)];
+    return [...own, ...fieldProblems(error.children ?? [], field)];
   });
 }
 
@@ -18,7 +19,7 @@ export function strictValidationPipe(): ValidationPipe {
     transformOptions: { enableImplicitConversion: false },
     stopAtFirstError: false,
     exceptionFactory: (errors) => {
-      const fields = flatten(errors);
+      const fields = fieldProblems(errors);
       return new BadRequestException({
         message: fields.map((problem) => `${problem.field}: ${problem.message}`).join('; '),
         errors: fields,
