@@ -1,18 +1,22 @@
 // @ts-check
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
-/** Which kind of project may import which, by the Nx tags in each project.json (tools/architecture.spec.ts checks every project has one). */
+/**
+ * Which kind of project may import which, by the Nx tags in each project.json (tools/architecture.spec.ts
+ * checks every project has one). `type:api-client` is generated from the served OpenAPI documents and stands
+ * alone, for whatever calls the APIs over HTTP.
+ */
 const dependsOn = JSON.parse(readFileSync(join(import.meta.dirname, 'tools/module-boundaries.json'), 'utf8'));
-/** One scope per app (`scope:<folder without -service>`, checked by tools/architecture.spec.ts). */
-const SCOPES = readdirSync(join(import.meta.dirname, 'apps')).map((name) => name.replace(/-service$/, ''));
+/** The services, each tagged `scope:<name>` (tools/architecture.spec.ts checks every apps/*-service is listed). */
+const SERVICES = ['strategy', 'execution', 'metrics', 'integrations'];
 /** Framework and transport packages: never in the contracts, never in pure domain files. */
 const FRAMEWORK = ['@nestjs/*', 'typeorm', 'kafkajs', 'pg', 'express'];
-/** Test code may also use the harness. */
+/** Test code may also use the harness and the API client. */
 const TEST_FILES = ['**/*.spec.ts', '**/test/**/*.ts'];
 /** The unit tier: specs beside the code (see jest.config.ts). */
 const UNIT_SPECS = ['apps/*/src/**/*.spec.ts', 'libs/*/src/**/*.spec.ts', 'tools/**/*.spec.ts'];
@@ -29,10 +33,10 @@ function boundaries(extraForTests = []) {
           onlyDependOnLibsWithTags: [...tags, ...extraForTests],
           ...(sourceTag === 'type:contracts' ? { bannedExternalImports: FRAMEWORK } : {}),
         })),
-        // No service imports another service: each app may reach only its own scope.
-        ...SCOPES.map((scope) => ({
+        // No service imports another service, nor calls one through the HTTP client: services share only events.
+        ...SERVICES.map((scope) => ({
           sourceTag: `scope:${scope}`,
-          notDependOnLibsWithTags: ['type:app'],
+          notDependOnLibsWithTags: ['type:app', 'type:api-client'],
         })),
       ],
     },
@@ -69,7 +73,10 @@ export default tseslint.config(
       '@typescript-eslint/no-require-imports': 'off',
     },
   },
-  { files: TEST_FILES, rules: { '@nx/enforce-module-boundaries': boundaries(['type:testing', 'type:dev-tooling']) } },
+  {
+    files: TEST_FILES,
+    rules: { '@nx/enforce-module-boundaries': boundaries(['type:testing', 'type:dev-tooling', 'type:api-client']) },
+  },
   {
     // The unit tier (specs beside the code) runs without a broker or a database.
     files: UNIT_SPECS,

@@ -24,7 +24,8 @@ const shared = {
   rootDir: __dirname,
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest', swc as never] },
-  moduleNameMapper,
+  // The generated API client imports its own files as './x.js' (Node16 module resolution): jest maps them to the .ts files.
+  moduleNameMapper: { ...moduleNameMapper, '^(\\.{1,2}/.*)\\.js$': '$1' },
 } satisfies Config;
 
 /**

@@ -26,11 +26,13 @@ describe('architecture', () => {
     },
   );
 
-  it.each(projects.filter((project) => project.folder === 'apps').map((project) => [project.name, project] as const))(
-    '%s is an app with a scope of its own',
-    (name, project) => {
-      expect(project.tags).toContain('type:app');
-      expect(project.tags).toContain(`scope:${name.replace(/-service$/, '')}`);
-    },
-  );
+  it.each(
+    projects.filter((project) => project.name.endsWith('-service')).map((project) => [project.name, project] as const),
+  )('%s is an app with a scope of its own, which the lint rule keeps from the other services', (name, project) => {
+    const scope = name.replace(/-service$/, '');
+    expect(project.tags).toEqual(expect.arrayContaining(['type:app', `scope:${scope}`]));
+    expect(readFileSync(join(root, 'eslint.config.mjs'), 'utf8')).toMatch(
+      new RegExp(`SERVICES = \\[[^\\]]*'${scope}'`),
+    );
+  });
 });

@@ -1,14 +1,5 @@
 import 'reflect-metadata';
 import { serviceMain } from '@throughline/service-kit';
-import { AppModule } from './app.module';
-import { executionDatabase } from './database/execution-database';
+import { executionService } from './execution-service.definition';
 
-serviceMain({
-  name: 'execution-service',
-  title: 'Throughline execution service',
-  description:
-    "The manager's API: tasks derived from active goals, their status, progress, cost, hours, quality issues and key-result check-ins.",
-  defaultPort: 3002,
-  module: AppModule,
-  database: executionDatabase,
-});
+serviceMain(executionService);

@@ -1,14 +1,5 @@
 import 'reflect-metadata';
 import { serviceMain } from '@throughline/service-kit';
-import { AppModule } from './app.module';
-import { strategyDatabase } from './database/strategy-database';
+import { strategyService } from './strategy-service.definition';
 
-serviceMain({
-  name: 'strategy-service',
-  title: 'Throughline strategy service',
-  description:
-    "The director's API: organisation, goals, key results, budgets, deliverables and risks. Every change is published as an event.",
-  defaultPort: 3001,
-  module: AppModule,
-  database: strategyDatabase,
-});
+serviceMain(strategyService);

@@ -39,7 +39,13 @@ export async function createServiceApp(module: Type<unknown>, options: ServiceAp
   app.useGlobalPipes(strictValidationPipe());
   app.enableShutdownHooks();
   app.disable('x-powered-by');
-  const document = SwaggerModule.createDocument(
+  SwaggerModule.setup('docs', app, openApiDocument(app, options), { jsonDocumentUrl: 'docs/openapi.json' });
+  return app;
+}
+
+/** The OpenAPI document a service serves at /docs/openapi.json (also what the typed client is generated from). */
+export function openApiDocument(app: INestApplication, options: Pick<ServiceAppOptions, 'title' | 'description'>) {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle(options.title)
@@ -47,9 +53,9 @@ export async function createServiceApp(module: Type<unknown>, options: ServiceAp
       .setVersion('1')
       .addBearerAuth()
       .build(),
+    // `OrgUnits_create` rather than `OrgUnitsController_create`: the generated client's function names.
+    { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` },
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
-  return app;
 }
 
 /** Starts a service from its main.ts: listens on PORT and says where it is. */
