@@ -1,32 +1,25 @@
 // @ts-check
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
-/** Which kind of project may import which: the Nx tags in each project.json. */
-const dependsOn = {
-  'type:config': [],
-  'type:contracts': [],
-  'type:messaging': ['type:config', 'type:contracts'],
-  'type:service-kit': ['type:config', 'type:contracts', 'type:messaging'],
-  'type:dev-tooling': [],
-  // Generated from the served OpenAPI documents: stands alone, for whatever calls the APIs over HTTP.
-  'type:api-client': [],
-  'type:testing': [
-    'type:config',
-    'type:contracts',
-    'type:messaging',
-    'type:service-kit',
-    'type:dev-tooling',
-    'type:api-client',
-  ],
-  'type:app': ['type:config', 'type:contracts', 'type:messaging', 'type:service-kit', 'type:api-client'],
-};
+/**
+ * Which kind of project may import which, by the Nx tags in each project.json (tools/architecture.spec.ts
+ * checks every project has one). `type:api-client` is generated from the served OpenAPI documents and stands
+ * alone, for whatever calls the APIs over HTTP.
+ */
+const dependsOn = JSON.parse(readFileSync(join(import.meta.dirname, 'tools/module-boundaries.json'), 'utf8'));
+/** The services, each tagged `scope:<name>` (tools/architecture.spec.ts checks every apps/*-service is listed). */
+const SERVICES = ['strategy', 'execution', 'metrics', 'integrations'];
 /** Framework and transport packages: never in the contracts, never in pure domain files. */
 const FRAMEWORK = ['@nestjs/*', 'typeorm', 'kafkajs', 'pg', 'express'];
-/** Test code may also use the harness. */
+/** Test code may also use the harness and the API client. */
 const TEST_FILES = ['**/*.spec.ts', '**/test/**/*.ts'];
+/** The unit tier: specs beside the code (see jest.config.ts). */
+const UNIT_SPECS = ['apps/*/src/**/*.spec.ts', 'libs/*/src/**/*.spec.ts', 'tools/**/*.spec.ts'];
 
 function boundaries(extraForTests = []) {
   return [
@@ -41,7 +34,7 @@ function boundaries(extraForTests = []) {
           ...(sourceTag === 'type:contracts' ? { bannedExternalImports: FRAMEWORK } : {}),
         })),
         // No service imports another service, nor calls one through the HTTP client: services share only events.
-        ...['strategy', 'execution', 'metrics', 'integrations'].map((scope) => ({
+        ...SERVICES.map((scope) => ({
           sourceTag: `scope:${scope}`,
           notDependOnLibsWithTags: ['type:app', 'type:api-client'],
         })),
@@ -51,17 +44,7 @@ function boundaries(extraForTests = []) {
 }
 
 export default tseslint.config(
-  {
-    ignores: [
-      '**/node_modules/**',
-      '**/dist/**',
-      'coverage/**',
-      '.nx/**',
-      'docs/**',
-      // Written by @hey-api/openapi-ts (npm run api-client); the drift test keeps it equal to the generator's output.
-      'libs/api-client/src/generated/**',
-    ],
-  },
+  { ignores: ['**/node_modules/**', '**/dist/**', 'coverage/**', '.nx/**', 'docs/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -93,6 +76,36 @@ export default tseslint.config(
   {
     files: TEST_FILES,
     rules: { '@nx/enforce-module-boundaries': boundaries(['type:testing', 'type:dev-tooling', 'type:api-client']) },
+  },
+  {
+    // The unit tier (specs beside the code) runs without a broker or a database.
+    files: UNIT_SPECS,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['@throughline/testing', '@throughline/local-infra'].map((name) => ({
+            name,
+            message:
+              'A unit spec uses no infrastructure: put a spec that needs Kafka or PostgreSQL in the test/ folder.',
+          })),
+        },
+      ],
+    },
+  },
+  {
+    // Specs outside the services (tests/, bench/) share fixtures through libs/testing, not a service's test folder.
+    files: ['tests/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/apps/*/test/**'], message: 'Shared fixtures live in libs/testing (@throughline/testing).' },
+          ],
+        },
+      ],
+    },
   },
   {
     // Pure domain logic: state machines, lifecycles, formulas and rules carry no framework.

@@ -1,16 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@throughline/contracts';
 import { Role, ROLES } from '@throughline/service-kit';
-import { apiAs, ApiClient, startTestService, TestService, uniqueTag } from '@throughline/testing';
-import { AppModule } from '../../apps/strategy-service/src/app.module';
-import { strategyDatabase } from '../../apps/strategy-service/src/database/strategy-database';
 import {
+  apiAs,
+  ApiClient,
+  startTestService,
+  TestService,
+  uniqueTag,
   expectStatus,
   ifMatch,
   setUpOrganisation,
   TestOrganisation,
-} from '../../apps/strategy-service/test/strategy-fixture';
-import { ExecutionTestKit } from '../../apps/execution-service/test/execution-test-kit';
+  ExecutionTestKit,
+} from '@throughline/testing';
+import { AppModule } from '../../apps/strategy-service/src/app.module';
+import { strategyDatabase } from '../../apps/strategy-service/src/database/strategy-database';
 import {
   executionEndpoints,
   ExecutionFixture,
@@ -29,6 +33,8 @@ import {
   StrategyEvents,
 } from './integrations-endpoints';
 import { runMatrix, SIDES } from './matrix';
+import { AppModule as ExecutionApp } from '../../apps/execution-service/src/app.module';
+import { executionDatabase } from '../../apps/execution-service/src/database/execution-database';
 import { AppModule as MetricsApp } from '../../apps/metrics-service/src/app.module';
 import { metricsDatabase } from '../../apps/metrics-service/src/database/metrics-database';
 import { metricsEndpoints, MetricsFixture, metricsOrganisation } from './metrics-endpoints';
@@ -165,7 +171,7 @@ describe('authorisation matrix: execution service', () => {
   let shared: ExecutionFixture;
 
   beforeAll(async () => {
-    kit = await ExecutionTestKit.start();
+    kit = await ExecutionTestKit.start(ExecutionApp, executionDatabase);
     acme = await executionOrganisation(kit);
     initech = await executionOrganisation(kit);
     shared = await executionFixture(kit, acme);

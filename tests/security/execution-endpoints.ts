@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { exampleKeyResult, GoalActivatedV1, KeyResultAddedV1, PersonCreatedV1 } from '@throughline/contracts';
 import { Actor, Role } from '@throughline/service-kit';
-import { ApiClient } from '@throughline/testing';
-import { ExecutionTestKit, launchGoal } from '../../apps/execution-service/test/execution-test-kit';
+import { ApiClient, ExecutionTestKit, launchGoal } from '@throughline/testing';
 import { EndpointEntry, statuses } from './strategy-endpoints';
 
 /** An organisation as execution knows it from events: a director with a manager reporting to them, an integrator, an admin. */

@@ -3,15 +3,23 @@ import fc from 'fast-check';
 import { DataSource } from 'typeorm';
 import { Topics } from '@throughline/contracts';
 import { Actor, mintDevToken, Role, ROLES } from '@throughline/service-kit';
-import { ApiClient, startTestService, TestService, uniqueTag, waitFor } from '@throughline/testing';
-import { ExecutionTestKit } from '../../apps/execution-service/test/execution-test-kit';
+import {
+  ApiClient,
+  startTestService,
+  TestService,
+  uniqueTag,
+  waitFor,
+  setUpOrganisation,
+  ExecutionTestKit,
+} from '@throughline/testing';
 import { AppModule as IntegrationsApp } from '../../apps/integrations-service/src/app.module';
 import { integrationsDatabase } from '../../apps/integrations-service/src/database/integrations-database';
+import { AppModule as ExecutionApp } from '../../apps/execution-service/src/app.module';
+import { executionDatabase } from '../../apps/execution-service/src/database/execution-database';
 import { AppModule as MetricsApp } from '../../apps/metrics-service/src/app.module';
 import { metricsDatabase } from '../../apps/metrics-service/src/database/metrics-database';
 import { AppModule as StrategyApp } from '../../apps/strategy-service/src/app.module';
 import { strategyDatabase } from '../../apps/strategy-service/src/database/strategy-database';
-import { setUpOrganisation } from '../../apps/strategy-service/test/strategy-fixture';
 import { executionEndpoints, ExecutionFixture, executionFixture, executionOrganisation } from './execution-endpoints';
 import {
   integrationsEndpoints,
@@ -364,7 +372,7 @@ hostileInputSuite<StrategyFixture>('strategy service', strategyEndpoints, RUNS_P
 });
 
 hostileInputSuite<ExecutionFixture>('execution service', executionEndpoints, RUNS_PER_ENDPOINT_ELSEWHERE, async () => {
-  const kit = await ExecutionTestKit.start();
+  const kit = await ExecutionTestKit.start(ExecutionApp, executionDatabase);
   const acme = await executionOrganisation(kit);
   const fixture = await executionFixture(kit, acme);
   return { service: kit.service, fixture, actors: acme.actors, caller: acme.clients.manager, stop: () => kit.stop() };
@@ -427,7 +435,9 @@ describe('hostile input: prototype pollution', () => {
       expect(response.status).toBe(400);
       expect(response.headers.get('content-type')).toContain('application/problem+json');
       // The parser meets the innermost refused key first (here "prototype").
-      expect((await response.json()).detail).toMatch(/"(__proto__|constructor|prototype)" is not allowed/);
+      expect(((await response.json()) as { detail: string }).detail).toMatch(
+        /"(__proto__|constructor|prototype)" is not allowed/,
+      );
     }
     // The service runs in this process: a polluted Object.prototype would show here.
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

@@ -7,8 +7,7 @@ import {
   TaskCreatedV1,
 } from '@throughline/contracts';
 import { Actor, Role, ROLES } from '@throughline/service-kit';
-import { apiAs, ApiClient, TestService, waitFor } from '@throughline/testing';
-import { EventFeed } from '../../apps/metrics-service/test/support/event-feed';
+import { apiAs, ApiClient, TestService, waitFor, EventFeed } from '@throughline/testing';
 import { EndpointEntry, statuses } from './strategy-endpoints';
 
 /** An organisation as metrics knows it from events: a unit, a director, a manager reporting to them with one task of a goal. */

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Role } from '@throughline/service-kit';
-import { ApiClient } from '@throughline/testing';
-import { expectStatus, ifMatch, TestOrganisation } from '../../apps/strategy-service/test/strategy-fixture';
+import { ApiClient, expectStatus, ifMatch, TestOrganisation } from '@throughline/testing';
 
 /** One request of the matrix: what to call, with which body and headers. */
 export interface EndpointRequest {

@@ -10,15 +10,25 @@ import {
   TaskCreatedV1,
   Topics,
 } from '@throughline/contracts';
-import { EventCollector, startTestService, TestService, uniqueTag, waitFor } from '@throughline/testing';
+import {
+  EventCollector,
+  startTestService,
+  TestService,
+  uniqueTag,
+  waitFor,
+  EventFeed,
+  ExecutionTestKit,
+  launchGoal,
+  person,
+} from '@throughline/testing';
+import { AppModule as ExecutionApp } from '../../apps/execution-service/src/app.module';
+import { executionDatabase } from '../../apps/execution-service/src/database/execution-database';
 import { AppModule as MetricsApp } from '../../apps/metrics-service/src/app.module';
 import { metricsDatabase } from '../../apps/metrics-service/src/database/metrics-database';
-import { EventFeed } from '../../apps/metrics-service/test/support/event-feed';
 import { metricsOrganisation } from './metrics-endpoints';
 import { AppModule as IntegrationsApp } from '../../apps/integrations-service/src/app.module';
 import { integrationsDatabase } from '../../apps/integrations-service/src/database/integrations-database';
 import { integrationsFixture, integrationsOrganisation, StrategyEvents } from './integrations-endpoints';
-import { ExecutionTestKit, launchGoal, person } from '../../apps/execution-service/test/execution-test-kit';
 
 /**
  * A token of organisation B reads, changes and receives nothing of organisation A (the
@@ -35,7 +45,7 @@ describe('tenant isolation: execution service', () => {
   let taskId: string;
 
   beforeAll(async () => {
-    kit = await ExecutionTestKit.start();
+    kit = await ExecutionTestKit.start(ExecutionApp, executionDatabase);
     const goal = launchGoal(acmeDirector.personId, [
       { managerId: mia.personId, title: 'Pilot production run', dueDate: '2026-03-31' },
     ]);

@@ -14,8 +14,9 @@ import {
   TaskStatus,
   TaskStatusChangedV1,
 } from '@throughline/contracts';
-import { ApiClient, waitFor } from '@throughline/testing';
-import { ExecutionTestKit, launchGoal, person } from './execution-test-kit';
+import { ApiClient, waitFor, ExecutionTestKit, launchGoal, person } from '@throughline/testing';
+import { AppModule } from '../src/app.module';
+import { executionDatabase } from '../src/database/execution-database';
 
 /** The manager's API over the real database and broker: rules, validation, authorisation, and one event per change. */
 describe('execution: the manager API', () => {
@@ -33,7 +34,7 @@ describe('execution: the manager API', () => {
   let otherKeyResultId: string;
 
   beforeAll(async () => {
-    kit = await ExecutionTestKit.start();
+    kit = await ExecutionTestKit.start(AppModule, executionDatabase);
     goal = launchGoal(director.personId, [
       { managerId: mia.personId, title: 'Pilot production run', dueDate: '2020-01-31', budgetMinor: 5_000_000 },
       { managerId: mia.personId, title: 'Tooling', dueDate: '2099-12-31', budgetMinor: 1_000_000 },

@@ -1,10 +1,12 @@
-import { ExecutionTestKit } from './execution-test-kit';
+import { ExecutionTestKit } from '@throughline/testing';
+import { AppModule } from '../src/app.module';
+import { executionDatabase } from '../src/database/execution-database';
 
 describe('execution: OpenAPI document', () => {
   let kit: ExecutionTestKit;
 
   beforeAll(async () => {
-    kit = await ExecutionTestKit.start();
+    kit = await ExecutionTestKit.start(AppModule, executionDatabase);
   });
   afterAll(async () => kit?.stop());
 

@@ -16,8 +16,9 @@ import {
   TaskUpdatedV1,
   exampleKeyResult,
 } from '@throughline/contracts';
-import { waitFor } from '@throughline/testing';
-import { ExecutionTestKit, launchGoal, person } from './execution-test-kit';
+import { waitFor, ExecutionTestKit, launchGoal, person } from '@throughline/testing';
+import { AppModule } from '../src/app.module';
+import { executionDatabase } from '../src/database/execution-database';
 
 /** Strategy events in, tasks and task events out — over the real broker and database. */
 describe('execution: from strategy events to tasks', () => {
@@ -28,7 +29,7 @@ describe('execution: from strategy events to tasks', () => {
   let kit: ExecutionTestKit;
 
   beforeAll(async () => {
-    kit = await ExecutionTestKit.start();
+    kit = await ExecutionTestKit.start(AppModule, executionDatabase);
   });
   afterAll(async () => {
     await kit?.stop();

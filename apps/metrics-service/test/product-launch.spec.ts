@@ -34,12 +34,12 @@ import {
   uniqueTag,
   waitFor,
   withEnv,
+  EventFeed,
 } from '@throughline/testing';
 import { AppModule } from '../src/app.module';
 import { metricsDatabase } from '../src/database/metrics-database';
 import { rebuildReadModels } from '../src/rebuild/rebuild-read-models';
 import { CLOCK, ManualClock } from '../src/time/clock';
-import { EventFeed } from './support/event-feed';
 
 const id = () => randomUUID();
 

@@ -10,14 +10,8 @@ import {
   RiskRaisedV1,
   RiskUpdatedV1,
 } from '@throughline/contracts';
-import {
-  expectOneEvent,
-  expectStatus,
-  ifMatch,
-  setUpOrganisation,
-  startStrategy,
-  TestOrganisation,
-} from './strategy-fixture';
+import { expectStatus, ifMatch, setUpOrganisation, TestOrganisation } from '@throughline/testing';
+import { expectOneEvent, startStrategy } from './strategy-fixture';
 
 describe("strategy: a goal's key results, budget, deliverables and risks (real PostgreSQL and Kafka)", () => {
   let strategy: Awaited<ReturnType<typeof startStrategy>>;

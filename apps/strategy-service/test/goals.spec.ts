@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GoalActivatedV1, GoalClosedV1, GoalCreatedV1, GoalUpdatedV1 } from '@throughline/contracts';
-import { apiAs } from '@throughline/testing';
-import {
-  expectOneEvent,
-  expectStatus,
-  ifMatch,
-  setUpOrganisation,
-  startStrategy,
-  TestOrganisation,
-} from './strategy-fixture';
+import { apiAs, expectStatus, ifMatch, setUpOrganisation, TestOrganisation } from '@throughline/testing';
+import { expectOneEvent, startStrategy } from './strategy-fixture';
 
 describe('strategy: a director sets and runs goals (real PostgreSQL and Kafka)', () => {
   let strategy: Awaited<ReturnType<typeof startStrategy>>;

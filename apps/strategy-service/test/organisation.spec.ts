@@ -6,15 +6,8 @@ import {
   PersonCreatedV1,
   PersonUpdatedV1,
 } from '@throughline/contracts';
-import { apiAs } from '@throughline/testing';
-import {
-  expectOneEvent,
-  expectStatus,
-  ifMatch,
-  setUpOrganisation,
-  startStrategy,
-  TestOrganisation,
-} from './strategy-fixture';
+import { apiAs, expectStatus, ifMatch, setUpOrganisation, TestOrganisation } from '@throughline/testing';
+import { expectOneEvent, startStrategy } from './strategy-fixture';
 
 describe('strategy: the admin sets up the organisation (real PostgreSQL and Kafka)', () => {
   let strategy: Awaited<ReturnType<typeof startStrategy>>;

@@ -1,6 +1,6 @@
 import { GoalCreatedV1, parseEvent } from '@throughline/contracts';
-import { waitFor } from '@throughline/testing';
-import { expectStatus, setUpOrganisation, startStrategy, TestOrganisation } from './strategy-fixture';
+import { waitFor, expectStatus, setUpOrganisation, TestOrganisation } from '@throughline/testing';
+import { startStrategy } from './strategy-fixture';
 
 describe('strategy: changes and their events commit together (real PostgreSQL and Kafka)', () => {
   let strategy: Awaited<ReturnType<typeof startStrategy>>;

@@ -8,7 +8,8 @@ import {
   KeyResultAddedV1,
 } from '@throughline/contracts';
 import { Actor, mintDevToken } from '@throughline/service-kit';
-import { expectStatus, setUpOrganisation, startStrategy, TestOrganisation } from './strategy-fixture';
+import { expectStatus, setUpOrganisation, TestOrganisation } from '@throughline/testing';
+import { startStrategy } from './strategy-fixture';
 
 const CSV = 'text/csv';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GoalActivatedV1, parseEvent, Topics } from '@throughline/contracts';
-import { apiAs } from '@throughline/testing';
-import { expectStatus, ifMatch, startStrategy } from './strategy-fixture';
+import { apiAs, expectStatus, ifMatch } from '@throughline/testing';
+import { startStrategy } from './strategy-fixture';
 
 /** The story of docs/walkthrough/1-strategy.md, built through the API alone, from an empty organisation. */
 describe('strategy: the "new product launch" story (real PostgreSQL and Kafka)', () => {

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { apiAs, walkthroughScript } from '@throughline/testing';
-import { expectStatus, startStrategy } from './strategy-fixture';
+import { apiAs, walkthroughScript, expectStatus } from '@throughline/testing';
+import { startStrategy } from './strategy-fixture';
 
 const ROOT = join(__dirname, '../../..');
 

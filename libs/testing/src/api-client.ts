@@ -49,3 +49,13 @@ export async function apiAs(baseUrl: string, actor: Actor | null): Promise<ApiCl
     delete: (path, headers) => call('DELETE', path, undefined, headers),
   };
 }
+
+/** Fails with the response body, so a wrong status says why. */
+export function expectStatus<T = any>(response: ApiResponse<T>, status: number): T {
+  if (response.status !== status)
+    throw new Error(`expected HTTP ${status}, got ${response.status}: ${JSON.stringify(response.body)}`);
+  return response.body;
+}
+
+/** The If-Match header that sends back a resource's version (its ETag). */
+export const ifMatch = (version: number | string) => ({ 'if-match': `"${version}"` });

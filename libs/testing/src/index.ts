@@ -6,3 +6,6 @@ export * from './event-collector';
 export * from './service-process';
 export * from './topics';
 export * from './walkthrough';
+export * from './organisation-fixture';
+export * from './event-feed';
+export * from './execution-test-kit';

@@ -8,7 +8,9 @@ export function uniqueTag(): string {
 export function testDatabaseUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
   if (!url)
-    throw new Error('TEST_DATABASE_URL is not set: run the tests through jest (its global setup starts PostgreSQL).');
+    throw new Error(
+      'TEST_DATABASE_URL is not set: only integration specs (test/ folders, tests/, bench/) get PostgreSQL from the global setup.',
+    );
   // Guard: tests create and drop schemas, so they only ever touch a database named for tests.
   if (!/test/i.test(new URL(url).pathname))
     throw new Error(`Refusing to run tests against ${new URL(url).pathname}: the database name must contain "test".`);
@@ -18,7 +20,9 @@ export function testDatabaseUrl(): string {
 export function testKafkaBrokers(): string {
   const brokers = process.env.TEST_KAFKA_BROKERS;
   if (!brokers)
-    throw new Error('TEST_KAFKA_BROKERS is not set: run the tests through jest (its global setup starts Kafka).');
+    throw new Error(
+      'TEST_KAFKA_BROKERS is not set: only integration specs (test/ folders, tests/, bench/) get Kafka from the global setup.',
+    );
   return brokers;
 }
 

@@ -1,7 +1,7 @@
 import { Static, TObject } from '@sinclair/typebox';
 import { Kafka, logLevel, Producer } from 'kafkajs';
 import { createEvent, EventDefinition } from '@throughline/contracts';
-import { testKafkaBrokers } from '@throughline/testing';
+import { testKafkaBrokers } from './test-env';
 
 /**
  * Publishes real events, as strategy and execution would, onto a test's topics: metrics'

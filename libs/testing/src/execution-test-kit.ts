@@ -10,21 +10,14 @@ import {
   parseEvent,
   Topics,
 } from '@throughline/contracts';
-import { Actor } from '@throughline/service-kit';
-import {
-  apiAs,
-  ApiClient,
-  CollectedEvent,
-  createTestTopics,
-  EventCollector,
-  startTestService,
-  testKafkaBrokers,
-  TestService,
-  uniqueTag,
-  waitFor,
-} from '@throughline/testing';
-import { AppModule } from '../src/app.module';
-import { executionDatabase } from '../src/database/execution-database';
+import { Type } from '@nestjs/common';
+import { Actor, ServiceDatabase } from '@throughline/service-kit';
+import { apiAs, ApiClient } from './api-client';
+import { CollectedEvent, EventCollector } from './event-collector';
+import { startTestService, TestService } from './service-harness';
+import { uniqueTag, testKafkaBrokers } from './test-env';
+import { createTestTopics } from './topics';
+import { waitFor } from './wait';
 
 /** A sent strategy event: enough to send it again (a redelivery) or change its id (a replay). */
 export interface SentEvent<S extends TObject = TObject> {
@@ -36,7 +29,8 @@ export interface SentEvent<S extends TObject = TObject> {
 /**
  * One execution service on the real broker and database, with a producer that plays the
  * strategy service (real events built from the shared contracts) and a collector of what
- * execution publishes.
+ * execution publishes. The caller passes execution's module and database: a library imports
+ * no service.
  */
 export class ExecutionTestKit {
   readonly tag = uniqueTag();
@@ -44,7 +38,7 @@ export class ExecutionTestKit {
   collector!: EventCollector;
   private producer!: Producer;
 
-  static async start(): Promise<ExecutionTestKit> {
+  static async start(module: Type<unknown>, database: ServiceDatabase): Promise<ExecutionTestKit> {
     const kit = new ExecutionTestKit();
     const kafka = new Kafka({ clientId: 'strategy-double', brokers: [testKafkaBrokers()], logLevel: logLevel.NOTHING });
     const topics = [
@@ -54,7 +48,7 @@ export class ExecutionTestKit {
       kit.topic(Topics.Organisation),
     ];
     await createTestTopics(topics);
-    kit.service = await startTestService(AppModule, { tag: kit.tag, database: executionDatabase });
+    kit.service = await startTestService(module, { tag: kit.tag, database });
     kit.collector = await EventCollector.start(topics.slice(0, 2));
     kit.producer = kafka.producer();
     await kit.producer.connect();
@@ -141,12 +135,6 @@ export class ExecutionTestKit {
   }
 }
 
-/**
- * Creates the service's topics before it starts, and waits until every partition has a
- * leader. On a busy broker, kafkajs' createTopics({ waitForLeaders }) — which the service
- * uses at start — can fail with "This server does not host this topic-partition" instead of
- * retrying; topics that already exist are left alone by the service.
- */
 /** The "new product launch" goal: one director, deliverables for the managers given. */
 export function launchGoal(
   ownerId: string,
