@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { afterAttempt, isSuccessStatus } from './delivery-lifecycle';
 import { webhookAttempts, webhookAttemptSeconds, webhooksDisabled } from './webhook-metrics';
 import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature';
-import { Clock, CLOCK, WEBHOOK_SETTINGS, WebhookSettings } from './webhook-settings';
+import { WEBHOOK_SETTINGS, WebhookSettings } from './webhook-settings';
+import { Clock, CLOCK } from '@throughline/service-kit';
 
 interface ClaimedDelivery {
   delivery_id: string;

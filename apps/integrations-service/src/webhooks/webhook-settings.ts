@@ -3,14 +3,6 @@ import { z } from 'zod';
 import { DeliveryPolicy } from './delivery-lifecycle';
 
 export const WEBHOOK_SETTINGS = Symbol('WEBHOOK_SETTINGS');
-export const CLOCK = Symbol('CLOCK');
-
-/** Time, injectable so that tests and replays do not depend on the wall clock. */
-export interface Clock {
-  now(): Date;
-}
-
-export const systemClock: Clock = { now: () => new Date() };
 
 export interface WebhookSettings extends DeliveryPolicy {
   /** Production refuses plain HTTP and private addresses. */
