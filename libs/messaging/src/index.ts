@@ -18,3 +18,4 @@ export * from './core/dead-letter-queue';
 export * from './core/same-organisation';
 export * from './core/handled-event';
 export * from './core/event-context';
+export * from './core/retention';

@@ -3,7 +3,8 @@ import { CLOUDEVENTS_CONTENT_TYPE } from '@throughline/contracts';
 import { DataSource } from 'typeorm';
 import { afterAttempt, isSuccessStatus } from './delivery-lifecycle';
 import { webhookAttempts, webhookAttemptSeconds, webhooksDisabled } from './webhook-metrics';
-import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature';
+import { EndpointRequester } from './endpoint-request';
+import { signedHeaders } from './webhook-signature';
 import { WEBHOOK_SETTINGS, WebhookSettings } from './webhook-settings';
 import { Clock, CLOCK } from '@throughline/service-kit';
 
@@ -34,14 +35,18 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   private wake?: () => void;
   private readonly inFlight = new Set<Promise<void>>();
   private nextPruneAt = 0;
+  private readonly requester: EndpointRequester;
 
   constructor(
     private readonly dataSource: DataSource,
     @Inject(WEBHOOK_SETTINGS) private readonly settings: WebhookSettings,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  ) {
+    this.requester = new EndpointRequester(settings.production);
+  }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    await this.resealSecrets();
     this.running = true;
     this.loop = this.run();
   }
@@ -50,6 +55,28 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     this.running = false;
     this.wake?.();
     await this.loop;
+    this.requester.close();
+  }
+
+  /** Secrets stored in clear (before encryption) or under a rotated-out key are sealed again with the current key. */
+  private async resealSecrets(): Promise<void> {
+    const rows: Array<{ subscription_id: string; secret: string; previous_secret: string | null }> =
+      await this.dataSource.query(`SELECT subscription_id, secret, previous_secret FROM webhook_subscription`);
+    const box = this.settings.secrets;
+    const stale = rows.filter(
+      (row) => box.needsResealing(row.secret) || (row.previous_secret && box.needsResealing(row.previous_secret)),
+    );
+    for (const row of stale)
+      await this.dataSource.query(
+        `UPDATE webhook_subscription SET secret = $2, previous_secret = $3 WHERE subscription_id = $1 AND secret = $4`,
+        [
+          row.subscription_id,
+          box.seal(box.open(row.secret)),
+          row.previous_secret && box.seal(box.open(row.previous_secret)),
+          row.secret,
+        ],
+      );
+    if (stale.length > 0) this.logger.log(`re-encrypted the signing secrets of ${stale.length} webhook(s)`);
   }
 
   /**
@@ -149,33 +176,28 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
 
   private async send(delivery: ClaimedDelivery): Promise<void> {
     const now = this.clock.now();
-    const secrets = [delivery.secret];
+    const secrets = [this.settings.secrets.open(delivery.secret)];
     if (delivery.previous_secret && delivery.previous_secret_expires_at && delivery.previous_secret_expires_at > now)
-      secrets.push(delivery.previous_secret);
+      secrets.push(this.settings.secrets.open(delivery.previous_secret));
     let statusCode: number | null = null;
     let error: string | null = null;
     const stopTimer = webhookAttemptSeconds.startTimer();
     try {
-      const response = await fetch(delivery.url, {
-        method: 'POST',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.settings.requestTimeoutMs),
+      statusCode = await this.requester.post(delivery.url, {
+        timeoutMs: this.settings.requestTimeoutMs,
         headers: {
           'content-type': CLOUDEVENTS_CONTENT_TYPE,
           'user-agent': 'Throughline-Webhooks/1',
-          'webhook-id': delivery.event_id,
           'webhook-delivery': delivery.delivery_id,
           'webhook-attempt': String(delivery.attempts + 1),
-          [SIGNATURE_HEADER]: signatureHeader(secrets, Math.floor(now.getTime() / 1000), delivery.body),
+          ...signedHeaders(secrets, delivery.event_id, now, delivery.body),
         },
         body: delivery.body,
       });
-      statusCode = response.status;
-      await response.arrayBuffer().catch(() => undefined);
-      if (!isSuccessStatus(response.status)) error = `HTTP ${response.status}`;
+      if (!isSuccessStatus(statusCode)) error = `HTTP ${statusCode}`;
     } catch (failure) {
       error =
-        (failure as Error).name === 'TimeoutError'
+        (failure as Error).name === 'TimeoutError' || (failure as Error).name === 'AbortError'
           ? `no response within ${this.settings.requestTimeoutMs} ms`
           : `could not connect: ${(failure as Error).message}`;
     }

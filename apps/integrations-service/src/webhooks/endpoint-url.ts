@@ -1,8 +1,10 @@
+import ipaddr from 'ipaddr.js';
 import { invalid } from '@throughline/service-kit/domain';
 
 /**
- * Where webhooks may be sent. Production: HTTPS only, and never to loopback or private
- * addresses written as literals (a tenant must not reach the service's own network).
+ * Where webhooks may be sent. Production: HTTPS only, and never to an address literal outside
+ * public unicast (loopback, private, link-local, CGNAT, IPv4-mapped…): refused here, at
+ * registration; names are checked on the resolved address when connecting (endpoint-request.ts).
  * Development (NODE_ENV !== 'production'): also plain HTTP, but only to loopback.
  */
 export interface EndpointPolicy {
@@ -10,16 +12,14 @@ export interface EndpointPolicy {
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-const PRIVATE_IPV4 = [/^127\./, /^10\./, /^192\.168\./, /^172\.(1[6-9]|2\d|3[01])\./, /^169\.254\./, /^0\./];
 
 function isLoopback(hostname: string): boolean {
   return LOOPBACK_HOSTS.has(hostname) || /^127\./.test(hostname) || hostname.endsWith('.localhost');
 }
 
 function isPrivateLiteral(hostname: string): boolean {
-  return (
-    isLoopback(hostname) || PRIVATE_IPV4.some((range) => range.test(hostname)) || /^\[(fc|fd|fe80)/i.test(hostname)
-  );
+  const address = hostname.replace(/^\[|\]$/g, '');
+  return isLoopback(hostname) || (ipaddr.isValid(address) && ipaddr.parse(address).range() !== 'unicast');
 }
 
 /** Returns the normalised URL or throws a DomainError that says what to send instead. */

@@ -1,6 +1,7 @@
-import { env, EnvOf, runtimeEnvSchema } from '@throughline/config';
+import { configurationError, env, EnvOf, runtimeEnvSchema } from '@throughline/config';
 import { z } from 'zod';
 import { DeliveryPolicy } from './delivery-lifecycle';
+import { DEVELOPMENT_SECRET_KEY, parseSecretKeys, SecretBox } from './webhook-secret-box';
 
 export const WEBHOOK_SETTINGS = Symbol('WEBHOOK_SETTINGS');
 
@@ -18,6 +19,8 @@ export interface WebhookSettings extends DeliveryPolicy {
   /** Delivered and dead-lettered deliveries older than this are pruned (with events no delivery needs any more). */
   retentionMs: number;
   pruneIntervalMs: number;
+  /** Seals signing secrets before they are stored, opens them to sign. */
+  secrets: SecretBox;
 }
 
 const HOUR = 3_600_000;
@@ -78,6 +81,13 @@ export const webhookEnvSchema = z.object({
     min: 0,
     unit: 'ms',
   }),
+  WEBHOOK_SECRET_KEYS: env.string({
+    description:
+      'keys that encrypt signing secrets at rest (AES-256-GCM); the first encrypts, all decrypt; required in production',
+    defaultText: 'a fixed development key outside production',
+    pattern: /^[A-Za-z0-9_-]{1,40}:[A-Za-z0-9+/]{43}=(\s*,\s*[A-Za-z0-9_-]{1,40}:[A-Za-z0-9+/]{43}=)*$/,
+    allowed: '`id:<32 bytes in base64>[,id:…]`',
+  }),
   WEBHOOK_PRUNE_INTERVAL_MS: env.integer({
     description: 'how often deliveries are pruned',
     default: HOUR,
@@ -88,8 +98,17 @@ export const webhookEnvSchema = z.object({
 export type WebhookEnv = EnvOf<typeof webhookEnvSchema>;
 
 export function webhookSettings(settings: WebhookEnv): WebhookSettings {
+  const production = settings.NODE_ENV === 'production';
+  if (production && !settings.WEBHOOK_SECRET_KEYS)
+    throw configurationError({
+      variable: 'WEBHOOK_SECRET_KEYS',
+      message: 'is required when NODE_ENV=production: `id:<32 random bytes in base64>` (openssl rand -base64 32)',
+    });
   return {
-    production: settings.NODE_ENV === 'production',
+    secrets: new SecretBox(
+      settings.WEBHOOK_SECRET_KEYS ? parseSecretKeys(settings.WEBHOOK_SECRET_KEYS)! : [DEVELOPMENT_SECRET_KEY],
+    ),
+    production,
     maxAttempts: settings.WEBHOOK_MAX_ATTEMPTS,
     backoffBaseMs: settings.WEBHOOK_BACKOFF_BASE_MS,
     backoffMaxMs: settings.WEBHOOK_BACKOFF_MAX_MS,

@@ -106,7 +106,15 @@ export class WebhooksService {
     const [row]: SubscriptionRow[] = await this.dataSource.query(
       `INSERT INTO webhook_subscription (subscription_id, org_id, url, description, event_types, secret, created_by, created_at, updated_at)
        VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $7) RETURNING ${SUBSCRIPTION_COLUMNS}`,
-      [actor.orgId, url, body.description ?? null, body.eventTypes, secret, actor.personId, this.clock.now()],
+      [
+        actor.orgId,
+        url,
+        body.description ?? null,
+        body.eventTypes,
+        this.settings.secrets.seal(secret),
+        actor.personId,
+        this.clock.now(),
+      ],
     );
     return { ...toWebhook(row), secret };
   }
@@ -157,7 +165,7 @@ export class WebhooksService {
       id,
       version,
       `previous_secret = CASE WHEN $5::timestamptz IS NULL THEN NULL ELSE secret END, previous_secret_expires_at = $5, secret = $4`,
-      [secret, expiresAt],
+      [this.settings.secrets.seal(secret), expiresAt],
     );
     return { ...toWebhook(row), secret };
   }

@@ -12,6 +12,7 @@ import { OutboxRelay } from '../core/outbox-relay';
 import { EventOutbox } from './event-outbox.service';
 import { eventsPublished } from './messaging-metrics';
 import { MessagingRuntime, nestMessagingLogger } from './messaging-runtime.service';
+import { RetentionService } from './retention.service';
 import {
   KAFKA,
   KAFKA_PRODUCER,
@@ -70,6 +71,7 @@ export class MessagingModule {
         },
         EventOutbox,
         MessagingRuntime,
+        RetentionService,
       ],
       exports: [MESSAGING_CONFIG, KAFKA, KAFKA_PRODUCER, Outbox, OutboxRelay, EventOutbox, MessagingRuntime],
     };

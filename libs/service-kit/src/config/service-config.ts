@@ -1,7 +1,7 @@
 import { DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { env, EnvOf, EnvSchema, EnvShape, readEnv } from '@throughline/config';
-import { kafkaEnvSchema } from '@throughline/messaging';
+import { kafkaEnvSchema, retentionEnvSchema } from '@throughline/messaging';
 import { z } from 'zod';
 import { authEnvProblems, authEnvSchema } from '../auth/auth-config';
 import { databaseEnvSchema } from '../database/database-options';
@@ -37,6 +37,7 @@ export const sharedServiceEnvSchemas = {
   database: databaseEnvSchema,
   auth: authEnvSchema,
   kafka: kafkaEnvSchema,
+  retention: retentionEnvSchema,
   logging: loggingEnvSchema,
 };
 

@@ -21,19 +21,44 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @ApiOperation({ summary: 'Liveness: the process runs and serves HTTP.' })
+  @ApiOperation({
+    summary:
+      'Liveness (and the startup probe): the process runs and serves HTTP. HTTP is served only once start-up is complete.',
+  })
   @HealthCheck()
   live() {
     return this.health.check([]);
   }
 
+  /**
+   * Writes need only PostgreSQL (their events wait in the outbox), so a broker outage must not
+   * take every instance out of service: Kafka's state is reported here but does not fail it.
+   */
   @Get('ready')
   @ApiOperation({
-    summary: 'Readiness: PostgreSQL answers, the Kafka broker answers, the relay publishes and the consumer runs.',
+    summary:
+      'Readiness: PostgreSQL answers. Kafka is reported (`kafka.degraded`) but not required: writes go to the outbox and are published when the broker is back.',
   })
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.database.pingCheck('database', { timeout: 2000 }), () => this.kafkaCheck()]);
+    return this.health.check([
+      () => this.database.pingCheck('database', { timeout: 2000 }),
+      async () => {
+        const kafka = await this.kafkaCheck();
+        const { status, ...details } = kafka.kafka;
+        return this.indicators.check('kafka').up({ degraded: status !== 'up', ...details });
+      },
+    ]);
+  }
+
+  @Get('kafka')
+  @ApiOperation({
+    summary:
+      'Messaging: the Kafka broker answers, the relay publishes and the consumer runs (503 otherwise), for alerting.',
+  })
+  @HealthCheck()
+  messaging() {
+    return this.health.check([() => this.kafkaCheck()]);
   }
 
   private async kafkaCheck() {
