@@ -21,7 +21,7 @@ import {
   TaskUpdatedV1,
   Topics,
 } from '@throughline/contracts';
-import { Actor } from '@throughline/service-kit';
+import { Actor, CLOCK, ManualClock } from '@throughline/service-kit';
 import { Kafka, logLevel } from 'kafkajs';
 import {
   apiAs,
@@ -39,7 +39,6 @@ import {
 import { AppModule } from '../src/app.module';
 import { metricsDatabase } from '../src/database/metrics-database';
 import { rebuildReadModels } from '../src/rebuild/rebuild-read-models';
-import { CLOCK, ManualClock } from '../src/time/clock';
 
 const id = () => randomUUID();
 

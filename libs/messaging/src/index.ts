@@ -17,4 +17,5 @@ export * from './nest/messaging-metrics';
 export * from './core/dead-letter-queue';
 export * from './core/same-organisation';
 export * from './core/handled-event';
+export * from './core/event-context';
 export * from './core/retention';

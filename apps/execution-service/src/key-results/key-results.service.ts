@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull } from 'typeorm';
 import { KeyResultCheckedInV1 } from '@throughline/contracts';
 import { EventOutbox } from '@throughline/messaging';
-import { Actor, DomainError, notFound, page, Page, PageQueryDto } from '@throughline/service-kit';
+import { Actor, notFound, page, Page, PageQueryDto, conflict, forbidden } from '@throughline/service-kit';
 import { KnownGoal } from '../goals/known-goal.entity';
 import { todayUtc } from '../shared/today';
 import { assertNotInFuture } from '../tasks/task-rules';
@@ -98,21 +98,19 @@ export class KeyResultsService {
       if (!keyResult || !keyResult.name) throw notFound('Key result', keyResultId);
       // Checked after the lookup, so another organisation's key result answers 404 whatever the role (docs/security.md).
       if (actor.role !== 'manager')
-        throw new DomainError('forbidden', `Only managers check in key results; your token has role ${actor.role}.`);
+        throw forbidden(`Only managers check in key results; your token has role ${actor.role}.`);
       const worksOnGoal = await tx.existsBy(Task, {
         orgId: actor.orgId,
         managerId: actor.personId,
         goalId: keyResult.goalId,
       });
       if (!worksOnGoal)
-        throw new DomainError(
-          'forbidden',
+        throw forbidden(
           `You can check in key results only of goals you have tasks on; goal ${keyResult.goalId} has none of yours.`,
         );
       const goal = await tx.findOne(KnownGoal, { where: { goalId: keyResult.goalId } });
       if (goal?.status !== 'active')
-        throw new DomainError(
-          'conflict',
+        throw conflict(
           `Goal ${keyResult.goalId} is ${goal?.status ?? 'unknown'}; check-ins are taken only while it is active.`,
         );
       assertNotInFuture(input.measuredOn, todayUtc(), 'measuredOn');

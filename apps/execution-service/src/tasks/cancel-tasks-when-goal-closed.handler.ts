@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { EventOf, GoalClosedV1 } from '@throughline/contracts';
-import { HandleEvent } from '@throughline/messaging';
+import { HandleEvent, causedBy } from '@throughline/messaging';
 import { mergeGoalStatus } from '../goals/goal-status';
 import { lockKnownGoal } from '../goals/known-goals';
 import { OPEN_STATUSES } from './task-state-machine';
@@ -25,7 +25,7 @@ export class CancelTasksWhenGoalClosed {
     goal.snapshotVersion = Math.max(goal.snapshotVersion, version);
     await tx.save(goal);
     const why = `Goal closed as ${goal.status}${reason ? `: ${reason}` : ''}`;
-    const cause = { orgId: event.orgid, actorId: null, correlationId: event.correlationid, causationId: event.id };
+    const cause = causedBy(event);
     const open = await tx.find(Task, {
       where: { goalId, orgId: event.orgid, status: In([...OPEN_STATUSES]) },
       order: { id: 'ASC' },

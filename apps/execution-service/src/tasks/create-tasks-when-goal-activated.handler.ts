@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { DeliverableAddedV1, EventOf, GoalActivatedV1 } from '@throughline/contracts';
-import { HandleEvent } from '@throughline/messaging';
+import { HandleEvent, causedBy } from '@throughline/messaging';
 import { isClosedGoalStatus, mergeGoalStatus } from '../goals/goal-status';
 import { lockKnownGoal } from '../goals/known-goals';
 import { PlannedCostReviser } from './planned-cost-reviser';
@@ -34,7 +34,7 @@ export class CreateTasksWhenGoalActivated {
     });
     await tx.save(goal);
     if (isClosedGoalStatus(goal.status)) return;
-    const cause = { orgId: event.orgid, actorId: null, correlationId: event.correlationid, causationId: event.id };
+    const cause = causedBy(event);
     for (const deliverable of data.deliverables)
       await this.writer.createFromDeliverable(tx, { goalId: goal.goalId, currency: data.currency }, deliverable, cause);
     // A revision made after the activation but delivered before it (a replay, a re-publication) still applies.
@@ -50,11 +50,11 @@ export class CreateTasksWhenGoalActivated {
     goal.currency ??= data.currency;
     await tx.save(goal);
     if (goal.status !== 'active') return;
-    await this.writer.createFromDeliverable(tx, { goalId: goal.goalId, currency: goal.currency! }, data.deliverable, {
-      orgId: event.orgid,
-      actorId: null,
-      correlationId: event.correlationid,
-      causationId: event.id,
-    });
+    await this.writer.createFromDeliverable(
+      tx,
+      { goalId: goal.goalId, currency: goal.currency! },
+      data.deliverable,
+      causedBy(event),
+    );
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { DeliverableChangedV1, DeliverableRemovedV1, EventOf } from '@throughline/contracts';
-import { HandleEvent } from '@throughline/messaging';
+import { HandleEvent, causedBy } from '@throughline/messaging';
 import { mergeGoalStatus } from '../goals/goal-status';
 import { lockKnownGoal } from '../goals/known-goals';
 import { RemovedDeliverable } from '../goals/removed-deliverable.entity';
@@ -16,7 +16,7 @@ export class FollowDeliverableChanges {
   @HandleEvent(DeliverableChangedV1)
   async onDeliverableChanged(event: EventOf<typeof DeliverableChangedV1>, tx: EntityManager): Promise<void> {
     const { goalId, goalStatus, currency, deliverable } = event.data;
-    const cause = { orgId: event.orgid, actorId: null, correlationId: event.correlationid, causationId: event.id };
+    const cause = causedBy(event);
     const goal = await lockKnownGoal(tx, goalId, event.orgid);
     goal.status = mergeGoalStatus(goal.status, goalStatus);
     goal.currency ??= currency;
@@ -59,12 +59,6 @@ export class FollowDeliverableChanges {
       where: { deliverableId, orgId: event.orgid },
       lock: { mode: 'pessimistic_write' },
     });
-    if (task)
-      await this.writer.cancel(tx, task, `Deliverable removed: ${reason}`, {
-        orgId: event.orgid,
-        actorId: null,
-        correlationId: event.correlationid,
-        causationId: event.id,
-      });
+    if (task) await this.writer.cancel(tx, task, `Deliverable removed: ${reason}`, causedBy(event));
   }
 }

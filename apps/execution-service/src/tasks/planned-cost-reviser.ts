@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { EventContext } from '@throughline/messaging';
 import { EntityManager, Not } from 'typeorm';
 import { KnownGoal } from '../goals/known-goal.entity';
 import { splitAllocation } from './planned-cost-split';
 import { Task } from './task.entity';
-import { ChangeCause, TaskWriter } from './task-writer';
+import { TaskWriter } from './task-writer';
 
 /**
  * Budget revisions reach tasks through the allocations that name a manager: that
@@ -15,7 +16,7 @@ import { ChangeCause, TaskWriter } from './task-writer';
 export class PlannedCostReviser {
   constructor(private readonly writer: TaskWriter) {}
 
-  async applyLatestRevision(tx: EntityManager, goal: KnownGoal, cause: ChangeCause): Promise<void> {
+  async applyLatestRevision(tx: EntityManager, goal: KnownGoal, cause: EventContext): Promise<void> {
     for (const allocation of goal.budgetAllocations) {
       if (!allocation.managerId) continue;
       const tasks = await tx.find(Task, {

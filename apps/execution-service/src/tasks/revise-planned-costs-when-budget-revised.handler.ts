@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { BudgetRevisedV1, EventOf } from '@throughline/contracts';
-import { HandleEvent } from '@throughline/messaging';
+import { HandleEvent, causedBy } from '@throughline/messaging';
 import { lockKnownGoal } from '../goals/known-goals';
 import { PlannedCostReviser } from './planned-cost-reviser';
 
@@ -24,11 +24,6 @@ export class RevisePlannedCostsWhenBudgetRevised {
     });
     goal.currency ??= data.currency;
     await tx.save(goal);
-    await this.plannedCosts.applyLatestRevision(tx, goal, {
-      orgId: event.orgid,
-      actorId: null,
-      correlationId: event.correlationid,
-      causationId: event.id,
-    });
+    await this.plannedCosts.applyLatestRevision(tx, goal, causedBy(event));
   }
 }

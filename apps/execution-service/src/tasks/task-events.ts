@@ -1,5 +1,5 @@
 import { Static } from '@sinclair/typebox';
-import { TaskCreatedV1, TaskUpdatedV1 } from '@throughline/contracts';
+import { TaskCreatedV1, TaskStatus, TaskStatusChangedV1, TaskUpdatedV1 } from '@throughline/contracts';
 import { Task } from './task.entity';
 
 /** The task.created payload of a task row: one mapping for every way a task comes to exist. */
@@ -34,6 +34,27 @@ export function taskUpdatedData(task: Task, cause: string): Static<typeof TaskUp
     plannedCostMinor: task.plannedCostMinor,
     cause,
     updatedAt: task.updatedAt.toISOString(),
+    taskVersion: task.version,
+  };
+}
+
+/** A task moved from `from` to its current status, by `changedBy` (null: the system, following strategy). */
+export function taskStatusChangedData(
+  task: Task,
+  from: TaskStatus,
+  reason: string | null,
+  changedBy: string | null,
+): Static<typeof TaskStatusChangedV1.schema> {
+  return {
+    taskId: task.id,
+    goalId: task.goalId,
+    managerId: task.managerId,
+    from,
+    to: task.status,
+    reason,
+    progress: task.progress,
+    changedBy,
+    changedAt: task.updatedAt.toISOString(),
     taskVersion: task.version,
   };
 }

@@ -1,5 +1,5 @@
 import { TaskStatus } from '@throughline/contracts';
-import { DomainError } from '@throughline/service-kit/domain';
+import { conflict, invalid } from '@throughline/service-kit/domain';
 import { isOpen } from './task-state-machine';
 
 /** What a manager may report on a task in a given status, and the checks on what they report. */
@@ -12,17 +12,15 @@ export function assertReportable(status: TaskStatus, report: TaskReport): void {
       report === 'progress' && status === 'done'
         ? 'a done task is at 100'
         : `a ${status} task takes no more ${report} reports`;
-    throw new DomainError('conflict', `Cannot report ${report} on a ${status} task: ${hint}.`);
+    throw conflict(`Cannot report ${report} on a ${status} task: ${hint}.`);
   }
 }
 
 /** Costs are booked in the currency of the goal budget (or of the unlinked task), never converted. */
 export function assertCostCurrency(taskCurrency: string | null, currency: string): void {
-  if (taskCurrency === null)
-    throw new DomainError('conflict', 'This task has no currency to book costs in; it was created without one.');
+  if (taskCurrency === null) throw conflict('This task has no currency to book costs in; it was created without one.');
   if (currency !== taskCurrency)
-    throw new DomainError(
-      'invalid',
+    throw invalid(
       `Costs on this task are booked in ${taskCurrency}, the currency of its budget; convert the amount and send currency ${taskCurrency}.`,
       [{ field: 'currency', message: `must be ${taskCurrency}` }],
     );
@@ -31,11 +29,9 @@ export function assertCostCurrency(taskCurrency: string | null, currency: string
 /** Something measured or spent is in the past or today, not ahead (dates are calendar days, UTC). */
 export function assertNotInFuture(date: string, today: string, field: string): void {
   if (date > today)
-    throw new DomainError(
-      'invalid',
-      `${field} ${date} is in the future (today is ${today}); report what has happened.`,
-      [{ field, message: 'must not be after today' }],
-    );
+    throw invalid(`${field} ${date} is in the future (today is ${today}); report what has happened.`, [
+      { field, message: 'must not be after today' },
+    ]);
 }
 
 export interface NewTaskLink {
@@ -55,42 +51,35 @@ export function checkNewTaskLink(
   if (link.linkedGoalId === null) {
     const reason = link.unlinkedReason?.trim();
     if (!reason)
-      throw new DomainError('invalid', 'Unlinked work needs an unlinkedReason saying why it serves no goal.', [
+      throw invalid('Unlinked work needs an unlinkedReason saying why it serves no goal.', [
         { field: 'unlinkedReason', message: 'required when linkedGoalId is null' },
       ]);
     if (!link.currency)
-      throw new DomainError(
-        'invalid',
+      throw invalid(
         'Unlinked work has no goal budget to take a currency from: give currency (e.g. "EUR") so its costs can be booked.',
         [{ field: 'currency', message: 'required when linkedGoalId is null' }],
       );
     return { goalId: null, currency: link.currency, unlinkedReason: reason };
   }
   if (link.unlinkedReason !== undefined && link.unlinkedReason !== null) {
-    throw new DomainError(
-      'invalid',
-      'unlinkedReason is only for unlinked work; leave it out when linkedGoalId names a goal.',
-      [{ field: 'unlinkedReason', message: 'must be absent when linkedGoalId is set' }],
-    );
+    throw invalid('unlinkedReason is only for unlinked work; leave it out when linkedGoalId names a goal.', [
+      { field: 'unlinkedReason', message: 'must be absent when linkedGoalId is set' },
+    ]);
   }
   if (!goal || goal.status === 'unknown')
-    throw new DomainError(
-      'invalid',
+    throw invalid(
       `Goal ${link.linkedGoalId} is not known here; link to an active goal, or send linkedGoalId null with an unlinkedReason.`,
       [{ field: 'linkedGoalId', message: 'unknown goal' }],
     );
   if (goal.status !== 'active')
-    throw new DomainError(
-      'invalid',
+    throw invalid(
       `Goal ${link.linkedGoalId} is ${goal.status}, not active; work can be linked only to an active goal.`,
       [{ field: 'linkedGoalId', message: `goal is ${goal.status}` }],
     );
   if (link.currency && goal.currency && link.currency !== goal.currency) {
-    throw new DomainError(
-      'invalid',
-      `The goal's budget is in ${goal.currency}; leave currency out or send ${goal.currency}.`,
-      [{ field: 'currency', message: `must be ${goal.currency}` }],
-    );
+    throw invalid(`The goal's budget is in ${goal.currency}; leave currency out or send ${goal.currency}.`, [
+      { field: 'currency', message: `must be ${goal.currency}` },
+    ]);
   }
   return { goalId: link.linkedGoalId, currency: goal.currency, unlinkedReason: null };
 }

@@ -1,5 +1,5 @@
 import { TaskStatus } from '@throughline/contracts';
-import { DomainError } from '@throughline/service-kit/domain';
+import { conflict, invalid } from '@throughline/service-kit/domain';
 
 /** todo → in_progress → blocked ↔ in_progress → done; cancelled from any open state. */
 const NEXT: Record<TaskStatus, readonly TaskStatus[]> = {
@@ -35,10 +35,10 @@ export function transition(
     const allowed = NEXT[from].length
       ? `from ${from} a task can move to: ${NEXT[from].join(', ')}`
       : `${from} is final`;
-    throw new DomainError('conflict', `A task cannot move from ${from} to ${to} (${allowed}).`);
+    throw conflict(`A task cannot move from ${from} to ${to} (${allowed}).`);
   }
   if ((to === 'blocked' || to === 'cancelled') && !reason?.trim()) {
-    throw new DomainError('invalid', `Moving a task to ${to} needs a reason.`, [
+    throw invalid(`Moving a task to ${to} needs a reason.`, [
       { field: 'reason', message: `required when moving to ${to}` },
     ]);
   }

@@ -1,20 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { TaskCreatedV1, TaskStatusChangedV1, TaskUpdatedV1 } from '@throughline/contracts';
-import { EventOutbox } from '@throughline/messaging';
+import { EventOutbox, EventContext } from '@throughline/messaging';
 import { RemovedDeliverable } from '../goals/removed-deliverable.entity';
 import { recordHistory } from './task-history';
 import { isOpen, transition } from './task-state-machine';
 import { Task } from './task.entity';
-import { taskCreatedData, taskUpdatedData } from './task-events';
-
-/** Who or what caused a change: a person's request, or a consumed event (actorId null). */
-export interface ChangeCause {
-  orgId: string;
-  actorId: string | null;
-  correlationId: string;
-  causationId?: string;
-}
+import { taskCreatedData, taskStatusChangedData, taskUpdatedData } from './task-events';
 
 export interface DeliverableFacts {
   deliverableId: string;
@@ -43,7 +35,7 @@ export class TaskWriter {
     tx: EntityManager,
     goal: { goalId: string; currency: string },
     deliverable: DeliverableFacts,
-    cause: ChangeCause,
+    cause: EventContext,
   ): Promise<Task | null> {
     if (await tx.existsBy(RemovedDeliverable, { deliverableId: deliverable.deliverableId })) return null;
     const inserted = await tx
@@ -78,7 +70,7 @@ export class TaskWriter {
     tx: EntityManager,
     task: Task,
     details: Record<string, unknown>,
-    cause: ChangeCause,
+    cause: EventContext,
   ): Promise<void> {
     await recordHistory(
       tx,
@@ -96,7 +88,7 @@ export class TaskWriter {
     task: Task,
     fields: FollowedFields,
     why: string,
-    cause: ChangeCause,
+    cause: EventContext,
   ): Promise<boolean> {
     if (task.status === 'cancelled') return false;
     // A finished task keeps its manager: the work was done by whoever did it.
@@ -121,7 +113,7 @@ export class TaskWriter {
   }
 
   /** Cancels an open task for a reason strategy gave (a deliverable removed, a goal closed); closed tasks stay as they are. */
-  async cancel(tx: EntityManager, task: Task, reason: string, cause: ChangeCause): Promise<boolean> {
+  async cancel(tx: EntityManager, task: Task, reason: string, cause: EventContext): Promise<boolean> {
     if (!isOpen(task.status)) return false;
     const from = task.status;
     const next = transition(from, 'cancelled', task.progress, reason);
@@ -140,18 +132,7 @@ export class TaskWriter {
     await this.outbox.publish(
       tx,
       TaskStatusChangedV1,
-      {
-        taskId: task.id,
-        goalId: task.goalId,
-        managerId: task.managerId,
-        from,
-        to: 'cancelled',
-        reason,
-        progress: task.progress,
-        changedBy: cause.actorId,
-        changedAt: task.updatedAt.toISOString(),
-        taskVersion: task.version,
-      },
+      taskStatusChangedData(task, from, reason, cause.actorId ?? null),
       cause,
     );
     return true;

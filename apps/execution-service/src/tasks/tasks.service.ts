@@ -9,7 +9,7 @@ import {
   TaskStatusChangedV1,
 } from '@throughline/contracts';
 import { EventOutbox } from '@throughline/messaging';
-import { Actor, DomainError, notFound, page, Page } from '@throughline/service-kit';
+import { Actor, notFound, page, Page, forbidden, stale, assertVersion, actedBy } from '@throughline/service-kit';
 import { KnownGoal } from '../goals/known-goal.entity';
 import { todayUtc } from '../shared/today';
 import {
@@ -30,6 +30,7 @@ import { TaskCostEntry, TaskHoursEntry, TaskQualityIssue } from './task-report-e
 import { assertCostCurrency, assertNotInFuture, assertReportable, checkNewTaskLink } from './task-rules';
 import { OPEN_STATUSES, transition } from './task-state-machine';
 import { Task } from './task.entity';
+import { taskStatusChangedData } from './task-events';
 import { TaskWriter } from './task-writer';
 import { inView, TaskVisibility } from '../access/task-visibility';
 
@@ -167,7 +168,7 @@ export class TasksService {
         tx,
         task,
         { from: 'manager', linkedGoalId: link.goalId, unlinkedReason: link.unlinkedReason },
-        { orgId: actor.orgId, actorId: actor.personId, correlationId },
+        actedBy(actor, correlationId),
       );
       return toView(task);
     });
@@ -197,19 +198,8 @@ export class TasksService {
           this.outbox.publish(
             tx,
             TaskStatusChangedV1,
-            {
-              taskId,
-              goalId: saved.goalId,
-              managerId: saved.managerId,
-              from,
-              to: next.status,
-              reason,
-              progress: saved.progress,
-              changedBy: actor.personId,
-              changedAt: saved.updatedAt.toISOString(),
-              taskVersion: saved.version,
-            },
-            { orgId: actor.orgId, correlationId },
+            taskStatusChangedData(saved, from, reason, actor.personId),
+            actedBy(actor, correlationId),
           ),
         result: toView,
       };
@@ -420,17 +410,13 @@ export class TasksService {
       });
       // Checked after the lookup, so another organisation's task answers 404 whatever the role (docs/security.md).
       if (task && actor.role !== 'manager')
-        throw new DomainError('forbidden', `Only the task's manager changes it; your token has role ${actor.role}.`);
+        throw forbidden(`Only the task's manager changes it; your token has role ${actor.role}.`);
       // Another manager's task answers 404, as it does on reads: a manager cannot probe which tasks exist.
       if (!task || task.managerId !== actor.personId) throw notFound('Task', taskId);
-      if (task.version !== expectedVersion)
-        throw new DomainError(
-          'stale',
-          `Task ${taskId} is at version ${task.version}, not ${expectedVersion}: read it again and retry.`,
-        );
+      assertVersion(`Task ${taskId}`, task.version, expectedVersion);
       const change = await apply(task, tx);
       const saved = await this.write(tx, task, change.set);
-      await recordHistory(tx, taskId, change.change, change.details, { actorId: actor.personId, correlationId });
+      await recordHistory(tx, taskId, change.change, change.details, actedBy(actor, correlationId));
       await change.publish(saved);
       return change.result(saved);
     });
@@ -450,8 +436,7 @@ export class TasksService {
       .returning(['version', 'updatedAt'])
       .execute();
     const [row] = updated.raw as Array<{ version: number; updated_at: Date }>;
-    if (!row)
-      throw new DomainError('stale', `Task ${task.id} changed while it was being written: read it again and retry.`);
+    if (!row) throw stale(`Task ${task.id} changed while it was being written: read it again and retry.`);
     return Object.assign(task, set, { version: row.version, updatedAt: row.updated_at });
   }
 }

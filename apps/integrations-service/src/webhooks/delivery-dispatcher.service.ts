@@ -5,7 +5,8 @@ import { afterAttempt, isSuccessStatus } from './delivery-lifecycle';
 import { webhookAttempts, webhookAttemptSeconds, webhooksDisabled } from './webhook-metrics';
 import { EndpointRequester } from './endpoint-request';
 import { signedHeaders } from './webhook-signature';
-import { Clock, CLOCK, WEBHOOK_SETTINGS, WebhookSettings } from './webhook-settings';
+import { WEBHOOK_SETTINGS, WebhookSettings } from './webhook-settings';
+import { Clock, CLOCK } from '@throughline/service-kit';
 
 interface ClaimedDelivery {
   delivery_id: string;

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CloudEvent, EVENT_DEFINITIONS, eventDefinition } from '@throughline/contracts';
 import { HandleEvent, UnprocessableEventError } from '@throughline/messaging';
-import { Clock, CLOCK } from './webhook-settings';
+import { Clock, CLOCK } from '@throughline/service-kit';
 
 /**
  * Every event of every topic: one delivery row per matching subscription of its

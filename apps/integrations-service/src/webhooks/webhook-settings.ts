@@ -4,14 +4,6 @@ import { DeliveryPolicy } from './delivery-lifecycle';
 import { DEVELOPMENT_SECRET_KEY, parseSecretKeys, SecretBox } from './webhook-secret-box';
 
 export const WEBHOOK_SETTINGS = Symbol('WEBHOOK_SETTINGS');
-export const CLOCK = Symbol('CLOCK');
-
-/** Time, injectable so that tests and replays do not depend on the wall clock. */
-export interface Clock {
-  now(): Date;
-}
-
-export const systemClock: Clock = { now: () => new Date() };
 
 export interface WebhookSettings extends DeliveryPolicy {
   /** Production refuses plain HTTP and private addresses. */

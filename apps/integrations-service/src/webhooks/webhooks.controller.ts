@@ -9,7 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Response } from 'express';
-import { Actor, CurrentActor, IfMatch, Page, setETag } from '@throughline/service-kit';
+import { Actor, CurrentActor, IfMatch, Page, withETag } from '@throughline/service-kit';
 import {
   CreateWebhookDto,
   DeliveryDto,
@@ -172,9 +172,4 @@ export class WebhooksController {
   ): Promise<DeliveryDto> {
     return this.webhooks.replay(actor, id, deliveryId);
   }
-}
-
-function withETag<T extends { version: number }>(response: Response, body: T): T {
-  setETag(response, body.version);
-  return body;
 }

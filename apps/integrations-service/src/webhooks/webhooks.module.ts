@@ -3,9 +3,10 @@ import { ConfigService } from '@nestjs/config';
 import { envSlice } from '@throughline/config';
 import { DeliveryDispatcher } from './delivery-dispatcher.service';
 import { RecordDeliveriesForEvents } from './record-deliveries-for-events.handler';
-import { CLOCK, systemClock, WEBHOOK_SETTINGS, webhookEnvSchema, webhookSettings } from './webhook-settings';
+import { WEBHOOK_SETTINGS, webhookEnvSchema, webhookSettings } from './webhook-settings';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
+import { CLOCK, systemClock } from '@throughline/service-kit';
 
 @Module({
   controllers: [WebhooksController],

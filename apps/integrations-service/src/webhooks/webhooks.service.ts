@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor, page, Page } from '@throughline/service-kit';
-import { conflict, DomainError, notFound } from '@throughline/service-kit/domain';
+import { Actor, page, Page, Clock, CLOCK, forbidden, assertVersion } from '@throughline/service-kit';
+import { conflict, notFound } from '@throughline/service-kit/domain';
 import { checkEndpointUrl } from './endpoint-url';
 import { generateSecret } from './webhook-signature';
-import { Clock, CLOCK, WEBHOOK_SETTINGS, WebhookSettings } from './webhook-settings';
+import { WEBHOOK_SETTINGS, WebhookSettings } from './webhook-settings';
 import {
   CreateWebhookDto,
   DeliveryDto,
@@ -255,11 +255,7 @@ export class WebhooksService {
     if (!row) throw notFound('Webhook', id);
     // After the lookup, so another organisation's webhook answers 404 whatever the role (docs/security.md).
     assertMayManageWebhooks(actor);
-    if (version !== undefined && row.version !== version)
-      throw new DomainError(
-        'stale',
-        `Webhook ${id} is at version ${row.version}, not ${version}: read it again and reapply your change.`,
-      );
+    assertVersion(`Webhook ${id}`, row.version, version);
     return row;
   }
 
@@ -285,8 +281,5 @@ export class WebhooksService {
 /** Integrators subscribe, admins oversee; the one place this service decides who manages webhooks. */
 function assertMayManageWebhooks(actor: Actor): void {
   if (actor.role !== 'integrator' && actor.role !== 'admin')
-    throw new DomainError(
-      'forbidden',
-      `Webhooks are managed by integrators and admins; your token has role ${actor.role}.`,
-    );
+    throw forbidden(`Webhooks are managed by integrators and admins; your token has role ${actor.role}.`);
 }

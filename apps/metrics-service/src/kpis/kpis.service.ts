@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Actor, DomainError, invalid } from '@throughline/service-kit';
+import { Actor, invalid, notFound } from '@throughline/service-kit';
 import { dayNumber, isoDay } from '../scoring/contributions';
 import { assertMayRead } from '../scoring/read-access';
 import { reportingTeam } from '../scoring/reporting-team';
@@ -38,7 +38,7 @@ export class KpisService {
       managerId,
       actor.orgId,
     ]);
-    if (!known) throw new DomainError('not_found', `Manager ${managerId} has no work in your organisation.`);
+    if (!known) throw notFound('Manager', managerId, `Manager ${managerId} has no work in your organisation.`);
     // After the lookup, so another organisation's manager answers 404 whatever the role (docs/security.md).
     assertMayRead(actor, 'manager', managerId, await reportingTeam(this.dataSource, actor));
   }
@@ -93,7 +93,7 @@ export class KpisService {
       orgUnitId,
       actor.orgId,
     ]);
-    if (!unit) throw new DomainError('not_found', `Org unit ${orgUnitId} does not exist in your organisation.`);
+    if (!unit) throw notFound('Org unit', orgUnitId, `Org unit ${orgUnitId} does not exist in your organisation.`);
   }
 
   private async managerFigures(

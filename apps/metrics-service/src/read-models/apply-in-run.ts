@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { CloudEvent } from '@throughline/contracts';
+import { causedBy } from '@throughline/messaging';
 import { ScoringEngine } from '../scoring/scoring-engine.service';
 import { ScoringRun } from '../scoring/scoring-run';
 
@@ -14,13 +15,7 @@ export async function applyInRun(
   event: CloudEvent,
   apply: (run: ScoringRun) => Promise<void>,
 ): Promise<void> {
-  await apply(
-    await engine.runInTransaction(tx, event.orgid, new Date(event.time), {
-      orgId: event.orgid,
-      correlationId: event.correlationid,
-      causationId: event.id,
-    }),
-  );
+  await apply(await engine.runInTransaction(tx, event.orgid, new Date(event.time), causedBy(event)));
 }
 
 /** Row of an existing aggregate locked for update, or undefined. */

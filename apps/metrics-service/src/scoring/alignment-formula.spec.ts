@@ -102,10 +102,10 @@ describe('alignment formula', () => {
     });
   });
 
-  it('lets a goal with only unlinked work around it score as a goal with no work, and shows it in the manager focus', () => {
+  it('keeps hours of unlinked work out of a goal score, and shows them in the manager focus', () => {
     const unlinked = tasks(task({ linked: false, minutes: 600, dueDate: '2026-12-31' }));
-    // Unlinked work never reaches the goal's facts; the goal sees none of it.
-    expect(scoreScope('goal', emptyFacts()).score).toBe(25);
+    // Focus is the manager's component: even facts holding unlinked hours give a goal none.
+    expect(value('goal', unlinked, 'focus')).toBeNull();
     const manager = scoreScope('manager', sum(unlinked, tasks(task({ minutes: 200, dueDate: '2026-12-31' }))));
     expect(manager.components.find((component) => component.name === 'focus')).toMatchObject({
       value: 25,
@@ -213,12 +213,12 @@ describe('alignment formula', () => {
     expect(scoreScope('goal', tasks(task({ dueDate: '2026-02-15', progress: 50 })), strict).score).toBe(50);
   });
 
-  it('gives the same score whatever order the facts are added in', () => {
-    const parts = [
-      tasks(task({ progress: 30, weightMilli: 1500 })),
-      riskFacts(16),
-      tasks(task({ dueDate: '2026-02-01', progress: 70, actualCostMinor: 900_000 })),
-    ];
-    expect(scoreScope('goal', sum(...parts))).toEqual(scoreScope('goal', sum(...[...parts].reverse())));
+  it('gives the same score to facts kept by differences (new minus old contribution) as to a recomputation', () => {
+    const before = task({ dueDate: '2026-02-01', progress: 20, actualCostMinor: 100_000 });
+    const after = { ...before, progress: 70, actualCostMinor: 900_000 };
+    const others = sum(tasks(task({ progress: 30, weightMilli: 1500 })), riskFacts(16));
+    const kept = addFacts(addFacts(sum(others, tasks(before)), tasks(after)), tasks(before), -1);
+    expect(kept).toEqual(sum(others, tasks(after)));
+    expect(scoreScope('goal', kept)).toEqual(scoreScope('goal', sum(others, tasks(after))));
   });
 });

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Actor, DomainError } from '@throughline/service-kit';
+import { Actor, Clock, CLOCK, assertVersion } from '@throughline/service-kit';
 import { AlignmentSettings } from '../scoring/alignment-formula';
 import { ScoringEngine } from '../scoring/scoring-engine.service';
-import { Clock, CLOCK } from '../time/clock';
 import { validateSettings } from './alignment-settings';
 import { readSettings, VersionedSettings } from './settings.repository';
 
@@ -33,12 +32,7 @@ export class SettingsService {
       // The organisation's clock row first, as every scoring run takes it: no lock-order surprises.
       const run = await this.engine.begin(tx, actor.orgId, this.clock.now(), { orgId: actor.orgId, correlationId });
       const current = await readSettings(tx, actor.orgId, true);
-      if (current.version !== expectedVersion) {
-        throw new DomainError(
-          'stale',
-          `The settings are at version ${current.version}, not ${expectedVersion}: read them again and reapply your change.`,
-        );
-      }
+      assertVersion("The organisation's settings", current.version, expectedVersion);
       const version = current.version + 1;
       await tx.query(
         `INSERT INTO alignment_settings (org_id, settings, version, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5)

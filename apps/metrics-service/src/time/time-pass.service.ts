@@ -5,7 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { metricsEnvSchema } from '../metrics-service.config';
 import { ScoringEngine } from '../scoring/scoring-engine.service';
-import { Clock, CLOCK } from './clock';
+import { Clock, CLOCK } from '@throughline/service-kit';
 
 export interface TimePassResult {
   asOf: string;

@@ -3,9 +3,10 @@ import { ConfigService } from '@nestjs/config';
 import { envSlice } from '@throughline/config';
 import { ScoringModule } from '../scoring/scoring.module';
 import { metricsEnvSchema } from '../metrics-service.config';
-import { CLOCK, clockFrom } from './clock';
+import { clockFrom } from './clock';
 import { TimePassController } from './time.controller';
 import { TimePassService } from './time-pass.service';
+import { CLOCK } from '@throughline/service-kit';
 
 /** The metrics clock and the pass that rescores what crossed a date. */
 @Module({

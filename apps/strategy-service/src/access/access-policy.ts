@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Actor, DomainError, notFound, ReportingLines, Role } from '@throughline/service-kit';
+import { Actor, notFound, ReportingLines, Role, forbidden } from '@throughline/service-kit';
 import { Goal } from '../goals/goal.entity';
 import { GoalFacts, goalAccess, goalScope, GoalScope, mayDirectUnit } from './access-rules';
 
@@ -76,5 +76,3 @@ async function reportingLines(manager: EntityManager, orgId: string): Promise<Re
   ]);
   return new ReportingLines(people, units);
 }
-
-const forbidden = (message: string) => new DomainError('forbidden', message);

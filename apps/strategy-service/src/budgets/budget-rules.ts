@@ -1,4 +1,4 @@
-import { DomainError, FieldProblem } from '@throughline/service-kit/domain';
+import { FieldProblem, invalid } from '@throughline/service-kit/domain';
 
 export interface BudgetAllocation {
   managerId: string | null;
@@ -37,22 +37,19 @@ export function assertValidRevision(
     seen.add(recipient);
   });
   if (problems.length)
-    throw new DomainError(
-      'invalid',
+    throw invalid(
       `The allocations are not valid: ${problems.map((problem) => `${problem.field} ${problem.message}`).join('; ')}.`,
       problems,
     );
   const allocated = sumMinor(allocations.map((allocation) => allocation.amountMinor));
   if (allocated > BigInt(totalMinor)) {
-    throw new DomainError(
-      'invalid',
+    throw invalid(
       `The allocations (${allocated}) exceed the total budget (${totalMinor}) by ${allocated - BigInt(totalMinor)} minor units.`,
       [{ field: 'allocations', message: `must add up to at most totalMinor (${totalMinor})` }],
     );
   }
   if (deliverableSharesMinor > BigInt(totalMinor)) {
-    throw new DomainError(
-      'invalid',
+    throw invalid(
       `The deliverables already carry ${deliverableSharesMinor} minor units of budget: the total cannot go below that (reduce their shares first).`,
       [{ field: 'totalMinor', message: `must be at least ${deliverableSharesMinor}, the deliverables' budget shares` }],
     );
@@ -63,8 +60,7 @@ export function assertValidRevision(
 export function assertSharesWithinTotal(totalMinor: number, otherSharesMinor: bigint, shareMinor: number): void {
   const remaining = BigInt(totalMinor) - otherSharesMinor;
   if (BigInt(shareMinor) > remaining) {
-    throw new DomainError(
-      'invalid',
+    throw invalid(
       `Deliverable budgets would exceed the goal's budget: ${otherSharesMinor + BigInt(shareMinor)} > ${totalMinor} minor units.`,
       [{ field: 'budgetMinor', message: `at most ${remaining} remains of the goal's budget` }],
     );

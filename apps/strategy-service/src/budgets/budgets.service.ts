@@ -3,11 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { BudgetRevisedV1 } from '@throughline/contracts';
 import { EventOutbox } from '@throughline/messaging';
-import { Actor, DomainError, page, Page, PageQueryDto } from '@throughline/service-kit';
+import { Actor, page, Page, PageQueryDto, stale, actedBy } from '@throughline/service-kit';
 import { Deliverable } from '../deliverables/deliverable.entity';
 import { lockOpenGoal, requireGoal } from '../goals/goal-locks';
 import { requireOrgUnit, requirePerson } from '../organisation/directory';
-import { eventContext } from '../shared/event-context';
 import { inTransaction } from '../shared/transaction';
 import { BudgetRevision } from './budget-revision.entity';
 import { assertValidRevision, BudgetAllocation, sumMinor } from './budget-rules';
@@ -57,8 +56,7 @@ export class BudgetsService {
     return inTransaction(this.dataSource, outerTx, async (tx) => {
       const goal = await lockOpenGoal(tx, this.access, actor, goalId, 'revising its budget');
       if (goal.budgetRevision !== expectedRevision) {
-        throw new DomainError(
-          'stale',
+        throw stale(
           `The budget of goal ${goalId} is at revision ${goal.budgetRevision}, not ${expectedRevision}: read it again and retry.`,
         );
       }
@@ -97,7 +95,7 @@ export class BudgetsService {
         tx,
         BudgetRevisedV1,
         { goalId: id, revision: revision.revision, currency, totalMinor, allocations, reason, revisedBy, revisedAt },
-        eventContext(actor, correlationId),
+        actedBy(actor, correlationId),
       );
       return { ...view, deliverableSharesMinor: Number(shares) };
     });

@@ -3,14 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsWhere, IsNull } from 'typeorm';
 import { DeliverableAddedV1, DeliverableChangedV1, DeliverableRemovedV1 } from '@throughline/contracts';
 import { EventOutbox } from '@throughline/messaging';
-import { Actor, notFound, page, Page, PageQueryDto } from '@throughline/service-kit';
+import { Actor, notFound, page, Page, PageQueryDto, actedBy } from '@throughline/service-kit';
 import { assertSharesWithinTotal, sumMinor } from '../budgets/budget-rules';
 import { Goal } from '../goals/goal.entity';
 import { assertDueWithinPeriod } from '../goals/goal-lifecycle';
 import { lockOpenGoal, requireGoal } from '../goals/goal-locks';
 import { requirePerson } from '../organisation/directory';
 import { changedFields, hasChanges } from '../shared/changes';
-import { eventContext } from '../shared/event-context';
 import { inTransaction } from '../shared/transaction';
 import { lockForChange } from '../shared/locking';
 import { deliverableSnapshot, deliverableView } from './deliverable-views';
@@ -64,7 +63,7 @@ export class DeliverablesService {
           currency: goal.currency,
           deliverable: deliverableSnapshot(deliverable),
         },
-        eventContext(actor, correlationId),
+        actedBy(actor, correlationId),
       );
       return deliverableView(deliverable);
     });
@@ -102,7 +101,7 @@ export class DeliverablesService {
           currency: goal.currency,
           deliverable: deliverableSnapshot(deliverable),
         },
-        eventContext(actor, correlationId),
+        actedBy(actor, correlationId),
       );
       return deliverableView(deliverable);
     });
@@ -126,7 +125,7 @@ export class DeliverablesService {
         tx,
         DeliverableRemovedV1,
         { goalId: goal.id, deliverableId: deliverable.id, reason, removedAt: deliverable.removedAt.toISOString() },
-        eventContext(actor, correlationId),
+        actedBy(actor, correlationId),
       );
     });
   }

@@ -1,4 +1,4 @@
-import { DomainError } from '@throughline/service-kit/domain';
+import { conflict, invalid } from '@throughline/service-kit/domain';
 
 export const GOAL_STATUSES = ['draft', 'active', 'achieved', 'missed', 'abandoned'] as const;
 export type GoalStatus = (typeof GOAL_STATUSES)[number];
@@ -19,13 +19,13 @@ export function allowedGoalTransitions(from: GoalStatus): readonly GoalStatus[] 
 export function assertGoalTransition(from: GoalStatus, to: GoalStatus): void {
   if (NEXT[from].includes(to)) return;
   const allowed = NEXT[from].length ? `a ${from} goal can become: ${NEXT[from].join(', ')}` : `${from} is final`;
-  throw new DomainError('conflict', `A ${from} goal cannot become ${to} (${allowed}).`);
+  throw conflict(`A ${from} goal cannot become ${to} (${allowed}).`);
 }
 
 /** Dates are ISO calendar days (YYYY-MM-DD), so string comparison is date comparison. */
 export function assertPeriod(start: string, end: string): void {
   if (start > end)
-    throw new DomainError('invalid', `The period ends (${end}) before it starts (${start}).`, [
+    throw invalid(`The period ends (${end}) before it starts (${start}).`, [
       { field: 'periodEnd', message: 'must not be before periodStart' },
     ]);
 }
@@ -36,7 +36,7 @@ export type GoalOutcome = (typeof GOAL_OUTCOMES)[number];
 /** A closed goal is a record: neither it nor its key results, budget, deliverables or risks change any more. */
 export function assertGoalOpen(status: GoalStatus, change: string): void {
   if (status === 'draft' || status === 'active') return;
-  throw new DomainError('conflict', `The goal is ${status}, which is final: ${change} is no longer possible.`);
+  throw conflict(`The goal is ${status}, which is final: ${change} is no longer possible.`);
 }
 
 /** A sub-goal serves its parent within the parent's time: its period must lie inside the parent's. */
@@ -45,8 +45,7 @@ export function assertWithinParentPeriod(
   parent: { periodStart: string; periodEnd: string },
 ): void {
   if (child.periodStart < parent.periodStart || child.periodEnd > parent.periodEnd) {
-    throw new DomainError(
-      'invalid',
+    throw invalid(
       `A sub-goal's period (${child.periodStart} – ${child.periodEnd}) must lie within its parent's (${parent.periodStart} – ${parent.periodEnd}).`,
       [
         {
@@ -61,10 +60,8 @@ export function assertWithinParentPeriod(
 /** A deliverable's due date lies within its goal's period. */
 export function assertDueWithinPeriod(dueDate: string, goal: { periodStart: string; periodEnd: string }): void {
   if (dueDate < goal.periodStart || dueDate > goal.periodEnd) {
-    throw new DomainError(
-      'invalid',
-      `dueDate ${dueDate} must lie within the goal's period (${goal.periodStart} – ${goal.periodEnd}).`,
-      [{ field: 'dueDate', message: "must lie within the goal's period" }],
-    );
+    throw invalid(`dueDate ${dueDate} must lie within the goal's period (${goal.periodStart} – ${goal.periodEnd}).`, [
+      { field: 'dueDate', message: "must lie within the goal's period" },
+    ]);
   }
 }

@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
-import { Actor, notFound } from '@throughline/service-kit';
+import { Actor, notFound, assertVersion } from '@throughline/service-kit';
 import { AccessPolicy } from '../access/access-policy';
-import { assertVersion, lockForChange } from '../shared/locking';
+import { lockForChange } from '../shared/locking';
 import { Goal } from './goal.entity';
 import { assertGoalOpen } from './goal-lifecycle';
 
@@ -19,7 +19,7 @@ export async function lockGoal(
 ): Promise<Goal> {
   const goal = await lockForChange(tx, Goal, 'Goal', goalId, { id: goalId, orgId: actor.orgId });
   await access.assertMayChange(tx, actor, goal);
-  assertVersion('Goal', goal, expectedVersion);
+  assertVersion(`Goal ${goalId}`, goal.version, expectedVersion);
   return goal;
 }
 

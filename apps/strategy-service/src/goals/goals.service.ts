@@ -12,7 +12,7 @@ import {
 } from 'typeorm';
 import { GoalActivatedV1, GoalClosedV1, GoalCreatedV1, GoalUpdatedV1 } from '@throughline/contracts';
 import { EventOutbox } from '@throughline/messaging';
-import { Actor, DomainError, page, Page } from '@throughline/service-kit';
+import { Actor, page, Page, invalid, actedBy } from '@throughline/service-kit';
 import { BudgetRevision } from '../budgets/budget-revision.entity';
 import { deliverableSnapshot, deliverableView } from '../deliverables/deliverable-views';
 import { Deliverable } from '../deliverables/deliverable.entity';
@@ -23,7 +23,6 @@ import { riskView } from '../risks/risk-views';
 import { Risk } from '../risks/risk.entity';
 import { ancestorChain, lockHierarchy } from '../shared/ancestors';
 import { changedFields, hasChanges } from '../shared/changes';
-import { eventContext } from '../shared/event-context';
 import { inTransaction } from '../shared/transaction';
 import { assertNoCycle } from '../shared/hierarchy';
 import { CloseGoalDto, CreateGoalDto, GoalDetailView, GoalListQueryDto, GoalView, UpdateGoalDto } from './dto/goal.dto';
@@ -82,7 +81,7 @@ export class GoalsService {
           revisedAt: goal.createdAt,
         }),
       );
-      await this.outbox.publish(tx, GoalCreatedV1, goalSnapshot(goal), eventContext(actor, correlationId));
+      await this.outbox.publish(tx, GoalCreatedV1, goalSnapshot(goal), actedBy(actor, correlationId));
       return goalView(goal);
     });
   }
@@ -121,7 +120,7 @@ export class GoalsService {
       if (periodChanged) await this.assertPeriodStillHoldsParts(tx, goal, next);
       Object.assign(goal, changes);
       await tx.save(goal);
-      await this.outbox.publish(tx, GoalUpdatedV1, goalSnapshot(goal), eventContext(actor, correlationId));
+      await this.outbox.publish(tx, GoalUpdatedV1, goalSnapshot(goal), actedBy(actor, correlationId));
       return goalView(goal);
     });
   }
@@ -169,7 +168,7 @@ export class GoalsService {
           deliverables: deliverables.map(deliverableSnapshot),
           activatedAt: goal.activatedAt.toISOString(),
         },
-        eventContext(actor, correlationId),
+        actedBy(actor, correlationId),
       );
       return goalView(goal);
     });
@@ -199,7 +198,7 @@ export class GoalsService {
           closedAt: goal.closedAt.toISOString(),
           version: goal.version,
         },
-        eventContext(actor, correlationId),
+        actedBy(actor, correlationId),
       );
       return goalView(goal);
     });
@@ -271,11 +270,11 @@ export class GoalsService {
       lock: { mode: 'pessimistic_read' },
     });
     if (!parent)
-      throw new DomainError('invalid', `parentGoalId ${parentGoalId} is not a goal of this organisation.`, [
+      throw invalid(`parentGoalId ${parentGoalId} is not a goal of this organisation.`, [
         { field: 'parentGoalId', message: 'must be an existing goal' },
       ]);
     if (parent.status !== 'draft' && parent.status !== 'active') {
-      throw new DomainError('invalid', `The parent goal is ${parent.status}: a closed goal takes no new sub-goals.`, [
+      throw invalid(`The parent goal is ${parent.status}: a closed goal takes no new sub-goals.`, [
         { field: 'parentGoalId', message: 'must be a draft or active goal' },
       ]);
     }
@@ -291,8 +290,7 @@ export class GoalsService {
     const children = await tx.find(Goal, { where: { parentGoalId: goal.id, orgId: goal.orgId } });
     for (const child of children) {
       if (child.periodStart < next.periodStart || child.periodEnd > next.periodEnd) {
-        throw new DomainError(
-          'invalid',
+        throw invalid(
           `Sub-goal "${child.title}" runs ${child.periodStart} – ${child.periodEnd}, outside the new period: change it first.`,
           [{ field: 'periodStart', message: "must contain every sub-goal's period" }],
         );
@@ -300,8 +298,7 @@ export class GoalsService {
     }
     for (const deliverable of await currentDeliverables(tx, goal.id)) {
       if (deliverable.dueDate < next.periodStart || deliverable.dueDate > next.periodEnd) {
-        throw new DomainError(
-          'invalid',
+        throw invalid(
           `Deliverable "${deliverable.title}" is due ${deliverable.dueDate}, outside the new period: move it first.`,
           [{ field: 'periodEnd', message: "must contain every deliverable's due date" }],
         );

@@ -1,5 +1,5 @@
 import { KPI_CATEGORIES } from '@throughline/contracts';
-import { DomainError } from '@throughline/service-kit/domain';
+import { invalid } from '@throughline/service-kit/domain';
 
 export type KpiCategory = (typeof KPI_CATEGORIES)[number];
 export const KEY_RESULT_DIRECTIONS = ['increase', 'decrease'] as const;
@@ -10,8 +10,7 @@ export function assertTargetMatchesDirection(baseline: number, target: number, d
   const moves = direction === 'increase' ? target > baseline : target < baseline;
   if (moves) return;
   const relation = direction === 'increase' ? 'above' : 'below';
-  throw new DomainError(
-    'invalid',
+  throw invalid(
     `A key result to ${direction} needs a target ${relation} its baseline (baseline ${baseline}, target ${target}).`,
     [{ field: 'target', message: `must be ${relation} the baseline (${baseline}) for direction ${direction}` }],
   );

@@ -3,10 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { KeyResultAddedV1, KeyResultRemovedV1, KeyResultUpdatedV1 } from '@throughline/contracts';
 import { EventOutbox } from '@throughline/messaging';
-import { Actor, notFound, page, Page, PageQueryDto } from '@throughline/service-kit';
+import { Actor, notFound, page, Page, PageQueryDto, actedBy } from '@throughline/service-kit';
 import { lockOpenGoal, requireGoal } from '../goals/goal-locks';
 import { changedFields, hasChanges } from '../shared/changes';
-import { eventContext } from '../shared/event-context';
 import { inTransaction } from '../shared/transaction';
 import { lockForChange } from '../shared/locking';
 import { CreateKeyResultDto, KeyResultView, UpdateKeyResultDto } from './dto/key-result.dto';
@@ -36,7 +35,7 @@ export class KeyResultsService {
       const keyResult = await tx.save(
         tx.create(KeyResult, { ...input, weight: input.weight ?? 1, orgId: actor.orgId, goalId: goal.id }),
       );
-      await this.outbox.publish(tx, KeyResultAddedV1, keyResultSnapshot(keyResult), eventContext(actor, correlationId));
+      await this.outbox.publish(tx, KeyResultAddedV1, keyResultSnapshot(keyResult), actedBy(actor, correlationId));
       return keyResultView(keyResult);
     });
   }
@@ -64,12 +63,7 @@ export class KeyResultsService {
       Object.assign(keyResult, changes);
       assertTargetMatchesDirection(keyResult.baseline, keyResult.target, keyResult.direction);
       await tx.save(keyResult);
-      await this.outbox.publish(
-        tx,
-        KeyResultUpdatedV1,
-        keyResultSnapshot(keyResult),
-        eventContext(actor, correlationId),
-      );
+      await this.outbox.publish(tx, KeyResultUpdatedV1, keyResultSnapshot(keyResult), actedBy(actor, correlationId));
       return keyResultView(keyResult);
     });
   }
@@ -96,7 +90,7 @@ export class KeyResultsService {
         tx,
         KeyResultRemovedV1,
         { goalId, keyResultId, removedAt: new Date().toISOString() },
-        eventContext(actor, correlationId),
+        actedBy(actor, correlationId),
       );
     });
   }

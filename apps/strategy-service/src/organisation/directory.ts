@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { DomainError, Role } from '@throughline/service-kit';
+import { Role, invalid, notFound } from '@throughline/service-kit';
 import { Organisation } from './organisation.entity';
 import { OrgUnit } from './org-unit.entity';
 import { Person } from './person.entity';
@@ -11,8 +11,9 @@ import { Person } from './person.entity';
 export async function requireOrganisation(tx: EntityManager, orgId: string): Promise<Organisation> {
   const organisation = await tx.findOne(Organisation, { where: { id: orgId } });
   if (!organisation)
-    throw new DomainError(
-      'not_found',
+    throw notFound(
+      'Organisation',
+      orgId,
       `Organisation ${orgId} does not exist yet: an admin creates it first with POST /v1/organisations.`,
     );
   return organisation;
@@ -26,7 +27,7 @@ export async function requireOrgUnit(
 ): Promise<OrgUnit> {
   const unit = await tx.findOne(OrgUnit, { where: { id: orgUnitId, orgId } });
   if (!unit)
-    throw new DomainError('invalid', `${field} ${orgUnitId} is not an org unit of this organisation.`, [
+    throw invalid(`${field} ${orgUnitId} is not an org unit of this organisation.`, [
       { field, message: 'must be an existing org unit (GET /v1/org-units)' },
     ]);
   return unit;
@@ -41,12 +42,12 @@ export async function requirePerson(
 ): Promise<Person> {
   const person = await tx.findOne(Person, { where: { id: personId, orgId } });
   if (!person || !person.active) {
-    throw new DomainError('invalid', `${field} ${personId} is not an active person of this organisation.`, [
+    throw invalid(`${field} ${personId} is not an active person of this organisation.`, [
       { field, message: 'must be an active person (GET /v1/people)' },
     ]);
   }
   if (role && person.role !== role) {
-    throw new DomainError('invalid', `${field} ${personId} (${person.name}) is a ${person.role}, not a ${role}.`, [
+    throw invalid(`${field} ${personId} (${person.name}) is a ${person.role}, not a ${role}.`, [
       { field, message: `must be a person with role ${role}` },
     ]);
   }

@@ -9,14 +9,13 @@ import {
   PersonUpdatedV1,
 } from '@throughline/contracts';
 import { EventOutbox } from '@throughline/messaging';
-import { Actor, DomainError, notFound, page, Page } from '@throughline/service-kit';
+import { Actor, notFound, page, Page, conflict, assertVersion, actedBy } from '@throughline/service-kit';
 import { Deliverable } from '../deliverables/deliverable.entity';
 import { Goal } from '../goals/goal.entity';
 import { ancestorChain, lockHierarchy } from '../shared/ancestors';
 import { changedFields, hasChanges } from '../shared/changes';
-import { eventContext } from '../shared/event-context';
 import { assertNoCycle } from '../shared/hierarchy';
-import { assertVersion, lockForChange } from '../shared/locking';
+import { lockForChange } from '../shared/locking';
 import { requireOrganisation, requireOrgUnit, requirePerson } from './directory';
 import {
   CreateOrganisationDto,
@@ -55,8 +54,7 @@ export class OrganisationService {
       // Serialised per id, so a repeated bootstrap gets a clear 409 rather than a unique violation.
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`throughline:organisation:${actor.orgId}`]);
       if (await tx.findOne(Organisation, { where: { id: actor.orgId } })) {
-        throw new DomainError(
-          'conflict',
+        throw conflict(
           `Organisation ${actor.orgId} already exists; to start another, mint an admin token for a new organisation id.`,
         );
       }
@@ -65,7 +63,7 @@ export class OrganisationService {
         tx,
         OrganisationCreatedV1,
         { organisationId: organisation.id, name: organisation.name, createdAt: organisation.createdAt.toISOString() },
-        eventContext(actor, correlationId),
+        actedBy(actor, correlationId),
       );
       return organisationView(organisation);
     });
@@ -88,7 +86,7 @@ export class OrganisationService {
       const unit = await tx.save(
         tx.create(OrgUnit, { orgId: actor.orgId, name: input.name, parentOrgUnitId: input.parentOrgUnitId ?? null }),
       );
-      await this.outbox.publish(tx, OrgUnitCreatedV1, orgUnitSnapshot(unit), eventContext(actor, correlationId));
+      await this.outbox.publish(tx, OrgUnitCreatedV1, orgUnitSnapshot(unit), actedBy(actor, correlationId));
       return orgUnitView(unit);
     });
   }
@@ -104,7 +102,7 @@ export class OrganisationService {
       await lockHierarchy(tx, 'orgUnit', actor.orgId);
       const unit = await lockForChange(tx, OrgUnit, 'Org unit', orgUnitId, { id: orgUnitId, orgId: actor.orgId });
       this.access.assertRole(actor, ['admin'], 'manage org units');
-      assertVersion('Org unit', unit, expectedVersion);
+      assertVersion(`Org unit ${unit.id}`, unit.version, expectedVersion);
       const changes = changedFields(unit, input);
       if (!hasChanges(changes)) return orgUnitView(unit);
       if (changes.parentOrgUnitId) {
@@ -119,7 +117,7 @@ export class OrganisationService {
       }
       Object.assign(unit, changes);
       await tx.save(unit);
-      await this.outbox.publish(tx, OrgUnitUpdatedV1, orgUnitSnapshot(unit), eventContext(actor, correlationId));
+      await this.outbox.publish(tx, OrgUnitUpdatedV1, orgUnitSnapshot(unit), actedBy(actor, correlationId));
       return orgUnitView(unit);
     });
   }
@@ -147,7 +145,7 @@ export class OrganisationService {
     return this.withUniqueEmail(input.email, async (tx) => {
       await requireOrganisation(tx, actor.orgId);
       if (input.id && (await tx.findOne(Person, { where: { id: input.id } })))
-        throw new DomainError('conflict', `A person with id ${input.id} already exists.`);
+        throw conflict(`A person with id ${input.id} already exists.`);
       if (input.orgUnitId) await requireOrgUnit(tx, actor.orgId, input.orgUnitId, 'orgUnitId');
       if (input.reportsToId) await requirePerson(tx, actor.orgId, input.reportsToId, 'reportsToId');
       const person = await tx.save(
@@ -162,7 +160,7 @@ export class OrganisationService {
           active: true,
         }),
       );
-      await this.outbox.publish(tx, PersonCreatedV1, personSnapshot(person), eventContext(actor, correlationId));
+      await this.outbox.publish(tx, PersonCreatedV1, personSnapshot(person), actedBy(actor, correlationId));
       return personView(person);
     });
   }
@@ -178,7 +176,7 @@ export class OrganisationService {
       await lockHierarchy(tx, 'reportingLine', actor.orgId);
       const person = await lockForChange(tx, Person, 'Person', personId, { id: personId, orgId: actor.orgId });
       this.access.assertRole(actor, ['admin'], 'manage people');
-      assertVersion('Person', person, expectedVersion);
+      assertVersion(`Person ${person.id}`, person.version, expectedVersion);
       const changes = changedFields(person, input);
       if (!hasChanges(changes)) return personView(person);
       if (changes.orgUnitId) await requireOrgUnit(tx, actor.orgId, changes.orgUnitId, 'orgUnitId');
@@ -201,7 +199,7 @@ export class OrganisationService {
         );
       Object.assign(person, changes);
       await tx.save(person);
-      await this.outbox.publish(tx, PersonUpdatedV1, personSnapshot(person), eventContext(actor, correlationId));
+      await this.outbox.publish(tx, PersonUpdatedV1, personSnapshot(person), actedBy(actor, correlationId));
       return personView(person);
     });
   }
@@ -233,10 +231,7 @@ export class OrganisationService {
       where: { orgId: person.orgId, reportsToId: person.id, active: true, id: Not(person.id) },
     });
     if (reports > 0)
-      throw new DomainError(
-        'conflict',
-        `${person.name} still has ${reports} active direct report(s): give them a new reportsToId first.`,
-      );
+      throw conflict(`${person.name} still has ${reports} active direct report(s): give them a new reportsToId first.`);
   }
 
   /** Goals need a director as owner and deliverables a manager: hand the open ones over before the role goes. */
@@ -245,8 +240,7 @@ export class OrganisationService {
     if (person.role === 'director') {
       const goals = await tx.count(Goal, { where: { orgId: person.orgId, ownerId: person.id, status: open } });
       if (goals > 0)
-        throw new DomainError(
-          'conflict',
+        throw conflict(
           `${person.name} owns ${goals} open goal(s) and cannot ${change}: give the goals another owner first.`,
         );
     }
@@ -260,8 +254,7 @@ export class OrganisationService {
         })
         .getCount();
       if (deliverables > 0)
-        throw new DomainError(
-          'conflict',
+        throw conflict(
           `${person.name} manages ${deliverables} open deliverable(s) and cannot ${change}: hand them to another manager first.`,
         );
     }
@@ -274,15 +267,13 @@ export class OrganisationService {
     } catch (error) {
       const { code, constraint } = error as { code?: string; constraint?: string };
       if (code === UNIQUE_VIOLATION && constraint === 'person_org_email_uq') {
-        throw new DomainError('conflict', `Another person of this organisation already has the e-mail ${email}.`, [
+        throw conflict(`Another person of this organisation already has the e-mail ${email}.`, [
           { field: 'email', message: 'must be unique within the organisation' },
         ]);
       }
       // Two requests creating the same explicit id at once: the loser gets what a later request would.
       if (code === UNIQUE_VIOLATION && constraint === 'person_pkey')
-        throw new DomainError('conflict', 'A person with this id already exists.', [
-          { field: 'id', message: 'must be a new id' },
-        ]);
+        throw conflict('A person with this id already exists.', [{ field: 'id', message: 'must be a new id' }]);
       throw error;
     }
   }

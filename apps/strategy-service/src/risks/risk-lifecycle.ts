@@ -1,5 +1,5 @@
 import { RISK_STATUSES } from '@throughline/contracts';
-import { DomainError } from '@throughline/service-kit/domain';
+import { conflict, invalid } from '@throughline/service-kit/domain';
 
 export { RISK_STATUSES };
 export type RiskStatus = (typeof RISK_STATUSES)[number];
@@ -18,13 +18,13 @@ const NEXT: Record<RiskStatus, readonly RiskStatus[]> = {
 export function assertRiskTransition(from: RiskStatus, to: RiskStatus): void {
   if (from === to || NEXT[from].includes(to)) return;
   const allowed = NEXT[from].length ? `an ${from} risk can become: ${NEXT[from].join(', ')}` : `${from} is final`;
-  throw new DomainError('conflict', `A ${from} risk cannot become ${to} (${allowed}).`);
+  throw conflict(`A ${from} risk cannot become ${to} (${allowed}).`);
 }
 
 /** Calling a risk mitigated means saying how. */
 export function assertMitigationStated(status: RiskStatus, mitigation: string | null): void {
   if (status === 'mitigated' && !mitigation?.trim()) {
-    throw new DomainError('invalid', 'A mitigated risk needs its mitigation: say what was done.', [
+    throw invalid('A mitigated risk needs its mitigation: say what was done.', [
       { field: 'mitigation', message: 'is required when status is mitigated' },
     ]);
   }

@@ -3,11 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, FindOptionsWhere } from 'typeorm';
 import { RiskRaisedV1, RiskUpdatedV1 } from '@throughline/contracts';
 import { EventOutbox } from '@throughline/messaging';
-import { Actor, notFound, page, Page } from '@throughline/service-kit';
+import { Actor, notFound, page, Page, actedBy } from '@throughline/service-kit';
 import { lockOpenGoal, requireGoal } from '../goals/goal-locks';
 import { requirePerson } from '../organisation/directory';
 import { changedFields, hasChanges } from '../shared/changes';
-import { eventContext } from '../shared/event-context';
 import { lockForChange } from '../shared/locking';
 import { CreateRiskDto, RiskListQueryDto, RiskView, UpdateRiskDto } from './dto/risk.dto';
 import { assertMitigationStated, assertRiskTransition } from './risk-lifecycle';
@@ -39,7 +38,7 @@ export class RisksService {
           status: 'open',
         }),
       );
-      await this.outbox.publish(tx, RiskRaisedV1, riskSnapshot(risk), eventContext(actor, correlationId));
+      await this.outbox.publish(tx, RiskRaisedV1, riskSnapshot(risk), actedBy(actor, correlationId));
       return riskView(risk);
     });
   }
@@ -69,7 +68,7 @@ export class RisksService {
       Object.assign(risk, changes);
       assertMitigationStated(risk.status, risk.mitigation);
       await tx.save(risk);
-      await this.outbox.publish(tx, RiskUpdatedV1, riskSnapshot(risk), eventContext(actor, correlationId));
+      await this.outbox.publish(tx, RiskUpdatedV1, riskSnapshot(risk), actedBy(actor, correlationId));
       return riskView(risk);
     });
   }

@@ -1,4 +1,4 @@
-import { DomainError } from '@throughline/service-kit/domain';
+import { invalid } from '@throughline/service-kit/domain';
 
 /**
  * Refuses a parent link that would close a loop: `id` may not become a child of
@@ -14,15 +14,11 @@ export function assertNoCycle(
 ): void {
   if (proposedParentId === null) return;
   if (proposedParentId === id) {
-    throw new DomainError('invalid', `A ${what} cannot be its own ${field}.`, [
-      { field, message: `must not be the ${what} itself` },
-    ]);
+    throw invalid(`A ${what} cannot be its own ${field}.`, [{ field, message: `must not be the ${what} itself` }]);
   }
   if (ancestorsOfParent.includes(id)) {
-    throw new DomainError(
-      'invalid',
-      `${field} ${proposedParentId} would create a cycle: it is already below this ${what}.`,
-      [{ field, message: `must not be below this ${what} (that would be a cycle)` }],
-    );
+    throw invalid(`${field} ${proposedParentId} would create a cycle: it is already below this ${what}.`, [
+      { field, message: `must not be below this ${what} (that would be a cycle)` },
+    ]);
   }
 }

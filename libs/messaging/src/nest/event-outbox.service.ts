@@ -2,17 +2,9 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Static, TObject } from '@sinclair/typebox';
 import { EntityManager } from 'typeorm';
 import { createEvent, EventDefinition } from '@throughline/contracts';
+import { EventContext } from '../core/event-context';
 import { Outbox } from '../core/outbox';
 import { MESSAGING_OPTIONS, MessagingModuleOptions } from './messaging.options';
-
-/** Who an event is for and what caused it; carried from the request or the consumed event. */
-export interface EventContext {
-  orgId: string;
-  correlationId: string;
-  causationId?: string;
-  /** The person acting; null when the system acts; taken from the request context when absent. */
-  actorId?: string | null;
-}
 
 /** Supplies what the current request knows (the acting person), without messaging depending on HTTP. */
 export const EVENT_CONTEXT_SOURCE = Symbol('EVENT_CONTEXT_SOURCE');

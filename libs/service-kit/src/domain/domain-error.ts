@@ -20,7 +20,22 @@ export class DomainError extends Error {
   }
 }
 
-export const invalid = (message: string, field?: string) =>
-  new DomainError('invalid', message, field ? [{ field, message }] : []);
-export const conflict = (message: string) => new DomainError('conflict', message);
-export const notFound = (what: string, id: string) => new DomainError('not_found', `${what} ${id} does not exist`);
+/** Bad input (422): the message, and the field it is about (or each field with its own message). */
+export const invalid = (message: string, fields?: string | FieldProblem[]) =>
+  new DomainError('invalid', message, typeof fields === 'string' ? [{ field: fields, message }] : (fields ?? []));
+export const conflict = (message: string, fields?: FieldProblem[]) => new DomainError('conflict', message, fields);
+export const notFound = (what: string, id: string, message = `${what} ${id} does not exist`) =>
+  new DomainError('not_found', message);
+export const forbidden = (message: string) => new DomainError('forbidden', message);
+export const stale = (message: string) => new DomainError('stale', message);
+
+/**
+ * Optimistic concurrency (If-Match): the version the client read must still be the current
+ * one, else 412. `subject` names what was read, e.g. `Task 8f…` or `The settings`.
+ */
+export function assertVersion(subject: string, currentVersion: number, expectedVersion: number | undefined): void {
+  if (expectedVersion !== undefined && currentVersion !== expectedVersion)
+    throw stale(
+      `${subject} is at version ${currentVersion}, not ${expectedVersion}: read it again and reapply your change.`,
+    );
+}

@@ -10,6 +10,12 @@ export function setETag(response: Response, version: number): void {
   response.setHeader('ETag', etag(version));
 }
 
+/** Sends the resource's version as its ETag and returns it. */
+export function withETag<T extends { version: number }>(response: Response, view: T): T {
+  setETag(response, view.version);
+  return view;
+}
+
 function parseIfMatch(request: Request): number | undefined {
   const header = request.header('if-match');
   if (header === undefined) return undefined;

@@ -1,14 +1,6 @@
 import { applyDecorators, Type } from '@nestjs/common';
 import { ApiExtraModels, ApiHeader, ApiOkResponse, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import { Response } from 'express';
-import { setETag } from './concurrency';
 import { PageMetaDto } from './pagination';
-
-/** Sends the resource's version as its ETag and returns it. */
-export function withETag<T extends { version: number }>(response: Response, view: T): T {
-  setETag(response, view.version);
-  return view;
-}
 
 /** OpenAPI for an update guarded by optimistic concurrency. */
 export function ApiIfMatch(): MethodDecorator {
