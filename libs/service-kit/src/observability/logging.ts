@@ -2,6 +2,7 @@ import { DynamicModule } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import { Options } from 'pino-http';
 import { env, EnvOf, envSlice } from '@throughline/config';
 import { currentHandledEvent } from '@throughline/messaging';
 import { trace } from '@opentelemetry/api';
@@ -69,40 +70,40 @@ function accessLine(request: LoggedRequest, response: ServerResponse, responseTi
 export function loggingModule(): DynamicModule {
   return LoggerModule.forRootAsync({
     inject: [ConfigService],
-    useFactory: (config: ConfigService) => {
-      const settings = envSlice(loggingEnvSchema, config);
-      return {
-        pinoHttp: {
-          level: settings.LOG_LEVEL,
-          messageKey: 'message',
-          timestamp: () => `,"time":"${new Date().toISOString()}"`,
-          formatters: { level: (label: string) => ({ level: label }) },
-          mixin: logContext,
-          transport:
-            settings.LOG_FORMAT === 'pretty'
-              ? {
-                  target: 'pino-pretty',
-                  options: { singleLine: true, ignore: 'pid,hostname', messageKey: 'message' },
-                }
-              : undefined,
-          quietReqLogger: true,
-          customAttributeKeys: { reqId: 'correlationId', responseTime: 'durationMs' },
-          genReqId: (request: IncomingMessage) => String(request.headers[CORRELATION_HEADER] ?? ''),
-          autoLogging: { ignore: (request: IncomingMessage) => UNLOGGED_PATHS.test(request.url ?? '') },
-          customSuccessObject: (request: IncomingMessage, response: ServerResponse, value: { durationMs: number }) =>
-            accessLine(request as LoggedRequest, response, value.durationMs),
-          customErrorObject: (
-            request: IncomingMessage,
-            response: ServerResponse,
-            error: Error,
-            value: { durationMs: number },
-          ) => ({ ...accessLine(request as LoggedRequest, response, value.durationMs), error: error.message }),
-          customSuccessMessage: (request: IncomingMessage, response: ServerResponse) =>
-            `${request.method} ${(request as LoggedRequest).route?.path ?? request.url} ${response.statusCode}`,
-          customErrorMessage: (request: IncomingMessage, response: ServerResponse) =>
-            `${request.method} ${(request as LoggedRequest).route?.path ?? request.url} ${response.statusCode}`,
-        },
-      };
-    },
+    useFactory: (config: ConfigService) => ({ pinoHttp: pinoHttpOptions(envSlice(loggingEnvSchema, config)) }),
   });
+}
+
+/** pino-http's options for the services (exported for the logging benchmark). */
+export function pinoHttpOptions(settings: LoggingEnv): Options {
+  return {
+    level: settings.LOG_LEVEL,
+    messageKey: 'message',
+    timestamp: () => `,"time":"${new Date().toISOString()}"`,
+    formatters: { level: (label: string) => ({ level: label }) },
+    mixin: logContext,
+    transport:
+      settings.LOG_FORMAT === 'pretty'
+        ? {
+            target: 'pino-pretty',
+            options: { singleLine: true, ignore: 'pid,hostname', messageKey: 'message' },
+          }
+        : undefined,
+    quietReqLogger: true,
+    customAttributeKeys: { reqId: 'correlationId', responseTime: 'durationMs' },
+    genReqId: (request: IncomingMessage) => String(request.headers[CORRELATION_HEADER] ?? ''),
+    autoLogging: { ignore: (request: IncomingMessage) => UNLOGGED_PATHS.test(request.url ?? '') },
+    customSuccessObject: (request: IncomingMessage, response: ServerResponse, value: { durationMs: number }) =>
+      accessLine(request as LoggedRequest, response, value.durationMs),
+    customErrorObject: (
+      request: IncomingMessage,
+      response: ServerResponse,
+      error: Error,
+      value: { durationMs: number },
+    ) => ({ ...accessLine(request as LoggedRequest, response, value.durationMs), error: error.message }),
+    customSuccessMessage: (request: IncomingMessage, response: ServerResponse) =>
+      `${request.method} ${(request as LoggedRequest).route?.path ?? request.url} ${response.statusCode}`,
+    customErrorMessage: (request: IncomingMessage, response: ServerResponse) =>
+      `${request.method} ${(request as LoggedRequest).route?.path ?? request.url} ${response.statusCode}`,
+  };
 }

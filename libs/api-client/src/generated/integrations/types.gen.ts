@@ -307,6 +307,71 @@ export type HealthReadyResponses = {
 
 export type HealthReadyResponse = HealthReadyResponses[keyof HealthReadyResponses];
 
+export type HealthMessagingData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/health/kafka';
+};
+
+export type HealthMessagingErrors = {
+    /**
+     * The Health Check is not successful
+     */
+    503: {
+        status?: string;
+        info?: {
+            [key: string]: {
+                status: string;
+                [key: string]: unknown;
+            };
+        } | null;
+        error?: {
+            [key: string]: {
+                status: string;
+                [key: string]: unknown;
+            };
+        } | null;
+        details?: {
+            [key: string]: {
+                status: string;
+                [key: string]: unknown;
+            };
+        };
+    };
+};
+
+export type HealthMessagingError = HealthMessagingErrors[keyof HealthMessagingErrors];
+
+export type HealthMessagingResponses = {
+    /**
+     * The Health Check is successful
+     */
+    200: {
+        status?: string;
+        info?: {
+            [key: string]: {
+                status: string;
+                [key: string]: unknown;
+            };
+        } | null;
+        error?: {
+            [key: string]: {
+                status: string;
+                [key: string]: unknown;
+            };
+        } | null;
+        details?: {
+            [key: string]: {
+                status: string;
+                [key: string]: unknown;
+            };
+        };
+    };
+};
+
+export type HealthMessagingResponse = HealthMessagingResponses[keyof HealthMessagingResponses];
+
 export type AuditListData = {
     body?: never;
     path?: never;

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { AlertsListData, AlertsListResponses, AuditListData, AuditListResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, KpisManagerData, KpisManagerHistoryData, KpisManagerHistoryResponses, KpisManagerResponses, KpisOrganisationData, KpisOrganisationHistoryData, KpisOrganisationHistoryResponses, KpisOrganisationResponses, ScoresHistoryData, ScoresHistoryResponses, ScoresListData, ScoresListResponses, ScoresOneData, ScoresOneResponses, ScoresOrganisationData, ScoresOrganisationHistoryData, ScoresOrganisationHistoryResponses, ScoresOrganisationResponses, SettingsGetData, SettingsGetResponses, SettingsPutData, SettingsPutResponses, TimePassRunData, TimePassRunResponses } from './types.gen.js';
+import type { AlertsListData, AlertsListResponses, AuditListData, AuditListResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMessagingData, HealthMessagingErrors, HealthMessagingResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, KpisManagerData, KpisManagerHistoryData, KpisManagerHistoryResponses, KpisManagerResponses, KpisOrganisationData, KpisOrganisationHistoryData, KpisOrganisationHistoryResponses, KpisOrganisationResponses, ScoresHistoryData, ScoresHistoryResponses, ScoresListData, ScoresListResponses, ScoresOneData, ScoresOneResponses, ScoresOrganisationData, ScoresOrganisationHistoryData, ScoresOrganisationHistoryResponses, ScoresOrganisationResponses, SettingsGetData, SettingsGetResponses, SettingsPutData, SettingsPutResponses, TimePassRunData, TimePassRunResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -19,14 +19,19 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
 };
 
 /**
- * Liveness: the process runs and serves HTTP.
+ * Liveness (and the startup probe): the process runs and serves HTTP. HTTP is served only once start-up is complete.
  */
 export const healthLive = <ThrowOnError extends boolean = false>(options?: Options<HealthLiveData, ThrowOnError>) => (options?.client ?? client).get<HealthLiveResponses, HealthLiveErrors, ThrowOnError>({ url: '/health/live', ...options });
 
 /**
- * Readiness: PostgreSQL answers, the Kafka broker answers, the relay publishes and the consumer runs.
+ * Readiness: PostgreSQL answers. Kafka is reported (`kafka.degraded`) but not required: writes go to the outbox and are published when the broker is back.
  */
 export const healthReady = <ThrowOnError extends boolean = false>(options?: Options<HealthReadyData, ThrowOnError>) => (options?.client ?? client).get<HealthReadyResponses, HealthReadyErrors, ThrowOnError>({ url: '/health/ready', ...options });
+
+/**
+ * Messaging: the Kafka broker answers, the relay publishes and the consumer runs (503 otherwise), for alerting.
+ */
+export const healthMessaging = <ThrowOnError extends boolean = false>(options?: Options<HealthMessagingData, ThrowOnError>) => (options?.client ?? client).get<HealthMessagingResponses, HealthMessagingErrors, ThrowOnError>({ url: '/health/kafka', ...options });
 
 /**
  * Who changed what, when, from which request (newest first)
