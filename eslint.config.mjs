@@ -126,7 +126,9 @@ export default tseslint.config(
     files: ['apps/dashboard/**/*.tsx', 'apps/dashboard/**/*.ts'],
     plugins: { 'react-hooks': reactHooks },
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', fetch: 'readonly' } },
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', fetch: 'readonly' },
+    },
   },
   prettier,
 );
