@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { deadLetterTopic, Topics } from '@throughline/contracts';
 import { Kafka, logLevel } from 'kafkajs';
-import { consumerLag } from '@throughline/messaging';
+import { byOrganisationTopic, consumerLag } from '@throughline/messaging';
 import {
   apiAs,
   createTestTopics,
@@ -119,11 +119,10 @@ describe('docs/walkthrough 1–3 (real strategy, execution and metrics services,
       await waitFor(
         async () =>
           (
-            await consumerLag(
-              admin,
-              `t${tag}.metrics-service`,
-              [Topics.Organisation, Topics.Goals, Topics.Tasks].map((topic) => `t${tag}.${topic}`),
-            )
+            await consumerLag(admin, `t${tag}.metrics-service`, [
+              ...[Topics.Organisation, Topics.Goals, Topics.Tasks].map((topic) => `t${tag}.${topic}`),
+              byOrganisationTopic(`t${tag}.metrics-service`),
+            ])
           ).every((partition) => partition.lag === 0),
         { timeoutMs: 60_000, what: 'metrics to read every event' },
       );
