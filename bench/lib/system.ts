@@ -57,10 +57,6 @@ export class BenchSystem {
     return this.prefix + name;
   }
 
-  metricsGroup(): string {
-    return `${this.prefix}metrics-service`;
-  }
-
   schema(service: ServiceName, variant = ''): string {
     return `bench_${this.tag}_${service.replace('-service', '')}${variant}`;
   }
@@ -199,20 +195,24 @@ export class BenchSystem {
     return url;
   }
 
-  /** Total lag of a metrics consumer group: its input topics and the internal topic it applies them from per organisation. */
-  async lag(group = this.metricsGroup()): Promise<number> {
+  /**
+   * Total lag of a metrics consumer group: its input topics and the internal topic it applies them
+   * from per organisation. `prefix`: a scenario's own topics (its group is `<prefix>metrics-service`).
+   */
+  async lag(prefix = this.prefix): Promise<number> {
+    const group = `${prefix}metrics-service`;
     const partitions = await consumerLag(this.admin, group, [
-      ...METRICS_INPUT_TOPICS.map((topic) => this.topic(topic)),
+      ...METRICS_INPUT_TOPICS.map((topic) => prefix + topic),
       byOrganisationTopic(group),
     ]);
     return partitions.reduce((sum, partition) => sum + partition.lag, 0);
   }
 
   /** Milliseconds until the group's lag is zero (NaN if not within the limit). */
-  async timeToZeroLag(limitMs: number, group = this.metricsGroup()): Promise<number> {
+  async timeToZeroLag(limitMs: number, prefix = this.prefix): Promise<number> {
     const started = nowMs();
     while (nowMs() - started < limitMs) {
-      if ((await this.lag(group)) === 0) return round(nowMs() - started, 0);
+      if ((await this.lag(prefix)) === 0) return round(nowMs() - started, 0);
       await sleep(50);
     }
     return Number.NaN;
