@@ -3,9 +3,17 @@
  * metrics instances, for one organisation and for twenty. Each case runs on its own topic
  * prefix and schema: the organisations' setup events (people, goals, tasks) are applied first,
  * then the reports are published in one burst and timed from the first publish to a lag of
- * zero on the group's input and repartition topics.
+ * zero on the group's input and repartition topics. Beside it, in the same run, the limit of
+ * the parts: a plain kafkajs consumer that parses and validates each report (ajv, as the
+ * services do) and writes each fetched batch with one set-based upsert, draining the same
+ * number of reports.
  * `npx tsx bench/metrics-drain.ts [--quick]`
  */
+import { randomUUID } from 'node:crypto';
+import { Message } from 'kafkajs';
+import { Pool } from 'pg';
+import { parseEvent, TaskProgressReportedV1 } from '@throughline/contracts';
+import { ensureTopics } from '@throughline/messaging';
 import { publishAll, scaleOrganisationEvents } from './lib/org-seed';
 import { BenchContext, runStandalone } from './lib/scenario';
 import { nowMs, round } from './lib/stats';
@@ -20,8 +28,17 @@ export interface DrainPoint {
   eventsPerSecond: number;
 }
 
+export interface PlainConsumerDrain {
+  updates: number;
+  drainSeconds: number;
+  eventsPerSecond: number;
+}
+
 export interface DrainResult {
   points: DrainPoint[];
+  plainConsumer: PlainConsumerDrain;
+  /** Metrics' rate (one instance, one organisation) ÷ the plain consumer's. */
+  oneOrganisationToPlain: number;
   /** Two instances ÷ one, twenty organisations (the two-instance target: ≥ 1.7). */
   twoInstancesSpeedUp: number;
 }
@@ -87,6 +104,59 @@ async function drainPoint(
   }
 }
 
+/** The same number of reports drained by a plain consumer: parse, validate, one upsert per fetched batch, commit. */
+async function plainConsumerDrain(context: BenchContext, reports: Message[]): Promise<PlainConsumerDrain> {
+  const { system } = context;
+  const topic = `${system.prefix}drain.plain`;
+  const schema = system.schema('metrics-service', '_plain');
+  await ensureTopics(system.admin, [topic], 6);
+  const pool = new Pool({ connectionString: system.databaseUrl, max: 6 });
+  await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
+  await pool.query(`CREATE TABLE ${schema}.task (id uuid PRIMARY KEY, progress int NOT NULL, version int NOT NULL)`);
+  await publishAll(
+    system,
+    '',
+    reports.map((message) => ({ topic, message })),
+  );
+  const consumer = system.kafka.consumer({ groupId: `${topic}-${Date.now()}`, maxWaitTimeInMs: 100 });
+  let applied = 0;
+  let began = 0;
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const done = new Promise<void>((resolve) => {
+      void consumer.run({
+        partitionsConsumedConcurrently: 3,
+        eachBatch: async ({ batch }) => {
+          began ||= nowMs();
+          const data = batch.messages.map(
+            (message) => parseEvent(message.value).data as typeof TaskProgressReportedV1.example,
+          );
+          await pool.query(
+            `INSERT INTO ${schema}.task (id, progress, version) SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[])
+             ON CONFLICT (id) DO UPDATE SET progress = EXCLUDED.progress, version = EXCLUDED.version WHERE task.version < EXCLUDED.version`,
+            [
+              data.map((report) => report.taskId),
+              data.map((report) => report.progress),
+              data.map((report) => report.taskVersion),
+            ],
+          );
+          applied += data.length;
+          if (applied >= reports.length) resolve();
+        },
+      });
+    });
+    await done;
+    const drainSeconds = round((nowMs() - began) / 1000, 2);
+    return { updates: applied, drainSeconds, eventsPerSecond: round(applied / drainSeconds, 0) };
+  } finally {
+    await consumer.disconnect();
+    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await pool.end();
+    await system.admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+  }
+}
+
 export async function metricsDrain(context: BenchContext): Promise<DrainResult> {
   const updates = context.quick ? 500 : 5_000;
   const points: DrainPoint[] = [];
@@ -96,9 +166,33 @@ export async function metricsDrain(context: BenchContext): Promise<DrainResult> 
     [20, 2],
   ])
     points.push(await drainPoint(context, organisations, instances, updates));
+  const plainTasks: UpdatableTask[] = Array.from({ length: TASKS }, () => ({
+    id: randomUUID(),
+    goalId: randomUUID(),
+    managerId: randomUUID(),
+    orgId: randomUUID(),
+    progress: 0,
+  }));
+  const plainConsumer = await plainConsumerDrain(
+    context,
+    Array.from(
+      { length: updates },
+      (_, index) =>
+        progressEvent(plainTasks[index % TASKS], `bench-plain-${index}`, undefined, 2 + Math.floor(index / TASKS))
+          .message,
+    ),
+  );
+  context.log(
+    `drain: plain consumer (parse, validate, one upsert per batch): ${plainConsumer.eventsPerSecond} events/s`,
+  );
   const rate = (organisations: number, instances: number) =>
     points.find((point) => point.organisations === organisations && point.instances === instances)!.eventsPerSecond;
-  return { points, twoInstancesSpeedUp: round(rate(20, 2) / rate(20, 1), 2) };
+  return {
+    points,
+    plainConsumer,
+    oneOrganisationToPlain: round(rate(1, 1) / plainConsumer.eventsPerSecond, 3),
+    twoInstancesSpeedUp: round(rate(20, 2) / rate(20, 1), 2),
+  };
 }
 
 if (require.main === module) runStandalone('metrics-drain', metricsDrain);

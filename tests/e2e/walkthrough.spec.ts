@@ -105,7 +105,8 @@ describe('docs/walkthrough 1–3 (real strategy, execution and metrics services,
     // The refusals section answers as documented.
     for (const status of [422, 400, 404, 409, 412]) expect(stdout).toContain(`"status":${status}`);
     expect(stdout).toMatch(/Costs on this task are booked in EUR/);
-  });
+    // The script's own limit, not the default 60 s: on a busy machine its many `npm run token` calls take longer.
+  }, 200_000);
 
   it('runs walkthrough 3 in the same shell once metrics has read everything, and the scores explain themselves', async () => {
     const metrics = services[2];
@@ -155,5 +156,5 @@ describe('docs/walkthrough 1–3 (real strategy, execution and metrics services,
     const organisation = (await dana.get('/v1/scores/organisation')).body;
     expect(organisation).toMatchObject({ scope: 'organisation', scopeId: orgId });
     expect((await dana.get(`/v1/scores/goals/${goalId}/history?limit=200`)).body.items.length).toBeGreaterThan(0);
-  });
+  }, 200_000);
 });
