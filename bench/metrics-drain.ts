@@ -124,24 +124,30 @@ async function plainConsumerDrain(context: BenchContext, reports: Message[]): Pr
   try {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
-    const done = new Promise<void>((resolve) => {
+    const done = new Promise<void>((resolve, reject) => {
       void consumer.run({
         partitionsConsumedConcurrently: 3,
         eachBatch: async ({ batch }) => {
           began ||= nowMs();
-          const data = batch.messages.map(
-            (message) => parseEvent(message.value).data as typeof TaskProgressReportedV1.example,
-          );
-          await pool.query(
-            `INSERT INTO ${schema}.task (id, progress, version) SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[])
-             ON CONFLICT (id) DO UPDATE SET progress = EXCLUDED.progress, version = EXCLUDED.version WHERE task.version < EXCLUDED.version`,
-            [
-              data.map((report) => report.taskId),
-              data.map((report) => report.progress),
-              data.map((report) => report.taskVersion),
-            ],
-          );
-          applied += data.length;
+          try {
+            const received = batch.messages.map(
+              (message) => parseEvent(message.value).data as typeof TaskProgressReportedV1.example,
+            );
+            // The newest report of each task in the batch (one upsert cannot touch a row twice).
+            const newest = new Map<string, (typeof received)[number]>();
+            for (const report of received)
+              if ((newest.get(report.taskId)?.taskVersion ?? 0) < report.taskVersion) newest.set(report.taskId, report);
+            const rows = [...newest.values()];
+            await pool.query(
+              `INSERT INTO ${schema}.task (id, progress, version) SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[])
+               ON CONFLICT (id) DO UPDATE SET progress = EXCLUDED.progress, version = EXCLUDED.version WHERE task.version < EXCLUDED.version`,
+              [rows.map((row) => row.taskId), rows.map((row) => row.progress), rows.map((row) => row.taskVersion)],
+            );
+            applied += received.length;
+          } catch (error) {
+            reject(error);
+            throw error;
+          }
           if (applied >= reports.length) resolve();
         },
       });
