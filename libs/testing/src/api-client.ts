@@ -16,7 +16,11 @@ export interface ApiClient {
 
 /** A tiny HTTP client acting as one person: bearer token from the dev issuer, JSON in and out. */
 export async function apiAs(baseUrl: string, actor: Actor | null): Promise<ApiClient> {
-  const token = actor ? await mintDevToken(actor) : null;
+  return apiWithToken(baseUrl, actor ? await mintDevToken(actor) : null);
+}
+
+/** The same client with a bearer token got elsewhere (an identity provider's access token). */
+export function apiWithToken(baseUrl: string, token: string | null): ApiClient {
   const call = async (
     method: string,
     path: string,

@@ -9,3 +9,5 @@ export * from './walkthrough';
 export * from './organisation-fixture';
 export * from './event-feed';
 export * from './execution-test-kit';
+export * from './identity-provider';
+export * from './browser';

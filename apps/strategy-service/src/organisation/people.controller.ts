@@ -11,7 +11,7 @@ import {
   Page,
   withETag,
 } from '@throughline/service-kit';
-import { CreatePersonDto, PersonListQueryDto, PersonView, UpdatePersonDto } from './dto/organisation.dto';
+import { CreatePersonDto, PersonListQueryDto, PersonMeView, PersonView, UpdatePersonDto } from './dto/organisation.dto';
 import { OrganisationService } from './organisation.service';
 
 @ApiTags('organisation')
@@ -37,6 +37,15 @@ export class PeopleController {
   @ApiPageResponse(PersonView)
   list(@CurrentActor() actor: Actor, @Query() query: PersonListQueryDto): Promise<Page<PersonView>> {
     return this.organisation.listPeople(actor, query);
+  }
+
+  @Get('me')
+  @ApiOperation({
+    summary: 'Who the token belongs to: the person, their role, unit and organisation (any role)',
+  })
+  @ApiOkResponse({ type: PersonMeView })
+  me(@CurrentActor() actor: Actor): Promise<PersonMeView> {
+    return this.organisation.me(actor);
   }
 
   @Get(':personId')

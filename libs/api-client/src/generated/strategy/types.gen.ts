@@ -94,6 +94,17 @@ export type PersonView = {
     version: number;
 };
 
+export type NamedRefView = {
+    id: string;
+    name: string;
+};
+
+export type PersonMeView = {
+    person: PersonView;
+    organisation: NamedRefView;
+    orgUnit: NamedRefView | null;
+};
+
 export type UpdatePersonDto = {
     name?: string;
     email?: string;
@@ -890,6 +901,19 @@ export type PeopleCreateResponses = {
 };
 
 export type PeopleCreateResponse = PeopleCreateResponses[keyof PeopleCreateResponses];
+
+export type PeopleMeData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/people/me';
+};
+
+export type PeopleMeResponses = {
+    200: PersonMeView;
+};
+
+export type PeopleMeResponse = PeopleMeResponses[keyof PeopleMeResponses];
 
 export type PeopleGetData = {
     body?: never;
