@@ -316,7 +316,7 @@ function RisksCard({ goal, nameOf }: { goal: GoalDetail; nameOf: (id: string) =>
               </span>
             ))}
           </div>
-          <div className="table-scroll">
+          <div className="table-scroll" tabIndex={0} role="region" aria-label="Table (scrolls sideways)">
             <table>
               <thead>
                 <tr>
@@ -389,7 +389,7 @@ function TasksCard({ goal, nameOf }: { goal: GoalDetail; nameOf: (id: string) =>
       ) : tasks.data.length === 0 ? (
         <EmptyState title="No tasks yet.">Tasks appear as the deliverables reach the managers.</EmptyState>
       ) : (
-        <div className="table-scroll">
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="Table (scrolls sideways)">
           <table>
             <thead>
               <tr>

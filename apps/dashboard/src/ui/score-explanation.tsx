@@ -20,7 +20,7 @@ export function ScoreExplanation({
   const link = driverLink ?? defaultDriverLink;
   return (
     <div className="components">
-      <div className="table-scroll">
+      <div className="table-scroll" tabIndex={0} role="region" aria-label="Table (scrolls sideways)">
         <table>
           <caption>Components</caption>
           <thead>
