@@ -10,3 +10,4 @@ export * from './organisation-fixture';
 export * from './event-feed';
 export * from './execution-test-kit';
 export * from './identity-provider';
+export * from './dashboard-stack';
