@@ -11,3 +11,4 @@ export * from './event-feed';
 export * from './execution-test-kit';
 export * from './identity-provider';
 export * from './dashboard-stack';
+export * from './browser';

@@ -23,7 +23,7 @@ export interface Series {
 }
 
 export interface LineChartProps {
-  data: Array<{ day: number } & Record<string, number | null>>;
+  data: ReadonlyArray<{ day: number }>;
   series: Series[];
   description: string;
   formatValue?: (value: number) => string;

@@ -49,21 +49,22 @@ export function FormProblemsSummary({ problems }: { problems?: FormProblems }) {
  * and turns a refusal into messages at the fields it names. Nothing is sent while `build` throws a
  * FormInputError (a value the browser could not read, such as unreadable money).
  */
-export function useFormSubmit<T>(options: {
+export function useFormSubmit<T, R>(options: {
   fields: readonly string[];
   build: (form: FormData) => T;
-  send: (input: T) => Promise<unknown>;
+  send: (input: T) => Promise<R>;
   invalidates: readonly string[];
-  onDone?: () => void;
+  /** After success; an add form usually resets itself here. */
+  onDone?: (result: R, form: HTMLFormElement) => void;
 }) {
   const queryClient = useQueryClient();
   const [problems, setProblems] = useState<FormProblems>();
   const mutation = useMutation({
-    mutationFn: options.send,
-    onSuccess: async () => {
+    mutationFn: ({ input }: { input: T; form: HTMLFormElement }) => options.send(input),
+    onSuccess: async (result, { form }) => {
       setProblems(undefined);
       await Promise.all(options.invalidates.map((key) => queryClient.invalidateQueries({ queryKey: [key] })));
-      options.onDone?.();
+      options.onDone?.(result, form);
     },
     onError: (error) =>
       setProblems(
@@ -75,13 +76,23 @@ export function useFormSubmit<T>(options: {
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     try {
-      mutation.mutate(options.build(new FormData(event.currentTarget)));
+      mutation.mutate({ input: options.build(new FormData(event.currentTarget)), form: event.currentTarget });
     } catch (error) {
       if (!(error instanceof FormInputError)) throw error;
       setProblems({ byField: { [error.field]: error.message }, general: [] });
     }
   };
   return { onSubmit, problems, pending: mutation.isPending, done: mutation.isSuccess };
+}
+
+export function SubmitButton({ pending, label }: { pending: boolean; label: string }) {
+  return (
+    <div>
+      <button type="submit" disabled={pending}>
+        {pending ? 'Saving…' : label}
+      </button>
+    </div>
+  );
 }
 
 export class FormInputError extends Error {

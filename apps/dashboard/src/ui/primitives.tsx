@@ -27,7 +27,7 @@ export function Card({
 }) {
   const headingId = `${id ?? title.toLowerCase().replace(/\W+/g, '-')}-heading`;
   return (
-    <section className="card" aria-labelledby={headingId}>
+    <section className="card" id={id} aria-labelledby={headingId}>
       <header className="card-header">
         <h2 id={headingId}>{title}</h2>
         {actions}
