@@ -25,7 +25,7 @@ describe('dashboard backend-for-frontend', () => {
 
   beforeAll(async () => {
     stack = await startDashboardStack();
-  }, 240_000);
+  }, 400_000);
   afterAll(async () => stack?.stop(), 60_000);
 
   /** Signs in as a demo person through the provider's form; returns the browser and the callback's answer. */

@@ -19,7 +19,7 @@ export function singlePageApp(distDir: string) {
         .send(
           `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Dashboard not built · Throughline</title></head>` +
             `<body><main><h1>The dashboard has not been built yet</h1>` +
-            `<p>Build it with <code>npx vite build --config apps/dashboard/vite.config.mts</code> ` +
+            `<p>Build it with <code>npm run dashboard:build</code> ` +
             `(<code>npm start</code> does this for you), then reload this page.</p>` +
             `<p>Looked for <code>${distDir.replace(/[<>&]/g, '')}/index.html</code>.</p></main></body></html>`,
         );
