@@ -91,7 +91,7 @@ export async function startDashboardStack(options: DashboardStackOptions = {}): 
           await dropSchema(env.DB_SCHEMA);
         });
         service.start();
-        await service.waitReady();
+        await service.waitReady(180_000);
       }),
     );
     if (options.demo !== false) await loadDemoOrganisation({ strategyUrl: serviceUrls.strategy });
