@@ -113,8 +113,13 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
         (error) => this.logger.warn(`consumer cannot start yet (${String(error)}); retrying`),
       );
     }
-    this.probeAdmin = this.kafka.admin();
-    await this.probeAdmin.connect();
+    const probeAdmin = this.kafka.admin();
+    this.probeAdmin = probeAdmin;
+    await retryFor(
+      90_000,
+      () => probeAdmin.connect(),
+      (error) => this.logger.warn(`lag probe cannot connect yet (${String(error)}); retrying`),
+    );
     registerRuntimeProbe(this.options.serviceName, {
       backlog: () => this.relay.backlog(),
       admin: this.probeAdmin,
