@@ -1,4 +1,5 @@
 import { Actor, mintDevToken } from '@throughline/service-kit';
+import { assertConforms, servedDocumentValidator } from './openapi-conformance';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -14,9 +15,13 @@ export interface ApiClient {
   delete<T = any>(path: string, headers?: Record<string, string>): Promise<ApiResponse<T>>;
 }
 
-/** A tiny HTTP client acting as one person: bearer token from the dev issuer, JSON in and out. */
+/**
+ * A tiny HTTP client acting as one person: bearer token from the dev issuer, JSON in and out.
+ * Every response passes the conformance gate: it must match the service's served OpenAPI document.
+ */
 export async function apiAs(baseUrl: string, actor: Actor | null): Promise<ApiClient> {
   const token = actor ? await mintDevToken(actor) : null;
+  const document = await servedDocumentValidator(baseUrl);
   const call = async (
     method: string,
     path: string,
@@ -39,6 +44,8 @@ export async function apiAs(baseUrl: string, actor: Actor | null): Promise<ApiCl
     } catch {
       // not JSON: keep the text
     }
+    const contentType = response.headers.get('content-type');
+    assertConforms(document, { method, path, status: response.status, contentType, body: parsed });
     return { status: response.status, headers: response.headers, body: parsed };
   };
   return {

@@ -9,3 +9,4 @@ export * from './walkthrough';
 export * from './organisation-fixture';
 export * from './event-feed';
 export * from './execution-test-kit';
+export * from './openapi-conformance';
