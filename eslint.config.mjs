@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 /**
@@ -118,6 +119,15 @@ export default tseslint.config(
           patterns: [{ group: FRAMEWORK, message: 'Pure domain logic imports no framework.' }],
         },
       ],
+    },
+  },
+  {
+    // The dashboard: hooks called in the same order on every render, effects listing what they read.
+    files: ['apps/dashboard/**/*.tsx', 'apps/dashboard/**/*.ts'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', fetch: 'readonly' },
     },
   },
   prettier,

@@ -144,6 +144,11 @@ export const strategyEndpoints: Record<string, EndpointEntry<StrategyFixture>> =
     expected: statuses([403, 403], [403, 403], [403, 403], [201, 422]),
   },
   'GET /v1/people': { request: () => ({ path: '/v1/people' }), expected: listable },
+  // Who am I: every person gets their own record, wherever they are; the admin of the matrix is no person.
+  'GET /v1/people/me': {
+    request: () => ({ path: '/v1/people/me' }),
+    expected: statuses([200, 200], [200, 200], [200, 200], [404, 404]),
+  },
   'GET /v1/people/{personId}': { request: (f) => ({ path: `/v1/people/${f.personId}` }), expected: readable },
   'PATCH /v1/people/{personId}': {
     request: (f) => ({ path: `/v1/people/${f.personId}`, body: { name: 'Renamed' }, headers: ifMatch(1) }),

@@ -9,12 +9,13 @@ import { GoalsModule } from './goals/goals.module';
 import { KeyResultsModule } from './key-results/key-results.module';
 import { AccessModule } from './access/access.module';
 import { OrganisationModule } from './organisation/organisation.module';
+import { PersonIdentityResolver } from './organisation/person-identity.resolver';
 import { PlanSpreadsheetsModule } from './plan-spreadsheets/plan-spreadsheets.module';
 import { RisksModule } from './risks/risks.module';
 
 @Module({
   imports: [
-    ServiceKitModule.forRoot({ database: strategyDatabase }),
+    ServiceKitModule.forRoot({ database: strategyDatabase, identityResolver: PersonIdentityResolver }),
     MessagingModule.forRoot({ serviceName: 'strategy-service', publishes: [Topics.Organisation, Topics.Goals] }),
     AccessModule,
     OrganisationModule,

@@ -1,3 +1,4 @@
 export * from './host';
 export * from './kafka-broker';
 export * from './embedded-postgres';
+export * from './chromium';

@@ -2,6 +2,7 @@ export * from './domain';
 export * from './auth/actor';
 export * from './auth/auth-config';
 export * from './auth/auth.guard';
+export * from './auth/identity';
 export * from './auth/dev-token';
 export * from './database/database-options';
 export * from './health/health.controller';

@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module, Type } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
@@ -7,7 +7,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { EnvSchema, envSlice } from '@throughline/config';
 import { EVENT_CONTEXT_SOURCE, EventContextSource } from '@throughline/messaging';
 import { AuditController } from './audit/audit.controller';
-import { AUTH_CONFIG, AuthGuard } from './auth/auth.guard';
+import { AuthGuard } from './auth/auth.guard';
+import { AUTH_CONFIG, DirectoryIdentityResolver, IDENTITY_RESOLVER, IdentityResolver } from './auth/identity';
 import { authConfig, authEnvSchema } from './auth/auth-config';
 import { httpEnvSchema, serviceConfigModule } from './config/service-config';
 import { databaseEnvSchema, dataSourceOptions, ServiceDatabase } from './database/database-options';
@@ -21,6 +22,8 @@ export interface ServiceKitOptions {
   database: ServiceDatabase;
   /** The service's own variables, validated with the shared ones. */
   config?: EnvSchema;
+  /** How identity-provider tokens become people: the service owning the person directory looks them up itself; the others ask it. */
+  identityResolver?: Type<IdentityResolver>;
 }
 
 const eventContextFromRequest: EventContextSource = () => ({ actorId: currentRequestContext()?.actor?.personId });
@@ -58,6 +61,7 @@ export class ServiceKitModule {
           inject: [ConfigService],
           useFactory: (config: ConfigService) => authConfig(envSlice(authEnvSchema, config)),
         },
+        { provide: IDENTITY_RESOLVER, useClass: options.identityResolver ?? DirectoryIdentityResolver },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: CallerThrottlerGuard },
         { provide: EVENT_CONTEXT_SOURCE, useValue: eventContextFromRequest },

@@ -20,8 +20,12 @@ export interface ApiClient {
  * Every response passes the conformance gate: it must match the service's served OpenAPI document.
  */
 export async function apiAs(baseUrl: string, actor: Actor | null): Promise<ApiClient> {
-  const token = actor ? await mintDevToken(actor) : null;
-  const document = await servedDocumentValidator(baseUrl);
+  return apiWithToken(baseUrl, actor ? await mintDevToken(actor) : null);
+}
+
+/** The same client with a bearer token got elsewhere (an identity provider's access token). */
+export function apiWithToken(baseUrl: string, token: string | null): ApiClient {
+  let document: ReturnType<typeof servedDocumentValidator> | undefined;
   const call = async (
     method: string,
     path: string,
@@ -45,7 +49,13 @@ export async function apiAs(baseUrl: string, actor: Actor | null): Promise<ApiCl
       // not JSON: keep the text
     }
     const contentType = response.headers.get('content-type');
-    assertConforms(document, { method, path, status: response.status, contentType, body: parsed });
+    assertConforms(await (document ??= servedDocumentValidator(baseUrl)), {
+      method,
+      path,
+      status: response.status,
+      contentType,
+      body: parsed,
+    });
     return { status: response.status, headers: response.headers, body: parsed };
   };
   return {

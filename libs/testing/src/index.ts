@@ -10,3 +10,5 @@ export * from './organisation-fixture';
 export * from './event-feed';
 export * from './execution-test-kit';
 export * from './openapi-conformance';
+export * from './identity-provider';
+export * from './browser';

@@ -1,14 +1,5 @@
-import { TaskStatus } from '@throughline/contracts';
+import { TASK_TRANSITIONS as NEXT, TaskStatus, transitionNeedsReason } from '@throughline/contracts';
 import { conflict, invalid } from '@throughline/service-kit/domain';
-
-/** todo → in_progress → blocked ↔ in_progress → done; cancelled from any open state. */
-const NEXT: Record<TaskStatus, readonly TaskStatus[]> = {
-  todo: ['in_progress', 'cancelled'],
-  in_progress: ['blocked', 'done', 'cancelled'],
-  blocked: ['in_progress', 'cancelled'],
-  done: [],
-  cancelled: [],
-};
 
 export const OPEN_STATUSES: readonly TaskStatus[] = ['todo', 'in_progress', 'blocked'];
 
@@ -37,7 +28,7 @@ export function transition(
       : `${from} is final`;
     throw conflict(`A task cannot move from ${from} to ${to} (${allowed}).`);
   }
-  if ((to === 'blocked' || to === 'cancelled') && !reason?.trim()) {
+  if (transitionNeedsReason(to) && !reason?.trim()) {
     throw invalid(`Moving a task to ${to} needs a reason.`, [
       { field: 'reason', message: `required when moving to ${to}` },
     ]);

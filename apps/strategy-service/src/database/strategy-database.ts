@@ -12,6 +12,7 @@ import { CreateGoals1764000000100 } from './migrations/1764000000100-create-goal
 import { CreateOrganisation1764000000110 } from './migrations/1764000000110-create-organisation';
 import { CreateGoalParts1764000000120 } from './migrations/1764000000120-create-goal-parts';
 import { CreatePlanImports1764000000180 } from './migrations/1764000000180-create-plan-imports';
+import { AddPersonExternalIdentity1764000000190 } from './migrations/1764000000190-add-person-external-identity';
 
 /** The strategy service's schema: its entities and its migrations, in order. */
 export const strategyDatabase: ServiceDatabase = {
@@ -23,5 +24,6 @@ export const strategyDatabase: ServiceDatabase = {
     CreateOrganisation1764000000110,
     CreateGoalParts1764000000120,
     CreatePlanImports1764000000180,
+    AddPersonExternalIdentity1764000000190,
   ],
 };

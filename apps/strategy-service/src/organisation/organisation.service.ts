@@ -25,6 +25,7 @@ import {
   OrgUnitListQueryDto,
   OrgUnitView,
   PersonListQueryDto,
+  PersonMeView,
   PersonView,
   UpdateOrgUnitDto,
   UpdatePersonDto,
@@ -208,6 +209,21 @@ export class OrganisationService {
     const person = await this.dataSource.manager.findOne(Person, { where: { id: personId, orgId: actor.orgId } });
     if (!person) throw notFound('Person', personId);
     return personView(person);
+  }
+
+  /** Who the caller is: their person record, organisation and unit (the dashboard's session, the other services' identity lookup). */
+  async me(actor: Actor): Promise<PersonMeView> {
+    const person = await this.dataSource.manager.findOne(Person, { where: { id: actor.personId, orgId: actor.orgId } });
+    if (!person) throw notFound('Person', actor.personId);
+    const organisation = await requireOrganisation(this.dataSource.manager, actor.orgId);
+    const unit = person.orgUnitId
+      ? await this.dataSource.manager.findOne(OrgUnit, { where: { id: person.orgUnitId, orgId: actor.orgId } })
+      : null;
+    return {
+      person: personView(person),
+      organisation: { id: organisation.id, name: organisation.name },
+      orgUnit: unit && { id: unit.id, name: unit.name },
+    };
   }
 
   async listPeople(actor: Actor, query: PersonListQueryDto): Promise<Page<PersonView>> {

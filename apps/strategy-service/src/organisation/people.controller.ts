@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } 
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { Actor, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, withETag } from '@throughline/service-kit';
-import { CreatePersonDto, PersonListQueryDto, PersonView, UpdatePersonDto } from './dto/organisation.dto';
+import { CreatePersonDto, PersonListQueryDto, PersonMeView, PersonView, UpdatePersonDto } from './dto/organisation.dto';
 import { OrganisationService } from './organisation.service';
 
 @ApiTags('organisation')
@@ -28,6 +28,15 @@ export class PeopleController {
   @ApiPageResponse(PersonView)
   list(@CurrentActor() actor: Actor, @Query() query: PersonListQueryDto): Promise<Page<PersonView>> {
     return this.organisation.listPeople(actor, query);
+  }
+
+  @Get('me')
+  @ApiOperation({
+    summary: 'Who the token belongs to: the person, their role, unit and organisation (any role)',
+  })
+  @ApiOkResponse({ type: PersonMeView })
+  me(@CurrentActor() actor: Actor): Promise<PersonMeView> {
+    return this.organisation.me(actor);
   }
 
   @Get(':personId')

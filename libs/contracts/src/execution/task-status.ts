@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
+import { TASK_STATUSES } from './task-lifecycle';
 
-/** The task lifecycle states, shared by execution (which owns them) and metrics (which reads them). */
-export const TASK_STATUSES = ['todo', 'in_progress', 'blocked', 'done', 'cancelled'] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
+/** The task lifecycle states, shared by execution (which owns them), metrics (which reads them) and the dashboard. */
+export { TASK_STATUSES, TASK_TRANSITIONS, transitionNeedsReason, type TaskStatus } from './task-lifecycle';
 export const TaskStatusSchema = Type.Union(TASK_STATUSES.map((status) => Type.Literal(status)));

@@ -3,6 +3,7 @@ import {
   createParamDecorator,
   ExecutionContext,
   ForbiddenException,
+  HttpException,
   Inject,
   Injectable,
   SetMetadata,
@@ -10,13 +11,13 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Request } from 'express';
-import { errors, jwtVerify } from 'jose';
+import { decodeJwt, errors, JWTPayload, jwtVerify } from 'jose';
 import { Actor, Role, ROLES } from './actor';
-import { AuthConfig } from './auth-config';
+import { AuthConfig, TrustedIssuer } from './auth-config';
+import { AUTH_CONFIG, IDENTITY_RESOLVER, IdentityResolver, TokenIdentity } from './identity';
 import { VerifiedTokens } from './verified-tokens';
 import { currentRequestContext } from '../http/correlation-id';
 
-export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
 const PUBLIC = 'throughline:public';
 const ALLOWED_ROLES = 'throughline:roles';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -43,6 +44,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    @Inject(IDENTITY_RESOLVER) private readonly identities: IdentityResolver,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -65,34 +67,66 @@ export class AuthGuard implements CanActivate {
   private async authenticate(header: string | undefined): Promise<Actor> {
     const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
     if (!match) throw new UnauthorizedException('Send a bearer token: Authorization: Bearer <JWT>.');
-    const known = this.verified.get(match[1]);
+    const token = match[1];
+    const known = this.verified.get(token);
     if (known) return known;
     try {
+      const trusted = this.issuerOf(token);
       const verify = jwtVerify as (token: string, key: unknown, options: object) => ReturnType<typeof jwtVerify>;
-      const { payload } = await verify(match[1], this.config.key, {
-        issuer: this.config.issuer,
-        audience: this.config.audience,
-        algorithms: this.config.algorithms,
+      const { payload } = await verify(token, trusted.key, {
+        issuer: trusted.issuer,
+        audience: trusted.audience,
+        algorithms: trusted.algorithms,
       });
-      const { sub, org, role } = payload as { sub?: unknown; org?: unknown; role?: unknown };
-      if (
-        typeof sub !== 'string' ||
-        !UUID.test(sub) ||
-        typeof org !== 'string' ||
-        !UUID.test(org) ||
-        !ROLES.includes(role as Role)
-      ) {
-        throw new UnauthorizedException(
-          'The token must carry sub (person id), org (organisation id) and role (director, manager, integrator or admin).',
-        );
-      }
-      const actor: Actor = { personId: sub.toLowerCase(), orgId: org.toLowerCase(), role: role as Role };
-      this.verified.remember(match[1], actor, payload.exp);
+      const actor =
+        trusted.names === 'actor'
+          ? actorFromClaims(payload)
+          : await this.identities.resolve(this.identityOf(trusted, payload), token);
+      this.verified.remember(token, actor, payload.exp);
       return actor;
     } catch (error) {
-      if (error instanceof UnauthorizedException) throw error;
+      if (error instanceof HttpException) throw error;
       if (error instanceof errors.JWTExpired) throw new UnauthorizedException('The token has expired; get a new one.');
       throw new UnauthorizedException(`The token was refused: ${(error as Error).message}`);
     }
   }
+
+  /** The configured issuer the token claims to come from; its signature is checked against that issuer's keys next. */
+  private issuerOf(token: string): TrustedIssuer {
+    const { iss } = decodeJwt(token);
+    const trusted = this.config.issuers.find((candidate) => candidate.issuer === iss);
+    if (!trusted) throw new UnauthorizedException(`Tokens of the issuer ${String(iss)} are not accepted here.`);
+    return trusted;
+  }
+
+  private identityOf(trusted: TrustedIssuer, payload: JWTPayload): TokenIdentity {
+    if (typeof payload.sub !== 'string' || !payload.sub)
+      throw new UnauthorizedException("The identity provider's token has no subject (sub).");
+    const email = payload[this.config.emailClaim];
+    const verified =
+      this.config.emailVerifiedClaim === 'none' ? true : payload[this.config.emailVerifiedClaim] === true;
+    return {
+      issuer: trusted.issuer,
+      subject: payload.sub,
+      email: typeof email === 'string' ? email : undefined,
+      emailVerified: typeof email === 'string' && verified,
+    };
+  }
+}
+
+/** A dev token names its actor: sub (person id), org (organisation id) and role. */
+function actorFromClaims(payload: JWTPayload): Actor {
+  const { sub, org, role } = payload as { sub?: unknown; org?: unknown; role?: unknown };
+  if (
+    typeof sub !== 'string' ||
+    !UUID.test(sub) ||
+    typeof org !== 'string' ||
+    !UUID.test(org) ||
+    !ROLES.includes(role as Role)
+  ) {
+    throw new UnauthorizedException(
+      'The token must carry sub (person id), org (organisation id) and role (director, manager, integrator or admin).',
+    );
+  }
+  return { personId: sub.toLowerCase(), orgId: org.toLowerCase(), role: role as Role };
 }

@@ -52,13 +52,28 @@ describe('VerifiedTokens', () => {
 });
 
 describe('AuthGuard with remembered tokens', () => {
-  const guard = new AuthGuard(new Reflector(), {
-    issuer: DEV_ISSUER,
-    audience: DEFAULT_AUDIENCE,
-    key: new TextEncoder().encode(DEV_SECRET_DEFAULT),
-    algorithms: ['HS256'],
-    devMode: true,
-  });
+  const guard = new AuthGuard(
+    new Reflector(),
+    {
+      issuers: [
+        {
+          issuer: DEV_ISSUER,
+          audience: DEFAULT_AUDIENCE,
+          key: new TextEncoder().encode(DEV_SECRET_DEFAULT),
+          algorithms: ['HS256'],
+          names: 'actor',
+        },
+      ],
+      devMode: true,
+      emailClaim: 'email',
+      emailVerifiedClaim: 'email_verified',
+    },
+    {
+      resolve: () => {
+        throw new Error('dev tokens name their actor; nothing is resolved');
+      },
+    },
+  );
   const request = (authorization: string) => {
     const http = { header: (name: string) => (name.toLowerCase() === 'authorization' ? authorization : undefined) } as {
       header(name: string): string | undefined;

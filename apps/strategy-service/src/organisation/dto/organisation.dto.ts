@@ -198,3 +198,14 @@ export class PersonView {
   @ApiProperty({ example: true }) active: boolean;
   @ApiProperty({ example: 1 }) version: number;
 }
+
+export class NamedRefView {
+  @ApiProperty({ format: 'uuid', example: '0f4b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d' }) id: string;
+  @ApiProperty({ example: 'Acme Devices' }) name: string;
+}
+
+export class PersonMeView {
+  @ApiProperty({ type: PersonView }) person: PersonView;
+  @ApiProperty({ type: NamedRefView }) organisation: NamedRefView;
+  @ApiProperty({ type: NamedRefView, nullable: true }) orgUnit: NamedRefView | null;
+}

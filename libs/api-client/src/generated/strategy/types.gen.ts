@@ -76,6 +76,17 @@ export type PersonView = {
     version: number;
 };
 
+export type NamedRefView = {
+    id: string;
+    name: string;
+};
+
+export type PersonMeView = {
+    person: PersonView;
+    organisation: NamedRefView;
+    orgUnit: NamedRefView | null;
+};
+
 export type UpdatePersonDto = {
     name?: string;
     email?: string;
@@ -1139,6 +1150,36 @@ export type PeopleCreateResponses = {
 };
 
 export type PeopleCreateResponse = PeopleCreateResponses[keyof PeopleCreateResponses];
+
+export type PeopleMeData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/people/me';
+};
+
+export type PeopleMeErrors = {
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type PeopleMeError = PeopleMeErrors[keyof PeopleMeErrors];
+
+export type PeopleMeResponses = {
+    200: PersonMeView;
+};
+
+export type PeopleMeResponse = PeopleMeResponses[keyof PeopleMeResponses];
 
 export type PeopleGetData = {
     body?: never;

@@ -1,0 +1,42 @@
+import { useQuery } from '@tanstack/react-query';
+import { createContext, useContext, type ReactNode } from 'react';
+import { ApiError, toProblem } from '../api/problem';
+import { ErrorState, Loading } from '../ui/primitives';
+import { rememberSession, sendToSignIn, type Session } from './session-state';
+
+const SessionContext = createContext<Session | undefined>(undefined);
+
+async function fetchSession(): Promise<Session | undefined> {
+  const response = await fetch('/auth/session', {
+    credentials: 'same-origin',
+    headers: { accept: 'application/json' },
+  });
+  if (response.status === 401) return undefined;
+  if (!response.ok) throw new ApiError(toProblem(response.status, await response.json().catch(() => undefined)));
+  return (await response.json()) as Session;
+}
+
+/** Renders its children for a signed-in person; anyone else is sent to sign in, back to this page afterwards. */
+export function SessionGate({ children }: { children: ReactNode }) {
+  const session = useQuery({ queryKey: ['session'], queryFn: fetchSession, staleTime: Infinity, retry: 1 });
+  if (session.isPending) return <Loading what="your session" />;
+  if (session.isError) return <ErrorState error={session.error} what="your session" />;
+  if (!session.data) {
+    sendToSignIn();
+    return <Loading what="the sign-in page" />;
+  }
+  rememberSession(session.data);
+  return <SessionContext.Provider value={session.data}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): Session {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error('useSession outside SessionGate');
+  return session;
+}
+
+export async function signOut(csrfToken: string): Promise<void> {
+  await fetch('/auth/logout', { method: 'POST', credentials: 'same-origin', headers: { 'x-csrf-token': csrfToken } });
+  rememberSession(undefined);
+  window.location.assign('/signed-out');
+}
