@@ -368,7 +368,11 @@ function hostileInputSuite<F>(
                 method,
                 headers: { ...request.headers, authorization },
                 body: request.text,
-              });
+              }).catch((error: Error) => error);
+              if (response instanceof Error) {
+                failures.push(`${request.what} → no answer: ${response.message}`);
+                return false;
+              }
               const text = await response.text();
               const problem = response.headers.get('content-type')?.includes('application/problem+json');
               if (

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import addFormats from 'ajv-formats';
 import OpenAPIBackend, { Document } from 'openapi-backend';
 
@@ -78,4 +80,51 @@ export function assertConforms(api: OpenAPIBackend, received: ReceivedResponse):
     throw new ConformanceError(
       `${where}: the body does not match ${operation.operationId}'s documented schema: ${JSON.stringify(result.errors)} — body ${JSON.stringify(received.body).slice(0, 400)}`,
     );
+}
+
+/**
+ * The gate for clients other than `apiAs` (the walkthroughs' curl scripts): a local proxy in front
+ * of a service that passes every request through and checks every answer against the document the
+ * service serves. `failures` lists what did not conform; `checked` counts the answers seen.
+ */
+export interface ConformanceProxy {
+  url: string;
+  checked: number;
+  failures: string[];
+  stop(): Promise<void>;
+}
+
+export async function startConformanceProxy(serviceUrl: string): Promise<ConformanceProxy> {
+  const api = await servedDocumentValidator(serviceUrl);
+  const proxy: ConformanceProxy = { url: '', checked: 0, failures: [], stop: async () => undefined };
+  const server = createServer(async (request, reply) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name)),
+    ) as Record<string, string>;
+    const answer = await fetch(serviceUrl + request.url, {
+      method: request.method,
+      headers,
+      body: chunks.length ? Buffer.concat(chunks) : undefined,
+    });
+    const text = await answer.text();
+    const contentType = answer.headers.get('content-type');
+    try {
+      const body = text && /json/.test(contentType ?? '') ? JSON.parse(text) : undefined;
+      assertConforms(api, { method: request.method!, path: request.url!, status: answer.status, contentType, body });
+    } catch (error) {
+      proxy.failures.push((error as Error).message);
+    }
+    proxy.checked += 1;
+    const passed = [...answer.headers].filter(
+      ([name]) => !['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(name),
+    );
+    reply.writeHead(answer.status, Object.fromEntries(passed));
+    reply.end(text);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  proxy.stop = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  return proxy;
 }
