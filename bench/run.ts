@@ -8,7 +8,7 @@
  *   --out <dir>    where results.json (and benchmarks.md) go
  *   --render       only rewrite benchmarks.md from the results.json already in --out (e.g. after editing bench/findings.md)
  * Scenarios can be run alone: bench/freshness.ts, throughput.ts, baselines.ts, api-latency.ts,
- * scaling.ts, hot-path-profile.ts, metrics-update-cost.ts.
+ * scaling.ts, hot-path-profile.ts, metrics-update-cost.ts, metrics-drain.ts.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +18,7 @@ import { apiLatency } from './api-latency';
 import { baselines } from './baselines';
 import { freshness } from './freshness';
 import { hotPathProfile } from './hot-path-profile';
+import { metricsDrain } from './metrics-drain';
 import { renderMarkdown } from './lib/report';
 import { createContext, log } from './lib/scenario';
 import { nowMs, ratio, round } from './lib/stats';
@@ -95,6 +96,9 @@ async function main(): Promise<void> {
     results.baselines = await step('baselines', () => baselines(context));
     results.apiLatency = await step('api latency', () => apiLatency(context));
     results.metricsUpdateCost = metricsUpdateCost(system, quick);
+    results.metricsDrain = quick
+      ? { skipped: 'not in --quick (it drains 5,000 reports five times)' }
+      : await step('metrics drain', () => metricsDrain(context));
     results.scaling = await step('scaling', async () => [
       ...(await scaling(context)),
       ...(system.managed && !quick ? await scalingOnSqlSeeded(context) : []),

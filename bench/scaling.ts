@@ -39,7 +39,7 @@ export interface ScalePoint extends UpdateCost {
   rebuildEventsPerSecond: number | null;
 }
 
-interface UpdatableTask {
+export interface UpdatableTask {
   id: string;
   goalId: string;
   managerId: string;
@@ -47,7 +47,7 @@ interface UpdatableTask {
   progress: number;
 }
 
-function progressEvent(task: UpdatableTask, correlationId: string, time: Date | undefined, taskVersion: number) {
+export function progressEvent(task: UpdatableTask, correlationId: string, time: Date | undefined, taskVersion: number) {
   const data = {
     taskId: task.id,
     goalId: task.goalId,
@@ -68,7 +68,7 @@ function progressEvent(task: UpdatableTask, correlationId: string, time: Date | 
   return { topic: Topics.Tasks, message: { key: event.key, value: JSON.stringify(event.envelope) } };
 }
 
-async function topicsFor(context: BenchContext, prefix: string): Promise<string[]> {
+export async function topicsFor(context: BenchContext, prefix: string): Promise<string[]> {
   const topics = [...METRICS_INPUT_TOPICS, Topics.Scores, Topics.Alerts].map((topic) => prefix + topic);
   await ensureTopics(context.system.admin, topics, 6);
   return topics;

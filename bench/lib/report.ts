@@ -22,7 +22,7 @@ export function renderMarkdown(report: Json, findings?: string): string {
     '',
     `**Machine:** ${report.machine.cpu}, ${report.machine.memoryGb} GB, ${report.machine.platform}; load average ${report.machine.loadAverageBefore.join(' / ')} before and ${report.machine.loadAverageAfter.join(' / ')} after (1/5/15 min; other work shared the machine, so absolute figures are pessimistic — the ratios to the raw parts are the robust part). **Versions:** Node ${report.versions.node}, Apache Kafka ${report.versions.kafka} (KRaft, one node), PostgreSQL ${report.versions.postgres}.`,
     '',
-    '**Commands:** `npm run bench` (all of it, within 10 minutes) · `npm run bench:quick` (short runs, what CI runs via bench/bench-smoke.spec.ts) · one scenario: `npx tsx bench/<freshness|throughput|baselines|api-latency|scaling|hot-path-profile>.ts [--quick]` · `npx tsx bench/metrics-update-cost.ts`. To use a running system instead of starting one: `BENCH_EXECUTION_URL`, `BENCH_METRICS_URL`, `BENCH_KAFKA_BROKERS`, `BENCH_TOPIC_PREFIX`, `BENCH_DATABASE_URL` (scaling and profiling need the system the benchmark starts). Full JSON: [benchmarks/results.json](benchmarks/results.json).',
+    '**Commands:** `npm run bench` (all of it, within 10 minutes) · `npm run bench:quick` (short runs, what CI runs via bench/bench-smoke.spec.ts) · one scenario: `npx tsx bench/<freshness|throughput|baselines|api-latency|scaling|hot-path-profile|metrics-drain>.ts [--quick]` · `npx tsx bench/metrics-update-cost.ts`. To use a running system instead of starting one: `BENCH_EXECUTION_URL`, `BENCH_METRICS_URL`, `BENCH_KAFKA_BROKERS`, `BENCH_TOPIC_PREFIX`, `BENCH_DATABASE_URL` (scaling and profiling need the system the benchmark starts). Full JSON: [benchmarks/results.json](benchmarks/results.json).',
     '',
     `## Freshness: manager's update answered → score changed event (${fresh.durationSeconds} s per rate)`,
     '',
@@ -133,6 +133,8 @@ export function renderMarkdown(report: Json, findings?: string): string {
     '',
     metricsUpdateCost(report.metricsUpdateCost),
     '',
+    metricsDrain(report.metricsDrain),
+    '',
     '## Where the time goes (CPU profile of the hot path)',
     '',
     profile(report.hotPathProfile),
@@ -168,6 +170,28 @@ function metricsUpdateCost(cost: Json): string {
         `${entry.queuedSpeedup}×`,
       ]),
     ),
+  ].join('\n');
+}
+
+function metricsDrain(drain: Json): string {
+  if (!drain || drain.skipped)
+    return `Metrics' backlog drain (bench/metrics-drain.ts): ${drain?.skipped ?? 'not run'}.`;
+  return [
+    `## Metrics' sustained apply rate: a backlog of progress reports drained (\`bench/metrics-drain.ts\`)`,
+    '',
+    table(
+      ['organisations', 'metrics instances', 'tasks', 'reports', 'drained in s', 'events/s'],
+      drain.points.map((point: Json) => [
+        point.organisations,
+        point.instances,
+        point.tasks,
+        point.updates,
+        point.drainSeconds,
+        point.eventsPerSecond,
+      ]),
+    ),
+    '',
+    `Plain kafkajs consumer on the same broker and database (parse, validate, one upsert per fetched batch): ${cell(drain.plainConsumer.eventsPerSecond)} events/s. **Ratios (same run):** metrics ÷ plain consumer ${cell(drain.oneOrganisationToPlain)} (one organisation, one instance); two instances ÷ one, 20 organisations ${cell(drain.twoInstancesSpeedUp)}.`,
   ].join('\n');
 }
 

@@ -3,7 +3,7 @@ import { Admin, Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { Topics } from '@throughline/contracts';
 import { freePort, KAFKA_VERSION, startKafkaBroker, startLocalPostgres } from '@throughline/local-infra';
-import { consumerLag } from '@throughline/messaging';
+import { byOrganisationTopic, consumerLag } from '@throughline/messaging';
 import { runMigrations, ServiceDatabase } from '@throughline/service-kit';
 import { buildServices, ServiceProcess, withEnv } from '@throughline/testing';
 import { executionDatabase } from '../../apps/execution-service/src/database/execution-database';
@@ -55,10 +55,6 @@ export class BenchSystem {
   /** Topic name with this run's prefix. */
   topic(name: string): string {
     return this.prefix + name;
-  }
-
-  metricsGroup(): string {
-    return `${this.prefix}metrics-service`;
   }
 
   schema(service: ServiceName, variant = ''): string {
@@ -199,21 +195,24 @@ export class BenchSystem {
     return url;
   }
 
-  /** Total lag of a consumer group over the given topics (unprefixed names). */
-  async lag(group = this.metricsGroup(), topics = METRICS_INPUT_TOPICS): Promise<number> {
-    const partitions = await consumerLag(
-      this.admin,
-      group,
-      topics.map((topic) => this.topic(topic)),
-    );
+  /**
+   * Total lag of a metrics consumer group: its input topics and the internal topic it applies them
+   * from per organisation. `prefix`: a scenario's own topics (its group is `<prefix>metrics-service`).
+   */
+  async lag(prefix = this.prefix): Promise<number> {
+    const group = `${prefix}metrics-service`;
+    const partitions = await consumerLag(this.admin, group, [
+      ...METRICS_INPUT_TOPICS.map((topic) => prefix + topic),
+      byOrganisationTopic(group),
+    ]);
     return partitions.reduce((sum, partition) => sum + partition.lag, 0);
   }
 
   /** Milliseconds until the group's lag is zero (NaN if not within the limit). */
-  async timeToZeroLag(limitMs: number, group = this.metricsGroup(), topics = METRICS_INPUT_TOPICS): Promise<number> {
+  async timeToZeroLag(limitMs: number, prefix = this.prefix): Promise<number> {
     const started = nowMs();
     while (nowMs() - started < limitMs) {
-      if ((await this.lag(group, topics)) === 0) return round(nowMs() - started, 0);
+      if ((await this.lag(prefix)) === 0) return round(nowMs() - started, 0);
       await sleep(50);
     }
     return Number.NaN;

@@ -16,7 +16,7 @@ import {
   DeliverableChangedV1,
 } from '@throughline/contracts';
 import { freePort, KafkaBroker, startKafkaBroker } from '@throughline/local-infra';
-import { consumerLag, readDeadLetters } from '@throughline/messaging';
+import { byOrganisationTopic, consumerLag, readDeadLetters } from '@throughline/messaging';
 import { Actor, runMigrations as migrate } from '@throughline/service-kit';
 import {
   apiAs,
@@ -346,6 +346,7 @@ describe('delivery guarantees under faults', () => {
             topic(Topics.Goals),
             topic(Topics.Tasks),
             topic(Topics.Organisation),
+            byOrganisationTopic(`${prefix}metrics-service`),
           ]);
           return lag.every((partition) => partition.lag === 0);
         },
@@ -425,6 +426,7 @@ describe('delivery guarantees under faults', () => {
               topic(Topics.Goals),
               topic(Topics.Tasks),
               topic(Topics.Organisation),
+              byOrganisationTopic(`${prefix}metrics-clean`),
             ])
           ).every((partition) => partition.lag === 0),
         { timeoutMs: 120_000, what: 'the clean replay to catch up' },

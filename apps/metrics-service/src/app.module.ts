@@ -13,7 +13,12 @@ import { TimeModule } from './time/time.module';
 @Module({
   imports: [
     ServiceKitModule.forRoot({ database: metricsDatabase, config: metricsEnvSchema }),
-    MessagingModule.forRoot({ serviceName: 'metrics-service', publishes: [Topics.Scores, Topics.Alerts] }),
+    MessagingModule.forRoot({
+      serviceName: 'metrics-service',
+      publishes: [Topics.Scores, Topics.Alerts],
+      // Scoring state is per organisation: one writer each, no lock contended across instances.
+      ownerPerOrganisation: true,
+    }),
     ScoringModule,
     ReadModelsModule,
     KpisModule,

@@ -13,7 +13,12 @@ import {
 import { DeadLetterHeaders, DeadLetterPublisher } from '../src/core/dead-letter';
 import { readDeadLetters, replayDeadLetters } from '../src/core/dead-letter-queue';
 import { beforeCommit } from '../src/core/before-commit';
-import { EventConsumer, EventHandlerFn, UnprocessableEventError } from '../src/core/event-consumer';
+import {
+  byOrganisationTopic,
+  EventConsumer,
+  EventHandlerFn,
+  UnprocessableEventError,
+} from '../src/core/event-consumer';
 import { ensureTopics } from '../src/core/kafka-client';
 import { CreateMessagingTables1764000000000 } from '../src/core/messaging-tables.migration';
 import { Outbox } from '../src/core/outbox';
@@ -28,6 +33,8 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
   const consumerTopic = `${prefix}probe.consumer`;
   const unprocessableTopic = `${prefix}probe.unprocessable`;
   const batchTopic = `${prefix}probe.batches`;
+  const ownedTopic = `${prefix}probe.owned`;
+  const ownerGroup = `probe-owner-${tag}`;
   const dlt = prefix + deadLetterTopic('probe');
   const schema = `t_${tag}_messaging`;
   const orgId = randomUUID();
@@ -61,7 +68,11 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
     await dataSource.query(`CREATE TABLE committed_together (organisations text[] NOT NULL, events integer NOT NULL)`);
     const admin = kafka.admin();
     await admin.connect();
-    await ensureTopics(admin, [goalsTopic, consumerTopic, unprocessableTopic, batchTopic, dlt], 3);
+    await ensureTopics(
+      admin,
+      [goalsTopic, consumerTopic, unprocessableTopic, batchTopic, ownedTopic, byOrganisationTopic(ownerGroup), dlt],
+      3,
+    );
     await admin.disconnect();
     producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
@@ -386,5 +397,98 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
     for (const row of transactions) expect(row.organisations).toHaveLength(1);
     expect(transactions.length).toBeLessThan(events.length - 1);
     expect(Math.max(...transactions.map((row) => row.events))).toBeGreaterThan(1);
+  });
+
+  it('with one owner per organisation, applies each organisation from one partition in per-aggregate order, across a rebalance, once', async () => {
+    const organisations = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const goals = Array.from({ length: 12 }, () => randomUUID());
+    // Each goal (the aggregate, and the input's key) belongs to one organisation; five events each.
+    const eventsOf = (round: number) =>
+      goals.map((goalId, index) =>
+        createEvent(
+          GoalActivatedV1,
+          { ...GoalActivatedV1.example, goalId, activatedAt: new Date(Date.UTC(2026, 0, 1 + round)).toISOString() },
+          { source: '/test', orgId: organisations[index % organisations.length], correlationId: `c-${round}` },
+        ),
+      );
+    const rounds = Array.from({ length: 5 }, (_, round) => eventsOf(round));
+    const member = () =>
+      new EventConsumer({
+        kafka,
+        dataSource,
+        groupId: ownerGroup,
+        topics: [ownedTopic],
+        deadLetters: new DeadLetterPublisher(producer, dlt, ownerGroup),
+        byOrganisation: { topic: byOrganisationTopic(ownerGroup), producer },
+        handlers: new Map([
+          [
+            GoalActivatedV1.type,
+            [
+              async (event, tx) =>
+                void (await tx.query(`INSERT INTO effect (event_id, goal_id) VALUES ($1, $2)`, [
+                  event.id,
+                  event.data.goalId,
+                ])),
+            ],
+          ],
+        ]),
+      });
+    const send = (events: ReturnType<typeof eventsOf>) =>
+      producer.send({
+        topic: ownedTopic,
+        messages: events.map((event) => ({ key: event.key, value: JSON.stringify(event.envelope) })),
+      });
+    const all = rounds.flat();
+    const applied = async () =>
+      Number(
+        (
+          await dataSource.query(`SELECT count(DISTINCT event_id)::int AS n FROM effect WHERE event_id = ANY($1)`, [
+            all.map((event) => event.envelope.id),
+          ])
+        )[0].n,
+      );
+    const first = member();
+    const second = member();
+    await first.start();
+    try {
+      await send([...rounds[0], ...rounds[1]]);
+      // A copy of an event already sent (a producer's retry upstream) and a message that is not an event.
+      await send([rounds[0][0]]);
+      await producer.send({ topic: ownedTopic, messages: [{ key: 'poison-owned', value: '{ not json' }] });
+      await waitFor(async () => (await applied()) === 2 * goals.length, { what: 'the first two rounds' });
+      // A second member joins: partitions move between them while the rest arrives.
+      await second.start();
+      for (const round of rounds.slice(2)) await send(round);
+      await waitFor(async () => (await applied()) === all.length, { what: 'every event applied' });
+    } finally {
+      await Promise.all([first.stop(), second.stop()]);
+    }
+    const effects: Array<{ n: number }> = await dataSource.query(
+      `SELECT count(*)::int AS n FROM effect WHERE event_id = ANY($1) GROUP BY event_id`,
+      [all.map((event) => event.envelope.id)],
+    );
+    expect(effects.every((row) => row.n === 1)).toBe(true);
+    // Where each event was applied from: the inbox records the topic, partition and offset.
+    const inbox: Array<{ event_id: string; topic: string; kafka_partition: number; kafka_offset: string }> =
+      await dataSource.query(
+        `SELECT event_id, topic, kafka_partition, kafka_offset FROM inbox_event WHERE consumer = $1 ORDER BY kafka_offset::bigint`,
+        [ownerGroup],
+      );
+    expect(new Set(inbox.map((row) => row.topic))).toEqual(new Set([byOrganisationTopic(ownerGroup)]));
+    const byId = new Map(inbox.map((row) => [row.event_id, row]));
+    for (const organisation of organisations) {
+      const own = all.filter((event) => event.envelope.orgid === organisation);
+      expect(new Set(own.map((event) => byId.get(event.envelope.id)!.kafka_partition)).size).toBe(1);
+    }
+    for (const goalId of goals) {
+      const offsets = rounds.map((round) =>
+        BigInt(byId.get(round.find((event) => event.key === goalId)!.envelope.id)!.kafka_offset),
+      );
+      expect(offsets).toEqual([...offsets].sort((a, b) => (a < b ? -1 : 1)));
+    }
+    const letters = await readDeadLetters(kafka, dlt);
+    expect(letters.filter((letter) => letter.key === 'poison-owned')).toEqual([
+      expect.objectContaining({ originalTopic: ownedTopic, reason: 'message value is not JSON' }),
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import type { RouteObject } from 'react-router';
-import { NotFound } from '../ui/primitives';
+import { Loading, NotFound } from '../ui/primitives';
 import { Layout, RequireRole, RoleHome, SignedOut } from './layout';
 
 /** Each page is its own chunk, loaded when first visited: the first route stays small. */
@@ -11,6 +11,8 @@ export const routes: RouteObject[] = [
   { path: '/signed-out', Component: SignedOut },
   {
     Component: Layout,
+    // Shown while the first page's chunk loads.
+    HydrateFallback: () => <Loading what="the page" />,
     children: [
       { index: true, Component: RoleHome },
       {

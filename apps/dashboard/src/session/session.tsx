@@ -6,12 +6,13 @@ import { rememberSession, sendToSignIn, type Session } from './session-state';
 
 const SessionContext = createContext<Session | undefined>(undefined);
 
-async function fetchSession(): Promise<Session | undefined> {
+/** The session, or null when nobody is signed in (a query may not resolve to undefined). */
+async function fetchSession(): Promise<Session | null> {
   const response = await fetch('/auth/session', {
     credentials: 'same-origin',
     headers: { accept: 'application/json' },
   });
-  if (response.status === 401) return undefined;
+  if (response.status === 401) return null;
   if (!response.ok) throw new ApiError(toProblem(response.status, await response.json().catch(() => undefined)));
   return (await response.json()) as Session;
 }

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { CloudEvent } from '@throughline/contracts';
+import { CloudEvent, EVENT_DEFINITIONS, Topics } from '@throughline/contracts';
 import { causedBy } from '@throughline/messaging';
 import { ScoringEngine } from '../scoring/scoring-engine.service';
 import { ScoringRun } from '../scoring/scoring-run';
@@ -15,8 +15,15 @@ export async function applyInRun(
   event: CloudEvent,
   apply: (run: ScoringRun) => Promise<void>,
 ): Promise<void> {
-  await apply(await engine.runInTransaction(tx, event.orgid, new Date(event.time), causedBy(event)));
+  const run = await engine.runInTransaction(tx, event.orgid, new Date(event.time), causedBy(event));
+  // Only strategy and organisation events move goals, units or people, which is what task chains follow.
+  if (!TASK_TOPIC_TYPES.has(event.type)) run.taskChains.clear();
+  await apply(run);
 }
+
+const TASK_TOPIC_TYPES = new Set(
+  EVENT_DEFINITIONS.filter((definition) => definition.topic === Topics.Tasks).map((definition) => definition.type),
+);
 
 /** Row of an existing aggregate locked for update, or undefined. */
 export async function lockRow<T>(tx: EntityManager, sql: string, params: unknown[]): Promise<T | undefined> {

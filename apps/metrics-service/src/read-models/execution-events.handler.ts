@@ -46,8 +46,13 @@ export class ExecutionEventsHandler {
 
   /** The task row, as a placeholder if its creation has not arrived yet. */
   private async ensureTask(run: ScoringRun, taskId: string, goalId: string | null, managerId: string): Promise<void> {
-    if (goalId) await StrategyEventsHandler.ensureGoal(run.tx, goalId, run.orgId);
+    if (goalId && !run.ensured.has(`goal:${goalId}`)) {
+      await StrategyEventsHandler.ensureGoal(run.tx, goalId, run.orgId);
+      run.ensured.add(`goal:${goalId}`);
+    }
+    if (run.ensured.has(`task:${taskId}`)) return;
     await ensurePlaceholder(run.tx, 'task', taskId, run.orgId, { goal_id: goalId, manager_id: managerId });
+    run.ensured.add(`task:${taskId}`);
   }
 
   @HandleEvent(TaskCreatedV1)

@@ -5,6 +5,7 @@ import { Admin } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import { Topics } from '@throughline/contracts';
 import {
+  byOrganisationTopic,
   createKafka,
   EventConsumer,
   eventHandlersOf,
@@ -36,7 +37,7 @@ export interface RebuildReport {
  * up to the end offsets seen at the start, applying events exactly as the service does; the
  * offsets it commits are where the service resumes, and the time pass brings scores to the
  * clock's day. (Moving a group's offsets with kafkajs joins the group once per topic, seconds
- * each; reading under the service's group needs no move.)
+ * each; reading under the service's group needs no move, except for its repartition topic.)
  */
 export async function rebuildReadModels(env: NodeJS.ProcessEnv = process.env): Promise<RebuildReport> {
   const logger = new Logger('Rebuild');
@@ -106,6 +107,7 @@ export async function rebuildReadModels(env: NodeJS.ProcessEnv = process.env): P
       await consumer.stop();
     }
     if (failure) throw failure;
+    await skipWhatWasForwarded(admin, consumerGroup, endOffsets);
     const report = {
       eventsApplied: consumer.stats.processed,
       duplicates: consumer.stats.duplicate,
@@ -117,6 +119,22 @@ export async function rebuildReadModels(env: NodeJS.ProcessEnv = process.env): P
     await app.close();
     await admin.disconnect();
   }
+}
+
+/**
+ * What the stopped service had forwarded to its repartition topic came from the topics just
+ * replayed, so the service resumes that topic at its end rather than applying it all again.
+ */
+async function skipWhatWasForwarded(
+  admin: Admin,
+  consumerGroup: string,
+  endOffsets: Record<string, Record<number, string>>,
+): Promise<void> {
+  const topic = byOrganisationTopic(consumerGroup);
+  if (!(await admin.listTopics()).includes(topic)) return;
+  const partitions = (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => ({ partition, offset: high }));
+  await admin.setOffsets({ groupId: consumerGroup, topic, partitions });
+  endOffsets[topic] = Object.fromEntries(partitions.map(({ partition, offset }) => [partition, offset]));
 }
 
 async function refuseWhileServiceRuns(admin: Admin, consumerGroup: string): Promise<void> {

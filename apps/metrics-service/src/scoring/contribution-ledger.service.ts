@@ -45,8 +45,13 @@ export class ContributionLedger {
     return addFacts(await readFacts(run.tx, ref), run.facts.of(ref));
   }
 
-  private taskScopes(run: ScoringRun, goalId: string | null, managerId: string): Promise<ScopeRef[]> {
-    return this.chains.taskScopes(run.tx, run.orgId, goalId, managerId);
+  private async taskScopes(run: ScoringRun, goalId: string | null, managerId: string): Promise<ScopeRef[]> {
+    const key = `${goalId}/${managerId}`;
+    const known = run.taskChains.get(key);
+    if (known) return known;
+    const scopes = await this.chains.taskScopes(run.tx, run.orgId, goalId, managerId);
+    run.taskChains.set(key, scopes);
+    return scopes;
   }
 
   private goalOwnScopes(run: ScoringRun, goalId: string): Promise<ScopeRef[]> {

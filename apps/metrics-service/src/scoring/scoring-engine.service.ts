@@ -38,7 +38,17 @@ export class ScoringEngine {
       `SELECT to_char(as_of, 'YYYY-MM-DD') AS as_of FROM org_state WHERE org_id = $1 FOR UPDATE`,
       [orgId],
     );
-    const run: ScoringRun = { tx, orgId, asOf: state.as_of, at, context, dirty: new Map(), facts: new PendingFacts() };
+    const run: ScoringRun = {
+      tx,
+      orgId,
+      asOf: state.as_of,
+      at,
+      context,
+      dirty: new Map(),
+      facts: new PendingFacts(),
+      ensured: new Set(),
+      taskChains: new Map(),
+    };
     await this.advanceTo(run, day);
     return run;
   }

@@ -19,6 +19,10 @@ export interface ScoringRun {
   /** Fact deltas applied in memory, written once before the run is scored. */
   facts: PendingFacts;
   settings?: AlignmentSettings;
+  /** Aggregates whose row (placeholder or real) this run has made sure of, as `kind:id`: rows are never deleted, so once per run is enough. */
+  ensured: Set<string>;
+  /** Task chains read in this run, by goal and manager; emptied when a strategy or organisation event may have moved one. */
+  taskChains: Map<string, ScopeRef[]>;
 }
 
 /** Scopes to rescore when the run finishes. */

@@ -1,4 +1,4 @@
-import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import { CloudEvent, EventValidationError, parseEvent } from '@throughline/contracts';
 import { runBeforeCommit } from './before-commit';
@@ -35,7 +35,26 @@ export interface EventConsumerOptions {
   afterCommit?: (event: CloudEvent) => void | Promise<void>;
   /** Reports each message's outcome (for metrics). */
   onOutcome?: (outcome: ConsumeOutcome, eventType: string) => void;
+  /**
+   * One owner per organisation: events read from `topics` are only forwarded, unchanged and keyed
+   * by their organisation, to this internal topic (see `byOrganisationTopic`), and the handlers run
+   * on what the group reads back from it; so every event of an organisation is applied by the one
+   * member that owns its partition.
+   */
+  byOrganisation?: { topic: string; producer: Producer };
 }
+
+/**
+ * The internal topic a consumer group re-keys its input by organisation through, named like a
+ * Kafka Streams repartition topic after the group: a group of its own (a replay beside the live
+ * one) has a topic of its own.
+ */
+export function byOrganisationTopic(consumerGroup: string): string {
+  return `${consumerGroup}-by-organisation-repartition`;
+}
+
+/** Forwarded messages per produce request, and their bytes: well under the broker's 1 MB record batch limit. */
+const FORWARD_CHUNK = { messages: 500, bytes: 512 * 1024 };
 
 export type ConsumeOutcome = 'processed' | 'duplicate' | 'skipped' | 'retried' | 'dead_lettered';
 
@@ -118,12 +137,19 @@ export class EventConsumer {
     });
     try {
       await consumer.connect();
-      await consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
+      const byOrganisation = this.options.byOrganisation?.topic;
+      await consumer.subscribe({
+        topics: byOrganisation ? [...this.options.topics, byOrganisation] : this.options.topics,
+        fromBeginning: true,
+      });
       await consumer.run({
         autoCommit: true,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
-        eachBatch: (payload) => this.consumeBatch(payload),
+        eachBatch: (payload) =>
+          this.options.byOrganisation && payload.batch.topic !== this.options.byOrganisation.topic
+            ? this.forwardBatch(payload, this.options.byOrganisation)
+            : this.consumeBatch(payload),
       });
     } catch (error) {
       // A failed start leaves nothing behind, so the caller can simply try again.
@@ -179,6 +205,48 @@ export class EventConsumer {
       await settle(message.offset);
     }
     if (isRunning() && !isStale()) await applyWaiting();
+  }
+
+  /**
+   * Re-keys a batch of input by organisation, in order: handled events are produced (idempotent
+   * producer, acknowledged by all replicas) before their offsets are committed. Killed in between,
+   * the next owner forwards them again, and the inbox drops the second copy (same event id).
+   * What cannot be read is dead-lettered here, from its original topic, as without forwarding.
+   */
+  private async forwardBatch(
+    { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload,
+    target: { topic: string; producer: Producer },
+  ): Promise<void> {
+    const { topic, partition } = batch;
+    let pending: Message[] = [];
+    let pendingBytes = 0;
+    let lastRead: string | undefined;
+    const settle = async () => {
+      if (pending.length > 0) await target.producer.send({ topic: target.topic, acks: -1, messages: pending });
+      pending = [];
+      pendingBytes = 0;
+      if (lastRead === undefined) return;
+      resolveOffset(lastRead);
+      this.resolved.set(`${topic}/${partition}`, lastRead);
+      await commitOffsetsIfNecessary();
+      await heartbeat();
+    };
+    for (const message of batch.messages) {
+      // Abandoned on shutdown or rebalance, like a consuming batch: the next owner forwards what was not committed.
+      if (!isRunning() || isStale()) return;
+      const delivery = this.read(message);
+      if (!('event' in delivery)) {
+        await settle();
+        await this.deadLetter(topic, partition, message, delivery.invalid, 1, 'invalid');
+      } else if (delivery.handlers.length === 0) this.count('skipped', delivery.event.type);
+      else {
+        pending.push({ key: delivery.event.orgid, value: message.value, headers: message.headers });
+        pendingBytes += message.value?.length ?? 0;
+      }
+      lastRead = message.offset;
+      if (pending.length >= FORWARD_CHUNK.messages || pendingBytes >= FORWARD_CHUNK.bytes) await settle();
+    }
+    if (isRunning() && !isStale()) await settle();
   }
 
   private read(message: KafkaMessage): Delivery | { invalid: string } {

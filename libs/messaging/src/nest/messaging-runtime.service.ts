@@ -4,7 +4,7 @@ import { Admin, Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { deadLetterTopic } from '@throughline/contracts';
 import { DeadLetterPublisher } from '../core/dead-letter';
-import { EventConsumer } from '../core/event-consumer';
+import { byOrganisationTopic, EventConsumer } from '../core/event-consumer';
 import { ensureTopics, MessagingLogger } from '../core/kafka-client';
 import { MessagingConfig } from '../core/messaging-config';
 import { OutboxRelay } from '../core/outbox-relay';
@@ -62,6 +62,8 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
       (topic) => this.config.topicPrefix + topic,
     );
     const dlt = this.config.topicPrefix + deadLetterTopic(this.options.serviceName);
+    const byOrganisation =
+      this.options.ownerPerOrganisation && handlers.size > 0 ? byOrganisationTopic(this.consumerGroup) : undefined;
     // A broker that is restarting or still electing its coordinators is waited for, not fatal.
     await retryFor(
       90_000,
@@ -71,7 +73,12 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
         try {
           await ensureTopics(
             admin,
-            [...this.options.publishes.map((topic) => this.config.topicPrefix + topic), ...consumed, dlt],
+            [
+              ...this.options.publishes.map((topic) => this.config.topicPrefix + topic),
+              ...consumed,
+              ...(byOrganisation ? [byOrganisation] : []),
+              dlt,
+            ],
             this.config.topicPartitions,
           );
         } finally {
@@ -97,6 +104,7 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
         logger: nestMessagingLogger(this.logger),
         afterCommit: killOnNthCall(this.config.faults.consumerKillAfterCommit),
         onOutcome: (outcome, type) => eventsConsumed.inc({ group: this.consumerGroup, type, outcome }),
+        byOrganisation: byOrganisation ? { topic: byOrganisation, producer: this.producer } : undefined,
       });
       const consumer = this.consumer;
       await retryFor(
@@ -105,16 +113,23 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
         (error) => this.logger.warn(`consumer cannot start yet (${String(error)}); retrying`),
       );
     }
-    this.probeAdmin = this.kafka.admin();
-    await this.probeAdmin.connect();
+    const probeAdmin = this.kafka.admin();
+    this.probeAdmin = probeAdmin;
+    await retryFor(
+      90_000,
+      () => probeAdmin.connect(),
+      (error) => this.logger.warn(`lag probe cannot connect yet (${String(error)}); retrying`),
+    );
     registerRuntimeProbe(this.options.serviceName, {
       backlog: () => this.relay.backlog(),
       admin: this.probeAdmin,
       groupId: this.consumerGroup,
-      topics: consumed,
+      topics: byOrganisation ? [...consumed, byOrganisation] : consumed,
     });
     this.logger.log(
-      `relay started; consuming ${consumed.length ? consumed.join(', ') : 'nothing'} as ${this.consumerGroup}`,
+      `relay started; consuming ${consumed.length ? consumed.join(', ') : 'nothing'} as ${this.consumerGroup}${
+        byOrganisation ? `, applied per organisation from ${byOrganisation}` : ''
+      }`,
     );
   }
 

@@ -8,4 +8,10 @@ export interface MessagingModuleOptions {
   serviceName: string;
   /** Topics this service publishes to (created at start if missing). */
   publishes: readonly string[];
+  /**
+   * Apply all of an organisation's events on one member of the consumer group (re-keyed by
+   * organisation through the group's internal `byOrganisationTopic`), so state kept per
+   * organisation has exactly one writer; the public topics and their keys stay as they are.
+   */
+  ownerPerOrganisation?: boolean;
 }

@@ -1,0 +1,204 @@
+/**
+ * Metrics' sustained apply rate: a backlog of task progress reports drained by one or two
+ * metrics instances, for one organisation and for twenty. Each case runs on its own topic
+ * prefix and schema: the organisations' setup events (people, goals, tasks) are applied first,
+ * then the reports are published in one burst and timed from the first publish to a lag of
+ * zero on the group's input and repartition topics. Beside it, in the same run, the limit of
+ * the parts: a plain kafkajs consumer that parses and validates each report (ajv, as the
+ * services do) and writes each fetched batch with one set-based upsert, draining the same
+ * number of reports.
+ * `npx tsx bench/metrics-drain.ts [--quick]`
+ */
+import { randomUUID } from 'node:crypto';
+import { Message } from 'kafkajs';
+import { Pool } from 'pg';
+import { parseEvent, TaskProgressReportedV1 } from '@throughline/contracts';
+import { ensureTopics } from '@throughline/messaging';
+import { publishAll, scaleOrganisationEvents } from './lib/org-seed';
+import { BenchContext, runStandalone } from './lib/scenario';
+import { nowMs, round } from './lib/stats';
+import { progressEvent, topicsFor, UpdatableTask } from './scaling';
+
+export interface DrainPoint {
+  organisations: number;
+  instances: number;
+  tasks: number;
+  updates: number;
+  drainSeconds: number;
+  eventsPerSecond: number;
+}
+
+export interface PlainConsumerDrain {
+  updates: number;
+  drainSeconds: number;
+  eventsPerSecond: number;
+}
+
+export interface DrainResult {
+  points: DrainPoint[];
+  plainConsumer: PlainConsumerDrain;
+  /** Metrics' rate (one instance, one organisation) ÷ the plain consumer's. */
+  oneOrganisationToPlain: number;
+  /** Two instances ÷ one, twenty organisations (the two-instance target: ≥ 1.7). */
+  twoInstancesSpeedUp: number;
+}
+
+const TASKS = 1_000;
+
+async function drainPoint(
+  context: BenchContext,
+  organisations: number,
+  instances: number,
+  updates: number,
+): Promise<DrainPoint> {
+  const { system, log } = context;
+  const variant = `_d${organisations}x${instances}`;
+  const prefix = `${system.prefix}d${organisations}x${instances}.`;
+  const schema = system.schema('metrics-service', variant);
+  await system.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await system.migrate('metrics-service', schema);
+  const topics = await topicsFor(context, prefix);
+  const seeded = Array.from({ length: organisations }, () => scaleOrganisationEvents(TASKS / organisations));
+  await publishAll(
+    system,
+    prefix,
+    seeded.flatMap(({ events }) => events),
+  );
+  const started = await Promise.all(
+    Array.from({ length: instances }, () =>
+      system.startService('metrics-service', schema, { KAFKA_TOPIC_PREFIX: prefix }),
+    ),
+  );
+  try {
+    if (Number.isNaN(await system.timeToZeroLag(300_000, prefix))) throw new Error('the setup was not applied');
+    const tasks: UpdatableTask[] = seeded.flatMap(({ organisation }) =>
+      organisation.tasks.map((task) => ({ ...task, orgId: organisation.orgId, progress: 0 })),
+    );
+    // Round robin over the tasks, each report a newer version with new progress (so every one moves a score).
+    const reports = Array.from({ length: updates }, (_, index) => {
+      const task = tasks[index % tasks.length];
+      const report = progressEvent(task, `bench-drain-${index}`, undefined, 2 + Math.floor(index / tasks.length));
+      task.progress = JSON.parse(String(report.message.value)).data.progress;
+      return report;
+    });
+    const began = nowMs();
+    await publishAll(system, prefix, reports);
+    if (Number.isNaN(await system.timeToZeroLag(600_000, prefix))) throw new Error('the backlog was not drained');
+    const drainSeconds = round((nowMs() - began) / 1000, 2);
+    const point = {
+      organisations,
+      instances,
+      tasks: tasks.length,
+      updates,
+      drainSeconds,
+      eventsPerSecond: round(updates / drainSeconds, 0),
+    };
+    log(
+      `drain: ${organisations} organisation(s), ${instances} instance(s): ${updates} reports in ${drainSeconds} s = ${point.eventsPerSecond} events/s`,
+    );
+    return point;
+  } finally {
+    await Promise.all(started.map(({ process }) => process.stop()));
+    await system.admin.deleteTopics({ topics }).catch(() => undefined);
+    await system.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  }
+}
+
+/** The same number of reports drained by a plain consumer: parse, validate, one upsert per fetched batch, commit. */
+async function plainConsumerDrain(context: BenchContext, reports: Message[]): Promise<PlainConsumerDrain> {
+  const { system } = context;
+  const topic = `${system.prefix}drain.plain`;
+  const schema = system.schema('metrics-service', '_plain');
+  await ensureTopics(system.admin, [topic], 6);
+  const pool = new Pool({ connectionString: system.databaseUrl, max: 6 });
+  await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
+  await pool.query(`CREATE TABLE ${schema}.task (id uuid PRIMARY KEY, progress int NOT NULL, version int NOT NULL)`);
+  await publishAll(
+    system,
+    '',
+    reports.map((message) => ({ topic, message })),
+  );
+  const consumer = system.kafka.consumer({ groupId: `${topic}-${Date.now()}`, maxWaitTimeInMs: 100 });
+  let applied = 0;
+  let began = 0;
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const done = new Promise<void>((resolve, reject) => {
+      void consumer.run({
+        partitionsConsumedConcurrently: 3,
+        eachBatch: async ({ batch }) => {
+          began ||= nowMs();
+          try {
+            const received = batch.messages.map(
+              (message) => parseEvent(message.value).data as typeof TaskProgressReportedV1.example,
+            );
+            // The newest report of each task in the batch (one upsert cannot touch a row twice).
+            const newest = new Map<string, (typeof received)[number]>();
+            for (const report of received)
+              if ((newest.get(report.taskId)?.taskVersion ?? 0) < report.taskVersion) newest.set(report.taskId, report);
+            const rows = [...newest.values()];
+            await pool.query(
+              `INSERT INTO ${schema}.task (id, progress, version) SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[])
+               ON CONFLICT (id) DO UPDATE SET progress = EXCLUDED.progress, version = EXCLUDED.version WHERE task.version < EXCLUDED.version`,
+              [rows.map((row) => row.taskId), rows.map((row) => row.progress), rows.map((row) => row.taskVersion)],
+            );
+            applied += received.length;
+          } catch (error) {
+            reject(error);
+            throw error;
+          }
+          if (applied >= reports.length) resolve();
+        },
+      });
+    });
+    await done;
+    const drainSeconds = round((nowMs() - began) / 1000, 2);
+    return { updates: applied, drainSeconds, eventsPerSecond: round(applied / drainSeconds, 0) };
+  } finally {
+    await consumer.disconnect();
+    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await pool.end();
+    await system.admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+  }
+}
+
+export async function metricsDrain(context: BenchContext): Promise<DrainResult> {
+  const updates = context.quick ? 500 : 5_000;
+  const points: DrainPoint[] = [];
+  for (const [organisations, instances] of [
+    [1, 1],
+    [20, 1],
+    [20, 2],
+  ])
+    points.push(await drainPoint(context, organisations, instances, updates));
+  const plainTasks: UpdatableTask[] = Array.from({ length: TASKS }, () => ({
+    id: randomUUID(),
+    goalId: randomUUID(),
+    managerId: randomUUID(),
+    orgId: randomUUID(),
+    progress: 0,
+  }));
+  const plainConsumer = await plainConsumerDrain(
+    context,
+    Array.from(
+      { length: updates },
+      (_, index) =>
+        progressEvent(plainTasks[index % TASKS], `bench-plain-${index}`, undefined, 2 + Math.floor(index / TASKS))
+          .message,
+    ),
+  );
+  context.log(
+    `drain: plain consumer (parse, validate, one upsert per batch): ${plainConsumer.eventsPerSecond} events/s`,
+  );
+  const rate = (organisations: number, instances: number) =>
+    points.find((point) => point.organisations === organisations && point.instances === instances)!.eventsPerSecond;
+  return {
+    points,
+    plainConsumer,
+    oneOrganisationToPlain: round(rate(1, 1) / plainConsumer.eventsPerSecond, 3),
+    twoInstancesSpeedUp: round(rate(20, 2) / rate(20, 1), 2),
+  };
+}
+
+if (require.main === module) runStandalone('metrics-drain', metricsDrain);
