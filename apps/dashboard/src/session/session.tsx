@@ -36,8 +36,16 @@ export function useSession(): Session {
   return session;
 }
 
+/**
+ * Ends the session at the BFF, then at the identity provider when it offers an end-session address
+ * (otherwise its own session would sign the person straight back in); without one, a signed-out page.
+ */
 export async function signOut(csrfToken: string): Promise<void> {
-  await fetch('/auth/logout', { method: 'POST', credentials: 'same-origin', headers: { 'x-csrf-token': csrfToken } });
+  const response = await fetch('/auth/logout', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'x-csrf-token': csrfToken },
+  });
   rememberSession(undefined);
-  window.location.assign('/signed-out');
+  window.location.assign(response.headers.get('x-end-session-url') ?? '/signed-out');
 }
