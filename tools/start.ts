@@ -5,10 +5,13 @@
  * `npm start -- --rebuild-metrics` first rebuilds metrics' read models by replaying the topics.
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KAFKA_VERSION, startKafkaBroker, startLocalPostgres } from '../libs/local-infra/src';
+import { startDevIdentityProvider } from '../apps/dev-identity-provider/src/dev-identity-provider';
+import { DEMO_ACCOUNTS } from './demo/demo-organisation';
+import { loadDemoOrganisation } from './demo/load-demo';
 
 interface Stoppable {
   name: string;
@@ -21,6 +24,13 @@ const SERVICES = [
   { name: 'metrics-service', port: Number(process.env.METRICS_PORT ?? 3003), schema: 'metrics' },
   { name: 'integrations-service', port: Number(process.env.INTEGRATIONS_PORT ?? 3004), schema: 'integrations' },
 ];
+
+const DASHBOARD_PORT = Number(process.env.DASHBOARD_PORT ?? 3000);
+const IDP_PORT = Number(process.env.DEV_IDP_PORT ?? 3010);
+const DASHBOARD_CLIENT = {
+  clientId: 'throughline-dashboard',
+  clientSecret: 'throughline-dashboard-development-secret',
+};
 
 const root = join(__dirname, '..');
 const started: Stoppable[] = [];
@@ -70,8 +80,27 @@ async function main(): Promise<void> {
   );
   if (build.status !== 0) throw new Error('The build failed (see the compiler output above).');
 
+  const dashboardUrl = `http://127.0.0.1:${DASHBOARD_PORT}`;
+  const idp = await startDevIdentityProvider({
+    port: IDP_PORT,
+    users: DEMO_ACCOUNTS,
+    clients: [
+      {
+        ...DASHBOARD_CLIENT,
+        redirectUris: [`${dashboardUrl}/auth/callback`],
+        postLogoutRedirectUris: [`${dashboardUrl}/`],
+      },
+    ],
+    secretsFile: join(stateDir, 'dev-identity-provider.json'),
+  });
+  started.push({ name: 'identity provider', stop: () => idp.stop() });
+
   const env = {
     ...process.env,
+    // The development identity provider's tokens, beside `npm run token`'s.
+    AUTH_ISSUER: process.env.AUTH_ISSUER ?? idp.issuer,
+    AUTH_JWKS_URL: process.env.AUTH_JWKS_URL ?? idp.jwksUrl,
+    AUTH_DIRECTORY_URL: process.env.AUTH_DIRECTORY_URL ?? `http://127.0.0.1:${SERVICES[0].port}`,
     NODE_ENV: process.env.NODE_ENV ?? 'development',
     THROUGHLINE_DEV_AUTH: process.env.THROUGHLINE_DEV_AUTH ?? 'true',
     // Readable lines for people at a terminal; JSON (the services' default) everywhere else.
@@ -117,6 +146,38 @@ async function main(): Promise<void> {
   }
   await Promise.all(SERVICES.map((service) => waitReady(service.port, service.name)));
 
+  log('Loading the demo organisation through the APIs (once; a no-op when it is there)…');
+  await loadDemoOrganisation({ strategyUrl: `http://127.0.0.1:${SERVICES[0].port}` });
+
+  buildDashboardIfStale();
+  const bffEnv = {
+    ...env,
+    DB_SCHEMA: 'dashboard',
+    PORT: String(DASHBOARD_PORT),
+    OIDC_ISSUER: idp.issuer,
+    OIDC_CLIENT_ID: DASHBOARD_CLIENT.clientId,
+    OIDC_CLIENT_SECRET: DASHBOARD_CLIENT.clientSecret,
+    ...Object.fromEntries(
+      SERVICES.map((service) => [`${service.schema.toUpperCase()}_URL`, `http://127.0.0.1:${service.port}`]),
+    ),
+  };
+  const bffEntry = join(root, 'dist/apps/dashboard-bff/src/main.js');
+  const migrateBff = spawnSync(process.execPath, ['-r', join(root, 'tools/runtime-paths.js'), bffEntry, 'migrate'], {
+    stdio: 'inherit',
+    cwd: root,
+    env: bffEnv,
+  });
+  if (migrateBff.status !== 0) throw new Error('Migrating the dashboard sessions failed.');
+  const bff = spawn(process.execPath, ['-r', join(root, 'tools/runtime-paths.js'), bffEntry, 'serve'], {
+    cwd: root,
+    env: bffEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  prefixOutput(bff, 'dashboard-bff');
+  started.push({ name: 'dashboard-bff', stop: () => stopChild(bff) });
+  await waitFor(`${dashboardUrl}/auth/session`, 'dashboard-bff', (status) => status === 401 || status === 200);
+
   const seconds = ((Date.now() - t0) / 1000).toFixed(1);
   console.log(
     [
@@ -133,6 +194,13 @@ async function main(): Promise<void> {
       `  AsyncAPI    http://127.0.0.1:${SERVICES[3].port}/docs/asyncapi.json (event catalogue; webhooks at /v1/webhooks)`,
       '',
       '  Tokens (development mode): npm run token -- --role admin --org <organisation uuid> --person <person uuid>',
+      `  Identity provider (development): ${idp.issuer}`,
+      '',
+      `  Dashboard: ${dashboardUrl}   sign in as one of the demo organisation's people:`,
+      ...DEMO_ACCOUNTS.map(
+        (account) =>
+          `    ${account.title.padEnd(30)} ${account.name.padEnd(16)} ${account.email.padEnd(20)} password ${account.password}`,
+      ),
       '',
     ].join('\n'),
   );
@@ -167,6 +235,37 @@ function prefixOutput(child: ChildProcess, name: string): void {
       for (const line of lines) process.stdout.write(prefix + line + '\n');
     });
   }
+}
+
+/** Builds the single-page app when its sources are newer than its build (or there is none). */
+function buildDashboardIfStale(): void {
+  const sources = join(root, 'apps/dashboard');
+  if (!existsSync(sources)) return;
+  const built = join(root, 'dist/apps/dashboard/index.html');
+  if (existsSync(built) && newestChange(sources) <= statSync(built).mtimeMs) return;
+  log('Building the dashboard (apps/dashboard)…');
+  const build = spawnSync('npm', ['run', '-s', 'dashboard:build'], { stdio: 'inherit', cwd: root });
+  if (build.status !== 0) throw new Error('Building the dashboard failed (see the output above).');
+}
+
+function newestChange(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
+    const path = join(dir, entry.name);
+    return Math.max(newest, entry.isDirectory() ? newestChange(path) : statSync(path).mtimeMs);
+  }, 0);
+}
+
+async function waitFor(url: string, name: string, ready: (status: number) => boolean): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      if (ready((await fetch(url)).status)) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${name} did not answer at ${url} within 60 s.`);
 }
 
 async function waitReady(port: number, name: string): Promise<void> {

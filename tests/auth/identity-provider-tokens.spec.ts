@@ -50,7 +50,7 @@ describe('identity-provider tokens at the services', () => {
     });
     org = await setUpOrganisation(strategy.url, `Identity ${tag}`);
     danaId = (await org.addPerson('director', { name: dana.name, email: dana.email.toUpperCase() })).id;
-  }, 180_000);
+  }, 400_000);
 
   afterAll(async () => {
     await execution?.stop();

@@ -8,7 +8,9 @@ import { Kafka, logLevel } from 'kafkajs';
 import { byOrganisationTopic, consumerLag } from '@throughline/messaging';
 import {
   apiAs,
+  ConformanceProxy,
   createTestTopics,
+  startConformanceProxy,
   startTestService,
   testKafkaBrokers,
   TestService,
@@ -28,6 +30,8 @@ const ROOT = join(__dirname, '../..');
 describe('docs/walkthrough 1–3 (real strategy, execution and metrics services, PostgreSQL and Kafka)', () => {
   const tag = uniqueTag();
   const services: TestService[] = [];
+  /** The scripts call the services through these, so every answer is checked against the served document. */
+  let gates: ConformanceProxy[];
 
   beforeAll(async () => {
     await createTestTopics(
@@ -47,8 +51,10 @@ describe('docs/walkthrough 1–3 (real strategy, execution and metrics services,
     services.push(
       await startTestService(MetricsApp, { tag, database: metricsDatabase, env: { METRICS_CLOCK: 'manual' } }),
     );
+    gates = await Promise.all(services.map((service) => startConformanceProxy(service.url)));
   });
   afterAll(async () => {
+    for (const gate of gates ?? []) await gate.stop();
     for (const service of services.reverse()) await service.stop();
   });
 
@@ -56,13 +62,13 @@ describe('docs/walkthrough 1–3 (real strategy, execution and metrics services,
   const storyState = join(mkdtempSync(join(tmpdir(), 'walkthrough-')), 'story.sh');
   let story: { orgId: string; goalId: string; danaId: string };
 
-  it('runs walkthroughs 1 and 2 as written, copy-paste, and leaves the story in the tasks', async () => {
-    const [strategy, execution] = services;
+  it('runs walkthroughs 1 and 2 as written, copy-paste, every answer as documented, and leaves the story in the tasks', async () => {
+    const [, execution] = services;
     const script = `set -euo pipefail\n${walkthroughScript('1-strategy.md', '2-execution.md')}\necho "STORY ORG=$ORG GOAL=$GOAL DANA=$DANA MIA=$MIA PILOT=$PILOT BOOTH=$BOOTH"\n{ declare -p; declare -f; } > "$STORY_STATE" 2>/dev/null\n`;
     // Asynchronous on purpose: the services answering the script run in this process.
     const { stdout } = await promisify(execFile)('bash', ['-c', script], {
       cwd: ROOT,
-      env: { ...process.env, STRATEGY: strategy.url, EXECUTION: execution.url, STORY_STATE: storyState },
+      env: { ...process.env, STRATEGY: gates[0].url, EXECUTION: gates[1].url, STORY_STATE: storyState },
       timeout: 180_000,
       maxBuffer: 10_000_000,
     }).catch((error) => {
@@ -105,6 +111,9 @@ describe('docs/walkthrough 1–3 (real strategy, execution and metrics services,
     // The refusals section answers as documented.
     for (const status of [422, 400, 404, 409, 412]) expect(stdout).toContain(`"status":${status}`);
     expect(stdout).toMatch(/Costs on this task are booked in EUR/);
+    // Every answer the walkthroughs got, refusals included, is what the served documents say.
+    expect(gates[0].checked + gates[1].checked).toBeGreaterThan(40);
+    expect([...gates[0].failures, ...gates[1].failures]).toEqual([]);
     // The script's own limit, not the default 60 s: on a busy machine its many `npm run token` calls take longer.
   }, 200_000);
 
@@ -133,7 +142,7 @@ describe('docs/walkthrough 1–3 (real strategy, execution and metrics services,
     const script = `source "$STORY_STATE" 2>/dev/null || true\nset -euo pipefail\n${walkthroughScript('3-metrics.md')}\n`;
     const { stdout } = await promisify(execFile)('bash', ['-c', script], {
       cwd: ROOT,
-      env: { ...process.env, METRICS: metrics.url, STORY_STATE: storyState },
+      env: { ...process.env, METRICS: gates[2].url, STORY_STATE: storyState },
       timeout: 120_000,
       maxBuffer: 10_000_000,
     }).catch((error) => {
@@ -141,6 +150,8 @@ describe('docs/walkthrough 1–3 (real strategy, execution and metrics services,
     });
     const { orgId, goalId, danaId } = story;
     expect(stdout).toContain('"band"');
+    expect(gates[2].checked).toBeGreaterThan(5);
+    expect(gates[2].failures).toEqual([]);
     const dana = await apiAs(metrics.url, { personId: danaId, orgId, role: 'director' });
     const goal = (await dana.get(`/v1/scores/goals/${goalId}`)).body;
     expect(goal.components.map((component: { name: string }) => component.name)).toEqual([

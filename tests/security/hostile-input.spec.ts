@@ -87,6 +87,11 @@ const wrongTypeFor = (field: string, value: unknown): fc.Arbitrary<unknown> => {
   return fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.array(fc.jsonValue(), { maxLength: 3 }));
 };
 
+const stringFields = (body: unknown): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries((body ?? {}) as Record<string, unknown>).map(([key, value]) => [key, String(value)]),
+  );
+
 /** Ways to spoil a valid request; each one alone must be refused with a 4xx. */
 function hostileRequests(
   valid: EndpointRequest,
@@ -171,6 +176,27 @@ function hostileRequests(
           ),
       );
       const strings = fields.filter((field) => typeof body[field] === 'string');
+      if (strings.length) {
+        // Text PostgreSQL cannot store as sent: NUL (refused by text and jsonb), lone surrogates.
+        variants.push(
+          fc
+            .tuple(fc.constantFrom(...strings), fc.constantFrom('\u0000', 'a\u0000b', '\ud800', 'x\udc00y'))
+            .map(([field, value]) => json({ ...body, [field]: value }, `${field} = ${JSON.stringify(value)}`)),
+        );
+        // Objects that break a conversion to a primitive.
+        variants.push(
+          fc
+            .tuple(fc.constantFrom(...fields), fc.constantFrom({ toString: 'x' }, { valueOf: 1 }, { toJSON: null }))
+            .map(([field, value]) => json({ ...body, [field]: value }, `${field} = ${JSON.stringify(value)}`)),
+        );
+      }
+      const names = strings.filter((field) => /^(name|title)$/.test(field));
+      if (names.length)
+        variants.push(
+          fc
+            .tuple(fc.constantFrom(...names), fc.constantFrom(' ', '   ', '\t', '\n \n', '\u00a0'))
+            .map(([field, blank]) => json({ ...body, [field]: blank }, `blank ${field} ${JSON.stringify(blank)}`)),
+        );
       if (strings.length)
         variants.push(
           fc
@@ -193,6 +219,21 @@ function hostileRequests(
         .map((value) => json(value, `body ${JSON.stringify(value)?.slice(0, 60)}`)),
     );
     variants.push(fc.string().map((tail) => raw(`{"${tail}`, 'malformed JSON')));
+    // The valid body, sent as something other than JSON, must not be taken as "no fields".
+    if (Object.keys(body).length)
+      variants.push(
+        fc
+          .constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'multipart/form-data')
+          .map((type) => ({
+            path: valid.path,
+            text:
+              type === 'application/x-www-form-urlencoded'
+                ? new URLSearchParams(stringFields(body)).toString()
+                : JSON.stringify(body),
+            headers: { ...headers, 'content-type': type },
+            what: `the body as ${type}`,
+          })),
+      );
     variants.push(
       fc
         .integer({ min: 300, max: 2_000 })
@@ -327,7 +368,11 @@ function hostileInputSuite<F>(
                 method,
                 headers: { ...request.headers, authorization },
                 body: request.text,
-              });
+              }).catch((error: Error) => error);
+              if (response instanceof Error) {
+                failures.push(`${request.what} → no answer: ${response.message}`);
+                return false;
+              }
               const text = await response.text();
               const problem = response.headers.get('content-type')?.includes('application/problem+json');
               if (
@@ -353,6 +398,42 @@ function hostileInputSuite<F>(
   });
 }
 
+/** An update that changes nothing keeps every table (so the version and the outbox) as they were. */
+function emptyUpdateSuite<F>(
+  name: string,
+  endpoints: Record<string, EndpointEntry<F>>,
+  start: () => Promise<HostileTarget<F>>,
+) {
+  const patches = Object.keys(endpoints).filter((endpoint) => endpoint.startsWith('PATCH '));
+  if (!patches.length) return;
+  describe(`an update that changes nothing: ${name}`, () => {
+    let target: HostileTarget<F>;
+    beforeAll(async () => {
+      target = await start();
+    });
+    afterAll(async () => target?.stop());
+
+    it.each(patches)('%s with {} answers 200 and writes nothing', async (endpoint) => {
+      const entry = endpoints[endpoint];
+      const role = ROLES.find((candidate) => entry.expected[candidate].own < 300) ?? 'admin';
+      const valid = await entry.request(target.fixture, target.caller);
+      const { dataSource, schema } = target.service;
+      const before = await databaseFingerprint(dataSource, schema);
+      const response = await fetch(target.service.url + valid.path, {
+        method: 'PATCH',
+        headers: {
+          'content-type': 'application/json',
+          ...(valid.headers ?? {}),
+          authorization: `Bearer ${await mintDevToken(target.actors[role])}`,
+        },
+        body: '{}',
+      });
+      expect(response.status).toBe(200);
+      expect(await databaseFingerprint(dataSource, schema)).toEqual(before);
+    });
+  });
+}
+
 afterAll(() => {
   // The closing figure of the issue: how many generated requests were tried.
   process.stdout.write(
@@ -360,7 +441,7 @@ afterAll(() => {
   );
 });
 
-hostileInputSuite<StrategyFixture>('strategy service', strategyEndpoints, RUNS_PER_ENDPOINT, async () => {
+async function startStrategy(): Promise<HostileTarget<StrategyFixture>> {
   const service = await startTestService(StrategyApp, { tag: uniqueTag(), database: strategyDatabase });
   const acme = await setUpOrganisation(service.url, 'Acme Devices');
   const fixture = await strategyFixture(acme);
@@ -371,43 +452,38 @@ hostileInputSuite<StrategyFixture>('strategy service', strategyEndpoints, RUNS_P
     admin: { personId: randomUUID(), orgId: acme.orgId, role: 'admin' },
   };
   return { service, fixture, actors, caller: acme.admin, stop: () => service.stop() };
-});
+}
 
-hostileInputSuite<ExecutionFixture>('execution service', executionEndpoints, RUNS_PER_ENDPOINT_ELSEWHERE, async () => {
+async function startExecution(): Promise<HostileTarget<ExecutionFixture>> {
   const kit = await ExecutionTestKit.start(ExecutionApp, executionDatabase);
   const acme = await executionOrganisation(kit);
   const fixture = await executionFixture(kit, acme);
   return { service: kit.service, fixture, actors: acme.actors, caller: acme.clients.manager, stop: () => kit.stop() };
-});
+}
 
-hostileInputSuite<IntegrationsFixture>(
-  'integrations service',
-  integrationsEndpoints,
-  RUNS_PER_ENDPOINT_ELSEWHERE,
-  async () => {
-    const tag = uniqueTag();
-    await StrategyEvents.createTopics(tag, Object.values(Topics));
-    const service = await startTestService(IntegrationsApp, { tag, database: integrationsDatabase });
-    const events = await StrategyEvents.start(tag);
-    const acme = await integrationsOrganisation(service.url);
-    const fixture = await integrationsFixture(service, events, acme);
-    const actors = Object.fromEntries(
-      ROLES.map((role) => [role, { personId: randomUUID(), orgId: acme.orgId, role }]),
-    ) as Record<Role, Actor>;
-    return {
-      service,
-      fixture,
-      actors,
-      caller: acme.clients.integrator,
-      stop: async () => {
-        await events.stop();
-        await service.stop();
-      },
-    };
-  },
-);
+async function startIntegrations(): Promise<HostileTarget<IntegrationsFixture>> {
+  const tag = uniqueTag();
+  await StrategyEvents.createTopics(tag, Object.values(Topics));
+  const service = await startTestService(IntegrationsApp, { tag, database: integrationsDatabase });
+  const events = await StrategyEvents.start(tag);
+  const acme = await integrationsOrganisation(service.url);
+  const fixture = await integrationsFixture(service, events, acme);
+  const actors = Object.fromEntries(
+    ROLES.map((role) => [role, { personId: randomUUID(), orgId: acme.orgId, role }]),
+  ) as Record<Role, Actor>;
+  return {
+    service,
+    fixture,
+    actors,
+    caller: acme.clients.integrator,
+    stop: async () => {
+      await events.stop();
+      await service.stop();
+    },
+  };
+}
 
-hostileInputSuite<MetricsFixture>('metrics service', metricsEndpoints, RUNS_PER_ENDPOINT_ELSEWHERE, async () => {
+async function startMetrics(): Promise<HostileTarget<MetricsFixture>> {
   const tag = uniqueTag();
   await StrategyEvents.createTopics(tag, Object.values(Topics));
   const service = await startTestService(MetricsApp, { tag, database: metricsDatabase });
@@ -416,7 +492,16 @@ hostileInputSuite<MetricsFixture>('metrics service', metricsEndpoints, RUNS_PER_
     ROLES.map((role) => [role, { personId: randomUUID(), orgId: acme.orgId, role }]),
   ) as Record<Role, Actor>;
   return { service, fixture: acme, actors, caller: acme.clients.admin, stop: () => service.stop() };
-});
+}
+
+hostileInputSuite('strategy service', strategyEndpoints, RUNS_PER_ENDPOINT, startStrategy);
+hostileInputSuite('execution service', executionEndpoints, RUNS_PER_ENDPOINT_ELSEWHERE, startExecution);
+hostileInputSuite('integrations service', integrationsEndpoints, RUNS_PER_ENDPOINT_ELSEWHERE, startIntegrations);
+hostileInputSuite('metrics service', metricsEndpoints, RUNS_PER_ENDPOINT_ELSEWHERE, startMetrics);
+emptyUpdateSuite('strategy service', strategyEndpoints, startStrategy);
+emptyUpdateSuite('execution service', executionEndpoints, startExecution);
+emptyUpdateSuite('integrations service', integrationsEndpoints, startIntegrations);
+emptyUpdateSuite('metrics service', metricsEndpoints, startMetrics);
 
 describe('hostile input: prototype pollution', () => {
   let service: TestService;

@@ -4,6 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { exactDocument } from './http/openapi-document';
 import { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { correlationIdMiddleware } from './http/correlation-id';
@@ -28,9 +29,10 @@ export async function createServiceApp(module: Type<unknown>, options: ServiceAp
   });
   app.useLogger(app.get(PinoLogger));
   const http = envSlice(httpEnvSchema, app.get(ConfigService));
-  app.useBodyParser('json', { limit: http.HTTP_BODY_LIMIT, reviver: refusePrototypeKeys });
+  app.useBodyParser('json', { type: JSON_MEDIA_TYPES, limit: http.HTTP_BODY_LIMIT, reviver: refusePrototypeKeys });
   // CSV and XLSX uploads (spreadsheet imports) arrive as raw bytes with their own, larger limit.
   app.useBodyParser('raw', { type: Object.values(SPREADSHEET_MEDIA_TYPES), limit: http.SPREADSHEET_UPLOAD_LIMIT });
+  app.use(refuseUnreadableBodies);
   collectProcessMetrics();
   app.use(securityHeaders());
   app.use(httpMetricsMiddleware);
@@ -45,7 +47,7 @@ export async function createServiceApp(module: Type<unknown>, options: ServiceAp
 
 /** The OpenAPI document a service serves at /docs/openapi.json (also what the typed client is generated from). */
 export function openApiDocument(app: INestApplication, options: Pick<ServiceAppOptions, 'title' | 'description'>) {
-  return SwaggerModule.createDocument(
+  const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle(options.title)
@@ -56,6 +58,7 @@ export function openApiDocument(app: INestApplication, options: Pick<ServiceAppO
     // `OrgUnits_create` rather than `OrgUnitsController_create`: the generated client's function names.
     { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` },
   );
+  return exactDocument(document);
 }
 
 /** Starts a service from its main.ts: listens on PORT and says where it is. */
@@ -105,6 +108,27 @@ function refusePrototypeKeys(key: string, value: unknown): unknown {
   if (key === '__proto__' || key === 'constructor' || key === 'prototype')
     throw new SyntaxError(`the field "${key}" is not allowed`);
   return value;
+}
+
+const JSON_MEDIA_TYPES = ['application/json', 'application/*+json'];
+
+/**
+ * A body no parser read (a form, text/plain, XML, or no content type) would reach the handler as
+ * "no fields" and answer 200 having changed nothing: refuse it with 415 instead.
+ */
+function refuseUnreadableBodies(request: Request, _response: Response, next: NextFunction): void {
+  const hasBody =
+    Number(request.header('content-length') ?? 0) > 0 || request.header('transfer-encoding') !== undefined;
+  if (!hasBody || request.is([...JSON_MEDIA_TYPES, ...Object.values(SPREADSHEET_MEDIA_TYPES)])) return next();
+  const type = request.header('content-type');
+  next(
+    Object.assign(
+      new Error(
+        `${type ? `the content type ${type} is` : 'a body without a content type is'} not accepted; send application/json`,
+      ),
+      { status: 415, expose: true },
+    ),
+  );
 }
 
 /** helmet's headers everywhere; Swagger UI's page needs its inline script, so only /docs gets a looser policy. */

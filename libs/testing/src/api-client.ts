@@ -1,4 +1,5 @@
 import { Actor, mintDevToken } from '@throughline/service-kit';
+import { assertConforms, servedDocumentValidator } from './openapi-conformance';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -14,13 +15,17 @@ export interface ApiClient {
   delete<T = any>(path: string, headers?: Record<string, string>): Promise<ApiResponse<T>>;
 }
 
-/** A tiny HTTP client acting as one person: bearer token from the dev issuer, JSON in and out. */
+/**
+ * A tiny HTTP client acting as one person: bearer token from the dev issuer, JSON in and out.
+ * Every response passes the conformance gate: it must match the service's served OpenAPI document.
+ */
 export async function apiAs(baseUrl: string, actor: Actor | null): Promise<ApiClient> {
   return apiWithToken(baseUrl, actor ? await mintDevToken(actor) : null);
 }
 
 /** The same client with a bearer token got elsewhere (an identity provider's access token). */
 export function apiWithToken(baseUrl: string, token: string | null): ApiClient {
+  let document: ReturnType<typeof servedDocumentValidator> | undefined;
   const call = async (
     method: string,
     path: string,
@@ -43,6 +48,14 @@ export function apiWithToken(baseUrl: string, token: string | null): ApiClient {
     } catch {
       // not JSON: keep the text
     }
+    const contentType = response.headers.get('content-type');
+    assertConforms(await (document ??= servedDocumentValidator(baseUrl)), {
+      method,
+      path,
+      status: response.status,
+      contentType,
+      body: parsed,
+    });
     return { status: response.status, headers: response.headers, body: parsed };
   };
   return {

@@ -63,7 +63,7 @@ export async function startIdentityProviderProcess(
 }
 
 /** Waits for a child process to print the line with its address. */
-export function announcedUrl(child: ChildProcess, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+export function announcedUrl(child: ChildProcess, pattern: RegExp, timeoutMs = 120_000): Promise<string> {
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(

@@ -9,5 +9,7 @@ export * from './walkthrough';
 export * from './organisation-fixture';
 export * from './event-feed';
 export * from './execution-test-kit';
+export * from './openapi-conformance';
 export * from './identity-provider';
+export * from './dashboard-stack';
 export * from './browser';

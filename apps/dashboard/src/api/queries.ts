@@ -6,8 +6,8 @@ import { executionApi, metricsApi, strategyApi, unwrap } from './clients';
  * The queries several pages share, keyed by the service that answers them first (the live stream
  * refreshes by service, see live-invalidation.ts), then the resource and its parameters.
  */
-/** The largest page the services serve. (The generated type of `limit` is a bare object, hence the cast.) */
-export const ALL = { limit: 200 as unknown as metrics.Object };
+/** The largest page the services serve. */
+export const ALL = { limit: 200 };
 
 export const organisationScoreQuery = () =>
   queryOptions({

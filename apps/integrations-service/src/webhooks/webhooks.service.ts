@@ -140,12 +140,18 @@ export class WebhooksService {
 
   async update(actor: Actor, id: string, version: number, body: UpdateWebhookDto): Promise<WebhookDto> {
     const url = body.url === undefined ? null : checkEndpointUrl(body.url, this.settings);
+    // An update that changes nothing keeps the version, so a concurrent editor gets no needless 412.
+    const unchanged = (row: SubscriptionRow) =>
+      (url === null || url === row.url) &&
+      (body.eventTypes === undefined || sameSet(body.eventTypes, row.event_types)) &&
+      (body.description === undefined || body.description === row.description);
     return this.change(
       actor,
       id,
       version,
       `url = COALESCE($4, url), event_types = COALESCE($5, event_types), description = CASE WHEN $6 THEN $7 ELSE description END`,
       [url, body.eventTypes ?? null, body.description !== undefined, body.description ?? null],
+      unchanged,
     ).then(toWebhook);
   }
 
@@ -259,16 +265,18 @@ export class WebhooksService {
     return row;
   }
 
-  /** One optimistic update: $1 id, $2 org, $3 now, then the caller's parameters. */
+  /** One optimistic update: $1 id, $2 org, $3 now, then the caller's parameters; none when `unchanged`. */
   private async change(
     actor: Actor,
     id: string,
     version: number,
     assignments: string,
     params: unknown[],
+    unchanged: (row: SubscriptionRow) => boolean = () => false,
   ): Promise<SubscriptionRow> {
     return this.dataSource.transaction(async (tx) => {
-      await this.find(tx, actor, id, version);
+      const current = await this.find(tx, actor, id, version);
+      if (unchanged(current)) return current;
       const [rows]: [SubscriptionRow[]] = await tx.query(
         `UPDATE webhook_subscription SET ${assignments}, updated_at = $3, version = version + 1 WHERE subscription_id = $1 AND org_id = $2 RETURNING ${SUBSCRIPTION_COLUMNS}`,
         [id, actor.orgId, this.clock.now(), ...params],
@@ -276,6 +284,10 @@ export class WebhooksService {
       return rows[0];
     });
   }
+}
+
+function sameSet(a: string[], b: string[]): boolean {
+  return [...a].sort().join('\n') === [...b].sort().join('\n');
 }
 
 /** Integrators subscribe, admins oversee; the one place this service decides who manages webhooks. */

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Put, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { Actor, CorrelationId, CurrentActor, IfMatch, Roles, setETag } from '@throughline/service-kit';
 import { AlignmentSettingsDto, AlignmentSettingsView } from './dto/settings.dto';
@@ -26,7 +26,6 @@ export class SettingsController {
 
   @Put()
   @Roles('director', 'admin')
-  @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag you read, e.g. "0" for the defaults' })
   @ApiOperation({ summary: 'Replace the settings; every score of the organisation is recomputed with them' })
   @ApiOkResponse({ type: AlignmentSettingsView })
   async put(

@@ -3,7 +3,6 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { Response } from 'express';
 import {
   Actor,
-  ApiIfMatch,
   ApiPageResponse,
   CorrelationId,
   CurrentActor,
@@ -35,7 +34,6 @@ export class BudgetsController {
   }
 
   @Put()
-  @ApiIfMatch()
   @ApiOperation({
     summary:
       'Revise the budget: a new numbered revision with the total and the complete allocation to managers or org units (never above the total)',

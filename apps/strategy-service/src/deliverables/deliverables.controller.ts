@@ -10,7 +10,6 @@ import {
 import { Response } from 'express';
 import {
   Actor,
-  ApiIfMatch,
   ApiPageResponse,
   CorrelationId,
   CurrentActor,
@@ -70,7 +69,6 @@ export class DeliverablesController {
   }
 
   @Patch(':deliverableId')
-  @ApiIfMatch()
   @ApiOperation({ summary: 'Change title, manager, due date, weight or budget share' })
   @ApiOkResponse({ type: DeliverableView })
   async update(
@@ -90,7 +88,6 @@ export class DeliverablesController {
 
   @Delete(':deliverableId')
   @HttpCode(204)
-  @ApiIfMatch()
   @ApiOperation({ summary: 'Remove a deliverable, saying why (?reason=…); its open task is cancelled' })
   @ApiNoContentResponse()
   async remove(

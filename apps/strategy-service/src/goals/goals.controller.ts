@@ -8,16 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Response } from 'express';
-import {
-  Actor,
-  ApiIfMatch,
-  ApiPageResponse,
-  CorrelationId,
-  CurrentActor,
-  IfMatch,
-  Page,
-  withETag,
-} from '@throughline/service-kit';
+import { Actor, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, withETag } from '@throughline/service-kit';
 import { CloseGoalDto, CreateGoalDto, GoalDetailView, GoalListQueryDto, GoalView, UpdateGoalDto } from './dto/goal.dto';
 import { GoalsService } from './goals.service';
 
@@ -61,7 +52,6 @@ export class GoalsController {
   }
 
   @Patch(':goalId')
-  @ApiIfMatch()
   @ApiOperation({
     summary:
       'Change a draft or active goal (title, description, owner, org unit, parent, period, weight); the budget changes through PUT …/budget',
@@ -81,7 +71,6 @@ export class GoalsController {
 
   @Post(':goalId/activate')
   @HttpCode(200)
-  @ApiIfMatch()
   @ApiOperation({ summary: 'Activate a draft goal: its deliverables become tasks for their managers' })
   @ApiOkResponse({ type: GoalView })
   @ApiConflictResponse({ description: 'The goal is not a draft' })
@@ -97,7 +86,6 @@ export class GoalsController {
 
   @Post(':goalId/close')
   @HttpCode(200)
-  @ApiIfMatch()
   @ApiOperation({ summary: 'Close a goal as achieved or missed (active goals) or abandoned (draft or active); final' })
   @ApiOkResponse({ type: GoalView })
   @ApiConflictResponse({ description: 'The transition is not allowed from the current status' })

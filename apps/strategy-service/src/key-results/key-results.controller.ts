@@ -10,7 +10,6 @@ import {
 import { Response } from 'express';
 import {
   Actor,
-  ApiIfMatch,
   ApiPageResponse,
   CorrelationId,
   CurrentActor,
@@ -65,7 +64,6 @@ export class KeyResultsController {
   }
 
   @Patch(':keyResultId')
-  @ApiIfMatch()
   @ApiOperation({ summary: 'Change a key result (the target must still lie in its direction from the baseline)' })
   @ApiOkResponse({ type: KeyResultView })
   async update(
@@ -82,7 +80,6 @@ export class KeyResultsController {
 
   @Delete(':keyResultId')
   @HttpCode(204)
-  @ApiIfMatch()
   @ApiOperation({ summary: 'Remove a key result' })
   @ApiNoContentResponse()
   async remove(

@@ -1,16 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
-import {
-  Actor,
-  ApiIfMatch,
-  ApiPageResponse,
-  CorrelationId,
-  CurrentActor,
-  IfMatch,
-  Page,
-  withETag,
-} from '@throughline/service-kit';
+import { Actor, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, withETag } from '@throughline/service-kit';
 import { CreateOrgUnitDto, OrgUnitListQueryDto, OrgUnitView, UpdateOrgUnitDto } from './dto/organisation.dto';
 import { OrganisationService } from './organisation.service';
 
@@ -51,7 +42,6 @@ export class OrgUnitsController {
   }
 
   @Patch(':orgUnitId')
-  @ApiIfMatch()
   @ApiOperation({ summary: 'Rename or move an org unit (no cycles in the tree)' })
   @ApiOkResponse({ type: OrgUnitView })
   async update(

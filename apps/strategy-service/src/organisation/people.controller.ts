@@ -1,16 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
-import {
-  Actor,
-  ApiIfMatch,
-  ApiPageResponse,
-  CorrelationId,
-  CurrentActor,
-  IfMatch,
-  Page,
-  withETag,
-} from '@throughline/service-kit';
+import { Actor, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, withETag } from '@throughline/service-kit';
 import { CreatePersonDto, PersonListQueryDto, PersonMeView, PersonView, UpdatePersonDto } from './dto/organisation.dto';
 import { OrganisationService } from './organisation.service';
 
@@ -60,7 +51,6 @@ export class PeopleController {
   }
 
   @Patch(':personId')
-  @ApiIfMatch()
   @ApiOperation({ summary: 'Change role, org unit, reporting line (no cycles) or deactivate' })
   @ApiOkResponse({ type: PersonView })
   async update(

@@ -14,6 +14,7 @@ import {
   ApiBearerAuth,
   ApiBody,
   ApiConsumes,
+  ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
@@ -76,6 +77,7 @@ export class PlanSpreadsheetsController {
   @ApiConsumes(...SPREADSHEETS)
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
   @ApiOkResponse({ type: PlanImportView, description: 'A dry run, or a file that was already imported' })
+  @ApiCreatedResponse({ type: PlanImportView, description: 'The plan was imported' })
   @ApiUnprocessableEntityResponse({ description: 'Rows with problems (errors: row and column, what to fix)' })
   async import(
     @CurrentActor() actor: Actor,

@@ -8,16 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Response } from 'express';
-import {
-  Actor,
-  ApiIfMatch,
-  ApiPageResponse,
-  CorrelationId,
-  CurrentActor,
-  IfMatch,
-  Page,
-  withETag,
-} from '@throughline/service-kit';
+import { Actor, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, withETag } from '@throughline/service-kit';
 import { CreateRiskDto, RiskListQueryDto, RiskView, UpdateRiskDto } from './dto/risk.dto';
 import { RisksService } from './risks.service';
 
@@ -64,7 +55,6 @@ export class RisksController {
   }
 
   @Patch(':riskId')
-  @ApiIfMatch()
   @ApiOperation({ summary: 'Change a risk: reassess, mitigate, record that it materialised, close it' })
   @ApiOkResponse({ type: RiskView })
   @ApiConflictResponse({ description: 'The status change is not allowed' })

@@ -1,3 +1,4 @@
+import { ApiIfMatch } from './openapi';
 import { createParamDecorator, ExecutionContext, HttpException, HttpStatus } from '@nestjs/common';
 import { Request, Response } from 'express';
 
@@ -25,8 +26,7 @@ function parseIfMatch(request: Request): number | undefined {
   return Number(match[1]);
 }
 
-/** The version the client last saw; required (428 without it). */
-export const IfMatch = createParamDecorator((_: unknown, context: ExecutionContext): number => {
+const ifMatchVersion = createParamDecorator((_: unknown, context: ExecutionContext): number => {
   const version = parseIfMatch(context.switchToHttp().getRequest<Request>());
   if (version === undefined) {
     throw new HttpException(
@@ -39,3 +39,11 @@ export const IfMatch = createParamDecorator((_: unknown, context: ExecutionConte
   }
   return version;
 });
+
+/** The version the client last saw; required (428 without it), and documented so on the operation. */
+export function IfMatch(): ParameterDecorator {
+  return (target, method, index) => {
+    ifMatchVersion()(target, method, index);
+    if (method) ApiIfMatch()(target, method, Object.getOwnPropertyDescriptor(target, method)!);
+  };
+}

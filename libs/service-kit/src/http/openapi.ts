@@ -1,13 +1,13 @@
 import { applyDecorators, Type } from '@nestjs/common';
 import { ApiExtraModels, ApiHeader, ApiOkResponse, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { PageMetaDto } from './pagination';
+import { PROBLEM_DESCRIPTIONS } from './openapi-document';
 
 /** OpenAPI for an update guarded by optimistic concurrency. */
 export function ApiIfMatch(): MethodDecorator {
   return applyDecorators(
     ApiHeader({ name: 'If-Match', required: true, description: 'The ETag (version) you last read, e.g. "1"' }),
-    ApiResponse({ status: 412, description: 'The resource changed since you read it: read it again and retry' }),
-    ApiResponse({ status: 428, description: 'If-Match is missing' }),
+    ApiProblems(412, 428),
   );
 }
 
@@ -25,5 +25,15 @@ export function ApiPageResponse(model: Type<unknown>): MethodDecorator {
         },
       },
     }),
+  );
+}
+
+/**
+ * Declares the error statuses an operation answers beyond those every guarded operation documents
+ * (see openapi-document.ts); each gets the problem+json body.
+ */
+export function ApiProblems(...statuses: number[]): MethodDecorator {
+  return applyDecorators(
+    ...statuses.map((status) => ApiResponse({ status, description: PROBLEM_DESCRIPTIONS[status] })),
   );
 }

@@ -60,6 +60,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const problem = this.toProblem(exception, request);
     if (problem.status >= 500)
       this.logger.error(`${request.method} ${request.url} failed`, (exception as Error)?.stack);
+    if (problem.status === 401) response.setHeader('WWW-Authenticate', bearerChallenge(request, problem.detail));
     response.status(problem.status).type(PROBLEM_JSON).send(JSON.stringify(problem));
   }
 
@@ -117,6 +118,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       ...base,
     };
   }
+}
+
+/**
+ * RFC 6750's challenge: a request without a token is told the scheme; one with a refused token
+ * also gets `invalid_token` and why.
+ */
+function bearerChallenge(request: Request, detail: string): string {
+  if (!/^Bearer\s/i.test(request.header('authorization') ?? '')) return 'Bearer realm="throughline"';
+  return `Bearer realm="throughline", error="invalid_token", error_description="${detail.replace(/["\\]/g, "'")}"`;
 }
 
 /** Errors of the http-errors shape (body-parser's) that are the client's fault and safe to describe. */

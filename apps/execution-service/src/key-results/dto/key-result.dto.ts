@@ -46,6 +46,6 @@ export class CheckInView {
   @ApiProperty({ format: 'uuid' }) managerId: string;
   @ApiProperty({ example: 47.5 }) value: number;
   @ApiProperty({ example: '2026-02-28' }) measuredOn: string;
-  @ApiProperty({ nullable: true }) note: string | null;
+  @ApiProperty({ type: String, nullable: true }) note: string | null;
   @ApiProperty() recordedAt: string;
 }

@@ -17,7 +17,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { TASK_STATUSES, TaskStatus } from '@throughline/contracts';
-import { PageQueryDto } from '@throughline/service-kit';
+import { PageQueryDto, IsNonBlank } from '@throughline/service-kit';
 import {
   QUALITY_ISSUE_KINDS,
   QUALITY_ISSUE_SEVERITIES,
@@ -27,7 +27,6 @@ import {
 
 const CALENDAR_DAY = /^\d{4}-\d{2}-\d{2}$/;
 const CURRENCY = /^[A-Z]{3}$/;
-const NOT_BLANK = /\S/;
 /** Query strings carry text: 'true' and 'false' are the only booleans accepted. */
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
@@ -97,9 +96,7 @@ export class TaskListQueryDto extends PageQueryDto {
 
 export class CreateTaskDto {
   @ApiProperty({ example: 'Prepare the trade-fair booth', minLength: 1, maxLength: 200 })
-  @IsString()
-  @Matches(NOT_BLANK, { message: 'title must not be blank' })
-  @MaxLength(200)
+  @IsNonBlank(200)
   title: string;
 
   @ApiProperty({
@@ -184,9 +181,7 @@ export class RecordCostDto {
   currency: string;
 
   @ApiProperty({ example: 'Injection moulds' })
-  @IsString()
-  @Matches(NOT_BLANK, { message: 'description must not be blank' })
-  @MaxLength(2000)
+  @IsNonBlank(2000)
   description: string;
 
   @ApiProperty({ example: '2026-02-09', description: 'The day the cost was incurred; not in the future' })
@@ -224,9 +219,7 @@ export class RecordQualityIssueDto {
   severity: QualityIssueSeverity;
 
   @ApiProperty({ example: 'Casing cracks in the drop test' })
-  @IsString()
-  @Matches(NOT_BLANK, { message: 'description must not be blank' })
-  @MaxLength(2000)
+  @IsNonBlank(2000)
   description: string;
 }
 
@@ -246,20 +239,31 @@ export class TaskView {
   @ApiProperty({ description: 'Sum of the hours entries, in minutes', example: 450 }) minutesWorked: number;
   @ApiProperty({ description: 'Defects and rework recorded', example: 1 }) qualityIssueCount: number;
   @ApiProperty({ enum: ['deliverable', 'manager'] }) origin: 'deliverable' | 'manager';
-  @ApiProperty({ nullable: true, description: 'Why unlinked work serves no goal' }) unlinkedReason: string | null;
-  @ApiProperty({ nullable: true }) blockedReason: string | null;
-  @ApiProperty({ nullable: true }) cancellationReason: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Why unlinked work serves no goal' }) unlinkedReason:
+    string | null;
+  @ApiProperty({ type: String, nullable: true }) blockedReason: string | null;
+  @ApiProperty({ type: String, nullable: true }) cancellationReason: string | null;
   @ApiProperty({ description: 'Send it back as If-Match when changing the task', example: 3 }) version: number;
 }
 
 export class TaskHistoryView {
   @ApiProperty({ example: 'status', description: 'created, updated, status, progress, cost, hours, quality-issue' })
   change: string;
-  @ApiProperty({ example: { from: 'todo', to: 'in_progress', reason: null } }) details: Record<string, unknown>;
-  @ApiProperty({ nullable: true, description: 'Null when the system made the change (from a strategy event)' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: { from: 'todo', to: 'in_progress', reason: null },
+  })
+  details: Record<string, unknown>;
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'Null when the system made the change (from a strategy event)',
+  })
   actorId: string | null;
   @ApiProperty() correlationId: string;
-  @ApiProperty() at: string;
+  @ApiProperty({ format: 'date-time' }) at: string;
 }
 
 export class TaskWithHistoryView extends TaskView {

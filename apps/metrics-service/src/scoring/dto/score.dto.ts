@@ -89,7 +89,8 @@ export class AlertView {
       'Launch the new product line fell to 38.5 (off track): Pilot production run — behind plan by 70% of its planned value.',
   })
   message: string;
-  @ApiProperty({ example: { score: 38.5, previousBand: 'at_risk' } }) details: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { score: 38.5, previousBand: 'at_risk' } })
+  details: Record<string, unknown>;
   @ApiProperty({ example: '2026-04-22T00:00:00.000Z' }) raisedAt: string;
 }
 

@@ -1,17 +1,7 @@
+import { IsNonBlank } from '@throughline/service-kit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsUUID, Max, Min, ValidateNested } from 'class-validator';
 
 export class BudgetAllocationDto {
   @ApiPropertyOptional({
@@ -63,8 +53,7 @@ export class ReviseBudgetDto {
     example: 'Split between engineering and operations',
     description: 'Why the budget changes: kept with the revision',
   })
-  @IsString()
-  @Length(1, 2000)
+  @IsNonBlank(2000)
   reason: string;
 }
 

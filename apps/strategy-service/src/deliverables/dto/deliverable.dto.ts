@@ -1,11 +1,11 @@
+import { IsNonBlank } from '@throughline/service-kit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { IsIsoDay, IsOmittable, IsWeight } from '../../shared/dto-decorators';
 
 export class CreateDeliverableDto {
   @ApiProperty({ example: 'Pilot production run' })
-  @IsString()
-  @Length(1, 200)
+  @IsNonBlank(200)
   title: string;
 
   @ApiProperty({
@@ -39,8 +39,7 @@ export class CreateDeliverableDto {
 export class UpdateDeliverableDto {
   @ApiPropertyOptional({ example: 'Pilot production run (500 units)' })
   @IsOmittable()
-  @IsString()
-  @Length(1, 200)
+  @IsNonBlank(200)
   title?: string;
 
   @ApiPropertyOptional({
@@ -75,8 +74,7 @@ export class RemoveDeliverableQueryDto {
     example: 'Merged into the pilot run',
     description: 'Why the work is dropped; its open task is cancelled with this reason',
   })
-  @IsString()
-  @Length(1, 2000)
+  @IsNonBlank(2000)
   reason: string;
 }
 

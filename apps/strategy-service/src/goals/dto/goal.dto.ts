@@ -7,14 +7,13 @@ import {
   IsOptional,
   IsString,
   IsUUID,
-  Length,
   Matches,
   Max,
   MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
-import { PageQueryDto } from '@throughline/service-kit';
+import { PageQueryDto, IsNonBlank } from '@throughline/service-kit';
 import { DeliverableView } from '../../deliverables/dto/deliverable.dto';
 import { KeyResultView } from '../../key-results/dto/key-result.dto';
 import { RiskView } from '../../risks/dto/risk.dto';
@@ -35,8 +34,7 @@ export class MoneyDto {
 
 export class CreateGoalDto {
   @ApiProperty({ example: 'Launch the new product line' })
-  @IsString()
-  @Length(1, 200)
+  @IsNonBlank(200)
   title: string;
 
   @ApiPropertyOptional({ example: 'Bring the X200 to market in H1 with unit cost below 40 EUR.' })
@@ -150,8 +148,8 @@ export class GoalView {
   @ApiProperty({ example: 1 }) weight: number;
   @ApiProperty({ enum: GOAL_STATUSES, example: 'draft' }) status: GoalStatus;
   @ApiProperty({ type: GoalBudgetView }) budget: GoalBudgetView;
-  @ApiProperty({ nullable: true, example: null, description: 'Why a closed goal was closed' }) closeReason:
-    string | null;
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Why a closed goal was closed' })
+  closeReason: string | null;
   @ApiProperty({ example: 1, description: 'Send it back as If-Match when changing the goal' }) version: number;
 }
 
@@ -166,8 +164,7 @@ export class GoalDetailView extends GoalView {
 export class UpdateGoalDto {
   @ApiPropertyOptional({ example: 'Launch the X200 product line' })
   @IsOmittable()
-  @IsString()
-  @Length(1, 200)
+  @IsNonBlank(200)
   title?: string;
 
   @ApiPropertyOptional({ example: 'Bring the X200 to market in H1.' })

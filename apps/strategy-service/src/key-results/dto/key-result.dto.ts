@@ -1,5 +1,6 @@
+import { IsNonBlank } from '@throughline/service-kit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNumber, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsNumber, IsOptional } from 'class-validator';
 import { KPI_CATEGORIES } from '@throughline/contracts';
 import { IsOmittable, IsWeight } from '../../shared/dto-decorators';
 import { KEY_RESULT_DIRECTIONS, KeyResultDirection, KpiCategory } from '../key-result-rules';
@@ -8,8 +9,7 @@ const FINITE = { allowNaN: false, allowInfinity: false } as const;
 
 export class CreateKeyResultDto {
   @ApiProperty({ example: 'Cost per unit' })
-  @IsString()
-  @Length(1, 200)
+  @IsNonBlank(200)
   name: string;
 
   @ApiProperty({ enum: KPI_CATEGORIES, example: 'operational_efficiency' })
@@ -17,8 +17,7 @@ export class CreateKeyResultDto {
   category: KpiCategory;
 
   @ApiProperty({ example: 'EUR', description: 'What the numbers count: EUR, %, units/hour, NPS points…' })
-  @IsString()
-  @Length(1, 40)
+  @IsNonBlank(40)
   unit: string;
 
   @ApiProperty({ example: 52, description: 'Where the measure stands at the start' })
@@ -46,8 +45,7 @@ export class CreateKeyResultDto {
 export class UpdateKeyResultDto {
   @ApiPropertyOptional({ example: 'Cost per unit (ex works)' })
   @IsOmittable()
-  @IsString()
-  @Length(1, 200)
+  @IsNonBlank(200)
   name?: string;
 
   @ApiPropertyOptional({ enum: KPI_CATEGORIES, example: 'quality' })
@@ -57,8 +55,7 @@ export class UpdateKeyResultDto {
 
   @ApiPropertyOptional({ example: 'EUR' })
   @IsOmittable()
-  @IsString()
-  @Length(1, 40)
+  @IsNonBlank(40)
   unit?: string;
 
   @ApiPropertyOptional({ example: 52 })

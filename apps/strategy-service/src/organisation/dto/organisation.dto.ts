@@ -1,13 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
-import { PageQueryDto, Role, ROLES } from '@throughline/service-kit';
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsUUID, MaxLength } from 'class-validator';
+import { PageQueryDto, Role, ROLES, IsNonBlank } from '@throughline/service-kit';
 import { IsOmittable } from '../../shared/dto-decorators';
 
 export class CreateOrganisationDto {
   @ApiProperty({ example: 'Acme Devices' })
-  @IsString()
-  @Length(1, 200)
+  @IsNonBlank(200)
   name: string;
 }
 
@@ -25,8 +24,7 @@ export class OrganisationView {
 
 export class CreateOrgUnitDto {
   @ApiProperty({ example: 'Product engineering' })
-  @IsString()
-  @Length(1, 200)
+  @IsNonBlank(200)
   name: string;
 
   @ApiPropertyOptional({
@@ -43,8 +41,7 @@ export class CreateOrgUnitDto {
 export class UpdateOrgUnitDto {
   @ApiPropertyOptional({ example: 'Product & engineering' })
   @IsOmittable()
-  @IsString()
-  @Length(1, 200)
+  @IsNonBlank(200)
   name?: string;
 
   @ApiPropertyOptional({
@@ -88,8 +85,7 @@ export class CreatePersonDto {
   id?: string;
 
   @ApiProperty({ example: 'Mia Manager' })
-  @IsString()
-  @Length(1, 200)
+  @IsNonBlank(200)
   name: string;
 
   @ApiProperty({ example: 'mia@example.com' })
@@ -120,8 +116,7 @@ export class CreatePersonDto {
 export class UpdatePersonDto {
   @ApiPropertyOptional({ example: 'Mia Manager-Smith' })
   @IsOmittable()
-  @IsString()
-  @Length(1, 200)
+  @IsNonBlank(200)
   name?: string;
 
   @ApiPropertyOptional({ example: 'mia.smith@example.com' })

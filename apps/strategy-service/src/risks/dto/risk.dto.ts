@@ -1,13 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
-import { PageQueryDto } from '@throughline/service-kit';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { PageQueryDto, IsNonBlank } from '@throughline/service-kit';
 import { RISK_STATUSES, RiskStatus } from '../risk-lifecycle';
 import { IsOmittable } from '../../shared/dto-decorators';
 
 export class CreateRiskDto {
   @ApiProperty({ example: 'Supplier cannot deliver the new casing in time' })
-  @IsString()
-  @Length(1, 200)
+  @IsNonBlank(200)
   title: string;
 
   @ApiProperty({ minimum: 1, maximum: 5, example: 3, description: '1 rare … 5 almost certain' })
@@ -40,8 +39,7 @@ export class CreateRiskDto {
 export class UpdateRiskDto {
   @ApiPropertyOptional({ example: 'Supplier cannot deliver the casing in time' })
   @IsOmittable()
-  @IsString()
-  @Length(1, 200)
+  @IsNonBlank(200)
   title?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 5, example: 2 })
@@ -94,7 +92,7 @@ export class RiskView {
   @ApiProperty({ example: 4 }) impact: number;
   @ApiProperty({ example: 12, description: 'likelihood × impact (1–25)' }) severity: number;
   @ApiProperty({ format: 'uuid', example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' }) ownerId: string;
-  @ApiProperty({ nullable: true, example: null }) mitigation: string | null;
+  @ApiProperty({ type: String, nullable: true, example: null }) mitigation: string | null;
   @ApiProperty({ enum: RISK_STATUSES, example: 'open' }) status: RiskStatus;
   @ApiProperty({ example: 1 }) version: number;
 }

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { AuditListData, AuditListResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMessagingData, HealthMessagingErrors, HealthMessagingResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, KeyResultsCheckInData, KeyResultsCheckInErrors, KeyResultsCheckInResponses, KeyResultsListCheckInsData, KeyResultsListCheckInsResponses, KeyResultsListData, KeyResultsListResponses, TasksChangeStatusData, TasksChangeStatusErrors, TasksChangeStatusResponses, TasksCreateData, TasksCreateErrors, TasksCreateResponses, TasksGetData, TasksGetResponses, TasksListData, TasksListResponses, TasksRecordCostData, TasksRecordCostErrors, TasksRecordCostResponses, TasksRecordHoursData, TasksRecordHoursErrors, TasksRecordHoursResponses, TasksRecordQualityIssueData, TasksRecordQualityIssueErrors, TasksRecordQualityIssueResponses, TasksReportProgressData, TasksReportProgressErrors, TasksReportProgressResponses } from './types.gen.js';
+import type { AuditListData, AuditListErrors, AuditListResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMessagingData, HealthMessagingErrors, HealthMessagingResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, KeyResultsCheckInData, KeyResultsCheckInErrors, KeyResultsCheckInResponses, KeyResultsListCheckInsData, KeyResultsListCheckInsErrors, KeyResultsListCheckInsResponses, KeyResultsListData, KeyResultsListErrors, KeyResultsListResponses, TasksChangeStatusData, TasksChangeStatusErrors, TasksChangeStatusResponses, TasksCreateData, TasksCreateErrors, TasksCreateResponses, TasksGetData, TasksGetErrors, TasksGetResponses, TasksListData, TasksListErrors, TasksListResponses, TasksRecordCostData, TasksRecordCostErrors, TasksRecordCostResponses, TasksRecordHoursData, TasksRecordHoursErrors, TasksRecordHoursResponses, TasksRecordQualityIssueData, TasksRecordQualityIssueErrors, TasksRecordQualityIssueResponses, TasksReportProgressData, TasksReportProgressErrors, TasksReportProgressResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -36,7 +36,7 @@ export const healthMessaging = <ThrowOnError extends boolean = false>(options?: 
 /**
  * Who changed what, when, from which request (newest first)
  */
-export const auditList = <ThrowOnError extends boolean = false>(options?: Options<AuditListData, ThrowOnError>) => (options?.client ?? client).get<AuditListResponses, unknown, ThrowOnError>({
+export const auditList = <ThrowOnError extends boolean = false>(options?: Options<AuditListData, ThrowOnError>) => (options?.client ?? client).get<AuditListResponses, AuditListErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/audit',
     ...options
@@ -45,7 +45,7 @@ export const auditList = <ThrowOnError extends boolean = false>(options?: Option
 /**
  * List tasks: a manager sees their own; directors, admins and integrators the organisation's. Filters: status, goal, linked, due before, overdue, manager, reporting line.
  */
-export const tasksList = <ThrowOnError extends boolean = false>(options?: Options<TasksListData, ThrowOnError>) => (options?.client ?? client).get<TasksListResponses, unknown, ThrowOnError>({
+export const tasksList = <ThrowOnError extends boolean = false>(options?: Options<TasksListData, ThrowOnError>) => (options?.client ?? client).get<TasksListResponses, TasksListErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/tasks',
     ...options
@@ -67,7 +67,7 @@ export const tasksCreate = <ThrowOnError extends boolean = false>(options: Optio
 /**
  * One task with its history; the ETag is its version
  */
-export const tasksGet = <ThrowOnError extends boolean = false>(options: Options<TasksGetData, ThrowOnError>) => (options.client ?? client).get<TasksGetResponses, unknown, ThrowOnError>({
+export const tasksGet = <ThrowOnError extends boolean = false>(options: Options<TasksGetData, ThrowOnError>) => (options.client ?? client).get<TasksGetResponses, TasksGetErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/tasks/{taskId}',
     ...options
@@ -141,7 +141,7 @@ export const tasksRecordQualityIssue = <ThrowOnError extends boolean = false>(op
 /**
  * Key results with their latest check-in: a manager's are those of the goals they have tasks on
  */
-export const keyResultsList = <ThrowOnError extends boolean = false>(options?: Options<KeyResultsListData, ThrowOnError>) => (options?.client ?? client).get<KeyResultsListResponses, unknown, ThrowOnError>({
+export const keyResultsList = <ThrowOnError extends boolean = false>(options?: Options<KeyResultsListData, ThrowOnError>) => (options?.client ?? client).get<KeyResultsListResponses, KeyResultsListErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/key-results',
     ...options
@@ -150,7 +150,7 @@ export const keyResultsList = <ThrowOnError extends boolean = false>(options?: O
 /**
  * The check-ins of a key result, latest measurement first
  */
-export const keyResultsListCheckIns = <ThrowOnError extends boolean = false>(options: Options<KeyResultsListCheckInsData, ThrowOnError>) => (options.client ?? client).get<KeyResultsListCheckInsResponses, unknown, ThrowOnError>({
+export const keyResultsListCheckIns = <ThrowOnError extends boolean = false>(options: Options<KeyResultsListCheckInsData, ThrowOnError>) => (options.client ?? client).get<KeyResultsListCheckInsResponses, KeyResultsListCheckInsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/key-results/{keyResultId}/check-ins',
     ...options

@@ -4,10 +4,6 @@ export type ClientOptions = {
     baseUrl: string;
 };
 
-export type Object = {
-    [key: string]: unknown;
-};
-
 export type PageMetaDto = {
     limit: number;
     offset: number;
@@ -22,23 +18,15 @@ export type TaskView = {
     /**
      * Null for unlinked work
      */
-    goalId: {
-        [key: string]: unknown;
-    } | null;
-    deliverableId: {
-        [key: string]: unknown;
-    } | null;
+    goalId: string | null;
+    deliverableId: string | null;
     managerId: string;
     title: string;
     status: 'todo' | 'in_progress' | 'blocked' | 'done' | 'cancelled';
     progress: number;
-    dueDate: {
-        [key: string]: unknown;
-    } | null;
+    dueDate: string | null;
     weight: number;
-    currency: {
-        [key: string]: unknown;
-    } | null;
+    currency: string | null;
     /**
      * Planned cost in minor units
      */
@@ -59,15 +47,9 @@ export type TaskView = {
     /**
      * Why unlinked work serves no goal
      */
-    unlinkedReason: {
-        [key: string]: unknown;
-    } | null;
-    blockedReason: {
-        [key: string]: unknown;
-    } | null;
-    cancellationReason: {
-        [key: string]: unknown;
-    } | null;
+    unlinkedReason: string | null;
+    blockedReason: string | null;
+    cancellationReason: string | null;
     /**
      * Send it back as If-Match when changing the task
      */
@@ -85,9 +67,7 @@ export type TaskHistoryView = {
     /**
      * Null when the system made the change (from a strategy event)
      */
-    actorId: {
-        [key: string]: unknown;
-    } | null;
+    actorId: string | null;
     correlationId: string;
     at: string;
 };
@@ -97,23 +77,15 @@ export type TaskWithHistoryView = {
     /**
      * Null for unlinked work
      */
-    goalId: {
-        [key: string]: unknown;
-    } | null;
-    deliverableId: {
-        [key: string]: unknown;
-    } | null;
+    goalId: string | null;
+    deliverableId: string | null;
     managerId: string;
     title: string;
     status: 'todo' | 'in_progress' | 'blocked' | 'done' | 'cancelled';
     progress: number;
-    dueDate: {
-        [key: string]: unknown;
-    } | null;
+    dueDate: string | null;
     weight: number;
-    currency: {
-        [key: string]: unknown;
-    } | null;
+    currency: string | null;
     /**
      * Planned cost in minor units
      */
@@ -134,15 +106,9 @@ export type TaskWithHistoryView = {
     /**
      * Why unlinked work serves no goal
      */
-    unlinkedReason: {
-        [key: string]: unknown;
-    } | null;
-    blockedReason: {
-        [key: string]: unknown;
-    } | null;
-    cancellationReason: {
-        [key: string]: unknown;
-    } | null;
+    unlinkedReason: string | null;
+    blockedReason: string | null;
+    cancellationReason: string | null;
     /**
      * Send it back as If-Match when changing the task
      */
@@ -155,9 +121,7 @@ export type CreateTaskDto = {
     /**
      * The active goal this work serves, or null — sent explicitly — for unlinked work (then unlinkedReason is required). Unlinked work counts against focus in the alignment score; that is the point.
      */
-    linkedGoalId: {
-        [key: string]: unknown;
-    } | null;
+    linkedGoalId: string | null;
     /**
      * Why this work serves no goal; required when linkedGoalId is null, refused otherwise
      */
@@ -235,28 +199,16 @@ export type RecordQualityIssueDto = {
 export type KeyResultView = {
     keyResultId: string;
     goalId: string;
-    name: {
-        [key: string]: unknown;
-    } | null;
-    unit: {
-        [key: string]: unknown;
-    } | null;
-    baseline: {
-        [key: string]: unknown;
-    } | null;
-    target: {
-        [key: string]: unknown;
-    } | null;
+    name: string | null;
+    unit: string | null;
+    baseline: number | null;
+    target: number | null;
     direction: 'increase' | 'decrease';
     /**
      * The latest check-in by measurement day
      */
-    latestValue: {
-        [key: string]: unknown;
-    } | null;
-    latestMeasuredOn: {
-        [key: string]: unknown;
-    } | null;
+    latestValue: number | null;
+    latestMeasuredOn: string | null;
 };
 
 export type CheckInView = {
@@ -266,9 +218,7 @@ export type CheckInView = {
     managerId: string;
     value: number;
     measuredOn: string;
-    note: {
-        [key: string]: unknown;
-    } | null;
+    note: string | null;
     recordedAt: string;
 };
 
@@ -282,6 +232,24 @@ export type CheckInDto = {
      */
     measuredOn: string;
     note?: string;
+};
+
+export type Problem = {
+    type: string;
+    title: string;
+    status: number;
+    detail: string;
+    instance: string;
+    errors?: Array<FieldProblem>;
+    correlationId?: string;
+};
+
+export type FieldProblem = {
+    /**
+     * The field, dotted when nested (budget.currency)
+     */
+    field: string;
+    message: string;
 };
 
 export type HealthLiveData = {
@@ -483,8 +451,8 @@ export type AuditListData = {
     body?: never;
     path?: never;
     query?: {
-        limit?: Object;
-        offset?: Object;
+        limit?: number;
+        offset?: number;
         /**
          * Only changes made by this person
          */
@@ -500,6 +468,31 @@ export type AuditListData = {
     url: '/v1/audit';
 };
 
+export type AuditListErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type AuditListError = AuditListErrors[keyof AuditListErrors];
+
 export type AuditListResponses = {
     200: unknown;
 };
@@ -508,8 +501,8 @@ export type TasksListData = {
     body?: never;
     path?: never;
     query?: {
-        limit?: Object;
-        offset?: Object;
+        limit?: number;
+        offset?: number;
         status?: 'todo' | 'in_progress' | 'blocked' | 'done' | 'cancelled';
         /**
          * Tasks linked to this goal
@@ -539,6 +532,31 @@ export type TasksListData = {
     url: '/v1/tasks';
 };
 
+export type TasksListErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type TasksListError = TasksListErrors[keyof TasksListErrors];
+
 export type TasksListResponses = {
     200: {
         items: Array<TaskView>;
@@ -557,34 +575,44 @@ export type TasksCreateData = {
 
 export type TasksCreateErrors = {
     /**
-     * Malformed input or unknown fields (problem+json naming each field)
+     * The request is malformed or a field is invalid; `errors` names each field
      */
-    400: unknown;
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
     /**
      * Your role may not do this (only managers change tasks; integrators only read)
      */
-    403: unknown;
+    403: Problem;
     /**
      * No such task in your organisation — or it is another manager's task
      */
-    404: unknown;
+    404: Problem;
     /**
      * Not allowed in the task’s current status (e.g. an illegal transition)
      */
-    409: unknown;
+    409: Problem;
     /**
-     * The task changed since you read it: read it again
+     * The request body is larger than the limit
      */
-    412: unknown;
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
     /**
      * Well-formed but breaks a rule (e.g. wrong currency, a date in the future)
      */
-    422: unknown;
+    422: Problem;
     /**
-     * If-Match missing
+     * Too many requests from this caller: retry after the Retry-After seconds
      */
-    428: unknown;
+    429: Problem;
 };
+
+export type TasksCreateError = TasksCreateErrors[keyof TasksCreateErrors];
 
 export type TasksCreateResponses = {
     201: TaskView;
@@ -601,6 +629,31 @@ export type TasksGetData = {
     url: '/v1/tasks/{taskId}';
 };
 
+export type TasksGetErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type TasksGetError = TasksGetErrors[keyof TasksGetErrors];
+
 export type TasksGetResponses = {
     200: TaskWithHistoryView;
 };
@@ -611,7 +664,7 @@ export type TasksChangeStatusData = {
     body: ChangeTaskStatusDto;
     headers: {
         /**
-         * The ETag (version) of the task you last read, e.g. "3"; missing → 428, stale → 412
+         * The ETag (version) you last read, e.g. "1"
          */
         'If-Match': string;
     };
@@ -624,34 +677,52 @@ export type TasksChangeStatusData = {
 
 export type TasksChangeStatusErrors = {
     /**
-     * Malformed input or unknown fields (problem+json naming each field)
+     * The request is malformed or a field is invalid; `errors` names each field
      */
-    400: unknown;
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
     /**
      * Your role may not do this (only managers change tasks; integrators only read)
      */
-    403: unknown;
+    403: Problem;
     /**
      * No such task in your organisation — or it is another manager's task
      */
-    404: unknown;
+    404: Problem;
     /**
      * Not allowed in the task’s current status (e.g. an illegal transition)
      */
-    409: unknown;
+    409: Problem;
     /**
-     * The task changed since you read it: read it again
+     * The resource changed since you read it: read it again and retry
      */
-    412: unknown;
+    412: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
     /**
      * Well-formed but breaks a rule (e.g. wrong currency, a date in the future)
      */
-    422: unknown;
+    422: Problem;
     /**
-     * If-Match missing
+     * If-Match is missing
      */
-    428: unknown;
+    428: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
 };
+
+export type TasksChangeStatusError = TasksChangeStatusErrors[keyof TasksChangeStatusErrors];
 
 export type TasksChangeStatusResponses = {
     200: TaskView;
@@ -663,7 +734,7 @@ export type TasksReportProgressData = {
     body: ReportProgressDto;
     headers: {
         /**
-         * The ETag (version) of the task you last read, e.g. "3"; missing → 428, stale → 412
+         * The ETag (version) you last read, e.g. "1"
          */
         'If-Match': string;
     };
@@ -676,34 +747,52 @@ export type TasksReportProgressData = {
 
 export type TasksReportProgressErrors = {
     /**
-     * Malformed input or unknown fields (problem+json naming each field)
+     * The request is malformed or a field is invalid; `errors` names each field
      */
-    400: unknown;
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
     /**
      * Your role may not do this (only managers change tasks; integrators only read)
      */
-    403: unknown;
+    403: Problem;
     /**
      * No such task in your organisation — or it is another manager's task
      */
-    404: unknown;
+    404: Problem;
     /**
      * Not allowed in the task’s current status (e.g. an illegal transition)
      */
-    409: unknown;
+    409: Problem;
     /**
-     * The task changed since you read it: read it again
+     * The resource changed since you read it: read it again and retry
      */
-    412: unknown;
+    412: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
     /**
      * Well-formed but breaks a rule (e.g. wrong currency, a date in the future)
      */
-    422: unknown;
+    422: Problem;
     /**
-     * If-Match missing
+     * If-Match is missing
      */
-    428: unknown;
+    428: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
 };
+
+export type TasksReportProgressError = TasksReportProgressErrors[keyof TasksReportProgressErrors];
 
 export type TasksReportProgressResponses = {
     200: TaskView;
@@ -715,7 +804,7 @@ export type TasksRecordCostData = {
     body: RecordCostDto;
     headers: {
         /**
-         * The ETag (version) of the task you last read, e.g. "3"; missing → 428, stale → 412
+         * The ETag (version) you last read, e.g. "1"
          */
         'If-Match': string;
     };
@@ -728,34 +817,52 @@ export type TasksRecordCostData = {
 
 export type TasksRecordCostErrors = {
     /**
-     * Malformed input or unknown fields (problem+json naming each field)
+     * The request is malformed or a field is invalid; `errors` names each field
      */
-    400: unknown;
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
     /**
      * Your role may not do this (only managers change tasks; integrators only read)
      */
-    403: unknown;
+    403: Problem;
     /**
      * No such task in your organisation — or it is another manager's task
      */
-    404: unknown;
+    404: Problem;
     /**
      * Not allowed in the task’s current status (e.g. an illegal transition)
      */
-    409: unknown;
+    409: Problem;
     /**
-     * The task changed since you read it: read it again
+     * The resource changed since you read it: read it again and retry
      */
-    412: unknown;
+    412: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
     /**
      * Well-formed but breaks a rule (e.g. wrong currency, a date in the future)
      */
-    422: unknown;
+    422: Problem;
     /**
-     * If-Match missing
+     * If-Match is missing
      */
-    428: unknown;
+    428: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
 };
+
+export type TasksRecordCostError = TasksRecordCostErrors[keyof TasksRecordCostErrors];
 
 export type TasksRecordCostResponses = {
     201: TaskEntryRecordedView;
@@ -767,7 +874,7 @@ export type TasksRecordHoursData = {
     body: RecordHoursDto;
     headers: {
         /**
-         * The ETag (version) of the task you last read, e.g. "3"; missing → 428, stale → 412
+         * The ETag (version) you last read, e.g. "1"
          */
         'If-Match': string;
     };
@@ -780,34 +887,52 @@ export type TasksRecordHoursData = {
 
 export type TasksRecordHoursErrors = {
     /**
-     * Malformed input or unknown fields (problem+json naming each field)
+     * The request is malformed or a field is invalid; `errors` names each field
      */
-    400: unknown;
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
     /**
      * Your role may not do this (only managers change tasks; integrators only read)
      */
-    403: unknown;
+    403: Problem;
     /**
      * No such task in your organisation — or it is another manager's task
      */
-    404: unknown;
+    404: Problem;
     /**
      * Not allowed in the task’s current status (e.g. an illegal transition)
      */
-    409: unknown;
+    409: Problem;
     /**
-     * The task changed since you read it: read it again
+     * The resource changed since you read it: read it again and retry
      */
-    412: unknown;
+    412: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
     /**
      * Well-formed but breaks a rule (e.g. wrong currency, a date in the future)
      */
-    422: unknown;
+    422: Problem;
     /**
-     * If-Match missing
+     * If-Match is missing
      */
-    428: unknown;
+    428: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
 };
+
+export type TasksRecordHoursError = TasksRecordHoursErrors[keyof TasksRecordHoursErrors];
 
 export type TasksRecordHoursResponses = {
     201: TaskEntryRecordedView;
@@ -819,7 +944,7 @@ export type TasksRecordQualityIssueData = {
     body: RecordQualityIssueDto;
     headers: {
         /**
-         * The ETag (version) of the task you last read, e.g. "3"; missing → 428, stale → 412
+         * The ETag (version) you last read, e.g. "1"
          */
         'If-Match': string;
     };
@@ -832,34 +957,52 @@ export type TasksRecordQualityIssueData = {
 
 export type TasksRecordQualityIssueErrors = {
     /**
-     * Malformed input or unknown fields (problem+json naming each field)
+     * The request is malformed or a field is invalid; `errors` names each field
      */
-    400: unknown;
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
     /**
      * Your role may not do this (only managers change tasks; integrators only read)
      */
-    403: unknown;
+    403: Problem;
     /**
      * No such task in your organisation — or it is another manager's task
      */
-    404: unknown;
+    404: Problem;
     /**
      * Not allowed in the task’s current status (e.g. an illegal transition)
      */
-    409: unknown;
+    409: Problem;
     /**
-     * The task changed since you read it: read it again
+     * The resource changed since you read it: read it again and retry
      */
-    412: unknown;
+    412: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
     /**
      * Well-formed but breaks a rule (e.g. wrong currency, a date in the future)
      */
-    422: unknown;
+    422: Problem;
     /**
-     * If-Match missing
+     * If-Match is missing
      */
-    428: unknown;
+    428: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
 };
+
+export type TasksRecordQualityIssueError = TasksRecordQualityIssueErrors[keyof TasksRecordQualityIssueErrors];
 
 export type TasksRecordQualityIssueResponses = {
     201: TaskEntryRecordedView;
@@ -871,12 +1014,37 @@ export type KeyResultsListData = {
     body?: never;
     path?: never;
     query?: {
-        limit?: Object;
-        offset?: Object;
+        limit?: number;
+        offset?: number;
         goalId?: string;
     };
     url: '/v1/key-results';
 };
+
+export type KeyResultsListErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type KeyResultsListError = KeyResultsListErrors[keyof KeyResultsListErrors];
 
 export type KeyResultsListResponses = {
     200: {
@@ -893,11 +1061,40 @@ export type KeyResultsListCheckInsData = {
         keyResultId: string;
     };
     query?: {
-        limit?: Object;
-        offset?: Object;
+        limit?: number;
+        offset?: number;
     };
     url: '/v1/key-results/{keyResultId}/check-ins';
 };
+
+export type KeyResultsListCheckInsErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type KeyResultsListCheckInsError = KeyResultsListCheckInsErrors[keyof KeyResultsListCheckInsErrors];
 
 export type KeyResultsListCheckInsResponses = {
     200: {
@@ -919,22 +1116,44 @@ export type KeyResultsCheckInData = {
 
 export type KeyResultsCheckInErrors = {
     /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
      * Not a manager, or no task of yours on the goal
      */
-    403: unknown;
+    403: Problem;
     /**
      * No such key result in your organisation (or it was removed)
      */
-    404: unknown;
+    404: Problem;
     /**
      * The goal is no longer active
      */
-    409: unknown;
+    409: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
     /**
      * measuredOn is in the future
      */
-    422: unknown;
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
 };
+
+export type KeyResultsCheckInError = KeyResultsCheckInErrors[keyof KeyResultsCheckInErrors];
 
 export type KeyResultsCheckInResponses = {
     201: CheckInView;

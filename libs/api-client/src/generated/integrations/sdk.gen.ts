@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { AuditListData, AuditListResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMessagingData, HealthMessagingErrors, HealthMessagingResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, WebhooksCreateData, WebhooksCreateResponses, WebhooksDeliveriesData, WebhooksDeliveriesResponses, WebhooksDeliveryData, WebhooksDeliveryResponses, WebhooksDisableData, WebhooksDisableResponses, WebhooksEnableData, WebhooksEnableResponses, WebhooksGetData, WebhooksGetResponses, WebhooksListData, WebhooksListResponses, WebhooksRemoveData, WebhooksRemoveResponses, WebhooksReplayData, WebhooksReplayDeadLettersData, WebhooksReplayDeadLettersResponses, WebhooksReplayResponses, WebhooksRotateSecretData, WebhooksRotateSecretResponses, WebhooksUpdateData, WebhooksUpdateResponses } from './types.gen.js';
+import type { AuditListData, AuditListErrors, AuditListResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMessagingData, HealthMessagingErrors, HealthMessagingResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeliveriesData, WebhooksDeliveriesErrors, WebhooksDeliveriesResponses, WebhooksDeliveryData, WebhooksDeliveryErrors, WebhooksDeliveryResponses, WebhooksDisableData, WebhooksDisableErrors, WebhooksDisableResponses, WebhooksEnableData, WebhooksEnableErrors, WebhooksEnableResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListErrors, WebhooksListResponses, WebhooksRemoveData, WebhooksRemoveErrors, WebhooksRemoveResponses, WebhooksReplayData, WebhooksReplayDeadLettersData, WebhooksReplayDeadLettersErrors, WebhooksReplayDeadLettersResponses, WebhooksReplayErrors, WebhooksReplayResponses, WebhooksRotateSecretData, WebhooksRotateSecretErrors, WebhooksRotateSecretResponses, WebhooksUpdateData, WebhooksUpdateErrors, WebhooksUpdateResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -36,7 +36,7 @@ export const healthMessaging = <ThrowOnError extends boolean = false>(options?: 
 /**
  * Who changed what, when, from which request (newest first)
  */
-export const auditList = <ThrowOnError extends boolean = false>(options?: Options<AuditListData, ThrowOnError>) => (options?.client ?? client).get<AuditListResponses, unknown, ThrowOnError>({
+export const auditList = <ThrowOnError extends boolean = false>(options?: Options<AuditListData, ThrowOnError>) => (options?.client ?? client).get<AuditListResponses, AuditListErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/audit',
     ...options
@@ -45,7 +45,7 @@ export const auditList = <ThrowOnError extends boolean = false>(options?: Option
 /**
  * List the webhooks of your organisation
  */
-export const webhooksList = <ThrowOnError extends boolean = false>(options?: Options<WebhooksListData, ThrowOnError>) => (options?.client ?? client).get<WebhooksListResponses, unknown, ThrowOnError>({
+export const webhooksList = <ThrowOnError extends boolean = false>(options?: Options<WebhooksListData, ThrowOnError>) => (options?.client ?? client).get<WebhooksListResponses, WebhooksListErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/webhooks',
     ...options
@@ -54,7 +54,7 @@ export const webhooksList = <ThrowOnError extends boolean = false>(options?: Opt
 /**
  * Register an endpoint for some event types of your organisation; the response shows the signing secret, once.
  */
-export const webhooksCreate = <ThrowOnError extends boolean = false>(options: Options<WebhooksCreateData, ThrowOnError>) => (options.client ?? client).post<WebhooksCreateResponses, unknown, ThrowOnError>({
+export const webhooksCreate = <ThrowOnError extends boolean = false>(options: Options<WebhooksCreateData, ThrowOnError>) => (options.client ?? client).post<WebhooksCreateResponses, WebhooksCreateErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/webhooks',
     ...options,
@@ -67,13 +67,13 @@ export const webhooksCreate = <ThrowOnError extends boolean = false>(options: Op
 /**
  * Delete the webhook and its delivery history (If-Match required)
  */
-export const webhooksRemove = <ThrowOnError extends boolean = false>(options: Options<WebhooksRemoveData, ThrowOnError>) => (options.client ?? client).delete<WebhooksRemoveResponses, unknown, ThrowOnError>({
+export const webhooksRemove = <ThrowOnError extends boolean = false>(options: Options<WebhooksRemoveData, ThrowOnError>) => (options.client ?? client).delete<WebhooksRemoveResponses, WebhooksRemoveErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/webhooks/{id}',
     ...options
 });
 
-export const webhooksGet = <ThrowOnError extends boolean = false>(options: Options<WebhooksGetData, ThrowOnError>) => (options.client ?? client).get<WebhooksGetResponses, unknown, ThrowOnError>({
+export const webhooksGet = <ThrowOnError extends boolean = false>(options: Options<WebhooksGetData, ThrowOnError>) => (options.client ?? client).get<WebhooksGetResponses, WebhooksGetErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/webhooks/{id}',
     ...options
@@ -82,7 +82,7 @@ export const webhooksGet = <ThrowOnError extends boolean = false>(options: Optio
 /**
  * Change the URL, event types or description (If-Match required)
  */
-export const webhooksUpdate = <ThrowOnError extends boolean = false>(options: Options<WebhooksUpdateData, ThrowOnError>) => (options.client ?? client).patch<WebhooksUpdateResponses, unknown, ThrowOnError>({
+export const webhooksUpdate = <ThrowOnError extends boolean = false>(options: Options<WebhooksUpdateData, ThrowOnError>) => (options.client ?? client).patch<WebhooksUpdateResponses, WebhooksUpdateErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/webhooks/{id}',
     ...options,
@@ -95,7 +95,7 @@ export const webhooksUpdate = <ThrowOnError extends boolean = false>(options: Op
 /**
  * Replace the signing secret; the old one keeps signing (a second v1=) for the grace period. Shows the new secret, once.
  */
-export const webhooksRotateSecret = <ThrowOnError extends boolean = false>(options: Options<WebhooksRotateSecretData, ThrowOnError>) => (options.client ?? client).post<WebhooksRotateSecretResponses, unknown, ThrowOnError>({
+export const webhooksRotateSecret = <ThrowOnError extends boolean = false>(options: Options<WebhooksRotateSecretData, ThrowOnError>) => (options.client ?? client).post<WebhooksRotateSecretResponses, WebhooksRotateSecretErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/webhooks/{id}/rotate-secret',
     ...options,
@@ -108,7 +108,7 @@ export const webhooksRotateSecret = <ThrowOnError extends boolean = false>(optio
 /**
  * Re-enable a disabled webhook: its pending deliveries resume in order (If-Match required)
  */
-export const webhooksEnable = <ThrowOnError extends boolean = false>(options: Options<WebhooksEnableData, ThrowOnError>) => (options.client ?? client).post<WebhooksEnableResponses, unknown, ThrowOnError>({
+export const webhooksEnable = <ThrowOnError extends boolean = false>(options: Options<WebhooksEnableData, ThrowOnError>) => (options.client ?? client).post<WebhooksEnableResponses, WebhooksEnableErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/webhooks/{id}/enable',
     ...options
@@ -117,7 +117,7 @@ export const webhooksEnable = <ThrowOnError extends boolean = false>(options: Op
 /**
  * Pause a webhook: events are still recorded and go out once it is enabled (If-Match required)
  */
-export const webhooksDisable = <ThrowOnError extends boolean = false>(options: Options<WebhooksDisableData, ThrowOnError>) => (options.client ?? client).post<WebhooksDisableResponses, unknown, ThrowOnError>({
+export const webhooksDisable = <ThrowOnError extends boolean = false>(options: Options<WebhooksDisableData, ThrowOnError>) => (options.client ?? client).post<WebhooksDisableResponses, WebhooksDisableErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/webhooks/{id}/disable',
     ...options
@@ -126,13 +126,13 @@ export const webhooksDisable = <ThrowOnError extends boolean = false>(options: O
 /**
  * Deliveries of the webhook, newest first; status=dead_lettered is its dead-letter list
  */
-export const webhooksDeliveries = <ThrowOnError extends boolean = false>(options: Options<WebhooksDeliveriesData, ThrowOnError>) => (options.client ?? client).get<WebhooksDeliveriesResponses, unknown, ThrowOnError>({
+export const webhooksDeliveries = <ThrowOnError extends boolean = false>(options: Options<WebhooksDeliveriesData, ThrowOnError>) => (options.client ?? client).get<WebhooksDeliveriesResponses, WebhooksDeliveriesErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/webhooks/{id}/deliveries',
     ...options
 });
 
-export const webhooksDelivery = <ThrowOnError extends boolean = false>(options: Options<WebhooksDeliveryData, ThrowOnError>) => (options.client ?? client).get<WebhooksDeliveryResponses, unknown, ThrowOnError>({
+export const webhooksDelivery = <ThrowOnError extends boolean = false>(options: Options<WebhooksDeliveryData, ThrowOnError>) => (options.client ?? client).get<WebhooksDeliveryResponses, WebhooksDeliveryErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/webhooks/{id}/deliveries/{deliveryId}',
     ...options
@@ -141,7 +141,7 @@ export const webhooksDelivery = <ThrowOnError extends boolean = false>(options: 
 /**
  * Send every dead-lettered delivery of the webhook again (after fixing the endpoint)
  */
-export const webhooksReplayDeadLetters = <ThrowOnError extends boolean = false>(options: Options<WebhooksReplayDeadLettersData, ThrowOnError>) => (options.client ?? client).post<WebhooksReplayDeadLettersResponses, unknown, ThrowOnError>({
+export const webhooksReplayDeadLetters = <ThrowOnError extends boolean = false>(options: Options<WebhooksReplayDeadLettersData, ThrowOnError>) => (options.client ?? client).post<WebhooksReplayDeadLettersResponses, WebhooksReplayDeadLettersErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/webhooks/{id}/dead-letters/replay',
     ...options
@@ -150,7 +150,7 @@ export const webhooksReplayDeadLetters = <ThrowOnError extends boolean = false>(
 /**
  * Send a delivered or dead-lettered event again (409 if it is still pending)
  */
-export const webhooksReplay = <ThrowOnError extends boolean = false>(options: Options<WebhooksReplayData, ThrowOnError>) => (options.client ?? client).post<WebhooksReplayResponses, unknown, ThrowOnError>({
+export const webhooksReplay = <ThrowOnError extends boolean = false>(options: Options<WebhooksReplayData, ThrowOnError>) => (options.client ?? client).post<WebhooksReplayResponses, WebhooksReplayErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/webhooks/{id}/deliveries/{deliveryId}/replay',
     ...options

@@ -4,10 +4,6 @@ export type ClientOptions = {
     baseUrl: string;
 };
 
-export type Object = {
-    [key: string]: unknown;
-};
-
 export type CreateWebhookDto = {
     /**
      * HTTPS endpoint (plain http only to loopback outside production).
@@ -20,38 +16,26 @@ export type CreateWebhookDto = {
     /**
      * What the subscription is for; null clears it
      */
-    description?: {
-        [key: string]: unknown;
-    } | null;
+    description?: string | null;
 };
 
 export type WebhookWithSecretDto = {
     id: string;
     url: string;
-    description: {
-        [key: string]: unknown;
-    } | null;
+    description: string | null;
     eventTypes: Array<string>;
     status: 'active' | 'disabled';
-    disabledReason: {
-        [key: string]: unknown;
-    } | null;
-    disabledAt: {
-        [key: string]: unknown;
-    } | null;
+    disabledReason: string | null;
+    disabledAt: string | null;
     /**
      * Start of the current run of failures
      */
-    failingSince: {
-        [key: string]: unknown;
-    } | null;
+    failingSince: string | null;
     consecutiveFailures: number;
     /**
      * Until when the rotated-out secret still signs
      */
-    previousSecretExpiresAt: {
-        [key: string]: unknown;
-    } | null;
+    previousSecretExpiresAt: string | null;
     createdAt: string;
     updatedAt: string;
     /**
@@ -67,30 +51,20 @@ export type WebhookWithSecretDto = {
 export type WebhookDto = {
     id: string;
     url: string;
-    description: {
-        [key: string]: unknown;
-    } | null;
+    description: string | null;
     eventTypes: Array<string>;
     status: 'active' | 'disabled';
-    disabledReason: {
-        [key: string]: unknown;
-    } | null;
-    disabledAt: {
-        [key: string]: unknown;
-    } | null;
+    disabledReason: string | null;
+    disabledAt: string | null;
     /**
      * Start of the current run of failures
      */
-    failingSince: {
-        [key: string]: unknown;
-    } | null;
+    failingSince: string | null;
     consecutiveFailures: number;
     /**
      * Until when the rotated-out secret still signs
      */
-    previousSecretExpiresAt: {
-        [key: string]: unknown;
-    } | null;
+    previousSecretExpiresAt: string | null;
     createdAt: string;
     updatedAt: string;
     /**
@@ -119,9 +93,7 @@ export type UpdateWebhookDto = {
     /**
      * What the subscription is for; null clears it
      */
-    description?: {
-        [key: string]: unknown;
-    } | null;
+    description?: string | null;
 };
 
 export type RotateSecretDto = {
@@ -144,24 +116,12 @@ export type DeliveryDto = {
     partitionKey: string;
     status: 'pending' | 'delivered' | 'dead_lettered';
     attempts: number;
-    nextAttemptAt: {
-        [key: string]: unknown;
-    } | null;
-    lastAttemptAt: {
-        [key: string]: unknown;
-    } | null;
-    lastStatusCode: {
-        [key: string]: unknown;
-    } | null;
-    lastError: {
-        [key: string]: unknown;
-    } | null;
-    deliveredAt: {
-        [key: string]: unknown;
-    } | null;
-    deadLetteredAt: {
-        [key: string]: unknown;
-    } | null;
+    nextAttemptAt: string | null;
+    lastAttemptAt: string | null;
+    lastStatusCode: number | null;
+    lastError: string | null;
+    deliveredAt: string | null;
+    deadLetteredAt: string | null;
     createdAt: string;
 };
 
@@ -175,6 +135,24 @@ export type ReplayedDto = {
      * Dead-lettered deliveries queued again
      */
     replayed: number;
+};
+
+export type Problem = {
+    type: string;
+    title: string;
+    status: number;
+    detail: string;
+    instance: string;
+    errors?: Array<FieldProblem>;
+    correlationId?: string;
+};
+
+export type FieldProblem = {
+    /**
+     * The field, dotted when nested (budget.currency)
+     */
+    field: string;
+    message: string;
 };
 
 export type HealthLiveData = {
@@ -376,8 +354,8 @@ export type AuditListData = {
     body?: never;
     path?: never;
     query?: {
-        limit?: Object;
-        offset?: Object;
+        limit?: number;
+        offset?: number;
         /**
          * Only changes made by this person
          */
@@ -393,6 +371,31 @@ export type AuditListData = {
     url: '/v1/audit';
 };
 
+export type AuditListErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type AuditListError = AuditListErrors[keyof AuditListErrors];
+
 export type AuditListResponses = {
     200: unknown;
 };
@@ -401,12 +404,37 @@ export type WebhooksListData = {
     body?: never;
     path?: never;
     query?: {
-        limit?: Object;
-        offset?: Object;
+        limit?: number;
+        offset?: number;
         status?: 'active' | 'disabled';
     };
     url: '/v1/webhooks';
 };
+
+export type WebhooksListErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type WebhooksListError = WebhooksListErrors[keyof WebhooksListErrors];
 
 export type WebhooksListResponses = {
     200: WebhookPageDto;
@@ -421,6 +449,47 @@ export type WebhooksCreateData = {
     url: '/v1/webhooks';
 };
 
+export type WebhooksCreateErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state
+     */
+    409: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type WebhooksCreateError = WebhooksCreateErrors[keyof WebhooksCreateErrors];
+
 export type WebhooksCreateResponses = {
     201: WebhookWithSecretDto;
 };
@@ -429,12 +498,59 @@ export type WebhooksCreateResponse = WebhooksCreateResponses[keyof WebhooksCreat
 
 export type WebhooksRemoveData = {
     body?: never;
+    headers: {
+        /**
+         * The ETag (version) you last read, e.g. "1"
+         */
+        'If-Match': string;
+    };
     path: {
         id: string;
     };
     query?: never;
     url: '/v1/webhooks/{id}';
 };
+
+export type WebhooksRemoveErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state
+     */
+    409: Problem;
+    /**
+     * The resource changed since you read it: read it again and retry
+     */
+    412: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * If-Match is missing
+     */
+    428: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type WebhooksRemoveError = WebhooksRemoveErrors[keyof WebhooksRemoveErrors];
 
 export type WebhooksRemoveResponses = {
     204: void;
@@ -451,6 +567,31 @@ export type WebhooksGetData = {
     url: '/v1/webhooks/{id}';
 };
 
+export type WebhooksGetErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type WebhooksGetError = WebhooksGetErrors[keyof WebhooksGetErrors];
+
 export type WebhooksGetResponses = {
     200: WebhookDto;
 };
@@ -459,12 +600,67 @@ export type WebhooksGetResponse = WebhooksGetResponses[keyof WebhooksGetResponse
 
 export type WebhooksUpdateData = {
     body: UpdateWebhookDto;
+    headers: {
+        /**
+         * The ETag (version) you last read, e.g. "1"
+         */
+        'If-Match': string;
+    };
     path: {
         id: string;
     };
     query?: never;
     url: '/v1/webhooks/{id}';
 };
+
+export type WebhooksUpdateErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state
+     */
+    409: Problem;
+    /**
+     * The resource changed since you read it: read it again and retry
+     */
+    412: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * If-Match is missing
+     */
+    428: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type WebhooksUpdateError = WebhooksUpdateErrors[keyof WebhooksUpdateErrors];
 
 export type WebhooksUpdateResponses = {
     200: WebhookDto;
@@ -474,12 +670,67 @@ export type WebhooksUpdateResponse = WebhooksUpdateResponses[keyof WebhooksUpdat
 
 export type WebhooksRotateSecretData = {
     body: RotateSecretDto;
+    headers: {
+        /**
+         * The ETag (version) you last read, e.g. "1"
+         */
+        'If-Match': string;
+    };
     path: {
         id: string;
     };
     query?: never;
     url: '/v1/webhooks/{id}/rotate-secret';
 };
+
+export type WebhooksRotateSecretErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state
+     */
+    409: Problem;
+    /**
+     * The resource changed since you read it: read it again and retry
+     */
+    412: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * If-Match is missing
+     */
+    428: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type WebhooksRotateSecretError = WebhooksRotateSecretErrors[keyof WebhooksRotateSecretErrors];
 
 export type WebhooksRotateSecretResponses = {
     200: WebhookWithSecretDto;
@@ -489,12 +740,59 @@ export type WebhooksRotateSecretResponse = WebhooksRotateSecretResponses[keyof W
 
 export type WebhooksEnableData = {
     body?: never;
+    headers: {
+        /**
+         * The ETag (version) you last read, e.g. "1"
+         */
+        'If-Match': string;
+    };
     path: {
         id: string;
     };
     query?: never;
     url: '/v1/webhooks/{id}/enable';
 };
+
+export type WebhooksEnableErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state
+     */
+    409: Problem;
+    /**
+     * The resource changed since you read it: read it again and retry
+     */
+    412: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * If-Match is missing
+     */
+    428: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type WebhooksEnableError = WebhooksEnableErrors[keyof WebhooksEnableErrors];
 
 export type WebhooksEnableResponses = {
     200: WebhookDto;
@@ -504,12 +802,59 @@ export type WebhooksEnableResponse = WebhooksEnableResponses[keyof WebhooksEnabl
 
 export type WebhooksDisableData = {
     body?: never;
+    headers: {
+        /**
+         * The ETag (version) you last read, e.g. "1"
+         */
+        'If-Match': string;
+    };
     path: {
         id: string;
     };
     query?: never;
     url: '/v1/webhooks/{id}/disable';
 };
+
+export type WebhooksDisableErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state
+     */
+    409: Problem;
+    /**
+     * The resource changed since you read it: read it again and retry
+     */
+    412: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * If-Match is missing
+     */
+    428: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type WebhooksDisableError = WebhooksDisableErrors[keyof WebhooksDisableErrors];
 
 export type WebhooksDisableResponses = {
     200: WebhookDto;
@@ -523,8 +868,8 @@ export type WebhooksDeliveriesData = {
         id: string;
     };
     query?: {
-        limit?: Object;
-        offset?: Object;
+        limit?: number;
+        offset?: number;
         /**
          * dead_lettered is the subscription’s dead-letter list
          */
@@ -533,6 +878,35 @@ export type WebhooksDeliveriesData = {
     };
     url: '/v1/webhooks/{id}/deliveries';
 };
+
+export type WebhooksDeliveriesErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type WebhooksDeliveriesError = WebhooksDeliveriesErrors[keyof WebhooksDeliveriesErrors];
 
 export type WebhooksDeliveriesResponses = {
     200: DeliveryPageDto;
@@ -550,6 +924,31 @@ export type WebhooksDeliveryData = {
     url: '/v1/webhooks/{id}/deliveries/{deliveryId}';
 };
 
+export type WebhooksDeliveryErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type WebhooksDeliveryError = WebhooksDeliveryErrors[keyof WebhooksDeliveryErrors];
+
 export type WebhooksDeliveryResponses = {
     200: DeliveryDto;
 };
@@ -564,6 +963,39 @@ export type WebhooksReplayDeadLettersData = {
     query?: never;
     url: '/v1/webhooks/{id}/dead-letters/replay';
 };
+
+export type WebhooksReplayDeadLettersErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state
+     */
+    409: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type WebhooksReplayDeadLettersError = WebhooksReplayDeadLettersErrors[keyof WebhooksReplayDeadLettersErrors];
 
 export type WebhooksReplayDeadLettersResponses = {
     202: ReplayedDto;
@@ -580,6 +1012,39 @@ export type WebhooksReplayData = {
     query?: never;
     url: '/v1/webhooks/{id}/deliveries/{deliveryId}/replay';
 };
+
+export type WebhooksReplayErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state
+     */
+    409: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type WebhooksReplayError = WebhooksReplayErrors[keyof WebhooksReplayErrors];
 
 export type WebhooksReplayResponses = {
     202: DeliveryDto;

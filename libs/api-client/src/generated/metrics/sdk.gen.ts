@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { AlertsListData, AlertsListResponses, AuditListData, AuditListResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMessagingData, HealthMessagingErrors, HealthMessagingResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, KpisManagerData, KpisManagerHistoryData, KpisManagerHistoryResponses, KpisManagerResponses, KpisOrganisationData, KpisOrganisationHistoryData, KpisOrganisationHistoryResponses, KpisOrganisationResponses, ScoresHistoryData, ScoresHistoryResponses, ScoresListData, ScoresListResponses, ScoresOneData, ScoresOneResponses, ScoresOrganisationData, ScoresOrganisationHistoryData, ScoresOrganisationHistoryResponses, ScoresOrganisationResponses, SettingsGetData, SettingsGetResponses, SettingsPutData, SettingsPutResponses, TimePassRunData, TimePassRunResponses } from './types.gen.js';
+import type { AlertsListData, AlertsListErrors, AlertsListResponses, AuditListData, AuditListErrors, AuditListResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMessagingData, HealthMessagingErrors, HealthMessagingResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, KpisManagerData, KpisManagerErrors, KpisManagerHistoryData, KpisManagerHistoryErrors, KpisManagerHistoryResponses, KpisManagerResponses, KpisOrganisationData, KpisOrganisationErrors, KpisOrganisationHistoryData, KpisOrganisationHistoryErrors, KpisOrganisationHistoryResponses, KpisOrganisationResponses, ScoresHistoryData, ScoresHistoryErrors, ScoresHistoryResponses, ScoresListData, ScoresListErrors, ScoresListResponses, ScoresOneData, ScoresOneErrors, ScoresOneResponses, ScoresOrganisationData, ScoresOrganisationErrors, ScoresOrganisationHistoryData, ScoresOrganisationHistoryErrors, ScoresOrganisationHistoryResponses, ScoresOrganisationResponses, SettingsGetData, SettingsGetErrors, SettingsGetResponses, SettingsPutData, SettingsPutErrors, SettingsPutResponses, TimePassRunData, TimePassRunErrors, TimePassRunResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -36,7 +36,7 @@ export const healthMessaging = <ThrowOnError extends boolean = false>(options?: 
 /**
  * Who changed what, when, from which request (newest first)
  */
-export const auditList = <ThrowOnError extends boolean = false>(options?: Options<AuditListData, ThrowOnError>) => (options?.client ?? client).get<AuditListResponses, unknown, ThrowOnError>({
+export const auditList = <ThrowOnError extends boolean = false>(options?: Options<AuditListData, ThrowOnError>) => (options?.client ?? client).get<AuditListResponses, AuditListErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/audit',
     ...options
@@ -45,7 +45,7 @@ export const auditList = <ThrowOnError extends boolean = false>(options?: Option
 /**
  * The organisation's alignment score with its explanation (directors, admins, integrators)
  */
-export const scoresOrganisation = <ThrowOnError extends boolean = false>(options?: Options<ScoresOrganisationData, ThrowOnError>) => (options?.client ?? client).get<ScoresOrganisationResponses, unknown, ThrowOnError>({
+export const scoresOrganisation = <ThrowOnError extends boolean = false>(options?: Options<ScoresOrganisationData, ThrowOnError>) => (options?.client ?? client).get<ScoresOrganisationResponses, ScoresOrganisationErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/scores/organisation',
     ...options
@@ -54,7 +54,7 @@ export const scoresOrganisation = <ThrowOnError extends boolean = false>(options
 /**
  * Every change of the organisation's score in a time range, oldest first
  */
-export const scoresOrganisationHistory = <ThrowOnError extends boolean = false>(options?: Options<ScoresOrganisationHistoryData, ThrowOnError>) => (options?.client ?? client).get<ScoresOrganisationHistoryResponses, unknown, ThrowOnError>({
+export const scoresOrganisationHistory = <ThrowOnError extends boolean = false>(options?: Options<ScoresOrganisationHistoryData, ThrowOnError>) => (options?.client ?? client).get<ScoresOrganisationHistoryResponses, ScoresOrganisationHistoryErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/scores/organisation/history',
     ...options
@@ -63,7 +63,7 @@ export const scoresOrganisationHistory = <ThrowOnError extends boolean = false>(
 /**
  * Scores of all goals, managers or org units, lowest first (filter by band)
  */
-export const scoresList = <ThrowOnError extends boolean = false>(options: Options<ScoresListData, ThrowOnError>) => (options.client ?? client).get<ScoresListResponses, unknown, ThrowOnError>({
+export const scoresList = <ThrowOnError extends boolean = false>(options: Options<ScoresListData, ThrowOnError>) => (options.client ?? client).get<ScoresListResponses, ScoresListErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/scores/{scopes}',
     ...options
@@ -72,7 +72,7 @@ export const scoresList = <ThrowOnError extends boolean = false>(options: Option
 /**
  * One goal, manager or org unit: score, band, every component (value, weight, contribution) and what moved it most. A manager may read their own.
  */
-export const scoresOne = <ThrowOnError extends boolean = false>(options: Options<ScoresOneData, ThrowOnError>) => (options.client ?? client).get<ScoresOneResponses, unknown, ThrowOnError>({
+export const scoresOne = <ThrowOnError extends boolean = false>(options: Options<ScoresOneData, ThrowOnError>) => (options.client ?? client).get<ScoresOneResponses, ScoresOneErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/scores/{scopes}/{id}',
     ...options
@@ -81,7 +81,7 @@ export const scoresOne = <ThrowOnError extends boolean = false>(options: Options
 /**
  * Every change of a score in a time range (from inclusive, to exclusive), oldest first
  */
-export const scoresHistory = <ThrowOnError extends boolean = false>(options: Options<ScoresHistoryData, ThrowOnError>) => (options.client ?? client).get<ScoresHistoryResponses, unknown, ThrowOnError>({
+export const scoresHistory = <ThrowOnError extends boolean = false>(options: Options<ScoresHistoryData, ThrowOnError>) => (options.client ?? client).get<ScoresHistoryResponses, ScoresHistoryErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/scores/{scopes}/{id}/history',
     ...options
@@ -90,7 +90,7 @@ export const scoresHistory = <ThrowOnError extends boolean = false>(options: Opt
 /**
  * Conditions that are still open (each was published once as throughline.alert.raised.v1), newest first
  */
-export const alertsList = <ThrowOnError extends boolean = false>(options?: Options<AlertsListData, ThrowOnError>) => (options?.client ?? client).get<AlertsListResponses, unknown, ThrowOnError>({
+export const alertsList = <ThrowOnError extends boolean = false>(options?: Options<AlertsListData, ThrowOnError>) => (options?.client ?? client).get<AlertsListResponses, AlertsListErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/alerts',
     ...options
@@ -99,7 +99,7 @@ export const alertsList = <ThrowOnError extends boolean = false>(options?: Optio
 /**
  * A manager's KPIs for a period: throughput, cost per completed task, on-time rate, spend against budget, defect and rework rate
  */
-export const kpisManager = <ThrowOnError extends boolean = false>(options: Options<KpisManagerData, ThrowOnError>) => (options.client ?? client).get<KpisManagerResponses, unknown, ThrowOnError>({
+export const kpisManager = <ThrowOnError extends boolean = false>(options: Options<KpisManagerData, ThrowOnError>) => (options.client ?? client).get<KpisManagerResponses, KpisManagerErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/kpis/managers/{managerId}',
     ...options
@@ -108,7 +108,7 @@ export const kpisManager = <ThrowOnError extends boolean = false>(options: Optio
 /**
  * A manager's KPIs per week or month over a range (default: the last 180 days)
  */
-export const kpisManagerHistory = <ThrowOnError extends boolean = false>(options: Options<KpisManagerHistoryData, ThrowOnError>) => (options.client ?? client).get<KpisManagerHistoryResponses, unknown, ThrowOnError>({
+export const kpisManagerHistory = <ThrowOnError extends boolean = false>(options: Options<KpisManagerHistoryData, ThrowOnError>) => (options.client ?? client).get<KpisManagerHistoryResponses, KpisManagerHistoryErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/kpis/managers/{managerId}/history',
     ...options
@@ -117,7 +117,7 @@ export const kpisManagerHistory = <ThrowOnError extends boolean = false>(options
 /**
  * Directors' KPIs for a period (optionally one org unit and below): alignment of operations, budget consumption, goal attainment, risk-management effectiveness
  */
-export const kpisOrganisation = <ThrowOnError extends boolean = false>(options?: Options<KpisOrganisationData, ThrowOnError>) => (options?.client ?? client).get<KpisOrganisationResponses, unknown, ThrowOnError>({
+export const kpisOrganisation = <ThrowOnError extends boolean = false>(options?: Options<KpisOrganisationData, ThrowOnError>) => (options?.client ?? client).get<KpisOrganisationResponses, KpisOrganisationErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/kpis/organisation',
     ...options
@@ -126,7 +126,7 @@ export const kpisOrganisation = <ThrowOnError extends boolean = false>(options?:
 /**
  * Directors' KPIs per week or month over a range (goal attainment over time, and the rest)
  */
-export const kpisOrganisationHistory = <ThrowOnError extends boolean = false>(options?: Options<KpisOrganisationHistoryData, ThrowOnError>) => (options?.client ?? client).get<KpisOrganisationHistoryResponses, unknown, ThrowOnError>({
+export const kpisOrganisationHistory = <ThrowOnError extends boolean = false>(options?: Options<KpisOrganisationHistoryData, ThrowOnError>) => (options?.client ?? client).get<KpisOrganisationHistoryResponses, KpisOrganisationHistoryErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/kpis/organisation/history',
     ...options
@@ -135,7 +135,7 @@ export const kpisOrganisationHistory = <ThrowOnError extends boolean = false>(op
 /**
  * The organisation's component weights, band thresholds and alert thresholds; the ETag is their version
  */
-export const settingsGet = <ThrowOnError extends boolean = false>(options?: Options<SettingsGetData, ThrowOnError>) => (options?.client ?? client).get<SettingsGetResponses, unknown, ThrowOnError>({
+export const settingsGet = <ThrowOnError extends boolean = false>(options?: Options<SettingsGetData, ThrowOnError>) => (options?.client ?? client).get<SettingsGetResponses, SettingsGetErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/settings/alignment',
     ...options
@@ -144,7 +144,7 @@ export const settingsGet = <ThrowOnError extends boolean = false>(options?: Opti
 /**
  * Replace the settings; every score of the organisation is recomputed with them
  */
-export const settingsPut = <ThrowOnError extends boolean = false>(options: Options<SettingsPutData, ThrowOnError>) => (options.client ?? client).put<SettingsPutResponses, unknown, ThrowOnError>({
+export const settingsPut = <ThrowOnError extends boolean = false>(options: Options<SettingsPutData, ThrowOnError>) => (options.client ?? client).put<SettingsPutResponses, SettingsPutErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/settings/alignment',
     ...options,
@@ -157,7 +157,7 @@ export const settingsPut = <ThrowOnError extends boolean = false>(options: Optio
 /**
  * Run the scheduled time pass now for your organisation: bring its scores to the service clock's day (what crossed a due date moves)
  */
-export const timePassRun = <ThrowOnError extends boolean = false>(options?: Options<TimePassRunData, ThrowOnError>) => (options?.client ?? client).post<TimePassRunResponses, unknown, ThrowOnError>({
+export const timePassRun = <ThrowOnError extends boolean = false>(options?: Options<TimePassRunData, ThrowOnError>) => (options?.client ?? client).post<TimePassRunResponses, TimePassRunErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/time-pass',
     ...options

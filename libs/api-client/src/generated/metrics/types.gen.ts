@@ -4,10 +4,6 @@ export type ClientOptions = {
     baseUrl: string;
 };
 
-export type Object = {
-    [key: string]: unknown;
-};
-
 export type ScoreComponentView = {
     name: 'schedule' | 'cost' | 'outcomes' | 'focus' | 'risk';
     /**
@@ -259,6 +255,24 @@ export type TimePassView = {
     rescored: number;
 };
 
+export type Problem = {
+    type: string;
+    title: string;
+    status: number;
+    detail: string;
+    instance: string;
+    errors?: Array<FieldProblem>;
+    correlationId?: string;
+};
+
+export type FieldProblem = {
+    /**
+     * The field, dotted when nested (budget.currency)
+     */
+    field: string;
+    message: string;
+};
+
 export type HealthLiveData = {
     body?: never;
     path?: never;
@@ -458,8 +472,8 @@ export type AuditListData = {
     body?: never;
     path?: never;
     query?: {
-        limit?: Object;
-        offset?: Object;
+        limit?: number;
+        offset?: number;
         /**
          * Only changes made by this person
          */
@@ -475,6 +489,31 @@ export type AuditListData = {
     url: '/v1/audit';
 };
 
+export type AuditListErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type AuditListError = AuditListErrors[keyof AuditListErrors];
+
 export type AuditListResponses = {
     200: unknown;
 };
@@ -486,6 +525,23 @@ export type ScoresOrganisationData = {
     url: '/v1/scores/organisation';
 };
 
+export type ScoresOrganisationErrors = {
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type ScoresOrganisationError = ScoresOrganisationErrors[keyof ScoresOrganisationErrors];
+
 export type ScoresOrganisationResponses = {
     200: ScoreView;
 };
@@ -496,8 +552,8 @@ export type ScoresOrganisationHistoryData = {
     body?: never;
     path?: never;
     query?: {
-        limit?: Object;
-        offset?: Object;
+        limit?: number;
+        offset?: number;
         /**
          * From this time (inclusive)
          */
@@ -509,6 +565,31 @@ export type ScoresOrganisationHistoryData = {
     };
     url: '/v1/scores/organisation/history';
 };
+
+export type ScoresOrganisationHistoryErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type ScoresOrganisationHistoryError = ScoresOrganisationHistoryErrors[keyof ScoresOrganisationHistoryErrors];
 
 export type ScoresOrganisationHistoryResponses = {
     200: ScoreHistoryPage;
@@ -522,12 +603,41 @@ export type ScoresListData = {
         scopes: 'goals' | 'managers' | 'org-units';
     };
     query?: {
-        limit?: Object;
-        offset?: Object;
+        limit?: number;
+        offset?: number;
         band?: 'on_track' | 'at_risk' | 'off_track';
     };
     url: '/v1/scores/{scopes}';
 };
+
+export type ScoresListErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type ScoresListError = ScoresListErrors[keyof ScoresListErrors];
 
 export type ScoresListResponses = {
     200: ScorePage;
@@ -545,6 +655,31 @@ export type ScoresOneData = {
     url: '/v1/scores/{scopes}/{id}';
 };
 
+export type ScoresOneErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type ScoresOneError = ScoresOneErrors[keyof ScoresOneErrors];
+
 export type ScoresOneResponses = {
     200: ScoreView;
 };
@@ -558,8 +693,8 @@ export type ScoresHistoryData = {
         id: string;
     };
     query?: {
-        limit?: Object;
-        offset?: Object;
+        limit?: number;
+        offset?: number;
         /**
          * From this time (inclusive)
          */
@@ -572,6 +707,35 @@ export type ScoresHistoryData = {
     url: '/v1/scores/{scopes}/{id}/history';
 };
 
+export type ScoresHistoryErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type ScoresHistoryError = ScoresHistoryErrors[keyof ScoresHistoryErrors];
+
 export type ScoresHistoryResponses = {
     200: ScoreHistoryPage;
 };
@@ -582,12 +746,37 @@ export type AlertsListData = {
     body?: never;
     path?: never;
     query?: {
-        limit?: Object;
-        offset?: Object;
+        limit?: number;
+        offset?: number;
         kind?: 'goal_at_risk' | 'goal_off_track' | 'budget_overrun' | 'unlinked_work' | 'unmitigated_risk';
     };
     url: '/v1/alerts';
 };
+
+export type AlertsListErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type AlertsListError = AlertsListErrors[keyof AlertsListErrors];
 
 export type AlertsListResponses = {
     200: AlertPage;
@@ -613,6 +802,35 @@ export type KpisManagerData = {
     url: '/v1/kpis/managers/{managerId}';
 };
 
+export type KpisManagerErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type KpisManagerError = KpisManagerErrors[keyof KpisManagerErrors];
+
 export type KpisManagerResponses = {
     200: ManagerKpisView;
 };
@@ -637,6 +855,35 @@ export type KpisManagerHistoryData = {
     };
     url: '/v1/kpis/managers/{managerId}/history';
 };
+
+export type KpisManagerHistoryErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type KpisManagerHistoryError = KpisManagerHistoryErrors[keyof KpisManagerHistoryErrors];
 
 export type KpisManagerHistoryResponses = {
     200: ManagerKpiHistoryView;
@@ -664,6 +911,31 @@ export type KpisOrganisationData = {
     url: '/v1/kpis/organisation';
 };
 
+export type KpisOrganisationErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type KpisOrganisationError = KpisOrganisationErrors[keyof KpisOrganisationErrors];
+
 export type KpisOrganisationResponses = {
     200: OrganisationKpisView;
 };
@@ -688,6 +960,31 @@ export type KpisOrganisationHistoryData = {
     url: '/v1/kpis/organisation/history';
 };
 
+export type KpisOrganisationHistoryErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type KpisOrganisationHistoryError = KpisOrganisationHistoryErrors[keyof KpisOrganisationHistoryErrors];
+
 export type KpisOrganisationHistoryResponses = {
     200: OrganisationKpiHistoryView;
 };
@@ -701,6 +998,23 @@ export type SettingsGetData = {
     url: '/v1/settings/alignment';
 };
 
+export type SettingsGetErrors = {
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type SettingsGetError = SettingsGetErrors[keyof SettingsGetErrors];
+
 export type SettingsGetResponses = {
     200: AlignmentSettingsView;
 };
@@ -711,7 +1025,7 @@ export type SettingsPutData = {
     body: AlignmentSettingsDto;
     headers: {
         /**
-         * The ETag you read, e.g. "0" for the defaults
+         * The ETag (version) you last read, e.g. "1"
          */
         'If-Match': string;
     };
@@ -719,6 +1033,55 @@ export type SettingsPutData = {
     query?: never;
     url: '/v1/settings/alignment';
 };
+
+export type SettingsPutErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state
+     */
+    409: Problem;
+    /**
+     * The resource changed since you read it: read it again and retry
+     */
+    412: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * If-Match is missing
+     */
+    428: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type SettingsPutError = SettingsPutErrors[keyof SettingsPutErrors];
 
 export type SettingsPutResponses = {
     200: AlignmentSettingsView;
@@ -732,6 +1095,39 @@ export type TimePassRunData = {
     query?: never;
     url: '/v1/time-pass';
 };
+
+export type TimePassRunErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state
+     */
+    409: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type TimePassRunError = TimePassRunErrors[keyof TimePassRunErrors];
 
 export type TimePassRunResponses = {
     200: TimePassView;

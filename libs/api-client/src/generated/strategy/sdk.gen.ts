@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { AuditListData, AuditListResponses, BudgetsCurrentData, BudgetsCurrentResponses, BudgetsHistoryData, BudgetsHistoryResponses, BudgetsReviseData, BudgetsReviseErrors, BudgetsReviseResponses, DeliverablesAddData, DeliverablesAddResponses, DeliverablesGetData, DeliverablesGetResponses, DeliverablesListData, DeliverablesListResponses, DeliverablesRemoveData, DeliverablesRemoveErrors, DeliverablesRemoveResponses, DeliverablesUpdateData, DeliverablesUpdateErrors, DeliverablesUpdateResponses, GoalsActivateData, GoalsActivateErrors, GoalsActivateResponses, GoalsCloseData, GoalsCloseErrors, GoalsCloseResponses, GoalsCreateData, GoalsCreateResponses, GoalsGetData, GoalsGetResponses, GoalsListData, GoalsListResponses, GoalsUpdateData, GoalsUpdateErrors, GoalsUpdateResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMessagingData, HealthMessagingErrors, HealthMessagingResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, KeyResultsAddData, KeyResultsAddResponses, KeyResultsGetData, KeyResultsGetResponses, KeyResultsListData, KeyResultsListResponses, KeyResultsRemoveData, KeyResultsRemoveErrors, KeyResultsRemoveResponses, KeyResultsUpdateData, KeyResultsUpdateErrors, KeyResultsUpdateResponses, OrganisationsCreateData, OrganisationsCreateErrors, OrganisationsCreateResponses, OrganisationsGetData, OrganisationsGetResponses, OrgUnitsCreateData, OrgUnitsCreateResponses, OrgUnitsGetData, OrgUnitsGetResponses, OrgUnitsListData, OrgUnitsListResponses, OrgUnitsUpdateData, OrgUnitsUpdateErrors, OrgUnitsUpdateResponses, PeopleCreateData, PeopleCreateResponses, PeopleGetData, PeopleGetResponses, PeopleListData, PeopleListResponses, PeopleMeData, PeopleMeResponses, PeopleUpdateData, PeopleUpdateErrors, PeopleUpdateResponses, PlanSpreadsheetsExportData, PlanSpreadsheetsExportResponses, PlanSpreadsheetsImportData, PlanSpreadsheetsImportErrors, PlanSpreadsheetsImportResponses, PlanSpreadsheetsTemplateData, PlanSpreadsheetsTemplateResponses, RisksGetData, RisksGetResponses, RisksListData, RisksListResponses, RisksRaiseData, RisksRaiseResponses, RisksUpdateData, RisksUpdateErrors, RisksUpdateResponses } from './types.gen.js';
+import type { AuditListData, AuditListErrors, AuditListResponses, BudgetsCurrentData, BudgetsCurrentErrors, BudgetsCurrentResponses, BudgetsHistoryData, BudgetsHistoryErrors, BudgetsHistoryResponses, BudgetsReviseData, BudgetsReviseErrors, BudgetsReviseResponses, DeliverablesAddData, DeliverablesAddErrors, DeliverablesAddResponses, DeliverablesGetData, DeliverablesGetErrors, DeliverablesGetResponses, DeliverablesListData, DeliverablesListErrors, DeliverablesListResponses, DeliverablesRemoveData, DeliverablesRemoveErrors, DeliverablesRemoveResponses, DeliverablesUpdateData, DeliverablesUpdateErrors, DeliverablesUpdateResponses, GoalsActivateData, GoalsActivateErrors, GoalsActivateResponses, GoalsCloseData, GoalsCloseErrors, GoalsCloseResponses, GoalsCreateData, GoalsCreateErrors, GoalsCreateResponses, GoalsGetData, GoalsGetErrors, GoalsGetResponses, GoalsListData, GoalsListErrors, GoalsListResponses, GoalsUpdateData, GoalsUpdateErrors, GoalsUpdateResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMessagingData, HealthMessagingErrors, HealthMessagingResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, KeyResultsAddData, KeyResultsAddErrors, KeyResultsAddResponses, KeyResultsGetData, KeyResultsGetErrors, KeyResultsGetResponses, KeyResultsListData, KeyResultsListErrors, KeyResultsListResponses, KeyResultsRemoveData, KeyResultsRemoveErrors, KeyResultsRemoveResponses, KeyResultsUpdateData, KeyResultsUpdateErrors, KeyResultsUpdateResponses, OrganisationsCreateData, OrganisationsCreateErrors, OrganisationsCreateResponses, OrganisationsGetData, OrganisationsGetErrors, OrganisationsGetResponses, OrgUnitsCreateData, OrgUnitsCreateErrors, OrgUnitsCreateResponses, OrgUnitsGetData, OrgUnitsGetErrors, OrgUnitsGetResponses, OrgUnitsListData, OrgUnitsListErrors, OrgUnitsListResponses, OrgUnitsUpdateData, OrgUnitsUpdateErrors, OrgUnitsUpdateResponses, PeopleCreateData, PeopleCreateErrors, PeopleCreateResponses, PeopleGetData, PeopleGetErrors, PeopleGetResponses, PeopleListData, PeopleListErrors, PeopleListResponses, PeopleMeData, PeopleMeErrors, PeopleMeResponses, PeopleUpdateData, PeopleUpdateErrors, PeopleUpdateResponses, PlanSpreadsheetsExportData, PlanSpreadsheetsExportErrors, PlanSpreadsheetsExportResponses, PlanSpreadsheetsImportData, PlanSpreadsheetsImportErrors, PlanSpreadsheetsImportResponses, PlanSpreadsheetsTemplateData, PlanSpreadsheetsTemplateErrors, PlanSpreadsheetsTemplateResponses, RisksGetData, RisksGetErrors, RisksGetResponses, RisksListData, RisksListErrors, RisksListResponses, RisksRaiseData, RisksRaiseErrors, RisksRaiseResponses, RisksUpdateData, RisksUpdateErrors, RisksUpdateResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -36,7 +36,7 @@ export const healthMessaging = <ThrowOnError extends boolean = false>(options?: 
 /**
  * Who changed what, when, from which request (newest first)
  */
-export const auditList = <ThrowOnError extends boolean = false>(options?: Options<AuditListData, ThrowOnError>) => (options?.client ?? client).get<AuditListResponses, unknown, ThrowOnError>({
+export const auditList = <ThrowOnError extends boolean = false>(options?: Options<AuditListData, ThrowOnError>) => (options?.client ?? client).get<AuditListResponses, AuditListErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/audit',
     ...options
@@ -58,7 +58,7 @@ export const organisationsCreate = <ThrowOnError extends boolean = false>(option
 /**
  * Your organisation (any other id answers 404)
  */
-export const organisationsGet = <ThrowOnError extends boolean = false>(options: Options<OrganisationsGetData, ThrowOnError>) => (options.client ?? client).get<OrganisationsGetResponses, unknown, ThrowOnError>({
+export const organisationsGet = <ThrowOnError extends boolean = false>(options: Options<OrganisationsGetData, ThrowOnError>) => (options.client ?? client).get<OrganisationsGetResponses, OrganisationsGetErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/organisations/{organisationId}',
     ...options
@@ -67,7 +67,7 @@ export const organisationsGet = <ThrowOnError extends boolean = false>(options: 
 /**
  * List org units (filter by parent)
  */
-export const orgUnitsList = <ThrowOnError extends boolean = false>(options?: Options<OrgUnitsListData, ThrowOnError>) => (options?.client ?? client).get<OrgUnitsListResponses, unknown, ThrowOnError>({
+export const orgUnitsList = <ThrowOnError extends boolean = false>(options?: Options<OrgUnitsListData, ThrowOnError>) => (options?.client ?? client).get<OrgUnitsListResponses, OrgUnitsListErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/org-units',
     ...options
@@ -76,7 +76,7 @@ export const orgUnitsList = <ThrowOnError extends boolean = false>(options?: Opt
 /**
  * Create an org unit, optionally below another
  */
-export const orgUnitsCreate = <ThrowOnError extends boolean = false>(options: Options<OrgUnitsCreateData, ThrowOnError>) => (options.client ?? client).post<OrgUnitsCreateResponses, unknown, ThrowOnError>({
+export const orgUnitsCreate = <ThrowOnError extends boolean = false>(options: Options<OrgUnitsCreateData, ThrowOnError>) => (options.client ?? client).post<OrgUnitsCreateResponses, OrgUnitsCreateErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/org-units',
     ...options,
@@ -89,7 +89,7 @@ export const orgUnitsCreate = <ThrowOnError extends boolean = false>(options: Op
 /**
  * An org unit; the ETag is its version
  */
-export const orgUnitsGet = <ThrowOnError extends boolean = false>(options: Options<OrgUnitsGetData, ThrowOnError>) => (options.client ?? client).get<OrgUnitsGetResponses, unknown, ThrowOnError>({
+export const orgUnitsGet = <ThrowOnError extends boolean = false>(options: Options<OrgUnitsGetData, ThrowOnError>) => (options.client ?? client).get<OrgUnitsGetResponses, OrgUnitsGetErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/org-units/{orgUnitId}',
     ...options
@@ -111,7 +111,7 @@ export const orgUnitsUpdate = <ThrowOnError extends boolean = false>(options: Op
 /**
  * List people (filter by role, org unit, manager, active)
  */
-export const peopleList = <ThrowOnError extends boolean = false>(options?: Options<PeopleListData, ThrowOnError>) => (options?.client ?? client).get<PeopleListResponses, unknown, ThrowOnError>({
+export const peopleList = <ThrowOnError extends boolean = false>(options?: Options<PeopleListData, ThrowOnError>) => (options?.client ?? client).get<PeopleListResponses, PeopleListErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/people',
     ...options
@@ -120,7 +120,7 @@ export const peopleList = <ThrowOnError extends boolean = false>(options?: Optio
 /**
  * Add a person with role, org unit and reporting line; mint their token with their id
  */
-export const peopleCreate = <ThrowOnError extends boolean = false>(options: Options<PeopleCreateData, ThrowOnError>) => (options.client ?? client).post<PeopleCreateResponses, unknown, ThrowOnError>({
+export const peopleCreate = <ThrowOnError extends boolean = false>(options: Options<PeopleCreateData, ThrowOnError>) => (options.client ?? client).post<PeopleCreateResponses, PeopleCreateErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/people',
     ...options,
@@ -133,7 +133,7 @@ export const peopleCreate = <ThrowOnError extends boolean = false>(options: Opti
 /**
  * Who the token belongs to: the person, their role, unit and organisation (any role)
  */
-export const peopleMe = <ThrowOnError extends boolean = false>(options?: Options<PeopleMeData, ThrowOnError>) => (options?.client ?? client).get<PeopleMeResponses, unknown, ThrowOnError>({
+export const peopleMe = <ThrowOnError extends boolean = false>(options?: Options<PeopleMeData, ThrowOnError>) => (options?.client ?? client).get<PeopleMeResponses, PeopleMeErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/people/me',
     ...options
@@ -142,7 +142,7 @@ export const peopleMe = <ThrowOnError extends boolean = false>(options?: Options
 /**
  * A person; the ETag is their version
  */
-export const peopleGet = <ThrowOnError extends boolean = false>(options: Options<PeopleGetData, ThrowOnError>) => (options.client ?? client).get<PeopleGetResponses, unknown, ThrowOnError>({
+export const peopleGet = <ThrowOnError extends boolean = false>(options: Options<PeopleGetData, ThrowOnError>) => (options.client ?? client).get<PeopleGetResponses, PeopleGetErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/people/{personId}',
     ...options
@@ -164,7 +164,7 @@ export const peopleUpdate = <ThrowOnError extends boolean = false>(options: Opti
 /**
  * List goals (filter by status, owner, org unit, parent, overlapping period)
  */
-export const goalsList = <ThrowOnError extends boolean = false>(options?: Options<GoalsListData, ThrowOnError>) => (options?.client ?? client).get<GoalsListResponses, unknown, ThrowOnError>({
+export const goalsList = <ThrowOnError extends boolean = false>(options?: Options<GoalsListData, ThrowOnError>) => (options?.client ?? client).get<GoalsListResponses, GoalsListErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/goals',
     ...options
@@ -173,7 +173,7 @@ export const goalsList = <ThrowOnError extends boolean = false>(options?: Option
 /**
  * Create a draft goal with its budget (budget revision 1); the owner must be a director, the org unit must exist
  */
-export const goalsCreate = <ThrowOnError extends boolean = false>(options: Options<GoalsCreateData, ThrowOnError>) => (options.client ?? client).post<GoalsCreateResponses, unknown, ThrowOnError>({
+export const goalsCreate = <ThrowOnError extends boolean = false>(options: Options<GoalsCreateData, ThrowOnError>) => (options.client ?? client).post<GoalsCreateResponses, GoalsCreateErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/goals',
     ...options,
@@ -186,7 +186,7 @@ export const goalsCreate = <ThrowOnError extends boolean = false>(options: Optio
 /**
  * A goal with its key results, deliverables and risks; the ETag is its version
  */
-export const goalsGet = <ThrowOnError extends boolean = false>(options: Options<GoalsGetData, ThrowOnError>) => (options.client ?? client).get<GoalsGetResponses, unknown, ThrowOnError>({
+export const goalsGet = <ThrowOnError extends boolean = false>(options: Options<GoalsGetData, ThrowOnError>) => (options.client ?? client).get<GoalsGetResponses, GoalsGetErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/goals/{goalId}',
     ...options
@@ -230,7 +230,7 @@ export const goalsClose = <ThrowOnError extends boolean = false>(options: Option
 /**
  * The goal's key results
  */
-export const keyResultsList = <ThrowOnError extends boolean = false>(options: Options<KeyResultsListData, ThrowOnError>) => (options.client ?? client).get<KeyResultsListResponses, unknown, ThrowOnError>({
+export const keyResultsList = <ThrowOnError extends boolean = false>(options: Options<KeyResultsListData, ThrowOnError>) => (options.client ?? client).get<KeyResultsListResponses, KeyResultsListErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/goals/{goalId}/key-results',
     ...options
@@ -239,7 +239,7 @@ export const keyResultsList = <ThrowOnError extends boolean = false>(options: Op
 /**
  * Add a key result: a KPI with category, unit, baseline, target and direction
  */
-export const keyResultsAdd = <ThrowOnError extends boolean = false>(options: Options<KeyResultsAddData, ThrowOnError>) => (options.client ?? client).post<KeyResultsAddResponses, unknown, ThrowOnError>({
+export const keyResultsAdd = <ThrowOnError extends boolean = false>(options: Options<KeyResultsAddData, ThrowOnError>) => (options.client ?? client).post<KeyResultsAddResponses, KeyResultsAddErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/goals/{goalId}/key-results',
     ...options,
@@ -261,7 +261,7 @@ export const keyResultsRemove = <ThrowOnError extends boolean = false>(options: 
 /**
  * A key result; the ETag is its version
  */
-export const keyResultsGet = <ThrowOnError extends boolean = false>(options: Options<KeyResultsGetData, ThrowOnError>) => (options.client ?? client).get<KeyResultsGetResponses, unknown, ThrowOnError>({
+export const keyResultsGet = <ThrowOnError extends boolean = false>(options: Options<KeyResultsGetData, ThrowOnError>) => (options.client ?? client).get<KeyResultsGetResponses, KeyResultsGetErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/goals/{goalId}/key-results/{keyResultId}',
     ...options
@@ -283,7 +283,7 @@ export const keyResultsUpdate = <ThrowOnError extends boolean = false>(options: 
 /**
  * The goal's current budget revision and its allocations; the ETag is the revision number
  */
-export const budgetsCurrent = <ThrowOnError extends boolean = false>(options: Options<BudgetsCurrentData, ThrowOnError>) => (options.client ?? client).get<BudgetsCurrentResponses, unknown, ThrowOnError>({
+export const budgetsCurrent = <ThrowOnError extends boolean = false>(options: Options<BudgetsCurrentData, ThrowOnError>) => (options.client ?? client).get<BudgetsCurrentResponses, BudgetsCurrentErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/goals/{goalId}/budget',
     ...options
@@ -305,7 +305,7 @@ export const budgetsRevise = <ThrowOnError extends boolean = false>(options: Opt
 /**
  * Every revision of the budget, oldest first
  */
-export const budgetsHistory = <ThrowOnError extends boolean = false>(options: Options<BudgetsHistoryData, ThrowOnError>) => (options.client ?? client).get<BudgetsHistoryResponses, unknown, ThrowOnError>({
+export const budgetsHistory = <ThrowOnError extends boolean = false>(options: Options<BudgetsHistoryData, ThrowOnError>) => (options.client ?? client).get<BudgetsHistoryResponses, BudgetsHistoryErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/goals/{goalId}/budget/revisions',
     ...options
@@ -314,7 +314,7 @@ export const budgetsHistory = <ThrowOnError extends boolean = false>(options: Op
 /**
  * The goal's current deliverables, by due date
  */
-export const deliverablesList = <ThrowOnError extends boolean = false>(options: Options<DeliverablesListData, ThrowOnError>) => (options.client ?? client).get<DeliverablesListResponses, unknown, ThrowOnError>({
+export const deliverablesList = <ThrowOnError extends boolean = false>(options: Options<DeliverablesListData, ThrowOnError>) => (options.client ?? client).get<DeliverablesListResponses, DeliverablesListErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/goals/{goalId}/deliverables',
     ...options
@@ -323,7 +323,7 @@ export const deliverablesList = <ThrowOnError extends boolean = false>(options: 
 /**
  * Break the goal down: a manager's deliverable with due date, weight and budget share
  */
-export const deliverablesAdd = <ThrowOnError extends boolean = false>(options: Options<DeliverablesAddData, ThrowOnError>) => (options.client ?? client).post<DeliverablesAddResponses, unknown, ThrowOnError>({
+export const deliverablesAdd = <ThrowOnError extends boolean = false>(options: Options<DeliverablesAddData, ThrowOnError>) => (options.client ?? client).post<DeliverablesAddResponses, DeliverablesAddErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/goals/{goalId}/deliverables',
     ...options,
@@ -345,7 +345,7 @@ export const deliverablesRemove = <ThrowOnError extends boolean = false>(options
 /**
  * A deliverable; the ETag is its version
  */
-export const deliverablesGet = <ThrowOnError extends boolean = false>(options: Options<DeliverablesGetData, ThrowOnError>) => (options.client ?? client).get<DeliverablesGetResponses, unknown, ThrowOnError>({
+export const deliverablesGet = <ThrowOnError extends boolean = false>(options: Options<DeliverablesGetData, ThrowOnError>) => (options.client ?? client).get<DeliverablesGetResponses, DeliverablesGetErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/goals/{goalId}/deliverables/{deliverableId}',
     ...options
@@ -367,7 +367,7 @@ export const deliverablesUpdate = <ThrowOnError extends boolean = false>(options
 /**
  * The goal's risks (filter by status)
  */
-export const risksList = <ThrowOnError extends boolean = false>(options: Options<RisksListData, ThrowOnError>) => (options.client ?? client).get<RisksListResponses, unknown, ThrowOnError>({
+export const risksList = <ThrowOnError extends boolean = false>(options: Options<RisksListData, ThrowOnError>) => (options.client ?? client).get<RisksListResponses, RisksListErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/goals/{goalId}/risks',
     ...options
@@ -376,7 +376,7 @@ export const risksList = <ThrowOnError extends boolean = false>(options: Options
 /**
  * Raise a risk of the goal (likelihood and impact 1–5, owner, mitigation); it starts open
  */
-export const risksRaise = <ThrowOnError extends boolean = false>(options: Options<RisksRaiseData, ThrowOnError>) => (options.client ?? client).post<RisksRaiseResponses, unknown, ThrowOnError>({
+export const risksRaise = <ThrowOnError extends boolean = false>(options: Options<RisksRaiseData, ThrowOnError>) => (options.client ?? client).post<RisksRaiseResponses, RisksRaiseErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/goals/{goalId}/risks',
     ...options,
@@ -389,7 +389,7 @@ export const risksRaise = <ThrowOnError extends boolean = false>(options: Option
 /**
  * A risk; the ETag is its version
  */
-export const risksGet = <ThrowOnError extends boolean = false>(options: Options<RisksGetData, ThrowOnError>) => (options.client ?? client).get<RisksGetResponses, unknown, ThrowOnError>({
+export const risksGet = <ThrowOnError extends boolean = false>(options: Options<RisksGetData, ThrowOnError>) => (options.client ?? client).get<RisksGetResponses, RisksGetErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/goals/{goalId}/risks/{riskId}',
     ...options
@@ -411,7 +411,7 @@ export const risksUpdate = <ThrowOnError extends boolean = false>(options: Optio
 /**
  * The plan import template (every column, example rows of each kind); the columns are in docs/spreadsheets.md
  */
-export const planSpreadsheetsTemplate = <ThrowOnError extends boolean = false>(options?: Options<PlanSpreadsheetsTemplateData, ThrowOnError>) => (options?.client ?? client).get<PlanSpreadsheetsTemplateResponses, unknown, ThrowOnError>({
+export const planSpreadsheetsTemplate = <ThrowOnError extends boolean = false>(options?: Options<PlanSpreadsheetsTemplateData, ThrowOnError>) => (options?.client ?? client).get<PlanSpreadsheetsTemplateResponses, PlanSpreadsheetsTemplateErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/plan/template',
     ...options
@@ -420,7 +420,7 @@ export const planSpreadsheetsTemplate = <ThrowOnError extends boolean = false>(o
 /**
  * The draft and active goals you see, with key results, deliverables and budget allocations, in the import layout
  */
-export const planSpreadsheetsExport = <ThrowOnError extends boolean = false>(options?: Options<PlanSpreadsheetsExportData, ThrowOnError>) => (options?.client ?? client).get<PlanSpreadsheetsExportResponses, unknown, ThrowOnError>({
+export const planSpreadsheetsExport = <ThrowOnError extends boolean = false>(options?: Options<PlanSpreadsheetsExportData, ThrowOnError>) => (options?.client ?? client).get<PlanSpreadsheetsExportResponses, PlanSpreadsheetsExportErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/plan/export',
     ...options

@@ -4,10 +4,6 @@ export type ClientOptions = {
     baseUrl: string;
 };
 
-export type Object = {
-    [key: string]: unknown;
-};
-
 export type CreateOrganisationDto = {
     name: string;
 };
@@ -27,17 +23,13 @@ export type CreateOrgUnitDto = {
     /**
      * The unit above this one; omit or null for a top-level unit
      */
-    parentOrgUnitId?: {
-        [key: string]: unknown;
-    } | null;
+    parentOrgUnitId?: string | null;
 };
 
 export type OrgUnitView = {
     id: string;
     name: string;
-    parentOrgUnitId: {
-        [key: string]: unknown;
-    } | null;
+    parentOrgUnitId: string | null;
     version: number;
 };
 
@@ -55,9 +47,7 @@ export type UpdateOrgUnitDto = {
     /**
      * Move the unit; null makes it top-level. No cycles.
      */
-    parentOrgUnitId?: {
-        [key: string]: unknown;
-    } | null;
+    parentOrgUnitId?: string | null;
 };
 
 export type CreatePersonDto = {
@@ -68,15 +58,11 @@ export type CreatePersonDto = {
     name: string;
     email: string;
     role: 'director' | 'manager' | 'integrator' | 'admin';
-    orgUnitId?: {
-        [key: string]: unknown;
-    } | null;
+    orgUnitId?: string | null;
     /**
      * Whom this person reports to. No cycles.
      */
-    reportsToId?: {
-        [key: string]: unknown;
-    } | null;
+    reportsToId?: string | null;
 };
 
 export type PersonView = {
@@ -84,12 +70,8 @@ export type PersonView = {
     name: string;
     email: string;
     role: 'director' | 'manager' | 'integrator' | 'admin';
-    orgUnitId: {
-        [key: string]: unknown;
-    } | null;
-    reportsToId: {
-        [key: string]: unknown;
-    } | null;
+    orgUnitId: string | null;
+    reportsToId: string | null;
     active: boolean;
     version: number;
 };
@@ -112,15 +94,11 @@ export type UpdatePersonDto = {
     /**
      * null: no org unit
      */
-    orgUnitId?: {
-        [key: string]: unknown;
-    } | null;
+    orgUnitId?: string | null;
     /**
      * null: reports to no one (the top of the organisation)
      */
-    reportsToId?: {
-        [key: string]: unknown;
-    } | null;
+    reportsToId?: string | null;
     /**
      * false when the person leaves; they can no longer own goals or deliverables
      */
@@ -180,9 +158,7 @@ export type GoalView = {
     description: string;
     ownerId: string;
     orgUnitId: string;
-    parentGoalId: {
-        [key: string]: unknown;
-    } | null;
+    parentGoalId: string | null;
     periodStart: string;
     periodEnd: string;
     weight: number;
@@ -191,9 +167,7 @@ export type GoalView = {
     /**
      * Why a closed goal was closed
      */
-    closeReason: {
-        [key: string]: unknown;
-    } | null;
+    closeReason: string | null;
     /**
      * Send it back as If-Match when changing the goal
      */
@@ -235,9 +209,7 @@ export type RiskView = {
      */
     severity: number;
     ownerId: string;
-    mitigation: {
-        [key: string]: unknown;
-    } | null;
+    mitigation: string | null;
     status: 'open' | 'mitigated' | 'materialised' | 'closed';
     version: number;
 };
@@ -248,9 +220,7 @@ export type GoalDetailView = {
     description: string;
     ownerId: string;
     orgUnitId: string;
-    parentGoalId: {
-        [key: string]: unknown;
-    } | null;
+    parentGoalId: string | null;
     periodStart: string;
     periodEnd: string;
     weight: number;
@@ -259,9 +229,7 @@ export type GoalDetailView = {
     /**
      * Why a closed goal was closed
      */
-    closeReason: {
-        [key: string]: unknown;
-    } | null;
+    closeReason: string | null;
     /**
      * Send it back as If-Match when changing the goal
      */
@@ -285,9 +253,7 @@ export type UpdateGoalDto = {
     /**
      * null detaches the goal from its parent
      */
-    parentGoalId?: {
-        [key: string]: unknown;
-    } | null;
+    parentGoalId?: string | null;
     periodStart?: string;
     periodEnd?: string;
     weight?: number;
@@ -334,12 +300,8 @@ export type UpdateKeyResultDto = {
 };
 
 export type BudgetAllocationView = {
-    managerId: {
-        [key: string]: unknown;
-    } | null;
-    orgUnitId: {
-        [key: string]: unknown;
-    } | null;
+    managerId: string | null;
+    orgUnitId: string | null;
     amountMinor: number;
 };
 
@@ -353,9 +315,7 @@ export type CurrentBudgetView = {
     totalMinor: number;
     allocations: Array<BudgetAllocationView>;
     allocatedMinor: number;
-    reason: {
-        [key: string]: unknown;
-    } | null;
+    reason: string | null;
     revisedBy: string;
     revisedAt: string;
     /**
@@ -404,9 +364,7 @@ export type BudgetRevisionView = {
     totalMinor: number;
     allocations: Array<BudgetAllocationView>;
     allocatedMinor: number;
-    reason: {
-        [key: string]: unknown;
-    } | null;
+    reason: string | null;
     revisedBy: string;
     revisedAt: string;
 };
@@ -453,9 +411,7 @@ export type CreateRiskDto = {
      * The person who watches the risk
      */
     ownerId: string;
-    mitigation?: {
-        [key: string]: unknown;
-    } | null;
+    mitigation?: string | null;
 };
 
 export type UpdateRiskDto = {
@@ -463,9 +419,7 @@ export type UpdateRiskDto = {
     likelihood?: number;
     impact?: number;
     ownerId?: string;
-    mitigation?: {
-        [key: string]: unknown;
-    } | null;
+    mitigation?: string | null;
     /**
      * open ↔ mitigated → materialised → closed; mitigated needs a mitigation
      */
@@ -497,9 +451,7 @@ export type PlanRowProblemView = {
     /**
      * The column to fix, when one is to blame
      */
-    column: {
-        [key: string]: unknown;
-    } | null;
+    column: string | null;
     message: string;
 };
 
@@ -523,6 +475,24 @@ export type PlanImportView = {
      */
     goals: Array<ImportedGoalView>;
     errors: Array<PlanRowProblemView>;
+};
+
+export type Problem = {
+    type: string;
+    title: string;
+    status: number;
+    detail: string;
+    instance: string;
+    errors?: Array<FieldProblem>;
+    correlationId?: string;
+};
+
+export type FieldProblem = {
+    /**
+     * The field, dotted when nested (budget.currency)
+     */
+    field: string;
+    message: string;
 };
 
 export type HealthLiveData = {
@@ -724,8 +694,8 @@ export type AuditListData = {
     body?: never;
     path?: never;
     query?: {
-        limit?: Object;
-        offset?: Object;
+        limit?: number;
+        offset?: number;
         /**
          * Only changes made by this person
          */
@@ -741,6 +711,31 @@ export type AuditListData = {
     url: '/v1/audit';
 };
 
+export type AuditListErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type AuditListError = AuditListErrors[keyof AuditListErrors];
+
 export type AuditListResponses = {
     200: unknown;
 };
@@ -754,10 +749,44 @@ export type OrganisationsCreateData = {
 
 export type OrganisationsCreateErrors = {
     /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
      * The organisation already exists
      */
-    409: unknown;
+    409: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
 };
+
+export type OrganisationsCreateError = OrganisationsCreateErrors[keyof OrganisationsCreateErrors];
 
 export type OrganisationsCreateResponses = {
     201: OrganisationView;
@@ -774,6 +803,31 @@ export type OrganisationsGetData = {
     url: '/v1/organisations/{organisationId}';
 };
 
+export type OrganisationsGetErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type OrganisationsGetError = OrganisationsGetErrors[keyof OrganisationsGetErrors];
+
 export type OrganisationsGetResponses = {
     200: OrganisationView;
 };
@@ -784,8 +838,8 @@ export type OrgUnitsListData = {
     body?: never;
     path?: never;
     query?: {
-        limit?: Object;
-        offset?: Object;
+        limit?: number;
+        offset?: number;
         /**
          * Only the direct children of this unit
          */
@@ -793,6 +847,31 @@ export type OrgUnitsListData = {
     };
     url: '/v1/org-units';
 };
+
+export type OrgUnitsListErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type OrgUnitsListError = OrgUnitsListErrors[keyof OrgUnitsListErrors];
 
 export type OrgUnitsListResponses = {
     200: {
@@ -810,6 +889,47 @@ export type OrgUnitsCreateData = {
     url: '/v1/org-units';
 };
 
+export type OrgUnitsCreateErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state
+     */
+    409: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type OrgUnitsCreateError = OrgUnitsCreateErrors[keyof OrgUnitsCreateErrors];
+
 export type OrgUnitsCreateResponses = {
     201: OrgUnitView;
 };
@@ -824,6 +944,31 @@ export type OrgUnitsGetData = {
     query?: never;
     url: '/v1/org-units/{orgUnitId}';
 };
+
+export type OrgUnitsGetErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type OrgUnitsGetError = OrgUnitsGetErrors[keyof OrgUnitsGetErrors];
 
 export type OrgUnitsGetResponses = {
     200: OrgUnitView;
@@ -848,14 +993,52 @@ export type OrgUnitsUpdateData = {
 
 export type OrgUnitsUpdateErrors = {
     /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state
+     */
+    409: Problem;
+    /**
      * The resource changed since you read it: read it again and retry
      */
-    412: unknown;
+    412: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
     /**
      * If-Match is missing
      */
-    428: unknown;
+    428: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
 };
+
+export type OrgUnitsUpdateError = OrgUnitsUpdateErrors[keyof OrgUnitsUpdateErrors];
 
 export type OrgUnitsUpdateResponses = {
     200: OrgUnitView;
@@ -867,8 +1050,8 @@ export type PeopleListData = {
     body?: never;
     path?: never;
     query?: {
-        limit?: Object;
-        offset?: Object;
+        limit?: number;
+        offset?: number;
         role?: 'director' | 'manager' | 'integrator' | 'admin';
         orgUnitId?: string;
         /**
@@ -879,6 +1062,31 @@ export type PeopleListData = {
     };
     url: '/v1/people';
 };
+
+export type PeopleListErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type PeopleListError = PeopleListErrors[keyof PeopleListErrors];
 
 export type PeopleListResponses = {
     200: {
@@ -896,6 +1104,47 @@ export type PeopleCreateData = {
     url: '/v1/people';
 };
 
+export type PeopleCreateErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state
+     */
+    409: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type PeopleCreateError = PeopleCreateErrors[keyof PeopleCreateErrors];
+
 export type PeopleCreateResponses = {
     201: PersonView;
 };
@@ -908,6 +1157,23 @@ export type PeopleMeData = {
     query?: never;
     url: '/v1/people/me';
 };
+
+export type PeopleMeErrors = {
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type PeopleMeError = PeopleMeErrors[keyof PeopleMeErrors];
 
 export type PeopleMeResponses = {
     200: PersonMeView;
@@ -923,6 +1189,31 @@ export type PeopleGetData = {
     query?: never;
     url: '/v1/people/{personId}';
 };
+
+export type PeopleGetErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type PeopleGetError = PeopleGetErrors[keyof PeopleGetErrors];
 
 export type PeopleGetResponses = {
     200: PersonView;
@@ -947,14 +1238,52 @@ export type PeopleUpdateData = {
 
 export type PeopleUpdateErrors = {
     /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state
+     */
+    409: Problem;
+    /**
      * The resource changed since you read it: read it again and retry
      */
-    412: unknown;
+    412: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
     /**
      * If-Match is missing
      */
-    428: unknown;
+    428: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
 };
+
+export type PeopleUpdateError = PeopleUpdateErrors[keyof PeopleUpdateErrors];
 
 export type PeopleUpdateResponses = {
     200: PersonView;
@@ -966,8 +1295,8 @@ export type GoalsListData = {
     body?: never;
     path?: never;
     query?: {
-        limit?: Object;
-        offset?: Object;
+        limit?: number;
+        offset?: number;
         status?: 'draft' | 'active' | 'achieved' | 'missed' | 'abandoned';
         ownerId?: string;
         orgUnitId?: string;
@@ -987,6 +1316,31 @@ export type GoalsListData = {
     url: '/v1/goals';
 };
 
+export type GoalsListErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type GoalsListError = GoalsListErrors[keyof GoalsListErrors];
+
 export type GoalsListResponses = {
     200: {
         items: Array<GoalView>;
@@ -1003,6 +1357,47 @@ export type GoalsCreateData = {
     url: '/v1/goals';
 };
 
+export type GoalsCreateErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state
+     */
+    409: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type GoalsCreateError = GoalsCreateErrors[keyof GoalsCreateErrors];
+
 export type GoalsCreateResponses = {
     201: GoalView;
 };
@@ -1017,6 +1412,31 @@ export type GoalsGetData = {
     query?: never;
     url: '/v1/goals/{goalId}';
 };
+
+export type GoalsGetErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type GoalsGetError = GoalsGetErrors[keyof GoalsGetErrors];
 
 export type GoalsGetResponses = {
     200: GoalDetailView;
@@ -1041,18 +1461,52 @@ export type GoalsUpdateData = {
 
 export type GoalsUpdateErrors = {
     /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
      * The goal is closed
      */
-    409: unknown;
+    409: Problem;
     /**
      * The resource changed since you read it: read it again and retry
      */
-    412: unknown;
+    412: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
     /**
      * If-Match is missing
      */
-    428: unknown;
+    428: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
 };
+
+export type GoalsUpdateError = GoalsUpdateErrors[keyof GoalsUpdateErrors];
 
 export type GoalsUpdateResponses = {
     200: GoalView;
@@ -1077,18 +1531,44 @@ export type GoalsActivateData = {
 
 export type GoalsActivateErrors = {
     /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
      * The goal is not a draft
      */
-    409: unknown;
+    409: Problem;
     /**
      * The resource changed since you read it: read it again and retry
      */
-    412: unknown;
+    412: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
     /**
      * If-Match is missing
      */
-    428: unknown;
+    428: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
 };
+
+export type GoalsActivateError = GoalsActivateErrors[keyof GoalsActivateErrors];
 
 export type GoalsActivateResponses = {
     200: GoalView;
@@ -1113,18 +1593,52 @@ export type GoalsCloseData = {
 
 export type GoalsCloseErrors = {
     /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
      * The transition is not allowed from the current status
      */
-    409: unknown;
+    409: Problem;
     /**
      * The resource changed since you read it: read it again and retry
      */
-    412: unknown;
+    412: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
     /**
      * If-Match is missing
      */
-    428: unknown;
+    428: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
 };
+
+export type GoalsCloseError = GoalsCloseErrors[keyof GoalsCloseErrors];
 
 export type GoalsCloseResponses = {
     200: GoalView;
@@ -1138,11 +1652,40 @@ export type KeyResultsListData = {
         goalId: string;
     };
     query?: {
-        limit?: Object;
-        offset?: Object;
+        limit?: number;
+        offset?: number;
     };
     url: '/v1/goals/{goalId}/key-results';
 };
+
+export type KeyResultsListErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type KeyResultsListError = KeyResultsListErrors[keyof KeyResultsListErrors];
 
 export type KeyResultsListResponses = {
     200: {
@@ -1161,6 +1704,47 @@ export type KeyResultsAddData = {
     query?: never;
     url: '/v1/goals/{goalId}/key-results';
 };
+
+export type KeyResultsAddErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state
+     */
+    409: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type KeyResultsAddError = KeyResultsAddErrors[keyof KeyResultsAddErrors];
 
 export type KeyResultsAddResponses = {
     201: KeyResultView;
@@ -1186,14 +1770,44 @@ export type KeyResultsRemoveData = {
 
 export type KeyResultsRemoveErrors = {
     /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state
+     */
+    409: Problem;
+    /**
      * The resource changed since you read it: read it again and retry
      */
-    412: unknown;
+    412: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
     /**
      * If-Match is missing
      */
-    428: unknown;
+    428: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
 };
+
+export type KeyResultsRemoveError = KeyResultsRemoveErrors[keyof KeyResultsRemoveErrors];
 
 export type KeyResultsRemoveResponses = {
     204: void;
@@ -1210,6 +1824,31 @@ export type KeyResultsGetData = {
     query?: never;
     url: '/v1/goals/{goalId}/key-results/{keyResultId}';
 };
+
+export type KeyResultsGetErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type KeyResultsGetError = KeyResultsGetErrors[keyof KeyResultsGetErrors];
 
 export type KeyResultsGetResponses = {
     200: KeyResultView;
@@ -1235,14 +1874,52 @@ export type KeyResultsUpdateData = {
 
 export type KeyResultsUpdateErrors = {
     /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state
+     */
+    409: Problem;
+    /**
      * The resource changed since you read it: read it again and retry
      */
-    412: unknown;
+    412: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
     /**
      * If-Match is missing
      */
-    428: unknown;
+    428: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
 };
+
+export type KeyResultsUpdateError = KeyResultsUpdateErrors[keyof KeyResultsUpdateErrors];
 
 export type KeyResultsUpdateResponses = {
     200: KeyResultView;
@@ -1258,6 +1935,31 @@ export type BudgetsCurrentData = {
     query?: never;
     url: '/v1/goals/{goalId}/budget';
 };
+
+export type BudgetsCurrentErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type BudgetsCurrentError = BudgetsCurrentErrors[keyof BudgetsCurrentErrors];
 
 export type BudgetsCurrentResponses = {
     200: CurrentBudgetView;
@@ -1282,14 +1984,52 @@ export type BudgetsReviseData = {
 
 export type BudgetsReviseErrors = {
     /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state
+     */
+    409: Problem;
+    /**
      * The resource changed since you read it: read it again and retry
      */
-    412: unknown;
+    412: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
     /**
      * If-Match is missing
      */
-    428: unknown;
+    428: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
 };
+
+export type BudgetsReviseError = BudgetsReviseErrors[keyof BudgetsReviseErrors];
 
 export type BudgetsReviseResponses = {
     200: CurrentBudgetView;
@@ -1303,11 +2043,40 @@ export type BudgetsHistoryData = {
         goalId: string;
     };
     query?: {
-        limit?: Object;
-        offset?: Object;
+        limit?: number;
+        offset?: number;
     };
     url: '/v1/goals/{goalId}/budget/revisions';
 };
+
+export type BudgetsHistoryErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type BudgetsHistoryError = BudgetsHistoryErrors[keyof BudgetsHistoryErrors];
 
 export type BudgetsHistoryResponses = {
     200: {
@@ -1324,11 +2093,40 @@ export type DeliverablesListData = {
         goalId: string;
     };
     query?: {
-        limit?: Object;
-        offset?: Object;
+        limit?: number;
+        offset?: number;
     };
     url: '/v1/goals/{goalId}/deliverables';
 };
+
+export type DeliverablesListErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type DeliverablesListError = DeliverablesListErrors[keyof DeliverablesListErrors];
 
 export type DeliverablesListResponses = {
     200: {
@@ -1347,6 +2145,47 @@ export type DeliverablesAddData = {
     query?: never;
     url: '/v1/goals/{goalId}/deliverables';
 };
+
+export type DeliverablesAddErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state
+     */
+    409: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type DeliverablesAddError = DeliverablesAddErrors[keyof DeliverablesAddErrors];
 
 export type DeliverablesAddResponses = {
     201: DeliverableView;
@@ -1377,14 +2216,44 @@ export type DeliverablesRemoveData = {
 
 export type DeliverablesRemoveErrors = {
     /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state
+     */
+    409: Problem;
+    /**
      * The resource changed since you read it: read it again and retry
      */
-    412: unknown;
+    412: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
     /**
      * If-Match is missing
      */
-    428: unknown;
+    428: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
 };
+
+export type DeliverablesRemoveError = DeliverablesRemoveErrors[keyof DeliverablesRemoveErrors];
 
 export type DeliverablesRemoveResponses = {
     204: void;
@@ -1401,6 +2270,31 @@ export type DeliverablesGetData = {
     query?: never;
     url: '/v1/goals/{goalId}/deliverables/{deliverableId}';
 };
+
+export type DeliverablesGetErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type DeliverablesGetError = DeliverablesGetErrors[keyof DeliverablesGetErrors];
 
 export type DeliverablesGetResponses = {
     200: DeliverableView;
@@ -1426,14 +2320,52 @@ export type DeliverablesUpdateData = {
 
 export type DeliverablesUpdateErrors = {
     /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state
+     */
+    409: Problem;
+    /**
      * The resource changed since you read it: read it again and retry
      */
-    412: unknown;
+    412: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
     /**
      * If-Match is missing
      */
-    428: unknown;
+    428: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
 };
+
+export type DeliverablesUpdateError = DeliverablesUpdateErrors[keyof DeliverablesUpdateErrors];
 
 export type DeliverablesUpdateResponses = {
     200: DeliverableView;
@@ -1447,12 +2379,41 @@ export type RisksListData = {
         goalId: string;
     };
     query?: {
-        limit?: Object;
-        offset?: Object;
+        limit?: number;
+        offset?: number;
         status?: 'open' | 'mitigated' | 'materialised' | 'closed';
     };
     url: '/v1/goals/{goalId}/risks';
 };
+
+export type RisksListErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type RisksListError = RisksListErrors[keyof RisksListErrors];
 
 export type RisksListResponses = {
     200: {
@@ -1472,6 +2433,47 @@ export type RisksRaiseData = {
     url: '/v1/goals/{goalId}/risks';
 };
 
+export type RisksRaiseErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state
+     */
+    409: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type RisksRaiseError = RisksRaiseErrors[keyof RisksRaiseErrors];
+
 export type RisksRaiseResponses = {
     201: RiskView;
 };
@@ -1487,6 +2489,31 @@ export type RisksGetData = {
     query?: never;
     url: '/v1/goals/{goalId}/risks/{riskId}';
 };
+
+export type RisksGetErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type RisksGetError = RisksGetErrors[keyof RisksGetErrors];
 
 export type RisksGetResponses = {
     200: RiskView;
@@ -1512,18 +2539,52 @@ export type RisksUpdateData = {
 
 export type RisksUpdateErrors = {
     /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
      * The status change is not allowed
      */
-    409: unknown;
+    409: Problem;
     /**
      * The resource changed since you read it: read it again and retry
      */
-    412: unknown;
+    412: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
     /**
      * If-Match is missing
      */
-    428: unknown;
+    428: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
 };
+
+export type RisksUpdateError = RisksUpdateErrors[keyof RisksUpdateErrors];
 
 export type RisksUpdateResponses = {
     200: RiskView;
@@ -1543,6 +2604,31 @@ export type PlanSpreadsheetsTemplateData = {
     url: '/v1/plan/template';
 };
 
+export type PlanSpreadsheetsTemplateErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type PlanSpreadsheetsTemplateError = PlanSpreadsheetsTemplateErrors[keyof PlanSpreadsheetsTemplateErrors];
+
 export type PlanSpreadsheetsTemplateResponses = {
     200: Blob | File;
 };
@@ -1560,6 +2646,31 @@ export type PlanSpreadsheetsExportData = {
     };
     url: '/v1/plan/export';
 };
+
+export type PlanSpreadsheetsExportErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type PlanSpreadsheetsExportError = PlanSpreadsheetsExportErrors[keyof PlanSpreadsheetsExportErrors];
 
 export type PlanSpreadsheetsExportResponses = {
     200: Blob | File;
@@ -1581,16 +2692,54 @@ export type PlanSpreadsheetsImportData = {
 
 export type PlanSpreadsheetsImportErrors = {
     /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state
+     */
+    409: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
      * Rows with problems (errors: row and column, what to fix)
      */
-    422: unknown;
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
 };
+
+export type PlanSpreadsheetsImportError = PlanSpreadsheetsImportErrors[keyof PlanSpreadsheetsImportErrors];
 
 export type PlanSpreadsheetsImportResponses = {
     /**
      * A dry run, or a file that was already imported
      */
     200: PlanImportView;
+    /**
+     * The plan was imported
+     */
+    201: PlanImportView;
 };
 
 export type PlanSpreadsheetsImportResponse = PlanSpreadsheetsImportResponses[keyof PlanSpreadsheetsImportResponses];

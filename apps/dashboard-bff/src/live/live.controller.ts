@@ -1,0 +1,36 @@
+import { Controller, Get, Req, Res } from '@nestjs/common';
+import { Request, Response } from 'express';
+import { SessionAccess } from '../auth/session-access.service';
+import { LiveFeed } from './live-feed.service';
+import { mayReceive } from './live-visibility.rules';
+
+/** Server-sent events of the changes the signed-in person may see: `event: <type>`, data `{type, …ids, orgId}`. */
+@Controller('api')
+export class LiveController {
+  constructor(
+    private readonly access: SessionAccess,
+    private readonly feed: LiveFeed,
+  ) {}
+
+  @Get('live')
+  async live(@Req() request: Request, @Res() response: Response): Promise<void> {
+    const session = await this.access.require(request);
+    const viewer = { personId: session.person.id, orgId: session.organisation?.id ?? '', role: session.person.role };
+    response.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    response.write('retry: 2000\n: connected\n\n');
+    const unsubscribe = this.feed.subscribe((message) => {
+      if (mayReceive(viewer, message)) response.write(`event: ${message.type}\ndata: ${JSON.stringify(message)}\n\n`);
+    });
+    // A comment now and then keeps proxies from closing a quiet stream.
+    const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), 15_000);
+    request.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
+  }
+}
