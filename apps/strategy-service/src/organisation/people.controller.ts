@@ -1,7 +1,16 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
-import { Actor, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, withETag } from '@throughline/service-kit';
+import {
+  Actor,
+  ApiPageResponse,
+  ApiProblems,
+  CorrelationId,
+  CurrentActor,
+  IfMatch,
+  Page,
+  withETag,
+} from '@throughline/service-kit';
 import { CreatePersonDto, PersonListQueryDto, PersonMeView, PersonView, UpdatePersonDto } from './dto/organisation.dto';
 import { OrganisationService } from './organisation.service';
 
@@ -35,6 +44,7 @@ export class PeopleController {
     summary: 'Who the token belongs to: the person, their role, unit and organisation (any role)',
   })
   @ApiOkResponse({ type: PersonMeView })
+  @ApiProblems(404)
   me(@CurrentActor() actor: Actor): Promise<PersonMeView> {
     return this.organisation.me(actor);
   }

@@ -1168,6 +1168,10 @@ export type PeopleMeErrors = {
      */
     403: Problem;
     /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
      * Too many requests from this caller: retry after the Retry-After seconds
      */
     429: Problem;
