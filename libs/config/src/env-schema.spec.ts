@@ -7,16 +7,25 @@ const schema = z.object({
   BROKERS: env.list({ description: 'brokers', default: ['a:1'], item: /^[^:]+:\d+$/, allowed: 'host:port[,…]' }),
   URL: env.url({ description: 'database', protocols: ['postgres'], required: true }),
   ON: env.boolean({ description: 'switch', default: false }),
+  CA_FILE: env.file({ description: 'a certificate' }),
 });
 
 describe('environment configuration', () => {
   it('reads typed values and applies defaults', () => {
-    expect(readEnv(schema, { URL: 'postgres://db/x', INTERVAL_MS: '5000', BROKERS: 'k1:9092, k2:9092' })).toEqual({
+    expect(
+      readEnv(schema, {
+        URL: 'postgres://db/x',
+        INTERVAL_MS: '5000',
+        BROKERS: 'k1:9092, k2:9092',
+        CA_FILE: __filename,
+      }),
+    ).toEqual({
       INTERVAL_MS: 5000,
       MODE: 'system',
       BROKERS: ['k1:9092', 'k2:9092'],
       URL: 'postgres://db/x',
       ON: false,
+      CA_FILE: __filename,
     });
   });
 
@@ -34,6 +43,11 @@ describe('environment configuration', () => {
     [{ ON: 'yes' }, 'Invalid configuration: ON must be `true` or `false`, got "yes".'],
     [{ URL: 'mysql://db' }, 'Invalid configuration: URL must be a URL (postgres), got "mysql://db".'],
     [{ URL: '' }, 'Invalid configuration: URL is required: a URL (postgres).'],
+    [
+      { CA_FILE: '/no/such/ca.pem' },
+      'Invalid configuration: CA_FILE must be a path to a readable file, got "/no/such/ca.pem".',
+    ],
+    [{ CA_FILE: '/' }, 'Invalid configuration: CA_FILE must be a path to a readable file, got "/".'],
   ])('refuses %o in one sentence naming the variable', (given, sentence) => {
     const read = () => readEnv(schema, { URL: 'postgres://db/x', ...given });
     expect(read).toThrow(ConfigurationError);
@@ -47,6 +61,7 @@ describe('environment configuration', () => {
       'BROKERS=a:1',
       'URL=–',
       'ON=false',
+      'CA_FILE=–',
     ]);
   });
 });

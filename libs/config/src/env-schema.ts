@@ -1,3 +1,4 @@
+import { accessSync, constants, statSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
@@ -127,6 +128,23 @@ export const env = {
       (raw) => {
         try {
           return options.protocols.includes(new URL(raw).protocol.replace(/:$/, '')) ? raw : undefined;
+        } catch {
+          return undefined;
+        }
+      },
+      options.default,
+      options.required ?? false,
+    );
+  },
+
+  /** A path to a file the process can read (a mounted certificate or key); checked at boot, read by its user. */
+  file(options: Options<string>): Field<string> {
+    return field(
+      docOf(options, 'a path to a readable file'),
+      (raw) => {
+        try {
+          accessSync(raw, constants.R_OK);
+          return statSync(raw).isFile() ? raw : undefined;
         } catch {
           return undefined;
         }

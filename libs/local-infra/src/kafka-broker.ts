@@ -20,6 +20,21 @@ export interface KafkaBrokerOptions {
   log?: (line: string) => void;
   /** Keeps Ctrl-C in a terminal from reaching the broker, so its owner can stop it in order. */
   ownProcessGroup?: boolean;
+  /**
+   * Adds a SASL_SSL listener beside the plaintext one, as managed Kafka offers: TLS with a CA
+   * and certificates made for this broker, client certificates required, and these users
+   * accepted with PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512.
+   */
+  saslSsl?: { users: Array<{ username: string; password: string }> };
+}
+
+/** Where a client reaches the SASL_SSL listener, and the PEM files it needs to. */
+export interface SaslSslListener {
+  readonly brokers: string;
+  /** The CA that signed the broker's and the client's certificates. */
+  readonly caFile: string;
+  readonly clientCertFile: string;
+  readonly clientKeyFile: string;
 }
 
 export interface KafkaBroker {
@@ -28,6 +43,8 @@ export interface KafkaBroker {
   readonly controllerPort: number;
   readonly dataDir: string;
   readonly pid: number;
+  /** Present when started with `saslSsl`. */
+  readonly saslSsl?: SaslSslListener;
   stop(): Promise<void>;
   /** SIGKILL, for fault injection. */
   kill(): Promise<void>;
@@ -115,16 +132,41 @@ function newClusterId(): string {
   }
 }
 
-function serverProperties(port: number, controllerPort: number, logDir: string): string {
+interface SecuredListener {
+  port: number;
+  keystoreFile: string;
+  caFile: string;
+  users: Array<{ username: string; password: string }>;
+}
+
+function serverProperties(port: number, controllerPort: number, logDir: string, secured?: SecuredListener): string {
+  const listeners = [`PLAINTEXT://127.0.0.1:${port}`, ...(secured ? [`SASL_SSL://127.0.0.1:${secured.port}`] : [])];
+  const scram = 'org.apache.kafka.common.security.scram.ScramLoginModule required;';
+  const plainUsers = secured?.users.map(({ username, password }) => `user_${username}="${password}"`).join(' ');
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    `listeners=${[...listeners, `CONTROLLER://127.0.0.1:${controllerPort}`].join(',')}`,
+    `advertised.listeners=${listeners.join(',')}`,
     'controller.listener.names=CONTROLLER',
+    // Broker and controller talk plaintext among themselves; only clients use SASL_SSL.
     'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    `listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT${secured ? ',SASL_SSL:SASL_SSL' : ''}`,
+    ...(secured
+      ? [
+          'listener.name.sasl_ssl.sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512',
+          // SCRAM users live in the cluster metadata (added when the storage is formatted); PLAIN's here.
+          `listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required ${plainUsers};`,
+          `listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=${scram}`,
+          `listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=${scram}`,
+          'listener.name.sasl_ssl.ssl.keystore.type=PEM',
+          `listener.name.sasl_ssl.ssl.keystore.location=${secured.keystoreFile}`,
+          'listener.name.sasl_ssl.ssl.truststore.type=PEM',
+          `listener.name.sasl_ssl.ssl.truststore.location=${secured.caFile}`,
+          'listener.name.sasl_ssl.ssl.client.auth=required',
+        ]
+      : []),
     `log.dirs=${logDir}`,
     'num.partitions=1',
     // One broker cannot hold the default replication factor of 3.
@@ -154,15 +196,24 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
   const controllerPort = options.controllerPort ?? (await freePort());
   const logDir = join(dataDir, 'data');
   const config = join(dataDir, 'server.properties');
-  writeFileSync(config, serverProperties(port, controllerPort, logDir));
+  const secured = options.saslSsl
+    ? { port: await freePort(), users: options.saslSsl.users, ...makeCertificates(join(dataDir, 'tls')) }
+    : undefined;
+  writeFileSync(config, serverProperties(port, controllerPort, logDir, secured));
   const classpath = `${libs}/*`;
   const logOpts = `-Dlog4j.configuration=file:${join(home, 'log4j.properties')}`;
 
   if (!existsSync(join(logDir, 'meta.properties'))) {
     const clusterId = newClusterId();
+    const scramUsers = (secured?.users ?? []).flatMap(({ username, password }) =>
+      ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap((mechanism) => [
+        '--add-scram',
+        `${mechanism}=[name=${username},password=${password}]`,
+      ]),
+    );
     const format = spawnSync(
       'java',
-      ['-cp', classpath, logOpts, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config],
+      ['-cp', classpath, logOpts, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config, ...scramUsers],
       { encoding: 'utf8' },
     );
     if (format.status !== 0) throw new Error(`Formatting Kafka storage failed:\n${format.stdout}${format.stderr}`);
@@ -204,10 +255,79 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
     });
   });
   await started;
-  return brokerHandle(child, port, controllerPort, dataDir);
+  return brokerHandle(
+    child,
+    port,
+    controllerPort,
+    dataDir,
+    secured && {
+      brokers: `127.0.0.1:${secured.port}`,
+      caFile: secured.caFile,
+      clientCertFile: secured.clientCertFile,
+      clientKeyFile: secured.clientKeyFile,
+    },
+  );
 }
 
-function brokerHandle(child: ChildProcess, port: number, controllerPort: number, dataDir: string): KafkaBroker {
+/**
+ * A throw-away CA, a broker certificate for 127.0.0.1 (key and chain in one PEM file, which
+ * Kafka reads as a PEM keystore) and a client certificate, made with openssl at start-up.
+ */
+function makeCertificates(dir: string): Omit<SecuredListener, 'port' | 'users'> & Omit<SaslSslListener, 'brokers'> {
+  requireCommand('openssl', ['version'], 'openssl is needed to make the certificates of the SASL_SSL listener.');
+  mkdirSync(dir, { recursive: true });
+  const path = (name: string) => join(dir, name);
+  const openssl = (...args: string[]) => {
+    const result = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`openssl ${args[0]} failed:\n${result.stderr}`);
+  };
+  const key = (name: string) =>
+    openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', path(name));
+  key('ca.key');
+  openssl('req', '-x509', '-new', '-key', 'ca.key', '-subj', '/CN=throughline-test-ca', '-days', '2', '-out', 'ca.pem');
+  const signed = (name: string, subject: string, extensions: string) => {
+    key(`${name}.key`);
+    openssl('req', '-new', '-key', `${name}.key`, '-subj', subject, '-out', `${name}.csr`);
+    writeFileSync(path(`${name}.ext`), extensions);
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-extfile',
+      `${name}.ext`,
+      '-out',
+      `${name}.pem`,
+    );
+  };
+  signed('broker', '/CN=localhost', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
+  signed('client', '/CN=throughline-test-client', 'extendedKeyUsage=clientAuth\n');
+  writeFileSync(
+    path('broker-keystore.pem'),
+    readFileSync(path('broker.key'), 'utf8') + readFileSync(path('broker.pem'), 'utf8'),
+  );
+  return {
+    keystoreFile: path('broker-keystore.pem'),
+    caFile: path('ca.pem'),
+    clientCertFile: path('client.pem'),
+    clientKeyFile: path('client.key'),
+  };
+}
+
+function brokerHandle(
+  child: ChildProcess,
+  port: number,
+  controllerPort: number,
+  dataDir: string,
+  saslSsl?: SaslSslListener,
+): KafkaBroker {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const terminate = async (signal: NodeJS.Signals, graceMs: number) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -222,6 +342,7 @@ function brokerHandle(child: ChildProcess, port: number, controllerPort: number,
     controllerPort,
     dataDir,
     pid: child.pid!,
+    saslSsl,
     stop: () => terminate('SIGTERM', 20_000),
     kill: () => terminate('SIGKILL', 0),
   };

@@ -45,7 +45,11 @@ export async function startTestService(module: Type<unknown>, options: TestServi
       title: env.DB_SCHEMA,
       description: 'test instance',
     });
-    await app.listen(0, '127.0.0.1');
+    // A service that fails to start (e.g. refused by the broker) lets go of its database and Kafka connections.
+    await app.listen(0, '127.0.0.1').catch(async (error: unknown) => {
+      await app.close().catch(() => undefined);
+      throw error;
+    });
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     return {
       app,

@@ -1,4 +1,4 @@
-import { Admin, Kafka, logLevel, LogEntry } from 'kafkajs';
+import { Admin, Kafka, logLevel, LogEntry, SASLOptions } from 'kafkajs';
 import { MessagingConfig } from './messaging-config';
 
 export interface MessagingLogger {
@@ -14,6 +14,12 @@ export function createKafka(config: MessagingConfig, logger: MessagingLogger = s
   return new Kafka({
     clientId: config.clientId,
     brokers: config.brokers,
+    ssl: config.tls && {
+      ...(config.tls.ca ? { ca: [config.tls.ca] } : {}),
+      ...(config.tls.cert ? { cert: config.tls.cert, key: config.tls.key } : {}),
+    },
+    // kafkajs types each mechanism apart; ours are its plain and SCRAM ones, with the same fields.
+    sasl: config.sasl as SASLOptions | undefined,
     connectionTimeout: 3000,
     retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
     logLevel: logLevel.WARN,
@@ -28,6 +34,18 @@ export function createKafka(config: MessagingConfig, logger: MessagingLogger = s
         logger.warn(`kafkajs: ${message}`, { level, ...rest });
       },
   });
+}
+
+/**
+ * Refused credentials, said for the operator (which variables to check); undefined for errors
+ * that retrying may cure (a broker restarting, a coordinator still loading).
+ */
+export function credentialsRefused(error: unknown, config: Pick<MessagingConfig, 'sasl'>): Error | undefined {
+  if (!(error instanceof Error) || error.name !== 'KafkaJSSASLAuthenticationError') return undefined;
+  const who = config.sasl ? `user "${config.sasl.username}" (${config.sasl.mechanism})` : 'this client';
+  return new Error(
+    `Kafka refused the SASL credentials of ${who}: check KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD and KAFKA_SASL_MECHANISM (${error.message})`,
+  );
 }
 
 /**

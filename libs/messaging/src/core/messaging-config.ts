@@ -1,6 +1,10 @@
-import { env, EnvOf, readEnv, runtimeEnvSchema } from '@throughline/config';
+import { readFileSync } from 'node:fs';
+import { configurationError, env, EnvOf, EnvProblem, readEnv, runtimeEnvSchema } from '@throughline/config';
 import { z } from 'zod';
 import { FaultPlan, faultPlan } from './fault-injection';
+
+const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
 
 /** The variables the messaging library reads; part of every service's configuration. */
 export const kafkaEnvSchema = z.object({
@@ -29,6 +33,23 @@ export const kafkaEnvSchema = z.object({
     pattern: /^[A-Za-z0-9._-]{1,200}$/,
     allowed: 'letters, digits, `.`, `_`, `-`',
   }),
+  KAFKA_TLS: env.boolean({
+    description: 'connect to the brokers over TLS (managed Kafka: MSK, Confluent Cloud, Aiven …)',
+    default: false,
+  }),
+  KAFKA_TLS_CA_FILE: env.file({
+    description: "PEM file of the CA(s) that signed the brokers' certificates",
+    defaultText: "the system's trusted CAs",
+  }),
+  KAFKA_TLS_CERT_FILE: env.file({
+    description: 'PEM client certificate, for brokers that authenticate clients by certificate (mutual TLS)',
+  }),
+  KAFKA_TLS_KEY_FILE: env.file({ description: 'PEM private key of `KAFKA_TLS_CERT_FILE`' }),
+  KAFKA_SASL_MECHANISM: env.oneOf(SASL_MECHANISMS, {
+    description: 'SASL authentication towards the brokers; none when unset',
+  }),
+  KAFKA_SASL_USERNAME: env.string({ description: 'SASL user name' }),
+  KAFKA_SASL_PASSWORD: env.string({ description: 'SASL password (put it in a Secret)' }),
   THROUGHLINE_FAULTS: env.string({
     description:
       'fault injection for tests (`relay-kill-after-publish=N`, `consumer-kill-after-commit=N`); refused in production',
@@ -46,17 +67,66 @@ export interface MessagingConfig {
   clientId: string;
   /** Overrides the consumer group (default: prefix + service name), e.g. for a rebuild beside the live one. */
   consumerGroup?: string;
+  /** TLS towards the brokers: PEM contents of the configured files (none: the system's CAs, no client certificate). */
+  tls?: { ca?: string; cert?: string; key?: string };
+  sasl?: { mechanism: SaslMechanism; username: string; password: string };
   /** Deliberate crashes for the fault-injection suite (never in production). */
   faults: FaultPlan;
 }
 
+/** Rules between the Kafka variables, checked with the rest of a service's configuration at boot. */
+export function kafkaEnvProblems(settings: KafkaEnv): EnvProblem[] {
+  const problems: EnvProblem[] = [];
+  const tlsFiles = (['KAFKA_TLS_CA_FILE', 'KAFKA_TLS_CERT_FILE', 'KAFKA_TLS_KEY_FILE'] as const).filter(
+    (name) => settings[name],
+  );
+  if (tlsFiles.length > 0 && !settings.KAFKA_TLS)
+    problems.push({ variable: 'KAFKA_TLS', message: `must be true when ${tlsFiles[0]} is set` });
+  if (settings.KAFKA_TLS_CERT_FILE && !settings.KAFKA_TLS_KEY_FILE)
+    problems.push({ variable: 'KAFKA_TLS_KEY_FILE', message: 'is required with KAFKA_TLS_CERT_FILE' });
+  if (settings.KAFKA_TLS_KEY_FILE && !settings.KAFKA_TLS_CERT_FILE)
+    problems.push({ variable: 'KAFKA_TLS_CERT_FILE', message: 'is required with KAFKA_TLS_KEY_FILE' });
+  if (settings.KAFKA_SASL_MECHANISM) {
+    for (const name of ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const)
+      if (!settings[name]) problems.push({ variable: name, message: 'is required with KAFKA_SASL_MECHANISM' });
+    if (settings.KAFKA_SASL_MECHANISM === 'plain' && !settings.KAFKA_TLS && settings.NODE_ENV === 'production')
+      problems.push({
+        variable: 'KAFKA_TLS',
+        message:
+          'must be true with KAFKA_SASL_MECHANISM=plain when NODE_ENV=production (PLAIN sends the password as is)',
+      });
+  } else if (settings.KAFKA_SASL_USERNAME || settings.KAFKA_SASL_PASSWORD)
+    problems.push({
+      variable: 'KAFKA_SASL_MECHANISM',
+      message: 'is required when a SASL user name or password is set',
+    });
+  return problems;
+}
+
 export function messagingConfig(clientId: string, settings: KafkaEnv): MessagingConfig {
+  const [problem] = kafkaEnvProblems(settings);
+  if (problem) throw configurationError(problem);
+  const read = (file: string | undefined) => (file ? readFileSync(file, 'utf8') : undefined);
   return {
     brokers: settings.KAFKA_BROKERS,
     topicPrefix: settings.KAFKA_TOPIC_PREFIX,
     topicPartitions: settings.KAFKA_TOPIC_PARTITIONS,
     clientId,
     consumerGroup: settings.KAFKA_CONSUMER_GROUP || undefined,
+    tls: settings.KAFKA_TLS
+      ? {
+          ca: read(settings.KAFKA_TLS_CA_FILE),
+          cert: read(settings.KAFKA_TLS_CERT_FILE),
+          key: read(settings.KAFKA_TLS_KEY_FILE),
+        }
+      : undefined,
+    sasl: settings.KAFKA_SASL_MECHANISM
+      ? {
+          mechanism: settings.KAFKA_SASL_MECHANISM,
+          username: settings.KAFKA_SASL_USERNAME!,
+          password: settings.KAFKA_SASL_PASSWORD!,
+        }
+      : undefined,
     faults: faultPlan(settings.THROUGHLINE_FAULTS, settings.NODE_ENV === 'production'),
   };
 }

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { deadLetterTopic } from '@throughline/contracts';
 import { DeadLetterPublisher } from '../core/dead-letter';
 import { byOrganisationTopic, EventConsumer } from '../core/event-consumer';
-import { ensureTopics, MessagingLogger } from '../core/kafka-client';
+import { credentialsRefused, ensureTopics, MessagingLogger } from '../core/kafka-client';
 import { MessagingConfig } from '../core/messaging-config';
 import { OutboxRelay } from '../core/outbox-relay';
 import { killOnNthCall } from '../core/fault-injection';
@@ -64,7 +64,10 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
     const dlt = this.config.topicPrefix + deadLetterTopic(this.options.serviceName);
     const byOrganisation =
       this.options.ownerPerOrganisation && handlers.size > 0 ? byOrganisationTopic(this.consumerGroup) : undefined;
-    // A broker that is restarting or still electing its coordinators is waited for, not fatal.
+    // A broker that is restarting or still electing its coordinators is waited for, not fatal;
+    // refused credentials are (no retry cures them), and say which variables to check.
+    const retryFor = (budgetMs: number, attempt: () => Promise<unknown>, onRetry: (error: unknown) => void) =>
+      retryUnlessRefused(budgetMs, attempt, onRetry, (error) => credentialsRefused(error, this.config));
     await retryFor(
       90_000,
       async () => {
@@ -142,10 +145,11 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
   }
 }
 
-async function retryFor(
+async function retryUnlessRefused(
   budgetMs: number,
   attempt: () => Promise<unknown>,
   onRetry: (error: unknown) => void,
+  fatal: (error: unknown) => Error | undefined,
 ): Promise<void> {
   const deadline = Date.now() + budgetMs;
   for (let delay = 250; ; delay = Math.min(delay * 2, 5000)) {
@@ -153,6 +157,8 @@ async function retryFor(
       await attempt();
       return;
     } catch (error) {
+      const refusal = fatal(error);
+      if (refusal) throw refusal;
       if (Date.now() + delay > deadline) throw error;
       onRetry(error);
       await new Promise((resolve) => setTimeout(resolve, delay));

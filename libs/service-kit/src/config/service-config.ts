@@ -1,7 +1,7 @@
 import { DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { env, EnvOf, EnvSchema, EnvShape, readEnv } from '@throughline/config';
-import { kafkaEnvSchema, retentionEnvSchema } from '@throughline/messaging';
+import { kafkaEnvProblems, kafkaEnvSchema, retentionEnvSchema } from '@throughline/messaging';
 import { z } from 'zod';
 import { authEnvProblems, authEnvSchema } from '../auth/auth-config';
 import { databaseEnvSchema } from '../database/database-options';
@@ -52,7 +52,10 @@ export function serviceConfigSchema(appSchema?: z.ZodObject<EnvShape>): EnvSchem
     appSchema?.shape,
   );
   return z.object(shape as EnvShape).superRefine((settings, context) => {
-    for (const problem of authEnvProblems(settings as EnvOf<typeof authEnvSchema>))
+    for (const problem of [
+      ...authEnvProblems(settings as EnvOf<typeof authEnvSchema>),
+      ...kafkaEnvProblems(settings as EnvOf<typeof kafkaEnvSchema>),
+    ])
       context.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
   });
 }

@@ -1,0 +1,45 @@
+import { ConfigurationError } from '@throughline/config';
+import { messagingConfigFromEnv } from './messaging-config';
+
+describe('Kafka connection settings', () => {
+  // Any readable file stands in for a PEM file: only its presence is checked at boot.
+  const file = __filename;
+
+  it('connects in plaintext without credentials unless told otherwise', () => {
+    const config = messagingConfigFromEnv('probe', {});
+    expect(config.tls).toBeUndefined();
+    expect(config.sasl).toBeUndefined();
+  });
+
+  it('reads TLS files and SASL credentials', () => {
+    const config = messagingConfigFromEnv('probe', {
+      KAFKA_TLS: 'true',
+      KAFKA_TLS_CA_FILE: file,
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'svc',
+      KAFKA_SASL_PASSWORD: 'secret',
+    });
+    expect(config.tls?.ca).toContain('Kafka connection settings');
+    expect(config.tls?.cert).toBeUndefined();
+    expect(config.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'svc', password: 'secret' });
+    // TLS with the system's CAs (Confluent Cloud, MSK with public certificates).
+    expect(messagingConfigFromEnv('probe', { KAFKA_TLS: 'true' }).tls).toEqual({});
+  });
+
+  it.each([
+    [{ KAFKA_TLS_CA_FILE: file }, 'KAFKA_TLS must be true when KAFKA_TLS_CA_FILE is set.'],
+    [{ KAFKA_TLS: 'true', KAFKA_TLS_CERT_FILE: file }, 'KAFKA_TLS_KEY_FILE is required with KAFKA_TLS_CERT_FILE.'],
+    [{ KAFKA_TLS: 'true', KAFKA_TLS_CA_FILE: '/no/ca.pem' }, 'KAFKA_TLS_CA_FILE must be a path to a readable file'],
+    [{ KAFKA_SASL_MECHANISM: 'scram-sha-1' }, 'KAFKA_SASL_MECHANISM must be one of `plain`, `scram-sha-256`'],
+    [{ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'svc' }, 'KAFKA_SASL_PASSWORD is required with'],
+    [{ KAFKA_SASL_PASSWORD: 'secret' }, 'KAFKA_SASL_MECHANISM is required when a SASL user name or password is set.'],
+    [
+      { NODE_ENV: 'production', KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'a', KAFKA_SASL_PASSWORD: 'b' },
+      'KAFKA_TLS must be true with KAFKA_SASL_MECHANISM=plain when NODE_ENV=production',
+    ],
+  ])('refuses %o naming the variable', (given, sentence) => {
+    const read = () => messagingConfigFromEnv('probe', given);
+    expect(read).toThrow(ConfigurationError);
+    expect(read).toThrow(`Invalid configuration: ${sentence}`);
+  });
+});
