@@ -1,5 +1,5 @@
 import { Admin, Kafka, logLevel, LogEntry, SASLOptions } from 'kafkajs';
-import { MessagingConfig } from './messaging-config';
+import { MessagingConfig, TopicConfig } from './messaging-config';
 
 export interface MessagingLogger {
   log(message: string, context?: Record<string, unknown>): void;
@@ -48,16 +48,47 @@ export function credentialsRefused(error: unknown, config: Pick<MessagingConfig,
   );
 }
 
+/** How a topic is created: replication and topic-level configuration (`retention.ms`, `min.insync.replicas` …). */
+export interface TopicSettings {
+  /** -1: the broker's `default.replication.factor`. */
+  replicationFactor?: number;
+  config?: Record<string, string>;
+}
+
 /**
- * Creates missing topics and waits until every partition has a leader. Several services
- * may race to create the same topic at start-up; losing that race is fine.
+ * What the services create their topics with. Event and dead-letter topics are kept as long as
+ * rebuilds and replays rely on them (forever by default); the internal repartition topic only
+ * until its events are applied.
+ */
+export function topicSettings(config: TopicConfig, kind: 'events' | 'repartition'): TopicSettings {
+  return {
+    replicationFactor: config.replicationFactor,
+    config: {
+      'min.insync.replicas': String(config.minInsyncReplicas),
+      'retention.ms': String(kind === 'events' ? config.eventRetentionMs : config.repartitionRetentionMs),
+    },
+  };
+}
+
+/**
+ * Creates missing topics with `settings` and waits until every partition has a leader; existing
+ * topics keep theirs. Several services may race to create the same topic at start-up; losing
+ * that race is fine.
  */
 export async function ensureTopics(
   admin: Admin,
   topics: string[],
   numPartitions: number,
-  timeoutMs = 30_000,
+  settings: TopicSettings = {},
 ): Promise<void> {
+  const timeoutMs = 30_000;
+  const specs = (names: string[]) =>
+    names.map((topic) => ({
+      topic,
+      numPartitions,
+      replicationFactor: settings.replicationFactor ?? -1,
+      configEntries: Object.entries(settings.config ?? {}).map(([name, value]) => ({ name, value })),
+    }));
   const wanted = [...new Set(topics)];
   const existing = new Set(await admin.listTopics());
   const missing = wanted.filter((topic) => !existing.has(topic));
@@ -66,7 +97,7 @@ export async function ensureTopics(
     try {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: -1 })),
+        topics: specs(missing),
       });
     } catch (error) {
       // Lost a creation race, or a busy broker answered before the leaders were elected:
@@ -87,10 +118,7 @@ export async function ensureTopics(
     } catch (error) {
       if (Date.now() > deadline) throw creationError ?? error;
       // A topic is still unknown: ask again (an existing one is simply refused).
-      if (missing.length > 0)
-        await admin
-          .createTopics({ topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: -1 })) })
-          .catch(() => undefined);
+      if (missing.length > 0) await admin.createTopics({ topics: specs(missing) }).catch(() => undefined);
     }
     if (Date.now() > deadline)
       throw creationError ?? new Error(`Topics ${wanted.join(', ')} have no leaders after ${timeoutMs} ms`);

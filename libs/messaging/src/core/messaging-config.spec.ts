@@ -26,7 +26,22 @@ describe('Kafka connection settings', () => {
     expect(messagingConfigFromEnv('probe', { KAFKA_TLS: 'true' }).tls).toEqual({});
   });
 
+  it('creates topics replicated three times in production, kept forever', () => {
+    expect(messagingConfigFromEnv('probe', { NODE_ENV: 'production' }).topics).toEqual({
+      replicationFactor: 3,
+      minInsyncReplicas: 2,
+      eventRetentionMs: -1,
+      repartitionRetentionMs: 604_800_000,
+    });
+    expect(messagingConfigFromEnv('probe', {}).topics).toMatchObject({ replicationFactor: 1, minInsyncReplicas: 1 });
+  });
+
   it.each([
+    [
+      { KAFKA_TOPIC_REPLICATION_FACTOR: '2', KAFKA_TOPIC_MIN_INSYNC_REPLICAS: '3' },
+      'KAFKA_TOPIC_MIN_INSYNC_REPLICAS must not exceed the replication factor (2)',
+    ],
+    [{ KAFKA_EVENT_RETENTION_MS: '0' }, 'KAFKA_EVENT_RETENTION_MS must be -1 (forever) or a positive duration.'],
     [{ KAFKA_TLS_CA_FILE: file }, 'KAFKA_TLS must be true when KAFKA_TLS_CA_FILE is set.'],
     [{ KAFKA_TLS: 'true', KAFKA_TLS_CERT_FILE: file }, 'KAFKA_TLS_KEY_FILE is required with KAFKA_TLS_CERT_FILE.'],
     [{ KAFKA_TLS: 'true', KAFKA_TLS_CA_FILE: '/no/ca.pem' }, 'KAFKA_TLS_CA_FILE must be a path to a readable file'],

@@ -27,6 +27,31 @@ export const kafkaEnvSchema = z.object({
     default: 6,
     min: 1,
   }),
+  KAFKA_TOPIC_REPLICATION_FACTOR: env.integer({
+    description: 'replicas of each topic the services create',
+    defaultText: '3 when `NODE_ENV=production`, else 1',
+    min: 1,
+  }),
+  KAFKA_TOPIC_MIN_INSYNC_REPLICAS: env.integer({
+    description:
+      '`min.insync.replicas` of those topics: replicas that must have a write before it is acknowledged (`acks=all`)',
+    defaultText: 'replication factor − 1, at least 1',
+    min: 1,
+  }),
+  KAFKA_EVENT_RETENTION_MS: env.integer({
+    description:
+      '`retention.ms` of the event and dead-letter topics the services create; -1 keeps them forever, as rebuilds from the topics need',
+    default: -1,
+    min: -1,
+    unit: 'ms',
+  }),
+  KAFKA_REPARTITION_RETENTION_MS: env.integer({
+    description:
+      "`retention.ms` of metrics' internal repartition topic: must outlast the longest time metrics may be stopped (after that, rebuild metrics)",
+    default: 7 * 24 * 3600 * 1000,
+    min: -1,
+    unit: 'ms',
+  }),
   KAFKA_CONSUMER_GROUP: env.string({
     description: 'overrides the consumer group (e.g. a replay beside the live one)',
     defaultText: 'prefix + service name',
@@ -65,6 +90,8 @@ export interface MessagingConfig {
   /** Partitions of topics the services create; the unit of consumer scale-out. */
   topicPartitions: number;
   clientId: string;
+  /** How the services create their topics. */
+  topics: TopicConfig;
   /** Overrides the consumer group (default: prefix + service name), e.g. for a rebuild beside the live one. */
   consumerGroup?: string;
   /** TLS towards the brokers: PEM contents of the configured files (none: the system's CAs, no client certificate). */
@@ -74,9 +101,35 @@ export interface MessagingConfig {
   faults: FaultPlan;
 }
 
+export interface TopicConfig {
+  replicationFactor: number;
+  minInsyncReplicas: number;
+  /** -1: forever. */
+  eventRetentionMs: number;
+  repartitionRetentionMs: number;
+}
+
+function topicConfig(settings: KafkaEnv): TopicConfig {
+  const replicationFactor = settings.KAFKA_TOPIC_REPLICATION_FACTOR ?? (settings.NODE_ENV === 'production' ? 3 : 1);
+  return {
+    replicationFactor,
+    minInsyncReplicas: settings.KAFKA_TOPIC_MIN_INSYNC_REPLICAS ?? Math.max(1, replicationFactor - 1),
+    eventRetentionMs: settings.KAFKA_EVENT_RETENTION_MS,
+    repartitionRetentionMs: settings.KAFKA_REPARTITION_RETENTION_MS,
+  };
+}
+
 /** Rules between the Kafka variables, checked with the rest of a service's configuration at boot. */
 export function kafkaEnvProblems(settings: KafkaEnv): EnvProblem[] {
   const problems: EnvProblem[] = [];
+  const topics = topicConfig(settings);
+  if (topics.minInsyncReplicas > topics.replicationFactor)
+    problems.push({
+      variable: 'KAFKA_TOPIC_MIN_INSYNC_REPLICAS',
+      message: `must not exceed the replication factor (${topics.replicationFactor}): no write could be acknowledged`,
+    });
+  for (const name of ['KAFKA_EVENT_RETENTION_MS', 'KAFKA_REPARTITION_RETENTION_MS'] as const)
+    if (settings[name] === 0) problems.push({ variable: name, message: 'must be -1 (forever) or a positive duration' });
   const tlsFiles = (['KAFKA_TLS_CA_FILE', 'KAFKA_TLS_CERT_FILE', 'KAFKA_TLS_KEY_FILE'] as const).filter(
     (name) => settings[name],
   );
@@ -111,6 +164,7 @@ export function messagingConfig(clientId: string, settings: KafkaEnv): Messaging
     brokers: settings.KAFKA_BROKERS,
     topicPrefix: settings.KAFKA_TOPIC_PREFIX,
     topicPartitions: settings.KAFKA_TOPIC_PARTITIONS,
+    topics: topicConfig(settings),
     clientId,
     consumerGroup: settings.KAFKA_CONSUMER_GROUP || undefined,
     tls: settings.KAFKA_TLS

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { deadLetterTopic } from '@throughline/contracts';
 import { DeadLetterPublisher } from '../core/dead-letter';
 import { byOrganisationTopic, EventConsumer } from '../core/event-consumer';
-import { credentialsRefused, ensureTopics, MessagingLogger } from '../core/kafka-client';
+import { credentialsRefused, ensureTopics, MessagingLogger, topicSettings } from '../core/kafka-client';
 import { MessagingConfig } from '../core/messaging-config';
 import { OutboxRelay } from '../core/outbox-relay';
 import { killOnNthCall } from '../core/fault-injection';
@@ -76,14 +76,17 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
         try {
           await ensureTopics(
             admin,
-            [
-              ...this.options.publishes.map((topic) => this.config.topicPrefix + topic),
-              ...consumed,
-              ...(byOrganisation ? [byOrganisation] : []),
-              dlt,
-            ],
+            [...this.options.publishes.map((topic) => this.config.topicPrefix + topic), ...consumed, dlt],
             this.config.topicPartitions,
+            topicSettings(this.config.topics, 'events'),
           );
+          if (byOrganisation)
+            await ensureTopics(
+              admin,
+              [byOrganisation],
+              this.config.topicPartitions,
+              topicSettings(this.config.topics, 'repartition'),
+            );
         } finally {
           await admin.disconnect();
         }
