@@ -19,3 +19,6 @@ export * from './core/same-organisation';
 export * from './core/handled-event';
 export * from './core/event-context';
 export * from './core/retention';
+export * from './core/tracing';
+export * from './core/messaging-migrations';
+export * from './core/add-outbox-traceparent.migration';

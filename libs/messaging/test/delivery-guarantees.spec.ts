@@ -20,7 +20,7 @@ import {
   UnprocessableEventError,
 } from '../src/core/event-consumer';
 import { ensureTopics } from '../src/core/kafka-client';
-import { CreateMessagingTables1764000000000 } from '../src/core/messaging-tables.migration';
+import { messagingMigrations } from '../src/core/messaging-migrations';
 import { Outbox } from '../src/core/outbox';
 import { OutboxRelay } from '../src/core/outbox-relay';
 
@@ -59,7 +59,7 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
       type: 'postgres',
       url: testDatabaseUrl(),
       schema,
-      migrations: [CreateMessagingTables1764000000000],
+      migrations: messagingMigrations,
       extra: { options: `-c search_path=${schema}` },
     });
     await dataSource.initialize();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { CreateMessagingTables1764000000000 } from '../src/core/messaging-tables.migration';
+import { messagingMigrations } from '../src/core/messaging-migrations';
 import { pruneRetained } from '../src/core/retention';
 import { testDatabaseUrl, uniqueTag } from '@throughline/testing';
 
@@ -19,7 +19,7 @@ describe('retention of the inbox and the audit trail', () => {
       type: 'postgres',
       url: testDatabaseUrl(),
       schema,
-      migrations: [CreateMessagingTables1764000000000],
+      migrations: messagingMigrations,
       extra: { options: `-c search_path=${schema}` },
     });
     await dataSource.initialize();

@@ -11,6 +11,7 @@ import { correlationIdMiddleware } from './http/correlation-id';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { strictValidationPipe } from './http/validation';
 import { collectProcessMetrics, httpMetricsMiddleware } from './observability/prometheus';
+import { startTracing, traceRequests, tracingStarted } from './observability/tracing';
 import { EnvSchema, envSlice, readEnv } from '@throughline/config';
 import { httpEnvSchema, serviceConfigSchema } from './config/service-config';
 import { runMigrations, ServiceDatabase } from './database/database-options';
@@ -33,6 +34,8 @@ export async function createServiceApp(module: Type<unknown>, options: ServiceAp
   // CSV and XLSX uploads (spreadsheet imports) arrive as raw bytes with their own, larger limit.
   app.useBodyParser('raw', { type: Object.values(SPREADSHEET_MEDIA_TYPES), limit: http.SPREADSHEET_UPLOAD_LIMIT });
   app.use(refuseUnreadableBodies);
+  // After the body parsers (their stream callbacks would lose the span's context), before the rest.
+  if (tracingStarted()) app.use(traceRequests);
   collectProcessMetrics();
   app.use(securityHeaders());
   app.use(httpMetricsMiddleware);
@@ -95,6 +98,7 @@ export function serviceMain(service: ServiceDefinition, command = process.argv[2
     if (command !== 'serve') throw new Error(`Unknown command "${command}": use serve or migrate.`);
     // A bad or missing value stops the service here, before anything connects, in one sentence.
     readEnv(serviceConfigSchema(service.config));
+    startTracing(service.name);
     await runService(service.module, service);
   };
   run().catch((error) => {

@@ -23,3 +23,4 @@ export * from './database/tenant-aggregate.entity';
 export * from './spreadsheets';
 export * from './config/service-config';
 export * from './observability/logging';
+export * from './observability/tracing';

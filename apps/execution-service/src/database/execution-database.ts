@@ -1,4 +1,4 @@
-import { CreateMessagingTables1764000000000 } from '@throughline/messaging';
+import { messagingMigrations } from '@throughline/messaging';
 import { ServiceDatabase } from '@throughline/service-kit';
 import { KnownGoal } from '../goals/known-goal.entity';
 import { RemovedDeliverable } from '../goals/removed-deliverable.entity';
@@ -26,7 +26,7 @@ export const executionDatabase: ServiceDatabase = {
     KnownPerson,
   ],
   migrations: [
-    CreateMessagingTables1764000000000,
+    ...messagingMigrations,
     CreateTasks1764000000200,
     AddExecutionReadModelsAndTaskReports1764000000300,
   ],

@@ -1,4 +1,4 @@
-import { CreateMessagingTables1764000000000 } from '@throughline/messaging';
+import { messagingMigrations } from '@throughline/messaging';
 import { ServiceDatabase } from '@throughline/service-kit';
 import { CreateWebhooks1764000000400 } from './migrations/1764000000400-create-webhooks';
 
@@ -6,5 +6,5 @@ import { CreateWebhooks1764000000400 } from './migrations/1764000000400-create-w
 export const integrationsDatabase: ServiceDatabase = {
   defaultSchema: 'integrations',
   entities: [],
-  migrations: [CreateMessagingTables1764000000000, CreateWebhooks1764000000400],
+  migrations: [...messagingMigrations, CreateWebhooks1764000000400],
 };

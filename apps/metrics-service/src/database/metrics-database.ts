@@ -1,4 +1,4 @@
-import { CreateMessagingTables1764000000000 } from '@throughline/messaging';
+import { messagingMigrations } from '@throughline/messaging';
 import { ServiceDatabase } from '@throughline/service-kit';
 import { CreateReadModelsAndScores1764000000300 } from './migrations/1764000000300-create-read-models-and-scores';
 import { CreateAlignmentReadModels1764000000310 } from './migrations/1764000000310-create-alignment-read-models';
@@ -8,7 +8,7 @@ export const metricsDatabase: ServiceDatabase = {
   defaultSchema: 'metrics',
   entities: [],
   migrations: [
-    CreateMessagingTables1764000000000,
+    ...messagingMigrations,
     CreateReadModelsAndScores1764000000300,
     CreateAlignmentReadModels1764000000310,
   ],

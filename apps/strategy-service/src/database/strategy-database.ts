@@ -1,4 +1,4 @@
-import { CreateMessagingTables1764000000000 } from '@throughline/messaging';
+import { messagingMigrations } from '@throughline/messaging';
 import { ServiceDatabase } from '@throughline/service-kit';
 import { BudgetRevision } from '../budgets/budget-revision.entity';
 import { Deliverable } from '../deliverables/deliverable.entity';
@@ -19,7 +19,7 @@ export const strategyDatabase: ServiceDatabase = {
   defaultSchema: 'strategy',
   entities: [Organisation, OrgUnit, Person, Goal, KeyResult, BudgetRevision, Deliverable, Risk],
   migrations: [
-    CreateMessagingTables1764000000000,
+    ...messagingMigrations,
     CreateGoals1764000000100,
     CreateOrganisation1764000000110,
     CreateGoalParts1764000000120,

@@ -4,6 +4,7 @@ import { CloudEvent, EventValidationError, parseEvent } from '@throughline/contr
 import { runBeforeCommit } from './before-commit';
 import { DeadLetterPublisher } from './dead-letter';
 import { whileHandling } from './handled-event';
+import { inConsumeSpan } from './tracing';
 import { MessagingLogger, silentLogger } from './kafka-client';
 
 /** A handler runs inside the transaction that also records the event as processed. */
@@ -339,7 +340,9 @@ export class EventConsumer {
       handlers: delivery.handlers,
       offset: delivery.message.offset,
     }));
-    return applyEventsOnce(this.options.dataSource, this.options.groupId, topic, partition, events);
+    return inConsumeSpan(topic, this.options.groupId, deliveries, () =>
+      applyEventsOnce(this.options.dataSource, this.options.groupId, topic, partition, events),
+    );
   }
 
   private settled(deliveries: Delivery[], outcomes: ConsumeOutcome[]): void {

@@ -1,9 +1,11 @@
+import { Span } from '@opentelemetry/api';
 import { CompressionTypes, Message, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { CLOUDEVENTS_CONTENT_TYPE } from '@throughline/contracts';
 import { MessagingLogger, silentLogger } from './kafka-client';
 import { OUTBOX_CHANNEL } from './outbox';
+import { endSpans, startPublishSpan } from './tracing';
 
 export interface OutboxRelayOptions {
   batchSize?: number;
@@ -26,6 +28,7 @@ interface OutboxRow {
   event_id: string;
   event_type: string;
   envelope: string;
+  traceparent: string | null;
 }
 
 /**
@@ -105,26 +108,42 @@ export class OutboxRelay {
       );
       if (!locked) return 0;
       const rows: OutboxRow[] = await tx.query(
-        `SELECT seq, topic, partition_key, event_id, event_type, envelope::text AS envelope
+        `SELECT seq, topic, partition_key, event_id, event_type, envelope::text AS envelope, traceparent
            FROM outbox_event WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
         [this.batchSize],
       );
       if (rows.length === 0) return 0;
       const byTopic = new Map<string, Message[]>();
+      const spans: Span[] = [];
       for (const row of rows) {
         const messages = byTopic.get(row.topic) ?? [];
+        const traced = row.traceparent
+          ? startPublishSpan(row.traceparent, row.topic, { id: row.event_id, type: row.event_type })
+          : undefined;
+        if (traced) spans.push(traced.span);
         messages.push({
           key: row.partition_key,
           value: row.envelope,
-          headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE, ce_id: row.event_id, ce_type: row.event_type },
+          headers: {
+            'content-type': CLOUDEVENTS_CONTENT_TYPE,
+            ce_id: row.event_id,
+            ce_type: row.event_type,
+            ...traced?.headers,
+          },
         });
         byTopic.set(row.topic, messages);
       }
-      await this.producer.sendBatch({
-        acks: -1,
-        compression: CompressionTypes.None,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      });
+      try {
+        await this.producer.sendBatch({
+          acks: -1,
+          compression: CompressionTypes.None,
+          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+        });
+      } catch (error) {
+        endSpans(spans, error);
+        throw error;
+      }
+      endSpans(spans);
       await this.options.afterPublish?.();
       await tx.query(`UPDATE outbox_event SET published_at = now() WHERE seq = ANY($1::bigint[])`, [
         rows.map((row) => row.seq),

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { OutgoingEvent } from '@throughline/contracts';
+import { activeTraceparent } from './tracing';
 
 /** Postgres notification channel; NOTIFY inside a transaction is delivered only on commit. */
 export const OUTBOX_CHANNEL = 'throughline_outbox';
@@ -7,8 +8,8 @@ export const OUTBOX_CHANNEL = 'throughline_outbox';
 /** The events into the outbox and a wake-up for the relay, in one round trip. */
 const APPEND = `
   WITH event AS (
-    INSERT INTO outbox_event (event_id, topic, partition_key, event_type, envelope)
-    SELECT (envelope->>'id')::uuid, topic, partition_key, envelope->>'type', envelope FROM unnest($1::text[], $2::text[], $3::json[]) AS e(topic, partition_key, envelope)
+    INSERT INTO outbox_event (event_id, topic, partition_key, event_type, envelope, traceparent)
+    SELECT (envelope->>'id')::uuid, topic, partition_key, envelope->>'type', envelope, $5 FROM unnest($1::text[], $2::text[], $3::json[]) AS e(topic, partition_key, envelope)
   )`;
 const AUDIT = `,
   audit AS (
@@ -34,6 +35,8 @@ export class Outbox {
       events.map((event) => event.key),
       events.map((event) => JSON.stringify(event.envelope)),
       OUTBOX_CHANNEL,
+      // The change's trace (its request, or the consumed event that caused it): the relay continues it.
+      activeTraceparent() ?? null,
     ]);
   }
 }

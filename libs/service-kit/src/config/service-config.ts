@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { authEnvProblems, authEnvSchema } from '../auth/auth-config';
 import { databaseEnvSchema } from '../database/database-options';
 import { loggingEnvSchema } from '../observability/logging';
+import { tracingEnvSchema } from '../observability/tracing';
 
 export const httpEnvSchema = z.object({
   PORT: env.integer({ description: 'HTTP port', defaultText: '3001–3004 by service', min: 0, max: 65535 }),
@@ -39,6 +40,7 @@ export const sharedServiceEnvSchemas = {
   kafka: kafkaEnvSchema,
   retention: retentionEnvSchema,
   logging: loggingEnvSchema,
+  tracing: tracingEnvSchema,
 };
 
 /**

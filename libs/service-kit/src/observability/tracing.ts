@@ -1,0 +1,111 @@
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { NextFunction, Request, Response } from 'express';
+import { env, EnvOf, readEnv } from '@throughline/config';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  BatchSpanProcessor,
+  NodeTracerProvider,
+  ParentBasedSampler,
+  SimpleSpanProcessor,
+  SpanExporter,
+  TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace-node';
+import { z } from 'zod';
+
+export const tracingEnvSchema = z.object({
+  OTEL_EXPORTER_OTLP_ENDPOINT: env.url({
+    description:
+      'OpenTelemetry collector (OTLP over HTTP, e.g. `http://otel-collector:4318`): traces of requests, outbox, Kafka and consumers go there; tracing is off when unset',
+    protocols: ['http', 'https'],
+  }),
+  OTEL_SERVICE_NAME: env.string({ description: 'service name on its spans', defaultText: "the service's name" }),
+  OTEL_TRACES_SAMPLER_ARG: env.string({
+    description: 'share of new traces recorded (a trace begun upstream follows its caller’s decision)',
+    default: '1',
+    pattern: /^(0(\.\d+)?|1(\.0+)?)$/,
+    allowed: 'a number from 0 to 1',
+  }),
+});
+export type TracingEnv = EnvOf<typeof tracingEnvSchema>;
+
+export interface Tracing {
+  /** Exports what is still buffered and stops. */
+  shutdown(): Promise<void>;
+}
+
+let started: Tracing | undefined;
+
+/** Probes and scrapes are not traced (they would be most of the spans and tell nothing). */
+const UNTRACED = /^\/(health|metrics)(\/|\?|$)/;
+
+/**
+ * Starts OpenTelemetry tracing for this process when an OTLP endpoint is configured (or an
+ * exporter is given, as tests do): the official Node tracer provider (W3C trace context,
+ * AsyncLocalStorage context, batched OTLP/HTTP export). Requests get their server span from
+ * `traceRequests`; `libs/messaging` carries the trace through the outbox and Kafka with the API
+ * alone. Off (the default), nothing is registered and the API stays a no-op.
+ */
+export function startTracing(
+  serviceName: string,
+  settings: TracingEnv = readEnv(tracingEnvSchema),
+  exporter?: SpanExporter,
+): Tracing | undefined {
+  if (started) return started;
+  if (!exporter && !settings.OTEL_EXPORTER_OTLP_ENDPOINT) return undefined;
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': settings.OTEL_SERVICE_NAME ?? serviceName }),
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(Number(settings.OTEL_TRACES_SAMPLER_ARG)) }),
+    spanProcessors: [
+      exporter
+        ? new SimpleSpanProcessor(exporter)
+        : new BatchSpanProcessor(
+            new OTLPTraceExporter({ url: `${settings.OTEL_EXPORTER_OTLP_ENDPOINT!.replace(/\/$/, '')}/v1/traces` }),
+          ),
+    ],
+  });
+  provider.register();
+  started = {
+    shutdown: async () => {
+      await provider.shutdown();
+      trace.disable();
+      context.disable();
+      propagation.disable();
+      started = undefined;
+    },
+  };
+  return started;
+}
+
+export function tracingStarted(): boolean {
+  return started !== undefined;
+}
+
+/**
+ * The server span of each request (continuing an incoming `traceparent`), named by its route
+ * once routed, active while the request is handled. A middleware rather than the http
+ * instrumentation: that one patches `http` when it is loaded, which depends on load order and
+ * does not happen at all when the services run inside jest, as the tracing test runs them.
+ */
+export function traceRequests(request: Request, response: Response, next: NextFunction): void {
+  if (UNTRACED.test(request.path)) return next();
+  const parent = propagation.extract(context.active(), request.headers);
+  const span = trace
+    .getTracer('@throughline/service-kit')
+    .startSpan(
+      request.method,
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method, 'url.path': request.path } },
+      parent,
+    );
+  response.once('finish', () => {
+    const route = (request.route as { path?: string } | undefined)?.path;
+    if (route) {
+      span.updateName(`${request.method} ${route}`);
+      span.setAttribute('http.route', route);
+    }
+    span.setAttribute('http.response.status_code', response.statusCode);
+    if (response.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+    span.end();
+  });
+  context.with(trace.setSpan(parent, span), next);
+}
