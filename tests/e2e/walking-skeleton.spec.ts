@@ -7,13 +7,15 @@ import {
   TaskStatusChangedV1,
   Topics,
 } from '@throughline/contracts';
-import { Actor } from '@throughline/service-kit';
+import { execution as executionApi, metrics as metricsApi, strategy as strategyApi } from '@throughline/api-client';
+import { Actor, mintDevToken } from '@throughline/service-kit';
 import {
-  apiAs,
   EventCollector,
+  runExample,
   startTestService,
   testKafkaBrokers,
   TestService,
+  typedClientAs,
   uniqueTag,
   waitFor,
 } from '@throughline/testing';
@@ -24,7 +26,10 @@ import { metricsDatabase } from '../../apps/metrics-service/src/database/metrics
 import { AppModule as StrategyApp } from '../../apps/strategy-service/src/app.module';
 import { strategyDatabase } from '../../apps/strategy-service/src/database/strategy-database';
 
-/** One goal through all three services, over the real broker and database. */
+/**
+ * One goal through all three services, over the real broker and database, driven through the
+ * typed client generated from the served documents (libs/api-client) as an integrator would.
+ */
 describe('walking skeleton: goal → task → score', () => {
   const tag = uniqueTag();
   const topic = (name: string) => `t${tag}.${name}`;
@@ -52,55 +57,57 @@ describe('walking skeleton: goal → task → score', () => {
   it('turns an activated goal into one manager task whose progress moves the goal score', async () => {
     const [strategy, execution, metrics] = services;
     // The admin bootstraps the organisation: the tenant, a unit, the director and the manager.
-    const asAdmin = await apiAs(strategy.url, { personId: randomUUID(), orgId, role: 'admin' });
-    expect((await asAdmin.post('/v1/organisations', { name: 'Acme Devices' })).status).toBe(201);
-    const unit = await asAdmin.post('/v1/org-units', { name: 'Product' });
-    expect(unit.status).toBe(201);
+    const asAdmin = await typedClientAs(strategy.url, { personId: randomUUID(), orgId, role: 'admin' });
+    const organisation = await strategyApi.organisationsCreate({ client: asAdmin, body: { name: 'Acme Devices' } });
+    expect(organisation.response.status).toBe(201);
+    const { data: unit } = await strategyApi.orgUnitsCreate({ client: asAdmin, body: { name: 'Product' } });
     for (const [actor, name] of [
       [director, 'Dana Director'],
       [manager, 'Mia Manager'],
     ] as const) {
-      expect(
-        (
-          await asAdmin.post('/v1/people', {
-            id: actor.personId,
-            name,
-            email: `${actor.role}@acme.example`,
-            role: actor.role,
-            orgUnitId: unit.body.id,
-          })
-        ).status,
-      ).toBe(201);
+      const person = await strategyApi.peopleCreate({
+        client: asAdmin,
+        body: { id: actor.personId, name, email: `${actor.role}@acme.example`, role: actor.role, orgUnitId: unit!.id },
+      });
+      expect(person.response.status).toBe(201);
     }
 
-    const asDirector = await apiAs(strategy.url, director);
-    const goal = await asDirector.post('/v1/goals', {
-      title: 'Launch the new product line',
-      ownerId: director.personId,
-      orgUnitId: unit.body.id,
-      periodStart: '2026-01-01',
-      periodEnd: '2026-12-31',
-      budget: { currency: 'EUR', amountMinor: 5_000_000 },
+    const asDirector = await typedClientAs(strategy.url, director);
+    const { data: goal } = await strategyApi.goalsCreate({
+      client: asDirector,
+      body: {
+        title: 'Launch the new product line',
+        ownerId: director.personId,
+        orgUnitId: unit!.id,
+        periodStart: '2026-01-01',
+        periodEnd: '2026-12-31',
+        budget: { currency: 'EUR', amountMinor: 5_000_000 },
+      },
     });
-    expect(goal.status).toBe(201);
-    const goalId: string = goal.body.id;
-    expect(
-      (
-        await asDirector.post(`/v1/goals/${goalId}/deliverables`, {
-          title: 'Pilot production run',
-          managerId: manager.personId,
-          dueDate: '2026-06-30',
-          budgetMinor: 2_000_000,
-        })
-      ).status,
-    ).toBe(201);
-    expect((await asDirector.post(`/v1/goals/${goalId}/activate`, {}, { 'if-match': '"1"' })).status).toBe(200);
+    const goalId = goal!.id;
+    const deliverable = await strategyApi.deliverablesAdd({
+      client: asDirector,
+      path: { goalId },
+      body: {
+        title: 'Pilot production run',
+        managerId: manager.personId,
+        dueDate: '2026-06-30',
+        budgetMinor: 2_000_000,
+      },
+    });
+    expect(deliverable.response.status).toBe(201);
+    const activated = await strategyApi.goalsActivate({
+      client: asDirector,
+      path: { goalId },
+      headers: { 'If-Match': '"1"' },
+    });
+    expect(activated.response.status).toBe(200);
 
-    const asManager = await apiAs(execution.url, manager);
+    const asManager = await typedClientAs(execution.url, manager);
     const tasks = await waitFor(
       async () => {
-        const response = await asManager.get('/v1/tasks');
-        return response.body.items?.length ? response.body.items : undefined;
+        const { data } = await executionApi.tasksList({ client: asManager });
+        return data?.items.length ? data.items : undefined;
       },
       { what: "the manager's task" },
     );
@@ -113,7 +120,7 @@ describe('walking skeleton: goal → task → score', () => {
       origin: 'deliverable',
       version: 1,
     });
-    const taskId: string = tasks[0].id;
+    const taskId = tasks[0].id;
 
     // The same activation delivered again (same event id) must not make a second task.
     const [activation] = await collector.waitForType(GoalActivatedV1.type);
@@ -123,35 +130,49 @@ describe('walking skeleton: goal → task → score', () => {
     await producer.send({ topic: topic(Topics.Goals), messages: [{ key: activation.key, value: activation.raw }] });
     await producer.disconnect();
 
-    const asMetrics = await apiAs(metrics.url, director);
-    await waitFor(async () => (await asMetrics.get(`/v1/scores/goals/${goalId}`)).status === 200, {
-      what: 'the first goal score',
-    });
+    const asMetrics = await typedClientAs(metrics.url, director);
+    const goalScore = async () =>
+      (await metricsApi.scoresOne({ client: asMetrics, path: { scopes: 'goals', id: goalId } })).data;
     // The deliverable is due 2026-06-30, before the events' time: nothing earned of the value planned by now.
-    const first = (await asMetrics.get(`/v1/scores/goals/${goalId}`)).body;
+    const first = await waitFor(goalScore, { what: 'the first goal score' });
     expect(first).toMatchObject({ band: 'off_track' });
-    expect(first.components.find((component: { name: string }) => component.name === 'schedule')).toMatchObject({
-      value: 0,
-    });
+    expect(first.components.find((component) => component.name === 'schedule')).toMatchObject({ value: 0 });
 
-    expect(
-      (await asManager.post(`/v1/tasks/${taskId}/status`, { to: 'in_progress' }, { 'if-match': '"1"' })).status,
-    ).toBe(200);
-    const done = await asManager.post(`/v1/tasks/${taskId}/status`, { to: 'done' }, { 'if-match': '"2"' });
-    expect(done.status).toBe(200);
-    expect(done.body).toMatchObject({ status: 'done', progress: 100, version: 3 });
+    const started = await executionApi.tasksChangeStatus({
+      client: asManager,
+      path: { taskId },
+      headers: { 'If-Match': '"1"' },
+      body: { to: 'in_progress' },
+    });
+    expect(started.response.status).toBe(200);
+    const done = await executionApi.tasksChangeStatus({
+      client: asManager,
+      path: { taskId },
+      headers: { 'If-Match': started.response.headers.get('etag')! },
+      body: { to: 'done' },
+    });
+    expect(done.data).toMatchObject({ status: 'done', progress: 100, version: 3 });
+    expect(done.response.headers.get('etag')).toBe('"3"');
 
     const score = await waitFor(
       async () => {
-        const response = await asMetrics.get(`/v1/scores/goals/${goalId}`);
-        return response.body.score > first.score ? response.body : undefined;
+        const latest = await goalScore();
+        return latest && latest.score > first.score ? latest : undefined;
       },
       { what: 'the goal score to rise as the task completes' },
     );
     expect(score).toMatchObject({ score: 100, band: 'on_track', drivers: [] });
-    expect(score.components.find((component: { name: string }) => component.name === 'schedule')).toMatchObject({
-      value: 100,
+    expect(score.components.find((component) => component.name === 'schedule')).toMatchObject({ value: 100 });
+
+    // The integrator's example prints the same organisation score, and no goal off track.
+    const organisationScore = await waitFor(async () => {
+      const { data } = await metricsApi.scoresOrganisation({ client: asMetrics });
+      return data?.score === 100 ? data : undefined;
     });
+    const report = runExample('score-report.ts', { TOKEN: await mintDevToken(director), METRICS_URL: metrics.url });
+    expect(await report.exited).toBe(0);
+    expect(report.output()).toContain(`${organisationScore.name}: 100 (on_track)`);
+    expect(report.output()).toContain('Every goal is on track.');
 
     // The events seen on the topics: one of each change, keyed by the goal, scores only on change.
     await collector.waitForType(AlignmentScoreChangedV1.type, 2, (entry) => entry.event.data.scope === 'goal');
@@ -185,7 +206,7 @@ describe('walking skeleton: goal → task → score', () => {
       [goalId, 100],
     ]);
     // Still one task after the redelivery was processed.
-    expect((await asManager.get('/v1/tasks')).body.page.total).toBe(1);
+    expect((await executionApi.tasksList({ client: asManager })).data?.page.total).toBe(1);
     const history = await waitFor(async () => {
       const [row] = await execution.dataSource.query(
         `SELECT count(*)::int AS n FROM inbox_event WHERE event_type = $1`,

@@ -1,27 +1,19 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { Kafka, logLevel, Producer } from 'kafkajs';
 import { createEvent, GoalActivatedV1 } from '@throughline/contracts';
-import { apiAs, startTestService, testKafkaBrokers, TestService, uniqueTag, waitFor } from '@throughline/testing';
+import {
+  apiAs,
+  runExample,
+  startTestService,
+  testKafkaBrokers,
+  TestService,
+  uniqueTag,
+  waitFor,
+} from '@throughline/testing';
 import { AppModule } from '../src/app.module';
 import { integrationsDatabase } from '../src/database/integrations-database';
-
-const root = join(__dirname, '..', '..', '..');
-
-/** Runs an example the way the guide says (`npx tsx examples/…`) and keeps what it prints. */
-function runExample(file: string, env: Record<string, string>): { child: ChildProcess; output: () => string } {
-  let output = '';
-  const child = spawn(
-    process.execPath,
-    [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'examples', file)],
-    { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return { child, output: () => output };
-}
 
 async function freePort(): Promise<number> {
   const server = createServer();

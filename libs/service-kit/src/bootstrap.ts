@@ -44,6 +44,9 @@ export async function createServiceApp(module: Type<unknown>, options: ServiceAp
   app.useGlobalPipes(strictValidationPipe());
   app.enableShutdownHooks();
   app.disable('x-powered-by');
+  // An ETag here is a resource's version (If-Match sends it back); Express's body-hash ETags on
+  // every other answer would read as versions that no update accepts.
+  app.set('etag', false);
   SwaggerModule.setup('docs', app, openApiDocument(app, options), { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }

@@ -1,4 +1,5 @@
 import { Actor, mintDevToken } from '@throughline/service-kit';
+import { apiClient, ApiClient as TypedApiClient } from '@throughline/api-client';
 import { assertConforms, servedDocumentValidator } from './openapi-conformance';
 
 export interface ApiResponse<T = any> {
@@ -54,6 +55,7 @@ export function apiWithToken(baseUrl: string, token: string | null): ApiClient {
       path,
       status: response.status,
       contentType,
+      etag: response.headers.has('etag'),
       body: parsed,
     });
     return { status: response.status, headers: response.headers, body: parsed };
@@ -65,6 +67,30 @@ export function apiWithToken(baseUrl: string, token: string | null): ApiClient {
     put: (path, body, headers) => call('PUT', path, body ?? {}, headers),
     delete: (path, headers) => call('DELETE', path, undefined, headers),
   };
+}
+
+/**
+ * The generated, typed client (libs/api-client) acting as one person, as integrators use it;
+ * every response it receives passes the same conformance gate as `apiAs`.
+ */
+export async function typedClientAs(baseUrl: string, actor: Actor): Promise<TypedApiClient> {
+  const client = apiClient({ baseUrl, token: await mintDevToken(actor) });
+  const document = servedDocumentValidator(baseUrl);
+  client.interceptors.response.use(async (response, request) => {
+    const text = await response.clone().text();
+    const contentType = response.headers.get('content-type');
+    const url = new URL(request.url);
+    assertConforms(await document, {
+      method: request.method,
+      path: url.pathname + url.search,
+      status: response.status,
+      contentType,
+      etag: response.headers.has('etag'),
+      body: text && /json/.test(contentType ?? '') ? JSON.parse(text) : undefined,
+    });
+    return response;
+  });
+  return client;
 }
 
 /** Fails with the response body, so a wrong status says why. */

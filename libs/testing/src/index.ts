@@ -13,3 +13,4 @@ export * from './openapi-conformance';
 export * from './identity-provider';
 export * from './dashboard-stack';
 export * from './browser';
+export * from './examples';

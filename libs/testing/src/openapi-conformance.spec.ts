@@ -51,4 +51,14 @@ describe('the OpenAPI conformance gate', () => {
     const api = await openApiValidator(strategyDocument());
     expect(() => assertConforms(api, { ...response(200, {}), path: '/v1/nowhere' })).toThrow(/no operation/);
   });
+
+  it('holds the ETag header to the document both ways: promised and sent, sent and promised', async () => {
+    const api = await openApiValidator(strategyDocument());
+    const view = strategyDocument().components.schemas.OrgUnitView;
+    const body = Object.fromEntries(Object.keys(view.properties).map((key) => [key, (orgUnit as any)[key] ?? null]));
+    expect(() => assertConforms(api, { ...response(201, body), etag: true })).not.toThrow();
+    expect(() => assertConforms(api, { ...response(201, body), etag: false })).toThrow(/promises an ETag/);
+    const page = { ...response(200, { items: [], nextCursor: null }), method: 'GET', etag: true };
+    expect(() => assertConforms(api, page)).toThrow(/does not declare/);
+  });
 });

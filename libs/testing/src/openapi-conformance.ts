@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import addFormats from 'ajv-formats';
@@ -59,11 +60,16 @@ export interface ReceivedResponse {
   path: string;
   status: number;
   contentType: string | null;
+  /** Whether the response carried an ETag header (documented ones must be sent, sent ones documented). */
+  etag?: boolean;
   body: unknown;
 }
 
 /** Throws a ConformanceError saying what differs when the response does not match the document. */
 export function assertConforms(api: OpenAPIBackend, received: ReceivedResponse): void {
+  // CONFORMANCE_LOG=<file> counts what the gate saw in a run (one line per response checked).
+  if (process.env.CONFORMANCE_LOG)
+    appendFileSync(process.env.CONFORMANCE_LOG, `${api.definition.info.title}\t${received.status}\n`);
   const [path, query] = received.path.split('?');
   const operation = api.router.matchOperation({ method: received.method, path, query: query ?? '', headers: {} });
   const where = `${received.method} ${received.path} → ${received.status}`;
@@ -73,6 +79,14 @@ export function assertConforms(api: OpenAPIBackend, received: ReceivedResponse):
     throw new ConformanceError(
       `${where}: status ${received.status} is not documented for ${operation.operationId} (documented: ${Object.keys(documented).join(', ')})`,
     );
+  if (received.etag !== undefined) {
+    const response = (documented[String(received.status)] ?? documented.default) as { headers?: object };
+    const promised = Boolean(response.headers && 'ETag' in response.headers);
+    if (promised !== received.etag)
+      throw new ConformanceError(
+        `${where}: ${promised ? 'the document promises an ETag header the response lacks' : 'the response sends an ETag header the document does not declare'}`,
+      );
+  }
   const json = /^application\/([a-z.+-]+\+)?json/.test(received.contentType ?? '');
   if (!json || received.body === undefined) return;
   const result = api.validator.validateResponse(received.body, operation, received.status);
@@ -112,7 +126,14 @@ export async function startConformanceProxy(serviceUrl: string): Promise<Conform
     const contentType = answer.headers.get('content-type');
     try {
       const body = text && /json/.test(contentType ?? '') ? JSON.parse(text) : undefined;
-      assertConforms(api, { method: request.method!, path: request.url!, status: answer.status, contentType, body });
+      assertConforms(api, {
+        method: request.method!,
+        path: request.url!,
+        status: answer.status,
+        contentType,
+        etag: answer.headers.has('etag'),
+        body,
+      });
     } catch (error) {
       proxy.failures.push((error as Error).message);
     }

@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { IsISO8601, IsNumber, IsPositive, Matches, Max, ValidateIf } from 'class-validator';
+import { IsISO8601, IsNumber, IsPositive, Matches, Max } from 'class-validator';
 
 /** A calendar day, YYYY-MM-DD (string comparison is then date comparison). */
 export function IsIsoDay(field: string): PropertyDecorator {
@@ -12,12 +12,4 @@ export function IsIsoDay(field: string): PropertyDecorator {
 /** A relative weight: positive, at most 1000 (the contracts' Weight). */
 export function IsWeight(): PropertyDecorator {
   return applyDecorators(IsNumber({ allowNaN: false, allowInfinity: false }), IsPositive(), Max(1000));
-}
-
-/**
- * A field a partial update may leave out, but not set to null: IsOptional would let null
- * through to a NOT NULL column (a 500; found by tests/security/hostile-input.spec.ts).
- */
-export function IsOmittable(): PropertyDecorator {
-  return ValidateIf((_, value) => value !== undefined);
 }

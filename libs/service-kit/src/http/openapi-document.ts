@@ -6,7 +6,10 @@ import { PROBLEM_JSON } from './problem-details.filter';
  * - `string | null` properties reflect as `Object`, so @nestjs/swagger writes `type: object`; the value's
  *   real type is known from its format, enum or example;
  * - the errors a guarded operation can answer (400, 401, 403, 404, 409, 413, 415, 422, 429) with the
- *   problem+json body they carry, beside those an operation declares itself (409, 412, 428, 503…).
+ *   problem+json body they carry, beside those an operation declares itself (409, 412, 428, 503…);
+ * - the `ETag` header of every success with a body of an update guarded by If-Match (it answers the
+ *   new version) and of every read of one versioned resource (a body with a `version`, or a budget's
+ *   `revision`); the conformance gate checks it both ways: promised and sent, sent and promised.
  */
 export function exactDocument(document: OpenAPIObject): OpenAPIObject {
   const schemas = { ...(document.components?.schemas ?? {}) } as Record<string, SchemaObject>;
@@ -16,7 +19,7 @@ export function exactDocument(document: OpenAPIObject): OpenAPIObject {
   for (const [path, operations] of Object.entries(document.paths) as [string, PathItemObject][]) {
     for (const method of ['get', 'put', 'post', 'patch', 'delete'] as const) {
       const operation = operations[method];
-      if (operation) operation.responses = exactResponses(path, method, operation);
+      if (operation) operation.responses = exactResponses(path, method, operation, schemas);
     }
   }
   return { ...document, components: { ...document.components, schemas } };
@@ -61,7 +64,12 @@ export const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   429: 'Too many requests from this caller: retry after the Retry-After seconds',
 };
 
-function exactResponses(path: string, method: string, operation: OperationObject): OperationObject['responses'] {
+function exactResponses(
+  path: string,
+  method: string,
+  operation: OperationObject,
+  schemas: Record<string, SchemaObject>,
+): OperationObject['responses'] {
   const guarded = Boolean(operation.security?.length);
   const write = method !== 'get';
   const filtered = (operation.parameters ?? []).some((parameter) => 'in' in parameter && parameter.in === 'query');
@@ -78,11 +86,29 @@ function exactResponses(path: string, method: string, operation: OperationObject
   ];
   const responses = { ...operation.responses } as Record<string, ResponseObject>;
   for (const status of statuses) responses[status] ??= { description: PROBLEM_DESCRIPTIONS[status] };
+  const guardedByIfMatch = (operation.parameters ?? []).some(
+    (parameter) => 'in' in parameter && parameter.in === 'header' && parameter.name === 'If-Match',
+  );
   for (const [status, response] of Object.entries(responses)) {
+    if (Number(status) < 300 && status !== '204' && (guardedByIfMatch || isVersionedResource(response, schemas)))
+      response.headers = { ...response.headers, ETag: ETAG_HEADER };
     if (Number(status) >= 400 && Number(status) < 500 && !response.content)
       response.content = { [PROBLEM_JSON]: { schema: { $ref: '#/components/schemas/Problem' } } };
   }
   return responses;
+}
+
+const ETAG_HEADER = {
+  description: 'The version of the resource, quoted (e.g. "3"): send it back in If-Match to update it',
+  required: true,
+  schema: { type: 'string', example: '"3"' },
+};
+
+/** A body that is one resource with an optimistic-concurrency version (not a page of them). */
+function isVersionedResource(response: ResponseObject, schemas: Record<string, SchemaObject>): boolean {
+  const reference = (response.content?.['application/json']?.schema as { $ref?: string } | undefined)?.$ref;
+  const properties = reference ? schemas[reference.replace('#/components/schemas/', '')]?.properties : undefined;
+  return Boolean(properties?.version ?? properties?.revision);
 }
 
 const FIELD_PROBLEM_SCHEMA: SchemaObject = {

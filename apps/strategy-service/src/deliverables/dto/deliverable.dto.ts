@@ -1,7 +1,7 @@
 import { IsNonBlank } from '@throughline/service-kit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
-import { IsIsoDay, IsOmittable, IsWeight } from '../../shared/dto-decorators';
+import { IsIsoDay, IsWeight } from '../../shared/dto-decorators';
 
 export class CreateDeliverableDto {
   @ApiProperty({ example: 'Pilot production run' })
@@ -38,7 +38,7 @@ export class CreateDeliverableDto {
 
 export class UpdateDeliverableDto {
   @ApiPropertyOptional({ example: 'Pilot production run (500 units)' })
-  @IsOmittable()
+  @IsOptional()
   @IsNonBlank(200)
   title?: string;
 
@@ -47,22 +47,22 @@ export class UpdateDeliverableDto {
     example: '2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f',
     description: 'Hand the work to another manager',
   })
-  @IsOmittable()
+  @IsOptional()
   @IsUUID()
   managerId?: string;
 
   @ApiPropertyOptional({ example: '2026-04-15' })
-  @IsOmittable()
+  @IsOptional()
   @IsIsoDay('dueDate')
   dueDate?: string;
 
   @ApiPropertyOptional({ example: 3 })
-  @IsOmittable()
+  @IsOptional()
   @IsWeight()
   weight?: number;
 
   @ApiPropertyOptional({ example: 4500000 })
-  @IsOmittable()
+  @IsOptional()
   @IsInt()
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)

@@ -17,7 +17,7 @@ import { PageQueryDto, IsNonBlank } from '@throughline/service-kit';
 import { DeliverableView } from '../../deliverables/dto/deliverable.dto';
 import { KeyResultView } from '../../key-results/dto/key-result.dto';
 import { RiskView } from '../../risks/dto/risk.dto';
-import { IsIsoDay, IsOmittable, IsWeight } from '../../shared/dto-decorators';
+import { IsIsoDay, IsWeight } from '../../shared/dto-decorators';
 import { GOAL_OUTCOMES, GOAL_STATUSES, GoalOutcome, GoalStatus } from '../goal-lifecycle';
 
 export class MoneyDto {
@@ -163,12 +163,12 @@ export class GoalDetailView extends GoalView {
 /** Everything of a goal that can change after creation; the budget changes through budget revisions. */
 export class UpdateGoalDto {
   @ApiPropertyOptional({ example: 'Launch the X200 product line' })
-  @IsOmittable()
+  @IsOptional()
   @IsNonBlank(200)
   title?: string;
 
   @ApiPropertyOptional({ example: 'Bring the X200 to market in H1.' })
-  @IsOmittable()
+  @IsOptional()
   @IsString()
   @MaxLength(5000)
   description?: string;
@@ -178,12 +178,12 @@ export class UpdateGoalDto {
     example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
     description: 'A director of the organisation',
   })
-  @IsOmittable()
+  @IsOptional()
   @IsUUID()
   ownerId?: string;
 
   @ApiPropertyOptional({ format: 'uuid', example: '0f4b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d' })
-  @IsOmittable()
+  @IsOptional()
   @IsUUID()
   orgUnitId?: string;
 
@@ -198,17 +198,17 @@ export class UpdateGoalDto {
   parentGoalId?: string | null;
 
   @ApiPropertyOptional({ example: '2026-01-01' })
-  @IsOmittable()
+  @IsOptional()
   @IsIsoDay('periodStart')
   periodStart?: string;
 
   @ApiPropertyOptional({ example: '2026-06-30' })
-  @IsOmittable()
+  @IsOptional()
   @IsIsoDay('periodEnd')
   periodEnd?: string;
 
   @ApiPropertyOptional({ example: 2 })
-  @IsOmittable()
+  @IsOptional()
   @IsWeight()
   weight?: number;
 }

@@ -2,7 +2,7 @@ import { IsNonBlank } from '@throughline/service-kit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNumber, IsOptional } from 'class-validator';
 import { KPI_CATEGORIES } from '@throughline/contracts';
-import { IsOmittable, IsWeight } from '../../shared/dto-decorators';
+import { IsWeight } from '../../shared/dto-decorators';
 import { KEY_RESULT_DIRECTIONS, KeyResultDirection, KpiCategory } from '../key-result-rules';
 
 const FINITE = { allowNaN: false, allowInfinity: false } as const;
@@ -44,37 +44,37 @@ export class CreateKeyResultDto {
 
 export class UpdateKeyResultDto {
   @ApiPropertyOptional({ example: 'Cost per unit (ex works)' })
-  @IsOmittable()
+  @IsOptional()
   @IsNonBlank(200)
   name?: string;
 
   @ApiPropertyOptional({ enum: KPI_CATEGORIES, example: 'quality' })
-  @IsOmittable()
+  @IsOptional()
   @IsIn(KPI_CATEGORIES)
   category?: KpiCategory;
 
   @ApiPropertyOptional({ example: 'EUR' })
-  @IsOmittable()
+  @IsOptional()
   @IsNonBlank(40)
   unit?: string;
 
   @ApiPropertyOptional({ example: 52 })
-  @IsOmittable()
+  @IsOptional()
   @IsNumber(FINITE)
   baseline?: number;
 
   @ApiPropertyOptional({ example: 38 })
-  @IsOmittable()
+  @IsOptional()
   @IsNumber(FINITE)
   target?: number;
 
   @ApiPropertyOptional({ enum: KEY_RESULT_DIRECTIONS, example: 'decrease' })
-  @IsOmittable()
+  @IsOptional()
   @IsIn(KEY_RESULT_DIRECTIONS)
   direction?: KeyResultDirection;
 
   @ApiPropertyOptional({ example: 2 })
-  @IsOmittable()
+  @IsOptional()
   @IsWeight()
   weight?: number;
 }

@@ -2,7 +2,6 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsOptional, IsUUID, MaxLength } from 'class-validator';
 import { PageQueryDto, Role, ROLES, IsNonBlank } from '@throughline/service-kit';
-import { IsOmittable } from '../../shared/dto-decorators';
 
 export class CreateOrganisationDto {
   @ApiProperty({ example: 'Acme Devices' })
@@ -40,7 +39,7 @@ export class CreateOrgUnitDto {
 
 export class UpdateOrgUnitDto {
   @ApiPropertyOptional({ example: 'Product & engineering' })
-  @IsOmittable()
+  @IsOptional()
   @IsNonBlank(200)
   name?: string;
 
@@ -115,18 +114,18 @@ export class CreatePersonDto {
 
 export class UpdatePersonDto {
   @ApiPropertyOptional({ example: 'Mia Manager-Smith' })
-  @IsOmittable()
+  @IsOptional()
   @IsNonBlank(200)
   name?: string;
 
   @ApiPropertyOptional({ example: 'mia.smith@example.com' })
-  @IsOmittable()
+  @IsOptional()
   @IsEmail()
   @MaxLength(320)
   email?: string;
 
   @ApiPropertyOptional({ enum: ROLES, example: 'director' })
-  @IsOmittable()
+  @IsOptional()
   @IsIn(ROLES)
   role?: Role;
 
@@ -154,7 +153,7 @@ export class UpdatePersonDto {
     example: false,
     description: 'false when the person leaves; they can no longer own goals or deliverables',
   })
-  @IsOmittable()
+  @IsOptional()
   @IsBoolean()
   active?: boolean;
 }

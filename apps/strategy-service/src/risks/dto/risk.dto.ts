@@ -2,7 +2,6 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { PageQueryDto, IsNonBlank } from '@throughline/service-kit';
 import { RISK_STATUSES, RiskStatus } from '../risk-lifecycle';
-import { IsOmittable } from '../../shared/dto-decorators';
 
 export class CreateRiskDto {
   @ApiProperty({ example: 'Supplier cannot deliver the new casing in time' })
@@ -38,26 +37,26 @@ export class CreateRiskDto {
 
 export class UpdateRiskDto {
   @ApiPropertyOptional({ example: 'Supplier cannot deliver the casing in time' })
-  @IsOmittable()
+  @IsOptional()
   @IsNonBlank(200)
   title?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 5, example: 2 })
-  @IsOmittable()
+  @IsOptional()
   @IsInt()
   @Min(1)
   @Max(5)
   likelihood?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 5, example: 4 })
-  @IsOmittable()
+  @IsOptional()
   @IsInt()
   @Min(1)
   @Max(5)
   impact?: number;
 
   @ApiPropertyOptional({ format: 'uuid', example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' })
-  @IsOmittable()
+  @IsOptional()
   @IsUUID()
   ownerId?: string;
 
@@ -72,7 +71,7 @@ export class UpdateRiskDto {
     example: 'mitigated',
     description: 'open ↔ mitigated → materialised → closed; mitigated needs a mitigation',
   })
-  @IsOmittable()
+  @IsOptional()
   @IsIn(RISK_STATUSES)
   status?: RiskStatus;
 }
