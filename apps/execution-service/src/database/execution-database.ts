@@ -25,9 +25,5 @@ export const executionDatabase: ServiceDatabase = {
     KeyResultCheckIn,
     KnownPerson,
   ],
-  migrations: [
-    ...messagingMigrations,
-    CreateTasks1764000000200,
-    AddExecutionReadModelsAndTaskReports1764000000300,
-  ],
+  migrations: [...messagingMigrations, CreateTasks1764000000200, AddExecutionReadModelsAndTaskReports1764000000300],
 };
