@@ -23,7 +23,7 @@ import { dataSourceOptions, runMigrations } from '@throughline/service-kit';
 import { metricsDatabase } from '../apps/metrics-service/src/database/metrics-database';
 import { ReadModelsModule } from '../apps/metrics-service/src/read-models/read-models.module';
 import { addFacts, emptyFacts, FACT_KEYS, FactVector } from '../apps/metrics-service/src/scoring/alignment-formula';
-import { taskContribution } from '../apps/metrics-service/src/scoring/contributions';
+import { taskContribution } from '../apps/metrics-service/src/scoring/contribution-formula';
 import { ScoringEngine } from '../apps/metrics-service/src/scoring/scoring-engine.service';
 import { startLocalPostgres } from '../libs/local-infra/src';
 

@@ -6,7 +6,7 @@ import { EventOutbox } from '@throughline/messaging';
 import { Actor, notFound, page, Page, PageQueryDto, conflict, forbidden } from '@throughline/service-kit';
 import { KnownGoal } from '../goals/known-goal.entity';
 import { todayUtc } from '../shared/today';
-import { assertNotInFuture } from '../tasks/task-rules';
+import { assertNotInFuture } from '../tasks/task.rules';
 import { Task } from '../tasks/task.entity';
 import { CheckInDto, CheckInView, KeyResultListQueryDto, KeyResultView } from './dto/key-result.dto';
 import { KeyResultCheckIn } from './key-result-check-in.entity';

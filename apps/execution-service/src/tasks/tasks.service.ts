@@ -27,7 +27,7 @@ import {
 import { TaskHistoryEntry } from './task-history-entry.entity';
 import { recordHistory } from './task-history';
 import { TaskCostEntry, TaskHoursEntry, TaskQualityIssue } from './task-report-entries.entity';
-import { assertCostCurrency, assertNotInFuture, assertReportable, checkNewTaskLink } from './task-rules';
+import { assertCostCurrency, assertNotInFuture, assertReportable, checkNewTaskLink } from './task.rules';
 import { OPEN_STATUSES, transition } from './task-state-machine';
 import { Task } from './task.entity';
 import { taskStatusChangedData } from './task-events';

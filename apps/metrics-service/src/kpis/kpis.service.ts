@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Actor, invalid, notFound } from '@throughline/service-kit';
-import { dayNumber, isoDay } from '../scoring/contributions';
+import { dayNumber, isoDay } from '../scoring/contribution-formula';
 import { assertMayRead } from '../scoring/read-access';
 import { reportingTeam } from '../scoring/reporting-team';
 import {

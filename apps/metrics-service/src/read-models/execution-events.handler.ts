@@ -15,7 +15,7 @@ import { HandleEvent } from '@throughline/messaging';
 import { ContributionLedger } from '../scoring/contribution-ledger.service';
 import { ScoringEngine } from '../scoring/scoring-engine.service';
 import { ScoringRun } from '../scoring/scoring-run';
-import { weightMilli } from '../scoring/contributions';
+import { weightMilli } from '../scoring/contribution-formula';
 import { applyInRun } from './apply-in-run';
 import { StrategyEventsHandler } from './strategy-events.handler';
 import { ensurePlaceholder } from './same-organisation';

@@ -21,7 +21,7 @@ import { ContributionLedger } from '../scoring/contribution-ledger.service';
 import { ScopeChains } from '../scoring/scope-chains.repository';
 import { ScoringEngine } from '../scoring/scoring-engine.service';
 import { markDirty, ScoringRun } from '../scoring/scoring-run';
-import { weightMilli } from '../scoring/contributions';
+import { weightMilli } from '../scoring/contribution-formula';
 import { OrganisationEventsHandler } from './organisation-events.handler';
 import { applyInRun, lockRow } from './apply-in-run';
 import { assertSameOrganisation, ensurePlaceholder } from './same-organisation';

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { TaskStatus } from '@throughline/contracts';
 import { addFacts, emptyFacts, FactVector } from './alignment-formula';
 import { riskAlert } from './alert.rules';
 import {
@@ -6,9 +7,8 @@ import {
   keyResultContribution,
   riskFacts,
   taskContribution,
-  TaskStatus,
   unmitigatedExposure,
-} from './contributions';
+} from './contribution-formula';
 import { ScopeChains } from './scope-chains.repository';
 import { factsFromJson, readFacts, ScopeRef } from './scope-facts.repository';
 import { ScoreWriter } from './score-writer.service';

@@ -1,4 +1,4 @@
-import { DomainError } from '@throughline/service-kit/domain';
+import { forbidden, notFound } from '@throughline/service-kit/domain';
 
 interface Reader {
   role: string;
@@ -19,15 +19,15 @@ export function assertMayRead(
   team?: ReadonlySet<string>,
 ): void {
   if (actor.role === 'director' && scope === 'manager' && team && !team.has(scopeId)) {
-    throw new DomainError(
-      'not_found',
+    throw notFound(
+      'Manager',
+      scopeId,
       `Manager ${scopeId} does not report to you: a director reads the figures of their own reporting line.`,
     );
   }
   if (actor.role !== 'manager') return;
   if (scope === 'manager' && scopeId === actor.personId) return;
-  throw new DomainError(
-    'forbidden',
+  throw forbidden(
     `A manager may read their own scores and KPIs (/v1/.../managers/${actor.personId}); ${scope.replace('_', ' ')} figures are for directors.`,
   );
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor, notFound, ReportingLines, Role, forbidden } from '@throughline/service-kit';
 import { Goal } from '../goals/goal.entity';
-import { GoalFacts, goalAccess, goalScope, GoalScope, mayDirectUnit } from './access-rules';
+import { GoalFacts, goalAccess, goalScope, GoalScope, mayDirectUnit } from './access.rules';
 
 /**
  * The one place the strategy service decides who may do what (docs/security.md). Services

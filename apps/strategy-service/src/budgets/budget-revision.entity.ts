@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintAsNumber } from '@throughline/service-kit';
-import { BudgetAllocation } from './budget-rules';
+import { BudgetAllocation } from './budget.rules';
 
 /** One numbered, immutable revision of a goal's budget: total and allocations as they were decided. */
 @Entity({ name: 'budget_revision' })

@@ -9,7 +9,7 @@ import { lockOpenGoal, requireGoal } from '../goals/goal-locks';
 import { requireOrgUnit, requirePerson } from '../organisation/directory';
 import { inTransaction } from '../shared/transaction';
 import { BudgetRevision } from './budget-revision.entity';
-import { assertValidRevision, BudgetAllocation, sumMinor } from './budget-rules';
+import { assertValidRevision, BudgetAllocation, sumMinor } from './budget.rules';
 import { BudgetRevisionView, CurrentBudgetView, ReviseBudgetDto } from './dto/budget.dto';
 import { AccessPolicy } from '../access/access-policy';
 

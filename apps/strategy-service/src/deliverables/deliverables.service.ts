@@ -4,7 +4,7 @@ import { DataSource, EntityManager, FindOptionsWhere, IsNull } from 'typeorm';
 import { DeliverableAddedV1, DeliverableChangedV1, DeliverableRemovedV1 } from '@throughline/contracts';
 import { EventOutbox } from '@throughline/messaging';
 import { Actor, notFound, page, Page, PageQueryDto, actedBy } from '@throughline/service-kit';
-import { assertSharesWithinTotal, sumMinor } from '../budgets/budget-rules';
+import { assertSharesWithinTotal, sumMinor } from '../budgets/budget.rules';
 import { Goal } from '../goals/goal.entity';
 import { assertDueWithinPeriod } from '../goals/goal-lifecycle';
 import { lockOpenGoal, requireGoal } from '../goals/goal-locks';

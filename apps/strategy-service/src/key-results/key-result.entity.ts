@@ -1,6 +1,6 @@
 import { Column, Entity, Index } from 'typeorm';
 import { TenantAggregate } from '@throughline/service-kit';
-import { KeyResultDirection, KpiCategory } from './key-result-rules';
+import { KeyResultDirection, KpiCategory } from './key-result.rules';
 
 /** A KPI target of a goal: where a measure starts (baseline) and where it should end (target). */
 @Entity({ name: 'key_result' })

@@ -9,7 +9,7 @@ import { changedFields, hasChanges } from '../shared/changes';
 import { inTransaction } from '../shared/transaction';
 import { lockForChange } from '../shared/locking';
 import { CreateKeyResultDto, KeyResultView, UpdateKeyResultDto } from './dto/key-result.dto';
-import { assertTargetMatchesDirection } from './key-result-rules';
+import { assertTargetMatchesDirection } from './key-result.rules';
 import { keyResultSnapshot, keyResultView } from './key-result-views';
 import { KeyResult } from './key-result.entity';
 import { AccessPolicy } from '../access/access-policy';

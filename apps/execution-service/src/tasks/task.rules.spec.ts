@@ -1,6 +1,6 @@
 import { TaskStatus } from '@throughline/contracts';
 import { DomainError } from '@throughline/service-kit/domain';
-import { assertCostCurrency, assertNotInFuture, assertReportable, checkNewTaskLink, TaskReport } from './task-rules';
+import { assertCostCurrency, assertNotInFuture, assertReportable, checkNewTaskLink, TaskReport } from './task.rules';
 
 function kindOf(fn: () => unknown): string | null {
   try {

@@ -1,4 +1,4 @@
-import { assertSharesWithinTotal, assertValidRevision, BudgetAllocation, sumMinor } from './budget-rules';
+import { assertSharesWithinTotal, assertValidRevision, BudgetAllocation, sumMinor } from './budget.rules';
 
 const manager = (id: string, amountMinor: number): BudgetAllocation => ({
   managerId: id,

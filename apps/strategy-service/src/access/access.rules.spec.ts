@@ -1,5 +1,5 @@
 import { ReportingLines, Role } from '@throughline/service-kit';
-import { GoalAccess, goalAccess, GoalFacts, mayDirectUnit } from './access-rules';
+import { GoalAccess, goalAccess, GoalFacts, mayDirectUnit } from './access.rules';
 
 /**
  * company ── engineering ── quality;  company ── sales

@@ -1,4 +1,4 @@
-import { Actor, ReportingLines } from '@throughline/service-kit';
+import { Actor, ReportingLines } from '@throughline/service-kit/domain';
 
 /**
  * Who may see and change a goal (and its key results, budget, deliverables and risks),

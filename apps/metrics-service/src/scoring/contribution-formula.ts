@@ -2,9 +2,8 @@
  * What one task, key result or risk contributes to the scopes it rolls up into, as of a day,
  * and the next day on which that contribution changes by time alone. Pure: no framework.
  */
+import type { TaskStatus } from '@throughline/contracts';
 import { emptyFacts, FactVector } from './alignment-formula';
-
-export type TaskStatus = 'todo' | 'in_progress' | 'blocked' | 'done' | 'cancelled';
 
 /** Planned value grows in quarters of the time from a task's creation to its due date. */
 export const TASK_PLAN_STEPS = 4;

@@ -1,4 +1,4 @@
-import { assertTargetMatchesDirection, KeyResultDirection } from './key-result-rules';
+import { assertTargetMatchesDirection, KeyResultDirection } from './key-result.rules';
 
 describe('key result target and direction', () => {
   const cases: Array<[number, number, KeyResultDirection, boolean]> = [
