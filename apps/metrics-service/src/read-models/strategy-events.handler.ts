@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import {
   BudgetRevisedV1,
@@ -52,9 +52,9 @@ interface GoalFields {
 @Injectable()
 export class StrategyEventsHandler {
   constructor(
-    @Inject(ScoringEngine) private readonly engine: ScoringEngine,
-    @Inject(ContributionLedger) private readonly ledger: ContributionLedger,
-    @Inject(ScopeChains) private readonly chains: ScopeChains,
+    private readonly engine: ScoringEngine,
+    private readonly ledger: ContributionLedger,
+    private readonly chains: ScopeChains,
   ) {}
 
   /** A goal row that may be a placeholder: tasks can arrive before their goal. */

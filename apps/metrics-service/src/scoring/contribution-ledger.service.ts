@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { TaskStatus } from '@throughline/contracts';
 import { addFacts, emptyFacts, FactVector } from './alignment-formula';
 import { riskAlert } from './alert.rules';
@@ -31,9 +31,8 @@ const COUNTING_GOAL_STATUSES = ['active', 'achieved', 'missed'];
 @Injectable()
 export class ContributionLedger {
   constructor(
-    // Explicit tokens: the bench runs under tsx, which emits no decorator metadata.
-    @Inject(ScopeChains) private readonly chains: ScopeChains,
-    @Inject(ScoreWriter) private readonly writer: ScoreWriter,
+    private readonly chains: ScopeChains,
+    private readonly writer: ScoreWriter,
   ) {}
 
   private async add(run: ScoringRun, scopes: ScopeRef[], delta: FactVector): Promise<void> {

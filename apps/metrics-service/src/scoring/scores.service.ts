@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Actor, notFound, page, Page } from '@throughline/service-kit';
 import { ScopeKind } from './alignment-formula';
 import { AlertView, ScoreHistoryQueryDto, ScoreListQueryDto, ScorePointView, ScoreView } from './dto/score.dto';
-import { assertMayRead } from './read-access';
+import { assertMayRead } from '../access/read-access.rules';
 import { reportingTeam } from './reporting-team';
 
 const SCOPE_NAMES: Record<ScopeKind, string> = {

@@ -16,15 +16,15 @@ import {
   SpreadsheetFormat,
 } from '@throughline/service-kit';
 import { AccessPolicy } from '../access/access-policy';
-import { BudgetsService } from '../budgets/budgets.service';
-import { ReviseBudgetDto } from '../budgets/dto/budget.dto';
-import { CreateDeliverableDto } from '../deliverables/dto/deliverable.dto';
-import { DeliverablesService } from '../deliverables/deliverables.service';
+import { BudgetsService } from '../goals/budgets/budgets.service';
+import { ReviseBudgetDto } from '../goals/budgets/dto/budget.dto';
+import { CreateDeliverableDto } from '../goals/deliverables/dto/deliverable.dto';
+import { DeliverablesService } from '../goals/deliverables/deliverables.service';
 import { CreateGoalDto } from '../goals/dto/goal.dto';
 import { Goal } from '../goals/goal.entity';
 import { GoalsService } from '../goals/goals.service';
-import { CreateKeyResultDto } from '../key-results/dto/key-result.dto';
-import { KeyResultsService } from '../key-results/key-results.service';
+import { CreateKeyResultDto } from '../goals/key-results/dto/key-result.dto';
+import { KeyResultsService } from '../goals/key-results/key-results.service';
 import { PlanImportView } from './dto/plan-import.dto';
 import { parsePlanRows, PLAN_COLUMNS, RowProblem, toMinor } from './plan-sheet';
 

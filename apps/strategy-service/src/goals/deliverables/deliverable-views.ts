@@ -5,8 +5,3 @@ export function deliverableView(deliverable: Deliverable): DeliverableView {
   const { id, goalId, title, managerId, dueDate, weight, budgetMinor, version } = deliverable;
   return { id, goalId, title, managerId, dueDate, weight, budgetMinor, version };
 }
-
-export function deliverableSnapshot(deliverable: Deliverable) {
-  const { id, title, managerId, dueDate, weight, budgetMinor } = deliverable;
-  return { deliverableId: id, title, managerId, dueDate, weight, budgetMinor };
-}

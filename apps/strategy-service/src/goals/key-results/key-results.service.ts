@@ -4,15 +4,16 @@ import { DataSource, EntityManager } from 'typeorm';
 import { KeyResultAddedV1, KeyResultRemovedV1, KeyResultUpdatedV1 } from '@throughline/contracts';
 import { EventOutbox } from '@throughline/messaging';
 import { Actor, notFound, page, Page, PageQueryDto, actedBy } from '@throughline/service-kit';
-import { lockOpenGoal, requireGoal } from '../goals/goal-locks';
-import { changedFields, hasChanges } from '../shared/changes';
-import { inTransaction } from '../shared/transaction';
-import { lockForChange } from '../shared/locking';
+import { lockOpenGoal, requireGoal } from '../goal-locks';
+import { changedFields, hasChanges } from '../../shared/changes';
+import { inTransaction } from '../../shared/transaction';
+import { lockForChange } from '../../shared/locking';
 import { CreateKeyResultDto, KeyResultView, UpdateKeyResultDto } from './dto/key-result.dto';
 import { assertTargetMatchesDirection } from './key-result.rules';
-import { keyResultSnapshot, keyResultView } from './key-result-views';
+import { keyResultView } from './key-result-views';
+import { keyResultSnapshot } from '../goal-events';
 import { KeyResult } from './key-result.entity';
-import { AccessPolicy } from '../access/access-policy';
+import { AccessPolicy } from '../../access/access-policy';
 
 @Injectable()
 export class KeyResultsService {

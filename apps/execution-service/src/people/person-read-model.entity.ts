@@ -1,8 +1,8 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** Execution's copy of the people of an organisation: role and reporting line, from organisation events. */
-@Entity({ name: 'known_person' })
-export class KnownPerson {
+@Entity({ name: 'person_rm' })
+export class PersonReadModel {
   @PrimaryColumn({ name: 'person_id', type: 'uuid' })
   personId: string;
 

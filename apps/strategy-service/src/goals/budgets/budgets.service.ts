@@ -5,13 +5,13 @@ import { BudgetRevisedV1 } from '@throughline/contracts';
 import { EventOutbox } from '@throughline/messaging';
 import { Actor, page, Page, PageQueryDto, stale, actedBy } from '@throughline/service-kit';
 import { Deliverable } from '../deliverables/deliverable.entity';
-import { lockOpenGoal, requireGoal } from '../goals/goal-locks';
-import { requireOrgUnit, requirePerson } from '../organisation/directory';
-import { inTransaction } from '../shared/transaction';
+import { lockOpenGoal, requireGoal } from '../goal-locks';
+import { requireOrgUnit, requirePerson } from '../../organisation/directory';
+import { inTransaction } from '../../shared/transaction';
 import { BudgetRevision } from './budget-revision.entity';
 import { assertValidRevision, BudgetAllocation, sumMinor } from './budget.rules';
 import { BudgetRevisionView, CurrentBudgetView, ReviseBudgetDto } from './dto/budget.dto';
-import { AccessPolicy } from '../access/access-policy';
+import { AccessPolicy } from '../../access/access-policy';
 
 /**
  * A goal's budget is a numbered history of revisions. Revision 1 is the budget the goal

@@ -5,8 +5,3 @@ export function keyResultView(keyResult: KeyResult): KeyResultView {
   const { id, goalId, name, category, unit, baseline, target, direction, weight, version } = keyResult;
   return { id, goalId, name, category, unit, baseline, target, direction, weight, version };
 }
-
-export function keyResultSnapshot(keyResult: KeyResult) {
-  const { id, goalId, name, category, unit, baseline, target, direction, weight, version } = keyResult;
-  return { keyResultId: id, goalId, name, category, unit, baseline, target, direction, weight, version };
-}

@@ -1,8 +1,8 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** Execution's copy of a goal's key results: what managers may check in against. */
-@Entity({ name: 'known_key_result' })
-export class KnownKeyResult {
+@Entity({ name: 'key_result_rm' })
+export class KeyResultReadModel {
   @PrimaryColumn({ name: 'key_result_id', type: 'uuid' })
   keyResultId: string;
 

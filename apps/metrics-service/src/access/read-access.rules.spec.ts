@@ -1,5 +1,5 @@
 import { DomainError } from '@throughline/service-kit/domain';
-import { assertMayRead } from './read-access';
+import { assertMayRead } from './read-access.rules';
 
 type Scope = 'goal' | 'manager' | 'org_unit' | 'organisation';
 const team = new Set(['dana', 'mia']);

@@ -4,15 +4,16 @@ import { DataSource, FindOptionsWhere } from 'typeorm';
 import { RiskRaisedV1, RiskUpdatedV1 } from '@throughline/contracts';
 import { EventOutbox } from '@throughline/messaging';
 import { Actor, notFound, page, Page, actedBy } from '@throughline/service-kit';
-import { lockOpenGoal, requireGoal } from '../goals/goal-locks';
-import { requirePerson } from '../organisation/directory';
-import { changedFields, hasChanges } from '../shared/changes';
-import { lockForChange } from '../shared/locking';
+import { lockOpenGoal, requireGoal } from '../goal-locks';
+import { requirePerson } from '../../organisation/directory';
+import { changedFields, hasChanges } from '../../shared/changes';
+import { lockForChange } from '../../shared/locking';
 import { CreateRiskDto, RiskListQueryDto, RiskView, UpdateRiskDto } from './dto/risk.dto';
 import { assertMitigationStated, assertRiskTransition } from './risk-lifecycle';
-import { riskSnapshot, riskView } from './risk-views';
+import { riskView } from './risk-views';
+import { riskSnapshot } from '../goal-events';
 import { Risk } from './risk.entity';
-import { AccessPolicy } from '../access/access-policy';
+import { AccessPolicy } from '../../access/access-policy';
 
 @Injectable()
 export class RisksService {

@@ -1,7 +1,7 @@
 import { IsNonBlank } from '@throughline/service-kit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
-import { IsIsoDay, IsWeight } from '../../shared/dto-decorators';
+import { IsIsoDay, IsWeight } from '../../../shared/dto-decorators';
 
 export class CreateDeliverableDto {
   @ApiProperty({ example: 'Pilot production run' })

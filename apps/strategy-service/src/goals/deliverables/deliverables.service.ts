@@ -5,17 +5,18 @@ import { DeliverableAddedV1, DeliverableChangedV1, DeliverableRemovedV1 } from '
 import { EventOutbox } from '@throughline/messaging';
 import { Actor, notFound, page, Page, PageQueryDto, actedBy } from '@throughline/service-kit';
 import { assertSharesWithinTotal, sumMinor } from '../budgets/budget.rules';
-import { Goal } from '../goals/goal.entity';
-import { assertDueWithinPeriod } from '../goals/goal-lifecycle';
-import { lockOpenGoal, requireGoal } from '../goals/goal-locks';
-import { requirePerson } from '../organisation/directory';
-import { changedFields, hasChanges } from '../shared/changes';
-import { inTransaction } from '../shared/transaction';
-import { lockForChange } from '../shared/locking';
-import { deliverableSnapshot, deliverableView } from './deliverable-views';
+import { Goal } from '../goal.entity';
+import { assertDueWithinPeriod } from '../goal-lifecycle';
+import { lockOpenGoal, requireGoal } from '../goal-locks';
+import { requirePerson } from '../../organisation/directory';
+import { changedFields, hasChanges } from '../../shared/changes';
+import { inTransaction } from '../../shared/transaction';
+import { lockForChange } from '../../shared/locking';
+import { deliverableView } from './deliverable-views';
 import { Deliverable } from './deliverable.entity';
 import { CreateDeliverableDto, DeliverableView, UpdateDeliverableDto } from './dto/deliverable.dto';
-import { AccessPolicy } from '../access/access-policy';
+import { AccessPolicy } from '../../access/access-policy';
+import { deliverableSnapshot } from '../goal-events';
 
 /**
  * Deliverables are published on every change, with the goal's status: execution turns

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { AlignmentSettings, DEFAULT_SETTINGS } from '../scoring/alignment-formula';
+import { AlignmentSettings, DEFAULT_SETTINGS } from './alignment-formula';
 
 export interface VersionedSettings {
   settings: AlignmentSettings;

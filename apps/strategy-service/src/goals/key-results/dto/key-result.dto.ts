@@ -2,7 +2,7 @@ import { IsNonBlank } from '@throughline/service-kit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNumber, IsOptional } from 'class-validator';
 import { KPI_CATEGORIES } from '@throughline/contracts';
-import { IsWeight } from '../../shared/dto-decorators';
+import { IsWeight } from '../../../shared/dto-decorators';
 import { KEY_RESULT_DIRECTIONS, KeyResultDirection, KpiCategory } from '../key-result.rules';
 
 const FINITE = { allowNaN: false, allowInfinity: false } as const;

@@ -12,8 +12,8 @@ export interface KnownBudgetAllocation {
  * A row may start as a placeholder (only id and org) when an event about the goal
  * arrives before the goal itself; the missing facts are filled in when they arrive.
  */
-@Entity({ name: 'known_goal' })
-export class KnownGoal {
+@Entity({ name: 'goal_rm' })
+export class GoalReadModel {
   @PrimaryColumn({ name: 'goal_id', type: 'uuid' })
   goalId: string;
 

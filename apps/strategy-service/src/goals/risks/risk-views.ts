@@ -17,8 +17,3 @@ export function riskView(risk: Risk): RiskView {
     version,
   };
 }
-
-export function riskSnapshot(risk: Risk) {
-  const { id, goalId, title, likelihood, impact, ownerId, mitigation, status, version } = risk;
-  return { riskId: id, goalId, title, likelihood, impact, ownerId, mitigation, status, version };
-}
