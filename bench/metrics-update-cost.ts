@@ -1,6 +1,6 @@
 /**
  * What one task update costs the metrics service at 1,000 and at 100,000 tasks in one
- * organisation. Not a test: `npx tsx bench/metrics-update-cost.ts` (DATABASE_URL to use an
+ * organisation. Not a test: `npm run bench:metrics-update-cost` (DATABASE_URL to use an
  * existing PostgreSQL, else an embedded one is started). The read models are seeded with SQL
  * (facts computed by the same pure functions the handlers use), then N progress reports go
  * through the real path — inbox row, handler, incremental facts, rescoring, outbox — first each
@@ -23,7 +23,7 @@ import { dataSourceOptions, runMigrations } from '@throughline/service-kit';
 import { metricsDatabase } from '../apps/metrics-service/src/database/metrics-database';
 import { ReadModelsModule } from '../apps/metrics-service/src/read-models/read-models.module';
 import { addFacts, emptyFacts, FACT_KEYS, FactVector } from '../apps/metrics-service/src/scoring/alignment-formula';
-import { taskContribution } from '../apps/metrics-service/src/scoring/contributions';
+import { taskContribution } from '../apps/metrics-service/src/scoring/contribution-formula';
 import { ScoringEngine } from '../apps/metrics-service/src/scoring/scoring-engine.service';
 import { startLocalPostgres } from '../libs/local-infra/src';
 
@@ -354,7 +354,7 @@ async function main(): Promise<void> {
     console.log(`ratio (100,000 / 1,000): ${ratio}`);
     const report = {
       measuredAt: new Date().toISOString(),
-      command: 'npx tsx bench/metrics-update-cost.ts',
+      command: 'npm run bench:metrics-update-cost',
       updatesPerSize: UPDATES,
       updatesPerQueuedTransaction: QUEUED,
       results,

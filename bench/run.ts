@@ -39,9 +39,10 @@ function metricsUpdateCost(system: BenchSystem, quick: boolean): unknown {
   if (quick) return { skipped: 'not in --quick (it seeds 100,000 tasks)' };
   const ownFile = join(root, 'docs/benchmarks/metrics-update-cost.json');
   const started = nowMs();
-  const run = spawnSync(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), script], {
+  // Under ts-node, not tsx: it builds Nest providers in process, which needs decorator metadata.
+  const run = spawnSync(process.execPath, ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', script], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: system.databaseUrl, BENCH_UPDATES: '50' },
+    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', DATABASE_URL: system.databaseUrl, BENCH_UPDATES: '50' },
     encoding: 'utf8',
     timeout: 240_000,
   });

@@ -175,11 +175,11 @@ describe('tenant isolation: execution service', () => {
       goalId,
     ]);
     expect(after).toEqual(before);
-    const [known] = await kit.service.dataSource.query(`SELECT org_id, title FROM known_goal WHERE goal_id = $1`, [
+    const [known] = await kit.service.dataSource.query(`SELECT org_id, title FROM goal_rm WHERE goal_id = $1`, [
       goalId,
     ]);
     expect(known).toEqual({ org_id: acme, title: 'Launch the new product line' });
-    const [person] = await kit.service.dataSource.query(`SELECT org_id, name FROM known_person WHERE person_id = $1`, [
+    const [person] = await kit.service.dataSource.query(`SELECT org_id, name FROM person_rm WHERE person_id = $1`, [
       mia.personId,
     ]);
     expect(person).toEqual({ org_id: acme, name: 'Mia' });

@@ -1,6 +1,6 @@
 import { apiClient } from '@throughline/api-client';
 import { ApiError, toProblem } from './problem';
-import { csrfToken, sendToSignIn } from '../session/session-state';
+import { csrfToken, sendToSignIn } from './session-state';
 
 /**
  * The generated API client, pointed at the backend-for-frontend on this origin: the browser never

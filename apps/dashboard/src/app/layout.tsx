@@ -2,7 +2,7 @@ import { Navigate, NavLink, Outlet, useLocation } from 'react-router';
 import { useEffect, useRef } from 'react';
 import { useLiveUpdates, type LiveState } from '../live/use-live-updates';
 import { SessionGate, signOut, useSession } from '../session/session';
-import { homePath, seesOrganisation, signInUrl, type Role } from '../session/session-state';
+import { homePath, seesOrganisation, signInUrl, type Role } from '../api/session-state';
 
 const DIRECTOR_NAV = [
   { to: '/overview', label: 'Overview' },

@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { sendToSignIn } from '../session/session-state';
+import { sendToSignIn } from '../api/session-state';
 import { staleServices } from './live-invalidation';
 import { SseReader } from './sse-reader';
 

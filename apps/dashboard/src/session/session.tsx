@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { createContext, useContext, type ReactNode } from 'react';
 import { ApiError, toProblem } from '../api/problem';
 import { ErrorState, Loading } from '../ui/primitives';
-import { rememberSession, sendToSignIn, type Session } from './session-state';
+import { rememberSession, sendToSignIn, type Session } from '../api/session-state';
 
 const SessionContext = createContext<Session | undefined>(undefined);
 

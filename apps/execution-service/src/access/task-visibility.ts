@@ -21,7 +21,7 @@ export class TaskVisibility {
         return [actor.personId];
       case 'director': {
         const people = await manager.query(
-          `SELECT person_id AS "personId", reports_to_id AS "reportsToId", org_unit_id AS "orgUnitId" FROM known_person WHERE org_id = $1 AND active`,
+          `SELECT person_id AS "personId", reports_to_id AS "reportsToId", org_unit_id AS "orgUnitId" FROM person_rm WHERE org_id = $1 AND active`,
           [actor.orgId],
         );
         return [...new ReportingLines(people, []).reportingSubtree(actor.personId)];

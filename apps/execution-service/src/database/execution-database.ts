@@ -1,15 +1,16 @@
 import { messagingMigrations } from '@throughline/messaging';
 import { ServiceDatabase } from '@throughline/service-kit';
-import { KnownGoal } from '../goals/known-goal.entity';
+import { GoalReadModel } from '../goals/goal-read-model.entity';
 import { RemovedDeliverable } from '../goals/removed-deliverable.entity';
 import { KeyResultCheckIn } from '../key-results/key-result-check-in.entity';
-import { KnownKeyResult } from '../key-results/known-key-result.entity';
-import { KnownPerson } from '../people/known-person.entity';
+import { KeyResultReadModel } from '../key-results/key-result-read-model.entity';
+import { PersonReadModel } from '../people/person-read-model.entity';
 import { TaskHistoryEntry } from '../tasks/task-history-entry.entity';
 import { TaskCostEntry, TaskHoursEntry, TaskQualityIssue } from '../tasks/task-report-entries.entity';
 import { Task } from '../tasks/task.entity';
 import { CreateTasks1764000000200 } from './migrations/1764000000200-create-tasks';
 import { AddExecutionReadModelsAndTaskReports1764000000300 } from './migrations/1764000000300-add-execution-read-models-and-task-reports';
+import { NameReadModelsRm1764000000400 } from './migrations/1764000000400-name-read-models-rm';
 
 export const executionDatabase: ServiceDatabase = {
   defaultSchema: 'execution',
@@ -19,11 +20,16 @@ export const executionDatabase: ServiceDatabase = {
     TaskCostEntry,
     TaskHoursEntry,
     TaskQualityIssue,
-    KnownGoal,
+    GoalReadModel,
     RemovedDeliverable,
-    KnownKeyResult,
+    KeyResultReadModel,
     KeyResultCheckIn,
-    KnownPerson,
+    PersonReadModel,
   ],
-  migrations: [...messagingMigrations, CreateTasks1764000000200, AddExecutionReadModelsAndTaskReports1764000000300],
+  migrations: [
+    ...messagingMigrations,
+    CreateTasks1764000000200,
+    AddExecutionReadModelsAndTaskReports1764000000300,
+    NameReadModelsRm1764000000400,
+  ],
 };

@@ -10,7 +10,7 @@ import {
 } from '@throughline/contracts';
 import { HandleEvent } from '@throughline/messaging';
 import { mergeGoalStatus } from './goal-status';
-import { lockKnownGoal } from './known-goals';
+import { lockGoalReadModel } from './goal-read-models';
 import { assertSameOrganisation } from '../shared/same-organisation';
 
 /**
@@ -22,7 +22,7 @@ export class KeepGoalsFromStrategyEvents {
   @HandleEvent(GoalCreatedV1, GoalUpdatedV1)
   async onGoalSnapshot(event: EventOf<typeof GoalCreatedV1>, tx: EntityManager): Promise<void> {
     const snapshot = event.data;
-    const goal = await lockKnownGoal(tx, snapshot.goalId, event.orgid);
+    const goal = await lockGoalReadModel(tx, snapshot.goalId, event.orgid);
     if (snapshot.version <= goal.snapshotVersion) return;
     Object.assign(goal, {
       title: snapshot.title,
@@ -41,11 +41,11 @@ export class KeepGoalsFromStrategyEvents {
     const snapshot = event.data;
     await assertSameOrganisation(tx, 'key result', snapshot.keyResultId, event.orgid);
     await tx.query(
-      `INSERT INTO known_key_result (key_result_id, goal_id, org_id, name, unit, baseline, target, direction, snapshot_version)
+      `INSERT INTO key_result_rm (key_result_id, goal_id, org_id, name, unit, baseline, target, direction, snapshot_version)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (key_result_id) DO UPDATE SET name = EXCLUDED.name, unit = EXCLUDED.unit, baseline = EXCLUDED.baseline, target = EXCLUDED.target,
          direction = EXCLUDED.direction, snapshot_version = EXCLUDED.snapshot_version
-       WHERE known_key_result.snapshot_version < EXCLUDED.snapshot_version AND known_key_result.org_id = EXCLUDED.org_id`,
+       WHERE key_result_rm.snapshot_version < EXCLUDED.snapshot_version AND key_result_rm.org_id = EXCLUDED.org_id`,
       [
         snapshot.keyResultId,
         snapshot.goalId,
@@ -66,9 +66,9 @@ export class KeepGoalsFromStrategyEvents {
     await assertSameOrganisation(tx, 'key result', keyResultId, event.orgid);
     // Kept as a tombstone so an Added that arrives after the removal does not revive it.
     await tx.query(
-      `INSERT INTO known_key_result (key_result_id, goal_id, org_id, removed_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (key_result_id) DO UPDATE SET removed_at = COALESCE(known_key_result.removed_at, EXCLUDED.removed_at)
-       WHERE known_key_result.org_id = EXCLUDED.org_id`,
+      `INSERT INTO key_result_rm (key_result_id, goal_id, org_id, removed_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (key_result_id) DO UPDATE SET removed_at = COALESCE(key_result_rm.removed_at, EXCLUDED.removed_at)
+       WHERE key_result_rm.org_id = EXCLUDED.org_id`,
       [keyResultId, goalId, event.orgid, removedAt],
     );
   }

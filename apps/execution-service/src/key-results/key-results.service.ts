@@ -4,13 +4,13 @@ import { DataSource, IsNull } from 'typeorm';
 import { KeyResultCheckedInV1 } from '@throughline/contracts';
 import { EventOutbox } from '@throughline/messaging';
 import { Actor, notFound, page, Page, PageQueryDto, conflict, forbidden } from '@throughline/service-kit';
-import { KnownGoal } from '../goals/known-goal.entity';
+import { GoalReadModel } from '../goals/goal-read-model.entity';
 import { todayUtc } from '../shared/today';
-import { assertNotInFuture } from '../tasks/task-rules';
+import { assertNotInFuture } from '../tasks/task.rules';
 import { Task } from '../tasks/task.entity';
 import { CheckInDto, CheckInView, KeyResultListQueryDto, KeyResultView } from './dto/key-result.dto';
 import { KeyResultCheckIn } from './key-result-check-in.entity';
-import { KnownKeyResult } from './known-key-result.entity';
+import { KeyResultReadModel } from './key-result-read-model.entity';
 
 /** Goals a manager works on: those with a task of theirs (in any status). */
 const GOALS_OF_MANAGER = `SELECT DISTINCT goal_id FROM task WHERE org_id = :orgId AND manager_id = :managerId AND goal_id IS NOT NULL`;
@@ -25,7 +25,7 @@ export class KeyResultsService {
   /** Managers see the key results of the goals they work on; the other roles the organisation's. */
   async list(actor: Actor, query: KeyResultListQueryDto): Promise<Page<KeyResultView>> {
     const qb = this.dataSource.manager
-      .createQueryBuilder(KnownKeyResult, 'kr')
+      .createQueryBuilder(KeyResultReadModel, 'kr')
       .where('kr.org_id = :orgId', { orgId: actor.orgId })
       .andWhere('kr.removed_at IS NULL')
       .andWhere('kr.name IS NOT NULL');
@@ -66,7 +66,7 @@ export class KeyResultsService {
   }
 
   async listCheckIns(actor: Actor, keyResultId: string, query: PageQueryDto): Promise<Page<CheckInView>> {
-    const keyResult = await this.dataSource.manager.findOne(KnownKeyResult, {
+    const keyResult = await this.dataSource.manager.findOne(KeyResultReadModel, {
       where: { keyResultId, orgId: actor.orgId },
     });
     if (!keyResult || !keyResult.name) throw notFound('Key result', keyResultId);
@@ -92,7 +92,7 @@ export class KeyResultsService {
   /** A measured value of a key result of a goal the manager works on; one event, in the same transaction. */
   async checkIn(actor: Actor, keyResultId: string, input: CheckInDto, correlationId: string): Promise<CheckInView> {
     return this.dataSource.transaction(async (tx) => {
-      const keyResult = await tx.findOne(KnownKeyResult, {
+      const keyResult = await tx.findOne(KeyResultReadModel, {
         where: { keyResultId, orgId: actor.orgId, removedAt: IsNull() },
       });
       if (!keyResult || !keyResult.name) throw notFound('Key result', keyResultId);
@@ -108,7 +108,7 @@ export class KeyResultsService {
         throw forbidden(
           `You can check in key results only of goals you have tasks on; goal ${keyResult.goalId} has none of yours.`,
         );
-      const goal = await tx.findOne(KnownGoal, { where: { goalId: keyResult.goalId } });
+      const goal = await tx.findOne(GoalReadModel, { where: { goalId: keyResult.goalId } });
       if (goal?.status !== 'active')
         throw conflict(
           `Goal ${keyResult.goalId} is ${goal?.status ?? 'unknown'}; check-ins are taken only while it is active.`,

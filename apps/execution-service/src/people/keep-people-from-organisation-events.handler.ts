@@ -16,11 +16,11 @@ export class KeepPeopleFromOrganisationEvents {
     const person = event.data;
     await assertSameOrganisation(tx, 'person', person.personId, event.orgid);
     await tx.query(
-      `INSERT INTO known_person (person_id, org_id, name, role, org_unit_id, reports_to_id, active, snapshot_version)
+      `INSERT INTO person_rm (person_id, org_id, name, role, org_unit_id, reports_to_id, active, snapshot_version)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (person_id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, org_unit_id = EXCLUDED.org_unit_id,
          reports_to_id = EXCLUDED.reports_to_id, active = EXCLUDED.active, snapshot_version = EXCLUDED.snapshot_version
-       WHERE known_person.snapshot_version < EXCLUDED.snapshot_version AND known_person.org_id = EXCLUDED.org_id`,
+       WHERE person_rm.snapshot_version < EXCLUDED.snapshot_version AND person_rm.org_id = EXCLUDED.org_id`,
       [
         person.personId,
         event.orgid,

@@ -3,7 +3,7 @@ import { EntityManager, In } from 'typeorm';
 import { EventOf, GoalClosedV1 } from '@throughline/contracts';
 import { HandleEvent, causedBy } from '@throughline/messaging';
 import { mergeGoalStatus } from '../goals/goal-status';
-import { lockKnownGoal } from '../goals/known-goals';
+import { lockGoalReadModel } from '../goals/goal-read-models';
 import { OPEN_STATUSES } from './task-state-machine';
 import { Task } from './task.entity';
 import { TaskWriter } from './task-writer';
@@ -20,7 +20,7 @@ export class CancelTasksWhenGoalClosed {
   @HandleEvent(GoalClosedV1)
   async handle(event: EventOf<typeof GoalClosedV1>, tx: EntityManager): Promise<void> {
     const { goalId, outcome, reason, version } = event.data;
-    const goal = await lockKnownGoal(tx, goalId, event.orgid);
+    const goal = await lockGoalReadModel(tx, goalId, event.orgid);
     goal.status = mergeGoalStatus(goal.status, outcome);
     goal.snapshotVersion = Math.max(goal.snapshotVersion, version);
     await tx.save(goal);

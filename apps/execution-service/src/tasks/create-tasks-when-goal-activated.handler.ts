@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { DeliverableAddedV1, EventOf, GoalActivatedV1 } from '@throughline/contracts';
 import { HandleEvent, causedBy } from '@throughline/messaging';
 import { isClosedGoalStatus, mergeGoalStatus } from '../goals/goal-status';
-import { lockKnownGoal } from '../goals/known-goals';
+import { lockGoalReadModel } from '../goals/goal-read-models';
 import { PlannedCostReviser } from './planned-cost-reviser';
 import { TaskWriter } from './task-writer';
 
@@ -21,7 +21,7 @@ export class CreateTasksWhenGoalActivated {
   @HandleEvent(GoalActivatedV1)
   async onGoalActivated(event: EventOf<typeof GoalActivatedV1>, tx: EntityManager): Promise<void> {
     const data = event.data;
-    const goal = await lockKnownGoal(tx, data.goalId, event.orgid);
+    const goal = await lockGoalReadModel(tx, data.goalId, event.orgid);
     const activatedAt = new Date(data.activatedAt);
     Object.assign(goal, {
       title: data.title,
@@ -45,7 +45,7 @@ export class CreateTasksWhenGoalActivated {
   @HandleEvent(DeliverableAddedV1)
   async onDeliverableAdded(event: EventOf<typeof DeliverableAddedV1>, tx: EntityManager): Promise<void> {
     const data = event.data;
-    const goal = await lockKnownGoal(tx, data.goalId, event.orgid);
+    const goal = await lockGoalReadModel(tx, data.goalId, event.orgid);
     goal.status = mergeGoalStatus(goal.status, data.goalStatus);
     goal.currency ??= data.currency;
     await tx.save(goal);

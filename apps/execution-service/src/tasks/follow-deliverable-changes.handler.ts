@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { DeliverableChangedV1, DeliverableRemovedV1, EventOf } from '@throughline/contracts';
 import { HandleEvent, causedBy } from '@throughline/messaging';
 import { mergeGoalStatus } from '../goals/goal-status';
-import { lockKnownGoal } from '../goals/known-goals';
+import { lockGoalReadModel } from '../goals/goal-read-models';
 import { RemovedDeliverable } from '../goals/removed-deliverable.entity';
 import { Task } from './task.entity';
 import { TaskWriter } from './task-writer';
@@ -17,7 +17,7 @@ export class FollowDeliverableChanges {
   async onDeliverableChanged(event: EventOf<typeof DeliverableChangedV1>, tx: EntityManager): Promise<void> {
     const { goalId, goalStatus, currency, deliverable } = event.data;
     const cause = causedBy(event);
-    const goal = await lockKnownGoal(tx, goalId, event.orgid);
+    const goal = await lockGoalReadModel(tx, goalId, event.orgid);
     goal.status = mergeGoalStatus(goal.status, goalStatus);
     goal.currency ??= currency;
     await tx.save(goal);

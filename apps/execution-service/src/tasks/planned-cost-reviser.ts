@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventContext } from '@throughline/messaging';
 import { EntityManager, Not } from 'typeorm';
-import { KnownGoal } from '../goals/known-goal.entity';
+import { GoalReadModel } from '../goals/goal-read-model.entity';
 import { splitAllocation } from './planned-cost-split';
 import { Task } from './task.entity';
 import { TaskWriter } from './task-writer';
@@ -16,7 +16,7 @@ import { TaskWriter } from './task-writer';
 export class PlannedCostReviser {
   constructor(private readonly writer: TaskWriter) {}
 
-  async applyLatestRevision(tx: EntityManager, goal: KnownGoal, cause: EventContext): Promise<void> {
+  async applyLatestRevision(tx: EntityManager, goal: GoalReadModel, cause: EventContext): Promise<void> {
     for (const allocation of goal.budgetAllocations) {
       if (!allocation.managerId) continue;
       const tasks = await tx.find(Task, {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { BudgetRevisedV1, EventOf } from '@throughline/contracts';
 import { HandleEvent, causedBy } from '@throughline/messaging';
-import { lockKnownGoal } from '../goals/known-goals';
+import { lockGoalReadModel } from '../goals/goal-read-models';
 import { PlannedCostReviser } from './planned-cost-reviser';
 
 /** Keeps the latest budget revision of a goal and lets planned costs follow it (rule: PlannedCostReviser). */
@@ -13,7 +13,7 @@ export class RevisePlannedCostsWhenBudgetRevised {
   @HandleEvent(BudgetRevisedV1)
   async handle(event: EventOf<typeof BudgetRevisedV1>, tx: EntityManager): Promise<void> {
     const data = event.data;
-    const goal = await lockKnownGoal(tx, data.goalId, event.orgid);
+    const goal = await lockGoalReadModel(tx, data.goalId, event.orgid);
     // Revisions are numbered: an older one arriving late (a replay) changes nothing.
     if (data.revision <= goal.budgetRevision) return;
     Object.assign(goal, {

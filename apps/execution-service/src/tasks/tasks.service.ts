@@ -10,7 +10,7 @@ import {
 } from '@throughline/contracts';
 import { EventOutbox } from '@throughline/messaging';
 import { Actor, notFound, page, Page, forbidden, stale, assertVersion, actedBy } from '@throughline/service-kit';
-import { KnownGoal } from '../goals/known-goal.entity';
+import { GoalReadModel } from '../goals/goal-read-model.entity';
 import { todayUtc } from '../shared/today';
 import {
   ChangeTaskStatusDto,
@@ -27,7 +27,7 @@ import {
 import { TaskHistoryEntry } from './task-history-entry.entity';
 import { recordHistory } from './task-history';
 import { TaskCostEntry, TaskHoursEntry, TaskQualityIssue } from './task-report-entries.entity';
-import { assertCostCurrency, assertNotInFuture, assertReportable, checkNewTaskLink } from './task-rules';
+import { assertCostCurrency, assertNotInFuture, assertReportable, checkNewTaskLink } from './task.rules';
 import { OPEN_STATUSES, transition } from './task-state-machine';
 import { Task } from './task.entity';
 import { taskStatusChangedData } from './task-events';
@@ -79,8 +79,8 @@ export class TasksService {
     if (actor.role !== 'manager' && query.reportingTo) {
       qb.andWhere(
         `task.manager_id IN (WITH RECURSIVE line AS (
-           SELECT person_id FROM known_person WHERE org_id = :orgId AND reports_to_id = :boss
-           UNION SELECT p.person_id FROM known_person p JOIN line ON p.reports_to_id = line.person_id WHERE p.org_id = :orgId)
+           SELECT person_id FROM person_rm WHERE org_id = :orgId AND reports_to_id = :boss
+           UNION SELECT p.person_id FROM person_rm p JOIN line ON p.reports_to_id = line.person_id WHERE p.org_id = :orgId)
          SELECT person_id FROM line)`,
         { boss: query.reportingTo },
       );
@@ -140,7 +140,7 @@ export class TasksService {
   async create(actor: Actor, input: CreateTaskDto, correlationId: string): Promise<TaskView> {
     return this.dataSource.transaction(async (tx) => {
       const goal = input.linkedGoalId
-        ? await tx.findOne(KnownGoal, { where: { goalId: input.linkedGoalId, orgId: actor.orgId } })
+        ? await tx.findOne(GoalReadModel, { where: { goalId: input.linkedGoalId, orgId: actor.orgId } })
         : null;
       const link = checkNewTaskLink(
         { linkedGoalId: input.linkedGoalId, unlinkedReason: input.unlinkedReason, currency: input.currency },

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Actor, invalid, notFound } from '@throughline/service-kit';
-import { dayNumber, isoDay } from '../scoring/contributions';
-import { assertMayRead } from '../scoring/read-access';
+import { dayNumber, isoDay } from '../scoring/contribution-formula';
+import { assertMayRead } from '../access/read-access.rules';
 import { reportingTeam } from '../scoring/reporting-team';
 import {
   KpiPeriodQueryDto,

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import {
   EventOf,
@@ -15,7 +15,7 @@ import { HandleEvent } from '@throughline/messaging';
 import { ContributionLedger } from '../scoring/contribution-ledger.service';
 import { ScoringEngine } from '../scoring/scoring-engine.service';
 import { ScoringRun } from '../scoring/scoring-run';
-import { weightMilli } from '../scoring/contributions';
+import { weightMilli } from '../scoring/contribution-formula';
 import { applyInRun } from './apply-in-run';
 import { StrategyEventsHandler } from './strategy-events.handler';
 import { ensurePlaceholder } from './same-organisation';
@@ -28,8 +28,8 @@ import { ensurePlaceholder } from './same-organisation';
 @Injectable()
 export class ExecutionEventsHandler {
   constructor(
-    @Inject(ScoringEngine) private readonly engine: ScoringEngine,
-    @Inject(ContributionLedger) private readonly ledger: ContributionLedger,
+    private readonly engine: ScoringEngine,
+    private readonly ledger: ContributionLedger,
   ) {}
 
   /** A task whose title changed is renamed in the explanations that name it (where it now counts). */

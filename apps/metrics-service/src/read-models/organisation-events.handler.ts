@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import {
   EventOf,
@@ -19,8 +19,8 @@ import { assertSameOrganisation } from './same-organisation';
 @Injectable()
 export class OrganisationEventsHandler {
   constructor(
-    @Inject(ScoringEngine) private readonly engine: ScoringEngine,
-    @Inject(ContributionLedger) private readonly ledger: ContributionLedger,
+    private readonly engine: ScoringEngine,
+    private readonly ledger: ContributionLedger,
   ) {}
 
   /**

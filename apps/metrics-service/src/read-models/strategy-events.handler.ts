@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import {
   BudgetRevisedV1,
@@ -21,7 +21,7 @@ import { ContributionLedger } from '../scoring/contribution-ledger.service';
 import { ScopeChains } from '../scoring/scope-chains.repository';
 import { ScoringEngine } from '../scoring/scoring-engine.service';
 import { markDirty, ScoringRun } from '../scoring/scoring-run';
-import { weightMilli } from '../scoring/contributions';
+import { weightMilli } from '../scoring/contribution-formula';
 import { OrganisationEventsHandler } from './organisation-events.handler';
 import { applyInRun, lockRow } from './apply-in-run';
 import { assertSameOrganisation, ensurePlaceholder } from './same-organisation';
@@ -52,9 +52,9 @@ interface GoalFields {
 @Injectable()
 export class StrategyEventsHandler {
   constructor(
-    @Inject(ScoringEngine) private readonly engine: ScoringEngine,
-    @Inject(ContributionLedger) private readonly ledger: ContributionLedger,
-    @Inject(ScopeChains) private readonly chains: ScopeChains,
+    private readonly engine: ScoringEngine,
+    private readonly ledger: ContributionLedger,
+    private readonly chains: ScopeChains,
   ) {}
 
   /** A goal row that may be a placeholder: tasks can arrive before their goal. */

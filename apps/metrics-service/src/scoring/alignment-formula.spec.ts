@@ -10,7 +10,7 @@ import {
   budgetFacts,
   dayNumber,
   expectedKeyResultProgress,
-} from './contributions';
+} from './contribution-formula';
 
 const AS_OF = '2026-03-01';
 const PERIOD = { periodStart: '2026-01-01', periodEnd: '2026-06-30' };

@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import type { TaskStatus } from '@throughline/contracts';
 import { addFacts, emptyFacts, FactVector } from './alignment-formula';
 import { riskAlert } from './alert.rules';
 import {
@@ -6,9 +7,8 @@ import {
   keyResultContribution,
   riskFacts,
   taskContribution,
-  TaskStatus,
   unmitigatedExposure,
-} from './contributions';
+} from './contribution-formula';
 import { ScopeChains } from './scope-chains.repository';
 import { factsFromJson, readFacts, ScopeRef } from './scope-facts.repository';
 import { ScoreWriter } from './score-writer.service';
@@ -31,9 +31,8 @@ const COUNTING_GOAL_STATUSES = ['active', 'achieved', 'missed'];
 @Injectable()
 export class ContributionLedger {
   constructor(
-    // Explicit tokens: the bench runs under tsx, which emits no decorator metadata.
-    @Inject(ScopeChains) private readonly chains: ScopeChains,
-    @Inject(ScoreWriter) private readonly writer: ScoreWriter,
+    private readonly chains: ScopeChains,
+    private readonly writer: ScoreWriter,
   ) {}
 
   private async add(run: ScoringRun, scopes: ScopeRef[], delta: FactVector): Promise<void> {

@@ -1,8 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AlertRaisedV1, AlignmentScoreChangedV1 } from '@throughline/contracts';
 import { EventOutbox } from '@throughline/messaging';
-import { readSettings } from '../settings/settings.repository';
+import { readSettings } from './settings.repository';
 import { AlignmentSettings, DriverCandidates, FactVector, Score, ScopeKind, scoreScope } from './alignment-formula';
 import { AlertDecision, AlertToClear, scoreAlerts } from './alert.rules';
 import { FACT_COLUMNS, factsFromRow, ScopeRef } from './scope-facts.repository';
@@ -42,8 +42,7 @@ const SCOPE_SUBJECT: Record<ScopeKind, string> = {
  */
 @Injectable()
 export class ScoreWriter {
-  // Explicit tokens: the bench runs under tsx, which emits no decorator metadata.
-  constructor(@Inject(EventOutbox) private readonly outbox: EventOutbox) {}
+  constructor(private readonly outbox: EventOutbox) {}
 
   async settingsOf(run: ScoringRun): Promise<AlignmentSettings> {
     run.settings ??= (await readSettings(run.tx, run.orgId)).settings;

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { Actor, CurrentActor, DomainError, Page } from '@throughline/service-kit';
+import { Actor, CurrentActor, notFound, Page } from '@throughline/service-kit';
 import { ScopeKind } from './alignment-formula';
 import {
   ScoreHistoryPage,
@@ -81,9 +81,6 @@ export class ScoresController {
 function scopeOf(path: string): ScopeKind {
   const scope = PATH_SCOPES[path];
   if (!scope)
-    throw new DomainError(
-      'not_found',
-      `There are no /v1/scores/${path}: use goals, managers, org-units or organisation.`,
-    );
+    throw notFound('Scores', path, `There are no /v1/scores/${path}: use goals, managers, org-units or organisation.`);
   return scope;
 }

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Actor, DomainError, page, Page } from '@throughline/service-kit';
+import { Actor, notFound, page, Page } from '@throughline/service-kit';
 import { ScopeKind } from './alignment-formula';
 import { AlertView, ScoreHistoryQueryDto, ScoreListQueryDto, ScorePointView, ScoreView } from './dto/score.dto';
-import { assertMayRead } from './read-access';
+import { assertMayRead } from '../access/read-access.rules';
 import { reportingTeam } from './reporting-team';
 
 const SCOPE_NAMES: Record<ScopeKind, string> = {
@@ -31,7 +31,11 @@ export class ScoresService {
       [scope, scopeId, actor.orgId],
     );
     if (!row)
-      throw new DomainError('not_found', `${SCOPE_NAMES[scope]} ${scopeId} has no score in your organisation (yet).`);
+      throw notFound(
+        SCOPE_NAMES[scope],
+        scopeId,
+        `${SCOPE_NAMES[scope]} ${scopeId} has no score in your organisation (yet).`,
+      );
     // After the lookup, so another organisation's id answers 404 whatever the role (docs/security.md).
     assertMayRead(actor, scope, scopeId, scope === 'manager' ? await reportingTeam(this.dataSource, actor) : undefined);
     return toView(row);

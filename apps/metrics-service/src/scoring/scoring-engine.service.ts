@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { beforeCommit, EventContext } from '@throughline/messaging';
 import { ScopeKind } from './alignment-formula';
@@ -19,9 +19,8 @@ export class ScoringEngine {
   private readonly openRuns = new WeakMap<EntityManager, Map<string, ScoringRun>>();
 
   constructor(
-    // Explicit tokens: the bench runs under tsx, which emits no decorator metadata.
-    @Inject(ContributionLedger) private readonly ledger: ContributionLedger,
-    @Inject(ScoreWriter) private readonly writer: ScoreWriter,
+    private readonly ledger: ContributionLedger,
+    private readonly writer: ScoreWriter,
   ) {}
 
   /**

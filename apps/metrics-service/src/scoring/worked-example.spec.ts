@@ -8,7 +8,7 @@ import {
   taskContribution,
   TaskState,
   unmitigatedExposure,
-} from './contributions';
+} from './contribution-formula';
 
 /** docs/alignment.md's worked example, computed here; the figures in the document must be these. */
 function workedExample() {

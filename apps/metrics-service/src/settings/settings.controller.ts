@@ -4,7 +4,7 @@ import { Response } from 'express';
 import { Actor, CorrelationId, CurrentActor, IfMatch, Roles, setETag } from '@throughline/service-kit';
 import { AlignmentSettingsDto, AlignmentSettingsView } from './dto/settings.dto';
 import { SettingsService } from './settings.service';
-import { VersionedSettings } from './settings.repository';
+import { VersionedSettings } from '../scoring/settings.repository';
 
 @ApiTags('settings')
 @ApiBearerAuth()

@@ -5,14 +5,14 @@ import { Actor, Clock, CLOCK, assertVersion } from '@throughline/service-kit';
 import { AlignmentSettings } from '../scoring/alignment-formula';
 import { ScoringEngine } from '../scoring/scoring-engine.service';
 import { validateSettings } from './alignment-settings';
-import { readSettings, VersionedSettings } from './settings.repository';
+import { readSettings, VersionedSettings } from '../scoring/settings.repository';
 
 /** Reads and changes an organisation's settings; a change rescores the organisation with them. */
 @Injectable()
 export class SettingsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(ScoringEngine) private readonly engine: ScoringEngine,
+    private readonly engine: ScoringEngine,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 

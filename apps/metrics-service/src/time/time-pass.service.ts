@@ -26,9 +26,9 @@ export class TimePassService implements OnApplicationBootstrap, OnApplicationShu
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(ScoringEngine) private readonly engine: ScoringEngine,
+    private readonly engine: ScoringEngine,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(ConfigService) private readonly config: ConfigService,
+    private readonly config: ConfigService,
   ) {}
 
   onApplicationBootstrap(): void {

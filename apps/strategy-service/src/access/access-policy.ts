@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor, notFound, ReportingLines, Role, forbidden } from '@throughline/service-kit';
-import { Goal } from '../goals/goal.entity';
-import { GoalFacts, goalAccess, goalScope, GoalScope, mayDirectUnit } from './access-rules';
+import { GoalFacts, goalAccess, goalScope, GoalScope, mayDirectUnit } from './access.rules';
+
+/** What access is decided on: a goal's identity, unit and owner (its deliverables are read here). */
+export type GoalRef = { id: string } & Pick<GoalFacts, 'orgUnitId' | 'ownerId'>;
 
 /**
  * The one place the strategy service decides who may do what (docs/security.md). Services
@@ -26,11 +28,11 @@ export class AccessPolicy {
     }
   }
 
-  async assertMayRead(manager: EntityManager, actor: Actor, goal: Goal): Promise<void> {
+  async assertMayRead(manager: EntityManager, actor: Actor, goal: GoalRef): Promise<void> {
     if ((await this.access(manager, actor, goal)) === 'none') throw notFound('Goal', goal.id);
   }
 
-  async assertMayChange(manager: EntityManager, actor: Actor, goal: Goal): Promise<void> {
+  async assertMayChange(manager: EntityManager, actor: Actor, goal: GoalRef): Promise<void> {
     const access = await this.access(manager, actor, goal);
     if (access === 'none') throw notFound('Goal', goal.id);
     if (access === 'read') {
@@ -48,7 +50,7 @@ export class AccessPolicy {
     return goalScope(actor, await reportingLines(manager, actor.orgId));
   }
 
-  private async access(manager: EntityManager, actor: Actor, goal: Goal) {
+  private async access(manager: EntityManager, actor: Actor, goal: GoalRef) {
     if (actor.role === 'admin' || actor.role === 'integrator') return 'read';
     const rows: Array<{ manager_id: string }> = await manager.query(
       `SELECT DISTINCT manager_id FROM deliverable WHERE goal_id = $1 AND org_id = $2 AND removed_at IS NULL`,

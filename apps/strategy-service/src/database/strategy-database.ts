@@ -1,13 +1,13 @@
 import { messagingMigrations } from '@throughline/messaging';
 import { ServiceDatabase } from '@throughline/service-kit';
-import { BudgetRevision } from '../budgets/budget-revision.entity';
-import { Deliverable } from '../deliverables/deliverable.entity';
+import { BudgetRevision } from '../goals/budgets/budget-revision.entity';
+import { Deliverable } from '../goals/deliverables/deliverable.entity';
 import { Goal } from '../goals/goal.entity';
-import { KeyResult } from '../key-results/key-result.entity';
+import { KeyResult } from '../goals/key-results/key-result.entity';
 import { Organisation } from '../organisation/organisation.entity';
 import { OrgUnit } from '../organisation/org-unit.entity';
 import { Person } from '../organisation/person.entity';
-import { Risk } from '../risks/risk.entity';
+import { Risk } from '../goals/risks/risk.entity';
 import { CreateGoals1764000000100 } from './migrations/1764000000100-create-goals';
 import { CreateOrganisation1764000000110 } from './migrations/1764000000110-create-organisation';
 import { CreateGoalParts1764000000120 } from './migrations/1764000000120-create-goal-parts';

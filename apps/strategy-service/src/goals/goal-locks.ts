@@ -36,39 +36,6 @@ export async function lockOpenGoal(
   return goal;
 }
 
-export function goalSnapshot(goal: Goal) {
-  const {
-    id,
-    parentGoalId,
-    orgUnitId,
-    ownerId,
-    title,
-    description,
-    periodStart,
-    periodEnd,
-    weight,
-    status,
-    currency,
-    budgetMinor,
-    version,
-  } = goal;
-  return {
-    goalId: id,
-    parentGoalId,
-    orgUnitId,
-    ownerId,
-    title,
-    description,
-    periodStart,
-    periodEnd,
-    weight,
-    status,
-    currency,
-    budgetMinor,
-    version,
-  };
-}
-
 /** For reads of a goal and its parts: the goal must exist in the caller's organisation and be theirs to see (404 otherwise). */
 export async function requireGoal(
   manager: EntityManager,

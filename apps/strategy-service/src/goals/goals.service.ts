@@ -13,14 +13,14 @@ import {
 import { GoalActivatedV1, GoalClosedV1, GoalCreatedV1, GoalUpdatedV1 } from '@throughline/contracts';
 import { EventOutbox } from '@throughline/messaging';
 import { Actor, page, Page, invalid, actedBy } from '@throughline/service-kit';
-import { BudgetRevision } from '../budgets/budget-revision.entity';
-import { deliverableSnapshot, deliverableView } from '../deliverables/deliverable-views';
-import { Deliverable } from '../deliverables/deliverable.entity';
-import { keyResultView } from '../key-results/key-result-views';
-import { KeyResult } from '../key-results/key-result.entity';
+import { BudgetRevision } from './budgets/budget-revision.entity';
+import { deliverableView } from './deliverables/deliverable-views';
+import { Deliverable } from './deliverables/deliverable.entity';
+import { keyResultView } from './key-results/key-result-views';
+import { KeyResult } from './key-results/key-result.entity';
 import { requireOrgUnit, requirePerson } from '../organisation/directory';
-import { riskView } from '../risks/risk-views';
-import { Risk } from '../risks/risk.entity';
+import { riskView } from './risks/risk-views';
+import { Risk } from './risks/risk.entity';
 import { ancestorChain, lockHierarchy } from '../shared/ancestors';
 import { changedFields, hasChanges } from '../shared/changes';
 import { inTransaction } from '../shared/transaction';
@@ -28,8 +28,10 @@ import { assertNoCycle } from '../shared/hierarchy';
 import { CloseGoalDto, CreateGoalDto, GoalDetailView, GoalListQueryDto, GoalView, UpdateGoalDto } from './dto/goal.dto';
 import { Goal } from './goal.entity';
 import { assertGoalOpen, assertGoalTransition, assertPeriod, assertWithinParentPeriod } from './goal-lifecycle';
-import { goalSnapshot, lockGoal, requireGoal } from './goal-locks';
+import { lockGoal, requireGoal } from './goal-locks';
 import { AccessPolicy } from '../access/access-policy';
+import { deliverableSnapshot, goalSnapshot } from './goal-events';
+import { goalView } from './goal-views';
 
 @Injectable()
 export class GoalsService {
@@ -310,22 +312,4 @@ export class GoalsService {
 /** The deliverables that count: not removed, in the order they were added. */
 export function currentDeliverables(manager: EntityManager, goalId: string): Promise<Deliverable[]> {
   return manager.find(Deliverable, { where: { goalId, removedAt: IsNull() }, order: { createdAt: 'ASC', id: 'ASC' } });
-}
-
-export function goalView(goal: Goal): GoalView {
-  return {
-    id: goal.id,
-    title: goal.title,
-    description: goal.description,
-    ownerId: goal.ownerId,
-    orgUnitId: goal.orgUnitId,
-    parentGoalId: goal.parentGoalId,
-    periodStart: goal.periodStart,
-    periodEnd: goal.periodEnd,
-    weight: goal.weight,
-    status: goal.status,
-    budget: { currency: goal.currency, amountMinor: goal.budgetMinor, revision: goal.budgetRevision },
-    closeReason: goal.closeReason,
-    version: goal.version,
-  };
 }

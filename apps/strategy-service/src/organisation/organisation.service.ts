@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, FindOptionsWhere, In, Not } from 'typeorm';
+import { DataSource, EntityManager, FindOptionsWhere, Not } from 'typeorm';
 import {
   OrganisationCreatedV1,
   OrgUnitCreatedV1,
@@ -10,8 +10,6 @@ import {
 } from '@throughline/contracts';
 import { EventOutbox } from '@throughline/messaging';
 import { Actor, notFound, page, Page, conflict, assertVersion, actedBy } from '@throughline/service-kit';
-import { Deliverable } from '../deliverables/deliverable.entity';
-import { Goal } from '../goals/goal.entity';
 import { ancestorChain, lockHierarchy } from '../shared/ancestors';
 import { changedFields, hasChanges } from '../shared/changes';
 import { assertNoCycle } from '../shared/hierarchy';
@@ -250,25 +248,27 @@ export class OrganisationService {
       throw conflict(`${person.name} still has ${reports} active direct report(s): give them a new reportsToId first.`);
   }
 
-  /** Goals need a director as owner and deliverables a manager: hand the open ones over before the role goes. */
+  /**
+   * Goals need a director as owner and deliverables a manager: hand the open ones over before the
+   * role goes. Read from the goal tables directly, so the directory does not depend on the goal
+   * aggregate's code (the goal aggregate depends on the directory).
+   */
   private async assertNoOpenWork(tx: EntityManager, person: Person, change: string): Promise<void> {
-    const open = In(['draft', 'active']);
+    const count = async (sql: string) => Number((await tx.query(sql, [person.orgId, person.id]))[0].count);
     if (person.role === 'director') {
-      const goals = await tx.count(Goal, { where: { orgId: person.orgId, ownerId: person.id, status: open } });
+      const goals = await count(
+        `SELECT count(*) FROM goal WHERE org_id = $1 AND owner_id = $2 AND status IN ('draft', 'active')`,
+      );
       if (goals > 0)
         throw conflict(
           `${person.name} owns ${goals} open goal(s) and cannot ${change}: give the goals another owner first.`,
         );
     }
     if (person.role === 'manager') {
-      const deliverables = await tx
-        .createQueryBuilder(Deliverable, 'deliverable')
-        .innerJoin(Goal, 'goal', 'goal.id = deliverable.goal_id')
-        .where('deliverable.manager_id = :personId AND deliverable.removed_at IS NULL AND goal.status IN (:...open)', {
-          personId: person.id,
-          open: ['draft', 'active'],
-        })
-        .getCount();
+      const deliverables = await count(
+        `SELECT count(*) FROM deliverable d JOIN goal g ON g.id = d.goal_id
+          WHERE d.org_id = $1 AND d.manager_id = $2 AND d.removed_at IS NULL AND g.status IN ('draft', 'active')`,
+      );
       if (deliverables > 0)
         throw conflict(
           `${person.name} manages ${deliverables} open deliverable(s) and cannot ${change}: hand them to another manager first.`,

@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull } from 'typeorm';
 import { Actor, Sheet, SheetValue } from '@throughline/service-kit';
-import { BudgetRevision } from '../budgets/budget-revision.entity';
-import { Deliverable } from '../deliverables/deliverable.entity';
+import { BudgetRevision } from '../goals/budgets/budget-revision.entity';
+import { Deliverable } from '../goals/deliverables/deliverable.entity';
 import { Goal } from '../goals/goal.entity';
 import { GoalsService } from '../goals/goals.service';
-import { KeyResult } from '../key-results/key-result.entity';
+import { KeyResult } from '../goals/key-results/key-result.entity';
 import { fromMinor, PLAN_COLUMNS, PlanColumn } from './plan-sheet';
 
 type PlanRow = Partial<Record<PlanColumn, SheetValue>>;

@@ -9,21 +9,22 @@ import { DataSource, EntityManager } from 'typeorm';
 import {
   Actor,
   DomainError,
+  invalid,
   fieldProblems,
   httpEnvSchema,
   readSpreadsheet,
   SpreadsheetFormat,
 } from '@throughline/service-kit';
 import { AccessPolicy } from '../access/access-policy';
-import { BudgetsService } from '../budgets/budgets.service';
-import { ReviseBudgetDto } from '../budgets/dto/budget.dto';
-import { CreateDeliverableDto } from '../deliverables/dto/deliverable.dto';
-import { DeliverablesService } from '../deliverables/deliverables.service';
+import { BudgetsService } from '../goals/budgets/budgets.service';
+import { ReviseBudgetDto } from '../goals/budgets/dto/budget.dto';
+import { CreateDeliverableDto } from '../goals/deliverables/dto/deliverable.dto';
+import { DeliverablesService } from '../goals/deliverables/deliverables.service';
 import { CreateGoalDto } from '../goals/dto/goal.dto';
 import { Goal } from '../goals/goal.entity';
 import { GoalsService } from '../goals/goals.service';
-import { CreateKeyResultDto } from '../key-results/dto/key-result.dto';
-import { KeyResultsService } from '../key-results/key-results.service';
+import { CreateKeyResultDto } from '../goals/key-results/dto/key-result.dto';
+import { KeyResultsService } from '../goals/key-results/key-results.service';
 import { PlanImportView } from './dto/plan-import.dto';
 import { parsePlanRows, PLAN_COLUMNS, RowProblem, toMinor } from './plan-sheet';
 
@@ -85,8 +86,7 @@ export class PlanImportService {
     this.access.assertRole(actor, ['director'], 'import plans');
     const { IMPORT_MAX_ROWS } = envSlice(httpEnvSchema, this.config);
     const rows = await readSpreadsheet(file, format, { columns: PLAN_COLUMNS, maxRows: IMPORT_MAX_ROWS });
-    if (!rows.length)
-      throw new DomainError('invalid', 'The file has no data rows: fill in the template below its header.');
+    if (!rows.length) throw invalid('The file has no data rows: fill in the template below its header.');
     const contentSha256 = createHash('sha256').update(file).digest('hex');
     const previous = await this.previousImport(actor.orgId, contentSha256);
     if (previous) return { ...previous, dryRun, alreadyImported: true };
@@ -118,8 +118,7 @@ export class PlanImportService {
       if (error !== outcome) throw error;
     }
     if (!result!.valid && !dryRun) {
-      throw new DomainError(
-        'invalid',
+      throw invalid(
         `${result!.errors.length} problem(s) in the file, nothing was imported: fix the rows named in errors (a dry run, ?dryRun=true, lists them without committing).`,
         result!.errors.map((problem) => ({
           field: `row ${problem.row}${problem.column ? ` ${problem.column}` : ''}`,

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
-import { BudgetsModule } from '../budgets/budgets.module';
-import { DeliverablesModule } from '../deliverables/deliverables.module';
+import { BudgetsModule } from '../goals/budgets/budgets.module';
+import { DeliverablesModule } from '../goals/deliverables/deliverables.module';
 import { GoalsModule } from '../goals/goals.module';
-import { KeyResultsModule } from '../key-results/key-results.module';
+import { KeyResultsModule } from '../goals/key-results/key-results.module';
 import { PlanExportService } from './plan-export.service';
 import { PlanImportService } from './plan-import.service';
 import { PlanSpreadsheetsController } from './plan-spreadsheets.controller';

@@ -14,9 +14,9 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQueryDto, IsNonBlank } from '@throughline/service-kit';
-import { DeliverableView } from '../../deliverables/dto/deliverable.dto';
-import { KeyResultView } from '../../key-results/dto/key-result.dto';
-import { RiskView } from '../../risks/dto/risk.dto';
+import { DeliverableView } from '../deliverables/dto/deliverable.dto';
+import { KeyResultView } from '../key-results/dto/key-result.dto';
+import { RiskView } from '../risks/dto/risk.dto';
 import { IsIsoDay, IsWeight } from '../../shared/dto-decorators';
 import { GOAL_OUTCOMES, GOAL_STATUSES, GoalOutcome, GoalStatus } from '../goal-lifecycle';
 

@@ -1,0 +1,62 @@
+import { ReportingLines, Role } from '@throughline/service-kit';
+import { GoalAccess, goalAccess, GoalFacts, mayDirectUnit } from './access.rules';
+
+/**
+ * company ── engineering ── quality;  company ── sales
+ * coo (company) ← dana (engineering) ← mia, max (managers);  coo ← sam (sales director)
+ */
+const lines = new ReportingLines(
+  [
+    { personId: 'coo', reportsToId: null, orgUnitId: 'company' },
+    { personId: 'dana', reportsToId: 'coo', orgUnitId: 'engineering' },
+    { personId: 'mia', reportsToId: 'dana', orgUnitId: 'engineering' },
+    { personId: 'max', reportsToId: 'dana', orgUnitId: 'engineering' },
+    { personId: 'sam', reportsToId: 'coo', orgUnitId: 'sales' },
+    { personId: 'drifter', reportsToId: null, orgUnitId: null },
+  ],
+  [
+    { orgUnitId: 'company', parentOrgUnitId: null },
+    { orgUnitId: 'engineering', parentOrgUnitId: 'company' },
+    { orgUnitId: 'quality', parentOrgUnitId: 'engineering' },
+    { orgUnitId: 'sales', parentOrgUnitId: 'company' },
+  ],
+);
+const companyGoal: GoalFacts = { orgUnitId: 'company', ownerId: 'coo', deliverableManagerIds: [] };
+const engineeringGoal: GoalFacts = { orgUnitId: 'engineering', ownerId: 'dana', deliverableManagerIds: ['mia'] };
+const qualityGoal: GoalFacts = { orgUnitId: 'quality', ownerId: 'coo', deliverableManagerIds: [] };
+const salesGoal: GoalFacts = { orgUnitId: 'sales', ownerId: 'sam', deliverableManagerIds: [] };
+const salesGoalWithMax: GoalFacts = { orgUnitId: 'sales', ownerId: 'sam', deliverableManagerIds: ['max'] };
+
+describe('goal access by role and reporting line', () => {
+  it.each<[string, Role, GoalFacts, string, GoalAccess]>([
+    ['coo', 'director', companyGoal, 'company goal', 'change'],
+    ['coo', 'director', salesGoal, 'sales goal (a unit below)', 'change'],
+    ['dana', 'director', companyGoal, 'company goal (the strategy above)', 'read'],
+    ['dana', 'director', engineeringGoal, 'her own unit', 'change'],
+    ['dana', 'director', qualityGoal, 'a unit below hers, owned by her boss', 'change'],
+    ['dana', 'director', salesGoal, 'a sibling unit', 'none'],
+    ['dana', 'director', salesGoalWithMax, 'a sibling unit with work of her report', 'read'],
+    ['sam', 'director', engineeringGoal, 'a sibling unit', 'none'],
+    ['drifter', 'director', companyGoal, 'no unit, no reports', 'none'],
+    ['drifter', 'director', { ...salesGoal, ownerId: 'drifter' }, 'a goal they own', 'change'],
+    ['mia', 'manager', engineeringGoal, 'a goal with her deliverable', 'read'],
+    ['max', 'manager', engineeringGoal, 'a goal without his deliverable', 'none'],
+    ['max', 'manager', salesGoalWithMax, 'a goal with his deliverable', 'read'],
+    ['any', 'integrator', salesGoal, 'any goal', 'read'],
+    ['any', 'admin', engineeringGoal, 'any goal', 'read'],
+  ])('%s (%s) on the %s → %s', (personId, role, goal, _what, expected) => {
+    expect(goalAccess({ personId, role }, lines, goal)).toBe(expected);
+  });
+
+  it.each<[string, Role, string, boolean]>([
+    ['dana', 'director', 'engineering', true],
+    ['dana', 'director', 'quality', true],
+    ['dana', 'director', 'company', false],
+    ['dana', 'director', 'sales', false],
+    ['coo', 'director', 'quality', true],
+    ['mia', 'manager', 'engineering', false],
+    ['drifter', 'director', 'company', false],
+  ])('%s (%s) may direct unit %s: %s', (personId, role, unit, expected) => {
+    expect(mayDirectUnit({ personId, role }, lines, unit)).toBe(expected);
+  });
+});
