@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { KAFKA_VERSION, startKafkaBroker, startLocalPostgres } from '../libs/local-infra/src';
 import { startDevIdentityProvider } from '../apps/dev-identity-provider/src/dev-identity-provider';
 import { DEMO_ACCOUNTS } from './demo/demo-organisation';
-import { loadDemoOrganisation } from './demo/load-demo';
+import { describeDemoLoad, loadDemoOrganisation } from './demo/load-demo';
 
 interface Stoppable {
   name: string;
@@ -147,7 +147,11 @@ async function main(): Promise<void> {
   await Promise.all(SERVICES.map((service) => waitReady(service.port, service.name)));
 
   log('Loading the demo organisation through the APIs (once; a no-op when it is there)…');
-  await loadDemoOrganisation({ strategyUrl: `http://127.0.0.1:${SERVICES[0].port}` });
+  const demo = await loadDemoOrganisation({
+    strategyUrl: `http://127.0.0.1:${SERVICES[0].port}`,
+    executionUrl: `http://127.0.0.1:${SERVICES[1].port}`,
+  });
+  log(describeDemoLoad(demo));
 
   buildDashboardIfStale();
   const bffEnv = {
@@ -196,6 +200,7 @@ async function main(): Promise<void> {
       '  Tokens (development mode): npm run token -- --role admin --org <organisation uuid> --person <person uuid>',
       `  Identity provider (development): ${idp.issuer}`,
       '',
+      `  Demo data: ${describeDemoLoad(demo)}.`,
       `  Dashboard: ${dashboardUrl}   sign in as one of the demo organisation's people:`,
       ...DEMO_ACCOUNTS.map(
         (account) =>

@@ -94,7 +94,8 @@ export async function startDashboardStack(options: DashboardStackOptions = {}): 
         await service.waitReady(180_000);
       }),
     );
-    if (options.demo !== false) await loadDemoOrganisation({ strategyUrl: serviceUrls.strategy });
+    if (options.demo !== false)
+      await loadDemoOrganisation({ strategyUrl: serviceUrls.strategy, executionUrl: serviceUrls.execution });
     const bffEnv: Record<string, string> = {
       ...shared,
       DB_SCHEMA: `t_${tag}_dashboard`,

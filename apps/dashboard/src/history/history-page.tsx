@@ -6,6 +6,7 @@ import { ALL } from '../api/queries';
 import { DayLineChart } from '../ui/charts';
 import { formatRatio, formatScore } from '../ui/format';
 import { Card, EmptyState, ErrorState, Loading, PageHeader } from '../ui/primitives';
+import { dailyCloses } from './daily-closes';
 import {
   addDays,
   customRange,
@@ -116,8 +117,8 @@ function ScoreHistory({ range }: { range: DayRange }) {
         <EmptyState title="The score did not change in this period." />
       ) : (
         <DayLineChart
-          data={history.data.items.map((point) => ({
-            day: Date.parse(point.at),
+          data={dailyCloses(history.data.items).map((point) => ({
+            day: point.day,
             score: point.score,
             ...Object.fromEntries(point.components.map((component) => [component.name, component.value])),
           }))}

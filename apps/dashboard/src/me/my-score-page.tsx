@@ -3,6 +3,7 @@ import { metrics } from '@throughline/api-client';
 import { metricsApi, unwrap } from '../api/clients';
 import { ApiError } from '../api/problem';
 import { ALL, scoreQuery, tasksQuery } from '../api/queries';
+import { dailyCloses } from '../history/daily-closes';
 import { presetRange } from '../history/range';
 import { useSession } from '../session/session';
 import { DayLineChart } from '../ui/charts';
@@ -51,9 +52,9 @@ export default function MyScorePage() {
                 <ScoreBadge score={score.data.score} band={score.data.band} size="large" />
               </p>
               <p className="meta">Last changed {formatDateTime(score.data.computedAt)}.</p>
-              {history.data && history.data.items.length > 1 && (
+              {history.data && dailyCloses(history.data.items).length > 1 && (
                 <DayLineChart
-                  data={history.data.items.map((point) => ({ day: Date.parse(point.at), score: point.score }))}
+                  data={dailyCloses(history.data.items).map((point) => ({ day: point.day, score: point.score }))}
                   series={[{ key: 'score', label: 'My score', colour: '#1f4fbf' }]}
                   domain={[0, 100]}
                   description="Your alignment score over the last 90 days."

@@ -3,6 +3,7 @@ import { metrics } from '@throughline/api-client';
 import { Link } from 'react-router';
 import { metricsApi, unwrap } from '../api/clients';
 import { ALL, goalsQuery, organisationScoreQuery, scoresQuery } from '../api/queries';
+import { dailyCloses } from '../history/daily-closes';
 import { presetRange } from '../history/range';
 import { useSession } from '../session/session';
 import { DayLineChart } from '../ui/charts';
@@ -69,10 +70,18 @@ function ScoreTrend() {
   });
   if (history.isPending) return <Loading what="the trend" />;
   if (history.isError) return <ErrorState error={history.error} what="the trend" />;
-  if (history.data.items.length < 2) return <p className="meta">The trend shows once the score has changed.</p>;
-  const data = history.data.items.map((point) => ({ day: Date.parse(point.at), score: point.score }));
-  const first = history.data.items[0].score;
-  const last = history.data.items.at(-1)!.score;
+  const days = dailyCloses(history.data.items);
+  if (days.length < 2)
+    return (
+      <p className="meta">
+        {history.data.items.length === 0
+          ? 'The trend shows once the score has changed.'
+          : `Scores are recorded from ${formatDateTime(history.data.items[0].at)}; the trend shows once there are two days of them.`}
+      </p>
+    );
+  const data = days.map((point) => ({ day: point.day, score: point.score }));
+  const first = days[0].score;
+  const last = days.at(-1)!.score;
   return (
     <>
       <h3>Trend, last 90 days</h3>
