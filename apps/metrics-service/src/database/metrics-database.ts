@@ -7,9 +7,5 @@ import { CreateAlignmentReadModels1764000000310 } from './migrations/17640000003
 export const metricsDatabase: ServiceDatabase = {
   defaultSchema: 'metrics',
   entities: [],
-  migrations: [
-    ...messagingMigrations,
-    CreateReadModelsAndScores1764000000300,
-    CreateAlignmentReadModels1764000000310,
-  ],
+  migrations: [...messagingMigrations, CreateReadModelsAndScores1764000000300, CreateAlignmentReadModels1764000000310],
 };

@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import * as models from 'kubernetes-models';
+import * as monitoring from '@kubernetes-models/prometheus-operator';
+
+/**
+ * The Kubernetes manifests, rendered the way `kubectl apply -k` collects them (each
+ * kustomization's resources, recursively), validated against the Kubernetes schemas and
+ * checked for the restricted Pod Security Standard and what each service needs to run.
+ */
+const K8S = join(__dirname, '..', 'deploy', 'k8s');
+const SERVICES = ['strategy-service', 'execution-service', 'metrics-service', 'integrations-service'];
+
+type Manifest = { apiVersion: string; kind: string; metadata: { name: string }; [field: string]: any };
+
+function render(kustomizationDir: string): Manifest[] {
+  const kustomization = parseAllDocuments(readFileSync(join(kustomizationDir, 'kustomization.yaml'), 'utf8'))[0].toJS();
+  return (kustomization.resources as string[]).flatMap((entry) => {
+    const path = resolve(kustomizationDir, entry);
+    if (!path.endsWith('.yaml')) return render(path);
+    return parseAllDocuments(readFileSync(path, 'utf8'))
+      .map((document) => document.toJS() as Manifest | null)
+      .filter((manifest): manifest is Manifest => manifest !== null);
+  });
+}
+
+/** The model class of an object: `networking.k8s.io/v1` NetworkPolicy → networkingK8sIo.v1.NetworkPolicy. */
+function modelOf(manifest: Manifest): { new (data: unknown): { validate(): void } } {
+  const [group, version] = manifest.apiVersion.includes('/')
+    ? manifest.apiVersion.split('/')
+    : ['', manifest.apiVersion];
+  const groupKey = group.replace(/\.([a-z])/g, (_match, letter: string) => letter.toUpperCase());
+  const groups: Record<string, any> = { ...models, ...monitoring };
+  const model = (group === '' ? groups[version] : groups[groupKey]?.[version])?.[manifest.kind];
+  if (!model) throw new Error(`no schema known for ${manifest.apiVersion} ${manifest.kind}`);
+  return model;
+}
+
+describe.each([
+  ['base', K8S],
+  ['dev overlay', join(K8S, 'overlays', 'dev')],
+  ['prod overlay', join(K8S, 'overlays', 'prod')],
+])('Kubernetes manifests: %s', (_name, dir) => {
+  const manifests = render(dir);
+  const ofKind = (kind: string) => manifests.filter((manifest) => manifest.kind === kind);
+
+  it('are each valid against the Kubernetes schemas', () => {
+    expect(manifests.length).toBeGreaterThan(10);
+    for (const manifest of manifests) {
+      const Model = modelOf(manifest);
+      expect(() => new Model(manifest).validate()).not.toThrow();
+    }
+  });
+
+  it('run every pod under the restricted Pod Security Standard, with resources set', () => {
+    const pods = [...ofKind('Deployment'), ...ofKind('Job')].map((workload) => ({
+      name: `${workload.kind} ${workload.metadata.name}`,
+      spec: workload.spec.template.spec,
+    }));
+    expect(pods.length).toBeGreaterThanOrEqual(2 * SERVICES.length);
+    for (const { name, spec } of pods) {
+      expect({ name, pod: spec.securityContext }).toMatchObject({
+        name,
+        pod: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+      });
+      for (const container of spec.containers) {
+        expect({ name, container: container.securityContext }).toMatchObject({
+          name,
+          container: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+        });
+        expect(container.resources?.requests?.memory).toBeDefined();
+        expect(container.resources?.limits?.memory).toBeDefined();
+      }
+    }
+  });
+
+  it('give each service a disruption budget, autoscaling, a network policy and a re-appliable migration Job', () => {
+    for (const service of SERVICES) {
+      const named = (kind: string) => ofKind(kind).find((manifest) => manifest.metadata.name === service);
+      expect(named('Deployment')).toBeDefined();
+      expect(named('PodDisruptionBudget')).toBeDefined();
+      expect(named('HorizontalPodAutoscaler')?.spec.scaleTargetRef).toEqual({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        name: service,
+      });
+      expect(named('NetworkPolicy')?.spec.podSelector.matchLabels).toEqual({ app: service });
+      const migration = ofKind('Job').find(
+        (job) =>
+          job.spec.template.spec.containers[0].args?.includes('migrate') &&
+          job.spec.template.spec.containers[0].env.some((entry: { value?: string }) => entry.value === service),
+      );
+      expect(migration?.spec.ttlSecondsAfterFinished).toBeGreaterThan(0);
+    }
+  });
+
+  it('hold no Secret, so applying them never overwrites one made by hand', () => {
+    expect(ofKind('Secret')).toEqual([]);
+  });
+});
+
+it('the prod overlay has Prometheus Operator scrape every service', () => {
+  const monitors = render(join(K8S, 'overlays', 'prod')).filter((manifest) => manifest.kind === 'ServiceMonitor');
+  expect(monitors.map((monitor) => monitor.spec.selector.matchLabels.app).sort()).toEqual([...SERVICES].sort());
+});
