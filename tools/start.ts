@@ -122,6 +122,7 @@ async function main(): Promise<void> {
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
     NOTIFY_SMTP_URL: smtpUrl,
     NOTIFY_DASHBOARD_URL: process.env.NOTIFY_DASHBOARD_URL ?? dashboardUrl,
+    NOTIFY_UNSUBSCRIBE_URL: process.env.NOTIFY_UNSUBSCRIBE_URL ?? `http://127.0.0.1:${SERVICES[3].port}`,
   };
   for (const service of SERVICES) {
     const migrate = spawnSync(
