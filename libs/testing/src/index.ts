@@ -14,3 +14,4 @@ export * from './identity-provider';
 export * from './dashboard-stack';
 export * from './browser';
 export * from './examples';
+export * from './otlp-collector';
