@@ -94,9 +94,11 @@ describe.each([
     }
   });
 
-  it('migrate before each service starts, in an init container that applying again never conflicts with', () => {
-    for (const service of SERVICES) {
-      const pod = ofKind('Deployment').find((deployment) => deployment.metadata.name === service)!.spec.template.spec;
+  it('migrate before each service (and the dashboard) starts, in an init container that applying again never conflicts with', () => {
+    const deployments = ofKind('Deployment');
+    expect(deployments.map((deployment) => deployment.metadata.name)).toEqual(expect.arrayContaining(SERVICES));
+    for (const deployment of deployments) {
+      const pod = deployment.spec.template.spec;
       const [serve] = pod.containers;
       // Init containers finish before the service's container starts: the service waits for its migrations.
       expect(pod.initContainers).toHaveLength(1);

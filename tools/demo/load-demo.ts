@@ -539,3 +539,17 @@ async function report(
   }
   return Math.max(0, steps.length - reported);
 }
+
+// `npm run demo`: loads the demo into services that run elsewhere (docker compose, with development tokens on).
+if (require.main === module) {
+  loadDemoOrganisation({
+    strategyUrl: process.env.STRATEGY_URL ?? 'http://127.0.0.1:3001',
+    executionUrl: process.env.EXECUTION_URL ?? 'http://127.0.0.1:3002',
+  }).then(
+    (summary) => console.log(describeDemoLoad(summary)),
+    (error) => {
+      console.error(error instanceof Error ? error.message : String(error));
+      process.exit(1);
+    },
+  );
+}

@@ -7,6 +7,7 @@ import { PersonDirectory } from './auth/person-directory';
 import { SessionAccess } from './auth/session-access.service';
 import { BFF_SETTINGS, DashboardBffEnv } from './dashboard-bff.config';
 import { bffDatabase } from './database/bff-database';
+import { HealthController } from './health/health.controller';
 import { LiveController } from './live/live.controller';
 import { LiveFeed } from './live/live-feed.service';
 import { ProxyController } from './proxy/proxy.controller';
@@ -19,7 +20,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [TypeOrmModule.forRoot(dataSourceOptions(bffDatabase, databaseEnv()))],
-      controllers: [AuthController, LiveController, ProxyController],
+      controllers: [AuthController, HealthController, LiveController, ProxyController],
       providers: [
         { provide: BFF_SETTINGS, useValue: settings },
         OidcClient,

@@ -134,6 +134,12 @@ describe('dashboard backend-for-frontend', () => {
     expect(JSON.stringify(invalid.body)).toContain('periodEnd');
   });
 
+  it('answers the probes of an orchestrator without a session: live, and ready while its database answers', async () => {
+    expect((await json(fetch(`${stack.url}/health/live`))).status).toBe(200);
+    const ready = await json(fetch(`${stack.url}/health/ready`));
+    expect(ready).toMatchObject({ status: 200, body: { status: 'ok', database: 'up' } });
+  });
+
   it('answers 401 problem+json without a session, and once the session has expired', async () => {
     const anonymous = await json(fetch(`${stack.url}/api/strategy/v1/goals`));
     expect(anonymous.status).toBe(401);

@@ -4,6 +4,12 @@ import { z } from 'zod';
 /** The development identity provider's settings (`npm start` sets them; tests start it with their own). */
 export const devIdentityProviderEnvSchema = z.object({
   DEV_IDP_PORT: env.integer({ description: 'port of the development identity provider', default: 3010, max: 65535 }),
+  DEV_IDP_ISSUER: env.url({
+    description:
+      'the address browsers and the dashboard reach it at (its issuer), when it listens elsewhere (a container)',
+    defaultText: '`http://<HOST>:<DEV_IDP_PORT>`',
+    protocols: ['https', 'http'],
+  }),
   DEV_IDP_USERS: env.string({
     description: 'its accounts: a JSON array of `{name, email, password}`',
     defaultText: 'the demo organisation’s people',

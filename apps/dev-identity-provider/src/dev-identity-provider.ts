@@ -21,6 +21,8 @@ export interface DevIdentityProviderOptions {
   /** 0 picks a free port. */
   port: number;
   host?: string;
+  /** The address browsers and the dashboard reach it at, when not http://<host>:<port> (in a container it listens on 0.0.0.0). */
+  issuer?: string;
   users: DevUser[];
   clients: DevClient[];
   /** The `aud` of access tokens: what the services expect (AUTH_AUDIENCE). */
@@ -58,7 +60,7 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
     server.once('error', reject);
     server.listen(options.port, host, () => resolve());
   });
-  const issuer = `http://${host}:${(server.address() as AddressInfo).port}`;
+  const issuer = options.issuer ?? `http://${host}:${(server.address() as AddressInfo).port}`;
   const audience = options.audience ?? 'throughline';
   const secrets = loadOrCreateSecrets(options.secretsFile);
   const usersBySubject = new Map(options.users.map((user) => [subjectOf(user.email), user]));

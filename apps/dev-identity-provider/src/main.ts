@@ -9,6 +9,7 @@ async function main(): Promise<void> {
   const provider = await startDevIdentityProvider({
     port: settings.DEV_IDP_PORT,
     host: process.env.HOST,
+    issuer: settings.DEV_IDP_ISSUER,
     users,
     clients: [
       {

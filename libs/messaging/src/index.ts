@@ -4,6 +4,7 @@ export * from './core/outbox';
 export * from './core/outbox-relay';
 export * from './core/event-consumer';
 export * from './core/before-commit';
+export * from './core/transaction-events';
 export * from './core/dead-letter';
 export * from './core/messaging-tables.migration';
 export * from './nest/messaging.options';

@@ -10,7 +10,8 @@ export function singlePageApp(distDir: string) {
   const index = join(distDir, 'index.html');
   const files = express.static(distDir, { index: false, maxAge: '1h' });
   return (request: Request, response: Response, next: NextFunction) => {
-    if (request.path.startsWith('/api/') || request.path.startsWith('/auth/') || request.path === '/api') return next();
+    if (['/api/', '/auth/', '/health/'].some((prefix) => request.path.startsWith(prefix)) || request.path === '/api')
+      return next();
     if (request.method !== 'GET' && request.method !== 'HEAD') return next();
     if (!existsSync(index)) {
       response

@@ -45,16 +45,17 @@ export function FormProblemsSummary({ problems }: { problems?: FormProblems }) {
 }
 
 /**
- * A form's submission: sends it, refreshes what it changed (query keys starting with `invalidates`),
- * and turns a refusal into messages at the fields it names. Nothing is sent while `build` throws a
- * FormInputError (a value the browser could not read, such as unreadable money).
+ * A form's submission: sends it, refreshes what it changed (query keys starting with `invalidates`;
+ * it stays pending until the refreshed data is in), and turns a refusal into messages at the fields
+ * it names. Nothing is sent while `build` throws a FormInputError (a value the browser could not
+ * read, such as unreadable money).
  */
 export function useFormSubmit<T, R>(options: {
   fields: readonly string[];
   build: (form: FormData) => T;
   send: (input: T) => Promise<R>;
   invalidates: readonly string[];
-  /** After success; an add form usually resets itself here. */
+  /** As soon as the service accepted it, before the refresh; an add form usually resets itself here. */
   onDone?: (result: R, form: HTMLFormElement) => void;
 }) {
   const queryClient = useQueryClient();
@@ -63,8 +64,10 @@ export function useFormSubmit<T, R>(options: {
     mutationFn: ({ input }: { input: T; form: HTMLFormElement }) => options.send(input),
     onSuccess: async (result, { form }) => {
       setProblems(undefined);
-      await Promise.all(options.invalidates.map((key) => queryClient.invalidateQueries({ queryKey: [key] })));
+      // At once, before the refresh: the saved values are done with, and an add form reset only after
+      // the refetches (which the live stream can prolong) would wipe what was typed in the meantime.
       options.onDone?.(result, form);
+      await Promise.all(options.invalidates.map((key) => queryClient.invalidateQueries({ queryKey: [key] })));
     },
     onError: (error) =>
       setProblems(

@@ -7,17 +7,21 @@ import { ScoringRun } from '../scoring/scoring-run';
 /**
  * Applies one event inside its organisation's scoring run: the organisation's day moves to the
  * event's time and the change is applied; the scopes it touched are rescored before the
- * consumer's transaction commits, once for all the events that share it.
+ * consumer's transaction commits, once for all the events that share it. A handler that reads
+ * and writes tasks only through the run's held rows says so (`heldTasks`); before any other,
+ * the held rows are written back and let go, so its SQL sees and changes the table itself.
  */
 export async function applyInRun(
   engine: ScoringEngine,
   tx: EntityManager,
   event: CloudEvent,
   apply: (run: ScoringRun) => Promise<void>,
+  { heldTasks = false }: { heldTasks?: boolean } = {},
 ): Promise<void> {
   const run = await engine.runInTransaction(tx, event.orgid, new Date(event.time), causedBy(event));
   // Only strategy and organisation events move goals, units or people, which is what task chains follow.
   if (!TASK_TOPIC_TYPES.has(event.type)) run.taskChains.clear();
+  if (!heldTasks) await run.tasks.release(tx);
   await apply(run);
 }
 

@@ -11,10 +11,11 @@ import {
   TaskStatusChangedV1,
   TaskUpdatedV1,
 } from '@throughline/contracts';
-import { HandleEvent } from '@throughline/messaging';
+import { eventsOfTransaction, HandleEvent, otherOrganisation } from '@throughline/messaging';
 import { ContributionLedger } from '../scoring/contribution-ledger.service';
 import { ScoringEngine } from '../scoring/scoring-engine.service';
 import { ScoringRun } from '../scoring/scoring-run';
+import { TaskRef, TaskRow } from '../scoring/task-rows';
 import { weightMilli } from '../scoring/contribution-formula';
 import { applyInRun } from './apply-in-run';
 import { StrategyEventsHandler } from './strategy-events.handler';
@@ -44,15 +45,30 @@ export class ExecutionEventsHandler {
     await this.ledger.renamed(run, { kind: 'task', goalId: task.goal_id, managerId: task.manager_id });
   }
 
+  private async ensureGoal(run: ScoringRun, goalId: string | null): Promise<void> {
+    if (!goalId || run.ensured.has(`goal:${goalId}`)) return;
+    await StrategyEventsHandler.ensureGoal(run.tx, goalId, run.orgId);
+    run.ensured.add(`goal:${goalId}`);
+  }
+
   /** The task row, as a placeholder if its creation has not arrived yet. */
   private async ensureTask(run: ScoringRun, taskId: string, goalId: string | null, managerId: string): Promise<void> {
-    if (goalId && !run.ensured.has(`goal:${goalId}`)) {
-      await StrategyEventsHandler.ensureGoal(run.tx, goalId, run.orgId);
-      run.ensured.add(`goal:${goalId}`);
-    }
+    await this.ensureGoal(run, goalId);
     if (run.ensured.has(`task:${taskId}`)) return;
     await ensurePlaceholder(run.tx, 'task', taskId, run.orgId, { goal_id: goalId, manager_id: managerId });
     run.ensured.add(`task:${taskId}`);
+  }
+
+  /**
+   * The task held in the run, as a placeholder if its creation has not arrived yet. The first
+   * task the run needs brings in every task its transaction's events name, in one statement.
+   */
+  private async heldTask(run: ScoringRun, task: TaskRef): Promise<TaskRow> {
+    await this.ensureGoal(run, task.goalId);
+    if (!run.tasks.held(task.taskId)) await run.tasks.ensure(run.tx, run.orgId, [task, ...tasksAhead(run)]);
+    const row = run.tasks.held(task.taskId)!;
+    if (row.orgId !== run.orgId) throw otherOrganisation('task', task.taskId, run.orgId);
+    return row;
   }
 
   @HandleEvent(TaskCreatedV1)
@@ -115,107 +131,136 @@ export class ExecutionEventsHandler {
   @HandleEvent(TaskStatusChangedV1)
   async taskStatusChanged(event: EventOf<typeof TaskStatusChangedV1>, tx: EntityManager): Promise<void> {
     const change = event.data;
-    await applyInRun(this.engine, tx, event, async (run) => {
-      await this.ensureTask(run, change.taskId, change.goalId, change.managerId);
-      await tx.query(
-        `UPDATE task_rm SET status = $2, status_version = $3, completed_at = CASE WHEN $2 = 'done' THEN $4::timestamptz ELSE NULL END WHERE task_id = $1 AND status_version < $3`,
-        [change.taskId, change.to, change.taskVersion, change.changedAt],
-      );
-      await tx.query(
-        `UPDATE task_rm SET progress = $2, progress_version = $3 WHERE task_id = $1 AND progress_version < $3`,
-        [change.taskId, change.progress, change.taskVersion],
-      );
-      await this.ledger.recontributeTask(run, change.taskId);
-    });
+    await applyInRun(
+      this.engine,
+      tx,
+      event,
+      async (run) => {
+        const task = await this.heldTask(run, change);
+        if (task.statusVersion < change.taskVersion)
+          Object.assign(task, {
+            status: change.to,
+            statusVersion: change.taskVersion,
+            completedAt: change.to === 'done' ? change.changedAt : null,
+          });
+        if (task.progressVersion < change.taskVersion)
+          Object.assign(task, { progress: change.progress, progressVersion: change.taskVersion });
+        run.tasks.touch(task);
+        await this.ledger.recontributeTask(run, change.taskId);
+      },
+      { heldTasks: true },
+    );
   }
 
   @HandleEvent(TaskProgressReportedV1)
   async progressReported(event: EventOf<typeof TaskProgressReportedV1>, tx: EntityManager): Promise<void> {
     const report = event.data;
-    await applyInRun(this.engine, tx, event, async (run) => {
-      await this.ensureTask(run, report.taskId, report.goalId, report.managerId);
-      await tx.query(
-        `UPDATE task_rm SET progress = $2, progress_version = $3 WHERE task_id = $1 AND progress_version < $3`,
-        [report.taskId, report.progress, report.taskVersion],
-      );
-      await this.ledger.recontributeTask(run, report.taskId);
-    });
+    await applyInRun(
+      this.engine,
+      tx,
+      event,
+      async (run) => {
+        const task = await this.heldTask(run, report);
+        if (task.progressVersion < report.taskVersion)
+          Object.assign(task, { progress: report.progress, progressVersion: report.taskVersion });
+        run.tasks.touch(task);
+        await this.ledger.recontributeTask(run, report.taskId);
+      },
+      { heldTasks: true },
+    );
   }
 
   @HandleEvent(TaskCostRecordedV1)
   async costRecorded(event: EventOf<typeof TaskCostRecordedV1>, tx: EntityManager): Promise<void> {
     const cost = event.data;
-    await applyInRun(this.engine, tx, event, async (run) => {
-      await this.ensureTask(run, cost.taskId, cost.goalId, cost.managerId);
-      const inserted = await tx.query(
-        `INSERT INTO cost_entry (entry_id, org_id, task_id, goal_id, manager_id, amount_minor, currency, incurred_on, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+    await applyInRun(
+      this.engine,
+      tx,
+      event,
+      async (run) => {
+        const task = await this.heldTask(run, cost);
+        const inserted = await tx.query(
+          `INSERT INTO cost_entry (entry_id, org_id, task_id, goal_id, manager_id, amount_minor, currency, incurred_on, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (entry_id) DO NOTHING RETURNING entry_id`,
-        [
-          cost.entryId,
-          run.orgId,
-          cost.taskId,
-          cost.goalId,
-          cost.managerId,
-          cost.amountMinor,
-          cost.currency,
-          cost.incurredOn,
-          cost.recordedAt,
-        ],
-      );
-      if (inserted.length === 0) return;
-      await tx.query(`UPDATE task_rm SET actual_cost_minor = actual_cost_minor + $2 WHERE task_id = $1`, [
-        cost.taskId,
-        cost.amountMinor,
-      ]);
-      await this.ledger.recontributeTask(run, cost.taskId);
-    });
+          [
+            cost.entryId,
+            run.orgId,
+            cost.taskId,
+            cost.goalId,
+            cost.managerId,
+            cost.amountMinor,
+            cost.currency,
+            cost.incurredOn,
+            cost.recordedAt,
+          ],
+        );
+        if (inserted.length === 0) return;
+        task.actualCostMinor += cost.amountMinor;
+        run.tasks.touch(task);
+        await this.ledger.recontributeTask(run, cost.taskId);
+      },
+      { heldTasks: true },
+    );
   }
 
   @HandleEvent(TaskHoursRecordedV1)
   async hoursRecorded(event: EventOf<typeof TaskHoursRecordedV1>, tx: EntityManager): Promise<void> {
     const hours = event.data;
-    await applyInRun(this.engine, tx, event, async (run) => {
-      await this.ensureTask(run, hours.taskId, hours.goalId, hours.managerId);
-      const inserted = await tx.query(
-        `INSERT INTO hours_entry (entry_id, org_id, task_id, goal_id, manager_id, minutes, worked_on, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    await applyInRun(
+      this.engine,
+      tx,
+      event,
+      async (run) => {
+        const task = await this.heldTask(run, hours);
+        const inserted = await tx.query(
+          `INSERT INTO hours_entry (entry_id, org_id, task_id, goal_id, manager_id, minutes, worked_on, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (entry_id) DO NOTHING RETURNING entry_id`,
-        [
-          hours.entryId,
-          run.orgId,
-          hours.taskId,
-          hours.goalId,
-          hours.managerId,
-          hours.minutes,
-          hours.workedOn,
-          hours.recordedAt,
-        ],
-      );
-      if (inserted.length === 0) return;
-      await tx.query(`UPDATE task_rm SET minutes = minutes + $2 WHERE task_id = $1`, [hours.taskId, hours.minutes]);
-      await this.ledger.recontributeTask(run, hours.taskId);
-    });
+          [
+            hours.entryId,
+            run.orgId,
+            hours.taskId,
+            hours.goalId,
+            hours.managerId,
+            hours.minutes,
+            hours.workedOn,
+            hours.recordedAt,
+          ],
+        );
+        if (inserted.length === 0) return;
+        task.minutes += hours.minutes;
+        run.tasks.touch(task);
+        await this.ledger.recontributeTask(run, hours.taskId);
+      },
+      { heldTasks: true },
+    );
   }
 
   /** Quality issues feed the managers' defect and rework KPIs, not the score. */
   @HandleEvent(TaskQualityIssueRecordedV1)
   async qualityIssueRecorded(event: EventOf<typeof TaskQualityIssueRecordedV1>, tx: EntityManager): Promise<void> {
     const issue = event.data;
-    await applyInRun(this.engine, tx, event, async (run) => {
-      await this.ensureTask(run, issue.taskId, issue.goalId, issue.managerId);
-      await tx.query(
-        `INSERT INTO quality_issue (issue_id, org_id, task_id, goal_id, manager_id, kind, severity, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (issue_id) DO NOTHING`,
-        [
-          issue.issueId,
-          run.orgId,
-          issue.taskId,
-          issue.goalId,
-          issue.managerId,
-          issue.kind,
-          issue.severity,
-          issue.recordedAt,
-        ],
-      );
-    });
+    await applyInRun(
+      this.engine,
+      tx,
+      event,
+      async (run) => {
+        await this.heldTask(run, issue);
+        await tx.query(
+          `INSERT INTO quality_issue (issue_id, org_id, task_id, goal_id, manager_id, kind, severity, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (issue_id) DO NOTHING`,
+          [
+            issue.issueId,
+            run.orgId,
+            issue.taskId,
+            issue.goalId,
+            issue.managerId,
+            issue.kind,
+            issue.severity,
+            issue.recordedAt,
+          ],
+        );
+      },
+      { heldTasks: true },
+    );
   }
 
   /** The latest measurement (by the day measured) is the key result's current value; it may arrive before the key result. */
@@ -240,4 +285,24 @@ export class ExecutionEventsHandler {
       if (inserted.length > 0) await this.ledger.recontributeKeyResult(run, checkIn.keyResultId);
     });
   }
+}
+
+/** The events that name a task (and make sure of it with the goal and manager they carry). */
+const TASK_NAMING_TYPES = new Set<string>(
+  [
+    TaskCreatedV1,
+    TaskUpdatedV1,
+    TaskStatusChangedV1,
+    TaskProgressReportedV1,
+    TaskCostRecordedV1,
+    TaskHoursRecordedV1,
+    TaskQualityIssueRecordedV1,
+  ].map((definition) => definition.type),
+);
+
+/** The tasks named by the events of the run's transaction, in their order. */
+function tasksAhead(run: ScoringRun): TaskRef[] {
+  return eventsOfTransaction(run.tx)
+    .filter((event) => event.orgid === run.orgId && TASK_NAMING_TYPES.has(event.type))
+    .map((event) => event.data as TaskRef);
 }

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { TaskStatus } from '@throughline/contracts';
 import { addFacts, emptyFacts, FactVector } from './alignment-formula';
 import { riskAlert } from './alert.rules';
 import {
@@ -13,12 +12,7 @@ import { ScopeChains } from './scope-chains.repository';
 import { factsFromJson, readFacts, ScopeRef } from './scope-facts.repository';
 import { ScoreWriter } from './score-writer.service';
 import { markDirty, ScoringRun } from './scoring-run';
-
-interface AppliedTask {
-  goalId: string | null;
-  managerId: string;
-  facts: FactVector;
-}
+import { AppliedTask } from './task-rows';
 
 /** Items of a goal count while it is active or finished (not a draft, not abandoned). */
 const COUNTING_GOAL_STATUSES = ['active', 'achieved', 'missed'];
@@ -57,46 +51,39 @@ export class ContributionLedger {
     return this.chains.goalOwnScopes(run.tx, run.orgId, goalId);
   }
 
-  /** Recomputes one task's contribution as of the run's day and applies the difference. */
+  /** Recomputes one task's contribution as of the run's day and applies the difference (to the task held in the run). */
   async recontributeTask(run: ScoringRun, taskId: string): Promise<void> {
-    const [row] = await run.tx.query(
-      `SELECT known, goal_id, manager_id, status, progress, weight_milli, to_char(start_date, 'YYYY-MM-DD') AS start_date, to_char(due_date, 'YYYY-MM-DD') AS due_date,
-              planned_cost_minor, actual_cost_minor, minutes, applied FROM task_rm WHERE task_id = $1 FOR UPDATE`,
-      [taskId],
-    );
+    const row = await run.tasks.get(run.tx, taskId);
     if (!row) return;
     const contribution = taskContribution(
       {
         known: row.known,
-        status: row.status as TaskStatus,
+        status: row.status,
         progress: row.progress,
-        weightMilli: Number(row.weight_milli),
-        startDate: row.start_date,
-        dueDate: row.due_date,
-        plannedCostMinor: Number(row.planned_cost_minor),
-        actualCostMinor: Number(row.actual_cost_minor),
-        minutes: Number(row.minutes),
-        linked: row.goal_id !== null,
+        weightMilli: row.weightMilli,
+        startDate: row.startDate,
+        dueDate: row.dueDate,
+        plannedCostMinor: row.plannedCostMinor,
+        actualCostMinor: row.actualCostMinor,
+        minutes: row.minutes,
+        linked: row.goalId !== null,
       },
       run.asOf,
     );
-    const applied: AppliedTask | null = row.applied;
-    const next: AppliedTask = { goalId: row.goal_id, managerId: row.manager_id, facts: contribution.facts };
-    await run.tx.query(
-      `UPDATE task_rm SET applied = $2, next_change_on = $3, schedule_shortfall = $4, cost_overrun = $5 WHERE task_id = $1`,
-      [
-        taskId,
-        JSON.stringify({
-          ...next,
-          plannedValue: contribution.plannedValue,
-          earnedValueCapped: contribution.earnedValueCapped,
-          earnedCost: contribution.earnedCost,
-        }),
-        contribution.nextChangeOn,
-        contribution.scheduleShortfall,
-        contribution.costOverrun,
-      ],
-    );
+    const applied = row.applied;
+    const next: AppliedTask = { goalId: row.goalId, managerId: row.managerId, facts: contribution.facts };
+    Object.assign(row, {
+      applied: {
+        ...next,
+        plannedValue: contribution.plannedValue,
+        earnedValueCapped: contribution.earnedValueCapped,
+        earnedCost: contribution.earnedCost,
+      },
+      nextChangeOn: contribution.nextChangeOn,
+      scheduleShortfall: contribution.scheduleShortfall,
+      costOverrun: contribution.costOverrun,
+    });
+    run.tasks.touch(row);
     if (applied && applied.goalId === next.goalId && applied.managerId === next.managerId) {
       await this.add(
         run,
@@ -229,9 +216,14 @@ export class ContributionLedger {
 
   /** The items whose contribution depends on the day and crossed a date up to the run's day (found through the next-change index). */
   async recontributeDue(run: ScoringRun): Promise<void> {
+    await run.tasks.flush(run.tx);
     const tasks: Array<{ task_id: string }> = await run.tx.query(
       `SELECT task_id FROM task_rm WHERE org_id = $1 AND next_change_on <= $2 ORDER BY task_id`,
       [run.orgId, run.asOf],
+    );
+    await run.tasks.load(
+      run.tx,
+      tasks.map((task) => task.task_id),
     );
     for (const { task_id } of tasks) await this.recontributeTask(run, task_id);
     const keyResults: Array<{ key_result_id: string }> = await run.tx.query(

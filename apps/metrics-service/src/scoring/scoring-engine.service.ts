@@ -6,6 +6,7 @@ import { ContributionLedger } from './contribution-ledger.service';
 import { orderedScopes, PendingFacts } from './scope-facts.repository';
 import { ScoreWriter } from './score-writer.service';
 import { markDirty, ScoringRun } from './scoring-run';
+import { TaskRows } from './task-rows';
 
 /** One kind at a time, each written before the next is scored: an org unit's drivers read its managers' new scores. */
 const SCOPE_KINDS_IN_ORDER: ScopeKind[] = ['goal', 'manager', 'org_unit', 'organisation'];
@@ -45,6 +46,7 @@ export class ScoringEngine {
       context,
       dirty: new Map(),
       facts: new PendingFacts(),
+      tasks: new TaskRows(),
       ensured: new Set(),
       taskChains: new Map(),
     };
@@ -82,6 +84,7 @@ export class ScoringEngine {
 
   /** Rescores every scope whose facts changed in this run. */
   async finish(run: ScoringRun): Promise<void> {
+    await run.tasks.flush(run.tx);
     await run.facts.flush(run.tx, run.orgId);
     const scopes = orderedScopes([...run.dirty.values()]);
     run.dirty.clear();

@@ -5,6 +5,7 @@ import { runBeforeCommit } from './before-commit';
 import { DeadLetterPublisher } from './dead-letter';
 import { whileHandling } from './handled-event';
 import { inConsumeSpan } from './tracing';
+import { applyingInTransaction } from './transaction-events';
 import { MessagingLogger, silentLogger } from './kafka-client';
 
 /** A handler runs inside the transaction that also records the event as processed. */
@@ -405,6 +406,10 @@ export function applyEventsOnce(
         )
       : [];
     const unclaimed = new Set(claimed.map((row) => row.event_id));
+    applyingInTransaction(
+      tx,
+      handled.filter((delivery) => unclaimed.has(delivery.event.id)).map((delivery) => delivery.event),
+    );
     const outcomes: ConsumeOutcome[] = [];
     for (const [index, delivery] of deliveries.entries()) {
       if (delivery.handlers.length === 0) outcomes.push('skipped');

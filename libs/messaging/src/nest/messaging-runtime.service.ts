@@ -111,6 +111,7 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
         afterCommit: killOnNthCall(this.config.faults.consumerKillAfterCommit),
         onOutcome: (outcome, type) => eventsConsumed.inc({ group: this.consumerGroup, type, outcome }),
         byOrganisation: byOrganisation ? { topic: byOrganisation, producer: this.producer } : undefined,
+        maxEventsPerTransaction: this.options.maxEventsPerTransaction,
       });
       const consumer = this.consumer;
       await retryFor(

@@ -14,4 +14,6 @@ export interface MessagingModuleOptions {
    * organisation has exactly one writer; the public topics and their keys stay as they are.
    */
   ownerPerOrganisation?: boolean;
+  /** Most waiting events of one organisation applied in one transaction (default 100; see `EventConsumerOptions`). */
+  maxEventsPerTransaction?: number;
 }
