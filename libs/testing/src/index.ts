@@ -16,3 +16,4 @@ export * from './browser';
 export * from './examples';
 export * from './smtp-inbox';
 export * from './webhook-receiver';
+export * from './otlp-collector';
