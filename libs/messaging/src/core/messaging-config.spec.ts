@@ -11,6 +11,23 @@ describe('Kafka connection settings', () => {
     expect(config.sasl).toBeUndefined();
   });
 
+  it('reads an OAuth client for OAUTHBEARER', () => {
+    const config = messagingConfigFromEnv('probe', {
+      KAFKA_SASL_MECHANISM: 'oauthbearer',
+      KAFKA_SASL_USERNAME: 'client',
+      KAFKA_SASL_PASSWORD: 'secret',
+      KAFKA_SASL_OAUTHBEARER_TOKEN_URL: 'https://login.example.com/token',
+      KAFKA_SASL_OAUTHBEARER_SCOPE: 'kafka',
+    });
+    expect(config.sasl).toEqual({
+      mechanism: 'oauthbearer',
+      username: 'client',
+      password: 'secret',
+      tokenUrl: 'https://login.example.com/token',
+      scope: 'kafka',
+    });
+  });
+
   it('reads TLS files and SASL credentials', () => {
     const config = messagingConfigFromEnv('probe', {
       KAFKA_TLS: 'true',
@@ -51,6 +68,14 @@ describe('Kafka connection settings', () => {
     [
       { NODE_ENV: 'production', KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'a', KAFKA_SASL_PASSWORD: 'b' },
       'KAFKA_TLS must be true with KAFKA_SASL_MECHANISM=plain when NODE_ENV=production',
+    ],
+    [
+      { KAFKA_SASL_MECHANISM: 'oauthbearer', KAFKA_SASL_USERNAME: 'client', KAFKA_SASL_PASSWORD: 'secret' },
+      'KAFKA_SASL_OAUTHBEARER_TOKEN_URL is required with KAFKA_SASL_MECHANISM=oauthbearer.',
+    ],
+    [
+      { KAFKA_SASL_OAUTHBEARER_TOKEN_URL: 'https://login.example.com/token' },
+      'KAFKA_SASL_MECHANISM must be oauthbearer when KAFKA_SASL_OAUTHBEARER_TOKEN_URL is set.',
     ],
   ])('refuses %o naming the variable', (given, sentence) => {
     const read = () => messagingConfigFromEnv('probe', given);
