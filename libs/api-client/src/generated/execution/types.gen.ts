@@ -203,7 +203,7 @@ export type KeyResultView = {
     unit: string | null;
     baseline: number | null;
     target: number | null;
-    direction: 'increase' | 'decrease';
+    direction: 'increase' | 'decrease' | null;
     /**
      * The latest check-in by measurement day
      */
