@@ -155,6 +155,8 @@ describe('Kafka over SASL_SSL (TLS with a client certificate, SCRAM)', () => {
       ...clientEnv('oauthbearer'),
       KAFKA_SASL_PASSWORD: secret,
       KAFKA_SASL_OAUTHBEARER_TOKEN_URL: endpoint.url,
+      // Sent with the token; the development validator accepts any.
+      KAFKA_SASL_OAUTHBEARER_EXTENSIONS: 'logicalCluster=lkc-local,identityPoolId=pool-test',
       KAFKA_TOPIC_PARTITIONS: '1',
     });
     beforeAll(async () => {

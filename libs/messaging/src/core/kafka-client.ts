@@ -46,6 +46,7 @@ function saslOptions(sasl: MessagingConfig['sasl']): SASLOptions | undefined {
         clientId: sasl.username,
         clientSecret: sasl.password,
         scope: sasl.scope,
+        extensions: sasl.extensions,
       }),
     };
   // kafkajs types each mechanism apart; these are its plain and SCRAM ones, with the same fields.

@@ -18,6 +18,7 @@ describe('Kafka connection settings', () => {
       KAFKA_SASL_PASSWORD: 'secret',
       KAFKA_SASL_OAUTHBEARER_TOKEN_URL: 'https://login.example.com/token',
       KAFKA_SASL_OAUTHBEARER_SCOPE: 'kafka',
+      KAFKA_SASL_OAUTHBEARER_EXTENSIONS: 'logicalCluster=lkc-12345,identityPoolId=pool-Ab=1',
     });
     expect(config.sasl).toEqual({
       mechanism: 'oauthbearer',
@@ -25,6 +26,7 @@ describe('Kafka connection settings', () => {
       password: 'secret',
       tokenUrl: 'https://login.example.com/token',
       scope: 'kafka',
+      extensions: { logicalCluster: 'lkc-12345', identityPoolId: 'pool-Ab=1' },
     });
   });
 
@@ -72,6 +74,10 @@ describe('Kafka connection settings', () => {
     [
       { KAFKA_SASL_MECHANISM: 'oauthbearer', KAFKA_SASL_USERNAME: 'client', KAFKA_SASL_PASSWORD: 'secret' },
       'KAFKA_SASL_OAUTHBEARER_TOKEN_URL is required with KAFKA_SASL_MECHANISM=oauthbearer.',
+    ],
+    [
+      { KAFKA_SASL_OAUTHBEARER_EXTENSIONS: 'logicalCluster' },
+      'KAFKA_SASL_OAUTHBEARER_EXTENSIONS must be `key=value` pairs separated by commas',
     ],
     [
       { KAFKA_SASL_OAUTHBEARER_TOKEN_URL: 'https://login.example.com/token' },

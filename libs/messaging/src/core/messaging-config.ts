@@ -82,6 +82,12 @@ export const kafkaEnvSchema = z.object({
       'OAuth 2.0 token endpoint for `oauthbearer`: tokens come from its client-credentials grant and are renewed before they expire',
     protocols: ['http', 'https'],
   }),
+  KAFKA_SASL_OAUTHBEARER_EXTENSIONS: env.string({
+    description:
+      'SASL extensions sent with `oauthbearer` tokens, e.g. Confluent Cloud’s `logicalCluster=lkc-…,identityPoolId=pool-…`',
+    pattern: /^[A-Za-z]+=[\x21-\x2B\x2D-\x7E]+(,[A-Za-z]+=[\x21-\x2B\x2D-\x7E]+)*$/,
+    allowed: '`key=value` pairs separated by commas (keys of letters, values of printable characters)',
+  }),
   KAFKA_SASL_OAUTHBEARER_SCOPE: env.string({
     description: 'scope asked for with `oauthbearer` tokens, if the provider wants one',
   }),
@@ -107,7 +113,14 @@ export interface MessagingConfig {
   /** TLS towards the brokers: PEM contents of the configured files (none: the system's CAs, no client certificate). */
   tls?: { ca?: string; cert?: string; key?: string };
   /** With `oauthbearer`, the user name and password are the OAuth client's id and secret. */
-  sasl?: { mechanism: SaslMechanism; username: string; password: string; tokenUrl?: string; scope?: string };
+  sasl?: {
+    mechanism: SaslMechanism;
+    username: string;
+    password: string;
+    tokenUrl?: string;
+    scope?: string;
+    extensions?: Record<string, string>;
+  };
   /** Deliberate crashes for the fault-injection suite (never in production). */
   faults: FaultPlan;
 }
@@ -169,7 +182,11 @@ export function kafkaEnvProblems(settings: KafkaEnv): EnvProblem[] {
       variable: 'KAFKA_SASL_MECHANISM',
       message: 'is required when a SASL user name or password is set',
     });
-  for (const name of ['KAFKA_SASL_OAUTHBEARER_TOKEN_URL', 'KAFKA_SASL_OAUTHBEARER_SCOPE'] as const)
+  for (const name of [
+    'KAFKA_SASL_OAUTHBEARER_TOKEN_URL',
+    'KAFKA_SASL_OAUTHBEARER_SCOPE',
+    'KAFKA_SASL_OAUTHBEARER_EXTENSIONS',
+  ] as const)
     if (settings[name] && settings.KAFKA_SASL_MECHANISM !== 'oauthbearer')
       problems.push({ variable: 'KAFKA_SASL_MECHANISM', message: `must be oauthbearer when ${name} is set` });
   return problems;
@@ -199,12 +216,24 @@ export function messagingConfig(clientId: string, settings: KafkaEnv): Messaging
           username: settings.KAFKA_SASL_USERNAME!,
           password: settings.KAFKA_SASL_PASSWORD!,
           ...(settings.KAFKA_SASL_MECHANISM === 'oauthbearer'
-            ? { tokenUrl: settings.KAFKA_SASL_OAUTHBEARER_TOKEN_URL, scope: settings.KAFKA_SASL_OAUTHBEARER_SCOPE }
+            ? {
+                tokenUrl: settings.KAFKA_SASL_OAUTHBEARER_TOKEN_URL,
+                scope: settings.KAFKA_SASL_OAUTHBEARER_SCOPE,
+                extensions: saslExtensions(settings.KAFKA_SASL_OAUTHBEARER_EXTENSIONS),
+              }
             : {}),
         }
       : undefined,
     faults: faultPlan(settings.THROUGHLINE_FAULTS, settings.NODE_ENV === 'production'),
   };
+}
+
+/** `key=value,key=value` as an object (the pattern above has already checked the form). */
+function saslExtensions(text: string | undefined): Record<string, string> | undefined {
+  if (!text) return undefined;
+  return Object.fromEntries(
+    text.split(',').map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  );
 }
 
 /** For tools that run outside a service (rebuild, DLQ): the same variables, validated the same way. */

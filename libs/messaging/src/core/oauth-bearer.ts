@@ -10,6 +10,8 @@ export interface OAuthClient {
   clientId: string;
   clientSecret: string;
   scope?: string;
+  /** SASL extensions sent with every token (Confluent Cloud wants its logical cluster and identity pool). */
+  extensions?: Record<string, string>;
 }
 
 /** Renewed this long before a token expires, so no connection authenticates with one about to lapse. */
@@ -24,7 +26,7 @@ const RENEW_BEFORE_MS = 60_000;
 export function clientCredentialsTokens(
   client: OAuthClient,
   now: () => number = Date.now,
-): () => Promise<{ value: string }> {
+): () => Promise<{ value: string; extensions?: Record<string, string> }> {
   let cached: { value: string; renewAt: number } | undefined;
   let pending: Promise<{ value: string; renewAt: number }> | undefined;
   const fetchToken = async () => {
@@ -58,9 +60,10 @@ export function clientCredentialsTokens(
     return { value: answer.access_token, renewAt: now() + Math.max(lifetimeMs - RENEW_BEFORE_MS, lifetimeMs / 2) };
   };
   return async () => {
-    if (cached && now() < cached.renewAt) return { value: cached.value };
-    pending ??= fetchToken().finally(() => (pending = undefined));
-    cached = await pending;
-    return { value: cached.value };
+    if (!cached || now() >= cached.renewAt) {
+      pending ??= fetchToken().finally(() => (pending = undefined));
+      cached = await pending;
+    }
+    return { value: cached.value, ...(client.extensions ? { extensions: client.extensions } : {}) };
   };
 }
