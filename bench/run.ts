@@ -25,6 +25,7 @@ import { createContext, log } from './lib/scenario';
 import { nowMs, ratio, round } from './lib/stats';
 import { BenchSystem } from './lib/system';
 import { scaling, scalingOnSqlSeeded } from './scaling';
+import { planImport } from './plan-import';
 import { throughput } from './throughput';
 
 const root = resolve(__dirname, '..');
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
       ...(system.managed && !quick ? await scalingOnSqlSeeded(context) : []),
     ]);
     results.hotPathProfile = await step('profile', () => hotPathProfile(context));
+    results.planImport = await step('plan import', () => planImport(context));
     // Last: its four extra metrics replicas join the consumer group.
     results.operationsOverhead = await step('operations overhead', () => operationsOverhead(context));
   } finally {

@@ -22,7 +22,7 @@ export function renderMarkdown(report: Json, findings?: string): string {
     '',
     `**Machine:** ${report.machine.cpu}, ${report.machine.memoryGb} GB, ${report.machine.platform}; load average ${report.machine.loadAverageBefore.join(' / ')} before and ${report.machine.loadAverageAfter.join(' / ')} after (1/5/15 min; other work shared the machine, so absolute figures are pessimistic — the ratios to the raw parts are the robust part). **Versions:** Node ${report.versions.node}, Apache Kafka ${report.versions.kafka} (KRaft, one node), PostgreSQL ${report.versions.postgres}.`,
     '',
-    '**Commands:** `npm run bench` (all of it, within 10 minutes) · `npm run bench:quick` (short runs, what CI runs via bench/bench-smoke.spec.ts) · one scenario: `npx tsx bench/<freshness|throughput|baselines|api-latency|scaling|hot-path-profile|metrics-drain|operations-overhead>.ts [--quick]` · `npm run bench:metrics-update-cost`. To use a running system instead of starting one: `BENCH_EXECUTION_URL`, `BENCH_METRICS_URL`, `BENCH_KAFKA_BROKERS`, `BENCH_TOPIC_PREFIX`, `BENCH_DATABASE_URL` (scaling, profiling and the operations overhead need the system the benchmark starts). Full JSON: [benchmarks/results.json](benchmarks/results.json).',
+    '**Commands:** `npm run bench` (all of it, within 10 minutes) · `npm run bench:quick` (short runs, what CI runs via bench/bench-smoke.spec.ts) · one scenario: `npx tsx bench/<freshness|throughput|baselines|api-latency|scaling|hot-path-profile|metrics-drain|operations-overhead|plan-import>.ts [--quick]` · `npm run bench:metrics-update-cost`. To use a running system instead of starting one: `BENCH_EXECUTION_URL`, `BENCH_METRICS_URL`, `BENCH_KAFKA_BROKERS`, `BENCH_TOPIC_PREFIX`, `BENCH_DATABASE_URL` (scaling, profiling and the operations overhead need the system the benchmark starts). Full JSON: [benchmarks/results.json](benchmarks/results.json).',
     '',
     `## Freshness: manager's update answered → score changed event (${fresh.durationSeconds} s per rate)`,
     '',
@@ -141,6 +141,8 @@ export function renderMarkdown(report: Json, findings?: string): string {
     '',
     operationsOverhead(report.operationsOverhead),
     '',
+    planImport(report.planImport),
+    '',
     ...(findings ? [findings.trim(), ''] : []),
   ];
   return sections.join('\n');
@@ -194,6 +196,17 @@ function metricsDrain(drain: Json): string {
     ),
     '',
     `Plain kafkajs consumer on the same broker and database (parse, validate, one upsert per fetched batch): ${cell(drain.plainConsumer.eventsPerSecond)} events/s. **Ratios (same run):** metrics ÷ plain consumer ${cell(drain.oneOrganisationToPlain)} (one organisation, one instance); two instances ÷ one, 20 organisations ${cell(drain.twoInstancesSpeedUp)}.`,
+  ].join('\n');
+}
+
+/** A plan spreadsheet through the strategy service (bench/plan-import.ts). */
+export function planImport(result: Json): string {
+  const title = '## A plan from a spreadsheet (`bench/plan-import.ts`)';
+  if (!result) return `${title}\n\nNot run.`;
+  return [
+    title,
+    '',
+    `A CSV of ${result.rows} rows (${result.fileKb} kB: goals, each with three key results, five deliverables and a budget allocation) posted to \`POST /v1/plan/imports\`: dry run ${cell(result.dryRunSeconds)} s, commit ${cell(result.commitSeconds)} s (${cell(result.rowsPerSecond)} rows/s, every row through the API's rules and events, all or nothing), the same file again ${cell(result.sameFileAgainSeconds)} s (found imported, nothing written). Target: 10,000 rows ≤ 30 s.`,
   ].join('\n');
 }
 

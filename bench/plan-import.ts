@@ -1,0 +1,97 @@
+/**
+ * How fast a director's plan comes in from a spreadsheet: a CSV of 10,000 rows (1,000 goals, each
+ * with three key results, five deliverables and a budget allocation) through the strategy
+ * service's dry run, then the commit, then the same file again (found imported, nothing done).
+ *   npx tsx bench/plan-import.ts [--quick]   (quick: 1,000 rows)
+ */
+import Papa from 'papaparse';
+import { Actor, mintDevToken } from '@throughline/service-kit';
+import { setUpOrganisation } from '@throughline/testing';
+import { BenchContext, runStandalone } from './lib/scenario';
+import { nowMs, round } from './lib/stats';
+
+const HEADER = ['kind', 'goal_ref', 'title', 'owner_email', 'org_unit', 'period_start', 'period_end', 'currency'];
+const MORE = ['amount', 'category', 'unit', 'baseline', 'target', 'direction', 'manager_email', 'due_date'];
+
+function planCsv(goals: number, director: string, manager: string, unit: string): Buffer {
+  const rows: Array<Record<string, string>> = [];
+  for (let goal = 0; goal < goals; goal++) {
+    const ref = `G${goal}`;
+    rows.push({
+      kind: 'goal',
+      goal_ref: ref,
+      title: `Plan goal ${goal}`,
+      owner_email: director,
+      org_unit: unit,
+      period_start: '2027-01-01',
+      period_end: '2027-12-31',
+      currency: 'EUR',
+      amount: '100000',
+    });
+    for (let kr = 0; kr < 3; kr++)
+      rows.push({
+        kind: 'key_result',
+        goal_ref: ref,
+        title: `Measure ${goal}.${kr}`,
+        category: 'growth',
+        unit: '%',
+        baseline: '0',
+        target: '100',
+        direction: 'increase',
+      });
+    for (let deliverable = 0; deliverable < 5; deliverable++)
+      rows.push({
+        kind: 'deliverable',
+        goal_ref: ref,
+        title: `Work package ${goal}.${deliverable}`,
+        amount: '10000',
+        manager_email: manager,
+        due_date: '2027-06-30',
+      });
+    rows.push({ kind: 'budget_allocation', goal_ref: ref, amount: '100000', manager_email: manager });
+  }
+  const columns = [...HEADER, ...MORE];
+  return Buffer.from(Papa.unparse({ fields: columns, data: rows.map((row) => columns.map((c) => row[c] ?? '')) }));
+}
+
+export async function planImport(context: BenchContext) {
+  const strategy = context.system.url('strategy-service');
+  const goals = context.quick ? 100 : 1_000;
+  // The company unit is named after the organisation.
+  const unit = 'Spreadsheet Planning Ltd';
+  const org = await setUpOrganisation(strategy, unit);
+  const director = await org.addPerson('director', { email: 'planner@bench.example', orgUnitId: org.companyUnitId });
+  await org.addPerson('manager', { email: 'maker@bench.example', reportsToId: director.id });
+  const file = planCsv(goals, 'planner@bench.example', 'maker@bench.example', unit);
+  const actor: Actor = { personId: director.id, orgId: org.orgId, role: 'director' };
+  const token = await mintDevToken(actor);
+  const send = async (query: string) => {
+    const started = nowMs();
+    const response = await fetch(`${strategy}/v1/plan/imports${query}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      body: file,
+    });
+    const body = await response.json();
+    if (!response.ok) throw new Error(`plan import answered ${response.status}: ${JSON.stringify(body).slice(0, 400)}`);
+    return { seconds: (nowMs() - started) / 1000, body };
+  };
+  const rows = goals * 10;
+  const dryRun = await send('?dryRun=true');
+  const commit = await send('');
+  const again = await send('');
+  const result = {
+    rows,
+    fileKb: round(file.length / 1024, 0),
+    dryRunSeconds: round(dryRun.seconds, 2),
+    commitSeconds: round(commit.seconds, 2),
+    rowsPerSecond: round(rows / commit.seconds, 0),
+    sameFileAgainSeconds: round(again.seconds, 2),
+  };
+  context.log(
+    `plan import: ${rows} rows — dry run ${result.dryRunSeconds} s, commit ${result.commitSeconds} s (${result.rowsPerSecond} rows/s), the same file again ${result.sameFileAgainSeconds} s`,
+  );
+  return result;
+}
+
+if (require.main === module) runStandalone('planImport', planImport);
