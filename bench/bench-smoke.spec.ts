@@ -41,7 +41,6 @@ function figures(report: any): Record<string, unknown> {
     for (const variant of endpoint.variants)
       entries.push([`${endpoint.endpoint}, ${variant.name}: CPU µs per request`, variant.cpuUsPerRequest]);
   entries.push(['spans exported per traced request', report.operationsOverhead.spansExportedPerTracedRequest]);
-  entries.push(['plan import: rows per second', report.planImport.rowsPerSecond]);
   return Object.fromEntries(entries);
 }
 

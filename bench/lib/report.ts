@@ -202,11 +202,11 @@ function metricsDrain(drain: Json): string {
 /** A plan spreadsheet through the strategy service (bench/plan-import.ts). */
 export function planImport(result: Json): string {
   const title = '## A plan from a spreadsheet (`bench/plan-import.ts`)';
-  if (!result) return `${title}\n\nNot run.`;
+  if (!result || result.skipped) return `${title}\n\n${result?.skipped ?? 'Not run.'}`;
   return [
     title,
     '',
-    `A CSV of ${result.rows} rows (${result.fileKb} kB: goals, each with three key results, five deliverables and a budget allocation) posted to \`POST /v1/plan/imports\`: dry run ${cell(result.dryRunSeconds)} s, commit ${cell(result.commitSeconds)} s (${cell(result.rowsPerSecond)} rows/s, every row through the API's rules and events, all or nothing), the same file again ${cell(result.sameFileAgainSeconds)} s (found imported, nothing written). Target: 10,000 rows ≤ 30 s.`,
+    `A CSV of ${result.rows} rows (${result.fileKb} kB: goals, each with three key results, five deliverables and a budget allocation) posted to \`POST /v1/plan/imports\`: dry run ${cell(result.dryRunSeconds)} s, commit ${cell(result.commitSeconds)} s (${cell(result.rowsPerSecond)} rows/s, every row through the API's rules and events, all or nothing), the same file again ${cell(result.sameFileAgainSeconds)} s (found imported, nothing written). Target: 10,000 rows ≤ 30 s (\`npx tsx bench/plan-import.ts --rows 10000\`).`,
   ].join('\n');
 }
 

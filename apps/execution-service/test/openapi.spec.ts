@@ -24,6 +24,7 @@ describe('execution: OpenAPI document', () => {
         '/v1/key-results',
         '/v1/key-results/{keyResultId}/check-ins',
         '/v1/tasks',
+        '/v1/tasks/export',
         '/v1/tasks/{taskId}',
         '/v1/tasks/{taskId}/costs',
         '/v1/tasks/{taskId}/hours',
