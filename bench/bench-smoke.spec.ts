@@ -60,7 +60,8 @@ describe('npm run bench -- --quick', () => {
     await promisify(execFile)(
       process.execPath,
       [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'bench/run.ts'), '--quick', '--out', out],
-      { cwd: root, env, maxBuffer: 64 * 1024 * 1024, timeout: 420_000 },
+      // About four minutes on a busy 2-core machine, of which a minute or so is the dashboard's own stack and Chromium.
+      { cwd: root, env, maxBuffer: 64 * 1024 * 1024, timeout: 540_000 },
     );
     const report = JSON.parse(readFileSync(join(out, 'benchmarks/results.json'), 'utf8'));
     const produced = figures(report);
@@ -76,5 +77,5 @@ describe('npm run bench -- --quick', () => {
       .map(([name]) => name);
     expect(missing).toEqual([]);
     expect(readFileSync(join(out, 'benchmarks.md'), 'utf8')).toContain('## Freshness');
-  }, 480_000);
+  }, 600_000);
 });
