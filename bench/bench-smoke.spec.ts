@@ -37,6 +37,10 @@ function figures(report: any): Record<string, unknown> {
     );
   for (const service of report.hotPathProfile.services)
     entries.push([`${service.service} profiled busy ms`, service.busyMs]);
+  for (const endpoint of report.operationsOverhead.endpoints)
+    for (const variant of endpoint.variants)
+      entries.push([`${endpoint.endpoint}, ${variant.name}: CPU µs per request`, variant.cpuUsPerRequest]);
+  entries.push(['spans exported per traced request', report.operationsOverhead.spansExportedPerTracedRequest]);
   return Object.fromEntries(entries);
 }
 
@@ -58,6 +62,7 @@ describe('npm run bench -- --quick', () => {
     expect(report.apiLatency.length).toBeGreaterThan(0);
     expect(report.scaling.length).toBeGreaterThan(0);
     expect(report.hotPathProfile.services.length).toBe(2);
+    expect(report.operationsOverhead.endpoints.length).toBe(2);
     const missing = Object.entries(produced)
       .filter(([, value]) => typeof value !== 'number' || !Number.isFinite(value))
       .map(([name]) => name);

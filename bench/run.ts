@@ -8,7 +8,7 @@
  *   --out <dir>    where results.json (and benchmarks.md) go
  *   --render       only rewrite benchmarks.md from the results.json already in --out (e.g. after editing bench/findings.md)
  * Scenarios can be run alone: bench/freshness.ts, throughput.ts, baselines.ts, api-latency.ts,
- * scaling.ts, hot-path-profile.ts, metrics-update-cost.ts, metrics-drain.ts.
+ * scaling.ts, hot-path-profile.ts, metrics-update-cost.ts, metrics-drain.ts, operations-overhead.ts.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,6 +19,7 @@ import { baselines } from './baselines';
 import { freshness } from './freshness';
 import { hotPathProfile } from './hot-path-profile';
 import { metricsDrain } from './metrics-drain';
+import { operationsOverhead } from './operations-overhead';
 import { renderMarkdown } from './lib/report';
 import { createContext, log } from './lib/scenario';
 import { nowMs, ratio, round } from './lib/stats';
@@ -105,6 +106,8 @@ async function main(): Promise<void> {
       ...(system.managed && !quick ? await scalingOnSqlSeeded(context) : []),
     ]);
     results.hotPathProfile = await step('profile', () => hotPathProfile(context));
+    // Last: its four extra metrics replicas join the consumer group.
+    results.operationsOverhead = await step('operations overhead', () => operationsOverhead(context));
   } finally {
     await system.stop();
   }

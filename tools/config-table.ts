@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { EnvSchema, envDocs } from '@throughline/config';
 import { sharedServiceEnvSchemas } from '@throughline/service-kit';
 import { metricsEnvSchema } from '../apps/metrics-service/src/metrics-service.config';
+import { notificationEnvSchema } from '../apps/integrations-service/src/notifications/notification-settings';
 import { webhookEnvSchema } from '../apps/integrations-service/src/webhooks/webhook-settings';
 import { devIdentityProviderEnvSchema } from '../apps/dev-identity-provider/src/dev-identity-provider.config';
 import { dashboardBffEnvSchema } from '../apps/dashboard-bff/src/dashboard-bff.config';
@@ -14,7 +15,7 @@ import { dashboardBffEnvSchema } from '../apps/dashboard-bff/src/dashboard-bff.c
 const SECTIONS: Array<[string, EnvSchema[]]> = [
   ['every service', Object.values(sharedServiceEnvSchemas)],
   ['metrics-service', [metricsEnvSchema]],
-  ['integrations-service', [webhookEnvSchema]],
+  ['integrations-service', [webhookEnvSchema, notificationEnvSchema]],
   ['dashboard-bff (also `DATABASE_URL`, `DB_SCHEMA`, `KAFKA_*` above)', [dashboardBffEnvSchema]],
   ['dev-identity-provider (development only)', [devIdentityProviderEnvSchema]],
 ];

@@ -8,7 +8,7 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KAFKA_VERSION, startKafkaBroker, startLocalPostgres } from '../libs/local-infra/src';
+import { KAFKA_VERSION, startKafkaBroker, startLocalPostgres, startMailInbox } from '../libs/local-infra/src';
 import { startDevIdentityProvider } from '../apps/dev-identity-provider/src/dev-identity-provider';
 import { DEMO_ACCOUNTS } from './demo/demo-organisation';
 import { describeDemoLoad, loadDemoOrganisation } from './demo/load-demo';
@@ -26,6 +26,8 @@ const SERVICES = [
 ];
 
 const DASHBOARD_PORT = Number(process.env.DASHBOARD_PORT ?? 3000);
+const MAIL_SMTP_PORT = Number(process.env.MAIL_SMTP_PORT ?? 1025);
+const MAIL_WEB_PORT = Number(process.env.MAIL_WEB_PORT ?? 1080);
 const IDP_PORT = Number(process.env.DEV_IDP_PORT ?? 3010);
 const DASHBOARD_CLIENT = {
   clientId: 'throughline-dashboard',
@@ -72,6 +74,16 @@ async function main(): Promise<void> {
     brokers = broker.brokers;
   }
 
+  let smtpUrl = process.env.NOTIFY_SMTP_URL;
+  let mailInboxUrl: string | undefined;
+  if (!smtpUrl) {
+    log('NOTIFY_SMTP_URL not set: starting a local mail server with a web inbox (MailDev)…');
+    const inbox = await startMailInbox({ smtpPort: MAIL_SMTP_PORT, webPort: MAIL_WEB_PORT });
+    started.push({ name: 'mail inbox', stop: () => inbox.stop() });
+    smtpUrl = inbox.smtpUrl;
+    mailInboxUrl = inbox.webUrl;
+  }
+
   log('Building…');
   const build = spawnSync(
     process.execPath,
@@ -108,6 +120,9 @@ async function main(): Promise<void> {
     DATABASE_URL: databaseUrl,
     KAFKA_BROKERS: brokers,
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    NOTIFY_SMTP_URL: smtpUrl,
+    NOTIFY_DASHBOARD_URL: process.env.NOTIFY_DASHBOARD_URL ?? dashboardUrl,
+    NOTIFY_UNSUBSCRIBE_URL: process.env.NOTIFY_UNSUBSCRIBE_URL ?? `http://127.0.0.1:${SERVICES[3].port}`,
   };
   for (const service of SERVICES) {
     const migrate = spawnSync(
@@ -199,6 +214,7 @@ async function main(): Promise<void> {
       '',
       '  Tokens (development mode): npm run token -- --role admin --org <organisation uuid> --person <person uuid>',
       `  Identity provider (development): ${idp.issuer}`,
+      `  Mail: ${mailInboxUrl ? `inbox ${mailInboxUrl} (SMTP ${smtpUrl})` : `sent through ${smtpUrl}`}; digests and reminders on their schedule, or now: npm run notify -- digest | reminders`,
       '',
       `  Demo data: ${describeDemoLoad(demo)}.`,
       `  Dashboard: ${dashboardUrl}   sign in as one of the demo organisation's people:`,

@@ -22,7 +22,7 @@ export function renderMarkdown(report: Json, findings?: string): string {
     '',
     `**Machine:** ${report.machine.cpu}, ${report.machine.memoryGb} GB, ${report.machine.platform}; load average ${report.machine.loadAverageBefore.join(' / ')} before and ${report.machine.loadAverageAfter.join(' / ')} after (1/5/15 min; other work shared the machine, so absolute figures are pessimistic — the ratios to the raw parts are the robust part). **Versions:** Node ${report.versions.node}, Apache Kafka ${report.versions.kafka} (KRaft, one node), PostgreSQL ${report.versions.postgres}.`,
     '',
-    '**Commands:** `npm run bench` (all of it, within 10 minutes) · `npm run bench:quick` (short runs, what CI runs via bench/bench-smoke.spec.ts) · one scenario: `npx tsx bench/<freshness|throughput|baselines|api-latency|scaling|hot-path-profile|metrics-drain>.ts [--quick]` · `npm run bench:metrics-update-cost`. To use a running system instead of starting one: `BENCH_EXECUTION_URL`, `BENCH_METRICS_URL`, `BENCH_KAFKA_BROKERS`, `BENCH_TOPIC_PREFIX`, `BENCH_DATABASE_URL` (scaling and profiling need the system the benchmark starts). Full JSON: [benchmarks/results.json](benchmarks/results.json).',
+    '**Commands:** `npm run bench` (all of it, within 10 minutes) · `npm run bench:quick` (short runs, what CI runs via bench/bench-smoke.spec.ts) · one scenario: `npx tsx bench/<freshness|throughput|baselines|api-latency|scaling|hot-path-profile|metrics-drain|operations-overhead>.ts [--quick]` · `npm run bench:metrics-update-cost`. To use a running system instead of starting one: `BENCH_EXECUTION_URL`, `BENCH_METRICS_URL`, `BENCH_KAFKA_BROKERS`, `BENCH_TOPIC_PREFIX`, `BENCH_DATABASE_URL` (scaling, profiling and the operations overhead need the system the benchmark starts). Full JSON: [benchmarks/results.json](benchmarks/results.json).',
     '',
     `## Freshness: manager's update answered → score changed event (${fresh.durationSeconds} s per rate)`,
     '',
@@ -139,6 +139,8 @@ export function renderMarkdown(report: Json, findings?: string): string {
     '',
     profile(report.hotPathProfile),
     '',
+    operationsOverhead(report.operationsOverhead),
+    '',
     ...(findings ? [findings.trim(), ''] : []),
   ];
   return sections.join('\n');
@@ -192,6 +194,36 @@ function metricsDrain(drain: Json): string {
     ),
     '',
     `Plain kafkajs consumer on the same broker and database (parse, validate, one upsert per fetched batch): ${cell(drain.plainConsumer.eventsPerSecond)} events/s. **Ratios (same run):** metrics ÷ plain consumer ${cell(drain.oneOrganisationToPlain)} (one organisation, one instance); two instances ÷ one, 20 organisations ${cell(drain.twoInstancesSpeedUp)}.`,
+  ].join('\n');
+}
+
+/** What JSON logs and tracing cost a request (bench/operations-overhead.ts). */
+export function operationsOverhead(overhead: Json): string {
+  const title = '## What JSON logs and tracing cost per request (`bench/operations-overhead.ts`)';
+  if (!overhead || overhead.skipped) return `${title}\n\n${overhead?.skipped ?? 'Not run.'}`;
+  return [
+    title,
+    '',
+    `Four more metrics-service replicas, alike but for LOG_LEVEL/LOG_FORMAT and OTEL_EXPORTER_OTLP_ENDPOINT (OTLP/HTTP to a stand-in collector in the benchmark process), took the same closed-loop load (${overhead.connections} connections) in ${overhead.rounds} alternating rounds of ${overhead.secondsPerRound} s; medians. CPU is the replica's own user + system time per request (/proc), the figure that contention from other processes disturbs least.`,
+    '',
+    ...overhead.endpoints.flatMap((endpoint: Json) => [
+      `**${endpoint.endpoint}**`,
+      '',
+      table(
+        ['replica', 'CPU µs/request', 'req/s', 'p50 ms', 'p99 ms'],
+        endpoint.variants.map((variant: Json) => [
+          variant.name,
+          variant.cpuUsPerRequest,
+          variant.requestsPerSecond,
+          variant.p50Ms,
+          variant.p99Ms,
+        ]),
+      ),
+      '',
+      `Added per request: JSON logs ${cell(endpoint.overhead.logs.cpuUsPerRequest)} µs CPU (p50 ${cell(endpoint.overhead.logs.p50Ms)} ms), tracing ${cell(endpoint.overhead.tracing.cpuUsPerRequest)} µs (p50 ${cell(endpoint.overhead.tracing.p50Ms)} ms), both ${cell(endpoint.overhead.both.cpuUsPerRequest)} µs (p50 ${cell(endpoint.overhead.both.p50Ms)} ms).`,
+      '',
+    ]),
+    `Spans the collector received per traced request: ${cell(overhead.spansExportedPerTracedRequest)} (1 = none dropped by the batch processor).`,
   ].join('\n');
 }
 

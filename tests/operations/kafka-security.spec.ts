@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { CloudEvent, deadLetterTopic, OrganisationCreatedV1, Topics } from '@throughline/contracts';
 import { KafkaBroker, startKafkaBroker } from '@throughline/local-infra';
 import {
@@ -20,6 +22,38 @@ import {
 } from '@throughline/testing';
 import { AppModule as StrategyModule } from '../../apps/strategy-service/src/app.module';
 import { strategyDatabase } from '../../apps/strategy-service/src/database/strategy-database';
+
+/**
+ * An OAuth 2.0 token endpoint for one client (client-credentials grant, HTTP Basic), issuing the
+ * unsigned JWTs the local broker's development validator accepts; counts the tokens it issued.
+ */
+async function tokenEndpoint(clientId: string, clientSecret: string) {
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  let issued = 0;
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      const expected = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
+      const form = new URLSearchParams(body);
+      response.setHeader('content-type', 'application/json');
+      if (request.headers.authorization !== expected || form.get('grant_type') !== 'client_credentials') {
+        response.statusCode = 401;
+        return response.end(JSON.stringify({ error: 'invalid_client' }));
+      }
+      issued++;
+      const now = Math.floor(Date.now() / 1000);
+      const token = `${encode({ alg: 'none' })}.${encode({ sub: clientId, iat: now, exp: now + 3600 })}.`;
+      response.end(JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: 3600 }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/oauth2/token`,
+    issued: () => issued,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
 
 /**
  * Managed Kafka (MSK, Confluent Cloud, Aiven) is reached over SASL_SSL: a broker of this test's
@@ -113,5 +147,65 @@ describe('Kafka over SASL_SSL (TLS with a client certificate, SCRAM)', () => {
     expect(service).toBeUndefined();
     // Refused at once: wrong credentials are not retried like a broker that is still starting.
     expect(Date.now() - started).toBeLessThan(30_000);
+  });
+  describe('with OAUTHBEARER', () => {
+    const clientSecret = `secret-${randomUUID()}`;
+    let endpoint: Awaited<ReturnType<typeof tokenEndpoint>>;
+    const oauthEnv = (secret: string): Record<string, string> => ({
+      ...clientEnv('oauthbearer'),
+      KAFKA_SASL_PASSWORD: secret,
+      KAFKA_SASL_OAUTHBEARER_TOKEN_URL: endpoint.url,
+      // Sent with the token; the development validator accepts any.
+      KAFKA_SASL_OAUTHBEARER_EXTENSIONS: 'logicalCluster=lkc-local,identityPoolId=pool-test',
+      KAFKA_TOPIC_PARTITIONS: '1',
+    });
+    beforeAll(async () => {
+      endpoint = await tokenEndpoint(user.username, clientSecret);
+    });
+    afterAll(() => endpoint?.stop());
+
+    it('runs a service on tokens from the client-credentials grant, one token for all its connections', async () => {
+      const tag = uniqueTag();
+      const strategy = await startTestService(StrategyModule, {
+        tag,
+        database: strategyDatabase,
+        env: oauthEnv(clientSecret),
+      });
+      try {
+        const api = await apiAs(strategy.url, { personId: randomUUID(), orgId: randomUUID(), role: 'admin' });
+        expectStatus(await api.post('/v1/organisations', { name: 'Bearer Ltd' }), 201);
+        // Its relay published the event over the OAUTHBEARER connections.
+        await waitFor(
+          async () =>
+            (await strategy.dataSource.query(`SELECT 1 FROM outbox_event WHERE published_at IS NULL`)).length === 0,
+          { what: 'the outbox to be published' },
+        );
+        expect(endpoint.issued()).toBe(1);
+      } finally {
+        await strategy.stop();
+      }
+    });
+
+    it('stops a service at boot when the token endpoint refuses its client, naming the variables', async () => {
+      const tag = uniqueTag();
+      const started = Date.now();
+      let service: TestService | undefined;
+      try {
+        service = await startTestService(StrategyModule, {
+          tag,
+          database: strategyDatabase,
+          env: oauthEnv('not-the-secret'),
+        });
+      } catch (error) {
+        expect((error as Error).message).toMatch(
+          /^Kafka refused the SASL credentials of user "throughline" \(oauthbearer\): check KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD, KAFKA_SASL_OAUTHBEARER_TOKEN_URL and KAFKA_SASL_OAUTHBEARER_SCOPE \(the OAuth token endpoint refused client "throughline" \(401 invalid_client\)\)$/,
+        );
+      } finally {
+        await service?.stop();
+        await dropSchema(`t_${tag}_${strategyDatabase.defaultSchema}`);
+      }
+      expect(service).toBeUndefined();
+      expect(Date.now() - started).toBeLessThan(30_000);
+    });
   });
 });

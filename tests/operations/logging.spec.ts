@@ -72,6 +72,9 @@ describe('structured logs', () => {
       message: 'POST /v1/organisations 201',
     });
     expect(typeof access.durationMs).toBe('number');
+    // The request's headers are logged, its credentials are not.
+    expect(access.req.headers.authorization).toBe('[redacted]');
+    expect(lines().join('\n')).not.toMatch(/Bearer ey/);
     // Start-up lines (Nest, the relay, kafkajs) are JSON too: nothing is written as plain text.
     for (const line of lines()) expect(() => JSON.parse(line)).not.toThrow();
     expect(lines().some((line) => JSON.parse(line).message?.includes('relay started'))).toBe(true);

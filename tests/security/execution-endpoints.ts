@@ -77,6 +77,7 @@ const managerChanges = (ok: number) => statuses([403, 404], [ok, 404], [403, 404
 /** Every execution endpoint with a valid request and its exact status per role and organisation (docs/security.md). */
 export const executionEndpoints: Record<string, EndpointEntry<ExecutionFixture>> = {
   'GET /v1/tasks': { request: () => ({ path: '/v1/tasks' }), expected: listable },
+  'GET /v1/tasks/export': { request: () => ({ path: '/v1/tasks/export' }), expected: listable },
   'GET /v1/tasks/{taskId}': { request: (f) => ({ path: `/v1/tasks/${f.taskId}` }), expected: readable },
   // The other organisation's manager names a goal that is not theirs: 422 naming linkedGoalId.
   'POST /v1/tasks': {

@@ -149,6 +149,42 @@ export const integrationsEndpoints: Record<string, EndpointEntry<IntegrationsFix
     request: (f) => ({ path: `/v1/webhooks/${f.webhookId}/deliveries/${f.deliveryId}/replay`, body: {} }),
     expected: statuses([403, 404], [403, 404], [409, 404], [409, 404]),
   },
+  // The callers here have no person record in this service (it learns people from organisation events): 404.
+  'GET /v1/notifications/preferences/me': {
+    request: () => ({ path: '/v1/notifications/preferences/me' }),
+    expected: statuses([404, 404], [404, 404], [404, 404], [404, 404]),
+  },
+  'PUT /v1/notifications/preferences/me': {
+    request: () => ({
+      path: '/v1/notifications/preferences/me',
+      body: {
+        emailEnabled: true,
+        chatWebhookUrl: null,
+        chatFormat: null,
+        digest: 'weekly',
+        reminders: 'off',
+        alerts: true,
+        quietHoursStart: null,
+        quietHoursEnd: null,
+        timeZone: 'UTC',
+      },
+    }),
+    expected: statuses([404, 404], [404, 404], [404, 404], [404, 404]),
+  },
+  // Sending now reaches only people of the caller's own organisation (none here: nothing is queued).
+  'POST /v1/notifications/digests': {
+    request: () => ({ path: '/v1/notifications/digests', body: {} }),
+    expected: statuses([200, 200], [403, 403], [403, 403], [200, 200]),
+  },
+  'POST /v1/notifications/reminders': {
+    request: () => ({ path: '/v1/notifications/reminders', body: {} }),
+    expected: statuses([200, 200], [200, 200], [403, 403], [200, 200]),
+  },
+  // Public, answered by the signed token alone: a token that was not made for this person is 404 for anyone.
+  'GET /v1/notifications/unsubscribe': {
+    request: () => ({ path: `/v1/notifications/unsubscribe?person=${randomUUID()}&token=not-a-token` }),
+    expected: statuses([404, 404], [404, 404], [404, 404], [404, 404]),
+  },
   'GET /v1/audit': {
     request: () => ({ path: '/v1/audit' }),
     expected: statuses([200, 200], [403, 403], [403, 403], [200, 200]),

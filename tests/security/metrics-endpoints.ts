@@ -137,6 +137,13 @@ export const metricsEndpoints: Record<string, EndpointEntry<MetricsFixture>> = {
     request: () => ({ path: '/v1/kpis/organisation/history' }),
     expected: organisationWide,
   },
+  // Sheets hold what their reader may see: a manager their own figures, others their organisation's.
+  'GET /v1/exports/scores': { request: () => ({ path: '/v1/exports/scores' }), expected: everyone },
+  'GET /v1/exports/score-history': {
+    request: (f) => ({ path: `/v1/exports/score-history?scope=manager&id=${f.managerId}` }),
+    expected: oneManager,
+  },
+  'GET /v1/exports/kpis': { request: () => ({ path: '/v1/exports/kpis' }), expected: everyone },
   'GET /v1/settings/alignment': { request: () => ({ path: '/v1/settings/alignment' }), expected: everyone },
   // Each organisation's own settings: the other organisation's director changes theirs, never these.
   'PUT /v1/settings/alignment': {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import Papa from 'papaparse';
 import {
   exampleKeyResult,
   GoalActivatedV1,
@@ -161,6 +162,33 @@ describe('execution: the manager API', () => {
       const outsider = await kit.api(person(randomUUID(), 'director'));
       expect((await outsider.get(`/v1/tasks/${noahTask.id}`)).status).toBe(404);
       expect((await outsider.get(`/v1/tasks?goalId=${goal.goalId}`)).body.page.total).toBe(0);
+    });
+
+    it('exports the tasks each reader may see as CSV, with the list filters, and the same rows as XLSX', async () => {
+      const asDirector = await kit.api(director);
+      const listed = (await asDirector.get(`/v1/tasks?goalId=${goal.goalId}`)).body.items;
+      const csv = await asDirector.get(`/v1/tasks/export?goalId=${goal.goalId}&format=csv`);
+      expect(csv.status).toBe(200);
+      expect(csv.headers.get('content-disposition')).toBe('attachment; filename="throughline-tasks.csv"');
+      const rows = Papa.parse<Record<string, string>>(String(csv.body).replace(/^\uFEFF/, ''), {
+        header: true,
+        skipEmptyLines: true,
+      }).data;
+      expect(rows.map((row) => [row.id, row.title, row.status, Number(row.plannedCostMinor)]).sort()).toEqual(
+        listed.map((task: any) => [task.id, task.title, task.status, task.plannedCostMinor]).sort(),
+      );
+      const own = Papa.parse<Record<string, string>>(
+        String((await asMia.get('/v1/tasks/export')).body).replace(/^\uFEFF/, ''),
+        {
+          header: true,
+          skipEmptyLines: true,
+        },
+      ).data;
+      expect(new Set(own.map((row) => row.managerId))).toEqual(new Set([mia.personId]));
+      const xlsx = await (await kit.api(director)).get(`/v1/tasks/export?goalId=${goal.goalId}&format=xlsx`);
+      expect(xlsx.status).toBe(200);
+      expect(xlsx.headers.get('content-type')).toContain('spreadsheetml');
+      expect((await asMia.get('/v1/tasks/export?format=pdf')).status).toBe(400);
     });
 
     it('refuses bad filters with 400 naming the field', async () => {

@@ -20,10 +20,10 @@ import {
   TestService,
   uniqueTag,
   waitFor,
+  TestWebhookReceiver,
 } from '@throughline/testing';
 import { AppModule } from '../src/app.module';
 import { integrationsDatabase } from '../src/database/integrations-database';
-import { TestWebhookReceiver } from './webhook-receiver';
 
 const GOAL_EVENTS = [GoalCreatedV1, GoalUpdatedV1, GoalActivatedV1, GoalClosedV1];
 

@@ -3,6 +3,7 @@ import { Topics } from '@throughline/contracts';
 import { MessagingModule } from '@throughline/messaging';
 import { ServiceKitModule } from '@throughline/service-kit';
 import { metricsDatabase } from './database/metrics-database';
+import { ExportsModule } from './exports/exports.module';
 import { KpisModule } from './kpis/kpis.module';
 import { metricsEnvSchema } from './metrics-service.config';
 import { ReadModelsModule } from './read-models/read-models.module';
@@ -24,6 +25,7 @@ import { TimeModule } from './time/time.module';
     ScoringModule,
     ReadModelsModule,
     KpisModule,
+    ExportsModule,
     SettingsModule,
     TimeModule,
   ],

@@ -2,8 +2,10 @@ import 'reflect-metadata';
 import { rebuildReadModels } from './rebuild/rebuild-read-models';
 
 /**
- * `tsx apps/metrics-service/src/rebuild.ts` (same DATABASE_URL, DB_SCHEMA, KAFKA_* as the
- * service, which must be stopped): drops the metrics read models and replays every topic.
+ * `node -r ./tools/runtime-paths.js dist/apps/metrics-service/src/rebuild.js` after `npm run build`
+ * (same DATABASE_URL, DB_SCHEMA, KAFKA_* as the service, which must be stopped): drops the metrics
+ * read models and replays every topic. Built, not under tsx: Nest injects by the decorator
+ * metadata tsx does not emit.
  */
 rebuildReadModels()
   .then((report) => {

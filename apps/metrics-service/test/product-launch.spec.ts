@@ -21,7 +21,9 @@ import {
   TaskUpdatedV1,
   Topics,
 } from '@throughline/contracts';
-import { Actor, CLOCK, ManualClock } from '@throughline/service-kit';
+import { Actor, CLOCK, ManualClock, mintDevToken } from '@throughline/service-kit';
+import ExcelJS from 'exceljs';
+import Papa from 'papaparse';
 import { Kafka, logLevel } from 'kafkajs';
 import {
   apiAs,
@@ -753,6 +755,67 @@ describe('metrics: the new product launch', () => {
       [driver.id, title],
     );
     expect(stale).toEqual([]);
+  });
+
+  it('exports scores, score history and KPIs as CSV and XLSX, holding what each reader may see', async () => {
+    const listed = [
+      (await api.get('/v1/scores/organisation')).body,
+      ...(await api.get('/v1/scores/org-units?limit=200')).body.items,
+      ...(await api.get('/v1/scores/managers?limit=200')).body.items,
+      ...(await api.get('/v1/scores/goals?limit=200')).body.items,
+    ];
+    const csv = await api.get('/v1/exports/scores?format=csv');
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect(csv.headers.get('content-disposition')).toBe('attachment; filename="throughline-scores.csv"');
+    const rows = Papa.parse<Record<string, string>>(String(csv.body).replace(/^\uFEFF/, ''), {
+      header: true,
+      skipEmptyLines: true,
+    }).data;
+    expect(rows.map((row) => [row.id, Number(row.score), row.band]).sort()).toEqual(
+      listed.map((view: any) => [view.scopeId, view.score, view.band]).sort(),
+    );
+    const goalRow = rows.find((row) => row.id === goalId)!;
+    const goalView = listed.find((view: any) => view.scopeId === goalId);
+    for (const component of goalView.components)
+      expect(goalRow[`${component.name} (0–100)`]).toBe(component.value === null ? '' : String(component.value));
+
+    // XLSX holds the same rows; a manager's sheet holds their own score only.
+    const xlsx = await fetch(`${metrics.url}/v1/exports/scores?format=xlsx`, {
+      headers: { authorization: `Bearer ${await mintDevToken(director)}` },
+    });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as never);
+    expect(workbook.worksheets[0].actualRowCount).toBe(rows.length + 1);
+    const asMia = await apiAs(metrics.url, { personId: people.mia, orgId, role: 'manager' });
+    const own = Papa.parse<Record<string, string>>(
+      String((await asMia.get('/v1/exports/scores')).body).replace(/^\uFEFF/, ''),
+      {
+        header: true,
+        skipEmptyLines: true,
+      },
+    ).data;
+    expect(own.map((row) => row.id)).toEqual([people.mia]);
+    expect((await asMia.get(`/v1/exports/score-history?scope=goal&id=${goalId}`)).status).toBe(403);
+
+    const history = (await api.get(`/v1/scores/goals/${goalId}/history?limit=200`)).body;
+    const historyCsv = await api.get(`/v1/exports/score-history?scope=goal&id=${goalId}&format=csv`);
+    const points = Papa.parse<Record<string, string>>(String(historyCsv.body).replace(/^\uFEFF/, ''), {
+      header: true,
+      skipEmptyLines: true,
+    }).data;
+    expect(points.map((point) => Number(point.score))).toEqual(history.items.map((item: any) => item.score));
+    expect((await api.get('/v1/exports/score-history?scope=goal')).status).toBe(422);
+
+    const kpis = (await api.get('/v1/kpis/organisation/history?interval=week')).body.points;
+    const kpiCsv = await api.get('/v1/exports/kpis?interval=week');
+    const kpiRows = Papa.parse<Record<string, string>>(String(kpiCsv.body).replace(/^\uFEFF/, ''), {
+      header: true,
+      skipEmptyLines: true,
+    }).data;
+    expect(kpiRows.map((row) => [row.from, Number(row.spentMinor)])).toEqual(
+      kpis.map((point: any) => [point.from, point.spentMinor]),
+    );
   });
 
   it('rebuilds every read model from a replay of all topics and gets identical scores, drivers and their names', async () => {

@@ -2,3 +2,4 @@ export * from './host';
 export * from './kafka-broker';
 export * from './embedded-postgres';
 export * from './chromium';
+export * from './mail-inbox';

@@ -23,7 +23,8 @@ export interface KafkaBrokerOptions {
   /**
    * Adds a SASL_SSL listener beside the plaintext one, as managed Kafka offers: TLS with a CA
    * and certificates made for this broker, client certificates required, and these users
-   * accepted with PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512.
+   * accepted with PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512. OAUTHBEARER is accepted too, with
+   * Kafka's development validator: unsigned JWTs (`alg: none`) whose `sub` is the principal.
    */
   saslSsl?: { users: Array<{ username: string; password: string }> };
 }
@@ -155,11 +156,13 @@ function serverProperties(port: number, controllerPort: number, logDir: string, 
     `listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT${secured ? ',SASL_SSL:SASL_SSL' : ''}`,
     ...(secured
       ? [
-          'listener.name.sasl_ssl.sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512',
+          'listener.name.sasl_ssl.sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512,OAUTHBEARER',
           // SCRAM users live in the cluster metadata (added when the storage is formatted); PLAIN's here.
           `listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required ${plainUsers};`,
           `listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=${scram}`,
           `listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=${scram}`,
+          // No validator configured: Kafka's unsecured one, for development only (production brokers verify signed tokens).
+          'listener.name.sasl_ssl.oauthbearer.sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="broker";',
           'listener.name.sasl_ssl.ssl.keystore.type=PEM',
           `listener.name.sasl_ssl.ssl.keystore.location=${secured.keystoreFile}`,
           'listener.name.sasl_ssl.ssl.truststore.type=PEM',

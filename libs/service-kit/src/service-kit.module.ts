@@ -17,6 +17,7 @@ import { currentRequestContext } from './http/correlation-id';
 import { CallerThrottlerGuard } from './http/rate-limit';
 import { loggingModule } from './observability/logging';
 import { PrometheusController } from './observability/prometheus';
+import { TracingFlushOnShutdown } from './observability/tracing';
 
 export interface ServiceKitOptions {
   database: ServiceDatabase;
@@ -65,6 +66,7 @@ export class ServiceKitModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: CallerThrottlerGuard },
         { provide: EVENT_CONTEXT_SOURCE, useValue: eventContextFromRequest },
+        TracingFlushOnShutdown,
       ],
       exports: [EVENT_CONTEXT_SOURCE],
     };

@@ -14,3 +14,6 @@ export * from './identity-provider';
 export * from './dashboard-stack';
 export * from './browser';
 export * from './examples';
+export * from './smtp-inbox';
+export * from './webhook-receiver';
+export * from './otlp-collector';

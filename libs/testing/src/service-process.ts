@@ -38,6 +38,11 @@ export class ServiceProcess {
     return `http://127.0.0.1:${this.options.port}`;
   }
 
+  /** The running process's id (undefined between a death and its restart), e.g. to read its CPU time. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get restarts(): number {
     return Math.max(0, this.starts - 1);
   }

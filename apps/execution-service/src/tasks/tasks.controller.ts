@@ -9,8 +9,17 @@ import {
   Post,
   Query,
   Res,
+  StreamableFile,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Response } from 'express';
 import {
   Actor,
@@ -21,6 +30,8 @@ import {
   Page,
   Roles,
   setETag,
+  spreadsheetDownload,
+  SPREADSHEET_MEDIA_TYPES,
 } from '@throughline/service-kit';
 import {
   ChangeTaskStatusDto,
@@ -30,6 +41,7 @@ import {
   RecordQualityIssueDto,
   ReportProgressDto,
   TaskEntryRecordedView,
+  TaskExportQueryDto,
   TaskListQueryDto,
   TaskView,
   TaskWithHistoryView,
@@ -59,6 +71,17 @@ export class TasksController {
   @ApiPageResponse(TaskView)
   list(@CurrentActor() actor: Actor, @Query() query: TaskListQueryDto): Promise<Page<TaskView>> {
     return this.tasks.list(actor, query);
+  }
+
+  @Get('export')
+  @ApiOperation({
+    summary:
+      'The tasks you may see as CSV or XLSX, with the list’s filters: status, progress, dates, planned and actual cost, hours, defects',
+  })
+  @ApiProduces(...Object.values(SPREADSHEET_MEDIA_TYPES))
+  @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
+  async export(@CurrentActor() actor: Actor, @Query() query: TaskExportQueryDto): Promise<StreamableFile> {
+    return spreadsheetDownload(query.format, 'throughline-tasks', await this.tasks.exportSheet(actor, query));
   }
 
   @Get(':taskId')

@@ -9,7 +9,7 @@ import {
   TaskStatusChangedV1,
 } from '@throughline/contracts';
 import { EventOutbox } from '@throughline/messaging';
-import { Actor, notFound, page, Page, forbidden, stale, assertVersion, actedBy } from '@throughline/service-kit';
+import { Actor, notFound, page, Page, forbidden, stale, assertVersion, actedBy, Sheet } from '@throughline/service-kit';
 import { GoalReadModel } from '../goals/goal-read-model.entity';
 import { todayUtc } from '../shared/today';
 import {
@@ -23,6 +23,7 @@ import {
   TaskListQueryDto,
   TaskView,
   TaskWithHistoryView,
+  TaskExportQueryDto,
 } from './dto/task.dto';
 import { TaskHistoryEntry } from './task-history-entry.entity';
 import { recordHistory } from './task-history';
@@ -33,6 +34,29 @@ import { Task } from './task.entity';
 import { taskStatusChangedData } from './task-events';
 import { TaskWriter } from './task-writer';
 import { inView, TaskVisibility } from '../access/task-visibility';
+
+/** A task sheet's columns, in order: what a director reviews in a spreadsheet. */
+const TASK_EXPORT_COLUMNS = [
+  'id',
+  'title',
+  'status',
+  'progress',
+  'dueDate',
+  'goalId',
+  'deliverableId',
+  'managerId',
+  'origin',
+  'unlinkedReason',
+  'weight',
+  'currency',
+  'plannedCostMinor',
+  'actualCostMinor',
+  'minutesWorked',
+  'qualityIssueCount',
+  'blockedReason',
+  'cancellationReason',
+] as const satisfies ReadonlyArray<keyof TaskView>;
+const EXPORT_PAGE = 200;
 
 /** The task fields a manager's change writes. */
 type OwnTaskFields = Partial<
@@ -114,6 +138,21 @@ export class TasksService {
       .take(query.limit)
       .getManyAndCount();
     return page(tasks.map(toView), total, query);
+  }
+
+  /** Every task the list would show, page after page, as one sheet. */
+  async exportSheet(actor: Actor, query: TaskExportQueryDto): Promise<Sheet> {
+    const tasks: TaskView[] = [];
+    for (let offset = 0; ; offset += EXPORT_PAGE) {
+      const page = await this.list(actor, { ...query, limit: EXPORT_PAGE, offset });
+      tasks.push(...page.items);
+      if (offset + EXPORT_PAGE >= page.page.total) break;
+    }
+    return {
+      name: 'Tasks',
+      columns: TASK_EXPORT_COLUMNS.map((key) => ({ key, width: key === 'title' ? 40 : undefined })),
+      rows: tasks.map((task) => Object.fromEntries(TASK_EXPORT_COLUMNS.map((key) => [key, task[key] ?? null]))),
+    };
   }
 
   async get(actor: Actor, taskId: string): Promise<TaskWithHistoryView> {

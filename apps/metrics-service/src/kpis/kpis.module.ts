@@ -6,5 +6,6 @@ import { KpisService } from './kpis.service';
 @Module({
   controllers: [KpisController],
   providers: [KpisService],
+  exports: [KpisService],
 })
 export class KpisModule {}

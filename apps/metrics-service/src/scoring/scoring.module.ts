@@ -11,6 +11,6 @@ import { ScoringEngine } from './scoring-engine.service';
 @Module({
   controllers: [ScoresController, AlertsController],
   providers: [ScopeChains, ScoreWriter, ContributionLedger, ScoringEngine, ScoresService],
-  exports: [ScoringEngine, ContributionLedger, ScopeChains],
+  exports: [ScoringEngine, ContributionLedger, ScopeChains, ScoresService],
 })
 export class ScoringModule {}

@@ -1,5 +1,6 @@
 import { Admin, Kafka, logLevel, LogEntry, SASLOptions } from 'kafkajs';
 import { MessagingConfig, TopicConfig } from './messaging-config';
+import { clientCredentialsTokens, OAuthClientRefused } from './oauth-bearer';
 
 export interface MessagingLogger {
   log(message: string, context?: Record<string, unknown>): void;
@@ -18,8 +19,7 @@ export function createKafka(config: MessagingConfig, logger: MessagingLogger = s
       ...(config.tls.ca ? { ca: [config.tls.ca] } : {}),
       ...(config.tls.cert ? { cert: config.tls.cert, key: config.tls.key } : {}),
     },
-    // kafkajs types each mechanism apart; ours are its plain and SCRAM ones, with the same fields.
-    sasl: config.sasl as SASLOptions | undefined,
+    sasl: saslOptions(config.sasl),
     connectionTimeout: 3000,
     retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
     logLevel: logLevel.WARN,
@@ -36,16 +36,46 @@ export function createKafka(config: MessagingConfig, logger: MessagingLogger = s
   });
 }
 
+function saslOptions(sasl: MessagingConfig['sasl']): SASLOptions | undefined {
+  if (!sasl) return undefined;
+  if (sasl.mechanism === 'oauthbearer')
+    return {
+      mechanism: 'oauthbearer',
+      oauthBearerProvider: clientCredentialsTokens({
+        tokenUrl: sasl.tokenUrl!,
+        clientId: sasl.username,
+        clientSecret: sasl.password,
+        scope: sasl.scope,
+        extensions: sasl.extensions,
+      }),
+    };
+  // kafkajs types each mechanism apart; these are its plain and SCRAM ones, with the same fields.
+  return { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password } as SASLOptions;
+}
+
 /**
  * Refused credentials, said for the operator (which variables to check); undefined for errors
  * that retrying may cure (a broker restarting, a coordinator still loading).
  */
 export function credentialsRefused(error: unknown, config: Pick<MessagingConfig, 'sasl'>): Error | undefined {
-  if (!(error instanceof Error) || error.name !== 'KafkaJSSASLAuthenticationError') return undefined;
-  const who = config.sasl ? `user "${config.sasl.username}" (${config.sasl.mechanism})` : 'this client';
-  return new Error(
-    `Kafka refused the SASL credentials of ${who}: check KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD and KAFKA_SASL_MECHANISM (${error.message})`,
+  const refusal = causes(error).find(
+    (cause) => cause.name === 'KafkaJSSASLAuthenticationError' || cause instanceof OAuthClientRefused,
   );
+  if (!refusal) return undefined;
+  const who = config.sasl ? `user "${config.sasl.username}" (${config.sasl.mechanism})` : 'this client';
+  const variables =
+    config.sasl?.mechanism === 'oauthbearer'
+      ? 'KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD, KAFKA_SASL_OAUTHBEARER_TOKEN_URL and KAFKA_SASL_OAUTHBEARER_SCOPE'
+      : 'KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD and KAFKA_SASL_MECHANISM';
+  return new Error(`Kafka refused the SASL credentials of ${who}: check ${variables} (${refusal.message})`);
+}
+
+/** An error and the ones it wraps (kafkajs wraps what it gives up on in KafkaJSNonRetriableError). */
+function causes(error: unknown): Error[] {
+  const chain: Error[] = [];
+  for (let current = error; current instanceof Error && !chain.includes(current); current = current.cause)
+    chain.push(current);
+  return chain;
 }
 
 /** How a topic is created: replication and topic-level configuration (`retention.ms`, `min.insync.replicas` …). */

@@ -11,6 +11,25 @@ describe('Kafka connection settings', () => {
     expect(config.sasl).toBeUndefined();
   });
 
+  it('reads an OAuth client for OAUTHBEARER', () => {
+    const config = messagingConfigFromEnv('probe', {
+      KAFKA_SASL_MECHANISM: 'oauthbearer',
+      KAFKA_SASL_USERNAME: 'client',
+      KAFKA_SASL_PASSWORD: 'secret',
+      KAFKA_SASL_OAUTHBEARER_TOKEN_URL: 'https://login.example.com/token',
+      KAFKA_SASL_OAUTHBEARER_SCOPE: 'kafka',
+      KAFKA_SASL_OAUTHBEARER_EXTENSIONS: 'logicalCluster=lkc-12345,identityPoolId=pool-Ab=1',
+    });
+    expect(config.sasl).toEqual({
+      mechanism: 'oauthbearer',
+      username: 'client',
+      password: 'secret',
+      tokenUrl: 'https://login.example.com/token',
+      scope: 'kafka',
+      extensions: { logicalCluster: 'lkc-12345', identityPoolId: 'pool-Ab=1' },
+    });
+  });
+
   it('reads TLS files and SASL credentials', () => {
     const config = messagingConfigFromEnv('probe', {
       KAFKA_TLS: 'true',
@@ -51,6 +70,18 @@ describe('Kafka connection settings', () => {
     [
       { NODE_ENV: 'production', KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'a', KAFKA_SASL_PASSWORD: 'b' },
       'KAFKA_TLS must be true with KAFKA_SASL_MECHANISM=plain when NODE_ENV=production',
+    ],
+    [
+      { KAFKA_SASL_MECHANISM: 'oauthbearer', KAFKA_SASL_USERNAME: 'client', KAFKA_SASL_PASSWORD: 'secret' },
+      'KAFKA_SASL_OAUTHBEARER_TOKEN_URL is required with KAFKA_SASL_MECHANISM=oauthbearer.',
+    ],
+    [
+      { KAFKA_SASL_OAUTHBEARER_EXTENSIONS: 'logicalCluster' },
+      'KAFKA_SASL_OAUTHBEARER_EXTENSIONS must be `key=value` pairs separated by commas',
+    ],
+    [
+      { KAFKA_SASL_OAUTHBEARER_TOKEN_URL: 'https://login.example.com/token' },
+      'KAFKA_SASL_MECHANISM must be oauthbearer when KAFKA_SASL_OAUTHBEARER_TOKEN_URL is set.',
     ],
   ])('refuses %o naming the variable', (given, sentence) => {
     const read = () => messagingConfigFromEnv('probe', given);

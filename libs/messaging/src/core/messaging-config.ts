@@ -3,7 +3,7 @@ import { configurationError, env, EnvOf, EnvProblem, readEnv, runtimeEnvSchema }
 import { z } from 'zod';
 import { FaultPlan, faultPlan } from './fault-injection';
 
-const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512', 'oauthbearer'] as const;
 export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
 
 /** The variables the messaging library reads; part of every service's configuration. */
@@ -73,8 +73,24 @@ export const kafkaEnvSchema = z.object({
   KAFKA_SASL_MECHANISM: env.oneOf(SASL_MECHANISMS, {
     description: 'SASL authentication towards the brokers; none when unset',
   }),
-  KAFKA_SASL_USERNAME: env.string({ description: 'SASL user name' }),
-  KAFKA_SASL_PASSWORD: env.string({ description: 'SASL password (put it in a Secret)' }),
+  KAFKA_SASL_USERNAME: env.string({ description: 'SASL user name (with `oauthbearer`: the OAuth client id)' }),
+  KAFKA_SASL_PASSWORD: env.string({
+    description: 'SASL password (with `oauthbearer`: the OAuth client secret); put it in a Secret',
+  }),
+  KAFKA_SASL_OAUTHBEARER_TOKEN_URL: env.url({
+    description:
+      'OAuth 2.0 token endpoint for `oauthbearer`: tokens come from its client-credentials grant and are renewed before they expire',
+    protocols: ['http', 'https'],
+  }),
+  KAFKA_SASL_OAUTHBEARER_EXTENSIONS: env.string({
+    description:
+      'SASL extensions sent with `oauthbearer` tokens, e.g. Confluent Cloud’s `logicalCluster=lkc-…,identityPoolId=pool-…`',
+    pattern: /^[A-Za-z]+=[\x21-\x2B\x2D-\x7E]+(,[A-Za-z]+=[\x21-\x2B\x2D-\x7E]+)*$/,
+    allowed: '`key=value` pairs separated by commas (keys of letters, values of printable characters)',
+  }),
+  KAFKA_SASL_OAUTHBEARER_SCOPE: env.string({
+    description: 'scope asked for with `oauthbearer` tokens, if the provider wants one',
+  }),
   THROUGHLINE_FAULTS: env.string({
     description:
       'fault injection for tests (`relay-kill-after-publish=N`, `consumer-kill-after-commit=N`); refused in production',
@@ -96,7 +112,15 @@ export interface MessagingConfig {
   consumerGroup?: string;
   /** TLS towards the brokers: PEM contents of the configured files (none: the system's CAs, no client certificate). */
   tls?: { ca?: string; cert?: string; key?: string };
-  sasl?: { mechanism: SaslMechanism; username: string; password: string };
+  /** With `oauthbearer`, the user name and password are the OAuth client's id and secret. */
+  sasl?: {
+    mechanism: SaslMechanism;
+    username: string;
+    password: string;
+    tokenUrl?: string;
+    scope?: string;
+    extensions?: Record<string, string>;
+  };
   /** Deliberate crashes for the fault-injection suite (never in production). */
   faults: FaultPlan;
 }
@@ -142,6 +166,11 @@ export function kafkaEnvProblems(settings: KafkaEnv): EnvProblem[] {
   if (settings.KAFKA_SASL_MECHANISM) {
     for (const name of ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const)
       if (!settings[name]) problems.push({ variable: name, message: 'is required with KAFKA_SASL_MECHANISM' });
+    if (settings.KAFKA_SASL_MECHANISM === 'oauthbearer' && !settings.KAFKA_SASL_OAUTHBEARER_TOKEN_URL)
+      problems.push({
+        variable: 'KAFKA_SASL_OAUTHBEARER_TOKEN_URL',
+        message: 'is required with KAFKA_SASL_MECHANISM=oauthbearer',
+      });
     if (settings.KAFKA_SASL_MECHANISM === 'plain' && !settings.KAFKA_TLS && settings.NODE_ENV === 'production')
       problems.push({
         variable: 'KAFKA_TLS',
@@ -153,6 +182,13 @@ export function kafkaEnvProblems(settings: KafkaEnv): EnvProblem[] {
       variable: 'KAFKA_SASL_MECHANISM',
       message: 'is required when a SASL user name or password is set',
     });
+  for (const name of [
+    'KAFKA_SASL_OAUTHBEARER_TOKEN_URL',
+    'KAFKA_SASL_OAUTHBEARER_SCOPE',
+    'KAFKA_SASL_OAUTHBEARER_EXTENSIONS',
+  ] as const)
+    if (settings[name] && settings.KAFKA_SASL_MECHANISM !== 'oauthbearer')
+      problems.push({ variable: 'KAFKA_SASL_MECHANISM', message: `must be oauthbearer when ${name} is set` });
   return problems;
 }
 
@@ -179,10 +215,25 @@ export function messagingConfig(clientId: string, settings: KafkaEnv): Messaging
           mechanism: settings.KAFKA_SASL_MECHANISM,
           username: settings.KAFKA_SASL_USERNAME!,
           password: settings.KAFKA_SASL_PASSWORD!,
+          ...(settings.KAFKA_SASL_MECHANISM === 'oauthbearer'
+            ? {
+                tokenUrl: settings.KAFKA_SASL_OAUTHBEARER_TOKEN_URL,
+                scope: settings.KAFKA_SASL_OAUTHBEARER_SCOPE,
+                extensions: saslExtensions(settings.KAFKA_SASL_OAUTHBEARER_EXTENSIONS),
+              }
+            : {}),
         }
       : undefined,
     faults: faultPlan(settings.THROUGHLINE_FAULTS, settings.NODE_ENV === 'production'),
   };
+}
+
+/** `key=value,key=value` as an object (the pattern above has already checked the form). */
+function saslExtensions(text: string | undefined): Record<string, string> | undefined {
+  if (!text) return undefined;
+  return Object.fromEntries(
+    text.split(',').map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  );
 }
 
 /** For tools that run outside a service (rebuild, DLQ): the same variables, validated the same way. */

@@ -52,28 +52,34 @@ export function dataSourceOptions(database: ServiceDatabase, settings: DatabaseE
   };
 }
 
-/** Creates the schema if needed and applies pending migrations; returns the names applied. */
+/**
+ * Creates the schema if needed and applies pending migrations; returns the names applied.
+ * Runners of one schema take turns on a PostgreSQL advisory lock (held by a session of its own,
+ * released when it ends, even if the runner dies): replicas starting together — each pod's
+ * migrate init container — apply them once, and the others find the schema up to date.
+ */
 export async function runMigrations(
   database: ServiceDatabase,
   settings: DatabaseEnv = databaseEnv(),
 ): Promise<string[]> {
   const schema = schemaName(database, settings);
-  const client = new Client({ connectionString: settings.DATABASE_URL });
-  await client.connect();
+  const lock = new Client({ connectionString: settings.DATABASE_URL });
+  await lock.connect();
   try {
-    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await lock.query(`SELECT pg_advisory_lock(hashtext($1))`, [`throughline migrations ${schema}`]);
+    await lock.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    const dataSource = new DataSource({
+      ...dataSourceOptions(database, settings),
+      extra: { options: `-c search_path=${schema}`, max: 1 },
+    });
+    await dataSource.initialize();
+    try {
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      return applied.map((migration) => migration.name);
+    } finally {
+      await dataSource.destroy();
+    }
   } finally {
-    await client.end();
-  }
-  const dataSource = new DataSource({
-    ...dataSourceOptions(database, settings),
-    extra: { options: `-c search_path=${schema}`, max: 1 },
-  });
-  await dataSource.initialize();
-  try {
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
-    return applied.map((migration) => migration.name);
-  } finally {
-    await dataSource.destroy();
+    await lock.end();
   }
 }

@@ -4,7 +4,7 @@ import { PROBLEM_JSON } from './problem-details.filter';
 /**
  * Makes explicit, once for every operation, what the decorators leave implicit:
  * - `string | null` properties reflect as `Object`, so @nestjs/swagger writes `type: object`; the value's
- *   real type is known from its format, enum or example;
+ *   real type is known from its format, enum or example; a nullable enum lists null among its values;
  * - the errors a guarded operation can answer (400, 401, 403, 404, 409, 413, 415, 422, 429) with the
  *   problem+json body they carry, beside those an operation declares itself (409, 412, 428, 503…);
  * - the `ETag` header of every success with a body of an update guarded by If-Match (it answers the
@@ -34,6 +34,8 @@ function exactSchema(schema: SchemaObject): void {
       const type = scalarTypeOf(property);
       if (type) property.type = type;
     }
+    // A nullable enum must list null too, or validators refuse the null it allows.
+    if (property.nullable && property.enum && !property.enum.includes(null)) property.enum = [...property.enum, null];
     if (property.type === 'array' && property.items) exactSchema({ properties: { items: property.items } });
     exactSchema(property);
   }

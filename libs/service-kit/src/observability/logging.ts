@@ -89,6 +89,16 @@ export function pinoHttpOptions(settings: LoggingEnv): Options {
             options: { singleLine: true, ignore: 'pid,hostname', messageKey: 'message' },
           }
         : undefined,
+    // Credentials never reach the logs: bearer tokens, session cookies, CSRF tokens.
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'req.headers["x-csrf-token"]',
+        'res.headers["set-cookie"]',
+      ],
+      censor: '[redacted]',
+    },
     quietReqLogger: true,
     customAttributeKeys: { reqId: 'correlationId', responseTime: 'durationMs' },
     genReqId: (request: IncomingMessage) => String(request.headers[CORRELATION_HEADER] ?? ''),

@@ -1,4 +1,5 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { NextFunction, Request, Response } from 'express';
 import { env, EnvOf, readEnv } from '@throughline/config';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -30,6 +31,8 @@ export const tracingEnvSchema = z.object({
 export type TracingEnv = EnvOf<typeof tracingEnvSchema>;
 
 export interface Tracing {
+  /** Exports what is still buffered. */
+  flush(): Promise<void>;
   /** Exports what is still buffered and stops. */
   shutdown(): Promise<void>;
 }
@@ -66,6 +69,7 @@ export function startTracing(
   });
   provider.register();
   started = {
+    flush: () => provider.forceFlush(),
     shutdown: async () => {
       await provider.shutdown();
       trace.disable();
@@ -79,6 +83,20 @@ export function startTracing(
 
 export function tracingStarted(): boolean {
   return started !== undefined;
+}
+
+/**
+ * Exports the spans still waiting in the batch when a service stops (Nest's last shutdown phase:
+ * the HTTP server is closed and the relay and consumers stopped, so their last spans are in it);
+ * without it, up to 5 s of spans, those of the requests drained at shutdown included, would die
+ * with the process. A flush rather than a shutdown: services run inside one test process share
+ * the provider, and a stopped process needs nothing more.
+ */
+@Injectable()
+export class TracingFlushOnShutdown implements OnApplicationShutdown {
+  async onApplicationShutdown(): Promise<void> {
+    await started?.flush();
+  }
 }
 
 /**

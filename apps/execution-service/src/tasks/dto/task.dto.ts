@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType, OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -17,7 +17,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { TASK_STATUSES, TaskStatus } from '@throughline/contracts';
-import { PageQueryDto, IsNonBlank } from '@throughline/service-kit';
+import { PageQueryDto, IsNonBlank, SpreadsheetFormatQueryDto } from '@throughline/service-kit';
 import {
   QUALITY_ISSUE_KINDS,
   QUALITY_ISSUE_SEVERITIES,
@@ -275,3 +275,9 @@ export class TaskEntryRecordedView {
   entryId: string;
   @ApiProperty({ type: TaskView }) task: TaskView;
 }
+
+/** The list's filters, without paging (an export holds every matching task), and the file format. */
+export class TaskExportQueryDto extends IntersectionType(
+  OmitType(TaskListQueryDto, ['limit', 'offset'] as const),
+  SpreadsheetFormatQueryDto,
+) {}

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { AuditListData, AuditListErrors, AuditListResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMessagingData, HealthMessagingErrors, HealthMessagingResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, KeyResultsCheckInData, KeyResultsCheckInErrors, KeyResultsCheckInResponses, KeyResultsListCheckInsData, KeyResultsListCheckInsErrors, KeyResultsListCheckInsResponses, KeyResultsListData, KeyResultsListErrors, KeyResultsListResponses, TasksChangeStatusData, TasksChangeStatusErrors, TasksChangeStatusResponses, TasksCreateData, TasksCreateErrors, TasksCreateResponses, TasksGetData, TasksGetErrors, TasksGetResponses, TasksListData, TasksListErrors, TasksListResponses, TasksRecordCostData, TasksRecordCostErrors, TasksRecordCostResponses, TasksRecordHoursData, TasksRecordHoursErrors, TasksRecordHoursResponses, TasksRecordQualityIssueData, TasksRecordQualityIssueErrors, TasksRecordQualityIssueResponses, TasksReportProgressData, TasksReportProgressErrors, TasksReportProgressResponses } from './types.gen.js';
+import type { AuditListData, AuditListErrors, AuditListResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMessagingData, HealthMessagingErrors, HealthMessagingResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, KeyResultsCheckInData, KeyResultsCheckInErrors, KeyResultsCheckInResponses, KeyResultsListCheckInsData, KeyResultsListCheckInsErrors, KeyResultsListCheckInsResponses, KeyResultsListData, KeyResultsListErrors, KeyResultsListResponses, TasksChangeStatusData, TasksChangeStatusErrors, TasksChangeStatusResponses, TasksCreateData, TasksCreateErrors, TasksCreateResponses, TasksExportData, TasksExportErrors, TasksExportResponses, TasksGetData, TasksGetErrors, TasksGetResponses, TasksListData, TasksListErrors, TasksListResponses, TasksRecordCostData, TasksRecordCostErrors, TasksRecordCostResponses, TasksRecordHoursData, TasksRecordHoursErrors, TasksRecordHoursResponses, TasksRecordQualityIssueData, TasksRecordQualityIssueErrors, TasksRecordQualityIssueResponses, TasksReportProgressData, TasksReportProgressErrors, TasksReportProgressResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -62,6 +62,15 @@ export const tasksCreate = <ThrowOnError extends boolean = false>(options: Optio
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * The tasks you may see as CSV or XLSX, with the list’s filters: status, progress, dates, planned and actual cost, hours, defects
+ */
+export const tasksExport = <ThrowOnError extends boolean = false>(options?: Options<TasksExportData, ThrowOnError>) => (options?.client ?? client).get<TasksExportResponses, TasksExportErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/tasks/export',
+    ...options
 });
 
 /**

@@ -203,7 +203,7 @@ export type KeyResultView = {
     unit: string | null;
     baseline: number | null;
     target: number | null;
-    direction: 'increase' | 'decrease';
+    direction: 'increase' | 'decrease' | null;
     /**
      * The latest check-in by measurement day
      */
@@ -619,6 +619,74 @@ export type TasksCreateResponses = {
 };
 
 export type TasksCreateResponse = TasksCreateResponses[keyof TasksCreateResponses];
+
+export type TasksExportData = {
+    body?: never;
+    path?: never;
+    query?: {
+        status?: 'todo' | 'in_progress' | 'blocked' | 'done' | 'cancelled';
+        /**
+         * Tasks linked to this goal
+         */
+        goalId?: string;
+        /**
+         * false: only unlinked work; true: only work linked to a goal
+         */
+        linked?: boolean;
+        /**
+         * Tasks due strictly before this day
+         */
+        dueBefore?: string;
+        /**
+         * true: open tasks whose due date has passed (UTC); false: all others
+         */
+        overdue?: boolean;
+        /**
+         * Directors, admins and integrators: one manager's tasks (managers always see only their own)
+         */
+        managerId?: string;
+        /**
+         * Directors, admins and integrators: tasks of everyone who reports to this person, directly or not
+         */
+        reportingTo?: string;
+        /**
+         * csv (UTF-8) or xlsx
+         */
+        format?: 'csv' | 'xlsx';
+    };
+    url: '/v1/tasks/export';
+};
+
+export type TasksExportErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type TasksExportError = TasksExportErrors[keyof TasksExportErrors];
+
+export type TasksExportResponses = {
+    200: Blob | File;
+};
+
+export type TasksExportResponse = TasksExportResponses[keyof TasksExportResponses];
 
 export type TasksGetData = {
     body?: never;

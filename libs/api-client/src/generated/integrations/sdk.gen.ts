@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { AuditListData, AuditListErrors, AuditListResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMessagingData, HealthMessagingErrors, HealthMessagingResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeliveriesData, WebhooksDeliveriesErrors, WebhooksDeliveriesResponses, WebhooksDeliveryData, WebhooksDeliveryErrors, WebhooksDeliveryResponses, WebhooksDisableData, WebhooksDisableErrors, WebhooksDisableResponses, WebhooksEnableData, WebhooksEnableErrors, WebhooksEnableResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListErrors, WebhooksListResponses, WebhooksRemoveData, WebhooksRemoveErrors, WebhooksRemoveResponses, WebhooksReplayData, WebhooksReplayDeadLettersData, WebhooksReplayDeadLettersErrors, WebhooksReplayDeadLettersResponses, WebhooksReplayErrors, WebhooksReplayResponses, WebhooksRotateSecretData, WebhooksRotateSecretErrors, WebhooksRotateSecretResponses, WebhooksUpdateData, WebhooksUpdateErrors, WebhooksUpdateResponses } from './types.gen.js';
+import type { AuditListData, AuditListErrors, AuditListResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMessagingData, HealthMessagingErrors, HealthMessagingResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, NotificationsChooseData, NotificationsChooseErrors, NotificationsChooseResponses, NotificationsPreferencesData, NotificationsPreferencesErrors, NotificationsPreferencesResponses, NotificationsSendDigestsData, NotificationsSendDigestsErrors, NotificationsSendDigestsResponses, NotificationsSendRemindersData, NotificationsSendRemindersErrors, NotificationsSendRemindersResponses, NotificationsUnsubscribeData, NotificationsUnsubscribeErrors, NotificationsUnsubscribeResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeliveriesData, WebhooksDeliveriesErrors, WebhooksDeliveriesResponses, WebhooksDeliveryData, WebhooksDeliveryErrors, WebhooksDeliveryResponses, WebhooksDisableData, WebhooksDisableErrors, WebhooksDisableResponses, WebhooksEnableData, WebhooksEnableErrors, WebhooksEnableResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListErrors, WebhooksListResponses, WebhooksRemoveData, WebhooksRemoveErrors, WebhooksRemoveResponses, WebhooksReplayData, WebhooksReplayDeadLettersData, WebhooksReplayDeadLettersErrors, WebhooksReplayDeadLettersResponses, WebhooksReplayErrors, WebhooksReplayResponses, WebhooksRotateSecretData, WebhooksRotateSecretErrors, WebhooksRotateSecretResponses, WebhooksUpdateData, WebhooksUpdateErrors, WebhooksUpdateResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -155,3 +155,56 @@ export const webhooksReplay = <ThrowOnError extends boolean = false>(options: Op
     url: '/v1/webhooks/{id}/deliveries/{deliveryId}/replay',
     ...options
 });
+
+/**
+ * What you receive, where and when (defaults until you choose)
+ */
+export const notificationsPreferences = <ThrowOnError extends boolean = false>(options?: Options<NotificationsPreferencesData, ThrowOnError>) => (options?.client ?? client).get<NotificationsPreferencesResponses, NotificationsPreferencesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/notifications/preferences/me',
+    ...options
+});
+
+/**
+ * Choose channels, cadence, alerts, quiet hours and time zone (the whole set)
+ */
+export const notificationsChoose = <ThrowOnError extends boolean = false>(options: Options<NotificationsChooseData, ThrowOnError>) => (options.client ?? client).put<NotificationsChooseResponses, NotificationsChooseErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/notifications/preferences/me',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Send this week's digest now (a director: their own; an admin: each director's), once per person and week — the schedule sends it otherwise
+ */
+export const notificationsSendDigests = <ThrowOnError extends boolean = false>(options: Options<NotificationsSendDigestsData, ThrowOnError>) => (options.client ?? client).post<NotificationsSendDigestsResponses, NotificationsSendDigestsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/notifications/digests',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Send today's reminder of overdue and quiet tasks now (a manager: their own; directors and admins: their organisation's managers), once per person and day
+ */
+export const notificationsSendReminders = <ThrowOnError extends boolean = false>(options: Options<NotificationsSendRemindersData, ThrowOnError>) => (options.client ?? client).post<NotificationsSendRemindersResponses, NotificationsSendRemindersErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/notifications/reminders',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * The link at the foot of each e-mail: turns e-mail off for that person (no sign-in needed)
+ */
+export const notificationsUnsubscribe = <ThrowOnError extends boolean = false>(options: Options<NotificationsUnsubscribeData, ThrowOnError>) => (options.client ?? client).get<NotificationsUnsubscribeResponses, NotificationsUnsubscribeErrors, ThrowOnError>({ url: '/v1/notifications/unsubscribe', ...options });

@@ -137,6 +137,72 @@ export type ReplayedDto = {
     replayed: number;
 };
 
+export type NotificationPreferencesDto = {
+    /**
+     * E-mail messages to the address of your person record
+     */
+    emailEnabled: boolean;
+    /**
+     * A Slack or Microsoft Teams incoming webhook's address for chat messages; null for none
+     */
+    chatWebhookUrl: string | null;
+    /**
+     * The message format of that webhook
+     */
+    chatFormat: 'slack' | 'teams' | null;
+    /**
+     * Directors' weekly digest
+     */
+    digest: 'weekly' | 'off';
+    /**
+     * Managers' reminder of overdue and quiet tasks
+     */
+    reminders: 'daily' | 'weekly' | 'off';
+    /**
+     * A message for each alert of your organisation as it is raised
+     */
+    alerts: boolean;
+    /**
+     * Hour quiet hours start (0–23, your time zone); null for none
+     */
+    quietHoursStart: number | null;
+    /**
+     * Hour quiet hours end; messages wait until then
+     */
+    quietHoursEnd: number | null;
+    /**
+     * IANA time zone for the schedule and quiet hours
+     */
+    timeZone: string;
+};
+
+export type SendNowDto = {
+    /**
+     * Only these people (default: everyone of your organisation who receives this kind; a director: themselves)
+     */
+    personIds?: Array<string>;
+};
+
+export type SendNowResultDto = {
+    /**
+     * People whose message was queued now (sent within seconds, or after quiet hours)
+     */
+    queued: number;
+    /**
+     * People who already had this period’s message: each is sent once per period
+     */
+    alreadyQueued: number;
+    /**
+     * People with nothing to send: turned off, no channel, or (reminders) no overdue or quiet task
+     */
+    nothingToSend: number;
+};
+
+export type UnsubscribedDto = {
+    personId: string;
+    emailEnabled: boolean;
+};
+
 export type Problem = {
     type: string;
     title: string;
@@ -1051,3 +1117,231 @@ export type WebhooksReplayResponses = {
 };
 
 export type WebhooksReplayResponse = WebhooksReplayResponses[keyof WebhooksReplayResponses];
+
+export type NotificationsPreferencesData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/notifications/preferences/me';
+};
+
+export type NotificationsPreferencesErrors = {
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type NotificationsPreferencesError = NotificationsPreferencesErrors[keyof NotificationsPreferencesErrors];
+
+export type NotificationsPreferencesResponses = {
+    200: NotificationPreferencesDto;
+};
+
+export type NotificationsPreferencesResponse = NotificationsPreferencesResponses[keyof NotificationsPreferencesResponses];
+
+export type NotificationsChooseData = {
+    body: NotificationPreferencesDto;
+    path?: never;
+    query?: never;
+    url: '/v1/notifications/preferences/me';
+};
+
+export type NotificationsChooseErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state
+     */
+    409: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type NotificationsChooseError = NotificationsChooseErrors[keyof NotificationsChooseErrors];
+
+export type NotificationsChooseResponses = {
+    200: NotificationPreferencesDto;
+};
+
+export type NotificationsChooseResponse = NotificationsChooseResponses[keyof NotificationsChooseResponses];
+
+export type NotificationsSendDigestsData = {
+    body: SendNowDto;
+    path?: never;
+    query?: never;
+    url: '/v1/notifications/digests';
+};
+
+export type NotificationsSendDigestsErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state
+     */
+    409: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type NotificationsSendDigestsError = NotificationsSendDigestsErrors[keyof NotificationsSendDigestsErrors];
+
+export type NotificationsSendDigestsResponses = {
+    200: SendNowResultDto;
+};
+
+export type NotificationsSendDigestsResponse = NotificationsSendDigestsResponses[keyof NotificationsSendDigestsResponses];
+
+export type NotificationsSendRemindersData = {
+    body: SendNowDto;
+    path?: never;
+    query?: never;
+    url: '/v1/notifications/reminders';
+};
+
+export type NotificationsSendRemindersErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state
+     */
+    409: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type NotificationsSendRemindersError = NotificationsSendRemindersErrors[keyof NotificationsSendRemindersErrors];
+
+export type NotificationsSendRemindersResponses = {
+    200: SendNowResultDto;
+};
+
+export type NotificationsSendRemindersResponse = NotificationsSendRemindersResponses[keyof NotificationsSendRemindersResponses];
+
+export type NotificationsUnsubscribeData = {
+    body?: never;
+    path?: never;
+    query: {
+        person: string;
+        /**
+         * The token of the link in the e-mail
+         */
+        token: string;
+    };
+    url: '/v1/notifications/unsubscribe';
+};
+
+export type NotificationsUnsubscribeErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+};
+
+export type NotificationsUnsubscribeError = NotificationsUnsubscribeErrors[keyof NotificationsUnsubscribeErrors];
+
+export type NotificationsUnsubscribeResponses = {
+    200: UnsubscribedDto;
+};
+
+export type NotificationsUnsubscribeResponse = NotificationsUnsubscribeResponses[keyof NotificationsUnsubscribeResponses];

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { AlertsListData, AlertsListErrors, AlertsListResponses, AuditListData, AuditListErrors, AuditListResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMessagingData, HealthMessagingErrors, HealthMessagingResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, KpisManagerData, KpisManagerErrors, KpisManagerHistoryData, KpisManagerHistoryErrors, KpisManagerHistoryResponses, KpisManagerResponses, KpisOrganisationData, KpisOrganisationErrors, KpisOrganisationHistoryData, KpisOrganisationHistoryErrors, KpisOrganisationHistoryResponses, KpisOrganisationResponses, ScoresHistoryData, ScoresHistoryErrors, ScoresHistoryResponses, ScoresListData, ScoresListErrors, ScoresListResponses, ScoresOneData, ScoresOneErrors, ScoresOneResponses, ScoresOrganisationData, ScoresOrganisationErrors, ScoresOrganisationHistoryData, ScoresOrganisationHistoryErrors, ScoresOrganisationHistoryResponses, ScoresOrganisationResponses, SettingsGetData, SettingsGetErrors, SettingsGetResponses, SettingsPutData, SettingsPutErrors, SettingsPutResponses, TimePassRunData, TimePassRunErrors, TimePassRunResponses } from './types.gen.js';
+import type { AlertsListData, AlertsListErrors, AlertsListResponses, AuditListData, AuditListErrors, AuditListResponses, ExportsHistoryData, ExportsHistoryErrors, ExportsHistoryResponses, ExportsKpisData, ExportsKpisErrors, ExportsKpisResponses, ExportsScoresData, ExportsScoresErrors, ExportsScoresResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMessagingData, HealthMessagingErrors, HealthMessagingResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, KpisManagerData, KpisManagerErrors, KpisManagerHistoryData, KpisManagerHistoryErrors, KpisManagerHistoryResponses, KpisManagerResponses, KpisOrganisationData, KpisOrganisationErrors, KpisOrganisationHistoryData, KpisOrganisationHistoryErrors, KpisOrganisationHistoryResponses, KpisOrganisationResponses, ScoresHistoryData, ScoresHistoryErrors, ScoresHistoryResponses, ScoresListData, ScoresListErrors, ScoresListResponses, ScoresOneData, ScoresOneErrors, ScoresOneResponses, ScoresOrganisationData, ScoresOrganisationErrors, ScoresOrganisationHistoryData, ScoresOrganisationHistoryErrors, ScoresOrganisationHistoryResponses, ScoresOrganisationResponses, SettingsGetData, SettingsGetErrors, SettingsGetResponses, SettingsPutData, SettingsPutErrors, SettingsPutResponses, TimePassRunData, TimePassRunErrors, TimePassRunResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -129,6 +129,33 @@ export const kpisOrganisation = <ThrowOnError extends boolean = false>(options?:
 export const kpisOrganisationHistory = <ThrowOnError extends boolean = false>(options?: Options<KpisOrganisationHistoryData, ThrowOnError>) => (options?.client ?? client).get<KpisOrganisationHistoryResponses, KpisOrganisationHistoryErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/kpis/organisation/history',
+    ...options
+});
+
+/**
+ * Every score you may see as CSV or XLSX: the organisation, units, managers and goals with band and components (a manager: their own)
+ */
+export const exportsScores = <ThrowOnError extends boolean = false>(options?: Options<ExportsScoresData, ThrowOnError>) => (options?.client ?? client).get<ExportsScoresResponses, ExportsScoresErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/exports/scores',
+    ...options
+});
+
+/**
+ * One scope's score over time as CSV or XLSX: every change with band and components
+ */
+export const exportsHistory = <ThrowOnError extends boolean = false>(options: Options<ExportsHistoryData, ThrowOnError>) => (options.client ?? client).get<ExportsHistoryResponses, ExportsHistoryErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/exports/score-history',
+    ...options
+});
+
+/**
+ * KPIs by week or month as CSV or XLSX: the organisation's (or a unit's) for directors, a manager's own for managers
+ */
+export const exportsKpis = <ThrowOnError extends boolean = false>(options?: Options<ExportsKpisData, ThrowOnError>) => (options?.client ?? client).get<ExportsKpisResponses, ExportsKpisErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/exports/kpis',
     ...options
 });
 

@@ -991,6 +991,169 @@ export type KpisOrganisationHistoryResponses = {
 
 export type KpisOrganisationHistoryResponse = KpisOrganisationHistoryResponses[keyof KpisOrganisationHistoryResponses];
 
+export type ExportsScoresData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * csv (UTF-8) or xlsx
+         */
+        format?: 'csv' | 'xlsx';
+    };
+    url: '/v1/exports/scores';
+};
+
+export type ExportsScoresErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type ExportsScoresError = ExportsScoresErrors[keyof ExportsScoresErrors];
+
+export type ExportsScoresResponses = {
+    200: Blob | File;
+};
+
+export type ExportsScoresResponse = ExportsScoresResponses[keyof ExportsScoresResponses];
+
+export type ExportsHistoryData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * csv (UTF-8) or xlsx
+         */
+        format?: 'csv' | 'xlsx';
+        scope: 'organisation' | 'org_unit' | 'manager' | 'goal';
+        /**
+         * The goal's, manager's or unit's id (not for the organisation)
+         */
+        id?: string;
+        /**
+         * From this time (inclusive)
+         */
+        from?: string;
+        /**
+         * Up to this time (exclusive)
+         */
+        to?: string;
+    };
+    url: '/v1/exports/score-history';
+};
+
+export type ExportsHistoryErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type ExportsHistoryError = ExportsHistoryErrors[keyof ExportsHistoryErrors];
+
+export type ExportsHistoryResponses = {
+    200: Blob | File;
+};
+
+export type ExportsHistoryResponse = ExportsHistoryResponses[keyof ExportsHistoryResponses];
+
+export type ExportsKpisData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * csv (UTF-8) or xlsx
+         */
+        format?: 'csv' | 'xlsx';
+        /**
+         * First day (inclusive); default 180 days before `to`
+         */
+        from?: string;
+        /**
+         * Day after the period; default the organisation's next day
+         */
+        to?: string;
+        interval?: 'week' | 'month';
+        /**
+         * One unit's KPIs (directors and admins)
+         */
+        orgUnitId?: string;
+    };
+    url: '/v1/exports/kpis';
+};
+
+export type ExportsKpisErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type ExportsKpisError = ExportsKpisErrors[keyof ExportsKpisErrors];
+
+export type ExportsKpisResponses = {
+    200: Blob | File;
+};
+
+export type ExportsKpisResponse = ExportsKpisResponses[keyof ExportsKpisResponses];
+
 export type SettingsGetData = {
     body?: never;
     path?: never;

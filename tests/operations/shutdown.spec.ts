@@ -1,0 +1,116 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { strategyDatabase } from '../../apps/strategy-service/src/database/strategy-database';
+import { freePort } from '@throughline/local-infra';
+import { mintDevToken, runMigrations } from '@throughline/service-kit';
+import {
+  buildServices,
+  dropSchema,
+  OtlpCollector,
+  ServiceProcess,
+  startOtlpCollector,
+  testDatabaseUrl,
+  testKafkaBrokers,
+  uniqueTag,
+  waitFor,
+  withEnv,
+} from '@throughline/testing';
+
+/** OTLP's SPAN_KIND_SERVER (the JSON encoding counts from UNSPECIFIED = 0). */
+const SERVER = 2;
+
+/**
+ * A service stopped as Kubernetes stops it (SIGTERM after the preStop delay): it stops taking
+ * connections, answers the request it is in the middle of, and exports the spans still waiting
+ * in its batch — set here to wait ten minutes, so only the flush at shutdown can deliver them.
+ */
+describe('graceful shutdown', () => {
+  const tag = uniqueTag();
+  const schema = `t_${tag}_strategy`;
+  let collector: OtlpCollector;
+  let service: ServiceProcess;
+
+  beforeAll(async () => {
+    buildServices();
+    await withEnv({ DATABASE_URL: testDatabaseUrl(), DB_SCHEMA: schema }, () => runMigrations(strategyDatabase));
+    collector = await startOtlpCollector();
+    service = new ServiceProcess({
+      service: 'strategy-service',
+      port: await freePort(),
+      env: {
+        DATABASE_URL: testDatabaseUrl(),
+        DB_SCHEMA: schema,
+        KAFKA_BROKERS: testKafkaBrokers(),
+        KAFKA_TOPIC_PREFIX: `t${tag}.`,
+        KAFKA_TOPIC_PARTITIONS: '1',
+        THROUGHLINE_DEV_AUTH: 'true',
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+        OTEL_SERVICE_NAME: `strategy-${tag}`,
+        OTEL_BSP_SCHEDULE_DELAY: '600000',
+      },
+    });
+    service.start();
+    await service.waitReady();
+  }, 180_000);
+
+  afterAll(async () => {
+    await service?.stop();
+    await collector?.stop();
+    await dropSchema(schema);
+  });
+
+  it('answers the request in flight at SIGTERM, refusing new connections, and exports its span', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const callerSpanId = randomBytes(8).toString('hex');
+    const token = await mintDevToken({ personId: randomUUID(), orgId: randomUUID(), role: 'admin' });
+    const body = JSON.stringify({ name: 'Drained Ltd' });
+    // The body is sent in two parts; `Expect: 100-continue` tells when the service holds the request.
+    const inFlight = httpRequest(`${service.url}/v1/organisations`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(body)),
+        expect: '100-continue',
+        traceparent: `00-${traceId}-${callerSpanId}-01`,
+      },
+    });
+    const answered = new Promise<number>((resolve, reject) => {
+      inFlight.once('response', (response) => {
+        response.resume();
+        resolve(response.statusCode!);
+      });
+      inFlight.once('error', reject);
+    });
+    await new Promise<void>((resolve) => inFlight.once('continue', resolve));
+    inFlight.write(body.slice(0, 4));
+
+    service.terminate();
+    await waitFor(
+      () =>
+        fetch(`${service.url}/health/live`).then(
+          () => false,
+          () => true,
+        ),
+      { what: 'the service to stop taking connections', timeoutMs: 30_000 },
+    );
+    expect(collector.spanCount()).toBe(0);
+    inFlight.end(body.slice(4));
+
+    expect(await answered).toBe(201);
+    // Closed through its shutdown hooks, which re-raise SIGTERM at the end (a second signal would have cut them short).
+    const [exit] = await waitFor(() => (service.exits.length ? service.exits : undefined), {
+      what: 'the service to exit',
+      timeoutMs: 30_000,
+    });
+    expect(exit.signal === 'SIGTERM' || exit.code === 0).toBe(true);
+    expect(collector.spans().filter((span) => span.traceId === traceId)).toContainEqual(
+      expect.objectContaining({
+        name: 'POST /v1/organisations',
+        kind: SERVER,
+        parentSpanId: callerSpanId,
+        service: `strategy-${tag}`,
+      }),
+    );
+  });
+});
