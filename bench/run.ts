@@ -8,7 +8,8 @@
  *   --out <dir>    where results.json (and benchmarks.md) go
  *   --render       only rewrite benchmarks.md from the results.json already in --out (e.g. after editing bench/findings.md)
  * Scenarios can be run alone: bench/freshness.ts, throughput.ts, baselines.ts, api-latency.ts,
- * scaling.ts, hot-path-profile.ts, metrics-update-cost.ts, metrics-drain.ts, operations-overhead.ts.
+ * scaling.ts, hot-path-profile.ts, metrics-update-cost.ts, metrics-drain.ts, operations-overhead.ts,
+ * dashboard.ts.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { apiLatency } from './api-latency';
 import { baselines } from './baselines';
+import { dashboard } from './dashboard';
 import { freshness } from './freshness';
 import { hotPathProfile } from './hot-path-profile';
 import { metricsDrain } from './metrics-drain';
@@ -106,6 +108,8 @@ async function main(): Promise<void> {
       ...(system.managed && !quick ? await scalingOnSqlSeeded(context) : []),
     ]);
     results.hotPathProfile = await step('profile', () => hotPathProfile(context));
+    // After the others: it starts a stack of its own (services, identity provider, BFF, Chromium) beside the idle one.
+    results.dashboard = await step('dashboard', () => dashboard(context));
     // Last: its four extra metrics replicas join the consumer group.
     results.operationsOverhead = await step('operations overhead', () => operationsOverhead(context));
   } finally {

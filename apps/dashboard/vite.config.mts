@@ -22,6 +22,8 @@ export default defineConfig({
     outDir: resolve(root, 'dist/apps/dashboard'),
     emptyOutDir: true,
     sourcemap: true,
+    // .vite/manifest.json: which chunks each route loads, for the benchmark's first-route size (the BFF serves no dotfiles).
+    manifest: true,
   },
   server: {
     host: '127.0.0.1',

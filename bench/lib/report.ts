@@ -22,7 +22,7 @@ export function renderMarkdown(report: Json, findings?: string): string {
     '',
     `**Machine:** ${report.machine.cpu}, ${report.machine.memoryGb} GB, ${report.machine.platform}; load average ${report.machine.loadAverageBefore.join(' / ')} before and ${report.machine.loadAverageAfter.join(' / ')} after (1/5/15 min; other work shared the machine, so absolute figures are pessimistic — the ratios to the raw parts are the robust part). **Versions:** Node ${report.versions.node}, Apache Kafka ${report.versions.kafka} (KRaft, one node), PostgreSQL ${report.versions.postgres}.`,
     '',
-    '**Commands:** `npm run bench` (all of it, within 10 minutes) · `npm run bench:quick` (short runs, what CI runs via bench/bench-smoke.spec.ts) · one scenario: `npx tsx bench/<freshness|throughput|baselines|api-latency|scaling|hot-path-profile|metrics-drain|operations-overhead>.ts [--quick]` · `npm run bench:metrics-update-cost`. To use a running system instead of starting one: `BENCH_EXECUTION_URL`, `BENCH_METRICS_URL`, `BENCH_KAFKA_BROKERS`, `BENCH_TOPIC_PREFIX`, `BENCH_DATABASE_URL` (scaling, profiling and the operations overhead need the system the benchmark starts). Full JSON: [benchmarks/results.json](benchmarks/results.json).',
+    '**Commands:** `npm run bench` (all of it, within 10 minutes) · `npm run bench:quick` (short runs, what CI runs via bench/bench-smoke.spec.ts) · one scenario: `npx tsx bench/<freshness|throughput|baselines|api-latency|scaling|hot-path-profile|metrics-drain|operations-overhead|dashboard>.ts [--quick]` · `npm run bench:metrics-update-cost`. To use a running system instead of starting one: `BENCH_EXECUTION_URL`, `BENCH_METRICS_URL`, `BENCH_KAFKA_BROKERS`, `BENCH_TOPIC_PREFIX`, `BENCH_DATABASE_URL` (scaling, profiling and the operations overhead need the system the benchmark starts). Full JSON: [benchmarks/results.json](benchmarks/results.json).',
     '',
     `## Freshness: manager's update answered → score changed event (${fresh.durationSeconds} s per rate)`,
     '',
@@ -135,6 +135,8 @@ export function renderMarkdown(report: Json, findings?: string): string {
     '',
     metricsDrain(report.metricsDrain),
     '',
+    dashboard(report.dashboard),
+    '',
     '## Where the time goes (CPU profile of the hot path)',
     '',
     profile(report.hotPathProfile),
@@ -172,6 +174,48 @@ function metricsUpdateCost(cost: Json): string {
         `${entry.queuedSpeedup}×`,
       ]),
     ),
+  ].join('\n');
+}
+
+function dashboard(result: Json): string {
+  if (!result || result.skipped)
+    return `The dashboard in Chromium (bench/dashboard.ts): ${result?.skipped ?? 'not run'}.`;
+  const { firstView, live, firstRouteJs } = result;
+  const ms = (summary: Json) => [summary.p50, summary.p95, summary.max, summary.count];
+  return [
+    `## The dashboard in Chromium (\`bench/dashboard.ts\`)`,
+    '',
+    `Debian's Chromium through playwright-core against the dashboard's stack (services, identity provider, backend-for-frontend, the demo organisation; ${cell(result.stackStartSeconds)} s to build and start), as the director Dana and the manager Mia. Times run to the frame that paints the score.`,
+    '',
+    table(
+      ['', 'target', 'p50 ms', 'p95 ms', 'max ms', 'runs'],
+      [
+        [
+          'first view: "Sign in" submitted → overview score painted (new browser, cold cache)',
+          '≤ 1,000 ms',
+          ...ms(firstView.afterSignInMs),
+        ],
+        ['overview opened again (warm cache, same session)', '', ...ms(firstView.warmMs)],
+        [
+          `manager's progress report (through the BFF) → new score on the director's open goal page, ${live.backgroundTargetRate}/s other updates (achieved ${cell(live.background.achievedRate)}/s)`,
+          '≤ 1,000 ms at p95',
+          ...ms(live.updateToScreenMs),
+        ],
+        ['… of which: report sent → BFF answered', '', ...ms(live.httpMs)],
+        [
+          '… of which: report sent → score-changed event (as the benchmark’s consumer receives it)',
+          '',
+          ...ms(live.updateToScoreEventMs),
+        ],
+        [
+          '… of which: score-changed event → painted (live stream, refetch, render)',
+          '',
+          ...ms(live.scoreEventToScreenMs),
+        ],
+      ],
+    ),
+    '',
+    `Updates whose new score was not painted within 15 s: ${cell(live.unobserved)} of ${cell(live.updates)}. **First-route JavaScript** (the entry and the overview's chunk with their static imports, from the Vite build's manifest): ${cell(firstRouteJs.gzipKb)} kB gzipped (${cell(firstRouteJs.kb)} kB raw; target ≤ 300 kB gzipped) — ${firstRouteJs.files.map((file: Json) => `${file.file} ${cell(file.gzipKb)} kB`).join(', ')}; all pages' JavaScript ${cell(firstRouteJs.allJsGzipKb)} kB gzipped.`,
   ].join('\n');
 }
 

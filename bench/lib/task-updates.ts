@@ -113,6 +113,8 @@ export async function pacedProgressUpdates(
   rate: number,
   durationMs: number,
   label: string,
+  /** Ends the load early, e.g. when the measurements it is the background of are done. */
+  stop?: AbortSignal,
 ): Promise<PacedRun> {
   const url = new URL(executionUrl);
   const idle = [...org.tasks].sort(() => Math.random() - 0.5);
@@ -150,7 +152,7 @@ export async function pacedProgressUpdates(
   const started = nowMs();
   for (;;) {
     const elapsed = nowMs() - started;
-    if (elapsed >= durationMs) break;
+    if (elapsed >= durationMs || stop?.aborted) break;
     const due = Math.floor((rate * elapsed) / 1000);
     while (attempted + skipped < due) {
       const task = inFlight.size < MAX_IN_FLIGHT ? idle.shift() : undefined;

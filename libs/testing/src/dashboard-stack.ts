@@ -22,6 +22,8 @@ export interface DashboardStackOptions {
   dashboardDist?: string;
   /** Load the demo organisation (its people are the accounts); default true. */
   demo?: boolean;
+  /** PostgreSQL and Kafka to run on (default: the test run's, TEST_DATABASE_URL and TEST_KAFKA_BROKERS); the benchmark passes its own. */
+  infrastructure?: { databaseUrl: string; kafkaBrokers: string };
 }
 
 export interface DashboardStack {
@@ -48,6 +50,10 @@ export interface DashboardStack {
 export async function startDashboardStack(options: DashboardStackOptions = {}): Promise<DashboardStack> {
   buildServices();
   const tag = uniqueTag();
+  const { databaseUrl, kafkaBrokers } = options.infrastructure ?? {
+    databaseUrl: testDatabaseUrl(),
+    kafkaBrokers: testKafkaBrokers(),
+  };
   const kafkaTopicPrefix = `t${tag}.`;
   const [bffPort, ...ports] = await Promise.all([freePort(), ...SERVICES.map(() => freePort())]);
   const bffUrl = `http://127.0.0.1:${bffPort}`;
@@ -63,8 +69,8 @@ export async function startDashboardStack(options: DashboardStackOptions = {}): 
     string
   >;
   const shared = {
-    DATABASE_URL: testDatabaseUrl(),
-    KAFKA_BROKERS: testKafkaBrokers(),
+    DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: kafkaBrokers,
     KAFKA_TOPIC_PREFIX: kafkaTopicPrefix,
     KAFKA_TOPIC_PARTITIONS: '3',
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
@@ -88,7 +94,7 @@ export async function startDashboardStack(options: DashboardStackOptions = {}): 
         services[name] = service;
         stops.push(async () => {
           await service.stop();
-          await dropSchema(env.DB_SCHEMA);
+          await dropSchema(env.DB_SCHEMA, databaseUrl);
         });
         service.start();
         await service.waitReady(180_000);
@@ -113,7 +119,7 @@ export async function startDashboardStack(options: DashboardStackOptions = {}): 
     const bff = await startBffProcess(bffEnv);
     stops.push(async () => {
       await stopProcess(bff.child);
-      await dropSchema(bffEnv.DB_SCHEMA);
+      await dropSchema(bffEnv.DB_SCHEMA, databaseUrl);
     });
     return {
       url: bff.url,

@@ -64,8 +64,8 @@ export async function startTestService(module: Type<unknown>, options: TestServi
   });
 }
 
-export async function dropSchema(schema: string): Promise<void> {
-  const client = new Client({ connectionString: testDatabaseUrl() });
+export async function dropSchema(schema: string, databaseUrl = testDatabaseUrl()): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

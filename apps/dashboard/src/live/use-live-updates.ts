@@ -1,23 +1,35 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { sendToSignIn } from '../api/session-state';
-import { staleServices } from './live-invalidation';
+import { CoalescedRefresh } from './coalesced-refresh';
+import { type Service, staleServices } from './live-invalidation';
 import { SseReader } from './sse-reader';
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting';
 
+const SERVICES: Service[] = ['strategy', 'execution', 'metrics'];
+/** Under a steady stream of changes, a service's open views refresh at most about four times a second. */
+const MIN_REFRESH_GAP_MS = 250;
+
 /**
  * Reads the BFF's server-sent events (the changes this person may see) and refreshes the affected
- * queries, so an open page follows changes made anywhere without a reload. On a broken stream it
- * reconnects with a growing pause, and refetches everything once back, since events may have been missed.
+ * queries (one refresh per service at a time, see CoalescedRefresh), so an open page follows
+ * changes made anywhere without a reload. On a broken stream it reconnects with a growing pause,
+ * and refetches everything once back, since events may have been missed.
  */
 export function useLiveUpdates(): LiveState {
   const queryClient = useQueryClient();
   const [state, setState] = useState<LiveState>('connecting');
   useEffect(() => {
     const stop = new AbortController();
+    const refreshers = new Map(
+      SERVICES.map((service) => [
+        service,
+        new CoalescedRefresh(() => queryClient.invalidateQueries({ queryKey: [service] }), MIN_REFRESH_GAP_MS),
+      ]),
+    );
     const refresh = (type: string) => {
-      for (const service of staleServices(type)) void queryClient.invalidateQueries({ queryKey: [service] });
+      for (const service of staleServices(type)) refreshers.get(service)!.request();
     };
     void (async () => {
       let failures = 0;

@@ -33,7 +33,7 @@ export default function OverviewPage() {
             <ErrorState error={score.error} what="the organisation's score" />
           ) : (
             <>
-              <p>
+              <p data-testid="organisation-score">
                 <ScoreBadge score={score.data.score} band={score.data.band} size="large" />
               </p>
               <p className="meta">
