@@ -19,6 +19,8 @@ import { TimeModule } from './time/time.module';
       publishes: [Topics.Scores, Topics.Alerts],
       // Scoring state is per organisation: one writer each, no lock contended across instances.
       ownerPerOrganisation: true,
+      // An organisation's tasks are held in memory for a transaction: the more events share it, the fewer rescorings and writes.
+      maxEventsPerTransaction: 1_000,
     }),
     ScoringModule,
     ReadModelsModule,

@@ -319,7 +319,7 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
     expect(attempts).toBe(1);
   });
 
-  it('applies queued events of one organisation in shared transactions, runs deferred work once per transaction, and retries a failing one alone', async () => {
+  it('applies queued events of one organisation in shared transactions (also when organisations interleave), runs deferred work once per transaction, and retries a failing one alone', async () => {
     const organisations = [randomUUID(), randomUUID()];
     // Five of one organisation, five of the other, three times over, then one that always fails and four more.
     const events = [
@@ -396,7 +396,8 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
     // No transaction mixed organisations, and queued events did share transactions.
     for (const row of transactions) expect(row.organisations).toHaveLength(1);
     expect(transactions.length).toBeLessThan(events.length - 1);
-    expect(Math.max(...transactions.map((row) => row.events))).toBeGreaterThan(1);
+    // An organisation's events shared a transaction across the other's in between (runs of five).
+    expect(Math.max(...transactions.map((row) => row.events))).toBeGreaterThan(5);
   });
 
   it('with one owner per organisation, applies each organisation from one partition in per-aggregate order, across a rebalance, once', async () => {

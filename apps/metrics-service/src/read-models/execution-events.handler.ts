@@ -18,6 +18,7 @@ import { ScoringRun } from '../scoring/scoring-run';
 import { TaskRef, TaskRow } from '../scoring/task-rows';
 import { weightMilli } from '../scoring/contribution-formula';
 import { applyInRun } from './apply-in-run';
+import { EntryTable, recordedFirstTime } from './recorded-entries';
 import { StrategyEventsHandler } from './strategy-events.handler';
 import { ensurePlaceholder } from './same-organisation';
 
@@ -179,22 +180,8 @@ export class ExecutionEventsHandler {
       event,
       async (run) => {
         const task = await this.heldTask(run, cost);
-        const inserted = await tx.query(
-          `INSERT INTO cost_entry (entry_id, org_id, task_id, goal_id, manager_id, amount_minor, currency, incurred_on, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         ON CONFLICT (entry_id) DO NOTHING RETURNING entry_id`,
-          [
-            cost.entryId,
-            run.orgId,
-            cost.taskId,
-            cost.goalId,
-            cost.managerId,
-            cost.amountMinor,
-            cost.currency,
-            cost.incurredOn,
-            cost.recordedAt,
-          ],
-        );
-        if (inserted.length === 0) return;
+        const ahead = eventsAhead(run, TaskCostRecordedV1.type).map((other) => other.data as CostRecorded);
+        if (!(await recordedFirstTime(tx, run.orgId, COST_ENTRIES, cost, ahead))) return;
         task.actualCostMinor += cost.amountMinor;
         run.tasks.touch(task);
         await this.ledger.recontributeTask(run, cost.taskId);
@@ -212,21 +199,8 @@ export class ExecutionEventsHandler {
       event,
       async (run) => {
         const task = await this.heldTask(run, hours);
-        const inserted = await tx.query(
-          `INSERT INTO hours_entry (entry_id, org_id, task_id, goal_id, manager_id, minutes, worked_on, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (entry_id) DO NOTHING RETURNING entry_id`,
-          [
-            hours.entryId,
-            run.orgId,
-            hours.taskId,
-            hours.goalId,
-            hours.managerId,
-            hours.minutes,
-            hours.workedOn,
-            hours.recordedAt,
-          ],
-        );
-        if (inserted.length === 0) return;
+        const ahead = eventsAhead(run, TaskHoursRecordedV1.type).map((other) => other.data as HoursRecorded);
+        if (!(await recordedFirstTime(tx, run.orgId, HOURS_ENTRIES, hours, ahead))) return;
         task.minutes += hours.minutes;
         run.tasks.touch(task);
         await this.ledger.recontributeTask(run, hours.taskId);
@@ -300,9 +274,65 @@ const TASK_NAMING_TYPES = new Set<string>(
   ].map((definition) => definition.type),
 );
 
+/** The events of the run's transaction (of the given types), in their order. */
+function eventsAhead(run: ScoringRun, ...types: string[]) {
+  return eventsOfTransaction(run.tx).filter((event) => event.orgid === run.orgId && types.includes(event.type));
+}
+
 /** The tasks named by the events of the run's transaction, in their order. */
 function tasksAhead(run: ScoringRun): TaskRef[] {
-  return eventsOfTransaction(run.tx)
-    .filter((event) => event.orgid === run.orgId && TASK_NAMING_TYPES.has(event.type))
-    .map((event) => event.data as TaskRef);
+  return eventsAhead(run, ...TASK_NAMING_TYPES).map((event) => event.data as TaskRef);
 }
+
+type CostRecorded = EventOf<typeof TaskCostRecordedV1>['data'];
+type HoursRecorded = EventOf<typeof TaskHoursRecordedV1>['data'];
+
+const COST_ENTRIES: EntryTable<CostRecorded> = {
+  table: 'cost_entry',
+  columns: [
+    ['entry_id', 'uuid'],
+    ['org_id', 'uuid'],
+    ['task_id', 'uuid'],
+    ['goal_id', 'uuid'],
+    ['manager_id', 'uuid'],
+    ['amount_minor', 'bigint'],
+    ['currency', 'text'],
+    ['incurred_on', 'date'],
+    ['recorded_at', 'timestamptz'],
+  ],
+  values: (cost, orgId) => [
+    cost.entryId,
+    orgId,
+    cost.taskId,
+    cost.goalId,
+    cost.managerId,
+    cost.amountMinor,
+    cost.currency,
+    cost.incurredOn,
+    cost.recordedAt,
+  ],
+};
+
+const HOURS_ENTRIES: EntryTable<HoursRecorded> = {
+  table: 'hours_entry',
+  columns: [
+    ['entry_id', 'uuid'],
+    ['org_id', 'uuid'],
+    ['task_id', 'uuid'],
+    ['goal_id', 'uuid'],
+    ['manager_id', 'uuid'],
+    ['minutes', 'int'],
+    ['worked_on', 'date'],
+    ['recorded_at', 'timestamptz'],
+  ],
+  values: (hours, orgId) => [
+    hours.entryId,
+    orgId,
+    hours.taskId,
+    hours.goalId,
+    hours.managerId,
+    hours.minutes,
+    hours.workedOn,
+    hours.recordedAt,
+  ],
+};

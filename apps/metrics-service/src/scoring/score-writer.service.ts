@@ -27,14 +27,22 @@ interface StoredScore {
   drivers: Score['drivers'];
 }
 
-/** The name of each kind of scope, from a query that finds no row when the scope is not scored (yet). $1 is the scope's id. */
-const SCOPE_SUBJECT: Record<ScopeKind, string> = {
-  organisation: `SELECT coalesce(name, 'the organisation') AS name FROM org_state WHERE org_id = $1`,
-  goal: `SELECT title AS name FROM goal_rm WHERE goal_id = $1 AND known AND status <> 'draft'`,
-  org_unit: `SELECT name FROM org_unit_rm WHERE org_unit_id = $1 AND version > 0`,
+/** The name of each kind of scope, from a query that finds no row when the scope is not scored (yet); `id` is the SQL of the scope's id. */
+const SCOPE_SUBJECT: Record<ScopeKind, (id: string) => string> = {
+  organisation: (id) => `SELECT coalesce(name, 'the organisation') AS name FROM org_state WHERE org_id = ${id}`,
+  goal: (id) => `SELECT title AS name FROM goal_rm WHERE goal_id = ${id} AND known AND status <> 'draft'`,
+  org_unit: (id) => `SELECT name FROM org_unit_rm WHERE org_unit_id = ${id} AND version > 0`,
   // A manager is scored once work of theirs has facts, named or not.
-  manager: `SELECT coalesce(p.name, 'manager ' || f.scope_id) AS name FROM scope_facts f LEFT JOIN person_rm p ON p.person_id = f.scope_id WHERE f.scope = 'manager' AND f.scope_id = $1`,
+  manager: (id) =>
+    `SELECT coalesce(p.name, 'manager ' || mf.scope_id) AS name FROM scope_facts mf LEFT JOIN person_rm p ON p.person_id = mf.scope_id WHERE mf.scope = 'manager' AND mf.scope_id = ${id}`,
 };
+
+/** A scope's name, facts and stored score, as read before rescoring it. */
+interface ScopeState {
+  name: string;
+  facts: FactVector;
+  current: StoredScore | null;
+}
 
 /**
  * Rescores scopes from their facts and stores what changed: scores, history points,
@@ -49,12 +57,25 @@ export class ScoreWriter {
     return run.settings;
   }
 
-  /** Rescores scopes of one kind and stores those whose score or explanation moved. */
+  /**
+   * Rescores scopes of one kind and stores those whose score or explanation moved. What they are
+   * scored from is read for all of them at once: their state in one statement, and each kind of
+   * driver candidate in one more (the top rows of an index per scope, through a lateral join).
+   */
   async rescoreAndStore(run: ScoringRun, refs: ScopeRef[]): Promise<void> {
+    const kinds = [...new Set(refs.map((ref) => ref.scope))];
     const rescored: Rescored[] = [];
-    for (const ref of refs) {
-      const outcome = await this.rescore(run, ref);
-      if (outcome) rescored.push(outcome);
+    for (const kind of kinds) {
+      const ids = refs.filter((ref) => ref.scope === kind).map((ref) => ref.id);
+      const states = await this.scopeStates(run, kind, ids);
+      const scored = ids.filter((id) => states.has(id));
+      if (scored.length === 0) continue;
+      const settings = await this.settingsOf(run);
+      const candidates = await this.candidates(run, kind, scored);
+      for (const id of scored) {
+        const outcome = this.rescore({ scope: kind, id }, states.get(id)!, settings, candidates.get(id) ?? {});
+        if (outcome) rescored.push(outcome);
+      }
     }
     await this.store(run, rescored);
   }
@@ -105,39 +126,49 @@ export class ScoreWriter {
     );
   }
 
-  /** What a scope is called (none when it is not scored: a draft goal, an org unit not yet created), its facts and its current score, in one read. */
-  private async scopeState(
-    run: ScoringRun,
-    ref: ScopeRef,
-  ): Promise<{ name: string; facts: FactVector; current: StoredScore | null } | null> {
-    const [row] = await run.tx.query(
-      `SELECT subject.name, s.score, s.band, s.components, s.drivers, ${FACT_COLUMNS.map((name) => `f.${name}`).join(', ')}
-       FROM (${SCOPE_SUBJECT[ref.scope]}) AS subject
-       LEFT JOIN scope_facts f ON f.scope = $2 AND f.scope_id = $1
-       LEFT JOIN alignment_score s ON s.scope = $2 AND s.scope_id = $1`,
-      [ref.id, ref.scope],
+  /** What each scope is called (none when it is not scored: a draft goal, an org unit not yet created), its facts and its current score, in one read. */
+  private async scopeStates(run: ScoringRun, kind: ScopeKind, ids: string[]): Promise<Map<string, ScopeState>> {
+    const rows = await run.tx.query(
+      `SELECT ids.id AS scope_id, subject.name, a.score, a.band, a.components, a.drivers, ${FACT_COLUMNS.map((name) => `f.${name}`).join(', ')}
+       FROM unnest($1::uuid[]) AS ids(id)
+       CROSS JOIN LATERAL (${SCOPE_SUBJECT[kind]('ids.id')}) AS subject
+       LEFT JOIN scope_facts f ON f.scope = $2 AND f.scope_id = ids.id
+       LEFT JOIN alignment_score a ON a.scope = $2 AND a.scope_id = ids.id`,
+      [ids, kind],
     );
-    if (!row) return null;
-    return {
-      name: row.name,
-      facts: factsFromRow(row),
-      current:
-        row.score === null
-          ? null
-          : { score: row.score, band: row.band, components: row.components, drivers: row.drivers },
-    };
+    return new Map(
+      rows.map((row: any) => [
+        row.scope_id,
+        {
+          name: row.name,
+          facts: factsFromRow(row),
+          current:
+            row.score === null
+              ? null
+              : { score: row.score, band: row.band, components: row.components, drivers: row.drivers },
+        },
+      ]),
+    );
   }
 
-  private async candidates(run: ScoringRun, ref: ScopeRef): Promise<DriverCandidates> {
+  /** The driver candidates of each scope: the top few of each ranking, read for all the scopes in one statement per ranking. */
+  private async candidates(run: ScoringRun, kind: ScopeKind, ids: string[]): Promise<Map<string, DriverCandidates>> {
     const tx = run.tx;
-    // Each ranking reads the top of an index: a few rows, whatever the size of the scope.
-    const taskRows = async (column: 'goal_id' | 'manager_id' | 'org_id') => {
-      const byShortfall = `SELECT task_id, title, applied FROM task_rm WHERE ${column} = $1 AND schedule_shortfall > 0 ORDER BY schedule_shortfall DESC, task_id LIMIT 3`;
-      const byOverrun = `SELECT task_id, title, applied FROM task_rm WHERE ${column} = $1 AND cost_overrun > 0 ORDER BY cost_overrun DESC, task_id LIMIT 3`;
-      const rows = await tx.query(column === 'org_id' ? byShortfall : `(${byShortfall}) UNION (${byOverrun})`, [
-        ref.id,
-      ]);
-      return rows.map(
+    // Each ranking reads the top of an index: a few rows per scope, whatever the size of the scope.
+    const topPerScope = async <T>(ranking: string, shape: (row: any) => T): Promise<Map<string, T[]>> => {
+      const rows: any[] = await tx.query(
+        `SELECT ids.id AS scope_id, ranked.* FROM unnest($1::uuid[]) AS ids(id) CROSS JOIN LATERAL (${ranking}) AS ranked`,
+        [ids],
+      );
+      const byScope = new Map<string, T[]>();
+      for (const row of rows) byScope.set(row.scope_id, [...(byScope.get(row.scope_id) ?? []), shape(row)]);
+      return byScope;
+    };
+    const taskRows = (column: 'goal_id' | 'manager_id' | 'org_id') => {
+      const byShortfall = `SELECT task_id, title, applied FROM task_rm WHERE ${column} = ids.id AND schedule_shortfall > 0 ORDER BY schedule_shortfall DESC, task_id LIMIT 3`;
+      const byOverrun = `SELECT task_id, title, applied FROM task_rm WHERE ${column} = ids.id AND cost_overrun > 0 ORDER BY cost_overrun DESC, task_id LIMIT 3`;
+      return topPerScope(
+        column === 'org_id' ? byShortfall : `(${byShortfall}) UNION (${byOverrun})`,
         (row: {
           task_id: string;
           title: string;
@@ -153,65 +184,68 @@ export class ScoreWriter {
       );
     };
     const keyResults = (where: string) =>
-      tx
-        .query(
-          `SELECT key_result_id, name, applied_weight, attainment FROM key_result_rm WHERE ${where} AND gap > 0 ORDER BY gap DESC, key_result_id LIMIT 3`,
-          [ref.id],
-        )
-        .then((rows: any[]) =>
-          rows.map((row) => ({
-            keyResultId: row.key_result_id,
-            name: row.name,
-            weight: Number(row.applied_weight),
-            attainment: row.attainment,
-          })),
-        );
+      topPerScope(
+        `SELECT key_result_id, name, applied_weight, attainment FROM key_result_rm WHERE ${where} AND gap > 0 ORDER BY gap DESC, key_result_id LIMIT 3`,
+        (row) => ({
+          keyResultId: row.key_result_id,
+          name: row.name,
+          weight: Number(row.applied_weight),
+          attainment: row.attainment,
+        }),
+      );
     const risks = (where: string) =>
-      tx
-        .query(
-          `SELECT risk_id, title, applied_exposure FROM risk_rm WHERE ${where} AND applied_exposure > 0 ORDER BY applied_exposure DESC, risk_id LIMIT 3`,
-          [ref.id],
-        )
-        .then((rows: any[]) =>
-          rows.map((row) => ({ riskId: row.risk_id, title: row.title, exposure: Number(row.applied_exposure) })),
-        );
-    switch (ref.scope) {
+      topPerScope(
+        `SELECT risk_id, title, applied_exposure FROM risk_rm WHERE ${where} AND applied_exposure > 0 ORDER BY applied_exposure DESC, risk_id LIMIT 3`,
+        (row) => ({ riskId: row.risk_id, title: row.title, exposure: Number(row.applied_exposure) }),
+      );
+    const each = (parts: Partial<Record<keyof DriverCandidates, Map<string, unknown[]>>>) =>
+      new Map(
+        ids.map((id) => [
+          id,
+          Object.fromEntries(
+            Object.entries(parts).map(([name, byScope]) => [name, byScope?.get(id) ?? []]),
+          ) as DriverCandidates,
+        ]),
+      );
+    switch (kind) {
       case 'goal':
-        return {
+        return each({
           tasks: await taskRows('goal_id'),
-          keyResults: await keyResults('goal_id = $1'),
-          risks: await risks('goal_id = $1'),
-        };
+          keyResults: await keyResults('goal_id = ids.id'),
+          risks: await risks('goal_id = ids.id'),
+        });
       case 'manager':
-        return { tasks: await taskRows('manager_id') };
+        return each({ tasks: await taskRows('manager_id') });
       case 'org_unit': {
-        const managers = await tx.query(
-          `SELECT p.person_id, p.name, s.score FROM person_rm p JOIN alignment_score s ON s.scope = 'manager' AND s.scope_id = p.person_id
-           WHERE p.org_unit_id = $1 ORDER BY s.score, p.person_id LIMIT 3`,
-          [ref.id],
-        );
-        return {
-          risks: await risks('goal_id IN (SELECT goal_id FROM goal_rm WHERE org_unit_id = $1)'),
-          keyResults: await keyResults('goal_id IN (SELECT goal_id FROM goal_rm WHERE org_unit_id = $1)'),
-          managers: managers.map((row: any) => ({ managerId: row.person_id, name: row.name, score: row.score })),
-        };
+        const inUnit = 'goal_id IN (SELECT goal_id FROM goal_rm WHERE org_unit_id = ids.id)';
+        return each({
+          risks: await risks(inUnit),
+          keyResults: await keyResults(inUnit),
+          managers: await topPerScope(
+            `SELECT p.person_id, p.name, s.score FROM person_rm p JOIN alignment_score s ON s.scope = 'manager' AND s.scope_id = p.person_id
+             WHERE p.org_unit_id = ids.id ORDER BY s.score, p.person_id LIMIT 3`,
+            (row) => ({ managerId: row.person_id, name: row.name, score: row.score }),
+          ),
+        });
       }
       case 'organisation':
-        return {
+        return each({
           tasks: await taskRows('org_id'),
-          keyResults: await keyResults('org_id = $1'),
-          risks: await risks('org_id = $1'),
-        };
+          keyResults: await keyResults('org_id = ids.id'),
+          risks: await risks('org_id = ids.id'),
+        });
     }
   }
 
   /** A scope's new score when it differs from the stored one (`changed` when more than its drivers moved), or null. */
-  private async rescore(run: ScoringRun, ref: ScopeRef): Promise<Rescored | null> {
-    const state = await this.scopeState(run, ref);
-    if (!state) return null;
+  private rescore(
+    ref: ScopeRef,
+    state: ScopeState,
+    settings: AlignmentSettings,
+    candidates: DriverCandidates,
+  ): Rescored | null {
     const { facts, current } = state;
-    const settings = await this.settingsOf(run);
-    const next = scoreScope(ref.scope, facts, settings, await this.candidates(run, ref));
+    const next = scoreScope(ref.scope, facts, settings, candidates);
     const values = (score: Pick<Score, 'components'>) =>
       JSON.stringify(score.components.map((component) => [component.name, component.value, component.weight]));
     const changed =

@@ -91,9 +91,10 @@ export class HandlerFailure extends Error {
  * transaction together with an inbox insert keyed by (consumer, event id); a duplicate
  * finds the key taken and does nothing. Offsets are resolved only after the commit.
  *
- * When events queue up, consecutive events of one organisation share a transaction (up to
- * `maxEventsPerTransaction`), so a read model they all touch is written once per batch; an
- * event whose handler fails is then retried on its own, and the others are not held back.
+ * When events queue up, the events of one organisation in a fetched batch share a transaction
+ * (in their order, up to `maxEventsPerTransaction`), so a read model they all touch is written
+ * once per batch; an event whose handler fails is then retried on its own, and the others are
+ * not held back. The batch's offset moves once all of its organisations have committed.
  */
 export class EventConsumer {
   private consumer?: Consumer;
@@ -182,31 +183,40 @@ export class EventConsumer {
       await commitOffsetsIfNecessary();
       await heartbeat();
     };
-    let waiting: Delivery[] = [];
-    const applyWaiting = async () => {
-      if (waiting.length === 0) return;
-      const deliveries = waiting;
-      waiting = [];
+    // Waiting events by organisation: each organisation's events keep their order, and organisations are independent.
+    const waiting = new Map<string, Delivery[]>();
+    let lastRead: string | undefined;
+    const applyWaiting = async (orgId: string) => {
+      const deliveries = waiting.get(orgId) ?? [];
+      waiting.delete(orgId);
       await this.applyTogether(topic, partition, deliveries, heartbeat);
-      await settle(deliveries[deliveries.length - 1].message.offset);
+      await heartbeat();
     };
     for (const message of batch.messages) {
       // On shutdown or rebalance the rest of the batch is abandoned; it is redelivered to whoever owns the partition next.
       if (!isRunning() || isStale()) return;
       const delivery = this.read(message);
-      if ('event' in delivery) {
-        const organisation = waiting.find((entry) => entry.handlers.length > 0)?.event.orgid;
-        const joins =
-          delivery.handlers.length === 0 || organisation === undefined || organisation === delivery.event.orgid;
-        if (!joins || waiting.length >= maxPerTransaction) await applyWaiting();
-        waiting.push(delivery);
+      lastRead = message.offset;
+      if (!('event' in delivery)) {
+        await this.deadLetter(topic, partition, message, delivery.invalid, 1, 'invalid');
         continue;
       }
-      await applyWaiting();
-      await this.deadLetter(topic, partition, message, delivery.invalid, 1, 'invalid');
-      await settle(message.offset);
+      if (delivery.handlers.length === 0) {
+        this.count('skipped', delivery.event.type);
+        continue;
+      }
+      const orgId = delivery.event.orgid;
+      const group = waiting.get(orgId) ?? [];
+      group.push(delivery);
+      waiting.set(orgId, group);
+      if (group.length >= maxPerTransaction) await applyWaiting(orgId);
     }
-    if (isRunning() && !isStale()) await applyWaiting();
+    for (const orgId of [...waiting.keys()]) {
+      if (!isRunning() || isStale()) return;
+      await applyWaiting(orgId);
+    }
+    // Offsets move only when everything read before them is committed (or dead-lettered).
+    if (lastRead !== undefined) await settle(lastRead);
   }
 
   /**
