@@ -10,35 +10,12 @@ import { request } from 'node:http';
 import Papa from 'papaparse';
 import { Actor, mintDevToken } from '@throughline/service-kit';
 import { setUpOrganisation } from '@throughline/testing';
+import { PLAN_COLUMNS, PlanColumn } from '../apps/strategy-service/src/plan-spreadsheets/plan-sheet';
 import { BenchContext, runStandalone } from './lib/scenario';
 import { nowMs, round } from './lib/stats';
 
-/** The template's columns, every one of them (an import refuses a file that lacks one). */
-const COLUMNS = [
-  'kind',
-  'goal_ref',
-  'parent_goal_ref',
-  'title',
-  'description',
-  'status',
-  'owner_email',
-  'org_unit',
-  'period_start',
-  'period_end',
-  'weight',
-  'currency',
-  'amount',
-  'category',
-  'unit',
-  'baseline',
-  'target',
-  'direction',
-  'manager_email',
-  'due_date',
-];
-
 function planCsv(goals: number, director: string, manager: string, unit: string): Buffer {
-  const rows: Array<Record<string, string>> = [];
+  const rows: Array<Partial<Record<PlanColumn, string>>> = [];
   for (let goal = 0; goal < goals; goal++) {
     const ref = `G${goal}`;
     rows.push({
@@ -74,7 +51,9 @@ function planCsv(goals: number, director: string, manager: string, unit: string)
       });
     rows.push({ kind: 'budget_allocation', goal_ref: ref, amount: '100000', manager_email: manager });
   }
-  return Buffer.from(Papa.unparse({ fields: COLUMNS, data: rows.map((row) => COLUMNS.map((c) => row[c] ?? '')) }));
+  return Buffer.from(
+    Papa.unparse({ fields: [...PLAN_COLUMNS], data: rows.map((row) => PLAN_COLUMNS.map((c) => row[c] ?? '')) }),
+  );
 }
 
 /** POSTs a file and waits as long as the import takes (fetch gives up on headers after 300 s). */
