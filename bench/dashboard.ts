@@ -12,6 +12,7 @@
  * `npx tsx bench/dashboard.ts [--quick]`
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -70,6 +71,9 @@ export type DashboardResult =
         unobserved: number;
       };
       stackStartSeconds: number;
+      /** This scenario's own time and load: it may be run alone and merged into results.json. */
+      measuredAt: string;
+      loadAverage: number[];
     };
 
 export async function dashboard(context: BenchContext): Promise<DashboardResult> {
@@ -100,7 +104,14 @@ export async function dashboard(context: BenchContext): Promise<DashboardResult>
     log(
       `dashboard: update → director's screen at ${live.backgroundTargetRate}/s background (achieved ${live.background.achievedRate}/s): p50 ${live.updateToScreenMs.p50} ms, p95 ${live.updateToScreenMs.p95} ms, unobserved ${live.unobserved}`,
     );
-    return { firstRouteJs, firstView, live, stackStartSeconds };
+    return {
+      firstRouteJs,
+      firstView,
+      live,
+      stackStartSeconds,
+      measuredAt: new Date().toISOString(),
+      loadAverage: loadavg().map((value) => round(value, 1)),
+    };
   } finally {
     await browser.close();
     await stack.stop();

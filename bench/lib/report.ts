@@ -187,7 +187,7 @@ function dashboard(result: Json): string {
   return [
     `## The dashboard in Chromium (\`bench/dashboard.ts\`)`,
     '',
-    `Debian's Chromium through playwright-core against the dashboard's stack (services, identity provider, backend-for-frontend, the demo organisation; ${cell(result.stackStartSeconds)} s to build and start), as the director Dana and the manager Mia. Times run to the frame that paints the score.`,
+    `Debian's Chromium through playwright-core against the dashboard's stack (services, identity provider, backend-for-frontend, the demo organisation; ${cell(result.stackStartSeconds)} s to build and start), as the director Dana and the manager Mia. Times run to the frame that paints the score. Finished ${result.measuredAt} (load average ${result.loadAverage?.join(' / ')}).`,
     '',
     table(
       ['', 'target', 'p50 ms', 'p95 ms', 'max ms', 'runs'],

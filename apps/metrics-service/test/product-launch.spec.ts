@@ -636,6 +636,27 @@ describe('metrics: the new product launch', () => {
     expect(scoreHistory.items.map((point: { score: number }) => point.score)).toEqual(
       expect.arrayContaining([start.score, february.score, overdue.score, mitigated.score, done.score]),
     );
+    // Daily closes, newest day first: each day's last score, one point per day that had a change.
+    const range = 'from=2026-01-01T00:00:00Z&to=2026-07-01T00:00:00Z';
+    const everyChange = (await api.get(`/v1/scores/goals/${goalId}/history?${range}&limit=200`)).body.items as Array<{
+      score: number;
+      at: string;
+    }>;
+    const closes = new Map(everyChange.map((point) => [point.at.slice(0, 10), point]));
+    expect(closes.size).toBeGreaterThan(2);
+    const daily = (await api.get(`/v1/scores/goals/${goalId}/history?${range}&interval=day&limit=200`)).body;
+    expect(daily.items).toEqual([...closes.values()].reverse());
+    expect(daily.page.total).toBe(closes.size);
+    // A page of one is the latest day, and a range that ends mid-history closes its last day within the range.
+    const latest = (await api.get(`/v1/scores/goals/${goalId}/history?interval=day&limit=1`)).body;
+    expect(latest.items).toEqual([daily.items[0]]);
+    const secondDay = [...closes.keys()][1];
+    const cut = everyChange.find((point) => point.at.startsWith(secondDay))!;
+    const untilCut = (
+      await api.get(`/v1/scores/goals/${goalId}/history?to=${encodeURIComponent(cut.at)}&interval=day&limit=200`)
+    ).body;
+    expect(untilCut.items).toEqual([closes.get([...closes.keys()][0])]);
+    expect((await api.get(`/v1/scores/goals/${goalId}/history?interval=week`)).status).toBe(400);
     const organisationHistory = (await api.get('/v1/scores/organisation/history?limit=5')).body;
     expect(organisationHistory.items.length).toBeGreaterThan(0);
     expect(organisationHistory.page.total).toBeGreaterThanOrEqual(organisationHistory.items.length);

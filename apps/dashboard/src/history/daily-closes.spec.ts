@@ -1,26 +1,19 @@
-import { dailyCloses } from './daily-closes';
+import { chartDays } from './daily-closes';
 
-describe('daily closes of a score history', () => {
-  it("keeps each day's last point, placed at the start of its day", () => {
-    const points = [
-      { at: '2026-03-01T09:00:00.000Z', score: 40 },
-      { at: '2026-03-01T09:00:01.000Z', score: 10 },
-      { at: '2026-03-01T17:30:00.000Z', score: 62 },
+describe('daily closes of a score, for a chart', () => {
+  it('turns the newest-first closes oldest first, each placed at the start of its day', () => {
+    const closes = [
       { at: '2026-03-03T08:00:00.000Z', score: 70 },
+      { at: '2026-03-01T17:30:00.000Z', score: 62 },
     ];
-    expect(dailyCloses(points)).toEqual([
+    expect(chartDays(closes)).toEqual([
       { at: '2026-03-01T17:30:00.000Z', score: 62, day: Date.parse('2026-03-01T00:00:00Z') },
       { at: '2026-03-03T08:00:00.000Z', score: 70, day: Date.parse('2026-03-03T00:00:00Z') },
     ]);
+    expect(closes[0].score).toBe(70);
   });
 
-  it('answers nothing for nothing, and one point for a day of changes', () => {
-    expect(dailyCloses([])).toEqual([]);
-    expect(
-      dailyCloses([
-        { at: '2026-03-01T09:00:00.000Z', score: 40 },
-        { at: '2026-03-01T09:05:00.000Z', score: 45 },
-      ]),
-    ).toHaveLength(1);
+  it('answers nothing for nothing', () => {
+    expect(chartDays([])).toEqual([]);
   });
 });

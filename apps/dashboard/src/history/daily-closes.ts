@@ -1,10 +1,11 @@
 /**
- * A score's history as one point per day: the day's last value (its close). Scores change many
- * times a day (every event rescores), and a chart whose axis is days should not draw a minute's
- * churn as a trend. Points come oldest first, as the API answers them; days are UTC, like the scores'.
+ * A score's daily closes (each UTC day's last score, as the API's `interval=day` answers them,
+ * newest day first) in the order a chart draws them, oldest first, each placed at the start of its
+ * day. A chart whose axis is days should not draw a minute's churn as a trend, and a newest-first
+ * series is what keeps its end at today however long the history.
  */
-export function dailyCloses<T extends { at: string }>(points: readonly T[]): Array<T & { day: number }> {
-  const byDay = new Map<string, T>();
-  for (const point of points) byDay.set(point.at.slice(0, 10), point);
-  return [...byDay].map(([day, point]) => ({ ...point, day: Date.parse(`${day}T00:00:00Z`) }));
+export function chartDays<T extends { at: string }>(newestFirst: readonly T[]): Array<T & { day: number }> {
+  return [...newestFirst]
+    .reverse()
+    .map((point) => ({ ...point, day: Date.parse(`${point.at.slice(0, 10)}T00:00:00Z`) }));
 }

@@ -2,11 +2,10 @@ import { useQuery } from '@tanstack/react-query';
 import { metrics } from '@throughline/api-client';
 import { useState } from 'react';
 import { metricsApi, unwrap } from '../api/clients';
-import { ALL } from '../api/queries';
 import { DayLineChart } from '../ui/charts';
 import { formatRatio, formatScore } from '../ui/format';
 import { Card, EmptyState, ErrorState, Loading, PageHeader } from '../ui/primitives';
-import { dailyCloses } from './daily-closes';
+import { dailyScoreHistoryQuery } from './daily-score-history';
 import {
   addDays,
   customRange,
@@ -97,27 +96,18 @@ function RangePicker({ range, onChange }: { range: DayRange; onChange: (range: D
 }
 
 function ScoreHistory({ range }: { range: DayRange }) {
-  const history = useQuery({
-    queryKey: ['metrics', 'scores', 'organisation', 'history', range],
-    queryFn: () =>
-      unwrap(
-        metrics.scoresOrganisationHistory({
-          client: metricsApi,
-          query: { from: `${range.from}T00:00:00Z`, to: `${range.to}T00:00:00Z`, ...ALL },
-        }),
-      ),
-  });
+  const history = useQuery(dailyScoreHistoryQuery('organisation', range));
   return (
     <Card title="Alignment score">
       {history.isPending ? (
         <Loading what="the score history" />
       ) : history.isError ? (
         <ErrorState error={history.error} what="the score history" />
-      ) : history.data.items.length === 0 ? (
+      ) : history.data.length === 0 ? (
         <EmptyState title="The score did not change in this period." />
       ) : (
         <DayLineChart
-          data={dailyCloses(history.data.items).map((point) => ({
+          data={history.data.map((point) => ({
             day: point.day,
             score: point.score,
             ...Object.fromEntries(point.components.map((component) => [component.name, component.value])),
@@ -131,8 +121,8 @@ function ScoreHistory({ range }: { range: DayRange }) {
             { key: 'risk', label: 'Risk', colour: '#8a5a00', dashed: true },
           ]}
           domain={[0, 100]}
-          description={`The organisation's score and its components from ${range.from}: ${history.data.items.length} changes, ending at ${formatScore(
-            history.data.items.at(-1)!.score,
+          description={`The organisation's score and its components from ${range.from}, one point for each of ${history.data.length} days with changes, ending at ${formatScore(
+            history.data.at(-1)!.score,
           )}.`}
         />
       )}

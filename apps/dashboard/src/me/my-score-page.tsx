@@ -1,9 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
-import { metrics } from '@throughline/api-client';
-import { metricsApi, unwrap } from '../api/clients';
 import { ApiError } from '../api/problem';
-import { ALL, scoreQuery, tasksQuery } from '../api/queries';
-import { dailyCloses } from '../history/daily-closes';
+import { scoreQuery, tasksQuery } from '../api/queries';
+import { dailyScoreHistoryQuery } from '../history/daily-score-history';
 import { presetRange } from '../history/range';
 import { useSession } from '../session/session';
 import { DayLineChart } from '../ui/charts';
@@ -18,18 +16,9 @@ export default function MyScorePage() {
   const score = useQuery({ ...scoreQuery('managers', person.id), retry: false });
   const tasks = useQuery(tasksQuery());
   const currency = String(tasks.data?.find((task) => task.currency)?.currency ?? 'EUR');
-  const range = presetRange('90d', new Date());
-  const history = useQuery({
-    queryKey: ['metrics', 'scores', 'managers', person.id, 'history', range],
-    queryFn: () =>
-      unwrap(
-        metrics.scoresHistory({
-          client: metricsApi,
-          path: { scopes: 'managers', id: person.id },
-          query: { from: `${range.from}T00:00:00Z`, to: `${range.to}T00:00:00Z`, ...ALL },
-        }),
-      ),
-  });
+  const history = useQuery(
+    dailyScoreHistoryQuery({ scopes: 'managers', id: person.id }, presetRange('90d', new Date())),
+  );
   return (
     <>
       <PageHeader
@@ -52,9 +41,9 @@ export default function MyScorePage() {
                 <ScoreBadge score={score.data.score} band={score.data.band} size="large" />
               </p>
               <p className="meta">Last changed {formatDateTime(score.data.computedAt)}.</p>
-              {history.data && dailyCloses(history.data.items).length > 1 && (
+              {history.data && history.data.length > 1 && (
                 <DayLineChart
-                  data={dailyCloses(history.data.items).map((point) => ({ day: point.day, score: point.score }))}
+                  data={history.data.map((point) => ({ day: point.day, score: point.score }))}
                   series={[{ key: 'score', label: 'My score', colour: '#1f4fbf' }]}
                   domain={[0, 100]}
                   description="Your alignment score over the last 90 days."

@@ -2,8 +2,8 @@ import { useQuery } from '@tanstack/react-query';
 import { metrics } from '@throughline/api-client';
 import { Link } from 'react-router';
 import { metricsApi, unwrap } from '../api/clients';
-import { ALL, goalsQuery, organisationScoreQuery, scoresQuery } from '../api/queries';
-import { dailyCloses } from '../history/daily-closes';
+import { goalsQuery, organisationScoreQuery, scoresQuery } from '../api/queries';
+import { dailyScoreHistoryQuery } from '../history/daily-score-history';
 import { presetRange } from '../history/range';
 import { useSession } from '../session/session';
 import { DayLineChart } from '../ui/charts';
@@ -57,26 +57,16 @@ export default function OverviewPage() {
 }
 
 function ScoreTrend() {
-  const range = presetRange('90d', new Date());
-  const history = useQuery({
-    queryKey: ['metrics', 'scores', 'organisation', 'history', range],
-    queryFn: () =>
-      unwrap(
-        metrics.scoresOrganisationHistory({
-          client: metricsApi,
-          query: { from: `${range.from}T00:00:00Z`, to: `${range.to}T00:00:00Z`, ...ALL },
-        }),
-      ),
-  });
+  const history = useQuery(dailyScoreHistoryQuery('organisation', presetRange('90d', new Date())));
   if (history.isPending) return <Loading what="the trend" />;
   if (history.isError) return <ErrorState error={history.error} what="the trend" />;
-  const days = dailyCloses(history.data.items);
+  const days = history.data;
   if (days.length < 2)
     return (
       <p className="meta">
-        {history.data.items.length === 0
+        {days.length === 0
           ? 'The trend shows once the score has changed.'
-          : `Scores are recorded from ${formatDateTime(history.data.items[0].at)}; the trend shows once there are two days of them.`}
+          : `Scores are recorded from ${formatDateTime(days[0].at)}; the trend shows once there are two days of them.`}
       </p>
     );
   const data = days.map((point) => ({ day: point.day, score: point.score }));

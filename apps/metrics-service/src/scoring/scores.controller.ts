@@ -28,7 +28,10 @@ export class ScoresController {
   }
 
   @Get('organisation/history')
-  @ApiOperation({ summary: "Every change of the organisation's score in a time range, oldest first" })
+  @ApiOperation({
+    summary:
+      "Every change of the organisation's score in a time range, oldest first; or with interval=day its daily closes, newest first",
+  })
   @ApiOkResponse({ type: ScoreHistoryPage })
   organisationHistory(
     @CurrentActor() actor: Actor,
@@ -66,7 +69,10 @@ export class ScoresController {
 
   @Get(':scopes/:id/history')
   @ApiParam({ name: 'scopes', enum: Object.keys(PATH_SCOPES) })
-  @ApiOperation({ summary: 'Every change of a score in a time range (from inclusive, to exclusive), oldest first' })
+  @ApiOperation({
+    summary:
+      'Every change of a score in a time range (from inclusive, to exclusive), oldest first; or with interval=day its daily closes, newest first',
+  })
   @ApiOkResponse({ type: ScoreHistoryPage })
   history(
     @CurrentActor() actor: Actor,

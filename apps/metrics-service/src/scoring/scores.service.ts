@@ -69,13 +69,32 @@ export class ScoresService {
   ): Promise<Page<ScorePointView>> {
     await this.score(actor, scope, scopeId);
     const params: unknown[] = [scope, scopeId, actor.orgId];
-    const range = `${query.from ? `AND at >= $${params.push(query.from)}` : ''} ${query.to ? `AND at < $${params.push(query.to)}` : ''}`;
-    const [{ total }] = await this.dataSource.query(
-      `SELECT count(*)::int AS total FROM alignment_score_history WHERE scope = $1 AND scope_id = $2 AND org_id = $3 ${range}`,
-      params,
-    );
+    const total = async (sql: string) =>
+      (await this.dataSource.query(`SELECT count(*)::int AS total FROM (${sql}) AS matching`, params))[0]
+        .total as number;
+    let sql: string;
+    if (query.interval === 'day') {
+      // One index probe per day for that day's last point, rather than sorting every change; the days run
+      // from the first change to the last one within the range (greatest and least pass over a NULL bound).
+      const scopeRows = 'FROM alignment_score_history WHERE scope = $1 AND scope_id = $2 AND org_id = $3';
+      const lower = `greatest($${params.push(query.from ?? null)}::timestamptz, (SELECT min(at) ${scopeRows}))`;
+      const upper = `least($${params.push(query.to ?? null)}::timestamptz, (SELECT max(at) ${scopeRows}) + interval '1 microsecond')`;
+      sql = `SELECT close.* FROM (SELECT ${lower} AS lower, ${upper} AS upper) AS bounds
+        CROSS JOIN LATERAL generate_series(
+          date_trunc('day', bounds.lower AT TIME ZONE 'UTC'),
+          date_trunc('day', (bounds.upper - interval '1 microsecond') AT TIME ZONE 'UTC'),
+          interval '1 day') AS day
+        CROSS JOIN LATERAL (
+          SELECT score, band, components, at ${scopeRows}
+            AND at >= greatest(day AT TIME ZONE 'UTC', bounds.lower) AND at < least((day + interval '1 day') AT TIME ZONE 'UTC', bounds.upper)
+          ORDER BY at DESC, id DESC LIMIT 1) AS close`;
+    } else {
+      const range = `${query.from ? `AND at >= $${params.push(query.from)}` : ''} ${query.to ? `AND at < $${params.push(query.to)}` : ''}`;
+      sql = `SELECT score, band, components, at, id FROM alignment_score_history WHERE scope = $1 AND scope_id = $2 AND org_id = $3 ${range}`;
+    }
+    const order = query.interval === 'day' ? 'at DESC' : 'at, id';
     const rows = await this.dataSource.query(
-      `SELECT score, band, components, at FROM alignment_score_history WHERE scope = $1 AND scope_id = $2 AND org_id = $3 ${range} ORDER BY at, id LIMIT ${query.limit} OFFSET ${query.offset}`,
+      `SELECT score, band, components, at FROM (${sql}) AS points ORDER BY ${order} LIMIT ${query.limit} OFFSET ${query.offset}`,
       params,
     );
     return page(
@@ -85,7 +104,7 @@ export class ScoresService {
         components: row.components,
         at: new Date(row.at).toISOString(),
       })),
-      total,
+      await total(sql),
       query,
     );
   }

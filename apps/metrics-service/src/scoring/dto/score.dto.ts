@@ -59,6 +59,15 @@ export class ScoreHistoryQueryDto extends PageQueryDto {
   @IsOptional()
   @IsISO8601()
   to?: string;
+
+  @ApiPropertyOptional({
+    enum: ['day'],
+    description:
+      "`day`: one point per UTC day that had a change, the day's last score (its close), newest day first — so the first page ends at the latest day however long the history. Without it: every change, oldest first.",
+  })
+  @IsOptional()
+  @IsIn(['day'])
+  interval?: 'day';
 }
 
 export class ScoreListQueryDto extends PageQueryDto {

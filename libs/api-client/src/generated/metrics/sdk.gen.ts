@@ -52,7 +52,7 @@ export const scoresOrganisation = <ThrowOnError extends boolean = false>(options
 });
 
 /**
- * Every change of the organisation's score in a time range, oldest first
+ * Every change of the organisation's score in a time range, oldest first; or with interval=day its daily closes, newest first
  */
 export const scoresOrganisationHistory = <ThrowOnError extends boolean = false>(options?: Options<ScoresOrganisationHistoryData, ThrowOnError>) => (options?.client ?? client).get<ScoresOrganisationHistoryResponses, ScoresOrganisationHistoryErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -79,7 +79,7 @@ export const scoresOne = <ThrowOnError extends boolean = false>(options: Options
 });
 
 /**
- * Every change of a score in a time range (from inclusive, to exclusive), oldest first
+ * Every change of a score in a time range (from inclusive, to exclusive), oldest first; or with interval=day its daily closes, newest first
  */
 export const scoresHistory = <ThrowOnError extends boolean = false>(options: Options<ScoresHistoryData, ThrowOnError>) => (options.client ?? client).get<ScoresHistoryResponses, ScoresHistoryErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

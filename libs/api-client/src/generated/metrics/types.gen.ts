@@ -562,6 +562,10 @@ export type ScoresOrganisationHistoryData = {
          * Up to this time (exclusive)
          */
         to?: string;
+        /**
+         * `day`: one point per UTC day that had a change, the day's last score (its close), newest day first — so the first page ends at the latest day however long the history. Without it: every change, oldest first.
+         */
+        interval?: 'day';
     };
     url: '/v1/scores/organisation/history';
 };
@@ -703,6 +707,10 @@ export type ScoresHistoryData = {
          * Up to this time (exclusive)
          */
         to?: string;
+        /**
+         * `day`: one point per UTC day that had a change, the day's last score (its close), newest day first — so the first page ends at the latest day however long the history. Without it: every change, oldest first.
+         */
+        interval?: 'day';
     };
     url: '/v1/scores/{scopes}/{id}/history';
 };
