@@ -179,11 +179,11 @@ function metricsUpdateCost(cost: Json): string {
   ].join('\n');
 }
 
-function dashboard(result: Json): string {
+export function dashboard(result: Json): string {
   if (!result || result.skipped)
     return `The dashboard in Chromium (bench/dashboard.ts): ${result?.skipped ?? 'not run'}.`;
   const { firstView, live, firstRouteJs } = result;
-  const ms = (summary: Json) => [summary.p50, summary.p95, summary.max, summary.count];
+  const ms = (summary: Json) => [...[summary.p50, summary.p95, summary.max].map(Math.round), summary.count];
   return [
     `## The dashboard in Chromium (\`bench/dashboard.ts\`)`,
     '',
