@@ -1,19 +1,10 @@
-import {
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ReferenceArea,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
-import { formatDate } from './format';
+import { lazy, Suspense } from 'react';
 
 /**
  * The one line chart of the app (recharts, wrapped once): days on the x axis, any number of series.
  * Each chart also carries a text description for screen readers, given by the caller.
+ * recharts is half of the app's JavaScript, so it loads with the first chart on screen: a page's
+ * figures never wait for it (the overview's score is painted before its trend).
  */
 export interface Series {
   key: string;
@@ -31,50 +22,12 @@ export interface LineChartProps {
   bands?: { onTrack: number; atRisk: number };
 }
 
-export function DayLineChart({ data, series, description, formatValue, domain, bands }: LineChartProps) {
-  const formatDay = (day: number) => formatDate(new Date(day).toISOString());
+const Drawing = lazy(() => import('./day-line-chart'));
+
+export function DayLineChart(props: LineChartProps) {
   return (
-    <figure className="chart" aria-label={description} role="img">
-      <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={data} margin={{ top: 8, right: 12, bottom: 4, left: 4 }}>
-          <CartesianGrid stroke="#e6e9ee" />
-          {bands && domain && (
-            <>
-              <ReferenceArea y1={bands.onTrack} y2={domain[1]} fill="#1b6e3a" fillOpacity={0.06} />
-              <ReferenceArea y1={bands.atRisk} y2={bands.onTrack} fill="#8a5a00" fillOpacity={0.06} />
-              <ReferenceArea y1={domain[0]} y2={bands.atRisk} fill="#b3261e" fillOpacity={0.06} />
-            </>
-          )}
-          <XAxis
-            dataKey="day"
-            type="number"
-            scale="time"
-            domain={['dataMin', 'dataMax']}
-            tickFormatter={formatDay}
-            fontSize={12}
-            minTickGap={24}
-          />
-          <YAxis domain={domain ?? ['auto', 'auto']} tickFormatter={formatValue} fontSize={12} width={72} />
-          <Tooltip
-            labelFormatter={(day) => formatDay(Number(day))}
-            formatter={(value) => (formatValue && typeof value === 'number' ? formatValue(value) : String(value))}
-          />
-          <Legend />
-          {series.map((line) => (
-            <Line
-              key={line.key}
-              dataKey={line.key}
-              name={line.label}
-              stroke={line.colour}
-              strokeWidth={2}
-              strokeDasharray={line.dashed ? '6 4' : undefined}
-              dot={false}
-              connectNulls
-              isAnimationActive={false}
-            />
-          ))}
-        </LineChart>
-      </ResponsiveContainer>
-    </figure>
+    <Suspense fallback={<figure className="chart" aria-label={props.description} role="img" />}>
+      <Drawing {...props} />
+    </Suspense>
   );
 }
