@@ -210,7 +210,7 @@ export function dashboard(result: Json): string {
           ...ms(live.updateToScoreEventMs),
         ],
         [
-          '… of which: score-changed event → painted (live stream, refetch, render)',
+          '… of which: score-changed event → painted (live stream, refetch, render; a lower bound, negative when the page heard first)',
           '',
           ...ms(live.scoreEventToScreenMs),
         ],
