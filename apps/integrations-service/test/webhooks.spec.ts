@@ -406,7 +406,14 @@ describe('integrations-service: webhooks', () => {
       await waitFor(async () => (await deliveries(apis[0].api, apis[0].id)).page.total === 0, {
         what: 'the delivered delivery to be pruned',
       });
-      const events: { org_id: string }[] = await pruning.dataSource.query(`SELECT org_id FROM webhook_event`);
+      // Events go in the pruning pass's second statement, once no delivery needs them.
+      const events = await waitFor(
+        async () => {
+          const rows: { org_id: string }[] = await pruning.dataSource.query(`SELECT org_id FROM webhook_event`);
+          return rows.some((row) => row.org_id === deliveredOrg) ? undefined : rows;
+        },
+        { what: 'the delivered event to be pruned' },
+      );
       expect(events).toEqual([{ org_id: pausedOrg }]);
       expect((await deliveries(apis[1].api, apis[1].id, 'pending')).page.total).toBe(1);
     } finally {
