@@ -33,7 +33,7 @@ import { OPEN_STATUSES, transition } from './task-state-machine';
 import { Task } from './task.entity';
 import { taskStatusChangedData } from './task-events';
 import { TaskWriter } from './task-writer';
-import { OwnTaskWrite, ownTaskWrite } from './own-task-write';
+import { OwnTaskWrite, ownTaskWrite, readOwnTask } from './own-task-write';
 import { inView, TaskVisibility } from '../access/task-visibility';
 
 /** A task sheet's columns, in order: what a director reviews in a spreadsheet. */
@@ -457,7 +457,7 @@ export class TasksService {
     correlationId: string,
     apply: (task: Task, at: Date) => OwnTaskChange<R>,
   ): Promise<R> {
-    const task = await this.dataSource.manager.findOne(Task, { where: { id: taskId, orgId: actor.orgId } });
+    const task = await readOwnTask(this.dataSource, taskId, actor.orgId);
     // Checked after the lookup, so another organisation's task answers 404 whatever the role (docs/security.md).
     if (task && actor.role !== 'manager')
       throw forbidden(`Only the task's manager changes it; your token has role ${actor.role}.`);
