@@ -109,9 +109,9 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
     });
     const first = activation();
     // Outside any transaction of the caller's: the one statement is its own.
-    expect(await outbox.append(dataSource.manager, [first], { audit: true, onlyIf: bumpFrom(1) })).toBe(true);
+    expect(await outbox.appendIf(dataSource.manager, bumpFrom(1), [first], { audit: true })).toBe(true);
     const stale = activation();
-    expect(await outbox.append(dataSource.manager, [stale], { audit: true, onlyIf: bumpFrom(1) })).toBe(false);
+    expect(await outbox.appendIf(dataSource.manager, bumpFrom(1), [stale], { audit: true })).toBe(false);
     const [{ version }] = await dataSource.query(`SELECT version FROM guarded WHERE id = $1`, [id]);
     expect(version).toBe(2);
     const ids = [first.envelope.id, stale.envelope.id];

@@ -48,19 +48,28 @@ function appendStatement(audit: boolean, guard: GuardedChange | undefined): stri
 export class Outbox {
   constructor(private readonly topicPrefix: string) {}
 
+  /** With `audit`, each event's audit entry (who, what, caused by what) is written in the same statement. */
+  async append(tx: EntityManager, events: OutgoingEvent[], { audit = false }: { audit?: boolean } = {}): Promise<void> {
+    if (events.length === 0) return;
+    await this.write(tx, events, audit);
+  }
+
   /**
-   * With `audit`, each event's audit entry (who, what, caused by what) is written in the same
-   * statement; with `onlyIf`, the change itself too (see GuardedChange). Returns false when the
-   * guard did not apply, and nothing was written.
+   * The change itself (see GuardedChange), its events and (with `audit`) their audit entries in
+   * one statement; false when the guard did not apply, and nothing was written.
    */
-  async append(
+  async appendIf(
     tx: EntityManager,
+    change: GuardedChange,
     events: OutgoingEvent[],
-    { audit = false, onlyIf }: { audit?: boolean; onlyIf?: GuardedChange } = {},
+    { audit = false }: { audit?: boolean } = {},
   ): Promise<boolean> {
-    if (events.length === 0 && !onlyIf) return true;
-    const rows: unknown[] = await tx.query(appendStatement(audit, onlyIf), [
-      ...(onlyIf?.params ?? []),
+    return (await this.write(tx, events, audit, change)).length > 0;
+  }
+
+  private write(tx: EntityManager, events: OutgoingEvent[], audit: boolean, guard?: GuardedChange): Promise<unknown[]> {
+    return tx.query(appendStatement(audit, guard), [
+      ...(guard?.params ?? []),
       events.map((event) => this.topicPrefix + event.topic),
       events.map((event) => event.key),
       events.map((event) => JSON.stringify(event.envelope)),
@@ -68,6 +77,5 @@ export class Outbox {
       // The change's trace (its request, or the consumed event that caused it): the relay continues it.
       activeTraceparent() ?? null,
     ]);
-    return rows.length > 0;
   }
 }

@@ -51,10 +51,9 @@ export class EventOutbox {
       causationId: context.causationId,
       actorId,
     };
-    return this.outbox.append(
-      tx,
-      data.map((entry) => createEvent(definition, entry, meta)),
-      { audit: true, onlyIf },
-    );
+    const events = data.map((entry) => createEvent(definition, entry, meta));
+    if (onlyIf) return this.outbox.appendIf(tx, onlyIf, events, { audit: true });
+    await this.outbox.append(tx, events, { audit: true });
+    return true;
   }
 }
