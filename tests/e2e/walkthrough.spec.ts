@@ -9,6 +9,7 @@ import { byOrganisationTopic, consumerLag } from '@throughline/messaging';
 import {
   apiAs,
   ConformanceProxy,
+  SmtpInbox,
   createTestTopics,
   startConformanceProxy,
   startTestService,
@@ -24,14 +25,36 @@ import { AppModule as ExecutionApp } from '../../apps/execution-service/src/app.
 import { executionDatabase } from '../../apps/execution-service/src/database/execution-database';
 import { AppModule as MetricsApp } from '../../apps/metrics-service/src/app.module';
 import { metricsDatabase } from '../../apps/metrics-service/src/database/metrics-database';
+import { AppModule as IntegrationsApp } from '../../apps/integrations-service/src/app.module';
+import { integrationsDatabase } from '../../apps/integrations-service/src/database/integrations-database';
 
 const ROOT = join(__dirname, '../..');
 
-describe('docs/walkthrough 1–3 (real strategy, execution and metrics services, PostgreSQL and Kafka)', () => {
+describe('docs/walkthrough 1–3 and 5 (the four real services, an SMTP server, PostgreSQL and Kafka)', () => {
   const tag = uniqueTag();
   const services: TestService[] = [];
   /** The scripts call the services through these, so every answer is checked against the served document. */
   let gates: ConformanceProxy[];
+  let inbox: SmtpInbox;
+  const consumed = [Topics.Organisation, Topics.Goals, Topics.Tasks].map((topic) => `t${tag}.${topic}`);
+
+  /** Waits until a service's consumer group has read everything on these topics. */
+  async function caughtUp(group: string, topics: string[]): Promise<void> {
+    const admin = new Kafka({
+      clientId: 'walkthrough',
+      brokers: [testKafkaBrokers()],
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await admin.connect();
+    try {
+      await waitFor(
+        async () => (await consumerLag(admin, `t${tag}.${group}`, topics)).every((partition) => partition.lag === 0),
+        { timeoutMs: 60_000, what: `${group} to read every event` },
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  }
 
   beforeAll(async () => {
     await createTestTopics(
@@ -44,23 +67,34 @@ describe('docs/walkthrough 1–3 (real strategy, execution and metrics services,
         deadLetterTopic('strategy-service'),
         deadLetterTopic('execution-service'),
         deadLetterTopic('metrics-service'),
+        deadLetterTopic('integrations-service'),
       ].map((topic) => `t${tag}.${topic}`),
     );
+    inbox = await SmtpInbox.start();
     services.push(await startTestService(StrategyApp, { tag, database: strategyDatabase }));
     services.push(await startTestService(ExecutionApp, { tag, database: executionDatabase }));
     services.push(
       await startTestService(MetricsApp, { tag, database: metricsDatabase, env: { METRICS_CLOCK: 'manual' } }),
+    );
+    services.push(
+      await startTestService(IntegrationsApp, {
+        tag,
+        database: integrationsDatabase,
+        // Digests and reminders are asked for by the walkthrough; the schedule stays out of the way.
+        env: { NOTIFY_SMTP_URL: inbox.url, NOTIFY_POLL_INTERVAL_MS: '50', NOTIFY_SCHEDULE_INTERVAL_MS: '3600000' },
+      }),
     );
     gates = await Promise.all(services.map((service) => startConformanceProxy(service.url)));
   });
   afterAll(async () => {
     for (const gate of gates ?? []) await gate.stop();
     for (const service of services.reverse()) await service.stop();
+    await inbox?.stop();
   });
 
   // Walkthrough 3 continues in the shell of 1 and 2: its variables and functions are kept here.
   const storyState = join(mkdtempSync(join(tmpdir(), 'walkthrough-')), 'story.sh');
-  let story: { orgId: string; goalId: string; danaId: string };
+  let story: { orgId: string; goalId: string; danaId: string; miaId: string };
 
   it('runs walkthroughs 1 and 2 as written, copy-paste, every answer as documented, and leaves the story in the tasks', async () => {
     const [, execution] = services;
@@ -77,7 +111,7 @@ describe('docs/walkthrough 1–3 (real strategy, execution and metrics services,
     const [, orgId, goalId, danaId, miaId, pilotId, boothId] =
       /STORY ORG=(\S+) GOAL=(\S+) DANA=(\S+) MIA=(\S+) PILOT=(\S+) BOOTH=(\S+)/.exec(stdout) ?? [];
     expect(boothId).toBeDefined();
-    story = { orgId, goalId, danaId };
+    story = { orgId, goalId, danaId, miaId };
 
     const dana = await apiAs(execution.url, { personId: danaId, orgId, role: 'director' });
     const tasks = (await dana.get(`/v1/tasks?goalId=${goalId}`)).body.items;
@@ -119,26 +153,7 @@ describe('docs/walkthrough 1–3 (real strategy, execution and metrics services,
 
   it('runs walkthrough 3 in the same shell once metrics has read everything, and the scores explain themselves', async () => {
     const metrics = services[2];
-    const admin = new Kafka({
-      clientId: 'walkthrough',
-      brokers: [testKafkaBrokers()],
-      logLevel: logLevel.NOTHING,
-    }).admin();
-    await admin.connect();
-    try {
-      await waitFor(
-        async () =>
-          (
-            await consumerLag(admin, `t${tag}.metrics-service`, [
-              ...[Topics.Organisation, Topics.Goals, Topics.Tasks].map((topic) => `t${tag}.${topic}`),
-              byOrganisationTopic(`t${tag}.metrics-service`),
-            ])
-          ).every((partition) => partition.lag === 0),
-        { timeoutMs: 60_000, what: 'metrics to read every event' },
-      );
-    } finally {
-      await admin.disconnect();
-    }
+    await caughtUp('metrics-service', [...consumed, byOrganisationTopic(`t${tag}.metrics-service`)]);
     const script = `source "$STORY_STATE" 2>/dev/null || true\nset -euo pipefail\n${walkthroughScript('3-metrics.md')}\n`;
     const { stdout } = await promisify(execFile)('bash', ['-c', script], {
       cwd: ROOT,
@@ -167,5 +182,75 @@ describe('docs/walkthrough 1–3 (real strategy, execution and metrics services,
     const organisation = (await dana.get('/v1/scores/organisation')).body;
     expect(organisation).toMatchObject({ scope: 'organisation', scopeId: orgId });
     expect((await dana.get(`/v1/scores/goals/${goalId}/history?limit=200`)).body.items.length).toBeGreaterThan(0);
+  }, 200_000);
+
+  it('runs walkthrough 5 in the same shell: the plan comes in from a spreadsheet, figures go out, the digest and the reminder arrive by e-mail', async () => {
+    const [strategy, execution] = services;
+    await caughtUp('integrations-service', [
+      ...consumed,
+      ...[Topics.Scores, Topics.Alerts].map((topic) => `t${tag}.${topic}`),
+    ]);
+    const script = `source "$STORY_STATE" 2>/dev/null || true\nset -euo pipefail\n${walkthroughScript('5-reach-people.md')}\n`;
+    const { stdout } = await promisify(execFile)('bash', ['-c', script], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        STRATEGY: gates[0].url,
+        EXECUTION: gates[1].url,
+        METRICS: gates[2].url,
+        INTEGRATIONS: gates[3].url,
+        STORY_STATE: storyState,
+      },
+      timeout: 120_000,
+      maxBuffer: 10_000_000,
+    }).catch((error) => {
+      throw new Error(`walkthrough 5 failed: ${error.stderr}\n${error.stdout}`);
+    });
+    const { orgId, danaId, miaId } = story;
+    // The dry run of the file with the typo names its row and column; the good file is valid.
+    expect(stdout).toMatch(/"row":4,"column":"target"/);
+    // The plan came in once, through the same rules and events as the API: the goal is active, its deliverables are tasks.
+    const dana = await apiAs(strategy.url, { personId: danaId, orgId, role: 'director' });
+    const nordics = (await dana.get('/v1/goals?limit=100')).body.items.find(
+      (goal: { title: string }) => goal.title === 'Launch the X200 in the Nordics',
+    );
+    expect(nordics).toMatchObject({ status: 'active', budget: { currency: 'EUR', amountMinor: 9_000_000 } });
+    expect((await dana.get(`/v1/goals/${nordics.id}/key-results`)).body.items).toHaveLength(2);
+    const mia = await apiAs(execution.url, { personId: miaId, orgId, role: 'manager' });
+    await waitFor(
+      async () =>
+        (await mia.get(`/v1/tasks?goalId=${nordics.id}`)).body.items?.some(
+          (task: { title: string }) => task.title === 'Nordic retail contracts',
+        ),
+      { what: "Mia's task from the imported plan" },
+    );
+    expect(stdout).toMatch(/^true\ntrue$/m);
+    // Figures out: the scores' header, and the exported plan holds the imported goal.
+    expect(stdout).toMatch(/^scope,/m);
+    // Once per person and week, however often it is asked for.
+    expect(stdout).toContain(
+      '{"queued":1,"alreadyQueued":0,"nothingToSend":0}\n{"queued":0,"alreadyQueued":1,"nothingToSend":0}',
+    );
+    const digest = await waitFor(
+      () => inbox.to('dana@acme.example').find((mail) => /weekly digest/.test(mail.subject)),
+      {
+        what: "Dana's digest in the inbox",
+      },
+    );
+    expect(digest.subject).toMatch(/^Throughline weekly digest, \d{4}-W\d{2}: /);
+    expect(digest.html).toContain('<');
+    expect(digest.text).toMatch(/Industrialise X200 production|Launch the X200/);
+    const reminder = await waitFor(
+      () => inbox.to('mia@acme.example').find((mail) => /need an update/.test(mail.subject)),
+      {
+        what: "Mia's reminder in the inbox",
+      },
+    );
+    expect(reminder.subject).toMatch(/^Throughline: \d+ task\(s\) need an update$/);
+    expect(reminder.text).toContain('Pilot production run');
+    // Each message went out once, and every answer the walkthrough got is what the served documents say.
+    expect(inbox.to('dana@acme.example').filter((mail) => /weekly digest/.test(mail.subject))).toHaveLength(1);
+    expect(gates[3].checked).toBeGreaterThan(3);
+    expect(gates.flatMap((gate) => gate.failures)).toEqual([]);
   }, 200_000);
 });

@@ -163,6 +163,15 @@ describe('notifications (real Kafka, PostgreSQL, SMTP server and chat receiver)'
     expect(url.body.errors).toEqual([expect.objectContaining({ field: 'chatWebhookUrl' })]);
     const half = await asDana.put('/v1/notifications/preferences/me', { ...choice, quietHoursStart: 22 });
     expect(half.status).toBe(422);
+    // The body replaces every choice: one left out is named, not read as an address "undefined".
+    const { chatWebhookUrl: _left, ...withoutChat } = choice;
+    const missing = await asDana.put('/v1/notifications/preferences/me', withoutChat);
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors).toEqual(
+      expect.arrayContaining([
+        { field: 'chatWebhookUrl', message: 'chatWebhookUrl is required: a chat webhook address, or null for none' },
+      ]),
+    );
     expect((await asDana.get('/v1/notifications/preferences/me')).body).toMatchObject({
       digest: 'weekly',
       chatWebhookUrl: null,

@@ -183,6 +183,17 @@ describe('strategy: plans in and out of spreadsheets (real PostgreSQL and Kafka)
         amount: '1',
       }),
       row({ kind: 'milestone', goal_ref: 'g3' }),
+      // A second row the service refuses: the report names it too, not only the first.
+      row({
+        kind: 'key_result',
+        goal_ref: 'g3',
+        title: 'Returns',
+        category: 'quality',
+        unit: '%',
+        baseline: '10',
+        target: '5',
+        direction: 'increase',
+      }),
     ]);
     const dryRun = await send(org.dana, 'POST', '/v1/plan/imports?dryRun=true', file);
     expect(dryRun.status).toBe(200);
@@ -190,7 +201,9 @@ describe('strategy: plans in and out of spreadsheets (real PostgreSQL and Kafka)
     const where = dryRun.json.errors.map(
       (problem: { row: number; column: string | null }) => `${problem.row}:${problem.column}`,
     );
-    expect(where).toEqual(expect.arrayContaining(['2:period_end', '3:amount', '5:target', '6:goal_ref', '7:kind']));
+    expect(where).toEqual(
+      expect.arrayContaining(['2:period_end', '3:amount', '5:target', '6:goal_ref', '7:kind', '8:target']),
+    );
     expect(dryRun.json.errors.find((problem: { row: number }) => problem.row === 3).message).toContain('formula');
     expect(dryRun.json.errors.find((problem: { row: number }) => problem.row === 5).message).toContain('target');
 

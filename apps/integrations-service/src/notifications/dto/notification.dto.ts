@@ -1,8 +1,10 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsOptional,
@@ -11,7 +13,16 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateIf,
 } from 'class-validator';
+
+/** A choice that must be sent, null included: the body replaces every preference, so a missing one is a mistake. */
+function RequiredOrNull(field: string, what: string) {
+  return applyDecorators(
+    IsDefined({ message: `${field} is required: ${what}, or null for none` }),
+    ValidateIf((_, value) => value !== null),
+  );
+}
 
 export class NotificationPreferencesDto {
   @ApiProperty({ example: true, description: 'E-mail messages to the address of your person record' })
@@ -24,7 +35,7 @@ export class NotificationPreferencesDto {
     example: 'https://hooks.slack.com/services/T000/B000/XXXX',
     description: "A Slack or Microsoft Teams incoming webhook's address for chat messages; null for none",
   })
-  @IsOptional()
+  @RequiredOrNull('chatWebhookUrl', 'a chat webhook address')
   @IsString()
   @MaxLength(2000)
   chatWebhookUrl: string | null;
@@ -35,7 +46,7 @@ export class NotificationPreferencesDto {
     example: 'slack',
     description: 'The message format of that webhook',
   })
-  @IsOptional()
+  @RequiredOrNull('chatFormat', 'slack or teams')
   @IsIn(['slack', 'teams'])
   chatFormat: 'slack' | 'teams' | null;
 
@@ -61,7 +72,7 @@ export class NotificationPreferencesDto {
     example: 22,
     description: 'Hour quiet hours start (0–23, your time zone); null for none',
   })
-  @IsOptional()
+  @RequiredOrNull('quietHoursStart', 'the hour quiet hours start')
   @IsInt()
   @Min(0)
   @Max(23)
@@ -73,7 +84,7 @@ export class NotificationPreferencesDto {
     example: 7,
     description: 'Hour quiet hours end; messages wait until then',
   })
-  @IsOptional()
+  @RequiredOrNull('quietHoursEnd', 'the hour quiet hours end')
   @IsInt()
   @Min(0)
   @Max(23)
