@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { Topics } from '@throughline/contracts';
 import {
   createKafka,
@@ -103,11 +103,16 @@ export async function rebuildReadModels(
   // The live schema's connection: the switch transaction, and what the rebuild compares with.
   const liveDb = new DataSource({
     ...dataSourceOptions(metricsDatabase, dbSettings),
-    extra: { options: `-c search_path=${live}`, max: 2 },
+    extra: { options: `-c search_path=${live}`, max: 3 },
   });
   await liveDb.initialize();
+  const guard = liveDb.createQueryRunner();
+  let ours = false;
   let switched = false;
   try {
+    await refuseASecondRebuild(guard, live);
+    // From here the fresh schema and the consumer group are this run's to clean up.
+    ours = true;
     await runMigrations(metricsDatabase, { ...dbSettings, DB_SCHEMA: building });
     await sameMigrations(liveDb, live, building);
     await liveDb.query(`INSERT INTO "${building}".alignment_settings SELECT * FROM "${live}".alignment_settings`);
@@ -207,11 +212,21 @@ export async function rebuildReadModels(
       await app.close();
     }
   } finally {
-    if (!switched) await liveDb.query(`DROP SCHEMA IF EXISTS "${building}" CASCADE`).catch(() => undefined);
-    await admin.deleteGroups([consumerGroup]).catch(() => undefined);
+    if (ours && !switched) await liveDb.query(`DROP SCHEMA IF EXISTS "${building}" CASCADE`).catch(() => undefined);
+    if (ours) await admin.deleteGroups([consumerGroup]).catch(() => undefined);
+    await guard.release();
+    // Closing the connections ends the guard's session, and its lock.
     await liveDb.destroy();
     await admin.disconnect();
   }
+}
+
+/** One rebuild of a schema at a time (say, a Job created twice): a session lock, held until the rebuild's connections close. */
+async function refuseASecondRebuild(session: QueryRunner, live: string): Promise<void> {
+  const [{ held }] = await session.query(`SELECT pg_try_advisory_lock(hashtext($1)) AS held`, [
+    `throughline metrics rebuild ${live}`,
+  ]);
+  if (!held) throw new Error(`Another rebuild of the schema ${live} is running.`);
 }
 
 /** The rebuilt schema must have the live one's migrations: a service running older code is upgraded first. */
