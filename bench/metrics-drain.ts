@@ -105,7 +105,7 @@ async function drainPoint(
 }
 
 /** The same number of reports drained by a plain consumer: parse, validate, one upsert per fetched batch, commit. */
-async function plainConsumerDrain(context: BenchContext, reports: Message[]): Promise<PlainConsumerDrain> {
+export async function plainConsumerDrain(context: BenchContext, reports: Message[]): Promise<PlainConsumerDrain> {
   const { system } = context;
   const topic = `${system.prefix}drain.plain`;
   const schema = system.schema('metrics-service', '_plain');

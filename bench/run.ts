@@ -21,6 +21,7 @@ import { dashboard } from './dashboard';
 import { freshness } from './freshness';
 import { hotPathProfile } from './hot-path-profile';
 import { metricsDrain } from './metrics-drain';
+import { metricsRebuild } from './metrics-rebuild';
 import { operationsOverhead } from './operations-overhead';
 import { renderMarkdown } from './lib/report';
 import { createContext, log } from './lib/scenario';
@@ -105,6 +106,9 @@ async function main(): Promise<void> {
     results.metricsDrain = quick
       ? { skipped: 'not in --quick (it drains 5,000 reports five times)' }
       : await step('metrics drain', () => metricsDrain(context));
+    results.metricsRebuild = quick
+      ? { skipped: 'not in --quick (it applies 10,000 reports twice)' }
+      : await step('metrics rebuild', () => metricsRebuild(context));
     results.scaling = await step('scaling', async () => [
       ...(await scaling(context)),
       ...(system.managed && !quick ? await scalingOnSqlSeeded(context) : []),

@@ -22,7 +22,7 @@ export function renderMarkdown(report: Json, findings?: string): string {
     '',
     `**Machine:** ${report.machine.cpu}, ${report.machine.memoryGb} GB, ${report.machine.platform}; load average ${report.machine.loadAverageBefore.join(' / ')} before and ${report.machine.loadAverageAfter.join(' / ')} after (1/5/15 min; other work shared the machine, so absolute figures are pessimistic — the ratios to the raw parts are the robust part). **Versions:** Node ${report.versions.node}, Apache Kafka ${report.versions.kafka} (KRaft, one node), PostgreSQL ${report.versions.postgres}.`,
     '',
-    '**Commands:** `npm run bench` (all of it, within 10 minutes) · `npm run bench:quick` (short runs, what CI runs via bench/bench-smoke.spec.ts) · one scenario: `npx tsx bench/<freshness|throughput|baselines|api-latency|scaling|hot-path-profile|metrics-drain|operations-overhead|dashboard|plan-import|notification-digest>.ts [--quick]` · `npm run bench:metrics-update-cost`. To use a running system instead of starting one: `BENCH_EXECUTION_URL`, `BENCH_METRICS_URL`, `BENCH_KAFKA_BROKERS`, `BENCH_TOPIC_PREFIX`, `BENCH_DATABASE_URL` (scaling, profiling and the operations overhead need the system the benchmark starts). Full JSON: [benchmarks/results.json](benchmarks/results.json).',
+    '**Commands:** `npm run bench` (all of it, within 10 minutes) · `npm run bench:quick` (short runs, what CI runs via bench/bench-smoke.spec.ts) · one scenario: `npx tsx bench/<freshness|throughput|baselines|api-latency|scaling|hot-path-profile|metrics-drain|metrics-rebuild|operations-overhead|dashboard|plan-import|notification-digest>.ts [--quick]` · `npm run bench:metrics-update-cost`. To use a running system instead of starting one: `BENCH_EXECUTION_URL`, `BENCH_METRICS_URL`, `BENCH_KAFKA_BROKERS`, `BENCH_TOPIC_PREFIX`, `BENCH_DATABASE_URL` (scaling, profiling and the operations overhead need the system the benchmark starts). Full JSON: [benchmarks/results.json](benchmarks/results.json).',
     '',
     `## Freshness: manager's update answered → score changed event (${fresh.durationSeconds} s per rate)`,
     '',
@@ -135,6 +135,8 @@ export function renderMarkdown(report: Json, findings?: string): string {
     '',
     metricsDrain(report.metricsDrain),
     '',
+    metricsRebuild(report.metricsRebuild),
+    '',
     dashboard(report.dashboard),
     '',
     '## Where the time goes (CPU profile of the hot path)',
@@ -242,6 +244,43 @@ function metricsDrain(drain: Json): string {
     ),
     '',
     `Plain kafkajs consumer on the same broker and database (parse, validate, one upsert per fetched batch): ${cell(drain.plainConsumer.eventsPerSecond)} events/s. **Ratios (same run):** metrics ÷ plain consumer ${cell(drain.oneOrganisationToPlain)} (one organisation, one instance); two instances ÷ one, 20 organisations ${cell(drain.twoInstancesSpeedUp)}.`,
+  ].join('\n');
+}
+
+function metricsRebuild(rebuild: Json): string {
+  const title = `## Metrics' online rebuild beside a running instance (\`bench/metrics-rebuild.ts\`)`;
+  if (!rebuild || rebuild.skipped) return `${title}\n\n${rebuild?.skipped ?? 'Not run.'}`;
+  return [
+    title,
+    '',
+    table(
+      [
+        'events',
+        'instance applied at /s',
+        'rebuilt at /s',
+        'rebuild s',
+        'plain consumer /s',
+        'rebuild ÷ plain',
+        'applying paused ms',
+        'reports during',
+        'inbox rows per event',
+      ],
+      [
+        [
+          rebuild.events,
+          rebuild.liveEventsPerSecond,
+          rebuild.rebuildEventsPerSecond,
+          rebuild.rebuildSeconds,
+          rebuild.plainConsumerEventsPerSecond,
+          rebuild.rebuildToPlain,
+          rebuild.pausedMs,
+          rebuild.reportsDuringRebuild,
+          rebuild.inboxRowsPerEvent,
+        ],
+      ],
+    ),
+    '',
+    `Target: 1,000,000 events in 2 minutes (${cell(rebuild.targetEventsPerSecond)} events/s); \`npx tsx bench/metrics-rebuild.ts --events 1000000\` runs that size. The rebuild process's CPU: ${cell(rebuild.profile?.busyMs)} ms busy, ${cell(rebuild.profile?.idleMs)} ms idle (waiting on PostgreSQL and Kafka); busy time by package: ${(rebuild.profile?.top ?? []).map((share: Json) => `${share.what} ${cell(share.percentOfBusy)}%`).join(', ')}.`,
   ].join('\n');
 }
 

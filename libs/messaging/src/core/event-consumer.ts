@@ -23,6 +23,11 @@ export interface EventConsumerOptions {
   kafka: Kafka;
   dataSource: DataSource;
   groupId: string;
+  /**
+   * Whose inbox rows it writes and dedups against (default: `groupId`): a rebuild reads under a
+   * group of its own but records events as the live group, so the live consumer skips what it applied.
+   */
+  inboxConsumer?: string;
   topics: string[];
   /** Event type → handlers. Types without a handler are acknowledged and skipped. */
   handlers: ReadonlyMap<string, EventHandlerFn[]>;
@@ -352,7 +357,13 @@ export class EventConsumer {
       offset: delivery.message.offset,
     }));
     return inConsumeSpan(topic, this.options.groupId, deliveries, () =>
-      applyEventsOnce(this.options.dataSource, this.options.groupId, topic, partition, events),
+      applyEventsOnce(
+        this.options.dataSource,
+        this.options.inboxConsumer ?? this.options.groupId,
+        topic,
+        partition,
+        events,
+      ),
     );
   }
 
