@@ -6,13 +6,17 @@
  * its start to the pause at the switch; the pause is reported on its own. Beside it, in the same
  * run: the running instance's apply rate on the same backlog, and a plain kafkajs consumer
  * (bench/metrics-drain.ts) draining as many reports. After the switch the instance must hold
- * exactly one inbox row per event published (nothing lost, nothing applied twice).
+ * exactly one inbox row per event published (nothing lost, nothing applied twice). The rebuild
+ * runs under V8's sampling profiler (--cpu-prof: a few per cent of overhead) to say where its time goes.
  * `npx tsx bench/metrics-rebuild.ts [--quick] [--events 1000000]` (default 10,000 reports; --quick 1,000)
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { ServiceProfile, summarizeProfile } from './hot-path-profile';
 import { plainConsumerDrain } from './metrics-drain';
 import { publishAll, scaleOrganisationEvents } from './lib/org-seed';
 import { BenchContext, runStandalone } from './lib/scenario';
@@ -40,6 +44,8 @@ export interface RebuildResult {
   rebuildToPlain: number;
   /** Events/s the 1,000,000-event target in 2 minutes needs. */
   targetEventsPerSecond: number;
+  /** The rebuild process's CPU profile (V8's, whole run): busy time by package, and idle (waiting on PostgreSQL and Kafka). */
+  profile: ServiceProfile;
 }
 
 const TASKS = 1_000;
@@ -50,11 +56,18 @@ function reportsAsked(quick: boolean): number {
   return index > 0 ? Number(process.argv[index + 1]) : quick ? 1_000 : 10_000;
 }
 
-/** `npm run metrics:rebuild`, built (the bench builds the services), with its one-line report parsed. */
+/** `npm run metrics:rebuild`, built (the bench builds the services) and under V8's profiler, with its one-line report parsed. */
 async function onlineRebuild(env: Record<string, string>) {
+  const profiles = mkdtempSync(join(tmpdir(), 'throughline-bench-rebuild-'));
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ['-r', join(root, 'tools/runtime-paths.js'), join(root, 'dist/apps/metrics-service/src/rebuild.js')],
+    [
+      `--cpu-prof-dir=${profiles}`,
+      '--cpu-prof',
+      '-r',
+      join(root, 'tools/runtime-paths.js'),
+      join(root, 'dist/apps/metrics-service/src/rebuild.js'),
+    ],
     { cwd: root, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: 4 * 3_600_000 },
   );
   const figures =
@@ -63,7 +76,9 @@ async function onlineRebuild(env: Record<string, string>) {
     );
   if (!figures) throw new Error(`the rebuild printed no report:\n${stdout.slice(-2000)}`);
   const [, applied, replayMs, pausedMs, published] = figures.map(Number);
-  return { applied, replayMs, pausedMs, published };
+  const [file] = readdirSync(profiles).filter((name) => name.endsWith('.cpuprofile'));
+  const profile = summarizeProfile('metrics-service', JSON.parse(readFileSync(join(profiles, file), 'utf8')));
+  return { applied, replayMs, pausedMs, published, profile };
 }
 
 export async function metricsRebuild(context: BenchContext): Promise<RebuildResult> {
@@ -145,6 +160,12 @@ export async function metricsRebuild(context: BenchContext): Promise<RebuildResu
       ),
     );
     log(`rebuild: plain consumer ${plain.eventsPerSecond} events/s in the same run`);
+    log(
+      `rebuild process CPU: ${rebuilt.profile.busyMs} ms busy, ${rebuilt.profile.idleMs} ms idle; ${rebuilt.profile.top
+        .slice(0, 6)
+        .map((share) => `${share.what} ${share.percentOfBusy}%`)
+        .join(', ')}`,
+    );
     return {
       events,
       liveApplySeconds,
@@ -159,6 +180,7 @@ export async function metricsRebuild(context: BenchContext): Promise<RebuildResu
       plainConsumerEventsPerSecond: plain.eventsPerSecond,
       rebuildToPlain: round(rebuildEventsPerSecond / plain.eventsPerSecond, 3),
       targetEventsPerSecond: round(1_000_000 / 120, 0),
+      profile: rebuilt.profile,
     };
   } finally {
     await metrics.stop();

@@ -278,7 +278,7 @@ function metricsRebuild(rebuild: Json): string {
       ],
     ),
     '',
-    `Target: 1,000,000 events in 2 minutes (${cell(rebuild.targetEventsPerSecond)} events/s); \`npx tsx bench/metrics-rebuild.ts --events 1000000\` runs that size.`,
+    `Target: 1,000,000 events in 2 minutes (${cell(rebuild.targetEventsPerSecond)} events/s); \`npx tsx bench/metrics-rebuild.ts --events 1000000\` runs that size. The rebuild process's CPU: ${cell(rebuild.profile?.busyMs)} ms busy, ${cell(rebuild.profile?.idleMs)} ms idle (waiting on PostgreSQL and Kafka); busy time by package: ${(rebuild.profile?.top ?? []).map((share: Json) => `${share.what} ${cell(share.percentOfBusy)}%`).join(', ')}.`,
   ].join('\n');
 }
 

@@ -1,7 +1,26 @@
 import { Consumer } from 'kafkajs';
 import { Topics } from '@throughline/contracts';
+import { byOrganisationTopic } from '@throughline/messaging';
 import { nowMs } from './stats';
 import { BenchSystem } from './system';
+
+/**
+ * When an update that caused a score change passed each point of the path, in epoch ms of this
+ * machine's one clock: the Kafka record timestamps are set by the producer at send (CreateTime),
+ * the score event's `time` while metrics applied the update, before its commit.
+ */
+export interface UpdatePath {
+  /** Execution's outbox relay sent the task event to the tasks topic. */
+  taskEventSent: number;
+  /** Metrics' forwarder sent it on to the by-organisation repartition topic. */
+  forwarded?: number;
+  /** Metrics applied it: the time in the score-changed event it caused. */
+  scored?: number;
+  /** Metrics' outbox relay sent the score-changed event. */
+  scoreEventSent?: number;
+  /** The benchmark received the score-changed event. */
+  scoreEventReceived?: number;
+}
 
 interface Position {
   partition: number;
@@ -18,6 +37,7 @@ interface Position {
 export class ScoreWatch {
   private readonly taskEvents = new Map<string, Position>();
   private readonly scoreChanges: Array<{ correlationId: string; at: number }> = [];
+  private readonly paths = new Map<string, UpdatePath>();
   /** Per partition: the offsets of the task events that caused score changes, ascending, and the earliest change at or after each. */
   private index?: Map<number, { offsets: bigint[]; earliestFrom: number[] }>;
   private consumer?: Consumer;
@@ -35,20 +55,35 @@ export class ScoreWatch {
     });
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     const scores = this.prefix + Topics.Scores;
+    const repartition = byOrganisationTopic(`${this.prefix}metrics-service`);
     await consumer.connect();
     // Only what arrives from now on: the benchmark's own correlation ids are fresh.
-    await consumer.subscribe({ topics: [scores, this.prefix + Topics.Tasks], fromBeginning: false });
+    await consumer.subscribe({ topics: [scores, this.prefix + Topics.Tasks, repartition], fromBeginning: false });
     await consumer.run({
       partitionsConsumedConcurrently: 6,
       eachBatch: async ({ batch }) => {
         const at = nowMs();
         this.index = undefined;
         for (const message of batch.messages) {
-          const match = /"correlationid":"([^"]+)"/.exec(message.value?.toString() ?? '');
+          const value = message.value?.toString() ?? '';
+          const match = /"correlationid":"([^"]+)"/.exec(value);
           if (!match) continue;
-          if (batch.topic === scores) this.scoreChanges.push({ correlationId: match[1], at });
-          else if (!this.taskEvents.has(match[1]))
+          const sent = Number(message.timestamp);
+          if (batch.topic === repartition) {
+            const path = this.paths.get(match[1]);
+            if (path && path.forwarded === undefined) path.forwarded = sent;
+          } else if (batch.topic === scores) {
+            this.scoreChanges.push({ correlationId: match[1], at });
+            const path = this.paths.get(match[1]);
+            if (path && path.scoreEventReceived === undefined) {
+              path.scored = Date.parse(/"time":"([^"]+)"/.exec(value)?.[1] ?? '');
+              path.scoreEventSent = sent;
+              path.scoreEventReceived = at;
+            }
+          } else if (!this.taskEvents.has(match[1])) {
             this.taskEvents.set(match[1], { partition: batch.partition, offset: BigInt(message.offset) });
+            this.paths.set(match[1], { taskEventSent: sent });
+          }
         }
       },
     });
@@ -91,6 +126,12 @@ export class ScoreWatch {
       }),
     );
     return this.index;
+  }
+
+  /** Where an update was when, if it caused a score change itself (not only a later update of its batch). */
+  pathOf(correlationId: string): UpdatePath | undefined {
+    const path = this.paths.get(correlationId);
+    return path?.scoreEventReceived === undefined ? undefined : path;
   }
 
   /** Resolves when every id was reflected or the time is up; returns how many are still missing. */

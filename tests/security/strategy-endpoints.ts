@@ -36,6 +36,8 @@ const readable = statuses([200, 404], [200, 404], [200, 404], [200, 404]);
 const listable = statuses([200, 200], [200, 200], [200, 200], [200, 200]);
 /** A director's change of a goal they direct (or a part of it). */
 const directorChanges = (ok: number) => statuses([ok, 404], [403, 404], [403, 404], [403, 404]);
+/** Integrators push key-result measurements; everyone else is refused (after the lookup: another organisation's is 404). */
+const integratorPushes = (ok: number, other: number) => statuses([403, 404], [403, 404], [ok, other], [403, 404]);
 /** The admin's change of the organisation's directory. */
 const adminChanges = (ok: number) => statuses([403, 404], [403, 404], [403, 404], [ok, 404]);
 
@@ -100,6 +102,15 @@ const keyResultBody = () => ({
   target: 40,
   direction: 'decrease',
 });
+const measurementBody = () => ({ value: 47.5, measuredAt: '2026-02-28T17:00:00Z', source: 'ERP' });
+/** Measurements are taken while a goal is active: the fixture's goal is activated for the integrator's push. */
+async function activate(f: StrategyFixture): Promise<void> {
+  const goal = await f.org.director.api.get(`/v1/goals/${f.goalId}`);
+  expectStatus(
+    await f.org.director.api.post(`/v1/goals/${f.goalId}/activate`, {}, { 'if-match': goal.headers.get('etag')! }),
+    200,
+  );
+}
 const riskBody = (org: TestOrganisation) => ({
   title: 'Supplier late',
   likelihood: 3,
@@ -243,6 +254,32 @@ export const strategyEndpoints: Record<string, EndpointEntry<StrategyFixture>> =
   'DELETE /v1/goals/{goalId}/key-results/{keyResultId}': {
     request: (f) => ({ path: `/v1/goals/${f.goalId}/key-results/${f.keyResultId}`, headers: ifMatch(1) }),
     expected: directorChanges(204),
+  },
+  'POST /v1/goals/{goalId}/key-results/{keyResultId}/measurements': {
+    request: async (f, caller) => {
+      if (caller === f.org.integrator.api) await activate(f);
+      return {
+        path: `/v1/goals/${f.goalId}/key-results/${f.keyResultId}/measurements`,
+        body: measurementBody(),
+      };
+    },
+    expected: integratorPushes(201, 404),
+  },
+  'GET /v1/goals/{goalId}/key-results/{keyResultId}/measurements': {
+    request: (f) => ({ path: `/v1/goals/${f.goalId}/key-results/${f.keyResultId}/measurements` }),
+    expected: readable,
+  },
+  'POST /v1/key-result-measurements': {
+    // The other organisation's integrator names a key result it does not have: its row is refused (422).
+    request: async (f, caller) => {
+      if (caller === f.org.integrator.api) await activate(f);
+      return {
+        path: '/v1/key-result-measurements',
+        body: JSON.stringify({ keyResultId: f.keyResultId, ...measurementBody() }) + '\n',
+        headers: { 'content-type': 'application/x-ndjson' },
+      };
+    },
+    expected: statuses([403, 403], [403, 403], [200, 422], [403, 403]),
   },
   'POST /v1/goals/{goalId}/risks': {
     request: (f) => ({ path: `/v1/goals/${f.goalId}/risks`, body: riskBody(f.org) }),

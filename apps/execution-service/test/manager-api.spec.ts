@@ -406,6 +406,36 @@ describe('execution: the manager API', () => {
       expect(events).toHaveLength(2);
     });
 
+    it('applies one of several changes sent at once with the same If-Match: the others answer 412 and leave no entry, history or event', async () => {
+      const task = await taskIn('in_progress');
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, index) =>
+          asMia.post(
+            `/v1/tasks/${task.id}/costs`,
+            { amountMinor: 100 + index, currency: 'EUR', description: `Attempt ${index}`, incurredOn: '2026-01-09' },
+            { 'if-match': `"${task.version}"` },
+          ),
+        ),
+      );
+      const applied = answers.filter((answer) => answer.status === 201);
+      expect(answers.map((answer) => answer.status).sort()).toEqual([201, 412, 412, 412, 412, 412, 412, 412]);
+      const winner = applied[0].body;
+      expect(winner.task).toMatchObject({ actualCostMinor: winner.task.actualCostMinor, version: task.version + 1 });
+      const entries = await kit.service.dataSource.query(
+        `SELECT id, amount_minor FROM task_cost_entry WHERE task_id = $1`,
+        [task.id],
+      );
+      expect(entries).toEqual([{ id: winner.entryId, amount_minor: String(winner.task.actualCostMinor) }]);
+      const read = await asMia.get(`/v1/tasks/${task.id}`);
+      expect(read.body.history.filter((entry: { change: string }) => entry.change === 'cost')).toHaveLength(1);
+      await kit.collector.waitForType(TaskCostRecordedV1.type, 1, (entry) => entry.event.data.taskId === task.id);
+      const audited = await kit.service.dataSource.query(
+        `SELECT count(*)::int AS n FROM outbox_event WHERE event_type = $1 AND envelope->'data'->>'taskId' = $2`,
+        [TaskCostRecordedV1.type, task.id],
+      );
+      expect(audited[0].n).toBe(1);
+    });
+
     it('books hours as whole minutes and quality issues with kind and severity', async () => {
       const task = await taskIn('in_progress');
       for (const bad of [

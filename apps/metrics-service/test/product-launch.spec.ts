@@ -38,7 +38,7 @@ import {
 } from '@throughline/testing';
 import { AppModule } from '../src/app.module';
 import { metricsDatabase } from '../src/database/metrics-database';
-import { rebuildReadModels } from '../src/rebuild/rebuild-read-models';
+import { RebuildReport, rebuildReadModels } from '../src/rebuild/rebuild-read-models';
 
 const id = () => randomUUID();
 
@@ -848,7 +848,18 @@ describe('metrics: the new product launch', () => {
       database: metricsDatabase,
       env: { ...env, METRICS_CLOCK_START: clockNow },
     });
-    const report = await withEnv(rebuildEnv, () => rebuildReadModels(process.env, { log: () => undefined }));
+    // Started twice at once (a Job created twice): one rebuilds, the other is refused and leaves it alone.
+    const [first, second] = await withEnv(rebuildEnv, () =>
+      Promise.allSettled([
+        rebuildReadModels(process.env, { log: () => undefined }),
+        rebuildReadModels(process.env, { log: () => undefined }),
+      ]),
+    );
+    const refused = [first, second].filter((outcome) => outcome.status === 'rejected');
+    expect(refused.map((outcome) => String((outcome as PromiseRejectedResult).reason))).toEqual([
+      expect.stringMatching(/Another rebuild of the schema .* is running/),
+    ]);
+    const report = ((first.status === 'fulfilled' ? first : second) as PromiseFulfilledResult<RebuildReport>).value;
     expect(report.eventsApplied).toBe(feed.distinctEvents);
     expect(report.duplicates).toBe(1);
     // The running service now reads the rebuilt schema.

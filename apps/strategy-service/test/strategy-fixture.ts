@@ -3,7 +3,7 @@ import { CollectedEvent, EventCollector, startTestService, TestService, uniqueTa
 import { AppModule } from '../src/app.module';
 import { strategyDatabase } from '../src/database/strategy-database';
 
-/** A strategy service of its own with a collector on both of its topics. */
+/** A strategy service of its own with a collector on its topics (organisation, goals, and the check-ins of pushed measurements). */
 export async function startStrategy(): Promise<{
   service: TestService;
   collector: EventCollector;
@@ -11,7 +11,11 @@ export async function startStrategy(): Promise<{
 }> {
   const tag = uniqueTag();
   const service = await startTestService(AppModule, { tag, database: strategyDatabase });
-  const collector = await EventCollector.start([`t${tag}.${Topics.Organisation}`, `t${tag}.${Topics.Goals}`]);
+  const collector = await EventCollector.start([
+    `t${tag}.${Topics.Organisation}`,
+    `t${tag}.${Topics.Goals}`,
+    `t${tag}.${Topics.Tasks}`,
+  ]);
   return {
     service,
     collector,

@@ -25,7 +25,7 @@ const TOPIC_DOCS: Record<TopicName, { title: string; description: string; key: s
   'throughline.execution.tasks': {
     title: 'Tasks',
     description:
-      'Tasks, their status, progress, cost, hours and quality reports, and key-result check-ins, published by execution-service.',
+      'Tasks, their status, progress, cost, hours and quality reports, and key-result check-ins, published by execution-service; the check-ins of measurements other systems push (source /throughline/strategy-service) are published by strategy-service.',
     key: 'the goal id the task serves (unlinked work: the manager’s person id), so a goal’s execution arrives in order',
   },
   'throughline.metrics.scores': {

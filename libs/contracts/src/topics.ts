@@ -7,7 +7,7 @@ export const Topics = {
   Organisation: 'throughline.strategy.organisation',
   /** Goals and everything hanging from them (key results, budgets, deliverables, risks); key: goal id. */
   Goals: 'throughline.strategy.goals',
-  /** Tasks, their reports and key-result check-ins; key: goal id (unlinked work: the manager's person id). */
+  /** Tasks, their reports and key-result check-ins (pushed measurements' too, from strategy); key: goal id (unlinked work: the manager's person id). */
   Tasks: 'throughline.execution.tasks',
   /** Alignment score changes; key: the scored scope's id. */
   Scores: 'throughline.metrics.scores',

@@ -98,6 +98,29 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
     expect(rows).toHaveLength(0);
   });
 
+  it('writes a guarded change and its events in one statement, and neither when the guard matches nothing', async () => {
+    const outbox = new Outbox(prefix);
+    await dataSource.query(`CREATE TABLE guarded (id uuid PRIMARY KEY, version int NOT NULL)`);
+    const id = randomUUID();
+    await dataSource.query(`INSERT INTO guarded VALUES ($1, 1)`, [id]);
+    const bumpFrom = (version: number) => ({
+      sql: `applied AS (UPDATE guarded SET version = version + 1 WHERE id = $1 AND version = $2 RETURNING id)`,
+      params: [id, version],
+    });
+    const first = activation();
+    // Outside any transaction of the caller's: the one statement is its own.
+    expect(await outbox.appendIf(dataSource.manager, bumpFrom(1), [first], { audit: true })).toBe(true);
+    const stale = activation();
+    expect(await outbox.appendIf(dataSource.manager, bumpFrom(1), [stale], { audit: true })).toBe(false);
+    const [{ version }] = await dataSource.query(`SELECT version FROM guarded WHERE id = $1`, [id]);
+    expect(version).toBe(2);
+    const ids = [first.envelope.id, stale.envelope.id];
+    const outboxed = await dataSource.query(`SELECT event_id FROM outbox_event WHERE event_id = ANY($1)`, [ids]);
+    const audited = await dataSource.query(`SELECT event_id FROM audit_entry WHERE event_id = ANY($1)`, [ids]);
+    expect(outboxed).toEqual([{ event_id: first.envelope.id }]);
+    expect(audited).toEqual([{ event_id: first.envelope.id }]);
+  });
+
   it('re-publishes the same event ids when the relay dies between publishing and marking, then marks them once', async () => {
     const outbox = new Outbox(prefix);
     const events = [activation(), activation(), activation()];

@@ -30,10 +30,19 @@ export async function createServiceApp(module: Type<unknown>, options: ServiceAp
   });
   app.useLogger(app.get(PinoLogger));
   const http = envSlice(httpEnvSchema, app.get(ConfigService));
-  app.useBodyParser('json', { type: JSON_MEDIA_TYPES, limit: http.HTTP_BODY_LIMIT, reviver: refusePrototypeKeys });
+  const streamed = new Set(streamedUploadsOf(module));
+  const buffered = (types: string[]) => (request: Request) => !streamed.has(request.path) && Boolean(request.is(types));
+  app.useBodyParser('json', {
+    type: buffered(JSON_MEDIA_TYPES),
+    limit: http.HTTP_BODY_LIMIT,
+    reviver: refusePrototypeKeys,
+  });
   // CSV and XLSX uploads (spreadsheet imports) arrive as raw bytes with their own, larger limit.
-  app.useBodyParser('raw', { type: Object.values(SPREADSHEET_MEDIA_TYPES), limit: http.SPREADSHEET_UPLOAD_LIMIT });
-  app.use(refuseUnreadableBodies);
+  app.useBodyParser('raw', {
+    type: buffered(Object.values(SPREADSHEET_MEDIA_TYPES)),
+    limit: http.SPREADSHEET_UPLOAD_LIMIT,
+  });
+  app.use(refuseUnreadableBodies(streamed));
   // After the body parsers (their stream callbacks would lose the span's context), before the rest.
   if (tracingStarted()) app.use(traceRequests);
   collectProcessMetrics();
@@ -119,24 +128,46 @@ function refusePrototypeKeys(key: string, value: unknown): unknown {
 
 const JSON_MEDIA_TYPES = ['application/json', 'application/*+json'];
 
+const STREAMED_UPLOADS = 'throughline:streamed-uploads';
+
+/**
+ * On a service's root module: the paths whose handlers read the request body as a stream (bulk
+ * uploads of thousands of rows), which no body parser buffers; the handler checks the content
+ * type and size itself.
+ */
+export const StreamedUploads =
+  (...paths: string[]): ClassDecorator =>
+  (target) =>
+    Reflect.defineMetadata(STREAMED_UPLOADS, paths, target);
+
+function streamedUploadsOf(module: Type<unknown>): string[] {
+  return Reflect.getMetadata(STREAMED_UPLOADS, module) ?? [];
+}
+
 /**
  * A body no parser read (a form, text/plain, XML, or no content type) would reach the handler as
  * "no fields" and answer 200 having changed nothing: refuse it with 415 instead.
  */
-function refuseUnreadableBodies(request: Request, _response: Response, next: NextFunction): void {
-  const hasBody =
-    Number(request.header('content-length') ?? 0) > 0 || request.header('transfer-encoding') !== undefined;
-  if (!hasBody || request.is([...JSON_MEDIA_TYPES, ...Object.values(SPREADSHEET_MEDIA_TYPES)])) return next();
-  const type = request.header('content-type');
-  next(
-    Object.assign(
-      new Error(
-        `${type ? `the content type ${type} is` : 'a body without a content type is'} not accepted; send application/json`,
+const refuseUnreadableBodies =
+  (streamed: Set<string>) => (request: Request, _response: Response, next: NextFunction) => {
+    const hasBody =
+      Number(request.header('content-length') ?? 0) > 0 || request.header('transfer-encoding') !== undefined;
+    if (
+      !hasBody ||
+      streamed.has(request.path) ||
+      request.is([...JSON_MEDIA_TYPES, ...Object.values(SPREADSHEET_MEDIA_TYPES)])
+    )
+      return next();
+    const type = request.header('content-type');
+    next(
+      Object.assign(
+        new Error(
+          `${type ? `the content type ${type} is` : 'a body without a content type is'} not accepted; send application/json`,
+        ),
+        { status: 415, expose: true },
       ),
-      { status: 415, expose: true },
-    ),
-  );
-}
+    );
+  };
 
 /** helmet's headers everywhere; Swagger UI's page needs its inline script, so only /docs gets a looser policy. */
 function securityHeaders() {

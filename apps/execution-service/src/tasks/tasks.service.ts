@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager } from 'typeorm';
+import { Brackets, DataSource } from 'typeorm';
 import {
   TaskCostRecordedV1,
   TaskHoursRecordedV1,
@@ -8,7 +9,7 @@ import {
   TaskQualityIssueRecordedV1,
   TaskStatusChangedV1,
 } from '@throughline/contracts';
-import { EventOutbox } from '@throughline/messaging';
+import { EventOutbox, GuardedChange } from '@throughline/messaging';
 import { Actor, notFound, page, Page, forbidden, stale, assertVersion, actedBy, Sheet } from '@throughline/service-kit';
 import { GoalReadModel } from '../goals/goal-read-model.entity';
 import { todayUtc } from '../shared/today';
@@ -26,13 +27,13 @@ import {
   TaskExportQueryDto,
 } from './dto/task.dto';
 import { TaskHistoryEntry } from './task-history-entry.entity';
-import { recordHistory } from './task-history';
 import { TaskCostEntry, TaskHoursEntry, TaskQualityIssue } from './task-report-entries.entity';
 import { assertCostCurrency, assertNotInFuture, assertReportable, checkNewTaskLink } from './task.rules';
 import { OPEN_STATUSES, transition } from './task-state-machine';
 import { Task } from './task.entity';
 import { taskStatusChangedData } from './task-events';
 import { TaskWriter } from './task-writer';
+import { OwnTaskWrite, ownTaskWrite, readOwnTask } from './own-task-write';
 import { inView, TaskVisibility } from '../access/task-visibility';
 
 /** A task sheet's columns, in order: what a director reviews in a spreadsheet. */
@@ -72,13 +73,18 @@ type OwnTaskFields = Partial<
   >
 >;
 
-/** One change a manager makes to their task: the fields to write, what to write to history, and the one event to publish once the task is saved. */
+/** One change a manager makes to their task: the fields to write, what to write to history, and the one event to publish with it. */
 interface OwnTaskChange<R> {
   set: OwnTaskFields;
   change: string;
   details: Record<string, unknown>;
-  /** Publishes the change's one event, built from the saved task (its new version). */
-  publish: (saved: Task) => Promise<void>;
+  /** What the change records besides the task, every column given (its id and time are chosen here, not by the database). */
+  entry?: OwnTaskWrite['entry'];
+  /**
+   * Publishes the change's one event, built from the task as it will be saved (its new version),
+   * in one statement with the write (`onlyIf`); false if the task moved on and nothing was written.
+   */
+  publish: (saved: Task, onlyIf: GuardedChange) => Promise<boolean>;
   result: (saved: Task) => R;
 }
 
@@ -220,7 +226,7 @@ export class TasksService {
     input: ChangeTaskStatusDto,
     correlationId: string,
   ): Promise<TaskView> {
-    return this.changeOwnTask(actor, taskId, expectedVersion, correlationId, async (task, tx) => {
+    return this.changeOwnTask(actor, taskId, expectedVersion, correlationId, (task) => {
       const from = task.status;
       const next = transition(from, input.to, task.progress, input.reason);
       const reason = input.reason?.trim() || null;
@@ -233,12 +239,13 @@ export class TasksService {
         },
         change: 'status',
         details: { from, to: next.status, reason },
-        publish: (saved) =>
+        publish: (saved, onlyIf) =>
           this.outbox.publish(
-            tx,
+            this.dataSource.manager,
             TaskStatusChangedV1,
             taskStatusChangedData(saved, from, reason, actor.personId),
             actedBy(actor, correlationId),
+            { onlyIf },
           ),
         result: toView,
       };
@@ -252,7 +259,7 @@ export class TasksService {
     input: ReportProgressDto,
     correlationId: string,
   ): Promise<TaskView> {
-    return this.changeOwnTask(actor, taskId, expectedVersion, correlationId, async (task, tx) => {
+    return this.changeOwnTask(actor, taskId, expectedVersion, correlationId, (task) => {
       assertReportable(task.status, 'progress');
       const from = task.progress;
       const note = input.note?.trim() || null;
@@ -260,9 +267,9 @@ export class TasksService {
         set: { progress: input.progress },
         change: 'progress',
         details: { from, to: input.progress, note },
-        publish: (saved) =>
+        publish: (saved, onlyIf) =>
           this.outbox.publish(
-            tx,
+            this.dataSource.manager,
             TaskProgressReportedV1,
             {
               taskId,
@@ -275,6 +282,7 @@ export class TasksService {
               taskVersion: saved.version,
             },
             { orgId: actor.orgId, correlationId },
+            { onlyIf },
           ),
         result: toView,
       };
@@ -288,24 +296,25 @@ export class TasksService {
     input: RecordCostDto,
     correlationId: string,
   ): Promise<TaskEntryRecordedView> {
-    return this.changeOwnTask(actor, taskId, expectedVersion, correlationId, async (task, tx) => {
+    return this.changeOwnTask(actor, taskId, expectedVersion, correlationId, (task, at) => {
       assertReportable(task.status, 'cost');
       assertCostCurrency(task.currency, input.currency);
       assertNotInFuture(input.incurredOn, todayUtc(), 'incurredOn');
       const description = input.description.trim();
-      const entry = await tx.save(
-        tx.create(TaskCostEntry, {
-          taskId,
-          orgId: actor.orgId,
-          currency: input.currency,
-          amountMinor: input.amountMinor,
-          description,
-          incurredOn: input.incurredOn,
-          recordedBy: actor.personId,
-        }),
-      );
+      const entry = this.dataSource.manager.create(TaskCostEntry, {
+        id: randomUUID(),
+        taskId,
+        orgId: actor.orgId,
+        currency: input.currency,
+        amountMinor: input.amountMinor,
+        description,
+        incurredOn: input.incurredOn,
+        recordedBy: actor.personId,
+        recordedAt: at,
+      });
       return {
         set: { actualCostMinor: task.actualCostMinor + input.amountMinor },
+        entry: { target: TaskCostEntry, value: entry },
         change: 'cost',
         details: {
           entryId: entry.id,
@@ -314,9 +323,9 @@ export class TasksService {
           description,
           incurredOn: entry.incurredOn,
         },
-        publish: (saved) =>
+        publish: (saved, onlyIf) =>
           this.outbox.publish(
-            tx,
+            this.dataSource.manager,
             TaskCostRecordedV1,
             {
               taskId,
@@ -331,6 +340,7 @@ export class TasksService {
               recordedAt: entry.recordedAt.toISOString(),
             },
             { orgId: actor.orgId, correlationId },
+            { onlyIf },
           ),
         result: (saved) => ({ entryId: entry.id, task: toView(saved) }),
       };
@@ -344,27 +354,28 @@ export class TasksService {
     input: RecordHoursDto,
     correlationId: string,
   ): Promise<TaskEntryRecordedView> {
-    return this.changeOwnTask(actor, taskId, expectedVersion, correlationId, async (task, tx) => {
+    return this.changeOwnTask(actor, taskId, expectedVersion, correlationId, (task, at) => {
       assertReportable(task.status, 'hours');
       assertNotInFuture(input.workedOn, todayUtc(), 'workedOn');
       const note = input.note?.trim() || null;
-      const entry = await tx.save(
-        tx.create(TaskHoursEntry, {
-          taskId,
-          orgId: actor.orgId,
-          minutes: input.minutes,
-          workedOn: input.workedOn,
-          note,
-          recordedBy: actor.personId,
-        }),
-      );
+      const entry = this.dataSource.manager.create(TaskHoursEntry, {
+        id: randomUUID(),
+        taskId,
+        orgId: actor.orgId,
+        minutes: input.minutes,
+        workedOn: input.workedOn,
+        note,
+        recordedBy: actor.personId,
+        recordedAt: at,
+      });
       return {
         set: { minutesWorked: task.minutesWorked + input.minutes },
+        entry: { target: TaskHoursEntry, value: entry },
         change: 'hours',
         details: { entryId: entry.id, minutes: entry.minutes, workedOn: entry.workedOn, note },
-        publish: (saved) =>
+        publish: (saved, onlyIf) =>
           this.outbox.publish(
-            tx,
+            this.dataSource.manager,
             TaskHoursRecordedV1,
             {
               taskId,
@@ -378,6 +389,7 @@ export class TasksService {
               recordedAt: entry.recordedAt.toISOString(),
             },
             { orgId: actor.orgId, correlationId },
+            { onlyIf },
           ),
         result: (saved) => ({ entryId: entry.id, task: toView(saved) }),
       };
@@ -391,26 +403,27 @@ export class TasksService {
     input: RecordQualityIssueDto,
     correlationId: string,
   ): Promise<TaskEntryRecordedView> {
-    return this.changeOwnTask(actor, taskId, expectedVersion, correlationId, async (task, tx) => {
+    return this.changeOwnTask(actor, taskId, expectedVersion, correlationId, (task, at) => {
       assertReportable(task.status, 'quality issue');
       const description = input.description.trim();
-      const issue = await tx.save(
-        tx.create(TaskQualityIssue, {
-          taskId,
-          orgId: actor.orgId,
-          kind: input.kind,
-          severity: input.severity,
-          description,
-          recordedBy: actor.personId,
-        }),
-      );
+      const issue = this.dataSource.manager.create(TaskQualityIssue, {
+        id: randomUUID(),
+        taskId,
+        orgId: actor.orgId,
+        kind: input.kind,
+        severity: input.severity,
+        description,
+        recordedBy: actor.personId,
+        recordedAt: at,
+      });
       return {
         set: { qualityIssueCount: task.qualityIssueCount + 1 },
+        entry: { target: TaskQualityIssue, value: issue },
         change: 'quality-issue',
         details: { issueId: issue.id, kind: issue.kind, severity: issue.severity, description },
-        publish: (saved) =>
+        publish: (saved, onlyIf) =>
           this.outbox.publish(
-            tx,
+            this.dataSource.manager,
             TaskQualityIssueRecordedV1,
             {
               taskId,
@@ -424,6 +437,7 @@ export class TasksService {
               recordedAt: issue.recordedAt.toISOString(),
             },
             { orgId: actor.orgId, correlationId },
+            { onlyIf },
           ),
         result: (saved) => ({ entryId: issue.id, task: toView(saved) }),
       };
@@ -431,52 +445,40 @@ export class TasksService {
   }
 
   /**
-   * Every manager write on a task: lock it, check it is theirs and unchanged since they
-   * read it, apply the change, bump the version, append history and publish exactly one
-   * event — all in one transaction, so nothing is half-written.
+   * Every manager write on a task: read it, check it is theirs and unchanged since they read it,
+   * apply the change's rules, then write the fields, the version bump, history, any entry and
+   * exactly one event in one statement that applies only if the task is still at the version
+   * read — nothing is half-written, and two round trips in all (a read and a write).
    */
   private async changeOwnTask<R>(
     actor: Actor,
     taskId: string,
     expectedVersion: number,
     correlationId: string,
-    apply: (task: Task, tx: EntityManager) => Promise<OwnTaskChange<R>>,
+    apply: (task: Task, at: Date) => OwnTaskChange<R>,
   ): Promise<R> {
-    return this.dataSource.transaction(async (tx) => {
-      const task = await tx.findOne(Task, {
-        where: { id: taskId, orgId: actor.orgId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      // Checked after the lookup, so another organisation's task answers 404 whatever the role (docs/security.md).
-      if (task && actor.role !== 'manager')
-        throw forbidden(`Only the task's manager changes it; your token has role ${actor.role}.`);
-      // Another manager's task answers 404, as it does on reads: a manager cannot probe which tasks exist.
-      if (!task || task.managerId !== actor.personId) throw notFound('Task', taskId);
-      assertVersion(`Task ${taskId}`, task.version, expectedVersion);
-      const change = await apply(task, tx);
-      const saved = await this.write(tx, task, change.set);
-      await recordHistory(tx, taskId, change.change, change.details, actedBy(actor, correlationId));
-      await change.publish(saved);
-      return change.result(saved);
+    const task = await readOwnTask(this.dataSource, taskId, actor.orgId);
+    // Checked after the lookup, so another organisation's task answers 404 whatever the role (docs/security.md).
+    if (task && actor.role !== 'manager')
+      throw forbidden(`Only the task's manager changes it; your token has role ${actor.role}.`);
+    // Another manager's task answers 404, as it does on reads: a manager cannot probe which tasks exist.
+    if (!task || task.managerId !== actor.personId) throw notFound('Task', taskId);
+    assertVersion(`Task ${taskId}`, task.version, expectedVersion);
+    const at = new Date();
+    const change = apply(task, at);
+    const readVersion = task.version;
+    const saved = Object.assign(task, change.set, { version: readVersion + 1, updatedAt: at });
+    const write = ownTaskWrite(this.dataSource, {
+      taskId,
+      readVersion,
+      set: change.set,
+      at,
+      history: { change: change.change, details: change.details, cause: actedBy(actor, correlationId) },
+      entry: change.entry,
     });
-  }
-
-  /**
-   * One UPDATE … RETURNING of the changed fields, the version bump and the timestamp (an
-   * entity save would select the row again to diff it). The version condition keeps the
-   * write optimistic even without the caller's row lock.
-   */
-  private async write(tx: EntityManager, task: Task, set: OwnTaskFields): Promise<Task> {
-    const updated = await tx
-      .createQueryBuilder()
-      .update(Task)
-      .set(set)
-      .where('id = :id AND version = :version', { id: task.id, version: task.version })
-      .returning(['version', 'updatedAt'])
-      .execute();
-    const [row] = updated.raw as Array<{ version: number; updated_at: Date }>;
-    if (!row) throw stale(`Task ${task.id} changed while it was being written: read it again and retry.`);
-    return Object.assign(task, set, { version: row.version, updatedAt: row.updated_at });
+    if (!(await change.publish(saved, write)))
+      throw stale(`Task ${taskId} changed while it was being written: read it again and retry.`);
+    return change.result(saved);
   }
 }
 

@@ -4,6 +4,7 @@ import { BudgetRevision } from '../goals/budgets/budget-revision.entity';
 import { Deliverable } from '../goals/deliverables/deliverable.entity';
 import { Goal } from '../goals/goal.entity';
 import { KeyResult } from '../goals/key-results/key-result.entity';
+import { KeyResultMeasurement } from '../goals/key-results/measurements/measurement.entity';
 import { Organisation } from '../organisation/organisation.entity';
 import { OrgUnit } from '../organisation/org-unit.entity';
 import { Person } from '../organisation/person.entity';
@@ -13,11 +14,12 @@ import { CreateOrganisation1764000000110 } from './migrations/1764000000110-crea
 import { CreateGoalParts1764000000120 } from './migrations/1764000000120-create-goal-parts';
 import { CreatePlanImports1764000000180 } from './migrations/1764000000180-create-plan-imports';
 import { AddPersonExternalIdentity1764000000190 } from './migrations/1764000000190-add-person-external-identity';
+import { CreateKeyResultMeasurements1764000000200 } from './migrations/1764000000200-create-key-result-measurements';
 
 /** The strategy service's schema: its entities and its migrations, in order. */
 export const strategyDatabase: ServiceDatabase = {
   defaultSchema: 'strategy',
-  entities: [Organisation, OrgUnit, Person, Goal, KeyResult, BudgetRevision, Deliverable, Risk],
+  entities: [Organisation, OrgUnit, Person, Goal, KeyResult, KeyResultMeasurement, BudgetRevision, Deliverable, Risk],
   migrations: [
     ...messagingMigrations,
     CreateGoals1764000000100,
@@ -25,5 +27,6 @@ export const strategyDatabase: ServiceDatabase = {
     CreateGoalParts1764000000120,
     CreatePlanImports1764000000180,
     AddPersonExternalIdentity1764000000190,
+    CreateKeyResultMeasurements1764000000200,
   ],
 };

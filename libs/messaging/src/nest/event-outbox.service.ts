@@ -3,7 +3,7 @@ import { Static, TObject } from '@sinclair/typebox';
 import { EntityManager } from 'typeorm';
 import { createEvent, EventDefinition } from '@throughline/contracts';
 import { EventContext } from '../core/event-context';
-import { Outbox } from '../core/outbox';
+import { GuardedChange, Outbox } from '../core/outbox';
 import { MESSAGING_OPTIONS, MessagingModuleOptions } from './messaging.options';
 
 /** Supplies what the current request knows (the acting person), without messaging depending on HTTP. */
@@ -27,17 +27,22 @@ export class EventOutbox {
     definition: EventDefinition<S>,
     data: Static<S>,
     context: EventContext,
-  ): Promise<void> {
-    await this.publishAll(tx, definition, [data], context);
+    options: { onlyIf?: GuardedChange } = {},
+  ): Promise<boolean> {
+    return this.publishAll(tx, definition, [data], context, options);
   }
 
-  /** Several events of one type and context in one statement. */
+  /**
+   * Several events of one type and context in one statement; with `onlyIf`, written in the same
+   * statement as the change they announce, and only if it applied (false: it did not, nothing was written).
+   */
   async publishAll<S extends TObject>(
     tx: EntityManager,
     definition: EventDefinition<S>,
     data: Array<Static<S>>,
     context: EventContext,
-  ): Promise<void> {
+    { onlyIf }: { onlyIf?: GuardedChange } = {},
+  ): Promise<boolean> {
     const actorId = (context.actorId === undefined ? this.contextSource?.().actorId : context.actorId) ?? undefined;
     const meta = {
       source: `/throughline/${this.options.serviceName}`,
@@ -46,10 +51,9 @@ export class EventOutbox {
       causationId: context.causationId,
       actorId,
     };
-    await this.outbox.append(
-      tx,
-      data.map((entry) => createEvent(definition, entry, meta)),
-      { audit: true },
-    );
+    const events = data.map((entry) => createEvent(definition, entry, meta));
+    if (onlyIf) return this.outbox.appendIf(tx, onlyIf, events, { audit: true });
+    await this.outbox.append(tx, events, { audit: true });
+    return true;
   }
 }

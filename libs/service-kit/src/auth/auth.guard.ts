@@ -12,7 +12,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import { Request } from 'express';
 import { decodeJwt, errors, JWTPayload, jwtVerify } from 'jose';
-import { Actor, Role, ROLES } from './actor';
+import { Actor, Role, ROLES, TokenScope, tokenScopes } from './actor';
 import { AuthConfig, TrustedIssuer } from './auth-config';
 import { AUTH_CONFIG, IDENTITY_RESOLVER, IdentityResolver, TokenIdentity } from './identity';
 import { VerifiedTokens } from './verified-tokens';
@@ -20,6 +20,7 @@ import { currentRequestContext } from '../http/correlation-id';
 
 const PUBLIC = 'throughline:public';
 const ALLOWED_ROLES = 'throughline:roles';
+const ACCEPTED_SCOPES = 'throughline:scopes';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Health, metrics and docs are open; everything else needs a bearer token. */
@@ -30,6 +31,8 @@ export const Public = () => SetMetadata(PUBLIC, true);
  * its tenant-scoped lookup, so another organisation's id answers 404, never 403.
  */
 export const Roles = (...roles: Role[]) => SetMetadata(ALLOWED_ROLES, roles);
+/** The scopes that open a route to a narrowed token; a scoped token is refused (403) everywhere else. */
+export const Scopes = (...scopes: TokenScope[]) => SetMetadata(ACCEPTED_SCOPES, scopes);
 
 export const CurrentActor = createParamDecorator(
   (_: unknown, context: ExecutionContext): Actor =>
@@ -55,6 +58,13 @@ export class AuthGuard implements CanActivate {
     request.actor = actor;
     const requestContext = currentRequestContext();
     if (requestContext) requestContext.actor = actor;
+    if (actor.scopes) {
+      const accepted = this.reflector.getAllAndOverride<TokenScope[] | undefined>(ACCEPTED_SCOPES, targets) ?? [];
+      if (!actor.scopes.some((scope) => accepted.includes(scope)))
+        throw new ForbiddenException(
+          `Your token is limited to the scope ${actor.scopes.join(' ')}, which does not open this route.`,
+        );
+    }
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ALLOWED_ROLES, targets);
     if (allowed && !allowed.includes(actor.role)) {
       throw new ForbiddenException(
@@ -78,10 +88,12 @@ export class AuthGuard implements CanActivate {
         audience: trusted.audience,
         algorithms: trusted.algorithms,
       });
-      const actor =
+      const person =
         trusted.names === 'actor'
           ? actorFromClaims(payload)
           : await this.identities.resolve(this.identityOf(trusted, payload), token);
+      const scopes = tokenScopes(payload.scope);
+      const actor: Actor = scopes.length ? { ...person, scopes } : person;
       this.verified.remember(token, actor, payload.exp);
       return actor;
     } catch (error) {

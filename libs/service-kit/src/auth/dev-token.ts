@@ -7,7 +7,11 @@ export async function mintDevToken(
   actor: Actor,
   options: { secret?: string; expiresIn?: string; audience?: string } = {},
 ): Promise<string> {
-  return new SignJWT({ org: actor.orgId, role: actor.role })
+  return new SignJWT({
+    org: actor.orgId,
+    role: actor.role,
+    ...(actor.scopes?.length ? { scope: actor.scopes.join(' ') } : {}),
+  })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(actor.personId)
     .setIssuer(DEV_ISSUER)

@@ -19,13 +19,13 @@ export const httpEnvSchema = z.object({
   }),
   RATE_LIMIT_PER_MINUTE: env.integer({ description: 'requests per caller per minute', default: 1200, min: 1 }),
   SPREADSHEET_UPLOAD_LIMIT: env.string({
-    description: 'largest CSV/XLSX upload (spreadsheet imports)',
+    description: 'largest CSV/XLSX upload (spreadsheet imports) and bulk key-result measurement upload (NDJSON/CSV)',
     default: '20mb',
     pattern: /^\d+(b|kb|mb)$/,
     allowed: 'a size such as `20mb`',
   }),
   IMPORT_MAX_ROWS: env.integer({
-    description: 'most data rows one spreadsheet import may hold',
+    description: 'most data rows one spreadsheet import or bulk measurement upload may hold',
     default: 50_000,
     min: 1,
   }),

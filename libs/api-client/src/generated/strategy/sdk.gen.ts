@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { AuditListData, AuditListErrors, AuditListResponses, BudgetsCurrentData, BudgetsCurrentErrors, BudgetsCurrentResponses, BudgetsHistoryData, BudgetsHistoryErrors, BudgetsHistoryResponses, BudgetsReviseData, BudgetsReviseErrors, BudgetsReviseResponses, DeliverablesAddData, DeliverablesAddErrors, DeliverablesAddResponses, DeliverablesGetData, DeliverablesGetErrors, DeliverablesGetResponses, DeliverablesListData, DeliverablesListErrors, DeliverablesListResponses, DeliverablesRemoveData, DeliverablesRemoveErrors, DeliverablesRemoveResponses, DeliverablesUpdateData, DeliverablesUpdateErrors, DeliverablesUpdateResponses, GoalsActivateData, GoalsActivateErrors, GoalsActivateResponses, GoalsCloseData, GoalsCloseErrors, GoalsCloseResponses, GoalsCreateData, GoalsCreateErrors, GoalsCreateResponses, GoalsGetData, GoalsGetErrors, GoalsGetResponses, GoalsListData, GoalsListErrors, GoalsListResponses, GoalsUpdateData, GoalsUpdateErrors, GoalsUpdateResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMessagingData, HealthMessagingErrors, HealthMessagingResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, KeyResultsAddData, KeyResultsAddErrors, KeyResultsAddResponses, KeyResultsGetData, KeyResultsGetErrors, KeyResultsGetResponses, KeyResultsListData, KeyResultsListErrors, KeyResultsListResponses, KeyResultsRemoveData, KeyResultsRemoveErrors, KeyResultsRemoveResponses, KeyResultsUpdateData, KeyResultsUpdateErrors, KeyResultsUpdateResponses, OrganisationsCreateData, OrganisationsCreateErrors, OrganisationsCreateResponses, OrganisationsGetData, OrganisationsGetErrors, OrganisationsGetResponses, OrgUnitsCreateData, OrgUnitsCreateErrors, OrgUnitsCreateResponses, OrgUnitsGetData, OrgUnitsGetErrors, OrgUnitsGetResponses, OrgUnitsListData, OrgUnitsListErrors, OrgUnitsListResponses, OrgUnitsUpdateData, OrgUnitsUpdateErrors, OrgUnitsUpdateResponses, PeopleCreateData, PeopleCreateErrors, PeopleCreateResponses, PeopleGetData, PeopleGetErrors, PeopleGetResponses, PeopleListData, PeopleListErrors, PeopleListResponses, PeopleMeData, PeopleMeErrors, PeopleMeResponses, PeopleUpdateData, PeopleUpdateErrors, PeopleUpdateResponses, PlanSpreadsheetsExportData, PlanSpreadsheetsExportErrors, PlanSpreadsheetsExportResponses, PlanSpreadsheetsImportData, PlanSpreadsheetsImportErrors, PlanSpreadsheetsImportResponses, PlanSpreadsheetsTemplateData, PlanSpreadsheetsTemplateErrors, PlanSpreadsheetsTemplateResponses, RisksGetData, RisksGetErrors, RisksGetResponses, RisksListData, RisksListErrors, RisksListResponses, RisksRaiseData, RisksRaiseErrors, RisksRaiseResponses, RisksUpdateData, RisksUpdateErrors, RisksUpdateResponses } from './types.gen.js';
+import type { AuditListData, AuditListErrors, AuditListResponses, BudgetsCurrentData, BudgetsCurrentErrors, BudgetsCurrentResponses, BudgetsHistoryData, BudgetsHistoryErrors, BudgetsHistoryResponses, BudgetsReviseData, BudgetsReviseErrors, BudgetsReviseResponses, DeliverablesAddData, DeliverablesAddErrors, DeliverablesAddResponses, DeliverablesGetData, DeliverablesGetErrors, DeliverablesGetResponses, DeliverablesListData, DeliverablesListErrors, DeliverablesListResponses, DeliverablesRemoveData, DeliverablesRemoveErrors, DeliverablesRemoveResponses, DeliverablesUpdateData, DeliverablesUpdateErrors, DeliverablesUpdateResponses, GoalsActivateData, GoalsActivateErrors, GoalsActivateResponses, GoalsCloseData, GoalsCloseErrors, GoalsCloseResponses, GoalsCreateData, GoalsCreateErrors, GoalsCreateResponses, GoalsGetData, GoalsGetErrors, GoalsGetResponses, GoalsListData, GoalsListErrors, GoalsListResponses, GoalsUpdateData, GoalsUpdateErrors, GoalsUpdateResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMessagingData, HealthMessagingErrors, HealthMessagingResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, KeyResultsAddData, KeyResultsAddErrors, KeyResultsAddResponses, KeyResultsGetData, KeyResultsGetErrors, KeyResultsGetResponses, KeyResultsListData, KeyResultsListErrors, KeyResultsListResponses, KeyResultsRemoveData, KeyResultsRemoveErrors, KeyResultsRemoveResponses, KeyResultsUpdateData, KeyResultsUpdateErrors, KeyResultsUpdateResponses, MeasurementsListData, MeasurementsListErrors, MeasurementsListResponses, MeasurementsPushData, MeasurementsPushErrors, MeasurementsPushManyData, MeasurementsPushManyErrors, MeasurementsPushManyResponses, MeasurementsPushResponses, OrganisationsCreateData, OrganisationsCreateErrors, OrganisationsCreateResponses, OrganisationsGetData, OrganisationsGetErrors, OrganisationsGetResponses, OrgUnitsCreateData, OrgUnitsCreateErrors, OrgUnitsCreateResponses, OrgUnitsGetData, OrgUnitsGetErrors, OrgUnitsGetResponses, OrgUnitsListData, OrgUnitsListErrors, OrgUnitsListResponses, OrgUnitsUpdateData, OrgUnitsUpdateErrors, OrgUnitsUpdateResponses, PeopleCreateData, PeopleCreateErrors, PeopleCreateResponses, PeopleGetData, PeopleGetErrors, PeopleGetResponses, PeopleListData, PeopleListErrors, PeopleListResponses, PeopleMeData, PeopleMeErrors, PeopleMeResponses, PeopleUpdateData, PeopleUpdateErrors, PeopleUpdateResponses, PlanSpreadsheetsExportData, PlanSpreadsheetsExportErrors, PlanSpreadsheetsExportResponses, PlanSpreadsheetsImportData, PlanSpreadsheetsImportErrors, PlanSpreadsheetsImportResponses, PlanSpreadsheetsTemplateData, PlanSpreadsheetsTemplateErrors, PlanSpreadsheetsTemplateResponses, RisksGetData, RisksGetErrors, RisksGetResponses, RisksListData, RisksListErrors, RisksListResponses, RisksRaiseData, RisksRaiseErrors, RisksRaiseResponses, RisksUpdateData, RisksUpdateErrors, RisksUpdateResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -276,6 +276,41 @@ export const keyResultsUpdate = <ThrowOnError extends boolean = false>(options: 
     ...options,
     headers: {
         'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * The measurements pushed for a key result, latest measured first
+ */
+export const measurementsList = <ThrowOnError extends boolean = false>(options: Options<MeasurementsListData, ThrowOnError>) => (options.client ?? client).get<MeasurementsListResponses, MeasurementsListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/goals/{goalId}/key-results/{keyResultId}/measurements',
+    ...options
+});
+
+/**
+ * Push one measured value of a key result from another system (integrators): recorded with its source and time, and published as a check-in like a manager’s
+ */
+export const measurementsPush = <ThrowOnError extends boolean = false>(options: Options<MeasurementsPushData, ThrowOnError>) => (options.client ?? client).post<MeasurementsPushResponses, MeasurementsPushErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/goals/{goalId}/key-results/{keyResultId}/measurements',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Push many measurements at once (integrators), as NDJSON or CSV, all or nothing: one refused row (unknown key result, out-of-range value, bad date…) records none and answers 422 naming each refused row
+ */
+export const measurementsPushMany = <ThrowOnError extends boolean = false>(options: Options<MeasurementsPushManyData, ThrowOnError>) => (options.client ?? client).post<MeasurementsPushManyResponses, MeasurementsPushManyErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/key-result-measurements',
+    ...options,
+    headers: {
+        'Content-Type': 'application/x-ndjson',
         ...options.headers
     }
 });

@@ -299,6 +299,50 @@ export type UpdateKeyResultDto = {
     weight?: number;
 };
 
+export type PushMeasurementDto = {
+    /**
+     * The measured value, in the key result’s unit
+     */
+    value: number;
+    /**
+     * When it was measured: a date-time with its offset, or a day (YYYY-MM-DD, its midnight UTC); not in the future, not before the goal began
+     */
+    measuredAt: string;
+    /**
+     * The system the value comes from
+     */
+    source: string;
+};
+
+export type MeasurementView = {
+    id: string;
+    keyResultId: string;
+    goalId: string;
+    value: number;
+    measuredAt: string;
+    /**
+     * The UTC day measured: the check-in’s day
+     */
+    measuredOn: string;
+    source: string;
+    /**
+     * The integrator whose credential pushed it
+     */
+    recordedBy: string;
+    recordedAt: string;
+};
+
+export type MeasurementBatchView = {
+    /**
+     * Measurements recorded (each one check-in event)
+     */
+    recorded: number;
+    /**
+     * Distinct key results they measure
+     */
+    keyResults: number;
+};
+
 export type BudgetAllocationView = {
     managerId: string | null;
     orgUnitId: string | null;
@@ -1930,6 +1974,186 @@ export type KeyResultsUpdateResponses = {
 };
 
 export type KeyResultsUpdateResponse = KeyResultsUpdateResponses[keyof KeyResultsUpdateResponses];
+
+export type MeasurementsListData = {
+    body?: never;
+    path: {
+        goalId: string;
+        keyResultId: string;
+    };
+    query?: {
+        limit?: number;
+        offset?: number;
+    };
+    url: '/v1/goals/{goalId}/key-results/{keyResultId}/measurements';
+};
+
+export type MeasurementsListErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type MeasurementsListError = MeasurementsListErrors[keyof MeasurementsListErrors];
+
+export type MeasurementsListResponses = {
+    200: {
+        items: Array<MeasurementView>;
+        page: PageMetaDto;
+    };
+};
+
+export type MeasurementsListResponse = MeasurementsListResponses[keyof MeasurementsListResponses];
+
+export type MeasurementsPushData = {
+    body: PushMeasurementDto;
+    headers?: {
+        /**
+         * Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): a string such as "8e03978e-40d5-43e8-bc93-6894a57f9324", unique per request, kept per caller for 24 hours with the first response. The same key and body answer that response again (header Idempotent-Replayed: true) and record nothing; the same key with another body answers 422; while the first request with the key is still running, 409. A refused request (4xx) keeps no key.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        goalId: string;
+        keyResultId: string;
+    };
+    query?: never;
+    url: '/v1/goals/{goalId}/key-results/{keyResultId}/measurements';
+};
+
+export type MeasurementsPushErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The goal is not active, or a request with this Idempotency-Key is still running
+     */
+    409: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * The value is out of range or measuredAt is in the future or before the goal began (errors names the field), or the Idempotency-Key was used for another request
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type MeasurementsPushError = MeasurementsPushErrors[keyof MeasurementsPushErrors];
+
+export type MeasurementsPushResponses = {
+    201: MeasurementView;
+};
+
+export type MeasurementsPushResponse = MeasurementsPushResponses[keyof MeasurementsPushResponses];
+
+export type MeasurementsPushManyData = {
+    /**
+     * One measurement per row, with the fields keyResultId (uuid), value (number), measuredAt (a date-time with offset, or a day) and source (the system it comes from). `application/x-ndjson`: one JSON object per line, e.g. {"keyResultId":"7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e","value":47.5,"measuredAt":"2026-02-28T17:00:00Z","source":"SAP S/4HANA"}. `text/csv` (UTF-8): a header row naming those four columns, then one row per measurement. Read as it arrives (not buffered); at most IMPORT_MAX_ROWS rows and SPREADSHEET_UPLOAD_LIMIT bytes (413 beyond).
+     */
+    body: string;
+    headers?: {
+        /**
+         * Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): a string such as "8e03978e-40d5-43e8-bc93-6894a57f9324", unique per request, kept per caller for 24 hours with the first response. The same key and body answer that response again (header Idempotent-Replayed: true) and record nothing; the same key with another body answers 422; while the first request with the key is still running, 409. A refused request (4xx) keeps no key.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/key-result-measurements';
+};
+
+export type MeasurementsPushManyErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * A request with this Idempotency-Key is still running
+     */
+    409: Problem;
+    /**
+     * More than IMPORT_MAX_ROWS rows or SPREADSHEET_UPLOAD_LIMIT bytes
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * Rows were refused and nothing was recorded: errors names each (field "row 7 measuredAt", message what is wrong); or the Idempotency-Key was used for another request
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type MeasurementsPushManyError = MeasurementsPushManyErrors[keyof MeasurementsPushManyErrors];
+
+export type MeasurementsPushManyResponses = {
+    /**
+     * Every row was recorded
+     */
+    200: MeasurementBatchView;
+};
+
+export type MeasurementsPushManyResponse = MeasurementsPushManyResponses[keyof MeasurementsPushManyResponses];
 
 export type BudgetsCurrentData = {
     body?: never;

@@ -1,0 +1,93 @@
+/**
+ * Execution's accept path beside raw PostgreSQL, in one run: rounds alternate the raw "task row +
+ * outbox row" transactions (bench/baselines.ts) and execution's closed-loop progress updates
+ * (bench/throughput.ts's load), at the same concurrency. Each round starts once metrics has
+ * consumed the previous one, so no run shares the CPU with an earlier run's backlog. Reports every
+ * round, the medians, accepted ÷ raw per round, and execution's CPU per accepted update (its own
+ * process_cpu_seconds_total), which the other sessions on the machine disturb less than rates.
+ * `npx tsx bench/accept-path.ts [--quick] [--rounds N]`
+ */
+import { loadavg } from 'node:os';
+import { postgresBaseline } from './baselines';
+import { BenchContext, runStandalone } from './lib/scenario';
+import { maxRateProgressUpdates } from './lib/task-updates';
+import { median, round, sleep } from './lib/stats';
+
+export interface AcceptPathRound {
+  rawTransactionsPerSecond: number;
+  rawP50Ms: number;
+  acceptedPerSecond: number;
+  acceptedP50Ms: number;
+  acceptedOverRaw: number;
+  executionCpuMsPerUpdate: number;
+  /** Execution's CPU while idle (consumers polling, relay, timers), in ms per second: part of every update's share above. */
+  executionIdleCpuMsPerSecond: number;
+  non2xx: number;
+  loadAverage: number;
+}
+
+export interface AcceptPathResult {
+  connections: number;
+  secondsPerRun: number;
+  rounds: AcceptPathRound[];
+  medians: Omit<AcceptPathRound, 'non2xx'>;
+}
+
+async function cpuSeconds(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((candidate) => candidate.startsWith('process_cpu_seconds_total'));
+  return line ? Number(line.split(' ')[1]) : Number.NaN;
+}
+
+export async function acceptPath(context: BenchContext): Promise<AcceptPathResult> {
+  const { system, quick, log } = context;
+  const org = await context.organisation();
+  const connections = quick ? 8 : 32;
+  const seconds = quick ? 2 : 8;
+  const roundsArgument = process.argv.indexOf('--rounds');
+  const roundCount = roundsArgument >= 0 ? Number(process.argv[roundsArgument + 1]) : quick ? 1 : 3;
+  const executionUrl = system.url('execution-service');
+  const rounds: AcceptPathRound[] = [];
+  for (let index = 0; index < roundCount; index++) {
+    await system.timeToZeroLag(120_000);
+    const idleFrom = await cpuSeconds(executionUrl);
+    await sleep(2_000);
+    const idleCpu = ((await cpuSeconds(executionUrl)) - idleFrom) * 500;
+    const raw = await postgresBaseline(context, connections);
+    const cpuBefore = await cpuSeconds(executionUrl);
+    const ours = await maxRateProgressUpdates(executionUrl, org, connections, seconds);
+    const cpuAfter = await cpuSeconds(executionUrl);
+    const round_: AcceptPathRound = {
+      rawTransactionsPerSecond: raw.transactionsPerSecond,
+      rawP50Ms: raw.latencyMs.p50,
+      acceptedPerSecond: ours.acceptedPerSecond,
+      acceptedP50Ms: ours.latencyMs.p50,
+      acceptedOverRaw: round(ours.acceptedPerSecond / raw.transactionsPerSecond, 3),
+      executionCpuMsPerUpdate: round(((cpuAfter - cpuBefore) * 1000) / Math.max(1, ours.accepted), 2),
+      executionIdleCpuMsPerSecond: round(idleCpu, 0),
+      non2xx: ours.non2xx,
+      loadAverage: round(loadavg()[0], 1),
+    };
+    log(
+      `accept path, round ${index + 1}: raw ${round_.rawTransactionsPerSecond} tx/s, execution ${round_.acceptedPerSecond} updates/s (p50 ${round_.acceptedP50Ms} ms, ${round_.executionCpuMsPerUpdate} ms CPU each; ${round_.executionIdleCpuMsPerSecond} ms/s idle; ${round_.non2xx} non-2xx) → ${round_.acceptedOverRaw} of raw; load ${round_.loadAverage}`,
+    );
+    rounds.push(round_);
+  }
+  const of = (key: keyof AcceptPathRound) => median(rounds.map((entry) => entry[key]));
+  const medians = {
+    rawTransactionsPerSecond: of('rawTransactionsPerSecond'),
+    rawP50Ms: of('rawP50Ms'),
+    acceptedPerSecond: of('acceptedPerSecond'),
+    acceptedP50Ms: of('acceptedP50Ms'),
+    acceptedOverRaw: of('acceptedOverRaw'),
+    executionCpuMsPerUpdate: of('executionCpuMsPerUpdate'),
+    executionIdleCpuMsPerSecond: of('executionIdleCpuMsPerSecond'),
+    loadAverage: of('loadAverage'),
+  };
+  log(
+    `accept path, medians of ${roundCount}: raw ${medians.rawTransactionsPerSecond} tx/s, execution ${medians.acceptedPerSecond} updates/s, accepted ÷ raw ${medians.acceptedOverRaw}, ${medians.executionCpuMsPerUpdate} ms CPU per update`,
+  );
+  return { connections, secondsPerRun: seconds, rounds, medians };
+}
+
+if (require.main === module) runStandalone('accept-path', acceptPath);
