@@ -7,7 +7,7 @@
  *                  writes to a temporary folder unless --out is given
  *   --out <dir>    where results.json (and benchmarks.md) go
  *   --render       only rewrite benchmarks.md from the results.json already in --out (e.g. after editing bench/findings.md)
- * Scenarios can be run alone: bench/freshness.ts, throughput.ts, baselines.ts, api-latency.ts,
+ * Scenarios can be run alone: bench/freshness.ts, throughput.ts, baselines.ts, accept-path.ts, api-latency.ts,
  * scaling.ts, hot-path-profile.ts, metrics-update-cost.ts, metrics-drain.ts, operations-overhead.ts,
  * dashboard.ts.
  */
@@ -28,6 +28,7 @@ import { createContext, log } from './lib/scenario';
 import { nowMs, ratio, round } from './lib/stats';
 import { BenchSystem } from './lib/system';
 import { scaling, scalingOnSqlSeeded } from './scaling';
+import { notificationDigest } from './notification-digest';
 import { planImport } from './plan-import';
 import { throughput } from './throughput';
 
@@ -114,6 +115,7 @@ async function main(): Promise<void> {
     ]);
     results.hotPathProfile = await step('profile', () => hotPathProfile(context));
     results.planImport = await step('plan import', () => planImport(context));
+    results.notificationDigest = await step('notification digest', () => notificationDigest(context));
     // After the others: it starts a stack of its own (services, identity provider, BFF, Chromium) beside the idle one.
     results.dashboard = await step('dashboard', () => dashboard(context));
     // Last: its four extra metrics replicas join the consumer group.
