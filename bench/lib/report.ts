@@ -147,6 +147,8 @@ export function renderMarkdown(report: Json, findings?: string): string {
     '',
     planImport(report.planImport),
     '',
+    measurementIngest(report.measurementIngest),
+    '',
     ...(findings ? [findings.trim(), ''] : []),
   ];
   return sections.join('\n');
@@ -290,6 +292,24 @@ export function planImport(result: Json): string {
     title,
     '',
     `A CSV of ${result.rows} rows (${result.fileKb} kB: goals, each with three key results, five deliverables and a budget allocation) posted to \`POST /v1/plan/imports\`: dry run ${cell(result.dryRunSeconds)} s, commit ${cell(result.commitSeconds)} s (${cell(result.rowsPerSecond)} rows/s, every row through the API's rules and events, all or nothing), the same file again ${cell(result.sameFileAgainSeconds)} s (found imported, nothing written). Target: 10,000 rows ≤ 30 s (\`npx tsx bench/plan-import.ts --rows 10000\`).`,
+  ].join('\n');
+}
+
+/** Key-result measurements pushed in bulk, beside the raw PostgreSQL inserts (bench/measurement-ingest.ts). */
+export function measurementIngest(result: Json): string {
+  const title = '## Pushed key-result measurements (`bench/measurement-ingest.ts`)';
+  if (!result || result.skipped) return `${title}\n\n${result?.skipped ?? 'Not run.'}`;
+  return [
+    title,
+    '',
+    `Bulk uploads of ${result.rows} measurements (NDJSON ${cell(result.ndjsonKb)} kB) to \`POST /v1/key-result-measurements\`, each row checked, stored and published as a check-in event (outbox and audit in the same transaction), beside the raw lower bound in each round: the same rows and outbox rows inserted straight into PostgreSQL in transactions of the same size. Medians of ${result.rounds} round(s), rows/s:`,
+    '',
+    table(
+      ['round', 'NDJSON upload', 'CSV upload', 'raw PostgreSQL'],
+      result.perRound.map((point: Json, index: number) => [index + 1, point.ndjson, point.csv, point.raw]),
+    ),
+    '',
+    `Median: NDJSON ${cell(result.ndjsonPerSecond)}/s, CSV ${cell(result.csvPerSecond)}/s, raw ${cell(result.rawPostgresPerSecond)}/s; ours ÷ raw ${cell(result.ndjsonToRaw)} (NDJSON), ${cell(result.csvToRaw)} (CSV). Target: ≥ ${cell(result.targetPerSecond)} measurements/s.`,
   ].join('\n');
 }
 
