@@ -7,7 +7,7 @@
  *                  writes to a temporary folder unless --out is given
  *   --out <dir>    where results.json (and benchmarks.md) go
  *   --render       only rewrite benchmarks.md from the results.json already in --out (e.g. after editing bench/findings.md)
- * Scenarios can be run alone: bench/freshness.ts, throughput.ts, baselines.ts, api-latency.ts,
+ * Scenarios can be run alone: bench/freshness.ts, throughput.ts, baselines.ts, accept-path.ts, api-latency.ts,
  * scaling.ts, hot-path-profile.ts, metrics-update-cost.ts, metrics-drain.ts, operations-overhead.ts,
  * dashboard.ts, measurement-ingest.ts.
  */

@@ -118,3 +118,29 @@ it('the prod overlay has Prometheus Operator scrape every service', () => {
   const monitors = render(join(K8S, 'overlays', 'prod')).filter((manifest) => manifest.kind === 'ServiceMonitor');
   expect(monitors.map((monitor) => monitor.spec.selector.matchLabels.app).sort()).toEqual([...SERVICES].sort());
 });
+
+it('the metrics rebuild Job (kubectl create, outside every kustomization) is valid and runs as the metrics pods do', () => {
+  const [job] = parseAllDocuments(readFileSync(join(K8S, 'jobs', 'metrics-rebuild.yaml'), 'utf8')).map(
+    (document) => document.toJS() as Manifest,
+  );
+  // generateName: each `kubectl create` is a new Job; modelOf validates the rest.
+  const Model = modelOf(job);
+  expect(() => new Model(job).validate()).not.toThrow();
+  const pod = job.spec.template.spec;
+  const [rebuild] = pod.containers;
+  expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+  expect(rebuild.securityContext).toMatchObject({
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ['ALL'] },
+  });
+  expect(rebuild.command).toContain('dist/apps/metrics-service/src/rebuild.js');
+  const [serve] = render(join(K8S, 'base')).find(
+    (manifest) => manifest.kind === 'Deployment' && manifest.metadata.name === 'metrics-service',
+  )!.spec.template.spec.containers;
+  expect({ image: rebuild.image, env: rebuild.env, envFrom: rebuild.envFrom }).toEqual({
+    image: serve.image,
+    env: serve.env,
+    envFrom: serve.envFrom,
+  });
+});

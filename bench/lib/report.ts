@@ -22,7 +22,7 @@ export function renderMarkdown(report: Json, findings?: string): string {
     '',
     `**Machine:** ${report.machine.cpu}, ${report.machine.memoryGb} GB, ${report.machine.platform}; load average ${report.machine.loadAverageBefore.join(' / ')} before and ${report.machine.loadAverageAfter.join(' / ')} after (1/5/15 min; other work shared the machine, so absolute figures are pessimistic — the ratios to the raw parts are the robust part). **Versions:** Node ${report.versions.node}, Apache Kafka ${report.versions.kafka} (KRaft, one node), PostgreSQL ${report.versions.postgres}.`,
     '',
-    '**Commands:** `npm run bench` (all of it, within 10 minutes) · `npm run bench:quick` (short runs, what CI runs via bench/bench-smoke.spec.ts) · one scenario: `npx tsx bench/<freshness|throughput|baselines|api-latency|scaling|hot-path-profile|metrics-drain|metrics-rebuild|operations-overhead|dashboard|plan-import>.ts [--quick]` · `npm run bench:metrics-update-cost`. To use a running system instead of starting one: `BENCH_EXECUTION_URL`, `BENCH_METRICS_URL`, `BENCH_KAFKA_BROKERS`, `BENCH_TOPIC_PREFIX`, `BENCH_DATABASE_URL` (scaling, profiling and the operations overhead need the system the benchmark starts). Full JSON: [benchmarks/results.json](benchmarks/results.json).',
+    '**Commands:** `npm run bench` (all of it, within 10 minutes) · `npm run bench:quick` (short runs, what CI runs via bench/bench-smoke.spec.ts) · one scenario: `npx tsx bench/<freshness|throughput|baselines|accept-path|api-latency|scaling|hot-path-profile|metrics-drain|metrics-rebuild|operations-overhead|dashboard|plan-import>.ts [--quick]` · `npm run bench:metrics-update-cost`. To use a running system instead of starting one: `BENCH_EXECUTION_URL`, `BENCH_METRICS_URL`, `BENCH_KAFKA_BROKERS`, `BENCH_TOPIC_PREFIX`, `BENCH_DATABASE_URL` (scaling, profiling and the operations overhead need the system the benchmark starts). Full JSON: [benchmarks/results.json](benchmarks/results.json).',
     '',
     `## Freshness: manager's update answered → score changed event (${fresh.durationSeconds} s per rate)`,
     '',
@@ -51,6 +51,33 @@ export function renderMarkdown(report: Json, findings?: string): string {
         rate.metricsLagAtEnd,
         rate.lagToZeroMs,
       ]),
+    ),
+    '',
+    "Where the time goes, p50 / p99 ms per hop, over the updates whose own score change was seen (Kafka record timestamps and the score event's time, one clock):",
+    '',
+    table(
+      [
+        'target /s',
+        'traced',
+        'answered → task event sent',
+        '→ forwarded by organisation',
+        '→ applied (score event time)',
+        '→ score event sent',
+        '→ received',
+      ],
+      fresh.rates
+        .filter((rate: Json) => rate.hopsMs)
+        .map((rate: Json) => [
+          rate.targetRate,
+          rate.hopsMs.forwardedToScored.count,
+          ...[
+            'answeredToTaskEventSent',
+            'taskEventSentToForwarded',
+            'forwardedToScored',
+            'scoredToScoreEventSent',
+            'scoreEventSentToReceived',
+          ].map((hop) => `${cell(rate.hopsMs[hop].p50)} / ${cell(rate.hopsMs[hop].p99)}`),
+        ]),
     ),
     '',
     '## Ingest throughput and the raw baselines',

@@ -115,6 +115,10 @@ export const metricsEndpoints: Record<string, EndpointEntry<MetricsFixture>> = {
     request: () => ({ path: '/v1/scores/organisation/history' }),
     expected: organisationWide,
   },
+  'GET /v1/scores/organisation/forecast': {
+    request: () => ({ path: '/v1/scores/organisation/forecast' }),
+    expected: organisationWide,
+  },
   'GET /v1/scores/{scopes}': { request: () => ({ path: '/v1/scores/goals' }), expected: organisationWide },
   'GET /v1/scores/{scopes}/{id}': {
     request: (f) => ({ path: `/v1/scores/managers/${f.managerId}` }),
@@ -122,6 +126,10 @@ export const metricsEndpoints: Record<string, EndpointEntry<MetricsFixture>> = {
   },
   'GET /v1/scores/{scopes}/{id}/history': {
     request: (f) => ({ path: `/v1/scores/managers/${f.managerId}/history` }),
+    expected: oneManager,
+  },
+  'GET /v1/scores/{scopes}/{id}/forecast': {
+    request: (f) => ({ path: `/v1/scores/managers/${f.managerId}/forecast` }),
     expected: oneManager,
   },
   'GET /v1/kpis/managers/{managerId}': {

@@ -1,7 +1,9 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { Actor, CurrentActor, notFound, Page } from '@throughline/service-kit';
+import { Actor, ApiProblems, CurrentActor, notFound, Page } from '@throughline/service-kit';
 import { ScopeKind } from './alignment-formula';
+import { ForecastView } from './dto/forecast.dto';
+import { ForecastsService } from './forecasts.service';
 import {
   ScoreHistoryPage,
   ScoreHistoryQueryDto,
@@ -18,7 +20,10 @@ const PATH_SCOPES: Record<string, ScopeKind> = { goals: 'goal', managers: 'manag
 @ApiBearerAuth()
 @Controller('v1/scores')
 export class ScoresController {
-  constructor(private readonly scores: ScoresService) {}
+  constructor(
+    private readonly scores: ScoresService,
+    private readonly forecasts: ForecastsService,
+  ) {}
 
   @Get('organisation')
   @ApiOperation({ summary: "The organisation's alignment score with its explanation (directors, admins, integrators)" })
@@ -38,6 +43,17 @@ export class ScoresController {
     @Query() query: ScoreHistoryQueryDto,
   ): Promise<Page<ScorePointView>> {
     return this.scores.history(actor, 'organisation', actor.orgId, query);
+  }
+
+  @Get('organisation/forecast')
+  @ApiOperation({
+    summary:
+      "The organisation's forecast at completion: EAC = AC + (BAC − EV) / CPI against the planned cost of its live tasks, ETC, VAC, TCPI and SPI (docs/alignment.md)",
+  })
+  @ApiOkResponse({ type: ForecastView })
+  @ApiProblems(404)
+  organisationForecast(@CurrentActor() actor: Actor): Promise<ForecastView> {
+    return this.forecasts.forecast(actor, 'organisation', actor.orgId);
   }
 
   @Get(':scopes')
@@ -81,6 +97,21 @@ export class ScoresController {
     @Query() query: ScoreHistoryQueryDto,
   ): Promise<Page<ScorePointView>> {
     return this.scores.history(actor, scopeOf(scopes), id, query);
+  }
+
+  @Get(':scopes/:id/forecast')
+  @ApiParam({ name: 'scopes', enum: Object.keys(PATH_SCOPES) })
+  @ApiOperation({
+    summary:
+      'Forecast at completion of a goal (its sub-goals included), manager or org unit, from earned value: EAC = AC + (BAC − EV) / CPI, ETC, VAC against the budget, TCPI, and for goals the projected finish date from SPI. Null figures name their reason. A manager may read their own.',
+  })
+  @ApiOkResponse({ type: ForecastView })
+  forecast(
+    @CurrentActor() actor: Actor,
+    @Param('scopes') scopes: string,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<ForecastView> {
+    return this.forecasts.forecast(actor, scopeOf(scopes), id);
   }
 }
 

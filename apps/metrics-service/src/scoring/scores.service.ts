@@ -7,7 +7,7 @@ import { AlertView, ScoreHistoryQueryDto, ScoreListQueryDto, ScorePointView, Sco
 import { assertMayRead } from '../access/read-access.rules';
 import { reportingTeam } from './reporting-team';
 
-const SCOPE_NAMES: Record<ScopeKind, string> = {
+export const SCOPE_NAMES: Record<ScopeKind, string> = {
   goal: 'Goal',
   manager: 'Manager',
   org_unit: 'Org unit',

@@ -9,10 +9,13 @@ import {
   TaskState,
   unmitigatedExposure,
 } from './contribution-formula';
+import { forecast } from './forecast.rules';
 
-/** docs/alignment.md's worked example, computed here; the figures in the document must be these. */
-function workedExample() {
-  const asOf = '2026-03-01';
+const asOf = '2026-03-01';
+const period = { periodStart: '2026-01-01', periodEnd: '2026-06-30' };
+
+/** The items of docs/alignment.md's worked example and the goal's facts, summed from them. */
+function workedExampleItems() {
   const task = (overrides: Partial<TaskState>): TaskState => ({
     known: true,
     status: 'in_progress',
@@ -46,7 +49,6 @@ function workedExample() {
     }),
     asOf,
   );
-  const period = { periodStart: '2026-01-01', periodEnd: '2026-06-30' };
   const preOrders = keyResultContribution(
     { baseline: 0, target: 1000, direction: 'increase', weightMilli: 1000, current: 300 },
     period,
@@ -66,6 +68,12 @@ function workedExample() {
     riskFacts(exposure),
     budgetFacts(10_000_000),
   ].reduce((sum, part) => addFacts(sum, part), emptyFacts());
+  return { pilot, campaign, preOrders, unitCost, exposure, facts };
+}
+
+/** docs/alignment.md's worked example, computed here; the figures in the document must be these. */
+function workedExample() {
+  const { pilot, campaign, preOrders, unitCost, exposure, facts } = workedExampleItems();
   const score = scoreScope('goal', facts, undefined, {
     tasks: [
       {
@@ -116,12 +124,36 @@ function workedExample() {
   };
 }
 
+/** The same goal's forecast at completion (docs/alignment.md, "Forecasts"). */
+function workedForecast() {
+  const { facts } = workedExampleItems();
+  return forecast({
+    kind: 'goal',
+    facts,
+    asOf,
+    period: { start: period.periodStart, end: period.periodEnd },
+    closedOn: null,
+  });
+}
+
+const documentBlock = (marker: string) => {
+  const document = readFileSync(join(__dirname, '../../../../docs/alignment.md'), 'utf8');
+  const block = new RegExp(`<!-- ${marker} -->\\s*\`\`\`json\\n([\\s\\S]*?)\`\`\``).exec(document);
+  expect(block).not.toBeNull();
+  return JSON.parse(block![1]);
+};
+
 describe('the worked example of docs/alignment.md', () => {
   it('has the figures the document shows', () => {
-    const document = readFileSync(join(__dirname, '../../../../docs/alignment.md'), 'utf8');
-    const block = /<!-- worked-example -->\s*```json\n([\s\S]*?)```/.exec(document);
-    expect(block).not.toBeNull();
-    expect(workedExample()).toEqual(JSON.parse(block![1]));
+    expect(workedExample()).toEqual(documentBlock('worked-example'));
+  });
+
+  it('has the forecast the document shows', () => {
+    expect(workedForecast()).toEqual(documentBlock('forecast-worked-example'));
+  });
+
+  it('is forecast to overrun its budget and finish late', () => {
+    expect(workedForecast()).toMatchObject({ cost: { overrun: true }, schedule: { late: true } });
   });
 
   it('lands at risk at 63.4', () => {

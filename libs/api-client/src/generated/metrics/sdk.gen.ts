@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { AlertsListData, AlertsListErrors, AlertsListResponses, AuditListData, AuditListErrors, AuditListResponses, ExportsHistoryData, ExportsHistoryErrors, ExportsHistoryResponses, ExportsKpisData, ExportsKpisErrors, ExportsKpisResponses, ExportsScoresData, ExportsScoresErrors, ExportsScoresResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMessagingData, HealthMessagingErrors, HealthMessagingResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, KpisManagerData, KpisManagerErrors, KpisManagerHistoryData, KpisManagerHistoryErrors, KpisManagerHistoryResponses, KpisManagerResponses, KpisOrganisationData, KpisOrganisationErrors, KpisOrganisationHistoryData, KpisOrganisationHistoryErrors, KpisOrganisationHistoryResponses, KpisOrganisationResponses, ScoresHistoryData, ScoresHistoryErrors, ScoresHistoryResponses, ScoresListData, ScoresListErrors, ScoresListResponses, ScoresOneData, ScoresOneErrors, ScoresOneResponses, ScoresOrganisationData, ScoresOrganisationErrors, ScoresOrganisationHistoryData, ScoresOrganisationHistoryErrors, ScoresOrganisationHistoryResponses, ScoresOrganisationResponses, SettingsGetData, SettingsGetErrors, SettingsGetResponses, SettingsPutData, SettingsPutErrors, SettingsPutResponses, TimePassRunData, TimePassRunErrors, TimePassRunResponses } from './types.gen.js';
+import type { AlertsListData, AlertsListErrors, AlertsListResponses, AuditListData, AuditListErrors, AuditListResponses, ExportsHistoryData, ExportsHistoryErrors, ExportsHistoryResponses, ExportsKpisData, ExportsKpisErrors, ExportsKpisResponses, ExportsScoresData, ExportsScoresErrors, ExportsScoresResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMessagingData, HealthMessagingErrors, HealthMessagingResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, KpisManagerData, KpisManagerErrors, KpisManagerHistoryData, KpisManagerHistoryErrors, KpisManagerHistoryResponses, KpisManagerResponses, KpisOrganisationData, KpisOrganisationErrors, KpisOrganisationHistoryData, KpisOrganisationHistoryErrors, KpisOrganisationHistoryResponses, KpisOrganisationResponses, ScoresForecastData, ScoresForecastErrors, ScoresForecastResponses, ScoresHistoryData, ScoresHistoryErrors, ScoresHistoryResponses, ScoresListData, ScoresListErrors, ScoresListResponses, ScoresOneData, ScoresOneErrors, ScoresOneResponses, ScoresOrganisationData, ScoresOrganisationErrors, ScoresOrganisationForecastData, ScoresOrganisationForecastErrors, ScoresOrganisationForecastResponses, ScoresOrganisationHistoryData, ScoresOrganisationHistoryErrors, ScoresOrganisationHistoryResponses, ScoresOrganisationResponses, SettingsGetData, SettingsGetErrors, SettingsGetResponses, SettingsPutData, SettingsPutErrors, SettingsPutResponses, TimePassRunData, TimePassRunErrors, TimePassRunResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -61,6 +61,15 @@ export const scoresOrganisationHistory = <ThrowOnError extends boolean = false>(
 });
 
 /**
+ * The organisation's forecast at completion: EAC = AC + (BAC − EV) / CPI against the planned cost of its live tasks, ETC, VAC, TCPI and SPI (docs/alignment.md)
+ */
+export const scoresOrganisationForecast = <ThrowOnError extends boolean = false>(options?: Options<ScoresOrganisationForecastData, ThrowOnError>) => (options?.client ?? client).get<ScoresOrganisationForecastResponses, ScoresOrganisationForecastErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/scores/organisation/forecast',
+    ...options
+});
+
+/**
  * Scores of all goals, managers or org units, lowest first (filter by band)
  */
 export const scoresList = <ThrowOnError extends boolean = false>(options: Options<ScoresListData, ThrowOnError>) => (options.client ?? client).get<ScoresListResponses, ScoresListErrors, ThrowOnError>({
@@ -84,6 +93,15 @@ export const scoresOne = <ThrowOnError extends boolean = false>(options: Options
 export const scoresHistory = <ThrowOnError extends boolean = false>(options: Options<ScoresHistoryData, ThrowOnError>) => (options.client ?? client).get<ScoresHistoryResponses, ScoresHistoryErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/scores/{scopes}/{id}/history',
+    ...options
+});
+
+/**
+ * Forecast at completion of a goal (its sub-goals included), manager or org unit, from earned value: EAC = AC + (BAC − EV) / CPI, ETC, VAC against the budget, TCPI, and for goals the projected finish date from SPI. Null figures name their reason. A manager may read their own.
+ */
+export const scoresForecast = <ThrowOnError extends boolean = false>(options: Options<ScoresForecastData, ThrowOnError>) => (options.client ?? client).get<ScoresForecastResponses, ScoresForecastErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/scores/{scopes}/{id}/forecast',
     ...options
 });
 

@@ -72,6 +72,112 @@ export type ScoreHistoryPage = {
     page: PageMetaDto;
 };
 
+export type CostForecastGapView = {
+    field: 'costPerformanceIndex' | 'estimateAtCompletion' | 'estimateToComplete' | 'varianceAtCompletion' | 'toCompletePerformanceIndex';
+    reason: 'no_planned_cost' | 'no_cost_booked' | 'no_value_earned' | 'no_budget' | 'budget_spent' | 'no_work_remaining' | 'no_period' | 'no_live_tasks' | 'nothing_planned_yet';
+};
+
+export type CostForecastView = {
+    /**
+     * The budget held against: the goal budget (its sub-goals included) for goals, else the planned cost of the live tasks
+     */
+    budget: number;
+    /**
+     * BAC: Σ planned cost of the live tasks (the budgeted work)
+     */
+    budgetedWork: number;
+    /**
+     * EV: Σ planned cost × progress (the budgeted cost of the work done)
+     */
+    earnedValue: number;
+    /**
+     * AC: the cost booked
+     */
+    actualCost: number;
+    /**
+     * CPI = EV / AC, to 3 decimals; null when it cannot be forecast (the reason is in `missing`)
+     */
+    costPerformanceIndex: number | null;
+    /**
+     * EAC = AC + (BAC − EV) / CPI, rounded to the minor unit; null when it cannot be forecast (the reason is in `missing`)
+     */
+    estimateAtCompletion: number | null;
+    /**
+     * ETC = EAC − AC; null when it cannot be forecast (the reason is in `missing`)
+     */
+    estimateToComplete: number | null;
+    /**
+     * VAC = budget − EAC: negative when forecast to overrun; null when it cannot be forecast (the reason is in `missing`)
+     */
+    varianceAtCompletion: number | null;
+    /**
+     * TCPI = (BAC − EV) / (budget − AC): the cost efficiency the rest needs to stay within the budget; null when it cannot be forecast (the reason is in `missing`)
+     */
+    toCompletePerformanceIndex: number | null;
+    /**
+     * VAC < 0; null when VAC is null
+     */
+    overrun: boolean | null;
+    detail: string;
+    /**
+     * Each figure that is null and why
+     */
+    missing: Array<CostForecastGapView>;
+};
+
+export type ScheduleForecastGapView = {
+    field: 'schedulePerformanceIndex' | 'projectedFinish' | 'slipDays';
+    reason: 'no_planned_cost' | 'no_cost_booked' | 'no_value_earned' | 'no_budget' | 'budget_spent' | 'no_work_remaining' | 'no_period' | 'no_live_tasks' | 'nothing_planned_yet';
+};
+
+export type ScheduleForecastView = {
+    /**
+     * SPI = earned value (counted up to each task’s planned value) / planned value; null when it cannot be forecast (the reason is in `missing`)
+     */
+    schedulePerformanceIndex: number | null;
+    /**
+     * The goal period’s first day; null for other scopes
+     */
+    plannedStart: string | null;
+    /**
+     * The goal period’s last day; null for other scopes
+     */
+    plannedEnd: string | null;
+    /**
+     * start + ⌈period days / SPI⌉ − 1, no earlier than the as-of day while work is outstanding; the day a closed goal closed. Null when it cannot be forecast (see `missing`)
+     */
+    projectedFinish: string | null;
+    /**
+     * Days from the planned end to the projected finish; null when it cannot be forecast (the reason is in `missing`)
+     */
+    slipDays: number | null;
+    /**
+     * slipDays > 0; null when slipDays is null
+     */
+    late: boolean | null;
+    detail: string;
+    /**
+     * Each figure that is null and why
+     */
+    missing: Array<ScheduleForecastGapView>;
+};
+
+export type ForecastView = {
+    scope: 'goal' | 'manager' | 'org_unit' | 'organisation';
+    scopeId: string;
+    name: string;
+    /**
+     * The organisation’s day the facts are as of
+     */
+    asOf: string;
+    /**
+     * A goal’s currency; null for other scopes
+     */
+    currency: string | null;
+    cost: CostForecastView;
+    schedule: ScheduleForecastView;
+};
+
 export type ScorePage = {
     items: Array<ScoreView>;
     page: PageMetaDto;
@@ -601,6 +707,40 @@ export type ScoresOrganisationHistoryResponses = {
 
 export type ScoresOrganisationHistoryResponse = ScoresOrganisationHistoryResponses[keyof ScoresOrganisationHistoryResponses];
 
+export type ScoresOrganisationForecastData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/scores/organisation/forecast';
+};
+
+export type ScoresOrganisationForecastErrors = {
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type ScoresOrganisationForecastError = ScoresOrganisationForecastErrors[keyof ScoresOrganisationForecastErrors];
+
+export type ScoresOrganisationForecastResponses = {
+    200: ForecastView;
+};
+
+export type ScoresOrganisationForecastResponse = ScoresOrganisationForecastResponses[keyof ScoresOrganisationForecastResponses];
+
 export type ScoresListData = {
     body?: never;
     path: {
@@ -749,6 +889,47 @@ export type ScoresHistoryResponses = {
 };
 
 export type ScoresHistoryResponse = ScoresHistoryResponses[keyof ScoresHistoryResponses];
+
+export type ScoresForecastData = {
+    body?: never;
+    path: {
+        scopes: 'goals' | 'managers' | 'org-units';
+        id: string;
+    };
+    query?: never;
+    url: '/v1/scores/{scopes}/{id}/forecast';
+};
+
+export type ScoresForecastErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type ScoresForecastError = ScoresForecastErrors[keyof ScoresForecastErrors];
+
+export type ScoresForecastResponses = {
+    200: ForecastView;
+};
+
+export type ScoresForecastResponse = ScoresForecastResponses[keyof ScoresForecastResponses];
 
 export type AlertsListData = {
     body?: never;
