@@ -6,13 +6,16 @@
  * `npm run bench` runs it with 1,000 rows (10,000 take minutes here today; see docs/benchmarks.md);
  * the quick run skips it.
  */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Papa from 'papaparse';
 import { Actor, mintDevToken } from '@throughline/service-kit';
 import { setUpOrganisation } from '@throughline/testing';
 import { PLAN_COLUMNS, PlanColumn } from '../apps/strategy-service/src/plan-spreadsheets/plan-sheet';
 import { BenchContext, runStandalone } from './lib/scenario';
-import { nowMs, round } from './lib/stats';
+import { nowMs, round, sleep } from './lib/stats';
 
 function planCsv(goals: number, director: string, manager: string, unit: string): Buffer {
   const rows: Array<Partial<Record<PlanColumn, string>>> = [];
@@ -73,8 +76,34 @@ function post(url: string, token: string, body: Buffer): Promise<{ status: numbe
   });
 }
 
+/**
+ * The statements the strategy service sends to PostgreSQL, counted in the service (restarted with
+ * bench/lib/pg-count-preload.js): a figure the machine's load does not blur, unlike the seconds.
+ */
+async function countStatements(context: BenchContext): Promise<(() => Promise<number>) | undefined> {
+  if (!context.system.managed) return undefined;
+  const file = join(mkdtempSync(join(tmpdir(), 'throughline-bench-pg-')), 'statements.json');
+  await context.system.restart('strategy-service', {
+    NODE_OPTIONS: `--require ${join(__dirname, 'lib/pg-count-preload.js')}`,
+    BENCH_PG_COUNT: file,
+  });
+  const pid = Number(readFileSync(`${file}.pid`, 'utf8'));
+  let signals = 0;
+  return async () => {
+    signals += 1;
+    process.kill(pid, 'SIGWINCH');
+    for (let waited = 0; waited < 10_000; waited += 10) {
+      const seen = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8') || '{}') : {};
+      if (seen.signals === signals) return seen.statements as number;
+      await sleep(10);
+    }
+    throw new Error('the strategy service did not report its statement count');
+  };
+}
+
 export async function planImport(context: BenchContext) {
   if (context.quick) return { skipped: 'not in --quick (1,000 rows take about a minute here)' };
+  const statements = await countStatements(context);
   const strategy = context.system.url('strategy-service');
   const asked = process.argv.indexOf('--rows');
   const goals = Math.max(1, Math.round((asked > 0 ? Number(process.argv[asked + 1]) : 1_000) / 10));
@@ -87,11 +116,14 @@ export async function planImport(context: BenchContext) {
   const actor: Actor = { personId: director.id, orgId: org.orgId, role: 'director' };
   const token = await mintDevToken(actor);
   const send = async (query: string) => {
+    const before = await statements?.();
     const started = nowMs();
     const response = await post(`${strategy}/v1/plan/imports${query}`, token, file);
+    const seconds = (nowMs() - started) / 1000;
     if (response.status >= 300)
       throw new Error(`plan import answered ${response.status}: ${response.text.slice(0, 400)}`);
-    return { seconds: (nowMs() - started) / 1000 };
+    const after = await statements?.();
+    return { seconds, statements: before === undefined ? undefined : after! - before };
   };
   const rows = goals * 10;
   const dryRun = await send('?dryRun=true');
@@ -105,10 +137,13 @@ export async function planImport(context: BenchContext) {
     dryRunSeconds: round(dryRun.seconds, 2),
     commitSeconds: round(commit.seconds, 2),
     rowsPerSecond: round(rows / commit.seconds, 0),
+    /** Sent to PostgreSQL by the strategy service while the commit ran (its outbox relay's few included). */
+    commitStatementsPerRow: commit.statements === undefined ? null : round(commit.statements / rows, 2),
+    dryRunStatementsPerRow: dryRun.statements === undefined ? null : round(dryRun.statements / rows, 2),
     sameFileAgainSeconds: round(again.seconds, 2),
   };
   context.log(
-    `plan import: ${rows} rows — dry run ${result.dryRunSeconds} s, commit ${result.commitSeconds} s (${result.rowsPerSecond} rows/s), the same file again ${result.sameFileAgainSeconds} s`,
+    `plan import: ${rows} rows — dry run ${result.dryRunSeconds} s, commit ${result.commitSeconds} s (${result.rowsPerSecond} rows/s, ${result.commitStatementsPerRow} statements a row), the same file again ${result.sameFileAgainSeconds} s`,
   );
   return result;
 }

@@ -29,6 +29,7 @@ import { createContext, log } from './lib/scenario';
 import { nowMs, ratio, round } from './lib/stats';
 import { BenchSystem } from './lib/system';
 import { scaling, scalingOnSqlSeeded } from './scaling';
+import { notificationDigest } from './notification-digest';
 import { planImport } from './plan-import';
 import { throughput } from './throughput';
 
@@ -115,6 +116,7 @@ async function main(): Promise<void> {
     ]);
     results.hotPathProfile = await step('profile', () => hotPathProfile(context));
     results.planImport = await step('plan import', () => planImport(context));
+    results.notificationDigest = await step('notification digest', () => notificationDigest(context));
     // After the others: it starts a stack of its own (services, identity provider, BFF, Chromium) beside the idle one.
     results.dashboard = await step('dashboard', () => dashboard(context));
     // Last: its four extra metrics replicas join the consumer group.

@@ -22,7 +22,7 @@ export function renderMarkdown(report: Json, findings?: string): string {
     '',
     `**Machine:** ${report.machine.cpu}, ${report.machine.memoryGb} GB, ${report.machine.platform}; load average ${report.machine.loadAverageBefore.join(' / ')} before and ${report.machine.loadAverageAfter.join(' / ')} after (1/5/15 min; other work shared the machine, so absolute figures are pessimistic — the ratios to the raw parts are the robust part). **Versions:** Node ${report.versions.node}, Apache Kafka ${report.versions.kafka} (KRaft, one node), PostgreSQL ${report.versions.postgres}.`,
     '',
-    '**Commands:** `npm run bench` (all of it, within 10 minutes) · `npm run bench:quick` (short runs, what CI runs via bench/bench-smoke.spec.ts) · one scenario: `npx tsx bench/<freshness|throughput|baselines|accept-path|api-latency|scaling|hot-path-profile|metrics-drain|metrics-rebuild|operations-overhead|dashboard|plan-import>.ts [--quick]` · `npm run bench:metrics-update-cost`. To use a running system instead of starting one: `BENCH_EXECUTION_URL`, `BENCH_METRICS_URL`, `BENCH_KAFKA_BROKERS`, `BENCH_TOPIC_PREFIX`, `BENCH_DATABASE_URL` (scaling, profiling and the operations overhead need the system the benchmark starts). Full JSON: [benchmarks/results.json](benchmarks/results.json).',
+    '**Commands:** `npm run bench` (all of it, within 10 minutes) · `npm run bench:quick` (short runs, what CI runs via bench/bench-smoke.spec.ts) · one scenario: `npx tsx bench/<freshness|throughput|baselines|accept-path|api-latency|scaling|hot-path-profile|metrics-drain|metrics-rebuild|operations-overhead|dashboard|plan-import|notification-digest>.ts [--quick]` · `npm run bench:metrics-update-cost`. To use a running system instead of starting one: `BENCH_EXECUTION_URL`, `BENCH_METRICS_URL`, `BENCH_KAFKA_BROKERS`, `BENCH_TOPIC_PREFIX`, `BENCH_DATABASE_URL` (scaling, profiling and the operations overhead need the system the benchmark starts). Full JSON: [benchmarks/results.json](benchmarks/results.json).',
     '',
     `## Freshness: manager's update answered → score changed event (${fresh.durationSeconds} s per rate)`,
     '',
@@ -174,6 +174,8 @@ export function renderMarkdown(report: Json, findings?: string): string {
     '',
     planImport(report.planImport),
     '',
+    notificationDigest(report.notificationDigest),
+    '',
     measurementIngest(report.measurementIngest),
     '',
     ...(findings ? [findings.trim(), ''] : []),
@@ -318,7 +320,25 @@ export function planImport(result: Json): string {
   return [
     title,
     '',
-    `A CSV of ${result.rows} rows (${result.fileKb} kB: goals, each with three key results, five deliverables and a budget allocation) posted to \`POST /v1/plan/imports\`: dry run ${cell(result.dryRunSeconds)} s, commit ${cell(result.commitSeconds)} s (${cell(result.rowsPerSecond)} rows/s, every row through the API's rules and events, all or nothing), the same file again ${cell(result.sameFileAgainSeconds)} s (found imported, nothing written). Target: 10,000 rows ≤ 30 s (\`npx tsx bench/plan-import.ts --rows 10000\`).`,
+    `A CSV of ${result.rows} rows (${result.fileKb} kB: goals, each with three key results, five deliverables and a budget allocation) posted to \`POST /v1/plan/imports\`: dry run ${cell(result.dryRunSeconds)} s, commit ${cell(result.commitSeconds)} s (${cell(result.rowsPerSecond)} rows/s, every row through the API's rules and events, all or nothing; ${cell(result.commitStatementsPerRow)} SQL statements a row, ${cell(result.dryRunStatementsPerRow)} in the dry run), the same file again ${cell(result.sameFileAgainSeconds)} s (found imported, nothing written). Target: 10,000 rows ≤ 30 s (\`npx tsx bench/plan-import.ts --rows 10000\`).`,
+  ].join('\n');
+}
+
+/** A director's weekly digest of a large organisation (bench/notification-digest.ts). */
+export function notificationDigest(result: Json): string {
+  const title = "## A director's weekly digest of 1,000 goals (`bench/notification-digest.ts`)";
+  if (!result || result.skipped) return `${title}\n\n${result?.skipped ?? 'Not run.'}`;
+  return [
+    title,
+    '',
+    `An organisation of ${result.goals} active goals (each scored a week ago and today), its own score and 50 alerts of the week, fed to the integrations service as ${result.events} events; ${result.directors} directors each ask for this week's digest (\`POST /v1/notifications/digests\`: read, rendered as HTML and text, queued), read back from a real SMTP server.`,
+    '',
+    '| | p50 ms | p95 ms | max ms | digests |',
+    '|---|---|---|---|---|',
+    `| built and queued (request → answer) | ${cell(result.buildMs.p50)} | ${cell(result.buildMs.p95)} | ${cell(result.buildMs.max)} | ${result.buildMs.count} |`,
+    `| in the inbox (request → received by the SMTP server) | ${cell(result.deliveredMs.p50)} | ${cell(result.deliveredMs.p95)} | ${cell(result.deliveredMs.max)} | ${result.deliveredMs.count} |`,
+    '',
+    `The largest digest: ${cell(result.mailKb)} kB of HTML and text (it names the goals that moved most and the worst at risk, not all 1,000).`,
   ].join('\n');
 }
 

@@ -47,6 +47,10 @@ describe('dashboard in Chromium', () => {
     const context = await browser.newContext({ viewport, locale: 'en-GB' });
     contexts.push(context);
     const page = await context.newPage();
+    const sessionRequests: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/auth/session') sessionRequests.push(request.url());
+    });
     await page.goto(`${stack.url}${path}`);
     // Not signed in: the app sends the person to the identity provider's form, then back to the page.
     await page.getByLabel('E-mail').fill(account(name).email);
@@ -54,6 +58,9 @@ describe('dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(`${stack.url}${path}`);
     await expectSettled(page);
+    // One question per load of the app, before and after signing in: a preload (index.html) that the script's
+    // request did not match would make it two per load.
+    expect(sessionRequests).toHaveLength(2);
     return page;
   }
 

@@ -6,12 +6,13 @@ import { rememberSession, sendToSignIn, type Session } from '../api/session-stat
 
 const SessionContext = createContext<Session | undefined>(undefined);
 
-/** The session, or null when nobody is signed in (a query may not resolve to undefined). */
+/**
+ * The session, or null when nobody is signed in (a query may not resolve to undefined). The
+ * request matches index.html's preload (same address, mode and credentials), so the first one
+ * takes the answer already on its way.
+ */
 async function fetchSession(): Promise<Session | null> {
-  const response = await fetch('/auth/session', {
-    credentials: 'same-origin',
-    headers: { accept: 'application/json' },
-  });
+  const response = await fetch('/auth/session', { credentials: 'same-origin' });
   if (response.status === 401) return null;
   if (!response.ok) throw new ApiError(toProblem(response.status, await response.json().catch(() => undefined)));
   return (await response.json()) as Session;

@@ -35,11 +35,13 @@ export function ScoreExplanation({
               <th scope="col" className="number">
                 Contribution
               </th>
-              <th scope="col">Why</th>
+              <th scope="col" className="why">
+                Why
+              </th>
             </tr>
           </thead>
           <tbody>
-            {score.components.map((component) => (
+            {score.components.flatMap((component) => [
               <tr key={component.name}>
                 <th scope="row">{COMPONENT_LABEL[component.name]}</th>
                 <td className="number">
@@ -52,9 +54,13 @@ export function ScoreExplanation({
                 </td>
                 <td className="number">{formatRatio(component.weight)}</td>
                 <td className="number">{formatNumber(component.contribution, undefined, 1)}</td>
-                <td>{component.detail}</td>
-              </tr>
-            ))}
+                <td className="why">{component.detail}</td>
+              </tr>,
+              // On a phone the reason gets a line of its own under the figures (CSS shows one of the two).
+              <tr key={`${component.name}-why`} className="why-row">
+                <td colSpan={4}>{component.detail}</td>
+              </tr>,
+            ])}
           </tbody>
         </table>
       </div>
