@@ -41,6 +41,11 @@ function figures(report: any): Record<string, unknown> {
     for (const variant of endpoint.variants)
       entries.push([`${endpoint.endpoint}, ${variant.name}: CPU µs per request`, variant.cpuUsPerRequest]);
   entries.push(['spans exported per traced request', report.operationsOverhead.spansExportedPerTracedRequest]);
+  entries.push(
+    ['measurement ingest: NDJSON rows per second', report.measurementIngest.ndjsonPerSecond],
+    ['measurement ingest: CSV rows per second', report.measurementIngest.csvPerSecond],
+    ['measurement ingest: raw PostgreSQL rows per second', report.measurementIngest.rawPostgresPerSecond],
+  );
   if (!report.dashboard.skipped)
     entries.push(
       ['dashboard: first-route JavaScript gzipped', report.dashboard.firstRouteJs.gzipKb],

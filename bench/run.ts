@@ -9,7 +9,7 @@
  *   --render       only rewrite benchmarks.md from the results.json already in --out (e.g. after editing bench/findings.md)
  * Scenarios can be run alone: bench/freshness.ts, throughput.ts, baselines.ts, accept-path.ts, api-latency.ts,
  * scaling.ts, hot-path-profile.ts, metrics-update-cost.ts, metrics-drain.ts, operations-overhead.ts,
- * dashboard.ts.
+ * dashboard.ts, measurement-ingest.ts.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +20,7 @@ import { baselines } from './baselines';
 import { dashboard } from './dashboard';
 import { freshness } from './freshness';
 import { hotPathProfile } from './hot-path-profile';
+import { measurementIngest } from './measurement-ingest';
 import { metricsDrain } from './metrics-drain';
 import { metricsRebuild } from './metrics-rebuild';
 import { operationsOverhead } from './operations-overhead';
@@ -120,6 +121,8 @@ async function main(): Promise<void> {
     results.dashboard = await step('dashboard', () => dashboard(context));
     // Last: its four extra metrics replicas join the consumer group.
     results.operationsOverhead = await step('operations overhead', () => operationsOverhead(context));
+    // After it: the check-ins it publishes keep metrics busy for a while, which would disturb the others.
+    results.measurementIngest = await step('measurement ingest', () => measurementIngest(context));
   } finally {
     await system.stop();
   }

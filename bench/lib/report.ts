@@ -176,6 +176,8 @@ export function renderMarkdown(report: Json, findings?: string): string {
     '',
     notificationDigest(report.notificationDigest),
     '',
+    measurementIngest(report.measurementIngest),
+    '',
     ...(findings ? [findings.trim(), ''] : []),
   ];
   return sections.join('\n');
@@ -337,6 +339,24 @@ export function notificationDigest(result: Json): string {
     `| in the inbox (request → received by the SMTP server) | ${cell(result.deliveredMs.p50)} | ${cell(result.deliveredMs.p95)} | ${cell(result.deliveredMs.max)} | ${result.deliveredMs.count} |`,
     '',
     `The largest digest: ${cell(result.mailKb)} kB of HTML and text (it names the goals that moved most and the worst at risk, not all 1,000).`,
+  ].join('\n');
+}
+
+/** Key-result measurements pushed in bulk, beside the raw PostgreSQL inserts (bench/measurement-ingest.ts). */
+export function measurementIngest(result: Json): string {
+  const title = '## Pushed key-result measurements (`bench/measurement-ingest.ts`)';
+  if (!result || result.skipped) return `${title}\n\n${result?.skipped ?? 'Not run.'}`;
+  return [
+    title,
+    '',
+    `Bulk uploads of ${result.rows} measurements (NDJSON ${cell(result.ndjsonKb)} kB) to \`POST /v1/key-result-measurements\`, each row checked, stored and published as a check-in event (outbox and audit in the same transaction), beside the raw lower bound in each round: the same rows and outbox rows inserted straight into PostgreSQL in transactions of the same size. Medians of ${result.rounds} round(s), rows/s:`,
+    '',
+    table(
+      ['round', 'NDJSON upload', 'CSV upload', 'raw PostgreSQL'],
+      result.perRound.map((point: Json, index: number) => [index + 1, point.ndjson, point.csv, point.raw]),
+    ),
+    '',
+    `Median: NDJSON ${cell(result.ndjsonPerSecond)}/s, CSV ${cell(result.csvPerSecond)}/s, raw ${cell(result.rawPostgresPerSecond)}/s; ours ÷ raw ${cell(result.ndjsonToRaw)} (NDJSON), ${cell(result.csvToRaw)} (CSV). Target: ≥ ${cell(result.targetPerSecond)} measurements/s.`,
   ].join('\n');
 }
 

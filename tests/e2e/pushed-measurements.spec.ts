@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mintDevToken } from '@throughline/service-kit';
 import {
   apiAs,
   expectStatus,
   ifMatch,
+  runExample,
   setUpOrganisation,
   startTestService,
   TestService,
@@ -106,5 +111,59 @@ describe('pushed measurements: strategy → metrics', () => {
     );
     expect(published).toEqual([{ events: 1 }]);
     expect((await outcomes())?.value).toBe(after.value);
+  });
+
+  it('pushes a file with the example integrator (examples/push-measurements.ts); the same file again is replayed', async () => {
+    const org = await setUpOrganisation(strategy.url, 'Example Push Ltd');
+    const goal = expectStatus(
+      await org.director.api.post('/v1/goals', {
+        title: 'Grow pre-orders',
+        ownerId: org.director.id,
+        orgUnitId: org.companyUnitId,
+        periodStart: '2026-01-01',
+        periodEnd: '2026-12-31',
+        budget: { currency: 'EUR', amountMinor: 1_000_000 },
+      }),
+      201,
+    );
+    const keyResult = expectStatus(
+      await org.director.api.post(`/v1/goals/${goal.id}/key-results`, {
+        name: 'Pre-orders',
+        category: 'growth',
+        unit: 'orders',
+        baseline: 0,
+        target: 500,
+        direction: 'increase',
+      }),
+      201,
+    );
+    expectStatus(await org.director.api.post(`/v1/goals/${goal.id}/activate`, {}, ifMatch(1)), 200);
+    const file = join(tmpdir(), `measurements-${randomUUID()}.csv`);
+    writeFileSync(
+      file,
+      `keyResultId,value,measuredAt,source\n${keyResult.id},120,2026-02-01,Shop\n${keyResult.id},180,2026-03-01,Shop\n`,
+    );
+    const env = {
+      TOKEN: await mintDevToken({
+        personId: randomUUID(),
+        orgId: org.orgId,
+        role: 'integrator',
+        scopes: ['measurements:write'],
+      }),
+      MEASUREMENTS: file,
+      STRATEGY_URL: strategy.url,
+    };
+    const first = runExample('push-measurements.ts', env);
+    expect([await first.exited, first.output().trim()]).toEqual([0, 'pushed: 2 measurements of 1 key results']);
+    const again = runExample('push-measurements.ts', env);
+    expect([await again.exited, again.output().trim()]).toEqual([
+      0,
+      'already pushed (the first answer, replayed): 2 measurements of 1 key results',
+    ]);
+    const listed = expectStatus(
+      await org.integrator.api.get(`/v1/goals/${goal.id}/key-results/${keyResult.id}/measurements`),
+      200,
+    );
+    expect(listed.items.map((item: { value: number }) => item.value)).toEqual([180, 120]);
   });
 });

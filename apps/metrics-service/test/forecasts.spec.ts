@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  AlertRaisedV1,
   GoalActivatedV1,
   OrganisationCreatedV1,
   OrgUnitCreatedV1,
@@ -7,9 +8,19 @@ import {
   TaskCostRecordedV1,
   TaskCreatedV1,
   TaskProgressReportedV1,
+  Topics,
 } from '@throughline/contracts';
 import { Actor, CLOCK, ManualClock } from '@throughline/service-kit';
-import { apiAs, ApiClient, EventFeed, startTestService, TestService, uniqueTag, waitFor } from '@throughline/testing';
+import {
+  apiAs,
+  ApiClient,
+  EventCollector,
+  EventFeed,
+  startTestService,
+  TestService,
+  uniqueTag,
+  waitFor,
+} from '@throughline/testing';
 import { AppModule } from '../src/app.module';
 import { metricsDatabase } from '../src/database/metrics-database';
 
@@ -30,6 +41,7 @@ describe('metrics: forecasts at completion', () => {
   const tasks = { pilot: id(), campaign: id() };
   let metrics: TestService;
   let feed: EventFeed;
+  let collector: EventCollector;
   let director: ApiClient;
   let mia: ApiClient;
 
@@ -41,6 +53,12 @@ describe('metrics: forecasts at completion', () => {
       },
       { what: `metrics to apply ${feed.distinctEvents} events` },
     );
+  /** The open forecast alerts, as [kind, goal id], sorted. */
+  const forecastAlerts = async () =>
+    (await director.get('/v1/alerts?limit=100')).body.items
+      .filter((alert: { kind: string }) => alert.kind.startsWith('goal_forecast_'))
+      .map((alert: { kind: string; scopeId: string }) => [alert.kind, alert.scopeId])
+      .sort();
   const forecastOf = async (path: string) => {
     const response = await director.get(`/v1/scores/${path}/forecast`);
     expect(response.status).toBe(200);
@@ -61,8 +79,10 @@ describe('metrics: forecasts at completion', () => {
     director = await as(people.dana, 'director');
     mia = await as(people.mia, 'manager');
     feed = await EventFeed.start(tag, orgId);
+    collector = await EventCollector.start([`t${tag}.${Topics.Alerts}`]);
   });
   afterAll(async () => {
+    await collector?.stop();
     await feed?.stop();
     await metrics?.stop();
   });
@@ -178,6 +198,7 @@ describe('metrics: forecasts at completion', () => {
     expect(early.cost.missing).toContainEqual({ field: 'estimateAtCompletion', reason: 'no_cost_booked' });
     expect(early.schedule).toMatchObject({ schedulePerformanceIndex: null, projectedFinish: null, late: null });
     expect(early.schedule.missing).toContainEqual({ field: 'projectedFinish', reason: 'nothing_planned_yet' });
+    expect(await forecastAlerts()).toEqual([]);
 
     // 10 February: the pilot is 30 % done for 30,000.00 of its 40,000.00; the campaign 40 % for 5,000.00 of 20,000.00.
     for (const [minute, taskId, goalId, managerId, progress, amountMinor] of [
@@ -320,6 +341,54 @@ describe('metrics: forecasts at completion', () => {
       expect(refused.status).toBe(403);
       expect(refused.headers.get('content-type')).toContain('application/problem+json');
     }
+
+    // Raised before it happens (on 10 February the pilot was not yet due), once per ongoing condition:
+    // the time pass rescored the goals without raising them again.
+    expect(await forecastAlerts()).toEqual(
+      [
+        ['goal_forecast_late', goals.launch],
+        ['goal_forecast_late', goals.production],
+        ['goal_forecast_overrun', goals.production],
+      ].sort(),
+    );
+    const raised = await collector.waitForType(AlertRaisedV1.type, 3, (entry) =>
+      entry.event.data.kind.startsWith('goal_forecast_'),
+    );
+    expect(raised.map((entry) => entry.event.data.raisedAt.slice(0, 10))).toEqual(Array(3).fill('2026-02-10'));
+    expect(raised.find((entry) => entry.event.data.kind === 'goal_forecast_overrun')!.event.data).toMatchObject({
+      scope: 'goal',
+      scopeId: goals.production,
+      message:
+        'Production ready is forecast to cost 100000.00 at completion, 50000.00 over its budget of 50000.00 (CPI 0.4).',
+    });
+
+    // The pilot is finished: it cost what was booked (30,000.00, within 50,000.00) and all its value is earned, so both recover.
+    await feed.publish(
+      TaskProgressReportedV1,
+      {
+        taskId: tasks.pilot,
+        goalId: goals.production,
+        managerId: people.mia,
+        progress: 100,
+        note: null,
+        reportedBy: people.mia,
+        reportedAt: at('03-02'),
+        taskVersion: 3,
+      },
+      at('03-02'),
+    );
+    await settled();
+    expect((await forecastOf(`goals/${goals.production}`)).cost).toMatchObject({
+      estimateAtCompletion: 3_000_000,
+      varianceAtCompletion: 2_000_000,
+      overrun: false,
+    });
+    expect((await forecastOf(`goals/${goals.launch}`)).schedule).toMatchObject({
+      schedulePerformanceIndex: 1,
+      projectedFinish: '2026-06-30',
+      late: false,
+    });
+    expect(await forecastAlerts()).toEqual([]);
 
     // Unknown ids and scopes answer 404, a malformed id 400, as problem+json.
     for (const [path, status] of [

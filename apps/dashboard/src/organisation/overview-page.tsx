@@ -143,6 +143,8 @@ const ALERT_LABEL: Record<metrics.AlertView['kind'], string> = {
   budget_overrun: 'Budget overrun',
   unlinked_work: 'Unlinked work',
   unmitigated_risk: 'Unmitigated risk',
+  goal_forecast_overrun: 'Forecast over budget',
+  goal_forecast_late: 'Forecast late',
 };
 
 function OpenAlerts() {

@@ -1,5 +1,6 @@
 import { ALERT_KINDS } from '@throughline/contracts';
 import { AlignmentSettings, effortShare, FactVector, round1, Score, ScoreBand, ScopeKind } from './alignment-formula';
+import { Forecast } from './forecast.rules';
 
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
@@ -33,10 +34,18 @@ export interface ScoredScope {
   score: Score;
   previousBand: ScoreBand | null;
   settings: AlignmentSettings;
+  /** An open goal's forecast at completion (none for closed goals and other scopes). */
+  forecast?: Forecast;
 }
 
-/** A goal falling into a worse band, a goal or manager over budget, a scope above the unlinked-work limit. */
-export function scoreAlerts({ ref, name, facts, score, previousBand, settings }: ScoredScope): AlertDecision {
+const money = (minor: number) => (minor / 100).toFixed(2);
+
+/**
+ * A goal falling into a worse band, a goal or manager over budget, a scope above the unlinked-work limit,
+ * an open goal forecast to overrun its budget or to finish after its end date (before either happens;
+ * cleared when the forecast recovers or cannot be made).
+ */
+export function scoreAlerts({ ref, name, facts, score, previousBand, settings, forecast }: ScoredScope): AlertDecision {
   const raise: AlertToRaise[] = [];
   const cleared: AlertKind[] = [];
   const alert = (kind: AlertKind, message: string, details: AlertToRaise['details']) =>
@@ -51,6 +60,38 @@ export function scoreAlerts({ ref, name, facts, score, previousBand, settings }:
         `${name} fell to ${score.score} (${score.band.replace('_', ' ')})${why}.`,
         { score: score.score, previousBand },
       );
+    }
+  }
+  if (ref.scope === 'goal') {
+    const cost = forecast?.cost;
+    if (cost?.overrun && cost.estimateAtCompletion !== null && cost.varianceAtCompletion !== null) {
+      alert(
+        'goal_forecast_overrun',
+        `${name} is forecast to cost ${money(cost.estimateAtCompletion)} at completion, ${money(-cost.varianceAtCompletion)} over its budget of ${money(cost.budget)} (CPI ${cost.costPerformanceIndex}).`,
+        {
+          estimateAtCompletionMinor: cost.estimateAtCompletion,
+          budgetMinor: cost.budget,
+          varianceAtCompletionMinor: cost.varianceAtCompletion,
+          costPerformanceIndex: cost.costPerformanceIndex,
+        },
+      );
+    } else {
+      cleared.push('goal_forecast_overrun');
+    }
+    const schedule = forecast?.schedule;
+    if (schedule?.late && schedule.projectedFinish !== null && schedule.slipDays !== null) {
+      alert(
+        'goal_forecast_late',
+        `${name} is forecast to finish on ${schedule.projectedFinish}, ${schedule.slipDays} day(s) after its end date ${schedule.plannedEnd} (SPI ${schedule.schedulePerformanceIndex}).`,
+        {
+          projectedFinish: schedule.projectedFinish,
+          plannedEnd: schedule.plannedEnd,
+          slipDays: schedule.slipDays,
+          schedulePerformanceIndex: schedule.schedulePerformanceIndex,
+        },
+      );
+    } else {
+      cleared.push('goal_forecast_late');
     }
   }
   if (ref.scope === 'goal' || ref.scope === 'manager') {

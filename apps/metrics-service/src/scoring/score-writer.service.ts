@@ -5,6 +5,7 @@ import { EventOutbox } from '@throughline/messaging';
 import { readSettings } from './settings.repository';
 import { AlignmentSettings, DriverCandidates, FactVector, Score, ScopeKind, scoreScope } from './alignment-formula';
 import { AlertDecision, AlertToClear, scoreAlerts } from './alert.rules';
+import { forecast } from './forecast.rules';
 import { FACT_COLUMNS, factsFromRow, ScopeRef } from './scope-facts.repository';
 import { ScoringRun } from './scoring-run';
 
@@ -18,6 +19,13 @@ interface Rescored {
   /** False when only the drivers moved: no history point, event or alert. */
   changed: boolean;
   settings: AlignmentSettings;
+  /** An open goal's period, which its forecast alerts are judged against. */
+  openGoalPeriod: GoalPeriod | null;
+}
+
+interface GoalPeriod {
+  start: string;
+  end: string;
 }
 
 interface StoredScore {
@@ -30,7 +38,9 @@ interface StoredScore {
 /** The name of each kind of scope, from a query that finds no row when the scope is not scored (yet); `id` is the SQL of the scope's id. */
 const SCOPE_SUBJECT: Record<ScopeKind, (id: string) => string> = {
   organisation: (id) => `SELECT coalesce(name, 'the organisation') AS name FROM org_state WHERE org_id = ${id}`,
-  goal: (id) => `SELECT title AS name FROM goal_rm WHERE goal_id = ${id} AND known AND status <> 'draft'`,
+  goal: (id) =>
+    `SELECT title AS name, CASE WHEN status = 'active' THEN to_char(period_start, 'YYYY-MM-DD') END AS open_period_start, to_char(period_end, 'YYYY-MM-DD') AS period_end
+     FROM goal_rm WHERE goal_id = ${id} AND known AND status <> 'draft'`,
   org_unit: (id) => `SELECT name FROM org_unit_rm WHERE org_unit_id = ${id} AND version > 0`,
   // A manager is scored once work of theirs has facts, named or not.
   manager: (id) =>
@@ -42,6 +52,7 @@ interface ScopeState {
   name: string;
   facts: FactVector;
   current: StoredScore | null;
+  openGoalPeriod: GoalPeriod | null;
 }
 
 /**
@@ -129,7 +140,7 @@ export class ScoreWriter {
   /** What each scope is called (none when it is not scored: a draft goal, an org unit not yet created), its facts and its current score, in one read. */
   private async scopeStates(run: ScoringRun, kind: ScopeKind, ids: string[]): Promise<Map<string, ScopeState>> {
     const rows = await run.tx.query(
-      `SELECT ids.id AS scope_id, subject.name, a.score, a.band, a.components, a.drivers, ${FACT_COLUMNS.map((name) => `f.${name}`).join(', ')}
+      `SELECT ids.id AS scope_id, subject.*, a.score, a.band, a.components, a.drivers, ${FACT_COLUMNS.map((name) => `f.${name}`).join(', ')}
        FROM unnest($1::uuid[]) AS ids(id)
        CROSS JOIN LATERAL (${SCOPE_SUBJECT[kind]('ids.id')}) AS subject
        LEFT JOIN scope_facts f ON f.scope = $2 AND f.scope_id = ids.id
@@ -146,6 +157,8 @@ export class ScoreWriter {
             row.score === null
               ? null
               : { score: row.score, band: row.band, components: row.components, drivers: row.drivers },
+          openGoalPeriod:
+            row.open_period_start && row.period_end ? { start: row.open_period_start, end: row.period_end } : null,
         },
       ]),
     );
@@ -256,7 +269,16 @@ export class ScoreWriter {
       JSON.stringify(current.components) === JSON.stringify(next.components)
     )
       return null;
-    return { ref, name: state.name, facts, next, previous: current, changed, settings };
+    return {
+      ref,
+      name: state.name,
+      facts,
+      next,
+      previous: current,
+      changed,
+      settings,
+      openGoalPeriod: state.openGoalPeriod,
+    };
   }
 
   /**
@@ -321,6 +343,9 @@ export class ScoreWriter {
         score: entry.next,
         previousBand: entry.previous ? entry.previous.band : null,
         settings: entry.settings,
+        forecast: entry.openGoalPeriod
+          ? forecast({ kind: 'goal', facts: entry.facts, asOf: run.asOf, period: entry.openGoalPeriod })
+          : undefined,
       }),
     );
     await this.applyAlerts(run, {

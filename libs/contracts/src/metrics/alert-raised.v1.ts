@@ -10,6 +10,8 @@ export const ALERT_KINDS = [
   'budget_overrun',
   'unlinked_work',
   'unmitigated_risk',
+  'goal_forecast_overrun',
+  'goal_forecast_late',
 ] as const;
 
 export const AlertRaisedV1 = defineEvent({
@@ -17,7 +19,7 @@ export const AlertRaisedV1 = defineEvent({
   version: 1,
   topic: Topics.Alerts,
   description:
-    'Something needs attention: a goal crossed into at risk or off track, a budget overran, unlinked work exceeded its share, or a high risk has no mitigation.',
+    'Something needs attention: a goal crossed into at risk or off track, a budget overran, unlinked work exceeded its share, a high risk has no mitigation, or a goal is forecast to overrun its budget or miss its end date.',
   schema: Type.Object(
     {
       alertId: Uuid(),

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional } from 'class-validator';
+import { ALERT_KINDS } from '@throughline/contracts';
 import { PageMetaDto, PageQueryDto } from '@throughline/service-kit';
 
 export class ScoreComponentView {
@@ -89,7 +90,7 @@ export class ScorePage {
 
 export class AlertView {
   @ApiProperty({ format: 'uuid' }) alertId: string;
-  @ApiProperty({ enum: ['goal_at_risk', 'goal_off_track', 'budget_overrun', 'unlinked_work', 'unmitigated_risk'] })
+  @ApiProperty({ enum: ALERT_KINDS })
   kind: string;
   @ApiProperty({ enum: ['goal', 'manager', 'org_unit', 'organisation'] }) scope: string;
   @ApiProperty({ format: 'uuid' }) scopeId: string;

@@ -185,7 +185,7 @@ export type ScorePage = {
 
 export type AlertView = {
     alertId: string;
-    kind: 'goal_at_risk' | 'goal_off_track' | 'budget_overrun' | 'unlinked_work' | 'unmitigated_risk';
+    kind: 'goal_at_risk' | 'goal_off_track' | 'budget_overrun' | 'unlinked_work' | 'unmitigated_risk' | 'goal_forecast_overrun' | 'goal_forecast_late';
     scope: 'goal' | 'manager' | 'org_unit' | 'organisation';
     scopeId: string;
     message: string;
@@ -937,7 +937,7 @@ export type AlertsListData = {
     query?: {
         limit?: number;
         offset?: number;
-        kind?: 'goal_at_risk' | 'goal_off_track' | 'budget_overrun' | 'unlinked_work' | 'unmitigated_risk';
+        kind?: 'goal_at_risk' | 'goal_off_track' | 'budget_overrun' | 'unlinked_work' | 'unmitigated_risk' | 'goal_forecast_overrun' | 'goal_forecast_late';
     };
     url: '/v1/alerts';
 };

@@ -8,6 +8,8 @@ export const MAX_MEASUREMENT_MAGNITUDE = 1e15;
 export const MAX_SOURCE_LENGTH = 200;
 /** Clocks of other systems run a little ahead: measured "now" on their side must not be refused here. */
 export const CLOCK_SKEW_MS = 5 * 60_000;
+/** Rows of a bulk upload checked and written per statement: enough to amortise a round trip, few enough to stream. */
+export const MEASUREMENT_CHUNK_ROWS = 1000;
 
 export interface Measurement {
   keyResultId: string;

@@ -32,6 +32,7 @@ import {
   checkMeasurement,
   MeasuredKeyResult,
   Measurement,
+  MEASUREMENT_CHUNK_ROWS,
   measurementId,
 } from './measurement.rules';
 import { byteSize, MEASUREMENT_UPLOAD_TYPES, UploadFormat, UploadMeter, uploadRows } from './measurement-uploads';
@@ -43,8 +44,6 @@ export interface Answer<T> {
   replayed: boolean;
 }
 
-/** Rows validated and written per statement: large enough to amortise a round trip, small enough to stream. */
-const CHUNK_ROWS = 1000;
 /** Row problems listed in a refusal; the count says how many more there were. */
 const MAX_REPORTED_PROBLEMS = 1000;
 const BULK_PATH = '/v1/key-result-measurements';
@@ -205,7 +204,7 @@ export class MeasurementsService {
         if (checked.ok) pending.push({ row, measurement: checked.value });
         else refuse(row, checked.problems);
       }
-      if (pending.length >= CHUNK_ROWS) await flush();
+      if (pending.length >= MEASUREMENT_CHUNK_ROWS) await flush();
     }
     await flush();
     if (rowCount === 0) throw new BadRequestException('The upload holds no measurement.');
