@@ -187,6 +187,10 @@ describe('dashboard in Chromium', () => {
     });
     expect(await director.evaluate('window.stillTheSamePage')).toBe(true);
     await director.locator('tr', { hasText: beta }).locator('.chip-in_progress').waitFor();
+    // The forecast beside it follows too: the cost booked, and why there is no estimate yet (no work done).
+    const forecast = director.locator('#goal-forecast');
+    await forecast.getByText(/12,500\.00 spent so far/).waitFor({ timeout: 30_000 });
+    await forecast.getByText(/Not forecast yet: .*no work done yet/).waitFor();
 
     // The other director pages and the manager's, reviewed.
     for (const [path, name] of [

@@ -21,6 +21,12 @@ export const scoreQuery = (scopes: 'goals' | 'managers' | 'org-units', id: strin
     queryFn: () => unwrap(metrics.scoresOne({ client: metricsApi, path: { scopes, id } })),
   });
 
+export const forecastQuery = (scopes: 'goals' | 'managers' | 'org-units', id: string) =>
+  queryOptions({
+    queryKey: ['metrics', 'forecasts', scopes, id],
+    queryFn: () => unwrap(metrics.scoresForecast({ client: metricsApi, path: { scopes, id } })),
+  });
+
 export const scoresQuery = (scopes: 'goals' | 'managers' | 'org-units') =>
   queryOptions({
     queryKey: ['metrics', 'scores', scopes],

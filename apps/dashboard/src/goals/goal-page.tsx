@@ -3,12 +3,13 @@ import { execution, metrics, strategy } from '@throughline/api-client';
 import { Link, useParams } from 'react-router';
 import { executionApi, ifMatch, metricsApi, strategyApi, unwrap } from '../api/clients';
 import { ApiError } from '../api/problem';
-import { goalQuery, goalsQuery, peopleQuery, scoreQuery, scoresQuery, tasksQuery } from '../api/queries';
+import { forecastQuery, goalQuery, goalsQuery, peopleQuery, scoreQuery, scoresQuery, tasksQuery } from '../api/queries';
 import { DayLineChart } from '../ui/charts';
 import { formatDate, formatMoney, formatNumber, formatRatio } from '../ui/format';
-import { Card, EmptyState, ErrorState, Loading, PageHeader, ScoreBadge, StatusChip } from '../ui/primitives';
+import { Card, EmptyState, ErrorState, Figure, Loading, PageHeader, ScoreBadge, StatusChip } from '../ui/primitives';
 import { ScoreExplanation } from '../ui/score-explanation';
 import { budgetOverTime } from './earned-value';
+import { readForecast } from './forecast';
 import { BudgetForm, CloseGoalForm, DeliverableForm, GoalForm, KeyResultForm, RiskForm } from './goal-forms';
 import { keyResultSeries } from './key-result-progress';
 import { heatMap } from './risk-heat-map';
@@ -45,6 +46,7 @@ export default function GoalPage() {
       <div className="grid grid-2">
         <GoalScore goal={data} />
         <BudgetCard goal={data} />
+        {data.status !== 'draft' && <ForecastCard goal={data} />}
         <KeyResultsCard goal={data} />
         <RisksCard goal={data} nameOf={nameOf} />
         <div className="span-2">
@@ -269,6 +271,68 @@ function BudgetCard({ goal }: { goal: GoalDetail }) {
         </>
       )}
     </Card>
+  );
+}
+
+/** Where the goal is heading if its work goes on as it has: cost and finish at completion (docs/alignment.md, "Forecasts"). */
+function ForecastCard({ goal }: { goal: GoalDetail }) {
+  const forecast = useQuery({ ...forecastQuery('goals', goal.id), retry: false });
+  const currency = goal.budget.currency;
+  return (
+    <Card title="Forecast at completion" id="goal-forecast">
+      {forecast.isPending ? (
+        <Loading what="the forecast" />
+      ) : forecast.isError ? (
+        forecast.error instanceof ApiError && forecast.error.status === 404 ? (
+          <EmptyState title="No forecast yet.">A goal is forecast once it is active and scored.</EmptyState>
+        ) : (
+          <ErrorState error={forecast.error} what="the forecast" />
+        )
+      ) : (
+        <ForecastFigures forecast={forecast.data} currency={currency} />
+      )}
+    </Card>
+  );
+}
+
+function ForecastFigures({ forecast, currency }: { forecast: metrics.ForecastView; currency: string }) {
+  const { cost, schedule } = forecast;
+  const reading = readForecast(forecast);
+  return (
+    <>
+      <dl className="figures">
+        <Figure
+          label="Cost at completion"
+          value={formatMoney(cost.estimateAtCompletion, currency)}
+          note={
+            reading.costVerdict &&
+            `${formatMoney(reading.costVerdict.byMinor, currency)} ${reading.costVerdict.overrun ? 'over' : 'within'} the budget of ${formatMoney(cost.budget, currency)}`
+          }
+        />
+        <Figure
+          label="Still to spend"
+          value={formatMoney(cost.estimateToComplete, currency)}
+          note={`${formatMoney(cost.actualCost, currency)} spent so far`}
+        />
+        <Figure
+          label="Projected finish"
+          value={formatDate(schedule.projectedFinish)}
+          note={
+            reading.scheduleVerdict &&
+            (reading.scheduleVerdict.late
+              ? `${formatNumber(reading.scheduleVerdict.byDays)} days after the planned end, ${formatDate(schedule.plannedEnd)}`
+              : `by the planned end, ${formatDate(schedule.plannedEnd)}`)
+          }
+        />
+        <Figure
+          label="Cost and schedule performance"
+          value={`${formatNumber(cost.costPerformanceIndex, undefined, 2)} · ${formatNumber(schedule.schedulePerformanceIndex, undefined, 2)}`}
+          note="CPI · SPI: 1 is to plan"
+        />
+      </dl>
+      {reading.gaps.length > 0 && <p className="meta">Not forecast yet: {reading.gaps.join('; ')}.</p>}
+      <p className="meta">As if the rest of the work goes on at today&apos;s cost efficiency (CPI) and pace (SPI).</p>
+    </>
   );
 }
 
