@@ -1,6 +1,5 @@
-import { Kafka, logLevel } from 'kafkajs';
 import { deadLetterTopic, Topics } from '@throughline/contracts';
-import { byOrganisationTopic, consumerLag } from '@throughline/messaging';
+import { byOrganisationTopic } from '@throughline/messaging';
 import { apiClient, execution, metrics, strategy } from '@throughline/api-client';
 import { mintDevToken } from '@throughline/service-kit';
 import {
@@ -8,10 +7,10 @@ import {
   createTestTopics,
   startConformanceProxy,
   startTestService,
-  testKafkaBrokers,
   TestService,
   uniqueTag,
   waitFor,
+  waitForConsumerGroup,
 } from '@throughline/testing';
 import { AppModule as StrategyApp } from '../../apps/strategy-service/src/app.module';
 import { strategyDatabase } from '../../apps/strategy-service/src/database/strategy-database';
@@ -72,26 +71,10 @@ describe('demo organisation loader (real strategy, execution and metrics, Postgr
       timeoutMs: 60_000,
       what: 'the outboxes to be published',
     });
-    const admin = new Kafka({
-      clientId: 'demo-test',
-      brokers: [testKafkaBrokers()],
-      logLevel: logLevel.NOTHING,
-    }).admin();
-    await admin.connect();
-    try {
-      await waitFor(
-        async () =>
-          (
-            await consumerLag(admin, `t${tag}.metrics-service`, [
-              ...[Topics.Organisation, Topics.Goals, Topics.Tasks].map((topic) => `t${tag}.${topic}`),
-              byOrganisationTopic(`t${tag}.metrics-service`),
-            ])
-          ).every((partition) => partition.lag === 0),
-        { timeoutMs: 60_000, what: 'metrics to read every event' },
-      );
-    } finally {
-      await admin.disconnect();
-    }
+    await waitForConsumerGroup(`t${tag}.metrics-service`, [
+      ...[Topics.Organisation, Topics.Goals, Topics.Tasks].map((topic) => `t${tag}.${topic}`),
+      byOrganisationTopic(`t${tag}.metrics-service`),
+    ]);
   }
 
   /** Everything the load wrote, as the services hold it: every resource with its version, every entry. */

@@ -4,16 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { deadLetterTopic, Topics } from '@throughline/contracts';
-import { Kafka, logLevel } from 'kafkajs';
-import { byOrganisationTopic, consumerLag } from '@throughline/messaging';
+import { byOrganisationTopic } from '@throughline/messaging';
 import {
   apiAs,
   ConformanceProxy,
   SmtpInbox,
+  waitForConsumerGroup,
   createTestTopics,
   startConformanceProxy,
   startTestService,
-  testKafkaBrokers,
   TestService,
   uniqueTag,
   waitFor,
@@ -37,24 +36,6 @@ describe('docs/walkthrough 1–3 and 5 (the four real services, an SMTP server, 
   let gates: ConformanceProxy[];
   let inbox: SmtpInbox;
   const consumed = [Topics.Organisation, Topics.Goals, Topics.Tasks].map((topic) => `t${tag}.${topic}`);
-
-  /** Waits until a service's consumer group has read everything on these topics. */
-  async function caughtUp(group: string, topics: string[]): Promise<void> {
-    const admin = new Kafka({
-      clientId: 'walkthrough',
-      brokers: [testKafkaBrokers()],
-      logLevel: logLevel.NOTHING,
-    }).admin();
-    await admin.connect();
-    try {
-      await waitFor(
-        async () => (await consumerLag(admin, `t${tag}.${group}`, topics)).every((partition) => partition.lag === 0),
-        { timeoutMs: 60_000, what: `${group} to read every event` },
-      );
-    } finally {
-      await admin.disconnect();
-    }
-  }
 
   beforeAll(async () => {
     await createTestTopics(
@@ -153,7 +134,10 @@ describe('docs/walkthrough 1–3 and 5 (the four real services, an SMTP server, 
 
   it('runs walkthrough 3 in the same shell once metrics has read everything, and the scores explain themselves', async () => {
     const metrics = services[2];
-    await caughtUp('metrics-service', [...consumed, byOrganisationTopic(`t${tag}.metrics-service`)]);
+    await waitForConsumerGroup(`t${tag}.metrics-service`, [
+      ...consumed,
+      byOrganisationTopic(`t${tag}.metrics-service`),
+    ]);
     const script = `source "$STORY_STATE" 2>/dev/null || true\nset -euo pipefail\n${walkthroughScript('3-metrics.md')}\n`;
     const { stdout } = await promisify(execFile)('bash', ['-c', script], {
       cwd: ROOT,
@@ -186,7 +170,7 @@ describe('docs/walkthrough 1–3 and 5 (the four real services, an SMTP server, 
 
   it('runs walkthrough 5 in the same shell: the plan comes in from a spreadsheet, figures go out, the digest and the reminder arrive by e-mail', async () => {
     const [strategy, execution] = services;
-    await caughtUp('integrations-service', [
+    await waitForConsumerGroup(`t${tag}.integrations-service`, [
       ...consumed,
       ...[Topics.Scores, Topics.Alerts].map((topic) => `t${tag}.${topic}`),
     ]);
