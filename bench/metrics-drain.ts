@@ -6,17 +6,22 @@
  * zero on the group's input and repartition topics. Beside it, in the same run, the limit of
  * the parts: a plain kafkajs consumer that parses and validates each report (ajv, as the
  * services do) and writes each fetched batch with one set-based upsert, draining the same
- * number of reports.
- * `npx tsx bench/metrics-drain.ts [--quick]`
+ * number of reports. Each instance counts the statements it sends to PostgreSQL while draining
+ * (bench/lib/pg-count-preload.js); `--profile` also samples its CPU over the drain and sums it by package.
+ * `npx tsx bench/metrics-drain.ts [--quick] [--profile] [--updates N]`
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Message } from 'kafkajs';
 import { Pool } from 'pg';
 import { parseEvent, TaskProgressReportedV1 } from '@throughline/contracts';
 import { ensureTopics } from '@throughline/messaging';
 import { publishAll, scaleOrganisationEvents } from './lib/org-seed';
 import { BenchContext, runStandalone } from './lib/scenario';
-import { nowMs, round } from './lib/stats';
+import { nowMs, round, sleep } from './lib/stats';
+import { ServiceProfile, summarizeProfile } from './hot-path-profile';
 import { progressEvent, topicsFor, UpdatableTask } from './scaling';
 
 export interface DrainPoint {
@@ -25,7 +30,15 @@ export interface DrainPoint {
   tasks: number;
   updates: number;
   drainSeconds: number;
+  /** Of which publishing the backlog (metrics applies while it arrives). */
+  publishSeconds: number;
   eventsPerSecond: number;
+  /** SQL statements the instances sent while draining, per report. */
+  statementsPerEvent: number;
+  /** The most frequent of them while draining, by their first words. */
+  statementKinds: Array<{ statement: string; count: number }>;
+  /** With `--profile`: where the first instance's CPU went while draining. */
+  profile?: ServiceProfile;
 }
 
 export interface PlainConsumerDrain {
@@ -44,6 +57,48 @@ export interface DrainResult {
 }
 
 const TASKS = 1_000;
+
+/**
+ * The preloads that count an instance's statements (and, profiling, sample its CPU); each
+ * SIGWINCH writes the count so far and starts, then stops, the profiler.
+ */
+function instrumented(profile: boolean) {
+  const directory = mkdtempSync(join(tmpdir(), 'throughline-bench-drain-'));
+  let instances = 0;
+  return () => {
+    const files = {
+      count: join(directory, `statements-${instances}.json`),
+      profile: join(directory, `cpu-${instances}.cpuprofile`),
+    };
+    instances += 1;
+    const preloads = ['lib/pg-count-preload.js', ...(profile ? ['lib/cpu-profile-preload.js'] : [])];
+    let signals = 0;
+    return {
+      env: {
+        NODE_OPTIONS: preloads.map((preload) => `--require ${join(__dirname, preload)}`).join(' '),
+        BENCH_PG_COUNT: files.count,
+        ...(profile ? { BENCH_CPU_PROFILE: files.profile } : {}),
+      },
+      /** Signals the instance and answers its statements so far, in all and by their first words. */
+      async statements(): Promise<{ statements: number; kinds: Record<string, number> }> {
+        signals += 1;
+        process.kill(Number(readFileSync(`${files.count}.pid`, 'utf8')), 'SIGWINCH');
+        for (let waited = 0; waited < 10_000; waited += 10) {
+          const seen = existsSync(files.count) ? JSON.parse(readFileSync(files.count, 'utf8') || '{}') : {};
+          if (seen.signals === signals) return seen;
+          await sleep(10);
+        }
+        throw new Error('a metrics instance did not report its statement count');
+      },
+      async profile(): Promise<ServiceProfile | undefined> {
+        if (!profile) return undefined;
+        for (let waited = 0; !existsSync(files.profile) && waited < 20_000; waited += 100) await sleep(100);
+        await sleep(200);
+        return summarizeProfile('metrics-service', JSON.parse(readFileSync(files.profile, 'utf8')), 10);
+      },
+    };
+  };
+}
 
 async function drainPoint(
   context: BenchContext,
@@ -64,10 +119,10 @@ async function drainPoint(
     prefix,
     seeded.flatMap(({ events }) => events),
   );
+  const probe = instrumented(process.argv.includes('--profile'));
+  const probes = Array.from({ length: instances }, () => probe());
   const started = await Promise.all(
-    Array.from({ length: instances }, () =>
-      system.startService('metrics-service', schema, { KAFKA_TOPIC_PREFIX: prefix }),
-    ),
+    probes.map(({ env }) => system.startService('metrics-service', schema, { KAFKA_TOPIC_PREFIX: prefix, ...env })),
   );
   try {
     if (Number.isNaN(await system.timeToZeroLag(300_000, prefix))) throw new Error('the setup was not applied');
@@ -81,21 +136,47 @@ async function drainPoint(
       task.progress = JSON.parse(String(report.message.value)).data.progress;
       return report;
     });
+    const statementsBefore = await Promise.all(probes.map((instance) => instance.statements()));
     const began = nowMs();
     await publishAll(system, prefix, reports);
+    const publishSeconds = round((nowMs() - began) / 1000, 2);
     if (Number.isNaN(await system.timeToZeroLag(600_000, prefix))) throw new Error('the backlog was not drained');
     const drainSeconds = round((nowMs() - began) / 1000, 2);
-    const point = {
+    const statementsAfter = await Promise.all(probes.map((instance) => instance.statements()));
+    const statements = statementsAfter.reduce(
+      (sum, after, index) => sum + after.statements - statementsBefore[index].statements,
+      0,
+    );
+    const kinds = new Map<string, number>();
+    statementsAfter.forEach((after, index) => {
+      for (const [statement, count] of Object.entries(after.kinds))
+        kinds.set(statement, (kinds.get(statement) ?? 0) + count - (statementsBefore[index].kinds[statement] ?? 0));
+    });
+    const point: DrainPoint = {
       organisations,
       instances,
       tasks: tasks.length,
       updates,
       drainSeconds,
+      publishSeconds,
       eventsPerSecond: round(updates / drainSeconds, 0),
+      statementsPerEvent: round(statements / updates, 3),
+      statementKinds: [...kinds]
+        .filter(([, count]) => count > 0)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 12)
+        .map(([statement, count]) => ({ statement, count })),
+      profile: await probes[0].profile(),
     };
     log(
-      `drain: ${organisations} organisation(s), ${instances} instance(s): ${updates} reports in ${drainSeconds} s = ${point.eventsPerSecond} events/s`,
+      `drain: ${organisations} organisation(s), ${instances} instance(s): ${updates} reports in ${drainSeconds} s (published in ${publishSeconds} s) = ${point.eventsPerSecond} events/s, ${point.statementsPerEvent} statements per report`,
     );
+    if (point.profile)
+      log(
+        `drain: CPU of the first instance (${point.profile.busyMs} ms busy, ${point.profile.idleMs} ms idle): ${point.profile.top
+          .map((share) => `${share.what} ${share.percentOfBusy}%`)
+          .join(', ')}`,
+      );
     return point;
   } finally {
     await Promise.all(started.map(({ process }) => process.stop()));
@@ -164,7 +245,7 @@ export async function plainConsumerDrain(context: BenchContext, reports: Message
 }
 
 export async function metricsDrain(context: BenchContext): Promise<DrainResult> {
-  const updates = context.quick ? 500 : 5_000;
+  const updates = Number(argument('--updates') ?? (context.quick ? 500 : 5_000));
   const points: DrainPoint[] = [];
   for (const [organisations, instances] of [
     [1, 1],
@@ -199,6 +280,11 @@ export async function metricsDrain(context: BenchContext): Promise<DrainResult> 
     oneOrganisationToPlain: round(rate(1, 1) / plainConsumer.eventsPerSecond, 3),
     twoInstancesSpeedUp: round(rate(20, 2) / rate(20, 1), 2),
   };
+}
+
+function argument(name: string): string | undefined {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? process.argv[index + 1] : undefined;
 }
 
 if (require.main === module) runStandalone('metrics-drain', metricsDrain);
