@@ -44,6 +44,7 @@ describe('configuration refused at boot', () => {
     [{ THROUGHLINE_DEV_AUTH: 'false', AUTH_ISSUER: 'https://idp' }, 'AUTH_JWKS_URL (or AUTH_JWKS_JSON'],
     [{ METRICS_CLOCK: 'lunar' }, 'METRICS_CLOCK must be one of `system`, `manual`, got "lunar"'],
     [{ DB_POOL_SIZE: '-1' }, 'DB_POOL_SIZE must be a whole number from 1 to 1000, got "-1"'],
+    [{ METRICS_MEMORY_MAX_ENTRIES: 'lots' }, 'METRICS_MEMORY_MAX_ENTRIES must be a whole number ≥ 0, got "lots"'],
   ])('refuses %o', (given, sentence) => {
     expect(() => readEnv(serviceConfigSchema(metricsEnvSchema), { ...valid, ...given })).toThrow(sentence);
   });
@@ -53,6 +54,7 @@ describe('configuration refused at boot', () => {
       DB_POOL_SIZE: 10,
       KAFKA_BROKERS: ['127.0.0.1:19092'],
       METRICS_TIME_PASS_INTERVAL_MS: 60_000,
+      METRICS_MEMORY_MAX_ENTRIES: 250_000,
     });
   });
 });

@@ -17,5 +17,11 @@ export const metricsEnvSchema = z.object({
     min: 0,
     unit: 'milliseconds',
   }),
+  METRICS_MEMORY_MAX_ENTRIES: env.integer({
+    description:
+      'most entries (tasks, scopes, chains) kept in memory across the organisations an instance owns; the least recently applied organisations are let go beyond it; 0 keeps nothing between batches',
+    default: 250_000,
+    min: 0,
+  }),
 });
 export type MetricsEnv = EnvOf<typeof metricsEnvSchema>;

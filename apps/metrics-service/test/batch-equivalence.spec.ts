@@ -1,8 +1,5 @@
 import 'reflect-metadata';
-import { Global, Module } from '@nestjs/common';
-import { DiscoveryModule, NestFactory } from '@nestjs/core';
 import { INestApplicationContext } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -18,11 +15,9 @@ import {
   TaskQualityIssueRecordedV1,
   TaskStatusChangedV1,
 } from '@throughline/contracts';
-import { applyEventsOnce, EventDelivery, EventOutbox, eventHandlersOf, Outbox } from '@throughline/messaging';
-import { databaseEnv, dataSourceOptions, runMigrations } from '@throughline/service-kit';
+import { applyEventsOnce } from '@throughline/messaging';
 import { uniqueTag } from '@throughline/testing';
-import { metricsDatabase } from '../src/database/metrics-database';
-import { ReadModelsModule } from '../src/read-models/read-models.module';
+import { MetricsHandlers, metricsHandlersIn } from './metrics-handlers';
 
 /**
  * A batch applied in one transaction (task rows held in memory, entries inserted ahead, set-based
@@ -35,44 +30,10 @@ describe('metrics: a batch in one transaction equals its events one by one', () 
   const schemas = { together: `m_${tag}_together`, alone: `m_${tag}_alone` };
   const contexts: INestApplicationContext[] = [];
 
-  async function metricsIn(
-    schema: string,
-  ): Promise<{ dataSource: DataSource; deliveries: (events: CloudEvent[]) => EventDelivery[] }> {
-    const settings = databaseEnv({ DATABASE_URL: process.env.TEST_DATABASE_URL, DB_SCHEMA: schema });
-    await runMigrations(metricsDatabase, settings);
-    @Global()
-    @Module({
-      providers: [
-        {
-          provide: EventOutbox,
-          useFactory: () =>
-            new EventOutbox(new Outbox(`${schema}.`), { serviceName: 'metrics-service', publishes: [] }),
-        },
-      ],
-      exports: [EventOutbox],
-    })
-    class OutboxModule {}
-    @Module({
-      imports: [
-        TypeOrmModule.forRootAsync({ useFactory: () => dataSourceOptions(metricsDatabase, settings) }),
-        DiscoveryModule,
-        OutboxModule,
-        ReadModelsModule,
-      ],
-    })
-    class MetricsHandlersModule {}
-    const context = await NestFactory.createApplicationContext(MetricsHandlersModule, { logger: ['error'] });
-    contexts.push(context);
-    const handlers = eventHandlersOf(context);
-    return {
-      dataSource: context.get(DataSource),
-      deliveries: (events) =>
-        events.map((event, index) => ({
-          event,
-          handlers: handlers.get(event.type) ?? [],
-          offset: String(index),
-        })),
-    };
+  async function metricsIn(schema: string): Promise<MetricsHandlers> {
+    const handlers = await metricsHandlersIn(schema);
+    contexts.push(handlers.context);
+    return handlers;
   }
 
   afterAll(async () => {

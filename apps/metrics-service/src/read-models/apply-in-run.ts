@@ -19,9 +19,9 @@ export async function applyInRun(
   { heldTasks = false }: { heldTasks?: boolean } = {},
 ): Promise<void> {
   const run = await engine.runInTransaction(tx, event.orgid, new Date(event.time), causedBy(event));
-  // Only strategy and organisation events move goals, units or people, which is what task chains follow.
-  if (!TASK_TOPIC_TYPES.has(event.type)) run.taskChains.clear();
-  if (!heldTasks) await run.tasks.release(tx);
+  // Only strategy and organisation events move or rename goals, units or people: what chains follow and scopes are called.
+  if (!TASK_TOPIC_TYPES.has(event.type)) run.memory.forgetStructure();
+  if (!heldTasks) await run.memory.tasks.release(tx);
   await apply(run);
 }
 

@@ -47,17 +47,17 @@ export class ExecutionEventsHandler {
   }
 
   private async ensureGoal(run: ScoringRun, goalId: string | null): Promise<void> {
-    if (!goalId || run.ensured.has(`goal:${goalId}`)) return;
+    if (!goalId || run.memory.ensured.has(`goal:${goalId}`)) return;
     await StrategyEventsHandler.ensureGoal(run.tx, goalId, run.orgId);
-    run.ensured.add(`goal:${goalId}`);
+    run.memory.ensured.add(`goal:${goalId}`);
   }
 
   /** The task row, as a placeholder if its creation has not arrived yet. */
   private async ensureTask(run: ScoringRun, taskId: string, goalId: string | null, managerId: string): Promise<void> {
     await this.ensureGoal(run, goalId);
-    if (run.ensured.has(`task:${taskId}`)) return;
+    if (run.memory.ensured.has(`task:${taskId}`)) return;
     await ensurePlaceholder(run.tx, 'task', taskId, run.orgId, { goal_id: goalId, manager_id: managerId });
-    run.ensured.add(`task:${taskId}`);
+    run.memory.ensured.add(`task:${taskId}`);
   }
 
   /**
@@ -66,8 +66,9 @@ export class ExecutionEventsHandler {
    */
   private async heldTask(run: ScoringRun, task: TaskRef): Promise<TaskRow> {
     await this.ensureGoal(run, task.goalId);
-    if (!run.tasks.held(task.taskId)) await run.tasks.ensure(run.tx, run.orgId, [task, ...tasksAhead(run)]);
-    const row = run.tasks.held(task.taskId)!;
+    if (!run.memory.tasks.held(task.taskId))
+      await run.memory.tasks.ensure(run.tx, run.orgId, [task, ...tasksAhead(run)]);
+    const row = run.memory.tasks.held(task.taskId)!;
     if (row.orgId !== run.orgId) throw otherOrganisation('task', task.taskId, run.orgId);
     return row;
   }
@@ -146,7 +147,7 @@ export class ExecutionEventsHandler {
           });
         if (task.progressVersion < change.taskVersion)
           Object.assign(task, { progress: change.progress, progressVersion: change.taskVersion });
-        run.tasks.touch(task);
+        run.memory.tasks.touch(task);
         await this.ledger.recontributeTask(run, change.taskId);
       },
       { heldTasks: true },
@@ -164,7 +165,7 @@ export class ExecutionEventsHandler {
         const task = await this.heldTask(run, report);
         if (task.progressVersion < report.taskVersion)
           Object.assign(task, { progress: report.progress, progressVersion: report.taskVersion });
-        run.tasks.touch(task);
+        run.memory.tasks.touch(task);
         await this.ledger.recontributeTask(run, report.taskId);
       },
       { heldTasks: true },
@@ -183,7 +184,7 @@ export class ExecutionEventsHandler {
         const ahead = eventsAhead(run, TaskCostRecordedV1.type).map((other) => other.data as CostRecorded);
         if (!(await recordedFirstTime(tx, run.orgId, COST_ENTRIES, cost, ahead))) return;
         task.actualCostMinor += cost.amountMinor;
-        run.tasks.touch(task);
+        run.memory.tasks.touch(task);
         await this.ledger.recontributeTask(run, cost.taskId);
       },
       { heldTasks: true },
@@ -202,7 +203,7 @@ export class ExecutionEventsHandler {
         const ahead = eventsAhead(run, TaskHoursRecordedV1.type).map((other) => other.data as HoursRecorded);
         if (!(await recordedFirstTime(tx, run.orgId, HOURS_ENTRIES, hours, ahead))) return;
         task.minutes += hours.minutes;
-        run.tasks.touch(task);
+        run.memory.tasks.touch(task);
         await this.ledger.recontributeTask(run, hours.taskId);
       },
       { heldTasks: true },

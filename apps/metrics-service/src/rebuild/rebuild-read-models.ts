@@ -318,7 +318,7 @@ async function matchLiveDayAndSettings(
            ON CONFLICT (org_id) DO UPDATE SET settings = EXCLUDED.settings, version = EXCLUDED.version, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at`,
           [orgId],
         );
-        run.settings = (await readSettings(tx, orgId)).settings;
+        run.memory.settings = (await readSettings(tx, orgId)).settings;
         await engine.rescoreAll(run);
       }
       await engine.finish(run);

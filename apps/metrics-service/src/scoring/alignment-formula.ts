@@ -55,16 +55,49 @@ export const FACT_KEYS = [
   'goalBudget',
 ] as const satisfies ReadonlyArray<keyof FactVector>;
 
+// Written out key by key: these run for every scope of every contribution, and a literal of one
+// shape is several times cheaper than building the vector from FACT_KEYS (it led the drain's profile).
 export function emptyFacts(): FactVector {
-  return Object.fromEntries(FACT_KEYS.map((key) => [key, 0])) as unknown as FactVector;
+  return {
+    liveTasks: 0,
+    plannedValue: 0,
+    earnedValueCapped: 0,
+    plannedCost: 0,
+    earnedCost: 0,
+    actualCost: 0,
+    linkedMinutes: 0,
+    unlinkedMinutes: 0,
+    linkedCost: 0,
+    unlinkedCost: 0,
+    keyResultWeight: 0,
+    keyResultScore: 0,
+    riskExposure: 0,
+    goalBudget: 0,
+  };
 }
 
 export function addFacts(a: FactVector, b: FactVector, sign: 1 | -1 = 1): FactVector {
-  return Object.fromEntries(FACT_KEYS.map((key) => [key, a[key] + sign * b[key]])) as unknown as FactVector;
+  return {
+    liveTasks: a.liveTasks + sign * b.liveTasks,
+    plannedValue: a.plannedValue + sign * b.plannedValue,
+    earnedValueCapped: a.earnedValueCapped + sign * b.earnedValueCapped,
+    plannedCost: a.plannedCost + sign * b.plannedCost,
+    earnedCost: a.earnedCost + sign * b.earnedCost,
+    actualCost: a.actualCost + sign * b.actualCost,
+    linkedMinutes: a.linkedMinutes + sign * b.linkedMinutes,
+    unlinkedMinutes: a.unlinkedMinutes + sign * b.unlinkedMinutes,
+    linkedCost: a.linkedCost + sign * b.linkedCost,
+    unlinkedCost: a.unlinkedCost + sign * b.unlinkedCost,
+    keyResultWeight: a.keyResultWeight + sign * b.keyResultWeight,
+    keyResultScore: a.keyResultScore + sign * b.keyResultScore,
+    riskExposure: a.riskExposure + sign * b.riskExposure,
+    goalBudget: a.goalBudget + sign * b.goalBudget,
+  };
 }
 
 export function isZeroFacts(facts: FactVector): boolean {
-  return FACT_KEYS.every((key) => facts[key] === 0);
+  for (const key of FACT_KEYS) if (facts[key] !== 0) return false;
+  return true;
 }
 
 export interface AlignmentSettings {

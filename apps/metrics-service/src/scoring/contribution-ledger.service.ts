@@ -40,10 +40,10 @@ export class ContributionLedger {
 
   private async taskScopes(run: ScoringRun, goalId: string | null, managerId: string): Promise<ScopeRef[]> {
     const key = `${goalId}/${managerId}`;
-    const known = run.taskChains.get(key);
+    const known = run.memory.taskChains.get(key);
     if (known) return known;
     const scopes = await this.chains.taskScopes(run.tx, run.orgId, goalId, managerId);
-    run.taskChains.set(key, scopes);
+    run.memory.taskChains.set(key, scopes);
     return scopes;
   }
 
@@ -53,7 +53,7 @@ export class ContributionLedger {
 
   /** Recomputes one task's contribution as of the run's day and applies the difference (to the task held in the run). */
   async recontributeTask(run: ScoringRun, taskId: string): Promise<void> {
-    const row = await run.tasks.get(run.tx, taskId);
+    const row = await run.memory.tasks.get(run.tx, taskId);
     if (!row) return;
     const contribution = taskContribution(
       {
@@ -83,7 +83,7 @@ export class ContributionLedger {
       scheduleShortfall: contribution.scheduleShortfall,
       costOverrun: contribution.costOverrun,
     });
-    run.tasks.touch(row);
+    run.memory.tasks.touch(row);
     if (applied && applied.goalId === next.goalId && applied.managerId === next.managerId) {
       await this.add(
         run,
@@ -216,12 +216,12 @@ export class ContributionLedger {
 
   /** The items whose contribution depends on the day and crossed a date up to the run's day (found through the next-change index). */
   async recontributeDue(run: ScoringRun): Promise<void> {
-    await run.tasks.flush(run.tx);
+    await run.memory.tasks.flush(run.tx);
     const tasks: Array<{ task_id: string }> = await run.tx.query(
       `SELECT task_id FROM task_rm WHERE org_id = $1 AND next_change_on <= $2 ORDER BY task_id`,
       [run.orgId, run.asOf],
     );
-    await run.tasks.load(
+    await run.memory.tasks.load(
       run.tx,
       tasks.map((task) => task.task_id),
     );

@@ -5,11 +5,11 @@ const goal = { scope: 'goal' as const, id: '00000000-0000-4000-8000-000000000001
 const organisation = { scope: 'organisation' as const, id: '00000000-0000-4000-8000-000000000002' };
 
 describe('PendingFacts', () => {
-  it('sums the deltas of a run per scope and reports the scopes a non-zero delta changed, in lock order', () => {
+  it('sums the deltas of a run per scope and reports the scopes a non-zero delta changed, each once', () => {
     const pending = new PendingFacts();
     expect(pending.add([organisation, goal, goal], { ...emptyFacts(), liveTasks: 1, plannedCost: 500 })).toEqual([
-      goal,
       organisation,
+      goal,
     ]);
     pending.add([goal], { ...emptyFacts(), plannedCost: -200, actualCost: 50 });
     expect(pending.of(goal)).toEqual({ ...emptyFacts(), liveTasks: 1, plannedCost: 300, actualCost: 50 });

@@ -29,16 +29,21 @@ export function orderedScopes(refs: ScopeRef[]): ScopeRef[] {
 export class PendingFacts {
   private readonly deltas = new Map<string, { ref: ScopeRef; delta: FactVector }>();
 
-  /** Adds a delta to every scope given; returns the scopes it changed (none for a zero delta). */
+  /**
+   * Adds a delta to every scope given; returns the scopes it changed (none for a zero delta).
+   * Unsorted: it runs for every contribution, and the rows are ordered once, when written.
+   */
   add(scopes: ScopeRef[], delta: FactVector): ScopeRef[] {
-    if (isZeroFacts(delta) || scopes.length === 0) return [];
-    const ordered = orderedScopes(scopes);
-    for (const ref of ordered) {
+    if (scopes.length === 0 || isZeroFacts(delta)) return [];
+    const changed = new Map<string, ScopeRef>();
+    for (const ref of scopes) {
       const key = scopeKey(ref);
+      if (changed.has(key)) continue;
       const pending = this.deltas.get(key);
       this.deltas.set(key, { ref, delta: pending ? addFacts(pending.delta, delta) : delta });
+      changed.set(key, ref);
     }
-    return ordered;
+    return [...changed.values()];
   }
 
   /** What this run added to a scope and has not written yet. */
@@ -46,9 +51,12 @@ export class PendingFacts {
     return this.deltas.get(scopeKey(ref))?.delta ?? emptyFacts();
   }
 
-  /** Writes the summed deltas (a scope whose deltas cancelled out still gets its row, as when they were written one by one). */
-  async flush(tx: EntityManager, orgId: string): Promise<void> {
-    if (this.deltas.size === 0) return;
+  /**
+   * Writes the summed deltas (a scope whose deltas cancelled out still gets its row, as when they
+   * were written one by one) and answers them.
+   */
+  async flush(tx: EntityManager, orgId: string): Promise<Array<{ ref: ScopeRef; delta: FactVector }>> {
+    if (this.deltas.size === 0) return [];
     const rows = orderedScopes([...this.deltas.values()].map((entry) => entry.ref)).map((ref) =>
       this.deltas.get(scopeKey(ref))!,
     );
@@ -67,6 +75,7 @@ export class PendingFacts {
         ...FACT_KEYS.map((key) => rows.map((row) => row.delta[key])),
       ],
     );
+    return rows;
   }
 }
 

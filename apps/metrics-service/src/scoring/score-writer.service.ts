@@ -6,7 +6,8 @@ import { readSettings } from './settings.repository';
 import { AlignmentSettings, DriverCandidates, FactVector, Score, ScopeKind, scoreScope } from './alignment-formula';
 import { AlertDecision, AlertToClear, scoreAlerts } from './alert.rules';
 import { forecast } from './forecast.rules';
-import { FACT_COLUMNS, factsFromRow, ScopeRef } from './scope-facts.repository';
+import { GoalPeriod, ScopeState, StoredScore } from './organisation-memory';
+import { FACT_COLUMNS, factsFromRow, ScopeRef, scopeKey } from './scope-facts.repository';
 import { ScoringRun } from './scoring-run';
 
 /** A scope whose score is to be stored. */
@@ -23,18 +24,6 @@ interface Rescored {
   openGoalPeriod: GoalPeriod | null;
 }
 
-interface GoalPeriod {
-  start: string;
-  end: string;
-}
-
-interface StoredScore {
-  score: number;
-  band: Score['band'];
-  components: Score['components'];
-  drivers: Score['drivers'];
-}
-
 /** The name of each kind of scope, from a query that finds no row when the scope is not scored (yet); `id` is the SQL of the scope's id. */
 const SCOPE_SUBJECT: Record<ScopeKind, (id: string) => string> = {
   organisation: (id) => `SELECT coalesce(name, 'the organisation') AS name FROM org_state WHERE org_id = ${id}`,
@@ -47,14 +36,6 @@ const SCOPE_SUBJECT: Record<ScopeKind, (id: string) => string> = {
     `SELECT coalesce(p.name, 'manager ' || mf.scope_id) AS name FROM scope_facts mf LEFT JOIN person_rm p ON p.person_id = mf.scope_id WHERE mf.scope = 'manager' AND mf.scope_id = ${id}`,
 };
 
-/** A scope's name, facts and stored score, as read before rescoring it. */
-interface ScopeState {
-  name: string;
-  facts: FactVector;
-  current: StoredScore | null;
-  openGoalPeriod: GoalPeriod | null;
-}
-
 /**
  * Rescores scopes from their facts and stores what changed: scores, history points,
  * score-changed events and the alerts the changes cross into or out of.
@@ -64,8 +45,8 @@ export class ScoreWriter {
   constructor(private readonly outbox: EventOutbox) {}
 
   async settingsOf(run: ScoringRun): Promise<AlignmentSettings> {
-    run.settings ??= (await readSettings(run.tx, run.orgId)).settings;
-    return run.settings;
+    run.memory.settings ??= (await readSettings(run.tx, run.orgId)).settings;
+    return run.memory.settings;
   }
 
   /**
@@ -91,38 +72,48 @@ export class ScoreWriter {
     await this.store(run, rescored);
   }
 
-  /** Raises an alert once per ongoing condition (a second raise while it is open does nothing) and clears the others. */
+  /**
+   * Raises an alert once per ongoing condition (a second raise while it is open does nothing) and
+   * clears the others: the raises in one statement, their events in one more.
+   */
   async applyAlerts(run: ScoringRun, decision: AlertDecision): Promise<void> {
-    for (const alert of decision.raise) {
-      const alertId = randomUUID();
-      const inserted = await run.tx.query(
-        `INSERT INTO open_alert (org_id, kind, subject_id, alert_id, scope, scope_id, message, details, raised_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+    if (decision.raise.length > 0) {
+      const raised = decision.raise.map((alert) => ({ alert, alertId: randomUUID() }));
+      // In their order: of two raises of one condition the first is the one kept, as when inserted one by one.
+      const inserted: Array<{ alert_id: string }> = await run.tx.query(
+        `INSERT INTO open_alert (org_id, kind, subject_id, alert_id, scope, scope_id, message, details, raised_at)
+         SELECT $1, kind, subject_id, alert_id, scope, scope_id, message, details, $9
+         FROM unnest($2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::uuid[], $7::text[], $8::jsonb[])
+           WITH ORDINALITY AS a(kind, subject_id, alert_id, scope, scope_id, message, details, position)
+         ORDER BY position
          ON CONFLICT (org_id, kind, subject_id) DO NOTHING RETURNING alert_id`,
         [
           run.orgId,
-          alert.kind,
-          alert.subjectId,
-          alertId,
-          alert.scope.scope,
-          alert.scope.id,
-          alert.message,
-          JSON.stringify(alert.details),
+          raised.map(({ alert }) => alert.kind),
+          raised.map(({ alert }) => alert.subjectId),
+          raised.map(({ alertId }) => alertId),
+          raised.map(({ alert }) => alert.scope.scope),
+          raised.map(({ alert }) => alert.scope.id),
+          raised.map(({ alert }) => alert.message),
+          raised.map(({ alert }) => JSON.stringify(alert.details)),
           run.at,
         ],
       );
-      if (inserted.length === 0) continue;
-      await this.outbox.publish(
+      const opened = new Set(inserted.map((row) => row.alert_id));
+      await this.outbox.publishAll(
         run.tx,
         AlertRaisedV1,
-        {
-          alertId,
-          kind: alert.kind,
-          scope: alert.scope.scope,
-          scopeId: alert.scope.id,
-          message: alert.message.slice(0, 2000),
-          details: alert.details,
-          raisedAt: run.at.toISOString(),
-        },
+        raised
+          .filter(({ alertId }) => opened.has(alertId))
+          .map(({ alert, alertId }) => ({
+            alertId,
+            kind: alert.kind,
+            scope: alert.scope.scope,
+            scopeId: alert.scope.id,
+            message: alert.message.slice(0, 2000),
+            details: alert.details,
+            raisedAt: run.at.toISOString(),
+          })),
         run.context,
       );
     }
@@ -137,31 +128,43 @@ export class ScoreWriter {
     );
   }
 
-  /** What each scope is called (none when it is not scored: a draft goal, an org unit not yet created), its facts and its current score, in one read. */
+  /**
+   * What each scope is called (none when it is not scored: a draft goal, an org unit not yet
+   * created), its facts and its current score: from the organisation's memory, and for the scopes
+   * it does not hold, in one read (then held).
+   */
   private async scopeStates(run: ScoringRun, kind: ScopeKind, ids: string[]): Promise<Map<string, ScopeState>> {
+    const states = new Map<string, ScopeState>();
+    const unknown: string[] = [];
+    for (const id of ids) {
+      const held = run.memory.scopes.get(scopeKey({ scope: kind, id }));
+      if (held) states.set(id, held);
+      else unknown.push(id);
+    }
+    if (unknown.length === 0) return states;
     const rows = await run.tx.query(
       `SELECT ids.id AS scope_id, subject.*, a.score, a.band, a.components, a.drivers, ${FACT_COLUMNS.map((name) => `f.${name}`).join(', ')}
        FROM unnest($1::uuid[]) AS ids(id)
        CROSS JOIN LATERAL (${SCOPE_SUBJECT[kind]('ids.id')}) AS subject
        LEFT JOIN scope_facts f ON f.scope = $2 AND f.scope_id = ids.id
        LEFT JOIN alignment_score a ON a.scope = $2 AND a.scope_id = ids.id`,
-      [ids, kind],
+      [unknown, kind],
     );
-    return new Map(
-      rows.map((row: any) => [
-        row.scope_id,
-        {
-          name: row.name,
-          facts: factsFromRow(row),
-          current:
-            row.score === null
-              ? null
-              : { score: row.score, band: row.band, components: row.components, drivers: row.drivers },
-          openGoalPeriod:
-            row.open_period_start && row.period_end ? { start: row.open_period_start, end: row.period_end } : null,
-        },
-      ]),
-    );
+    for (const row of rows) {
+      const state: ScopeState = {
+        name: row.name,
+        facts: factsFromRow(row),
+        current:
+          row.score === null
+            ? null
+            : { score: row.score, band: row.band, components: row.components, drivers: row.drivers },
+        openGoalPeriod:
+          row.open_period_start && row.period_end ? { start: row.open_period_start, end: row.period_end } : null,
+      };
+      states.set(row.scope_id, state);
+      run.memory.scopes.set(scopeKey({ scope: kind, id: row.scope_id }), state);
+    }
+    return states;
   }
 
   /** The driver candidates of each scope: the top few of each ranking, read for all the scopes in one statement per ranking. */
@@ -288,6 +291,17 @@ export class ScoreWriter {
   private async store(run: ScoringRun, rescored: Rescored[]): Promise<void> {
     if (rescored.length === 0) return;
     const json = (value: unknown) => JSON.stringify(value);
+    run.memory.scoresStored(
+      rescored.map((entry) => ({
+        ref: entry.ref,
+        score: {
+          score: entry.next.score,
+          band: entry.next.band,
+          components: asStoredJson(entry.next.components),
+          drivers: asStoredJson(entry.next.drivers),
+        },
+      })),
+    );
     await run.tx.query(
       `INSERT INTO alignment_score (scope, scope_id, org_id, score, band, components, drivers, as_of, computed_at)
        SELECT scope, scope_id, $3::uuid, score, band, components, drivers, $8::date, $9::timestamptz FROM unnest($1::text[], $2::uuid[], $4::float8[], $5::text[], $6::jsonb[], $7::jsonb[]) AS s(scope, scope_id, score, band, components, drivers)
@@ -353,4 +367,19 @@ export class ScoreWriter {
       clear: decisions.flatMap((decision) => decision.clear),
     });
   }
+}
+
+/**
+ * A value as PostgreSQL hands jsonb back (keys shortest first, then in byte order; no undefined
+ * members): what memory holds as the stored score is then what reading it would have given, so
+ * rescoring compares alike whether the score came from memory or from the table.
+ */
+function asStoredJson<T>(value: T): T {
+  const ordered = (item: unknown): unknown => {
+    if (Array.isArray(item)) return item.map(ordered);
+    if (item === null || typeof item !== 'object') return item;
+    const keys = Object.keys(item).sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+    return Object.fromEntries(keys.map((key) => [key, ordered((item as Record<string, unknown>)[key])]));
+  };
+  return ordered(JSON.parse(JSON.stringify(value))) as T;
 }

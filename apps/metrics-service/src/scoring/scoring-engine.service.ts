@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { beforeCommit, EventContext } from '@throughline/messaging';
+import { beforeCommit, EventContext, sourceOfTransaction } from '@throughline/messaging';
 import { ScopeKind } from './alignment-formula';
 import { ContributionLedger } from './contribution-ledger.service';
+import { OrganisationMemories, OrganisationMemory } from './organisation-memory';
 import { orderedScopes, PendingFacts } from './scope-facts.repository';
 import { ScoreWriter } from './score-writer.service';
 import { markDirty, ScoringRun } from './scoring-run';
-import { TaskRows } from './task-rows';
 
 /** One kind at a time, each written before the next is scored: an org unit's drivers read its managers' new scores. */
 const SCOPE_KINDS_IN_ORDER: ScopeKind[] = ['goal', 'manager', 'org_unit', 'organisation'];
@@ -14,6 +15,7 @@ const SCOPE_KINDS_IN_ORDER: ScopeKind[] = ['goal', 'manager', 'org_unit', 'organ
 /**
  * Runs a unit of work on an organisation's scores: begins it (the organisation's clock row and
  * day), lets the contribution ledger apply changes, and rescores what they touched at the end.
+ * A consumer's runs carry the organisation's memory from one batch to the next.
  */
 @Injectable()
 export class ScoringEngine {
@@ -22,22 +24,30 @@ export class ScoringEngine {
   constructor(
     private readonly ledger: ContributionLedger,
     private readonly writer: ScoreWriter,
+    private readonly memories: OrganisationMemories,
   ) {}
 
   /**
    * Starts a run for an organisation, locking its clock row (one writer per organisation at a
-   * time, always taken first) and moving its day forward to `at` if that is later.
+   * time, always taken first) and moving its day forward to `at` if that is later. The row gets a
+   * new stamp; `memory` is used only if the stamp it replaces is the one memory's last run wrote
+   * (that run committed, and no other run did since), else the run starts from an empty one.
    */
-  async begin(tx: EntityManager, orgId: string, at: Date, context: EventContext): Promise<ScoringRun> {
+  async begin(
+    tx: EntityManager,
+    orgId: string,
+    at: Date,
+    context: EventContext,
+    memory?: OrganisationMemory,
+  ): Promise<ScoringRun> {
     const day = at.toISOString().slice(0, 10);
-    await tx.query(`INSERT INTO org_state (org_id, as_of) VALUES ($1, $2) ON CONFLICT (org_id) DO NOTHING`, [
-      orgId,
-      day,
-    ]);
-    const [state] = await tx.query(
-      `SELECT to_char(as_of, 'YYYY-MM-DD') AS as_of FROM org_state WHERE org_id = $1 FOR UPDATE`,
-      [orgId],
-    );
+    const stamp = randomUUID();
+    const state = await this.lockAndStamp(tx, orgId, day, stamp);
+    const current =
+      memory && memory.stamp !== null && memory.stamp === state.previous_run_stamp
+        ? memory
+        : new OrganisationMemory(orgId);
+    current.stamp = stamp;
     const run: ScoringRun = {
       tx,
       orgId,
@@ -46,12 +56,34 @@ export class ScoringEngine {
       context,
       dirty: new Map(),
       facts: new PendingFacts(),
-      tasks: new TaskRows(),
-      ensured: new Set(),
-      taskChains: new Map(),
+      memory: current,
     };
     await this.advanceTo(run, day);
     return run;
+  }
+
+  /** The organisation's clock row, locked and stamped (made first if need be): its day and the stamp it carried. */
+  private async lockAndStamp(
+    tx: EntityManager,
+    orgId: string,
+    day: string,
+    stamp: string,
+  ): Promise<{ as_of: string; previous_run_stamp: string | null }> {
+    const stampRow = async () => {
+      const [rows] = await tx.query(
+        `UPDATE org_state SET previous_run_stamp = run_stamp, run_stamp = $2 WHERE org_id = $1
+         RETURNING previous_run_stamp, to_char(as_of, 'YYYY-MM-DD') AS as_of`,
+        [orgId, stamp],
+      );
+      return rows[0] as { as_of: string; previous_run_stamp: string | null } | undefined;
+    };
+    const state = await stampRow();
+    if (state) return state;
+    await tx.query(`INSERT INTO org_state (org_id, as_of) VALUES ($1, $2) ON CONFLICT (org_id) DO NOTHING`, [
+      orgId,
+      day,
+    ]);
+    return (await stampRow())!;
   }
 
   /**
@@ -68,9 +100,14 @@ export class ScoringEngine {
       await this.advanceTo(open, at.toISOString().slice(0, 10));
       return open;
     }
-    const run = await this.begin(tx, orgId, at, context);
+    const run = await this.begin(tx, orgId, at, context, this.memories.take(orgId));
+    run.memory.source = sourceOfTransaction(tx);
     runs.set(orgId, run);
-    beforeCommit(tx, () => this.finish(run));
+    beforeCommit(tx, async () => {
+      await this.finish(run);
+      // Kept for the next batch; should the commit still fail, the stamp the next run replaces tells.
+      this.memories.keep(run.memory);
+    });
     return run;
   }
 
@@ -84,8 +121,8 @@ export class ScoringEngine {
 
   /** Rescores every scope whose facts changed in this run. */
   async finish(run: ScoringRun): Promise<void> {
-    await run.tasks.flush(run.tx);
-    await run.facts.flush(run.tx, run.orgId);
+    await run.memory.tasks.flush(run.tx);
+    run.memory.factsWritten(await run.facts.flush(run.tx, run.orgId));
     const scopes = orderedScopes([...run.dirty.values()]);
     run.dirty.clear();
     for (const kind of SCOPE_KINDS_IN_ORDER)
@@ -98,7 +135,7 @@ export class ScoringEngine {
   /** Rescores every scope of the organisation (after its settings changed): bounded by the number of scopes, not tasks. */
   async rescoreAll(run: ScoringRun): Promise<void> {
     await this.ledger.recontributeAllRisks(run);
-    await run.facts.flush(run.tx, run.orgId);
+    run.memory.factsWritten(await run.facts.flush(run.tx, run.orgId));
     const scopes: Array<{ scope: ScopeKind; scope_id: string }> = await run.tx.query(
       `SELECT scope, scope_id FROM scope_facts WHERE org_id = $1`,
       [run.orgId],

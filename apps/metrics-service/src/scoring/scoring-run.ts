@@ -1,8 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { EventContext } from '@throughline/messaging';
-import { AlignmentSettings } from './alignment-formula';
+import { OrganisationMemory } from './organisation-memory';
 import { PendingFacts, ScopeRef, scopeKey } from './scope-facts.repository';
-import { TaskRows } from './task-rows';
 
 /**
  * One unit of work on an organisation's scores: an event being applied, a time pass or a
@@ -19,13 +18,8 @@ export interface ScoringRun {
   dirty: Map<string, ScopeRef>;
   /** Fact deltas applied in memory, written once before the run is scored. */
   facts: PendingFacts;
-  /** Tasks held in memory while the run's events change them, written back before anything reads them from the table. */
-  tasks: TaskRows;
-  settings?: AlignmentSettings;
-  /** Aggregates whose row (placeholder or real) this run has made sure of, as `kind:id`: rows are never deleted, so once per run is enough. */
-  ensured: Set<string>;
-  /** Task chains read in this run, by goal and manager; emptied when a strategy or organisation event may have moved one. */
-  taskChains: Map<string, ScopeRef[]>;
+  /** What is known of the organisation from earlier runs (empty when it could not be trusted), and what this run adds to it. */
+  memory: OrganisationMemory;
 }
 
 /** Scopes to rescore when the run finishes. */

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AlertsController } from './alerts.controller';
 import { ContributionLedger } from './contribution-ledger.service';
 import { ForecastsService } from './forecasts.service';
+import { OrganisationMemories } from './organisation-memory';
 import { ScopeChains } from './scope-chains.repository';
 import { ScoreWriter } from './score-writer.service';
 import { ScoresController } from './scores.controller';
@@ -11,7 +12,15 @@ import { ScoringEngine } from './scoring-engine.service';
 /** The scoring engine and its parts, and the API that reads scores, their history, forecasts and alerts. */
 @Module({
   controllers: [ScoresController, AlertsController],
-  providers: [ScopeChains, ScoreWriter, ContributionLedger, ScoringEngine, ScoresService, ForecastsService],
+  providers: [
+    ScopeChains,
+    ScoreWriter,
+    ContributionLedger,
+    OrganisationMemories,
+    ScoringEngine,
+    ScoresService,
+    ForecastsService,
+  ],
   exports: [ScoringEngine, ContributionLedger, ScopeChains, ScoresService],
 })
 export class ScoringModule {}

@@ -49,14 +49,20 @@ const SELECTED = `task_id, org_id, known, goal_id, manager_id, status, status_ve
   minutes, applied, to_char(next_change_on, 'YYYY-MM-DD') AS next_change_on, schedule_shortfall, cost_overrun`;
 
 /**
- * The tasks a run works on, held in memory: read in one statement for all the tasks of a batch,
- * changed by its events without a round trip each, and written back in one statement before
- * anything reads them from the table (rescoring, the next-change index, a handler's own SQL).
- * The organisation's run holds its clock row locked, so no one else writes these rows meanwhile.
+ * The tasks an organisation's runs work on, held in memory: read in one statement for the tasks of
+ * a batch not held yet, changed by its events without a round trip each, and written back in one
+ * statement before anything reads them from the table (rescoring, the next-change index, a
+ * handler's own SQL). They stay held for the next batch (`OrganisationMemory`); the run holds the
+ * organisation's clock row locked, so no one else writes these rows meanwhile.
  */
 export class TaskRows {
   private readonly rows = new Map<string, TaskRow>();
   private readonly changed = new Set<string>();
+
+  /** How many tasks are held. */
+  get size(): number {
+    return this.rows.size;
+  }
 
   held(taskId: string): TaskRow | undefined {
     return this.rows.get(taskId);

@@ -39,7 +39,7 @@ export class SettingsService {
          ON CONFLICT (org_id) DO UPDATE SET settings = EXCLUDED.settings, version = EXCLUDED.version, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at`,
         [actor.orgId, JSON.stringify(settings), version, actor.personId, run.at],
       );
-      run.settings = settings;
+      run.memory.settings = settings;
       await this.engine.rescoreAll(run);
       return { settings, version };
     });

@@ -40,6 +40,8 @@ export interface EventConsumerOptions {
   logger?: MessagingLogger;
   /** Fault-injection hook run after the database commit and before the offset is resolved. */
   afterCommit?: (event: CloudEvent) => void | Promise<void>;
+  /** Told the partitions this member owns after each rebalance (topic → partitions). */
+  onAssignment?: (assignment: Readonly<Record<string, number[]>>) => void;
   /** Reports each message's outcome (for metrics). */
   onOutcome?: (outcome: ConsumeOutcome, eventType: string) => void;
   /**
@@ -140,8 +142,9 @@ export class EventConsumer {
         group: this.options.groupId,
       });
     });
-    consumer.on(consumer.events.GROUP_JOIN, () => {
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.crashed = null;
+      this.options.onAssignment?.(payload.memberAssignment);
     });
     try {
       await consumer.connect();
@@ -430,6 +433,7 @@ export function applyEventsOnce(
     applyingInTransaction(
       tx,
       handled.filter((delivery) => unclaimed.has(delivery.event.id)).map((delivery) => delivery.event),
+      { topic, partition },
     );
     const outcomes: ConsumeOutcome[] = [];
     for (const [index, delivery] of deliveries.entries()) {

@@ -36,6 +36,7 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
   private readonly logger = new Logger('Messaging');
   private consumer?: EventConsumer;
   private probeAdmin?: Admin;
+  private readonly assignmentListeners = new Set<(assignment: Readonly<Record<string, number[]>>) => void>();
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
@@ -50,6 +51,11 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
 
   get consumerGroup(): string {
     return this.config.consumerGroup ?? `${this.config.topicPrefix}${this.options.serviceName}`;
+  }
+
+  /** Calls `listener` with the partitions this instance owns after every rebalance of its consumer group. */
+  onAssignment(listener: (assignment: Readonly<Record<string, number[]>>) => void): void {
+    this.assignmentListeners.add(listener);
   }
 
   get eventConsumer(): EventConsumer | undefined {
@@ -110,6 +116,7 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
         logger: nestMessagingLogger(this.logger),
         afterCommit: killOnNthCall(this.config.faults.consumerKillAfterCommit),
         onOutcome: (outcome, type) => eventsConsumed.inc({ group: this.consumerGroup, type, outcome }),
+        onAssignment: (assignment) => this.assignmentListeners.forEach((listener) => listener(assignment)),
         byOrganisation: byOrganisation ? { topic: byOrganisation, producer: this.producer } : undefined,
         maxEventsPerTransaction: this.options.maxEventsPerTransaction,
       });

@@ -1,0 +1,168 @@
+import { Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Gauge } from 'prom-client';
+import { envSlice } from '@throughline/config';
+import { MessagingRuntime, TransactionSource } from '@throughline/messaging';
+import { metricsEnvSchema } from '../metrics-service.config';
+import { addFacts, AlignmentSettings, FactVector, Score } from './alignment-formula';
+import { ScopeRef, scopeKey } from './scope-facts.repository';
+import { TaskRows } from './task-rows';
+
+/** A score as stored: what a rescoring compares the new one with. */
+export interface StoredScore {
+  score: number;
+  band: Score['band'];
+  components: Score['components'];
+  drivers: Score['drivers'];
+}
+
+/** An open goal's period, which its forecast alerts are judged against. */
+export interface GoalPeriod {
+  start: string;
+  end: string;
+}
+
+/** A scope's name, facts and stored score: what rescoring it starts from. */
+export interface ScopeState {
+  name: string;
+  facts: FactVector;
+  current: StoredScore | null;
+  openGoalPeriod: GoalPeriod | null;
+}
+
+/**
+ * What the owner of an organisation knows of it between batches, so a batch reads only what it
+ * has not seen: the tasks it reported on, the chains their work rolls up through, the rows it made
+ * sure of, the settings, and each rescored scope's name, facts and score. It is used only while
+ * the organisation's clock row still carries the stamp of the run that last used it (see
+ * `ScoringEngine.begin`): a run that rolled back, or any run elsewhere (another instance after a
+ * rebalance, a time pass, a settings change, a rebuild's switch), leaves another stamp, and the
+ * memory is dropped and read again.
+ */
+export class OrganisationMemory {
+  /** The stamp the last run using this memory wrote on the organisation's clock row. */
+  stamp: string | null = null;
+  /** The partition whose events last used it: let go when the partition is assigned elsewhere. */
+  source?: TransactionSource;
+  readonly tasks = new TaskRows();
+  /** Aggregates whose row (placeholder or real) exists, as `kind:id`: rows are never deleted. */
+  readonly ensured = new Set<string>();
+  /** Task chains by goal and manager; emptied when a strategy or organisation event may have moved one. */
+  readonly taskChains = new Map<string, ScopeRef[]>();
+  settings?: AlignmentSettings;
+  /** Scopes rescored before, by `scopeKey`; emptied when a strategy or organisation event may have renamed or moved one. */
+  readonly scopes = new Map<string, ScopeState>();
+
+  constructor(readonly orgId: string) {}
+
+  /** What it holds, for the size bound: tasks, chains, rows made sure of and scopes. */
+  get entries(): number {
+    return this.tasks.size + this.ensured.size + this.taskChains.size + this.scopes.size;
+  }
+
+  /** Forgets what a strategy or organisation event may change: chains, names and periods. */
+  forgetStructure(): void {
+    this.taskChains.clear();
+    this.scopes.clear();
+  }
+
+  /** Fact deltas just written to `scope_facts`: the scopes held follow them. */
+  factsWritten(rows: Array<{ ref: ScopeRef; delta: FactVector }>): void {
+    for (const { ref, delta } of rows) {
+      const state = this.scopes.get(scopeKey(ref));
+      if (state) state.facts = addFacts(state.facts, delta);
+    }
+  }
+
+  /** Scores just stored: the scopes held carry them as the score to compare the next one with. */
+  scoresStored(rows: Array<{ ref: ScopeRef; score: StoredScore }>): void {
+    for (const { ref, score } of rows) {
+      const state = this.scopes.get(scopeKey(ref));
+      if (state) state.current = score;
+    }
+  }
+}
+
+const instances = new Set<OrganisationMemories>();
+
+new Gauge({
+  name: 'throughline_metrics_memory_entries',
+  help: 'Entries (tasks, scopes, chains, rows made sure of) metrics holds in memory between batches, over the organisations it owns',
+  collect() {
+    this.set([...instances].reduce((sum, memories) => sum + memories.entries, 0));
+  },
+});
+
+new Gauge({
+  name: 'throughline_metrics_memory_organisations',
+  help: 'Organisations metrics holds in memory between batches',
+  collect() {
+    this.set([...instances].reduce((sum, memories) => sum + memories.organisations, 0));
+  },
+});
+
+/**
+ * The memories of the organisations this instance owns, least recently used first: bounded by
+ * `METRICS_MEMORY_MAX_ENTRIES` (the idle organisations go first), let go of when their partition
+ * is assigned elsewhere, and reported as gauges on `/metrics`.
+ */
+@Injectable()
+export class OrganisationMemories implements OnModuleDestroy {
+  private readonly held = new Map<string, OrganisationMemory>();
+  private readonly maxEntries: number;
+  private heldEntries = 0;
+
+  /** Without configuration (a test assembling only the handlers), the default bound; without messaging, no rebalances. */
+  constructor(@Optional() config?: ConfigService, @Optional() messaging?: MessagingRuntime) {
+    this.maxEntries = (
+      config ? envSlice(metricsEnvSchema, config) : metricsEnvSchema.parse({})
+    ).METRICS_MEMORY_MAX_ENTRIES;
+    messaging?.onAssignment((assignment) => this.assigned(assignment));
+    instances.add(this);
+  }
+
+  get organisations(): number {
+    return this.held.size;
+  }
+
+  get entries(): number {
+    return this.heldEntries;
+  }
+
+  /** Takes an organisation's memory out for a run (a new one if none is held): only one run uses it at a time. */
+  take(orgId: string): OrganisationMemory {
+    const memory = this.held.get(orgId);
+    if (!memory) return new OrganisationMemory(orgId);
+    this.held.delete(orgId);
+    this.heldEntries -= memory.entries;
+    return memory;
+  }
+
+  /** Puts a memory back after its run, as the most recently used; the least recently used go beyond the bound. */
+  keep(memory: OrganisationMemory): void {
+    this.take(memory.orgId);
+    const entries = memory.entries;
+    if (entries > this.maxEntries) return;
+    this.held.set(memory.orgId, memory);
+    this.heldEntries += entries;
+    for (const [orgId, idle] of this.held) {
+      if (this.heldEntries <= this.maxEntries) break;
+      this.held.delete(orgId);
+      this.heldEntries -= idle.entries;
+    }
+  }
+
+  /** After a rebalance: organisations whose partition this instance no longer owns are let go. */
+  private assigned(assignment: Readonly<Record<string, number[]>>): void {
+    for (const [orgId, memory] of this.held) {
+      const source = memory.source;
+      if (source && assignment[source.topic]?.includes(source.partition)) continue;
+      this.held.delete(orgId);
+      this.heldEntries -= memory.entries;
+    }
+  }
+
+  onModuleDestroy(): void {
+    instances.delete(this);
+  }
+}
