@@ -1,7 +1,7 @@
 /**
  * Freshness: from a manager's progress report returning 2xx to the first
  * alignment-score.changed event that carries its correlation id, at steady rates.
- * `npx tsx bench/freshness.ts [--quick]`
+ * `npx tsx bench/freshness.ts [--quick] [--rates 10,50]`
  */
 import { BenchContext, runStandalone } from './lib/scenario';
 import { ScoreWatch } from './lib/score-watch';
@@ -55,8 +55,9 @@ function hops(watch: ScoreWatch, acceptedAt: Map<string, number>): Record<Hop, S
 export async function freshness(context: BenchContext): Promise<{ durationSeconds: number; rates: FreshnessAtRate[] }> {
   const { system, quick, log } = context;
   const org = await context.organisation();
+  const chosen = process.argv.indexOf('--rates');
   // 10/s is below what metrics sustains for one organisation: freshness without queueing; the others are the issue's rates.
-  const rates = quick ? [10] : [10, 50, 200, 1000];
+  const rates = chosen >= 0 ? process.argv[chosen + 1].split(',').map(Number) : quick ? [10] : [10, 50, 200, 1000];
   const durationMs = quick ? 3_000 : 8_000;
   const watch = new ScoreWatch(system);
   await watch.start();

@@ -115,6 +115,7 @@ export class ContributionLedger {
       [keyResultId],
     );
     if (!row) return;
+    run.memory.rankings.clear();
     const counts = !row.removed && row.goal_known && COUNTING_GOAL_STATUSES.includes(row.goal_status);
     let facts = emptyFacts();
     let attainment = 10_000;
@@ -159,6 +160,7 @@ export class ContributionLedger {
       [riskId],
     );
     if (!row) return;
+    run.memory.rankings.clear();
     const settings = await this.writer.settingsOf(run);
     const counts = row.goal_known && COUNTING_GOAL_STATUSES.includes(row.goal_status);
     const exposure = counts ? unmitigatedExposure(row, settings.highRiskExposure) : 0;

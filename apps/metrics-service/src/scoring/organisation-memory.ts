@@ -33,7 +33,8 @@ export interface ScopeState {
 /**
  * What the owner of an organisation knows of it between batches, so a batch reads only what it
  * has not seen: the tasks it reported on, the chains their work rolls up through, the rows it made
- * sure of, the settings, and each rescored scope's name, facts and score. It is used only while
+ * sure of, the settings, each rescored scope's name, facts and score, and its key-result and risk
+ * rankings. It is used only while
  * the organisation's clock row still carries the stamp of the run that last used it (see
  * `ScoringEngine.begin`): a run that rolled back, or any run elsewhere (another instance after a
  * rebalance, a time pass, a settings change, a rebuild's switch), leaves another stamp, and the
@@ -52,18 +53,21 @@ export class OrganisationMemory {
   settings?: AlignmentSettings;
   /** Scopes rescored before, by `scopeKey`; emptied when a strategy or organisation event may have renamed or moved one. */
   readonly scopes = new Map<string, ScopeState>();
+  /** The key-result and risk driver rankings of scopes, by `kind:id:ranking`; emptied when a key result or risk is recounted. */
+  readonly rankings = new Map<string, unknown[]>();
 
   constructor(readonly orgId: string) {}
 
   /** What it holds, for the size bound: tasks, chains, rows made sure of and scopes. */
   get entries(): number {
-    return this.tasks.size + this.ensured.size + this.taskChains.size + this.scopes.size;
+    return this.tasks.size + this.ensured.size + this.taskChains.size + this.scopes.size + this.rankings.size;
   }
 
-  /** Forgets what a strategy or organisation event may change: chains, names and periods. */
+  /** Forgets what a strategy or organisation event may change: chains, names, periods, rankings. */
   forgetStructure(): void {
     this.taskChains.clear();
     this.scopes.clear();
+    this.rankings.clear();
   }
 
   /** Fact deltas just written to `scope_facts`: the scopes held follow them. */

@@ -171,14 +171,25 @@ export class ScoreWriter {
   private async candidates(run: ScoringRun, kind: ScopeKind, ids: string[]): Promise<Map<string, DriverCandidates>> {
     const tx = run.tx;
     // Each ranking reads the top of an index: a few rows per scope, whatever the size of the scope.
-    const topPerScope = async <T>(ranking: string, shape: (row: any) => T): Promise<Map<string, T[]>> => {
+    const topPerScope = async <T>(ranking: string, shape: (row: any) => T, of = ids): Promise<Map<string, T[]>> => {
       const rows: any[] = await tx.query(
         `SELECT ids.id AS scope_id, ranked.* FROM unnest($1::uuid[]) AS ids(id) CROSS JOIN LATERAL (${ranking}) AS ranked`,
-        [ids],
+        [of],
       );
       const byScope = new Map<string, T[]>();
       for (const row of rows) byScope.set(row.scope_id, [...(byScope.get(row.scope_id) ?? []), shape(row)]);
       return byScope;
+    };
+    // Key results and risks move only with check-ins, strategy events, time passes and settings, not with task
+    // reports: their rankings are held between batches until one of those comes (see OrganisationMemory.rankings).
+    const heldTopPerScope = async <T>(name: string, ranking: string, shape: (row: any) => T) => {
+      const key = (id: string) => `${kind}:${id}:${name}`;
+      const unknown = ids.filter((id) => !run.memory.rankings.has(key(id)));
+      if (unknown.length > 0) {
+        const read = await topPerScope(ranking, shape, unknown);
+        for (const id of unknown) run.memory.rankings.set(key(id), read.get(id) ?? []);
+      }
+      return new Map(ids.map((id) => [id, run.memory.rankings.get(key(id)) as T[]]));
     };
     const taskRows = (column: 'goal_id' | 'manager_id' | 'org_id') => {
       const byShortfall = `SELECT task_id, title, applied FROM task_rm WHERE ${column} = ids.id AND schedule_shortfall > 0 ORDER BY schedule_shortfall DESC, task_id LIMIT 3`;
@@ -200,7 +211,8 @@ export class ScoreWriter {
       );
     };
     const keyResults = (where: string) =>
-      topPerScope(
+      heldTopPerScope(
+        'keyResults',
         `SELECT key_result_id, name, applied_weight, attainment FROM key_result_rm WHERE ${where} AND gap > 0 ORDER BY gap DESC, key_result_id LIMIT 3`,
         (row) => ({
           keyResultId: row.key_result_id,
@@ -210,7 +222,8 @@ export class ScoreWriter {
         }),
       );
     const risks = (where: string) =>
-      topPerScope(
+      heldTopPerScope(
+        'risks',
         `SELECT risk_id, title, applied_exposure FROM risk_rm WHERE ${where} AND applied_exposure > 0 ORDER BY applied_exposure DESC, risk_id LIMIT 3`,
         (row) => ({ riskId: row.risk_id, title: row.title, exposure: Number(row.applied_exposure) }),
       );

@@ -1,6 +1,6 @@
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
-import { CloudEvent, EventValidationError, parseEvent } from '@throughline/contracts';
+import { CloudEvent, EventValidationError, parseEvent, parseValidatedEvent } from '@throughline/contracts';
 import { runBeforeCommit } from './before-commit';
 import { DeadLetterPublisher } from './dead-letter';
 import { whileHandling } from './handled-event';
@@ -200,10 +200,12 @@ export class EventConsumer {
       await this.applyTogether(topic, partition, deliveries, heartbeat);
       await heartbeat();
     };
+    // What the group forwarded to its own repartition topic was validated when it was read from the public one.
+    const forwarded = topic === this.options.byOrganisation?.topic;
     for (const message of batch.messages) {
       // On shutdown or rebalance the rest of the batch is abandoned; it is redelivered to whoever owns the partition next.
       if (!isRunning() || isStale()) return;
-      const delivery = this.read(message);
+      const delivery = this.read(message, forwarded);
       lastRead = message.offset;
       if (!('event' in delivery)) {
         await this.deadLetter(topic, partition, message, delivery.invalid, 1, 'invalid');
@@ -269,9 +271,9 @@ export class EventConsumer {
     if (isRunning() && !isStale()) await settle();
   }
 
-  private read(message: KafkaMessage): Delivery | { invalid: string } {
+  private read(message: KafkaMessage, validated = false): Delivery | { invalid: string } {
     try {
-      const event = parseEvent(message.value);
+      const event = validated ? parseValidatedEvent(message.value) : parseEvent(message.value);
       return { message, event, handlers: this.options.handlers.get(event.type) ?? [] };
     } catch (error) {
       return { invalid: (error as Error).message };
