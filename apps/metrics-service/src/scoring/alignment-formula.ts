@@ -7,6 +7,8 @@
  * scope's facts are the sum over what rolls up into it. Integers keep sums exact, so the
  * same facts give the same score whatever order the events arrived in.
  */
+import { formatMoney } from './money';
+
 export type ScoreBand = 'on_track' | 'at_risk' | 'off_track';
 export type ScopeKind = 'goal' | 'manager' | 'org_unit' | 'organisation';
 export const COMPONENT_NAMES = ['schedule', 'cost', 'outcomes', 'focus', 'risk'] as const;
@@ -148,7 +150,6 @@ export function round1(value: number): number {
 }
 
 const pct = (part: number, whole: number) => `${round1((100 * part) / whole)}%`;
-const money = (minor: number) => (minor / 100).toFixed(2);
 
 interface RawComponent {
   value: number | null;
@@ -176,10 +177,10 @@ function costComponent(kind: ScopeKind, facts: FactVector): RawComponent {
   const cpi = facts.earnedCost / facts.actualCost;
   const budgetFactor = budget === 0 ? 0 : Math.min(1, budget / facts.actualCost);
   const consumption =
-    budget === 0 ? 'with no budget' : `${pct(facts.actualCost, budget)} of the budget ${money(budget)}`;
+    budget === 0 ? 'with no budget' : `${pct(facts.actualCost, budget)} of the budget ${formatMoney(budget)}`;
   return {
     value: 100 * Math.min(1, cpi) * budgetFactor,
-    detail: `spent ${money(facts.actualCost)} (${consumption}) for work worth ${money(facts.earnedCost)} (CPI ${cpi.toFixed(2)})`,
+    detail: `spent ${formatMoney(facts.actualCost)} (${consumption}) for work worth ${formatMoney(facts.earnedCost)} (CPI ${cpi.toFixed(2)})`,
   };
 }
 
@@ -302,7 +303,7 @@ function rankDrivers(
         name: task.title,
         component: 'cost',
         effect: round1((100 * share('cost') * overrun) / facts.actualCost),
-        detail: `spent ${money(task.actualCost)} for work worth ${money(task.earnedCost)}`,
+        detail: `spent ${formatMoney(task.actualCost)} for work worth ${formatMoney(task.earnedCost)}`,
       });
     }
   }
