@@ -2,7 +2,8 @@ import { messagingMigrations } from '@throughline/messaging';
 import { ServiceDatabase } from '@throughline/service-kit';
 import { CreateReadModelsAndScores1764000000300 } from './migrations/1764000000300-create-read-models-and-scores';
 import { CreateAlignmentReadModels1764000000310 } from './migrations/1764000000310-create-alignment-read-models';
-import { AddOrgStateRunStamp1764000000320 } from './migrations/1764000000320-add-org-state-run-stamp';
+import { VersionSettingsAndExplainHistory1764000000320 } from './migrations/1764000000320-version-settings-and-explain-history';
+import { AddOrgStateRunStamp1764000000330 } from './migrations/1764000000330-add-org-state-run-stamp';
 
 /** Metrics reads and writes with SQL (additive upserts, version guards), so it maps no entities. */
 export const metricsDatabase: ServiceDatabase = {
@@ -12,6 +13,7 @@ export const metricsDatabase: ServiceDatabase = {
     ...messagingMigrations,
     CreateReadModelsAndScores1764000000300,
     CreateAlignmentReadModels1764000000310,
-    AddOrgStateRunStamp1764000000320,
+    VersionSettingsAndExplainHistory1764000000320,
+    AddOrgStateRunStamp1764000000330,
   ],
 };

@@ -4,8 +4,9 @@ import { Gauge } from 'prom-client';
 import { envSlice } from '@throughline/config';
 import { MessagingRuntime, TransactionSource } from '@throughline/messaging';
 import { metricsEnvSchema } from '../metrics-service.config';
-import { addFacts, AlignmentSettings, FactVector, Score } from './alignment-formula';
+import { addFacts, FactVector, Score } from './alignment-formula';
 import { ScopeRef, scopeKey } from './scope-facts.repository';
+import { VersionedSettings } from './settings.repository';
 import { TaskRows } from './task-rows';
 
 /** A score as stored: what a rescoring compares the new one with. */
@@ -14,6 +15,7 @@ export interface StoredScore {
   band: Score['band'];
   components: Score['components'];
   drivers: Score['drivers'];
+  settingsVersion: number;
 }
 
 /** An open goal's period, which its forecast alerts are judged against. */
@@ -50,7 +52,7 @@ export class OrganisationMemory {
   readonly ensured = new Set<string>();
   /** Task chains by goal and manager; emptied when a strategy or organisation event may have moved one. */
   readonly taskChains = new Map<string, ScopeRef[]>();
-  settings?: AlignmentSettings;
+  settings?: VersionedSettings;
   /** Scopes rescored before, by `scopeKey`; emptied when a strategy or organisation event may have renamed or moved one. */
   readonly scopes = new Map<string, ScopeState>();
   /** The key-result and risk driver rankings of scopes, by `kind:id:ranking`; emptied when a key result or risk is recounted. */
