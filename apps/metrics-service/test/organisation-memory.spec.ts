@@ -224,4 +224,16 @@ describe('metrics: an organisation held in memory between batches', () => {
     const [row] = await owner.dataSource.query(`SELECT progress FROM task_rm WHERE task_id = $1`, [tasks[0].taskId]);
     expect(row.progress).toBe(90);
   });
+
+  it('equals no memory with a bound smaller than the organisation, and holds no more than the bound', async () => {
+    const { setup, batches } = organisation();
+    const reference = await metricsIn('reference_bound', 0);
+    const bounded = await metricsIn('bounded', 12);
+    for (const batch of [setup, ...batches]) {
+      await apply(reference, batch);
+      await apply(bounded, batch);
+      expect(await state(bounded.dataSource)).toEqual(await state(reference.dataSource));
+      expect(bounded.context.get(OrganisationMemories).entries).toBeLessThanOrEqual(12);
+    }
+  });
 });

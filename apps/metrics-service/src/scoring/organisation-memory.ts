@@ -144,9 +144,14 @@ export class OrganisationMemories implements OnModuleDestroy {
     return memory;
   }
 
-  /** Puts a memory back after its run, as the most recently used; the least recently used go beyond the bound. */
+  /**
+   * Puts a memory back after its run, as the most recently used; the least recently used go
+   * beyond the bound. An organisation larger than the bound alone keeps all but its tasks, if
+   * that fits.
+   */
   keep(memory: OrganisationMemory): void {
     this.take(memory.orgId);
+    if (memory.entries > this.maxEntries) memory.tasks.forget();
     const entries = memory.entries;
     if (entries > this.maxEntries) return;
     this.held.set(memory.orgId, memory);

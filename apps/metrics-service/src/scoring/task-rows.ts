@@ -137,6 +137,12 @@ export class TaskRows {
     );
   }
 
+  /** Lets go of every task once all are written back (an organisation too large to hold whole keeps the rest). */
+  forget(): void {
+    if (this.changed.size > 0) throw new Error('tasks changed and not written back cannot be let go');
+    this.rows.clear();
+  }
+
   /** Writes back what changed and lets go of every task, before SQL that writes task rows itself. */
   async release(tx: EntityManager): Promise<void> {
     await this.flush(tx);
