@@ -75,7 +75,7 @@ export class PlanImportService {
         // The unique key waits for a concurrent commit of the same file, then finds it.
         const claimed = await tx.query(
           `INSERT INTO plan_import (org_id, content_sha256, imported_by) VALUES ($1, $2, $3)
-         ON CONFLICT (org_id, content_sha256) DO NOTHING RETURNING id`,
+           ON CONFLICT (org_id, content_sha256) DO NOTHING RETURNING id`,
           [actor.orgId, contentSha256, actor.personId],
         );
         if (!claimed.length)
