@@ -137,3 +137,31 @@ describe('compareScores', () => {
     );
   });
 });
+
+describe('compareScores when components start or stop applying', () => {
+  it('says which now count and which no longer apply, then the largest move', () => {
+    const empty: ScoreAt = {
+      score: 100,
+      band: 'on_track',
+      components: [
+        component('schedule', null, 0.3, 0, 'no live tasks'),
+        component('cost', 80, 0.2, 0, 'spent 1,000.00 for work worth 800.00 (CPI 0.80)'),
+        component('risk', 100, 0.1, 100, 'no open high risks'),
+      ],
+      drivers: [],
+    };
+    const working: ScoreAt = {
+      score: 60,
+      band: 'at_risk',
+      components: [
+        component('schedule', 50, 0.3, 50, 'earned 50% of the value planned by now (SPI 0.50)'),
+        component('cost', null, 0.2, 0, 'nothing spent'),
+        component('risk', 100, 0.1, 10, 'no open high risks'),
+      ],
+      drivers: [],
+    };
+    expect(compareScores(empty, working).summary).toBe(
+      'Fell 40 points, 100 → 60 (on track → at risk); schedule now counts; cost no longer applies; most from risk (−90 points): no open high risks → no open high risks.',
+    );
+  });
+});

@@ -88,7 +88,7 @@ export function compareScores(from: ScoreAt, to: ScoreAt): ScoreComparison {
     bandTo: to.band,
     components,
     drivers,
-    summary: summarise(from, to, scoreChange, components[0]),
+    summary: summarise(from, to, scoreChange, components),
   };
 }
 
@@ -96,13 +96,29 @@ function pick(driver: ScoreDriver) {
   return { kind: driver.kind, id: driver.id, name: driver.name, component: driver.component };
 }
 
-function summarise(from: ScoreAt, to: ScoreAt, change: number, most: ComponentChange | undefined): string {
+function summarise(from: ScoreAt, to: ScoreAt, change: number, components: ComponentChange[]): string {
   const band =
     from.band === to.band ? `still ${BAND_WORDS[to.band]}` : `${BAND_WORDS[from.band]} → ${BAND_WORDS[to.band]}`;
   const head =
     change === 0
       ? `Unchanged at ${to.score} (${band})`
       : `${change > 0 ? 'Rose' : 'Fell'} ${Math.abs(change)} points, ${from.score} → ${to.score} (${band})`;
-  if (!most || most.contributionChange === 0) return `${head}.`;
-  return `${head}; most from ${most.name} (${signed(most.contributionChange)} points): ${most.detailFrom || 'not applicable'} → ${most.detailTo || 'not applicable'}.`;
+  // A component that starts or stops applying moves the others' shares too: say so before naming the largest move.
+  const started = components.filter((entry) => entry.valueFrom === null && entry.valueTo !== null);
+  const stopped = components.filter((entry) => entry.valueFrom !== null && entry.valueTo === null);
+  const shares = [
+    started.length > 0 ? `${listed(started)} now ${started.length === 1 ? 'counts' : 'count'}` : '',
+    stopped.length > 0 ? `${listed(stopped)} no longer ${stopped.length === 1 ? 'applies' : 'apply'}` : '',
+  ].filter(Boolean);
+  const most = components[0];
+  const reason =
+    !most || most.contributionChange === 0
+      ? ''
+      : `most from ${most.name} (${signed(most.contributionChange)} points): ${most.detailFrom || 'not applicable'} → ${most.detailTo || 'not applicable'}`;
+  return `${[head, ...shares, reason].filter(Boolean).join('; ')}.`;
+}
+
+function listed(entries: ComponentChange[]): string {
+  const names = entries.map((entry) => entry.name);
+  return names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }

@@ -101,7 +101,7 @@ export class ScoreCompareQueryDto {
     type: 'integer',
     minimum: 0,
     description:
-      'Compare both under this settings version, so only what happened moves the score (as in `ScoreAsOfQueryDto`)',
+      'Compare both under this settings version, so only what happened moves the score (422 as for a single score)',
   })
   @IsOptional()
   @Type(() => Number)

@@ -745,7 +745,7 @@ export type ScoresOrganisationCompareData = {
          */
         to?: string;
         /**
-         * Compare both under this settings version, so only what happened moves the score (as in `ScoreAsOfQueryDto`)
+         * Compare both under this settings version, so only what happened moves the score (422 as for a single score)
          */
         settingsVersion?: number;
     };
@@ -996,7 +996,7 @@ export type ScoresCompareData = {
          */
         to?: string;
         /**
-         * Compare both under this settings version, so only what happened moves the score (as in `ScoreAsOfQueryDto`)
+         * Compare both under this settings version, so only what happened moves the score (422 as for a single score)
          */
         settingsVersion?: number;
     };
