@@ -261,7 +261,15 @@ function metricsDrain(drain: Json): string {
     `## Metrics' sustained apply rate: a backlog of progress reports drained (\`bench/metrics-drain.ts\`)`,
     '',
     table(
-      ['organisations', 'metrics instances', 'tasks', 'reports', 'drained in s', 'events/s'],
+      [
+        'organisations',
+        'metrics instances',
+        'tasks',
+        'reports',
+        'drained in s',
+        'events/s',
+        'SQL statements per report',
+      ],
       drain.points.map((point: Json) => [
         point.organisations,
         point.instances,
@@ -269,6 +277,7 @@ function metricsDrain(drain: Json): string {
         point.updates,
         point.drainSeconds,
         point.eventsPerSecond,
+        point.statementsPerEvent,
       ]),
     ),
     '',
