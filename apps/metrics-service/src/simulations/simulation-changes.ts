@@ -114,7 +114,8 @@ function parseChange(raw: unknown, at: string, problems: FieldProblem[]): Simula
     }
     case 'cost': {
       const work = target();
-      if ('percent' in change === 'amountMinor' in change) return problem('', 'must give either percent or amountMinor');
+      if ('percent' in change === 'amountMinor' in change)
+        return problem('', 'must give either percent or amountMinor');
       if ('percent' in change) {
         const percent = number('percent', MIN_COST_PERCENT, MAX_COST_PERCENT, false);
         if (work && percent !== null) parsed = { kind: 'cost', ...work, percent };
@@ -146,7 +147,8 @@ function parseChange(raw: unknown, at: string, problems: FieldProblem[]): Simula
     }
     case 'weights': {
       const weights = change.weights;
-      if (!weights || typeof weights !== 'object' || Array.isArray(weights)) return problem('weights', 'must be an object');
+      if (!weights || typeof weights !== 'object' || Array.isArray(weights))
+        return problem('weights', 'must be an object');
       const given = weights as Record<string, unknown>;
       for (const name of Object.keys(given))
         if (!(COMPONENT_NAMES as readonly string[]).includes(name))
@@ -158,7 +160,8 @@ function parseChange(raw: unknown, at: string, problems: FieldProblem[]): Simula
         return value;
       });
       if (values.every((value) => value !== null)) {
-        if (values.every((value) => value === 0)) return problem('weights', 'must give at least one component a weight above 0');
+        if (values.every((value) => value === 0))
+          return problem('weights', 'must give at least one component a weight above 0');
         parsed = {
           kind: 'weights',
           weights: Object.fromEntries(COMPONENT_NAMES.map((name, index) => [name, values[index]])) as Record<
@@ -177,7 +180,10 @@ function parseChange(raw: unknown, at: string, problems: FieldProblem[]): Simula
  * A task's actual cost after a cost change, in minor units: X % more than booked (rounded half away
  * from zero to the minor unit), or a fixed amount more. Null when it would be negative.
  */
-export function costAfter(actualCostMinor: number, change: { percent: number } | { amountMinor: number }): number | null {
+export function costAfter(
+  actualCostMinor: number,
+  change: { percent: number } | { amountMinor: number },
+): number | null {
   const next =
     'percent' in change
       ? actualCostMinor + Math.sign(change.percent) * Math.round((actualCostMinor * Math.abs(change.percent)) / 100)
@@ -200,7 +206,9 @@ export function shareAmount(amountMinor: number, tasks: Array<{ taskId: string; 
   const shares = weights.map((weight) => (magnitude * weight) / total);
   const order = weights
     .map((weight, index) => ({ index, remainder: (magnitude * weight) % total, taskId: tasks[index].taskId }))
-    .sort((a, b) => (a.remainder === b.remainder ? a.taskId.localeCompare(b.taskId) : a.remainder > b.remainder ? -1 : 1));
+    .sort((a, b) =>
+      a.remainder === b.remainder ? a.taskId.localeCompare(b.taskId) : a.remainder > b.remainder ? -1 : 1,
+    );
   let left = magnitude - shares.reduce((sum, share) => sum + share, 0n);
   for (const { index } of order) {
     if (left === 0n) break;

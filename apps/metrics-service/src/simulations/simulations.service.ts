@@ -118,10 +118,7 @@ export class SimulationsService {
     const outlooks = await readScopeOutlooks(tx, orgId, refs);
     const alerts = await readOpenAlerts(tx, orgId, refs);
     return new Map(
-      outlooks.map((outlook) => [
-        scopeKey(outlook.ref),
-        { outlook, alerts: alerts.get(scopeKey(outlook.ref)) ?? [] },
-      ]),
+      outlooks.map((outlook) => [scopeKey(outlook.ref), { outlook, alerts: alerts.get(scopeKey(outlook.ref)) ?? [] }]),
     );
   }
 
@@ -247,10 +244,7 @@ export class SimulationsService {
       const booked = Number(task.actual_cost_minor);
       const next = costAfter(booked, shares ? { amountMinor: shares[index] } : change);
       if (next === null)
-        throw invalid(
-          `${at}: the cost of "${task.title}" would fall below zero (${money(booked)} booked).`,
-          field,
-        );
+        throw invalid(`${at}: the cost of "${task.title}" would fall below zero (${money(booked)} booked).`, field);
       return { task, booked, next };
     });
     for (const { task, next } of costed) {

@@ -91,11 +91,21 @@ export class SimulatedWeightsDto {
 
 export class WeightsChangeDto {
   @ApiProperty({ enum: ['weights'] }) kind: 'weights';
-  @ApiProperty({ type: SimulatedWeightsDto, description: "The organisation's component weights (at most one such change)" })
+  @ApiProperty({
+    type: SimulatedWeightsDto,
+    description: "The organisation's component weights (at most one such change)",
+  })
   weights: SimulatedWeightsDto;
 }
 
-const CHANGE_MODELS = [SlipChangeDto, CostChangeDto, RiskChangeDto, KeyResultChangeDto, BudgetChangeDto, WeightsChangeDto];
+const CHANGE_MODELS = [
+  SlipChangeDto,
+  CostChangeDto,
+  RiskChangeDto,
+  KeyResultChangeDto,
+  BudgetChangeDto,
+  WeightsChangeDto,
+];
 
 @ApiExtraModels(...CHANGE_MODELS)
 export class SimulationRequestDto {
@@ -127,7 +137,8 @@ export class AppliedChangeView {
 
 export class SimulatedAlertView {
   @ApiProperty({ enum: ALERT_KINDS }) kind: string;
-  @ApiProperty({ format: 'uuid', description: 'What the alert is about: the scope itself, or a risk' }) subjectId: string;
+  @ApiProperty({ format: 'uuid', description: 'What the alert is about: the scope itself, or a risk' })
+  subjectId: string;
   @ApiProperty({ example: 'Production ready is forecast to cost 100000.00 at completion, …' }) message: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) details: Record<string, unknown>;
 }
