@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { Actor, badRequest, DomainError, invalid } from '@throughline/service-kit';
+import { assertMayRead } from '../access/read-access.rules';
 import { COMPONENT_NAMES, round1 } from '../scoring/alignment-formula';
 import { ContributionLedger } from '../scoring/contribution-ledger.service';
 import { dayNumber, isoDay } from '../scoring/contribution-formula';
@@ -11,6 +12,7 @@ import { OpenAlert, readOpenAlerts, readScopeOutlooks, ScopeOutlook } from '../s
 import { ScoreWriter } from '../scoring/score-writer.service';
 import { ScoringEngine } from '../scoring/scoring-engine.service';
 import { ScoringRun } from '../scoring/scoring-run';
+import { reportingTeam } from '../scoring/reporting-team';
 import { AppliedChangeView, ScopeStateView, SimulatedScopeView, SimulationView } from './dto/simulation.dto';
 import { costAfter, parseChanges, shareAmount, SimulationChange, WorkTarget } from './simulation-changes';
 
@@ -60,6 +62,16 @@ export class SimulationsService {
     const parsed = parseChanges(input);
     if (!parsed.changes) throw badRequest(parsed.problems);
     const changes = parsed.changes;
+    const team = await reportingTeam(this.dataSource, actor);
+    // The answer holds what the director may read: a manager outside their reporting line is left out, as on GET.
+    const readable = (ref: ScopeRef) => {
+      try {
+        assertMayRead(actor, ref.scope, ref.id, team);
+        return true;
+      } catch {
+        return false;
+      }
+    };
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
@@ -79,7 +91,7 @@ export class SimulationsService {
       const applied: AppliedChangeView[] = [];
       for (const [index, change] of changes.entries())
         applied.push({ index, kind: change.kind, effect: await this.apply(run, change, `changes[${index}]`, actor) });
-      let affected = orderedScopes([...run.dirty.values()]);
+      let affected = orderedScopes([...run.dirty.values()].filter(readable));
       if (weights) {
         await this.engine.rescoreAll(run);
         // New weights move every scored scope.
@@ -87,7 +99,9 @@ export class SimulationsService {
           `SELECT scope, scope_id FROM alignment_score WHERE org_id = $1`,
           [actor.orgId],
         );
-        affected = orderedScopes([...affected, ...scored.map((row) => ({ scope: row.scope, id: row.scope_id }))]);
+        affected = orderedScopes(
+          [...affected, ...scored.map((row) => ({ scope: row.scope, id: row.scope_id }))].filter(readable),
+        );
       } else {
         await this.engine.finish(run);
       }
