@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   exampleRisk,
   GoalActivatedV1,
@@ -283,6 +285,23 @@ describe('metrics: what-if simulations', () => {
       state.components.find((component) => component.name === 'cost')!.value;
     expect(costOf(goal.projected)).toBeLessThan(costOf(goal.today));
     expect(goal.difference.score).toBe(Math.round((goal.projected.score - goal.today.score) * 10) / 10);
+
+    // docs/alignment.md shows this answer's changes and the goal's figures.
+    const block = /<!-- simulation-worked-example -->\s*```json\n([\s\S]*?)```/.exec(
+      readFileSync(join(__dirname, '../../../docs/alignment.md'), 'utf8'),
+    );
+    const figures = (state: typeof goal.today) => ({
+      score: state.score,
+      band: state.band,
+      costPerformanceIndex: state.forecast.cost.costPerformanceIndex,
+      estimateAtCompletion: state.forecast.cost.estimateAtCompletion,
+    });
+    const { alertsRaised: _raised, alertsCleared: _cleared, ...difference } = goal.difference;
+    const shown = {
+      changes: simulation.changes,
+      goal: { today: figures(goal.today), projected: figures(goal.projected), difference },
+    };
+    expect(block && JSON.parse(block[1])).toEqual(shown);
 
     // Nothing stored, nothing in the outbox (so nothing published), and the same answer again.
     expect(await footprint()).toEqual(before);
