@@ -215,7 +215,8 @@ export class SimulationsService {
     const moved = tasks.map((task) => {
       if (!task.due_date) throw invalid(`${at}: task "${task.title}" has no due date to slip.`, `${at}.days`);
       const due = isoDay(dayNumber(task.due_date) + days);
-      if (task.start_date && due < task.start_date)
+      // Moving a date earlier stops at the task's start (a later one is always possible, even for work created late).
+      if (days < 0 && task.start_date && due < task.start_date)
         throw invalid(
           `${at}: a slip of ${days} days would move "${task.title}" to ${due}, before its start on ${task.start_date}.`,
           `${at}.days`,
