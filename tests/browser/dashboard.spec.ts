@@ -106,6 +106,18 @@ describe('dashboard in Chromium', () => {
     const director = await signIn('Dana', '/overview');
     expect(await director.getByRole('heading', { level: 1 }).textContent()).toContain('Acme Devices');
     await review(director, 'overview');
+    // Since an earlier time (30 days back, or the first score of a demo loaded since): the figures of the score
+    // the API answers for that time, and the change in words.
+    const sinceFrom = await director.locator('.score-since select').inputValue();
+    const then = await api<{ score: number }>(
+      director,
+      `/api/metrics/v1/scores/organisation?asOf=${encodeURIComponent(sinceFrom)}`,
+    );
+    expect(then.status).toBe(200);
+    const sentence = (await director.getByTestId('score-since-summary').textContent()) ?? '';
+    expect(
+      sentence.includes(` points, ${then.body.score} → `) || sentence.includes(`Unchanged at ${then.body.score} `),
+    ).toBe(true);
 
     // A new goal: an empty form is refused, each problem at the field it names.
     await director.getByRole('link', { name: 'New goal' }).first().click();
@@ -191,6 +203,13 @@ describe('dashboard in Chromium', () => {
     const forecast = director.locator('#goal-forecast');
     await forecast.getByText(/12,500\.00 spent so far/).waitFor({ timeout: 30_000 });
     await forecast.getByText(/Not forecast yet: .*no work done yet/).waitFor();
+    // Since its first score (the goal is new): the manager's cost moved it, and the page says by how much and why.
+    const goalNow = await api<{ score: number }>(director, `/api/metrics/v1/scores${goalPath}`);
+    await director
+      .locator('#goal-score')
+      .getByTestId('score-since-summary')
+      .getByText(new RegExp(`(Rose|Fell) [\\d.]+ points, [\\d.]+ → ${goalNow.body.score} \\(`))
+      .waitFor();
 
     // The other director pages and the manager's, reviewed.
     for (const [path, name] of [

@@ -23,6 +23,7 @@ import { strategyDatabase } from '../../apps/strategy-service/src/database/strat
 import { AppModule as ExecutionApp } from '../../apps/execution-service/src/app.module';
 import { executionDatabase } from '../../apps/execution-service/src/database/execution-database';
 import { AppModule as MetricsApp } from '../../apps/metrics-service/src/app.module';
+import { formatMoney as money } from '../../apps/metrics-service/src/scoring/money';
 import { metricsDatabase } from '../../apps/metrics-service/src/database/metrics-database';
 import { AppModule as IntegrationsApp } from '../../apps/integrations-service/src/app.module';
 import { integrationsDatabase } from '../../apps/integrations-service/src/database/integrations-database';
@@ -196,7 +197,6 @@ describe('docs/walkthrough 1–5 (the four real services, an SMTP server, Postgr
     expect((Date.parse(to) - Date.parse(from)) / 86_400_000).toBe(21);
     const executionDana = await apiAs(execution.url, { personId: danaId, orgId, role: 'director' });
     const booked = (await executionDana.get(`/v1/tasks/${suppliersId}`)).body.actualCostMinor;
-    const money = (minor: number) => (minor / 100).toFixed(2);
     expect(whatIf.changes[1].effect).toBe(
       `"Casing supplier contracts" cost ${money(booked)} → ${money(Math.round(booked * 1.2))}`,
     );

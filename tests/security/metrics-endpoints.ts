@@ -119,6 +119,11 @@ export const metricsEndpoints: Record<string, EndpointEntry<MetricsFixture>> = {
     request: () => ({ path: '/v1/scores/organisation/forecast' }),
     expected: organisationWide,
   },
+  // Compared from a time after every change: the latest point against the current score.
+  'GET /v1/scores/organisation/compare': {
+    request: () => ({ path: '/v1/scores/organisation/compare?from=2999-01-01T00:00:00Z' }),
+    expected: organisationWide,
+  },
   'GET /v1/scores/{scopes}': { request: () => ({ path: '/v1/scores/goals' }), expected: organisationWide },
   'GET /v1/scores/{scopes}/{id}': {
     request: (f) => ({ path: `/v1/scores/managers/${f.managerId}` }),
@@ -130,6 +135,10 @@ export const metricsEndpoints: Record<string, EndpointEntry<MetricsFixture>> = {
   },
   'GET /v1/scores/{scopes}/{id}/forecast': {
     request: (f) => ({ path: `/v1/scores/managers/${f.managerId}/forecast` }),
+    expected: oneManager,
+  },
+  'GET /v1/scores/{scopes}/{id}/compare': {
+    request: (f) => ({ path: `/v1/scores/managers/${f.managerId}/compare?from=2999-01-01T00:00:00Z` }),
     expected: oneManager,
   },
   'GET /v1/kpis/managers/{managerId}': {

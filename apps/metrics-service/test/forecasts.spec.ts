@@ -359,7 +359,7 @@ describe('metrics: forecasts at completion', () => {
       scope: 'goal',
       scopeId: goals.production,
       message:
-        'Production ready is forecast to cost 100000.00 at completion, 50000.00 over its budget of 50000.00 (CPI 0.4).',
+        'Production ready is forecast to cost 100,000.00 at completion, 50,000.00 over its budget of 50,000.00 (CPI 0.4).',
     });
 
     // The pilot is finished: it cost what was booked (30,000.00, within 50,000.00) and all its value is earned, so both recover.

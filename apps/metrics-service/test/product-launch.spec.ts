@@ -724,6 +724,103 @@ describe('metrics: the new product launch', () => {
     expect((await asManager.put('/v1/settings/alignment', body, { 'if-match': '"1"' })).status).toBe(403);
   });
 
+  it('answers a score as it stood at any time, compares two times, and re-weighs a period under another settings version', async () => {
+    await settled();
+    const history = (await api.get(`/v1/scores/goals/${goalId}/history?limit=200`)).body.items as Array<{
+      score: number;
+      band: string;
+      components: Array<{ name: string; value: number | null; weight: number }>;
+      at: string;
+      settingsVersion: number;
+    }>;
+    // The story moved the goal down and up again under the defaults, then the settings test re-weighed it (version 1).
+    const underDefaults = history.filter((point) => point.settingsVersion === 0);
+    expect(underDefaults.length).toBeGreaterThanOrEqual(3);
+    const underVersion1 = history.filter((point) => point.settingsVersion === 1);
+    expect(underVersion1.length).toBeGreaterThanOrEqual(1);
+    const [first] = history;
+    const low = underDefaults.reduce((lowest, point) => (point.score < lowest.score ? point : lowest));
+    const lowIndex = history.indexOf(low);
+    const beforeLow = history[lowIndex - 1];
+    expect(beforeLow.score).not.toBe(low.score);
+
+    // As of a time: the last change at or before it, with its explanation then.
+    const atLow = await api.get(`/v1/scores/goals/${goalId}?asOf=${low.at}`);
+    expect(atLow.status).toBe(200);
+    expect(atLow.body).toMatchObject({
+      score: low.score,
+      band: low.band,
+      components: low.components,
+      computedAt: low.at,
+      asOf: low.at.slice(0, 10),
+      settingsVersion: 0,
+      reweighedFromVersion: null,
+    });
+    expect(atLow.body.drivers.length).toBeGreaterThan(0);
+    const justBefore = new Date(Date.parse(low.at) - 1).toISOString();
+    expect((await api.get(`/v1/scores/goals/${goalId}?asOf=${justBefore}`)).body.score).toBe(beforeLow.score);
+    const beforeAny = await api.get(
+      `/v1/scores/goals/${goalId}?asOf=${new Date(Date.parse(first.at) - 1).toISOString()}`,
+    );
+    expect(beforeAny.status).toBe(404);
+    expect(beforeAny.headers.get('content-type')).toContain('application/problem+json');
+    expect(beforeAny.body.detail).toContain('had no score yet');
+    expect((await api.get(`/v1/scores/goals/${goalId}?asOf=yesterday`)).status).toBe(400);
+
+    // Two times side by side: the change, each component's move, in words.
+    const compared = await api.get(`/v1/scores/goals/${goalId}/compare?from=${beforeLow.at}&to=${low.at}`);
+    expect(compared.status).toBe(200);
+    expect(compared.body.from.score).toBe(beforeLow.score);
+    expect(compared.body.to.score).toBe(low.score);
+    expect(compared.body.scoreChange).toBeCloseTo(low.score - beforeLow.score, 1);
+    expect(compared.body.summary).toMatch(
+      new RegExp(`^Fell ${Math.abs(compared.body.scoreChange)} points, ${beforeLow.score} → ${low.score}`),
+    );
+    const moves = compared.body.components.map((change: { contributionChange: number }) =>
+      Math.abs(change.contributionChange),
+    );
+    expect(moves).toEqual([...moves].sort((a: number, b: number) => b - a));
+    expect(moves[0]).toBeGreaterThan(0);
+    const backwards = await api.get(`/v1/scores/goals/${goalId}/compare?from=${low.at}&to=${beforeLow.at}`);
+    expect(backwards.status).toBe(422);
+    expect(backwards.body.errors).toEqual([expect.objectContaining({ field: 'to' })]);
+
+    // Re-weighed under version 1 (risk weighs 0.5): the low point as it would have scored, no event re-applied.
+    const reweighed = await api.get(`/v1/scores/goals/${goalId}?asOf=${low.at}&settingsVersion=1`);
+    expect(reweighed.status).toBe(200);
+    expect(reweighed.body).toMatchObject({ settingsVersion: 1, reweighedFromVersion: 0 });
+    const weights = Object.fromEntries(
+      reweighed.body.components.map((entry: { name: string; weight: number }) => [entry.name, entry.weight]),
+    );
+    expect(weights).toEqual({ schedule: 0.3, cost: 0.2, outcomes: 0.3, focus: 0.1, risk: 0.5 });
+    const applicable = low.components.filter((entry) => entry.value !== null);
+    const expected =
+      applicable.reduce((sum, entry) => sum + (entry.value as number) * weights[entry.name], 0) /
+      applicable.reduce((sum, entry) => sum + weights[entry.name], 0);
+    expect(reweighed.body.score).toBeCloseTo(expected, 1);
+    expect(reweighed.body.score).not.toBe(low.score);
+    // The period under version 1: points scored under it stay as they are, the others are re-weighed.
+    const period = (await api.get(`/v1/scores/goals/${goalId}/history?limit=200&settingsVersion=1`)).body.items;
+    expect(period.map((point: { at: string }) => point.at)).toEqual(history.map((point) => point.at));
+    expect(period.every((point: { settingsVersion: number }) => point.settingsVersion === 1)).toBe(true);
+    expect(period[lowIndex].score).toBe(reweighed.body.score);
+    for (const point of underVersion1) expect(period[history.indexOf(point)].score).toBe(point.score);
+    // And back: today's score under the defaults.
+    const today = await api.get(`/v1/scores/goals/${goalId}?settingsVersion=0`);
+    expect(today.body).toMatchObject({ settingsVersion: 0, reweighedFromVersion: 1 });
+    const unknown = await api.get(`/v1/scores/goals/${goalId}?settingsVersion=9`);
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.errors).toEqual([expect.objectContaining({ field: 'settingsVersion' })]);
+
+    // The organisation compares too; a manager compares their own score only.
+    const organisation = await api.get(`/v1/scores/organisation/compare?from=${low.at}`);
+    expect(organisation.status).toBe(200);
+    expect(organisation.body.to.scopeId).toBe(orgId);
+    const asMia = await apiAs(metrics.url, { personId: people.mia, orgId, role: 'manager' });
+    expect((await asMia.get(`/v1/scores/managers/${people.mia}/compare?from=${low.at}`)).status).toBe(200);
+    expect((await asMia.get(`/v1/scores/goals/${goalId}/compare?from=${first.at}`)).status).toBe(403);
+  });
+
   it('renames a task in the explanations that name it at once, without a new history point', async () => {
     await settled();
     const score = await goalScore();

@@ -229,7 +229,7 @@ describe('metrics: what-if simulations', () => {
     expect(simulation.asOf).toBe('2026-02-10');
     expect(simulation.changes).toEqual([
       { index: 0, kind: 'slip', effect: '"Pilot production run" due 2026-02-27 → 2026-03-20' },
-      { index: 1, kind: 'cost', effect: '"Casing supplier contracts" cost 14300.00 → 17160.00' },
+      { index: 1, kind: 'cost', effect: '"Casing supplier contracts" cost 14,300.00 → 17,160.00' },
     ]);
     expect(simulation.scopes.map((scope: { scope: string; scopeId: string }) => [scope.scope, scope.scopeId])).toEqual([
       ['goal', goalId],
@@ -368,7 +368,7 @@ describe('metrics: what-if simulations', () => {
     const goal = mitigated.scopes.find((scope: { scope: string }) => scope.scope === 'goal');
     expect(mitigated.changes.map((change: { effect: string }) => change.effect)).toEqual([
       'risk "Defect rate stays high": open → mitigated',
-      'goal "Launch the X200": budget 60000.00 → 80000.00',
+      'goal "Launch the X200": budget 60,000.00 → 80,000.00',
     ]);
     expect(
       goal.difference.alertsCleared.map((alert: { kind: string; subjectId: string }) => [alert.kind, alert.subjectId]),

@@ -21,6 +21,38 @@ export const scoreQuery = (scopes: 'goals' | 'managers' | 'org-units', id: strin
     queryFn: () => unwrap(metrics.scoresOne({ client: metricsApi, path: { scopes, id } })),
   });
 
+/** A scope of the scores API: the organisation, or one goal, manager or org unit. */
+export type ScoreScope = 'organisation' | { scopes: 'goals' | 'managers' | 'org-units'; id: string };
+
+const scoreScopeKey = (scope: ScoreScope) => (scope === 'organisation' ? ['organisation'] : [scope.scopes, scope.id]);
+
+/** When a score was first recorded (its oldest history point), or null when it has none yet. */
+export const firstScoreQuery = (scope: ScoreScope) =>
+  queryOptions({
+    queryKey: ['metrics', 'scores', ...scoreScopeKey(scope), 'first'],
+    queryFn: async () => {
+      const query = { limit: 1 };
+      const page = await unwrap(
+        scope === 'organisation'
+          ? metrics.scoresOrganisationHistory({ client: metricsApi, query })
+          : metrics.scoresHistory({ client: metricsApi, path: scope, query }),
+      );
+      return page.items[0]?.at ?? null;
+    },
+  });
+
+/** A score now against the score at an earlier time: what moved, by how much, why. */
+export const scoreComparisonQuery = (scope: ScoreScope, from: string) =>
+  queryOptions({
+    queryKey: ['metrics', 'scores', ...scoreScopeKey(scope), 'compare', from],
+    queryFn: () =>
+      unwrap(
+        scope === 'organisation'
+          ? metrics.scoresOrganisationCompare({ client: metricsApi, query: { from } })
+          : metrics.scoresCompare({ client: metricsApi, path: scope, query: { from } }),
+      ),
+  });
+
 export const forecastQuery = (scopes: 'goals' | 'managers' | 'org-units', id: string) =>
   queryOptions({
     queryKey: ['metrics', 'forecasts', scopes, id],

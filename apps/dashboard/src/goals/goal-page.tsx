@@ -8,6 +8,7 @@ import { DayLineChart } from '../ui/charts';
 import { formatDate, formatMoney, formatNumber, formatRatio } from '../ui/format';
 import { Card, EmptyState, ErrorState, Figure, Loading, PageHeader, ScoreBadge, StatusChip } from '../ui/primitives';
 import { ScoreExplanation } from '../ui/score-explanation';
+import { ScoreSince } from '../ui/score-since';
 import { budgetOverTime } from './earned-value';
 import { readForecast } from './forecast';
 import { BudgetForm, CloseGoalForm, DeliverableForm, GoalForm, KeyResultForm, RiskForm } from './goal-forms';
@@ -129,6 +130,7 @@ function GoalScore({ goal }: { goal: GoalDetail }) {
                     : `/managers#manager-${driver.id}`
             }
           />
+          <ScoreSince scope={{ scopes: 'goals', id: goal.id }} />
         </>
       )}
     </Card>

@@ -10,6 +10,7 @@ import { DayLineChart } from '../ui/charts';
 import { formatDateTime, formatMoney, formatRatio, formatScore } from '../ui/format';
 import { Card, EmptyState, ErrorState, Figure, Loading, PageHeader, ScoreBadge } from '../ui/primitives';
 import { ScoreExplanation } from '../ui/score-explanation';
+import { ScoreSince } from '../ui/score-since';
 
 export default function OverviewPage() {
   const { organisation } = useSession();
@@ -47,6 +48,7 @@ export default function OverviewPage() {
         {score.data && (
           <Card title="Why this score" id="explanation">
             <ScoreExplanation score={score.data} />
+            <ScoreSince scope="organisation" />
           </Card>
         )}
         <OpenAlerts />

@@ -2,10 +2,16 @@ import { messagingMigrations } from '@throughline/messaging';
 import { ServiceDatabase } from '@throughline/service-kit';
 import { CreateReadModelsAndScores1764000000300 } from './migrations/1764000000300-create-read-models-and-scores';
 import { CreateAlignmentReadModels1764000000310 } from './migrations/1764000000310-create-alignment-read-models';
+import { VersionSettingsAndExplainHistory1764000000320 } from './migrations/1764000000320-version-settings-and-explain-history';
 
 /** Metrics reads and writes with SQL (additive upserts, version guards), so it maps no entities. */
 export const metricsDatabase: ServiceDatabase = {
   defaultSchema: 'metrics',
   entities: [],
-  migrations: [...messagingMigrations, CreateReadModelsAndScores1764000000300, CreateAlignmentReadModels1764000000310],
+  migrations: [
+    ...messagingMigrations,
+    CreateReadModelsAndScores1764000000300,
+    CreateAlignmentReadModels1764000000310,
+    VersionSettingsAndExplainHistory1764000000320,
+  ],
 };

@@ -25,7 +25,7 @@ const MAX_ATTEMPTS = 5;
  * settings are the directors' input, the outbox holds what is still to be published, the audit
  * log is history. (The inbox is rebuilt; every other table is a read model the replay fills.)
  */
-const MOVED_TABLES = ['alignment_settings', 'outbox_event', 'audit_entry'];
+const MOVED_TABLES = ['alignment_settings', 'alignment_settings_version', 'outbox_event', 'audit_entry'];
 /** Events the rebuild may still be missing when the live consumer is paused: about a second of applying. */
 const SWITCH_WHEN_MISSING_AT_MOST = 500;
 const POLL_MS = 100;
@@ -318,7 +318,7 @@ async function matchLiveDayAndSettings(
            ON CONFLICT (org_id) DO UPDATE SET settings = EXCLUDED.settings, version = EXCLUDED.version, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at`,
           [orgId],
         );
-        run.settings = (await readSettings(tx, orgId)).settings;
+        run.settings = await readSettings(tx, orgId);
         await engine.rescoreAll(run);
       }
       await engine.finish(run);

@@ -58,7 +58,7 @@ describe('forecast alerts', () => {
       scored({ band: 'on_track', facts: launchFacts, forecast: launchForecast() }),
     ).raise;
     expect(overrun.message).toBe(
-      'Launch is forecast to cost 105000.00 at completion, 5000.00 over its budget of 100000.00 (CPI 0.571).',
+      'Launch is forecast to cost 105,000.00 at completion, 5,000.00 over its budget of 100,000.00 (CPI 0.571).',
     );
     expect(overrun.details).toEqual({
       estimateAtCompletionMinor: 10_500_000,

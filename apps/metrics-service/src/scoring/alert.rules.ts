@@ -1,6 +1,7 @@
 import { ALERT_KINDS } from '@throughline/contracts';
 import { AlignmentSettings, effortShare, FactVector, round1, Score, ScoreBand, ScopeKind } from './alignment-formula';
 import { Forecast } from './forecast.rules';
+import { formatMoney } from './money';
 
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
@@ -38,8 +39,6 @@ export interface ScoredScope {
   forecast?: Forecast;
 }
 
-const money = (minor: number) => (minor / 100).toFixed(2);
-
 /**
  * A goal falling into a worse band, a goal or manager over budget, a scope above the unlinked-work limit,
  * an open goal forecast to overrun its budget or to finish after its end date (before either happens;
@@ -67,7 +66,7 @@ export function scoreAlerts({ ref, name, facts, score, previousBand, settings, f
     if (cost?.overrun && cost.estimateAtCompletion !== null && cost.varianceAtCompletion !== null) {
       alert(
         'goal_forecast_overrun',
-        `${name} is forecast to cost ${money(cost.estimateAtCompletion)} at completion, ${money(-cost.varianceAtCompletion)} over its budget of ${money(cost.budget)} (CPI ${cost.costPerformanceIndex}).`,
+        `${name} is forecast to cost ${formatMoney(cost.estimateAtCompletion)} at completion, ${formatMoney(-cost.varianceAtCompletion)} over its budget of ${formatMoney(cost.budget)} (CPI ${cost.costPerformanceIndex}).`,
         {
           estimateAtCompletionMinor: cost.estimateAtCompletion,
           budgetMinor: cost.budget,
@@ -99,7 +98,7 @@ export function scoreAlerts({ ref, name, facts, score, previousBand, settings, f
     if (facts.actualCost > budget && (budget > 0 || facts.actualCost > 0)) {
       alert(
         'budget_overrun',
-        `${name} has spent ${(facts.actualCost / 100).toFixed(2)} against a budget of ${(budget / 100).toFixed(2)}.`,
+        `${name} has spent ${formatMoney(facts.actualCost)} against a budget of ${formatMoney(budget)}.`,
         { actualCostMinor: facts.actualCost, budgetMinor: budget },
       );
     } else {

@@ -1,4 +1,13 @@
-import { addFacts, band, DEFAULT_SETTINGS, emptyFacts, FactVector, ScopeKind, scoreScope } from './alignment-formula';
+import {
+  addFacts,
+  band,
+  DEFAULT_SETTINGS,
+  emptyFacts,
+  FactVector,
+  reweighScore,
+  ScopeKind,
+  scoreScope,
+} from './alignment-formula';
 import {
   keyResultContribution,
   KeyResultState,
@@ -220,5 +229,66 @@ describe('alignment formula', () => {
     const kept = addFacts(addFacts(sum(others, tasks(before)), tasks(after)), tasks(before), -1);
     expect(kept).toEqual(sum(others, tasks(after)));
     expect(scoreScope('goal', kept)).toEqual(scoreScope('goal', sum(others, tasks(after))));
+  });
+
+  describe('re-weighing a stored score under other settings', () => {
+    const samples: Array<[string, ScopeKind, FactVector]> = [
+      [
+        'a late, overspent goal with a risk',
+        'goal',
+        sum(tasks(task({ dueDate: '2026-02-01', progress: 20, actualCostMinor: 900_000 })), riskFacts(16)),
+      ],
+      [
+        'a goal with key results',
+        'goal',
+        sum(tasks(task({ progress: 40 })), keyResultContribution(keyResult({ current: 30 }), PERIOD, AS_OF).facts),
+      ],
+      [
+        'a manager with unlinked work',
+        'manager',
+        sum(tasks(task({ minutes: 120 })), tasks(task({ minutes: 360, linked: false }))),
+      ],
+      ['nothing at all', 'goal', emptyFacts()],
+    ];
+
+    it.each(samples)('gives %s its own score again under the weights it was scored with', (_, kind, facts) => {
+      const stored = scoreScope(kind, facts);
+      expect(reweighScore(stored.components, DEFAULT_SETTINGS)).toEqual({
+        score: stored.score,
+        band: stored.band,
+        components: stored.components,
+      });
+    });
+
+    it.each(samples)(
+      'gives %s the score a fresh computation under the new weights and bands gives',
+      (_, kind, facts) => {
+        const other = {
+          ...DEFAULT_SETTINGS,
+          weights: { schedule: 0.5, cost: 0.1, outcomes: 0.2, focus: 0.1, risk: 0.1 },
+          bands: { onTrack: 60, atRisk: 30 },
+        };
+        const fresh = scoreScope(kind, facts, other);
+        expect(reweighScore(scoreScope(kind, facts).components, other)).toEqual({
+          score: fresh.score,
+          band: fresh.band,
+          components: fresh.components,
+        });
+      },
+    );
+
+    it("shares a component's weight among the others when it does not apply, as a fresh score does", () => {
+      const stored = [
+        { name: 'schedule' as const, value: 50, detail: '' },
+        { name: 'cost' as const, value: null, detail: '' },
+        { name: 'outcomes' as const, value: 100, detail: '' },
+      ];
+      // Only schedule and outcomes apply (focus and risk were not stored): (50 × 0.6 + 100 × 0.2) / 0.8.
+      const weights = { schedule: 0.6, cost: 0.1, outcomes: 0.2, focus: 0.05, risk: 0.05 };
+      expect(reweighScore(stored, { weights, bands: DEFAULT_SETTINGS.bands })).toMatchObject({
+        score: 62.5,
+        band: 'at_risk',
+      });
+    });
   });
 });

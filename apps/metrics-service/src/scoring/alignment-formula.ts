@@ -7,6 +7,8 @@
  * scope's facts are the sum over what rolls up into it. Integers keep sums exact, so the
  * same facts give the same score whatever order the events arrived in.
  */
+import { formatMoney } from './money';
+
 export type ScoreBand = 'on_track' | 'at_risk' | 'off_track';
 export type ScopeKind = 'goal' | 'manager' | 'org_unit' | 'organisation';
 export const COMPONENT_NAMES = ['schedule', 'cost', 'outcomes', 'focus', 'risk'] as const;
@@ -148,7 +150,6 @@ export function round1(value: number): number {
 }
 
 const pct = (part: number, whole: number) => `${round1((100 * part) / whole)}%`;
-const money = (minor: number) => (minor / 100).toFixed(2);
 
 interface RawComponent {
   value: number | null;
@@ -176,10 +177,10 @@ function costComponent(kind: ScopeKind, facts: FactVector): RawComponent {
   const cpi = facts.earnedCost / facts.actualCost;
   const budgetFactor = budget === 0 ? 0 : Math.min(1, budget / facts.actualCost);
   const consumption =
-    budget === 0 ? 'with no budget' : `${pct(facts.actualCost, budget)} of the budget ${money(budget)}`;
+    budget === 0 ? 'with no budget' : `${pct(facts.actualCost, budget)} of the budget ${formatMoney(budget)}`;
   return {
     value: 100 * Math.min(1, cpi) * budgetFactor,
-    detail: `spent ${money(facts.actualCost)} (${consumption}) for work worth ${money(facts.earnedCost)} (CPI ${cpi.toFixed(2)})`,
+    detail: `spent ${formatMoney(facts.actualCost)} (${consumption}) for work worth ${formatMoney(facts.earnedCost)} (CPI ${cpi.toFixed(2)})`,
   };
 }
 
@@ -250,15 +251,41 @@ export function scoreScope(
     focus: focusComponent(kind, facts),
     risk: riskComponent(kind, facts),
   };
+  const { score, components, share } = weighComponents(raw, settings.weights);
+  return { score, band: band(score, settings.bands), components, drivers: rankDrivers(facts, candidates, share) };
+}
+
+/**
+ * A score recomputed from components already computed (a stored score's) under other weights and
+ * bands: the same weighing as `scoreScope`, so under the weights a score was computed with it
+ * gives that score again. The drivers are left as they were computed; the risk component's value
+ * depends on `highRiskExposure`, so the caller must not change it this way.
+ */
+export function reweighScore(
+  components: Array<Pick<ScoreComponent, 'name' | 'value' | 'detail'>>,
+  settings: Pick<AlignmentSettings, 'weights' | 'bands'>,
+): Pick<Score, 'score' | 'band' | 'components'> {
+  const raw = Object.fromEntries(
+    COMPONENT_NAMES.map((name) => {
+      const stored = components.find((component) => component.name === name);
+      return [name, { value: stored?.value ?? null, detail: stored?.detail ?? '' }];
+    }),
+  ) as Record<ComponentName, RawComponent>;
+  const { score, components: reweighed } = weighComponents(raw, settings.weights);
+  return { score, band: band(score, settings.bands), components: reweighed };
+}
+
+/** Each applicable component's share of the score is its weight over the applicable weights' sum. */
+function weighComponents(raw: Record<ComponentName, RawComponent>, weights: Record<ComponentName, number>) {
   const applicableWeight = COMPONENT_NAMES.reduce(
-    (sum, name) => sum + (raw[name].value === null ? 0 : settings.weights[name]),
+    (sum, name) => sum + (raw[name].value === null ? 0 : weights[name]),
     0,
   );
   const components: ScoreComponent[] = COMPONENT_NAMES.map((name) => {
     const value = raw[name].value === null ? null : round1(raw[name].value as number);
     const contribution =
-      value === null || applicableWeight === 0 ? 0 : round1((value * settings.weights[name]) / applicableWeight);
-    return { name, value, weight: settings.weights[name], contribution, detail: raw[name].detail };
+      value === null || applicableWeight === 0 ? 0 : round1((value * weights[name]) / applicableWeight);
+    return { name, value, weight: weights[name], contribution, detail: raw[name].detail };
   });
   const score =
     applicableWeight === 0
@@ -270,8 +297,8 @@ export function scoreScope(
           ) / applicableWeight,
         );
   const share = (name: ComponentName) =>
-    raw[name].value === null || applicableWeight === 0 ? 0 : settings.weights[name] / applicableWeight;
-  return { score, band: band(score, settings.bands), components, drivers: rankDrivers(facts, candidates, share) };
+    raw[name].value === null || applicableWeight === 0 ? 0 : weights[name] / applicableWeight;
+  return { score, components, share };
 }
 
 const MAX_DRIVERS = 5;
@@ -302,7 +329,7 @@ function rankDrivers(
         name: task.title,
         component: 'cost',
         effect: round1((100 * share('cost') * overrun) / facts.actualCost),
-        detail: `spent ${money(task.actualCost)} for work worth ${money(task.earnedCost)}`,
+        detail: `spent ${formatMoney(task.actualCost)} for work worth ${formatMoney(task.earnedCost)}`,
       });
     }
   }

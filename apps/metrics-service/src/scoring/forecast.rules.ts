@@ -27,6 +27,7 @@
  */
 import { FactVector, ScopeKind } from './alignment-formula';
 import { dayNumber, isoDay } from './contribution-formula';
+import { formatMoney } from './money';
 
 export const FORECAST_GAP_REASONS = [
   'no_planned_cost',
@@ -113,7 +114,6 @@ export interface ForecastInput {
 }
 
 const round3 = (value: number) => Math.round(value * 1000) / 1000;
-const money = (minor: number) => (minor / 100).toFixed(2);
 
 export function forecast(input: ForecastInput): Forecast {
   return { cost: costForecast(input), schedule: scheduleForecast(input) };
@@ -199,11 +199,11 @@ function costDetail(
   closedOn: string | null | undefined,
 ): string {
   if (eac === null) return COST_GAP_DETAIL[eacReason!]!;
-  const at = closedOn ? `closed having cost ${money(eac)}` : `forecast to cost ${money(eac)} at completion`;
+  const at = closedOn ? `closed having cost ${formatMoney(eac)}` : `forecast to cost ${formatMoney(eac)} at completion`;
   if (vac === null) return `${at}, with no budget to hold it against`;
   return vac < 0
-    ? `${at}: ${money(-vac)} over the budget ${money(budget)}`
-    : `${at}: ${money(vac)} within the budget ${money(budget)}`;
+    ? `${at}: ${formatMoney(-vac)} over the budget ${formatMoney(budget)}`
+    : `${at}: ${formatMoney(vac)} within the budget ${formatMoney(budget)}`;
 }
 
 const COST_GAP_DETAIL: Partial<Record<ForecastGapReason, string>> = {

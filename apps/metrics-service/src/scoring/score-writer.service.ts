@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AlertRaisedV1, AlignmentScoreChangedV1 } from '@throughline/contracts';
 import { EventOutbox } from '@throughline/messaging';
-import { readSettings } from './settings.repository';
+import { readSettings, VersionedSettings } from './settings.repository';
 import { AlignmentSettings, DriverCandidates, FactVector, Score, ScopeKind, scoreScope } from './alignment-formula';
 import { AlertDecision, AlertToClear, scoreAlerts } from './alert.rules';
 import { forecast } from './forecast.rules';
@@ -19,6 +19,7 @@ interface Rescored {
   /** False when only the drivers moved: no history point, event or alert. */
   changed: boolean;
   settings: AlignmentSettings;
+  settingsVersion: number;
   /** An open goal's period, which its forecast alerts are judged against. */
   openGoalPeriod: GoalPeriod | null;
 }
@@ -33,6 +34,7 @@ interface StoredScore {
   band: Score['band'];
   components: Score['components'];
   drivers: Score['drivers'];
+  settingsVersion: number;
 }
 
 /** The name of each kind of scope, from a query that finds no row when the scope is not scored (yet); `id` is the SQL of the scope's id. */
@@ -64,7 +66,11 @@ export class ScoreWriter {
   constructor(private readonly outbox: EventOutbox) {}
 
   async settingsOf(run: ScoringRun): Promise<AlignmentSettings> {
-    run.settings ??= (await readSettings(run.tx, run.orgId)).settings;
+    return (await this.versionedSettingsOf(run)).settings;
+  }
+
+  private async versionedSettingsOf(run: ScoringRun): Promise<VersionedSettings> {
+    run.settings ??= await readSettings(run.tx, run.orgId);
     return run.settings;
   }
 
@@ -81,7 +87,7 @@ export class ScoreWriter {
       const states = await this.scopeStates(run, kind, ids);
       const scored = ids.filter((id) => states.has(id));
       if (scored.length === 0) continue;
-      const settings = await this.settingsOf(run);
+      const settings = await this.versionedSettingsOf(run);
       const candidates = await this.candidates(run, kind, scored);
       for (const id of scored) {
         const outcome = this.rescore({ scope: kind, id }, states.get(id)!, settings, candidates.get(id) ?? {});
@@ -140,7 +146,7 @@ export class ScoreWriter {
   /** What each scope is called (none when it is not scored: a draft goal, an org unit not yet created), its facts and its current score, in one read. */
   private async scopeStates(run: ScoringRun, kind: ScopeKind, ids: string[]): Promise<Map<string, ScopeState>> {
     const rows = await run.tx.query(
-      `SELECT ids.id AS scope_id, subject.*, a.score, a.band, a.components, a.drivers, ${FACT_COLUMNS.map((name) => `f.${name}`).join(', ')}
+      `SELECT ids.id AS scope_id, subject.*, a.score, a.band, a.components, a.drivers, a.settings_version, ${FACT_COLUMNS.map((name) => `f.${name}`).join(', ')}
        FROM unnest($1::uuid[]) AS ids(id)
        CROSS JOIN LATERAL (${SCOPE_SUBJECT[kind]('ids.id')}) AS subject
        LEFT JOIN scope_facts f ON f.scope = $2 AND f.scope_id = ids.id
@@ -156,7 +162,13 @@ export class ScoreWriter {
           current:
             row.score === null
               ? null
-              : { score: row.score, band: row.band, components: row.components, drivers: row.drivers },
+              : {
+                  score: row.score,
+                  band: row.band,
+                  components: row.components,
+                  drivers: row.drivers,
+                  settingsVersion: row.settings_version,
+                },
           openGoalPeriod:
             row.open_period_start && row.period_end ? { start: row.open_period_start, end: row.period_end } : null,
         },
@@ -250,11 +262,14 @@ export class ScoreWriter {
     }
   }
 
-  /** A scope's new score when it differs from the stored one (`changed` when more than its drivers moved), or null. */
+  /**
+   * A scope's new score when it differs from the stored one (`changed` when more than its drivers
+   * moved, or only the settings version it is computed under), or null.
+   */
   private rescore(
     ref: ScopeRef,
     state: ScopeState,
-    settings: AlignmentSettings,
+    { settings, version }: VersionedSettings,
     candidates: DriverCandidates,
   ): Rescored | null {
     const { facts, current } = state;
@@ -265,6 +280,7 @@ export class ScoreWriter {
       !current || current.score !== next.score || current.band !== next.band || values(current) !== values(next);
     if (
       !changed &&
+      current.settingsVersion === version &&
       JSON.stringify(current.drivers) === JSON.stringify(next.drivers) &&
       JSON.stringify(current.components) === JSON.stringify(next.components)
     )
@@ -277,6 +293,7 @@ export class ScoreWriter {
       previous: current,
       changed,
       settings,
+      settingsVersion: version,
       openGoalPeriod: state.openGoalPeriod,
     };
   }
@@ -289,9 +306,11 @@ export class ScoreWriter {
     if (rescored.length === 0) return;
     const json = (value: unknown) => JSON.stringify(value);
     await run.tx.query(
-      `INSERT INTO alignment_score (scope, scope_id, org_id, score, band, components, drivers, as_of, computed_at)
-       SELECT scope, scope_id, $3::uuid, score, band, components, drivers, $8::date, $9::timestamptz FROM unnest($1::text[], $2::uuid[], $4::float8[], $5::text[], $6::jsonb[], $7::jsonb[]) AS s(scope, scope_id, score, band, components, drivers)
-       ON CONFLICT (scope, scope_id) DO UPDATE SET score = EXCLUDED.score, band = EXCLUDED.band, components = EXCLUDED.components, drivers = EXCLUDED.drivers, as_of = EXCLUDED.as_of, computed_at = EXCLUDED.computed_at`,
+      `INSERT INTO alignment_score (scope, scope_id, org_id, score, band, components, drivers, settings_version, as_of, computed_at)
+       SELECT scope, scope_id, $3::uuid, score, band, components, drivers, settings_version, $8::date, $9::timestamptz
+       FROM unnest($1::text[], $2::uuid[], $4::float8[], $5::text[], $6::jsonb[], $7::jsonb[], $10::int[]) AS s(scope, scope_id, score, band, components, drivers, settings_version)
+       ON CONFLICT (scope, scope_id) DO UPDATE SET score = EXCLUDED.score, band = EXCLUDED.band, components = EXCLUDED.components, drivers = EXCLUDED.drivers,
+         settings_version = EXCLUDED.settings_version, as_of = EXCLUDED.as_of, computed_at = EXCLUDED.computed_at`,
       [
         rescored.map((entry) => entry.ref.scope),
         rescored.map((entry) => entry.ref.id),
@@ -302,13 +321,15 @@ export class ScoreWriter {
         rescored.map((entry) => json(entry.next.drivers)),
         run.asOf,
         run.at,
+        rescored.map((entry) => entry.settingsVersion),
       ],
     );
     const changed = rescored.filter((entry) => entry.changed);
     if (changed.length === 0) return;
     await run.tx.query(
-      `INSERT INTO alignment_score_history (scope, scope_id, org_id, score, band, components, at)
-       SELECT scope, scope_id, $3::uuid, score, band, components, $7::timestamptz FROM unnest($1::text[], $2::uuid[], $4::float8[], $5::text[], $6::jsonb[]) AS h(scope, scope_id, score, band, components)`,
+      `INSERT INTO alignment_score_history (scope, scope_id, org_id, score, band, components, drivers, settings_version, at)
+       SELECT scope, scope_id, $3::uuid, score, band, components, drivers, settings_version, $7::timestamptz
+       FROM unnest($1::text[], $2::uuid[], $4::float8[], $5::text[], $6::jsonb[], $8::jsonb[], $9::int[]) AS h(scope, scope_id, score, band, components, drivers, settings_version)`,
       [
         changed.map((entry) => entry.ref.scope),
         changed.map((entry) => entry.ref.id),
@@ -317,6 +338,8 @@ export class ScoreWriter {
         changed.map((entry) => entry.next.band),
         changed.map((entry) => json(entry.next.components)),
         run.at,
+        changed.map((entry) => json(entry.next.drivers)),
+        changed.map((entry) => entry.settingsVersion),
       ],
     );
     await this.outbox.publishAll(

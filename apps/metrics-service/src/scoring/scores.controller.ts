@@ -5,6 +5,9 @@ import { ScopeKind } from './alignment-formula';
 import { ForecastView } from './dto/forecast.dto';
 import { ForecastsService } from './forecasts.service';
 import {
+  ScoreAsOfQueryDto,
+  ScoreCompareQueryDto,
+  ScoreComparisonView,
   ScoreHistoryPage,
   ScoreHistoryQueryDto,
   ScoreListQueryDto,
@@ -26,10 +29,27 @@ export class ScoresController {
   ) {}
 
   @Get('organisation')
-  @ApiOperation({ summary: "The organisation's alignment score with its explanation (directors, admins, integrators)" })
+  @ApiOperation({
+    summary:
+      "The organisation's alignment score with its explanation (directors, admins, integrators); as it stood at `asOf`, re-weighed under `settingsVersion`",
+  })
   @ApiOkResponse({ type: ScoreView })
-  organisation(@CurrentActor() actor: Actor): Promise<ScoreView> {
-    return this.scores.score(actor, 'organisation', actor.orgId);
+  @ApiProblems(404)
+  organisation(@CurrentActor() actor: Actor, @Query() query: ScoreAsOfQueryDto): Promise<ScoreView> {
+    return this.scores.score(actor, 'organisation', actor.orgId, query);
+  }
+
+  @Get('organisation/compare')
+  @ApiOperation({
+    summary: "The organisation's score at two times side by side: what moved, by how much, and why",
+  })
+  @ApiOkResponse({ type: ScoreComparisonView })
+  @ApiProblems(404)
+  organisationCompare(
+    @CurrentActor() actor: Actor,
+    @Query() query: ScoreCompareQueryDto,
+  ): Promise<ScoreComparisonView> {
+    return this.scores.compare(actor, 'organisation', actor.orgId, query);
   }
 
   @Get('organisation/history')
@@ -72,15 +92,32 @@ export class ScoresController {
   @ApiParam({ name: 'scopes', enum: Object.keys(PATH_SCOPES) })
   @ApiOperation({
     summary:
-      'One goal, manager or org unit: score, band, every component (value, weight, contribution) and what moved it most. A manager may read their own.',
+      'One goal, manager or org unit: score, band, every component (value, weight, contribution) and what moved it most; as it stood at `asOf`, re-weighed under `settingsVersion`. A manager may read their own.',
   })
   @ApiOkResponse({ type: ScoreView })
   one(
     @CurrentActor() actor: Actor,
     @Param('scopes') scopes: string,
     @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: ScoreAsOfQueryDto,
   ): Promise<ScoreView> {
-    return this.scores.score(actor, scopeOf(scopes), id);
+    return this.scores.score(actor, scopeOf(scopes), id, query);
+  }
+
+  @Get(':scopes/:id/compare')
+  @ApiParam({ name: 'scopes', enum: Object.keys(PATH_SCOPES) })
+  @ApiOperation({
+    summary:
+      "A goal's, manager's or org unit's score at two times side by side: the change, each component's move with its words then and now, the drivers that appeared, went or moved, in one sentence too. A manager may compare their own.",
+  })
+  @ApiOkResponse({ type: ScoreComparisonView })
+  compare(
+    @CurrentActor() actor: Actor,
+    @Param('scopes') scopes: string,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: ScoreCompareQueryDto,
+  ): Promise<ScoreComparisonView> {
+    return this.scores.compare(actor, scopeOf(scopes), id, query);
   }
 
   @Get(':scopes/:id/history')

@@ -1,11 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Actor, notFound, page, Page } from '@throughline/service-kit';
-import { ScopeKind } from './alignment-formula';
-import { AlertView, ScoreHistoryQueryDto, ScoreListQueryDto, ScorePointView, ScoreView } from './dto/score.dto';
+import { Actor, invalid, notFound, page, Page } from '@throughline/service-kit';
+import { AlignmentSettings, reweighScore, ScopeKind, ScoreComponent } from './alignment-formula';
+import {
+  AlertView,
+  ScoreAsOfQueryDto,
+  ScoreCompareQueryDto,
+  ScoreComparisonView,
+  ScoreHistoryQueryDto,
+  ScoreListQueryDto,
+  ScorePointView,
+  ScoreView,
+} from './dto/score.dto';
 import { assertMayRead } from '../access/read-access.rules';
 import { reportingTeam } from './reporting-team';
+import { compareScores, ScoreAt } from './score-comparison';
+import { readSettingsVersion } from './settings.repository';
 
 export const SCOPE_NAMES: Record<ScopeKind, string> = {
   goal: 'Goal',
@@ -19,7 +30,32 @@ export const SCOPE_NAMES: Record<ScopeKind, string> = {
 export class ScoresService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async score(actor: Actor, scope: ScopeKind, scopeId: string): Promise<ScoreView> {
+  /** The current score, or as it stood at `asOf`, re-weighed under `settingsVersion` when asked. */
+  async score(actor: Actor, scope: ScopeKind, scopeId: string, query: ScoreAsOfQueryDto = {}): Promise<ScoreView> {
+    let view = await this.current(actor, scope, scopeId);
+    if (query.asOf) view = await this.asOf(actor.orgId, view, query.asOf);
+    if (query.settingsVersion !== undefined) {
+      const reweigh = await this.reweigher(actor.orgId, query.settingsVersion);
+      view = { ...view, ...(await reweigh(view)) };
+    }
+    return view;
+  }
+
+  /** Two scores of one scope side by side: what moved, by how much, and why. */
+  async compare(
+    actor: Actor,
+    scope: ScopeKind,
+    scopeId: string,
+    query: ScoreCompareQueryDto,
+  ): Promise<ScoreComparisonView> {
+    if (query.to && Date.parse(query.to) < Date.parse(query.from))
+      throw invalid(`\`to\` (${query.to}) is before \`from\` (${query.from}).`, 'to');
+    const from = await this.score(actor, scope, scopeId, { asOf: query.from, settingsVersion: query.settingsVersion });
+    const to = await this.score(actor, scope, scopeId, { asOf: query.to, settingsVersion: query.settingsVersion });
+    return { from, to, ...compareScores(asScoreAt(from), asScoreAt(to)) };
+  }
+
+  private async current(actor: Actor, scope: ScopeKind, scopeId: string): Promise<ScoreView> {
     const [row] = await this.dataSource.query(
       `SELECT s.*, to_char(s.as_of, 'YYYY-MM-DD') AS as_of_day, coalesce(g.title, p.name, u.name, o.name) AS name
        FROM alignment_score s
@@ -39,6 +75,70 @@ export class ScoresService {
     // After the lookup, so another organisation's id answers 404 whatever the role (docs/security.md).
     assertMayRead(actor, scope, scopeId, scope === 'manager' ? await reportingTeam(this.dataSource, actor) : undefined);
     return toView(row);
+  }
+
+  /** The last change of the score at or before `at`, with its explanation as it was then. */
+  private async asOf(orgId: string, current: ScoreView, at: string): Promise<ScoreView> {
+    const [point] = await this.dataSource.query(
+      `SELECT score, band, components, drivers, settings_version, at, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day
+       FROM alignment_score_history WHERE scope = $1 AND scope_id = $2 AND org_id = $3 AND at <= $4 ORDER BY at DESC, id DESC LIMIT 1`,
+      [current.scope, current.scopeId, orgId, at],
+    );
+    if (!point)
+      throw notFound(
+        SCOPE_NAMES[current.scope as ScopeKind],
+        current.scopeId,
+        `${SCOPE_NAMES[current.scope as ScopeKind]} ${current.scopeId} had no score yet at ${at}.`,
+      );
+    return {
+      ...current,
+      score: point.score,
+      band: point.band,
+      components: point.components,
+      // Points recorded before history kept drivers have none.
+      drivers: point.drivers ?? [],
+      asOf: point.day,
+      computedAt: new Date(point.at).toISOString(),
+      settingsVersion: point.settings_version,
+    };
+  }
+
+  /**
+   * Re-weighs stored scores under one version of the organisation's settings, from their stored
+   * components (the same weighing as the live score). The risk component's value depends on
+   * `highRiskExposure`, so a version that changed it cannot be applied this way.
+   */
+  private async reweigher(
+    orgId: string,
+    version: number,
+  ): Promise<(stored: Pick<ScoreView, 'score' | 'band' | 'components' | 'settingsVersion'>) => Promise<Reweighed>> {
+    const target = await readSettingsVersion(this.dataSource.manager, orgId, version);
+    if (!target) throw invalid(`Your organisation has no settings version ${version}.`, 'settingsVersion');
+    const versions = new Map<number, AlignmentSettings | null>([[version, target]]);
+    return async (stored) => {
+      if (stored.settingsVersion === version) return { settingsVersion: version, reweighedFromVersion: null };
+      if (!versions.has(stored.settingsVersion))
+        versions.set(
+          stored.settingsVersion,
+          await readSettingsVersion(this.dataSource.manager, orgId, stored.settingsVersion),
+        );
+      const original = versions.get(stored.settingsVersion);
+      if (!original)
+        throw invalid(
+          `This score was computed under settings version ${stored.settingsVersion}, which was set before versions were kept: it cannot be re-weighed.`,
+          'settingsVersion',
+        );
+      if (original.highRiskExposure !== target.highRiskExposure)
+        throw invalid(
+          `Settings version ${version} counts risks as high from exposure ${target.highRiskExposure}, version ${stored.settingsVersion} (which scored this) from ${original.highRiskExposure}: that changes the risk facts themselves, so it cannot be re-weighed — rebuild the scores under it instead (npm run metrics:rebuild).`,
+          'settingsVersion',
+        );
+      return {
+        ...reweighScore(stored.components as ScoreComponent[], target),
+        settingsVersion: version,
+        reweighedFromVersion: stored.settingsVersion,
+      };
+    };
   }
 
   async list(actor: Actor, scope: ScopeKind, query: ScoreListQueryDto): Promise<Page<ScoreView>> {
@@ -85,28 +185,36 @@ export class ScoresService {
           date_trunc('day', (bounds.upper - interval '1 microsecond') AT TIME ZONE 'UTC'),
           interval '1 day') AS day
         CROSS JOIN LATERAL (
-          SELECT score, band, components, at ${scopeRows}
+          SELECT score, band, components, settings_version, at ${scopeRows}
             AND at >= greatest(day AT TIME ZONE 'UTC', bounds.lower) AND at < least((day + interval '1 day') AT TIME ZONE 'UTC', bounds.upper)
           ORDER BY at DESC, id DESC LIMIT 1) AS close`;
     } else {
       const range = `${query.from ? `AND at >= $${params.push(query.from)}` : ''} ${query.to ? `AND at < $${params.push(query.to)}` : ''}`;
-      sql = `SELECT score, band, components, at, id FROM alignment_score_history WHERE scope = $1 AND scope_id = $2 AND org_id = $3 ${range}`;
+      sql = `SELECT score, band, components, settings_version, at, id FROM alignment_score_history WHERE scope = $1 AND scope_id = $2 AND org_id = $3 ${range}`;
     }
     const order = query.interval === 'day' ? 'at DESC' : 'at, id';
     const rows = await this.dataSource.query(
-      `SELECT score, band, components, at FROM (${sql}) AS points ORDER BY ${order} LIMIT ${query.limit} OFFSET ${query.offset}`,
+      `SELECT score, band, components, settings_version, at FROM (${sql}) AS points ORDER BY ${order} LIMIT ${query.limit} OFFSET ${query.offset}`,
       params,
     );
-    return page(
-      rows.map((row: any) => ({
+    const reweigh =
+      query.settingsVersion === undefined ? null : await this.reweigher(actor.orgId, query.settingsVersion);
+    const points: ScorePointView[] = [];
+    for (const row of rows) {
+      const point = {
         score: row.score,
         band: row.band,
         components: row.components,
         at: new Date(row.at).toISOString(),
-      })),
-      await total(sql),
-      query,
-    );
+        settingsVersion: row.settings_version,
+      };
+      if (!reweigh) points.push(point);
+      else {
+        const { score, band, components, settingsVersion } = { ...point, ...(await reweigh(point)) };
+        points.push({ ...point, score, band, components, settingsVersion });
+      }
+    }
+    return page(points, await total(sql), query);
   }
 
   async alerts(actor: Actor, query: { limit: number; offset: number; kind?: string }): Promise<Page<AlertView>> {
@@ -149,5 +257,15 @@ function toView(row: any): ScoreView {
     drivers: row.drivers,
     asOf: row.as_of_day,
     computedAt: new Date(row.computed_at).toISOString(),
+    settingsVersion: row.settings_version,
+    reweighedFromVersion: null,
   };
+}
+
+type Reweighed = Partial<Pick<ScoreView, 'score' | 'band' | 'components'>> &
+  Pick<ScoreView, 'settingsVersion' | 'reweighedFromVersion'>;
+
+/** A view's components and drivers are the formula's, their names widened to strings for OpenAPI. */
+function asScoreAt(view: ScoreView): ScoreAt {
+  return view as unknown as ScoreAt;
 }

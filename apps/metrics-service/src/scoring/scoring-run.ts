@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { EventContext } from '@throughline/messaging';
-import { AlignmentSettings } from './alignment-formula';
 import { PendingFacts, ScopeRef, scopeKey } from './scope-facts.repository';
+import { VersionedSettings } from './settings.repository';
 import { TaskRows } from './task-rows';
 
 /**
@@ -21,7 +21,8 @@ export interface ScoringRun {
   facts: PendingFacts;
   /** Tasks held in memory while the run's events change them, written back before anything reads them from the table. */
   tasks: TaskRows;
-  settings?: AlignmentSettings;
+  /** The organisation's settings and their version, read once per run (or set by a settings change). */
+  settings?: VersionedSettings;
   /** Aggregates whose row (placeholder or real) this run has made sure of, as `kind:id`: rows are never deleted, so once per run is enough. */
   ensured: Set<string>;
   /** Task chains read in this run, by goal and manager; emptied when a strategy or organisation event may have moved one. */

@@ -12,6 +12,6 @@ import { ScoringEngine } from './scoring-engine.service';
 @Module({
   controllers: [ScoresController, AlertsController],
   providers: [ScopeChains, ScoreWriter, ContributionLedger, ScoringEngine, ScoresService, ForecastsService],
-  exports: [ScoringEngine, ContributionLedger, ScopeChains, ScoreWriter, ScoresService],
+  exports: [ScoringEngine, ContributionLedger, ScopeChains, ScoresService],
 })
 export class ScoringModule {}

@@ -16,3 +16,17 @@ export async function readSettings(tx: EntityManager, orgId: string, lock = fals
     ? { settings: { ...DEFAULT_SETTINGS, ...row.settings }, version: row.version }
     : { settings: DEFAULT_SETTINGS, version: 0 };
 }
+
+/** One version of an organisation's settings as it was (0: the defaults), or null when it never had that version. */
+export async function readSettingsVersion(
+  db: Pick<EntityManager, 'query'>,
+  orgId: string,
+  version: number,
+): Promise<AlignmentSettings | null> {
+  if (version === 0) return DEFAULT_SETTINGS;
+  const [row] = await db.query(`SELECT settings FROM alignment_settings_version WHERE org_id = $1 AND version = $2`, [
+    orgId,
+    version,
+  ]);
+  return row ? { ...DEFAULT_SETTINGS, ...row.settings } : null;
+}

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { addFacts, emptyFacts, scoreScope } from './alignment-formula';
+import { addFacts, DEFAULT_SETTINGS, emptyFacts, reweighScore, scoreScope } from './alignment-formula';
 import {
   budgetFacts,
   keyResultContribution,
@@ -136,6 +136,23 @@ function workedForecast() {
   });
 }
 
+/** The same goal's stored score re-weighed under a later settings version (docs/alignment.md, "Scores as of any date"). */
+function workedReweighing() {
+  const { facts } = workedExampleItems();
+  const stored = scoreScope('goal', facts);
+  const version2 = {
+    weights: { ...DEFAULT_SETTINGS.weights, risk: 0.5 },
+    bands: { onTrack: 65, atRisk: 40 },
+  };
+  const { score, band, components } = reweighScore(stored.components, version2);
+  return {
+    settings: version2,
+    score,
+    band,
+    contributions: Object.fromEntries(components.map((component) => [component.name, component.contribution])),
+  };
+}
+
 const documentBlock = (marker: string) => {
   const document = readFileSync(join(__dirname, '../../../../docs/alignment.md'), 'utf8');
   const block = new RegExp(`<!-- ${marker} -->\\s*\`\`\`json\\n([\\s\\S]*?)\`\`\``).exec(document);
@@ -154,6 +171,10 @@ describe('the worked example of docs/alignment.md', () => {
 
   it('is forecast to overrun its budget and finish late', () => {
     expect(workedForecast()).toMatchObject({ cost: { overrun: true }, schedule: { late: true } });
+  });
+
+  it('has the re-weighed score the document shows', () => {
+    expect(workedReweighing()).toEqual(documentBlock('reweighed-worked-example'));
   });
 
   it('lands at risk at 63.4', () => {

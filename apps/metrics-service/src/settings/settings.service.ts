@@ -39,7 +39,12 @@ export class SettingsService {
          ON CONFLICT (org_id) DO UPDATE SET settings = EXCLUDED.settings, version = EXCLUDED.version, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at`,
         [actor.orgId, JSON.stringify(settings), version, actor.personId, run.at],
       );
-      run.settings = settings;
+      // Every version is kept: a score names the version it was computed under (docs/alignment.md).
+      await tx.query(
+        `INSERT INTO alignment_settings_version (org_id, version, settings, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5)`,
+        [actor.orgId, version, JSON.stringify(settings), actor.personId, run.at],
+      );
+      run.settings = { settings, version };
       await this.engine.rescoreAll(run);
       return { settings, version };
     });

@@ -7,11 +7,12 @@ import { assertMayRead } from '../access/read-access.rules';
 import { COMPONENT_NAMES, round1 } from '../scoring/alignment-formula';
 import { ContributionLedger } from '../scoring/contribution-ledger.service';
 import { dayNumber, isoDay } from '../scoring/contribution-formula';
+import { formatMoney as money } from '../scoring/money';
 import { orderedScopes, ScopeRef, scopeKey } from '../scoring/scope-facts.repository';
 import { OpenAlert, readOpenAlerts, readScopeOutlooks, ScopeOutlook } from '../scoring/scope-outlooks.repository';
-import { ScoreWriter } from '../scoring/score-writer.service';
 import { ScoringEngine } from '../scoring/scoring-engine.service';
 import { ScoringRun } from '../scoring/scoring-run';
+import { readSettings } from '../scoring/settings.repository';
 import { reportingTeam } from '../scoring/reporting-team';
 import { AppliedChangeView, ScopeStateView, SimulatedScopeView, SimulationView } from './dto/simulation.dto';
 import { costAfter, parseChanges, shareAmount, SimulationChange, WorkTarget } from './simulation-changes';
@@ -37,8 +38,6 @@ interface ScopeState {
   alerts: OpenAlert[];
 }
 
-const money = (minor: number) => (minor / 100).toFixed(2);
-
 /**
  * What-if simulations (docs/alignment.md, "What-if simulations"): the changes are applied by the
  * same ledger calls the event handlers make, inside a scoring run on the organisation, and scored
@@ -55,7 +54,6 @@ export class SimulationsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly engine: ScoringEngine,
     private readonly ledger: ContributionLedger,
-    private readonly writer: ScoreWriter,
   ) {}
 
   async simulate(actor: Actor, input: unknown, correlationId: string): Promise<SimulationView> {
@@ -87,7 +85,11 @@ export class SimulationsService {
       const run = await this.engine.begin(tx, actor.orgId, at, { orgId: actor.orgId, correlationId });
       await tx.query('SAVEPOINT simulation');
       const weights = changes.find((change) => change.kind === 'weights');
-      if (weights) run.settings = { ...(await this.writer.settingsOf(run)), weights: weights.weights };
+      if (weights) {
+        // Hypothetical weights under the current version's number: the version is never stored.
+        const current = await readSettings(tx, actor.orgId);
+        run.settings = { settings: { ...current.settings, weights: weights.weights }, version: current.version };
+      }
       const applied: AppliedChangeView[] = [];
       for (const [index, change] of changes.entries())
         applied.push({ index, kind: change.kind, effect: await this.apply(run, change, `changes[${index}]`, actor) });

@@ -55,7 +55,7 @@ export class CostForecastView {
   toCompletePerformanceIndex: number | null;
   @ApiProperty({ example: true, nullable: true, type: Boolean, description: 'VAC < 0; null when VAC is null' })
   overrun: boolean | null;
-  @ApiProperty({ example: 'forecast to cost 105000.00 at completion: 5000.00 over the budget 100000.00' })
+  @ApiProperty({ example: 'forecast to cost 105,000.00 at completion: 5,000.00 over the budget 100,000.00' })
   detail: string;
   @ApiProperty({ type: [CostForecastGapView], description: 'Each figure that is null and why' })
   missing: CostForecastGapView[];

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
 import { ALERT_KINDS } from '@throughline/contracts';
 import { PageMetaDto, PageQueryDto } from '@throughline/service-kit';
 
@@ -41,6 +42,117 @@ export class ScoreView {
   @ApiProperty({ example: '2026-03-01', description: 'The day the score is computed for' }) asOf: string;
   @ApiProperty({ example: '2026-03-01T09:00:00.000Z', description: 'Time of the event (or pass) that last changed it' })
   computedAt: string;
+  @ApiProperty({
+    example: 2,
+    description:
+      "The version of the organisation's settings (weights, bands) the score is computed under; 0 = the defaults. With `settingsVersion` asked, that version.",
+  })
+  settingsVersion: number;
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: Number,
+    description:
+      'Set when the score was re-weighed under another settings version than it was computed with (`settingsVersion`): the version it was computed under. Its drivers are those of that computation.',
+  })
+  reweighedFromVersion: number | null;
+}
+
+/** Which score: as it stood at a time (from its history), and under which settings version. */
+export class ScoreAsOfQueryDto {
+  @ApiPropertyOptional({
+    example: '2026-03-01T00:00:00Z',
+    description:
+      'The score as it stood at this time: the last change at or before it, with its explanation. 404 when the scope had no score yet. Without it: the current score.',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  asOf?: string;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    example: 1,
+    description:
+      "Re-weigh the score under this version of the organisation's settings (weights and bands; 0 = the defaults) without re-applying any event. 422 when that version does not exist or differs in `highRiskExposure` (which changes the risk facts themselves: rebuild instead).",
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  settingsVersion?: number;
+}
+
+export class ScoreCompareQueryDto {
+  @ApiProperty({ example: '2026-03-01T00:00:00Z', description: 'The earlier time' })
+  @IsISO8601({ strict: true })
+  from: string;
+
+  @ApiPropertyOptional({
+    example: '2026-04-01T00:00:00Z',
+    description: 'The later time; without it, now (the current score)',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    description:
+      'Compare both under this settings version, so only what happened moves the score (422 as for a single score)',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  settingsVersion?: number;
+}
+
+export class ComponentChangeView {
+  @ApiProperty({ enum: ['schedule', 'cost', 'outcomes', 'focus', 'risk'] }) name: string;
+  @ApiProperty({ example: 80, nullable: true, type: Number }) valueFrom: number | null;
+  @ApiProperty({ example: 30, nullable: true, type: Number }) valueTo: number | null;
+  @ApiProperty({ example: 27.6, description: 'Points the component added to the score at `from`' })
+  contributionFrom: number;
+  @ApiProperty({ example: 10.3 }) contributionTo: number;
+  @ApiProperty({ example: -17.3 }) contributionChange: number;
+  @ApiProperty({ example: 0.3 }) weightFrom: number;
+  @ApiProperty({ example: 0.3 }) weightTo: number;
+  @ApiProperty({ example: 'earned 80% of the value planned by now (SPI 0.80)' }) detailFrom: string;
+  @ApiProperty({ example: 'earned 30% of the value planned by now (SPI 0.30)' }) detailTo: string;
+}
+
+export class DriverChangeView {
+  @ApiProperty({ enum: ['task', 'key_result', 'risk', 'manager'] }) kind: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'Pilot production run' }) name: string;
+  @ApiProperty({ enum: ['schedule', 'cost', 'outcomes', 'focus', 'risk'] }) component: string;
+  @ApiProperty({ example: 0, description: 'Points the item cost the score at `from` (0: not among its drivers)' })
+  effectFrom: number;
+  @ApiProperty({ example: 17.3 }) effectTo: number;
+}
+
+export class ScoreComparisonView {
+  @ApiProperty({ type: ScoreView }) from: ScoreView;
+  @ApiProperty({ type: ScoreView }) to: ScoreView;
+  @ApiProperty({ example: -17.4 }) scoreChange: number;
+  @ApiProperty({ enum: ['on_track', 'at_risk', 'off_track'] }) bandFrom: string;
+  @ApiProperty({ enum: ['on_track', 'at_risk', 'off_track'] }) bandTo: string;
+  @ApiProperty({ type: [ComponentChangeView], description: 'Every component, the largest move in points first' })
+  components: ComponentChangeView[];
+  @ApiProperty({
+    type: [DriverChangeView],
+    description: 'Drivers of either time whose effect differs, the largest move first',
+  })
+  drivers: DriverChangeView[];
+  @ApiProperty({
+    example:
+      'Fell 17.4 points, 72.5 → 55.1 (on track → at risk); most from schedule (−17.3 points): earned 80% of the value planned by now (SPI 0.80) → earned 30% of the value planned by now (SPI 0.30).',
+  })
+  summary: string;
 }
 
 export class ScorePointView {
@@ -48,6 +160,11 @@ export class ScorePointView {
   @ApiProperty({ enum: ['on_track', 'at_risk', 'off_track'] }) band: string;
   @ApiProperty({ type: [ScoreComponentView] }) components: ScoreComponentView[];
   @ApiProperty({ example: '2026-03-01T09:00:00.000Z' }) at: string;
+  @ApiProperty({
+    example: 2,
+    description: 'The settings version the point is computed under (the one asked, when re-weighed)',
+  })
+  settingsVersion: number;
 }
 
 export class ScoreHistoryQueryDto extends PageQueryDto {
@@ -69,6 +186,19 @@ export class ScoreHistoryQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(['day'])
   interval?: 'day';
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    description:
+      "Re-weigh every point under this version of the organisation's settings: the period as it would have scored under it, no event re-applied (422 as for a single score)",
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  settingsVersion?: number;
 }
 
 export class ScoreListQueryDto extends PageQueryDto {

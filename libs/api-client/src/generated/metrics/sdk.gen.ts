@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { AlertsListData, AlertsListErrors, AlertsListResponses, AuditListData, AuditListErrors, AuditListResponses, ExportsHistoryData, ExportsHistoryErrors, ExportsHistoryResponses, ExportsKpisData, ExportsKpisErrors, ExportsKpisResponses, ExportsScoresData, ExportsScoresErrors, ExportsScoresResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMessagingData, HealthMessagingErrors, HealthMessagingResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, KpisManagerData, KpisManagerErrors, KpisManagerHistoryData, KpisManagerHistoryErrors, KpisManagerHistoryResponses, KpisManagerResponses, KpisOrganisationData, KpisOrganisationErrors, KpisOrganisationHistoryData, KpisOrganisationHistoryErrors, KpisOrganisationHistoryResponses, KpisOrganisationResponses, ScoresForecastData, ScoresForecastErrors, ScoresForecastResponses, ScoresHistoryData, ScoresHistoryErrors, ScoresHistoryResponses, ScoresListData, ScoresListErrors, ScoresListResponses, ScoresOneData, ScoresOneErrors, ScoresOneResponses, ScoresOrganisationData, ScoresOrganisationErrors, ScoresOrganisationForecastData, ScoresOrganisationForecastErrors, ScoresOrganisationForecastResponses, ScoresOrganisationHistoryData, ScoresOrganisationHistoryErrors, ScoresOrganisationHistoryResponses, ScoresOrganisationResponses, SettingsGetData, SettingsGetErrors, SettingsGetResponses, SettingsPutData, SettingsPutErrors, SettingsPutResponses, SimulationsSimulateData, SimulationsSimulateErrors, SimulationsSimulateResponses, TimePassRunData, TimePassRunErrors, TimePassRunResponses } from './types.gen.js';
+import type { AlertsListData, AlertsListErrors, AlertsListResponses, AuditListData, AuditListErrors, AuditListResponses, ExportsHistoryData, ExportsHistoryErrors, ExportsHistoryResponses, ExportsKpisData, ExportsKpisErrors, ExportsKpisResponses, ExportsScoresData, ExportsScoresErrors, ExportsScoresResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMessagingData, HealthMessagingErrors, HealthMessagingResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, KpisManagerData, KpisManagerErrors, KpisManagerHistoryData, KpisManagerHistoryErrors, KpisManagerHistoryResponses, KpisManagerResponses, KpisOrganisationData, KpisOrganisationErrors, KpisOrganisationHistoryData, KpisOrganisationHistoryErrors, KpisOrganisationHistoryResponses, KpisOrganisationResponses, ScoresCompareData, ScoresCompareErrors, ScoresCompareResponses, ScoresForecastData, ScoresForecastErrors, ScoresForecastResponses, ScoresHistoryData, ScoresHistoryErrors, ScoresHistoryResponses, ScoresListData, ScoresListErrors, ScoresListResponses, ScoresOneData, ScoresOneErrors, ScoresOneResponses, ScoresOrganisationCompareData, ScoresOrganisationCompareErrors, ScoresOrganisationCompareResponses, ScoresOrganisationData, ScoresOrganisationErrors, ScoresOrganisationForecastData, ScoresOrganisationForecastErrors, ScoresOrganisationForecastResponses, ScoresOrganisationHistoryData, ScoresOrganisationHistoryErrors, ScoresOrganisationHistoryResponses, ScoresOrganisationResponses, SettingsGetData, SettingsGetErrors, SettingsGetResponses, SettingsPutData, SettingsPutErrors, SettingsPutResponses, SimulationsSimulateData, SimulationsSimulateErrors, SimulationsSimulateResponses, TimePassRunData, TimePassRunErrors, TimePassRunResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -43,11 +43,20 @@ export const auditList = <ThrowOnError extends boolean = false>(options?: Option
 });
 
 /**
- * The organisation's alignment score with its explanation (directors, admins, integrators)
+ * The organisation's alignment score with its explanation (directors, admins, integrators); as it stood at `asOf`, re-weighed under `settingsVersion`
  */
 export const scoresOrganisation = <ThrowOnError extends boolean = false>(options?: Options<ScoresOrganisationData, ThrowOnError>) => (options?.client ?? client).get<ScoresOrganisationResponses, ScoresOrganisationErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/scores/organisation',
+    ...options
+});
+
+/**
+ * The organisation's score at two times side by side: what moved, by how much, and why
+ */
+export const scoresOrganisationCompare = <ThrowOnError extends boolean = false>(options: Options<ScoresOrganisationCompareData, ThrowOnError>) => (options.client ?? client).get<ScoresOrganisationCompareResponses, ScoresOrganisationCompareErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/scores/organisation/compare',
     ...options
 });
 
@@ -79,11 +88,20 @@ export const scoresList = <ThrowOnError extends boolean = false>(options: Option
 });
 
 /**
- * One goal, manager or org unit: score, band, every component (value, weight, contribution) and what moved it most. A manager may read their own.
+ * One goal, manager or org unit: score, band, every component (value, weight, contribution) and what moved it most; as it stood at `asOf`, re-weighed under `settingsVersion`. A manager may read their own.
  */
 export const scoresOne = <ThrowOnError extends boolean = false>(options: Options<ScoresOneData, ThrowOnError>) => (options.client ?? client).get<ScoresOneResponses, ScoresOneErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/scores/{scopes}/{id}',
+    ...options
+});
+
+/**
+ * A goal's, manager's or org unit's score at two times side by side: the change, each component's move with its words then and now, the drivers that appeared, went or moved, in one sentence too. A manager may compare their own.
+ */
+export const scoresCompare = <ThrowOnError extends boolean = false>(options: Options<ScoresCompareData, ThrowOnError>) => (options.client ?? client).get<ScoresCompareResponses, ScoresCompareErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/scores/{scopes}/{id}/compare',
     ...options
 });
 

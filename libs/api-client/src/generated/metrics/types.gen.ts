@@ -49,6 +49,59 @@ export type ScoreView = {
      * Time of the event (or pass) that last changed it
      */
     computedAt: string;
+    /**
+     * The version of the organisation's settings (weights, bands) the score is computed under; 0 = the defaults. With `settingsVersion` asked, that version.
+     */
+    settingsVersion: number;
+    /**
+     * Set when the score was re-weighed under another settings version than it was computed with (`settingsVersion`): the version it was computed under. Its drivers are those of that computation.
+     */
+    reweighedFromVersion: number | null;
+};
+
+export type ComponentChangeView = {
+    name: 'schedule' | 'cost' | 'outcomes' | 'focus' | 'risk';
+    valueFrom: number | null;
+    valueTo: number | null;
+    /**
+     * Points the component added to the score at `from`
+     */
+    contributionFrom: number;
+    contributionTo: number;
+    contributionChange: number;
+    weightFrom: number;
+    weightTo: number;
+    detailFrom: string;
+    detailTo: string;
+};
+
+export type DriverChangeView = {
+    kind: 'task' | 'key_result' | 'risk' | 'manager';
+    id: string;
+    name: string;
+    component: 'schedule' | 'cost' | 'outcomes' | 'focus' | 'risk';
+    /**
+     * Points the item cost the score at `from` (0: not among its drivers)
+     */
+    effectFrom: number;
+    effectTo: number;
+};
+
+export type ScoreComparisonView = {
+    from: ScoreView;
+    to: ScoreView;
+    scoreChange: number;
+    bandFrom: 'on_track' | 'at_risk' | 'off_track';
+    bandTo: 'on_track' | 'at_risk' | 'off_track';
+    /**
+     * Every component, the largest move in points first
+     */
+    components: Array<ComponentChangeView>;
+    /**
+     * Drivers of either time whose effect differs, the largest move first
+     */
+    drivers: Array<DriverChangeView>;
+    summary: string;
 };
 
 export type ScorePointView = {
@@ -56,6 +109,10 @@ export type ScorePointView = {
     band: 'on_track' | 'at_risk' | 'off_track';
     components: Array<ScoreComponentView>;
     at: string;
+    /**
+     * The settings version the point is computed under (the one asked, when re-weighed)
+     */
+    settingsVersion: number;
 };
 
 export type PageMetaDto = {
@@ -839,11 +896,24 @@ export type AuditListResponses = {
 export type ScoresOrganisationData = {
     body?: never;
     path?: never;
-    query?: never;
+    query?: {
+        /**
+         * The score as it stood at this time: the last change at or before it, with its explanation. 404 when the scope had no score yet. Without it: the current score.
+         */
+        asOf?: string;
+        /**
+         * Re-weigh the score under this version of the organisation's settings (weights and bands; 0 = the defaults) without re-applying any event. 422 when that version does not exist or differs in `highRiskExposure` (which changes the risk facts themselves: rebuild instead).
+         */
+        settingsVersion?: number;
+    };
     url: '/v1/scores/organisation';
 };
 
 export type ScoresOrganisationErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
     /**
      * No valid bearer token (the response carries WWW-Authenticate)
      */
@@ -852,6 +922,14 @@ export type ScoresOrganisationErrors = {
      * The caller may not do this
      */
     403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
     /**
      * Too many requests from this caller: retry after the Retry-After seconds
      */
@@ -865,6 +943,61 @@ export type ScoresOrganisationResponses = {
 };
 
 export type ScoresOrganisationResponse = ScoresOrganisationResponses[keyof ScoresOrganisationResponses];
+
+export type ScoresOrganisationCompareData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * The earlier time
+         */
+        from: string;
+        /**
+         * The later time; without it, now (the current score)
+         */
+        to?: string;
+        /**
+         * Compare both under this settings version, so only what happened moves the score (422 as for a single score)
+         */
+        settingsVersion?: number;
+    };
+    url: '/v1/scores/organisation/compare';
+};
+
+export type ScoresOrganisationCompareErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type ScoresOrganisationCompareError = ScoresOrganisationCompareErrors[keyof ScoresOrganisationCompareErrors];
+
+export type ScoresOrganisationCompareResponses = {
+    200: ScoreComparisonView;
+};
+
+export type ScoresOrganisationCompareResponse = ScoresOrganisationCompareResponses[keyof ScoresOrganisationCompareResponses];
 
 export type ScoresOrganisationHistoryData = {
     body?: never;
@@ -884,6 +1017,10 @@ export type ScoresOrganisationHistoryData = {
          * `day`: one point per UTC day that had a change, the day's last score (its close), newest day first — so the first page ends at the latest day however long the history. Without it: every change, oldest first.
          */
         interval?: 'day';
+        /**
+         * Re-weigh every point under this version of the organisation's settings: the period as it would have scored under it, no event re-applied (422 as for a single score)
+         */
+        settingsVersion?: number;
     };
     url: '/v1/scores/organisation/history';
 };
@@ -1007,7 +1144,16 @@ export type ScoresOneData = {
         scopes: 'goals' | 'managers' | 'org-units';
         id: string;
     };
-    query?: never;
+    query?: {
+        /**
+         * The score as it stood at this time: the last change at or before it, with its explanation. 404 when the scope had no score yet. Without it: the current score.
+         */
+        asOf?: string;
+        /**
+         * Re-weigh the score under this version of the organisation's settings (weights and bands; 0 = the defaults) without re-applying any event. 422 when that version does not exist or differs in `highRiskExposure` (which changes the risk facts themselves: rebuild instead).
+         */
+        settingsVersion?: number;
+    };
     url: '/v1/scores/{scopes}/{id}';
 };
 
@@ -1029,6 +1175,10 @@ export type ScoresOneErrors = {
      */
     404: Problem;
     /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
      * Too many requests from this caller: retry after the Retry-After seconds
      */
     429: Problem;
@@ -1041,6 +1191,64 @@ export type ScoresOneResponses = {
 };
 
 export type ScoresOneResponse = ScoresOneResponses[keyof ScoresOneResponses];
+
+export type ScoresCompareData = {
+    body?: never;
+    path: {
+        scopes: 'goals' | 'managers' | 'org-units';
+        id: string;
+    };
+    query: {
+        /**
+         * The earlier time
+         */
+        from: string;
+        /**
+         * The later time; without it, now (the current score)
+         */
+        to?: string;
+        /**
+         * Compare both under this settings version, so only what happened moves the score (422 as for a single score)
+         */
+        settingsVersion?: number;
+    };
+    url: '/v1/scores/{scopes}/{id}/compare';
+};
+
+export type ScoresCompareErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type ScoresCompareError = ScoresCompareErrors[keyof ScoresCompareErrors];
+
+export type ScoresCompareResponses = {
+    200: ScoreComparisonView;
+};
+
+export type ScoresCompareResponse = ScoresCompareResponses[keyof ScoresCompareResponses];
 
 export type ScoresHistoryData = {
     body?: never;
@@ -1063,6 +1271,10 @@ export type ScoresHistoryData = {
          * `day`: one point per UTC day that had a change, the day's last score (its close), newest day first — so the first page ends at the latest day however long the history. Without it: every change, oldest first.
          */
         interval?: 'day';
+        /**
+         * Re-weigh every point under this version of the organisation's settings: the period as it would have scored under it, no event re-applied (422 as for a single score)
+         */
+        settingsVersion?: number;
     };
     url: '/v1/scores/{scopes}/{id}/history';
 };
