@@ -322,7 +322,7 @@ export function planImport(result: Json): string {
   return [
     title,
     '',
-    `A CSV of ${result.rows} rows (${result.fileKb} kB: goals, each with three key results, five deliverables and a budget allocation) posted to \`POST /v1/plan/imports\`: dry run ${cell(result.dryRunSeconds)} s, commit ${cell(result.commitSeconds)} s (${cell(result.rowsPerSecond)} rows/s, every row through the API's rules and events, all or nothing; ${cell(result.commitStatementsPerRow)} SQL statements a row, ${cell(result.dryRunStatementsPerRow)} in the dry run), the same file again ${cell(result.sameFileAgainSeconds)} s (found imported, nothing written). Target: 10,000 rows ≤ 30 s (\`npx tsx bench/plan-import.ts --rows 10000\`).`,
+    `A CSV of ${result.rows} rows (${result.fileKb} kB: goals, each with three key results, five deliverables and a budget allocation) posted to \`POST /v1/plan/imports\`: dry run ${cell(result.dryRunSeconds)} s, commit ${cell(result.commitSeconds)} s (${cell(result.rowsPerSecond)} rows/s, every row through the API's rules and events, all or nothing; ${cell(result.commitStatements)} SQL statements in all, ${cell(result.commitStatementsPerRow)} a row, ${cell(result.dryRunStatements)} in the dry run), the same file again ${cell(result.sameFileAgainSeconds)} s (found imported, nothing written). Target: 10,000 rows ≤ 30 s (the default size; \`--rows 1000\` for a smaller file).`,
   ].join('\n');
 }
 

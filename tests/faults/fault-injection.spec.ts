@@ -33,14 +33,14 @@ import { executionDatabase } from '../../apps/execution-service/src/database/exe
 import { metricsDatabase } from '../../apps/metrics-service/src/database/metrics-database';
 
 /**
- * Several thousand task updates through the real services (as processes) while the broker
+ * 5,000 task updates (50 tasks, progress 1 to 100 each) through the real services (as processes) while the broker
  * restarts, a consumer and the outbox relay are SIGKILLed at their worst moments, events are
  * delivered twice, poison and unknown aggregates are injected, and one of two metrics
  * instances dies. Afterwards every accepted update is reflected exactly once, metrics equal a
  * clean replay, every poison message sits in the dead-letter topics, and nobody intervened.
  */
-const TASKS = 40;
-const UPDATES_PER_TASK = 75;
+const TASKS = 50;
+const UPDATES_PER_TASK = 100;
 const WORKERS = 8;
 
 describe('delivery guarantees under faults', () => {

@@ -6,9 +6,18 @@ import {
   GoalActivatedV1,
   GoalCreatedV1,
   KeyResultAddedV1,
+  Topics,
 } from '@throughline/contracts';
 import { Actor, mintDevToken } from '@throughline/service-kit';
-import { expectStatus, setUpOrganisation, TestOrganisation } from '@throughline/testing';
+import {
+  apiAs,
+  CollectedEvent,
+  expectStatus,
+  ifMatch,
+  setUpOrganisation,
+  TestOrganisation,
+  waitFor,
+} from '@throughline/testing';
 import { startStrategy } from './strategy-fixture';
 
 const CSV = 'text/csv';
@@ -286,6 +295,333 @@ describe('strategy: plans in and out of spreadsheets (real PostgreSQL and Kafka)
     expect(response.json.errors).toEqual([
       { row: 2, column: 'amount', message: expect.stringContaining('holds a formula (=A1*1000)') },
     ]);
+  });
+
+  it('publishes, goal by goal, the events the API publishes for the same plan, in the same order and shape', async () => {
+    const imported = await acme();
+    const period = { period_start: '2027-01-01', period_end: '2027-12-31', currency: 'EUR' };
+    const file = csv([
+      HEADER,
+      row({
+        kind: 'goal',
+        goal_ref: 'launch',
+        title: 'Launch',
+        status: 'active',
+        owner_email: 'dana@acme.example',
+        org_unit: 'Acme Devices',
+        amount: '5000',
+        ...period,
+      }),
+      row({
+        kind: 'goal',
+        goal_ref: 'pilot',
+        parent_goal_ref: 'launch',
+        title: 'Pilot',
+        description: 'First run',
+        status: 'active',
+        owner_email: 'dana@acme.example',
+        org_unit: 'Acme Devices',
+        amount: '1000',
+        weight: '2',
+        ...period,
+      }),
+      row({
+        kind: 'key_result',
+        goal_ref: 'pilot',
+        title: 'Yield',
+        category: 'quality',
+        unit: '%',
+        baseline: '80',
+        target: '95',
+        direction: 'increase',
+      }),
+      row({
+        kind: 'deliverable',
+        goal_ref: 'pilot',
+        title: 'Tooling',
+        manager_email: 'milo@acme.example',
+        due_date: '2027-03-31',
+        amount: '300',
+      }),
+      row({
+        kind: 'deliverable',
+        goal_ref: 'pilot',
+        title: 'First batch',
+        manager_email: 'milo@acme.example',
+        due_date: '2027-06-30',
+        amount: '200',
+        weight: '3',
+      }),
+      row({ kind: 'budget_allocation', goal_ref: 'pilot', manager_email: 'milo@acme.example', amount: '900' }),
+    ]);
+    expect((await send(imported.dana, 'POST', '/v1/plan/imports', file)).status).toBe(201);
+
+    // The same plan, request by request, in an organisation of its own.
+    const called = await acme();
+    const dana = await apiAs(strategy.service.url, called.dana);
+    const goal = {
+      ownerId: called.dana.personId,
+      orgUnitId: called.companyUnitId,
+      periodStart: '2027-01-01',
+      periodEnd: '2027-12-31',
+    };
+    const launch = expectStatus(
+      await dana.post('/v1/goals', { ...goal, title: 'Launch', budget: { currency: 'EUR', amountMinor: 500_000 } }),
+      201,
+    );
+    const pilot = expectStatus(
+      await dana.post('/v1/goals', {
+        ...goal,
+        title: 'Pilot',
+        description: 'First run',
+        parentGoalId: launch.id,
+        weight: 2,
+        budget: { currency: 'EUR', amountMinor: 100_000 },
+      }),
+      201,
+    );
+    expectStatus(
+      await dana.post(`/v1/goals/${pilot.id}/key-results`, {
+        name: 'Yield',
+        category: 'quality',
+        unit: '%',
+        baseline: 80,
+        target: 95,
+        direction: 'increase',
+      }),
+      201,
+    );
+    const manager = called.milo.personId;
+    expectStatus(
+      await dana.post(`/v1/goals/${pilot.id}/deliverables`, {
+        title: 'Tooling',
+        managerId: manager,
+        dueDate: '2027-03-31',
+        budgetMinor: 30_000,
+      }),
+      201,
+    );
+    expectStatus(
+      await dana.post(`/v1/goals/${pilot.id}/deliverables`, {
+        title: 'First batch',
+        managerId: manager,
+        dueDate: '2027-06-30',
+        budgetMinor: 20_000,
+        weight: 3,
+      }),
+      201,
+    );
+    expectStatus(
+      await dana.put(
+        `/v1/goals/${pilot.id}/budget`,
+        {
+          totalMinor: 100_000,
+          allocations: [{ managerId: manager, amountMinor: 90_000 }],
+          reason: 'Allocated by spreadsheet import',
+        },
+        ifMatch(1),
+      ),
+      200,
+    );
+    expectStatus(await dana.post(`/v1/goals/${launch.id}/activate`, {}, ifMatch(1)), 200);
+    expectStatus(await dana.post(`/v1/goals/${pilot.id}/activate`, {}, ifMatch(2)), 200);
+
+    /** Each goal's events as Kafka delivered them (one partition per goal), ids and times in words. */
+    const story = async (org: Awaited<ReturnType<typeof acme>>) => {
+      const events = await waitFor(
+        () => {
+          const seen = strategy.collector.received.filter(
+            (entry) => entry.event.orgid === org.orgId && entry.topic.endsWith(Topics.Goals),
+          );
+          return seen.length >= 8 && seen;
+        },
+        { what: `the 8 goal events of ${org.orgId}` },
+      );
+      const names = new Map<string, string>([
+        [org.dana.personId, 'dana'],
+        [org.milo.personId, 'milo'],
+        [org.companyUnitId, 'company unit'],
+      ]);
+      for (const entry of events)
+        if (entry.event.type === GoalCreatedV1.type)
+          names.set(entry.event.data.goalId, `goal ${entry.event.data.title}`);
+      const words = (entry: CollectedEvent) =>
+        JSON.parse(
+          JSON.stringify({
+            envelope: Object.keys(entry.event).sort(),
+            key: entry.key,
+            subject: entry.event.subject,
+            type: entry.event.type,
+            actor: entry.event.actorid,
+            data: entry.event.data,
+          })
+            .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, (id) => names.get(id) ?? 'an id')
+            .replace(/\d{4}-\d{2}-\d{2}T[\d:.]+Z/g, 'a time'),
+        );
+      const byGoal: Record<string, unknown[]> = {};
+      for (const entry of events) (byGoal[names.get(entry.key!)!] ??= []).push(words(entry));
+      return byGoal;
+    };
+    const expected = await story(called);
+    expect(Object.keys(expected).sort()).toEqual(['goal Launch', 'goal Pilot']);
+    expect((expected['goal Pilot'] as Array<{ type: string }>).map((event) => event.type)).toEqual([
+      GoalCreatedV1.type,
+      KeyResultAddedV1.type,
+      DeliverableAddedV1.type,
+      DeliverableAddedV1.type,
+      BudgetRevisedV1.type,
+      GoalActivatedV1.type,
+    ]);
+    expect(await story(imported)).toEqual(expected);
+  });
+
+  it('commits a plan of 10,000 rows in one transaction: one refused row and nothing is written, fixed and all of it is', async () => {
+    const org = await acme();
+    const goals = 1_000;
+    const rows: string[][] = [HEADER];
+    for (let index = 0; index < goals; index++) {
+      const ref = `G${index}`;
+      rows.push(
+        row({
+          kind: 'goal',
+          goal_ref: ref,
+          // Every tenth goal heads the nine after it; every other goal starts active.
+          parent_goal_ref: index % 10 ? `G${index - (index % 10)}` : '',
+          title: `Goal ${index}`,
+          status: index % 2 ? 'draft' : 'active',
+          owner_email: 'dana@acme.example',
+          org_unit: 'Acme Devices',
+          period_start: '2027-01-01',
+          period_end: '2027-12-31',
+          currency: 'EUR',
+          amount: '1000',
+        }),
+      );
+      for (let kr = 0; kr < 3; kr++)
+        rows.push(
+          row({
+            kind: 'key_result',
+            goal_ref: ref,
+            title: `Measure ${kr}`,
+            category: 'growth',
+            unit: '%',
+            baseline: '0',
+            target: '10',
+            direction: 'increase',
+          }),
+        );
+      for (let part = 0; part < 5; part++)
+        rows.push(
+          row({
+            kind: 'deliverable',
+            goal_ref: ref,
+            title: `Part ${part}`,
+            manager_email: 'milo@acme.example',
+            due_date: '2027-06-30',
+            amount: '200',
+          }),
+        );
+      rows.push(row({ kind: 'budget_allocation', goal_ref: ref, manager_email: 'milo@acme.example', amount: '1000' }));
+    }
+    expect(rows.length - 1).toBe(10_000);
+    // The very last deliverable asks for more than its goal has left: the service refuses that row alone.
+    const last = rows.length - 2;
+    rows[last] = row({
+      kind: 'deliverable',
+      goal_ref: `G${goals - 1}`,
+      title: 'Part 4',
+      manager_email: 'milo@acme.example',
+      due_date: '2027-06-30',
+      amount: '201',
+    });
+    const database = strategy.service.dataSource;
+    // The goal events, not the organisation's own (its units and people).
+    const goalTopics = `%${Topics.Goals}`;
+    const written = async () => {
+      const [counts] = await database.query(
+        `SELECT (SELECT count(*)::int FROM goal WHERE org_id = $1) AS goals,
+                (SELECT count(*)::int FROM key_result WHERE org_id = $1) AS "keyResults",
+                (SELECT count(*)::int FROM deliverable WHERE org_id = $1) AS deliverables,
+                (SELECT count(*)::int FROM budget_revision WHERE org_id = $1) AS revisions,
+                (SELECT count(*)::int FROM outbox_event WHERE envelope->>'orgid' = $1::text AND topic LIKE $2) AS events,
+                (SELECT count(*)::int FROM audit_entry JOIN outbox_event USING (event_id)
+                  WHERE org_id = $1 AND topic LIKE $2) AS audit,
+                (SELECT count(*)::int FROM plan_import WHERE org_id = $1) AS imports`,
+        [org.orgId, goalTopics],
+      );
+      return counts;
+    };
+
+    const refused = await send(org.dana, 'POST', '/v1/plan/imports', csv(rows));
+    expect(refused.status).toBe(422);
+    expect(refused.json.errors).toEqual([
+      { field: `row ${last + 1} amount`, message: expect.stringContaining("exceed the goal's budget") },
+    ]);
+    expect(await written()).toEqual({
+      goals: 0,
+      keyResults: 0,
+      deliverables: 0,
+      revisions: 0,
+      events: 0,
+      audit: 0,
+      imports: 0,
+    });
+
+    rows[last] = row({
+      kind: 'deliverable',
+      goal_ref: `G${goals - 1}`,
+      title: 'Part 4',
+      manager_email: 'milo@acme.example',
+      due_date: '2027-06-30',
+      amount: '200',
+    });
+    const committed = await send(org.dana, 'POST', '/v1/plan/imports', csv(rows));
+    expect(committed.status).toBe(201);
+    expect(committed.json.created).toEqual({
+      goals: 1_000,
+      keyResults: 3_000,
+      deliverables: 5_000,
+      budgetRevisions: 1_000,
+      activatedGoals: 500,
+    });
+    const events = 1_000 + 3_000 + 5_000 + 1_000 + 500;
+    expect(await written()).toEqual({
+      goals: 1_000,
+      keyResults: 3_000,
+      deliverables: 5_000,
+      revisions: 2_000,
+      events,
+      audit: events,
+      imports: 1,
+    });
+    const sub = expectStatus(await org.admin.get(`/v1/goals/${committed.json.goals[999].id}`), 200);
+    expect(sub).toMatchObject({
+      parentGoalId: committed.json.goals[990].id,
+      status: 'draft',
+      version: 2,
+      budget: { revision: 2 },
+    });
+    expect(sub.deliverables).toHaveLength(5);
+    // In the outbox, each goal's events in the order its rows' API calls would have made them.
+    const outbox: Array<{ key: string; types: string[] }> = await database.query(
+      `SELECT partition_key AS key, array_agg(event_type ORDER BY seq) AS types FROM outbox_event
+       WHERE envelope->>'orgid' = $1::text AND topic LIKE $2 GROUP BY partition_key`,
+      [org.orgId, goalTopics],
+    );
+    const story = (active: boolean) => [
+      GoalCreatedV1.type,
+      ...Array(3).fill(KeyResultAddedV1.type),
+      ...Array(5).fill(DeliverableAddedV1.type),
+      BudgetRevisedV1.type,
+      ...(active ? [GoalActivatedV1.type] : []),
+    ];
+    const activeIds = new Set(
+      committed.json.goals
+        .filter((_: unknown, index: number) => index % 2 === 0)
+        .map((goal: { id: string }) => goal.id),
+    );
+    expect(outbox).toHaveLength(1_000);
+    for (const { key, types } of outbox) expect({ key, types }).toEqual({ key, types: story(activeIds.has(key)) });
   });
 
   it('round trip: a plan exported from one organisation and imported into a new one is the same plan', async () => {

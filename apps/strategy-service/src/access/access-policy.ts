@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Actor, notFound, ReportingLines, Role, forbidden } from '@throughline/service-kit';
-import { GoalFacts, goalAccess, goalScope, GoalScope, mayDirectUnit } from './access.rules';
+import { Actor, notFound, ReportingLines, Role } from '@throughline/service-kit';
+import {
+  assertMayChangeGoal,
+  assertMayDirectUnit,
+  assertRole,
+  GoalFacts,
+  goalAccess,
+  goalScope,
+  GoalScope,
+} from './access.rules';
 
 /** What access is decided on: a goal's identity, unit and owner (its deliverables are read here). */
 export type GoalRef = { id: string } & Pick<GoalFacts, 'orgUnitId' | 'ownerId'>;
@@ -16,16 +24,12 @@ export type GoalRef = { id: string } & Pick<GoalFacts, 'orgUnitId' | 'ownerId'>;
 export class AccessPolicy {
   /** For actions that depend on the role alone (creating, managing the organisation). */
   assertRole(actor: Actor, roles: readonly Role[], action: string): void {
-    if (!roles.includes(actor.role))
-      throw forbidden(`Only ${roles.join(' or ')} may ${action}; your token has role ${actor.role}.`);
+    assertRole(actor, roles, action);
   }
 
   /** A director creates or moves goals only into their own unit or a unit below it. */
   async assertMayDirectUnit(manager: EntityManager, actor: Actor, orgUnitId: string): Promise<void> {
-    this.assertRole(actor, ['director'], 'create and change goals');
-    if (!mayDirectUnit(actor, await reportingLines(manager, actor.orgId), orgUnitId)) {
-      throw forbidden(`Org unit ${orgUnitId} is not your unit or a unit below it: only its directors set its goals.`);
-    }
+    assertMayDirectUnit(actor, await reportingLines(manager, actor.orgId), orgUnitId);
   }
 
   async assertMayRead(manager: EntityManager, actor: Actor, goal: GoalRef): Promise<void> {
@@ -33,15 +37,7 @@ export class AccessPolicy {
   }
 
   async assertMayChange(manager: EntityManager, actor: Actor, goal: GoalRef): Promise<void> {
-    const access = await this.access(manager, actor, goal);
-    if (access === 'none') throw notFound('Goal', goal.id);
-    if (access === 'read') {
-      throw forbidden(
-        actor.role === 'director'
-          ? `Goal ${goal.id} belongs to a unit outside yours: you see it, but only directors of its unit (or above) change it.`
-          : `Only directors change goals and their key results, budgets, deliverables and risks; your token has role ${actor.role}.`,
-      );
-    }
+    assertMayChangeGoal(actor, await this.access(manager, actor, goal), goal.id);
   }
 
   /** The goals the caller sees, for list queries. */
@@ -65,8 +61,8 @@ export class AccessPolicy {
   }
 }
 
-/** The organisation's active people and its unit tree, read in the caller's transaction. */
-async function reportingLines(manager: EntityManager, orgId: string): Promise<ReportingLines> {
+/** The organisation's active people and its unit tree, read in the caller's transaction (the plan import reads them once). */
+export async function reportingLines(manager: EntityManager, orgId: string): Promise<ReportingLines> {
   const [people, units] = await Promise.all([
     manager.query(
       `SELECT id AS "personId", reports_to_id AS "reportsToId", org_unit_id AS "orgUnitId" FROM person WHERE org_id = $1 AND active`,

@@ -1,5 +1,14 @@
 import { ReportingLines, Role } from '@throughline/service-kit';
-import { GoalAccess, goalAccess, GoalFacts, mayDirectUnit } from './access.rules';
+import { DomainError } from '@throughline/service-kit/domain';
+import {
+  assertMayChangeGoal,
+  assertMayDirectUnit,
+  assertRole,
+  GoalAccess,
+  goalAccess,
+  GoalFacts,
+  mayDirectUnit,
+} from './access.rules';
 
 /**
  * company ── engineering ── quality;  company ── sales
@@ -58,5 +67,44 @@ describe('goal access by role and reporting line', () => {
     ['drifter', 'director', 'company', false],
   ])('%s (%s) may direct unit %s: %s', (personId, role, unit, expected) => {
     expect(mayDirectUnit({ personId, role }, lines, unit)).toBe(expected);
+  });
+
+  /** The kind of DomainError a check throws, or null when it lets the caller through. */
+  const refusal = (check: () => void) => {
+    try {
+      check();
+      return null;
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return `${error.kind}: ${error.message}`;
+    }
+  };
+
+  it('asks for a role by name, and says which role the token has', () => {
+    expect(refusal(() => assertRole({ role: 'director' }, ['director'], 'import plans'))).toBeNull();
+    expect(refusal(() => assertRole({ role: 'manager' }, ['director', 'admin'], 'import plans'))).toBe(
+      'forbidden: Only director or admin may import plans; your token has role manager.',
+    );
+  });
+
+  it.each<[string, Role, string, string | null]>([
+    ['dana', 'director', 'quality', null],
+    ['dana', 'director', 'sales', 'forbidden: Org unit sales is not your unit'],
+    ['mia', 'manager', 'engineering', 'forbidden: Only director may create and change goals'],
+  ])('%s (%s) directing unit %s is refused with: %s', (personId, role, unit, expected) => {
+    const refused = refusal(() => assertMayDirectUnit({ personId, role }, lines, unit));
+    if (expected === null) expect(refused).toBeNull();
+    else expect(refused).toContain(expected);
+  });
+
+  it.each<[Role, GoalAccess, string | null]>([
+    ['director', 'change', null],
+    ['director', 'read', 'forbidden: Goal g belongs to a unit outside yours'],
+    ['manager', 'read', 'forbidden: Only directors change goals'],
+    ['director', 'none', 'not_found: Goal g does not exist'],
+  ])('a %s with %s access changing a goal is refused with: %s', (role, access, expected) => {
+    const refused = refusal(() => assertMayChangeGoal({ role }, access, 'g'));
+    if (expected === null) expect(refused).toBeNull();
+    else expect(refused).toContain(expected);
   });
 });

@@ -1,4 +1,4 @@
-import { Actor, ReportingLines } from '@throughline/service-kit/domain';
+import { Actor, forbidden, notFound, ReportingLines, Role } from '@throughline/service-kit/domain';
 
 /**
  * Who may see and change a goal (and its key results, budget, deliverables and risks),
@@ -64,4 +64,33 @@ export function goalAccess(
   if (actor.role === 'director' && (goal.ownerId === actor.personId || mayDirectUnit(actor, lines, goal.orgUnitId)))
     return 'change';
   return isInScope(goalScope(actor, lines), goal) ? 'read' : 'none';
+}
+
+/** For actions that depend on the role alone (creating, managing the organisation). */
+export function assertRole(actor: Pick<Actor, 'role'>, roles: readonly Role[], action: string): void {
+  if (!roles.includes(actor.role))
+    throw forbidden(`Only ${roles.join(' or ')} may ${action}; your token has role ${actor.role}.`);
+}
+
+/** A director creates or moves goals only into their own unit or a unit below it (403 otherwise). */
+export function assertMayDirectUnit(
+  actor: Pick<Actor, 'personId' | 'role'>,
+  lines: ReportingLines,
+  orgUnitId: string,
+): void {
+  assertRole(actor, ['director'], 'create and change goals');
+  if (!mayDirectUnit(actor, lines, orgUnitId))
+    throw forbidden(`Org unit ${orgUnitId} is not your unit or a unit below it: only its directors set its goals.`);
+}
+
+/** Changing a goal needs 'change' access: a goal the caller does not see answers 404, one they only see 403. */
+export function assertMayChangeGoal(actor: Pick<Actor, 'role'>, access: GoalAccess, goalId: string): void {
+  if (access === 'none') throw notFound('Goal', goalId);
+  if (access === 'read') {
+    throw forbidden(
+      actor.role === 'director'
+        ? `Goal ${goalId} belongs to a unit outside yours: you see it, but only directors of its unit (or above) change it.`
+        : `Only directors change goals and their key results, budgets, deliverables and risks; your token has role ${actor.role}.`,
+    );
+  }
 }

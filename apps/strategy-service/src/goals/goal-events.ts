@@ -1,3 +1,4 @@
+import { BudgetRevision } from './budgets/budget-revision.entity';
 import { Deliverable } from './deliverables/deliverable.entity';
 import { KeyResult } from './key-results/key-result.entity';
 import { Risk } from './risks/risk.entity';
@@ -37,6 +38,50 @@ export function goalSnapshot(goal: Goal) {
     currency,
     budgetMinor,
     version,
+  };
+}
+
+/** goal.activated: the goal as it starts, with the deliverables execution turns into tasks. */
+export function goalActivatedPayload(goal: Goal & { activatedAt: Date }, deliverables: readonly Deliverable[]) {
+  const { goalId, parentGoalId, orgUnitId, ownerId, title, periodStart, periodEnd, weight, currency, budgetMinor } =
+    goalSnapshot(goal);
+  return {
+    goalId,
+    parentGoalId,
+    orgUnitId,
+    ownerId,
+    title,
+    periodStart,
+    periodEnd,
+    weight,
+    currency,
+    budgetMinor,
+    deliverables: deliverables.map(deliverableSnapshot),
+    activatedAt: goal.activatedAt.toISOString(),
+  };
+}
+
+/** deliverable.added and deliverable.changed: the deliverable with its goal's status and currency. */
+export function deliverablePayload(goal: Pick<Goal, 'id' | 'status' | 'currency'>, deliverable: Deliverable) {
+  return {
+    goalId: goal.id,
+    goalStatus: goal.status,
+    currency: goal.currency,
+    deliverable: deliverableSnapshot(deliverable),
+  };
+}
+
+export function budgetRevisedPayload(revision: BudgetRevision) {
+  const { goalId, currency, totalMinor, allocations, reason, revisedBy, revisedAt } = revision;
+  return {
+    goalId,
+    revision: revision.revision,
+    currency,
+    totalMinor,
+    allocations,
+    reason,
+    revisedBy,
+    revisedAt: revisedAt.toISOString(),
   };
 }
 

@@ -1,9 +1,11 @@
 import { DomainError } from '@throughline/service-kit/domain';
 import {
+  activate,
   allowedGoalTransitions,
   assertDueWithinPeriod,
   assertGoalOpen,
   assertGoalTransition,
+  assertParentTakes,
   assertPeriod,
   assertWithinParentPeriod,
   GOAL_STATUSES,
@@ -84,5 +86,29 @@ describe('goal lifecycle', () => {
   ])('a deliverable due %s is inside the goal period: %p', (dueDate, inside) => {
     if (inside) expect(() => assertDueWithinPeriod(dueDate, parent)).not.toThrow();
     else expect(() => assertDueWithinPeriod(dueDate, parent)).toThrow(/must lie within the goal's period/);
+  });
+
+  it.each<[string, { status: GoalStatus; periodStart: string; periodEnd: string } | null, string | null]>([
+    ['an open parent containing the period', { status: 'active', ...parent }, null],
+    ['no parent in the organisation', null, 'parentGoalId p is not a goal of this organisation.'],
+    ['a closed parent', { status: 'achieved', ...parent }, 'The parent goal is achieved'],
+    [
+      'a parent ending earlier',
+      { status: 'draft', periodStart: '2026-01-01', periodEnd: '2026-03-31' },
+      'must lie within',
+    ],
+  ])('a sub-goal of %s', (_, candidate, refusal) => {
+    const check = () => assertParentTakes(candidate, 'p', { periodStart: '2026-02-01', periodEnd: '2026-05-31' });
+    if (refusal === null) expect(check).not.toThrow();
+    else expect(check).toThrow(refusal);
+  });
+
+  it('activates a draft at the given moment, and refuses to activate it twice', () => {
+    const goal: { status: GoalStatus; activatedAt: Date | null } = { status: 'draft', activatedAt: null };
+    const at = new Date('2026-03-01T10:00:00Z');
+    activate(goal, at);
+    expect(goal).toEqual({ status: 'active', activatedAt: at });
+    expect(() => activate(goal)).toThrow('A active goal cannot become active');
+    expect(goal.activatedAt).toBe(at);
   });
 });

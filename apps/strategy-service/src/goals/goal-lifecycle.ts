@@ -39,6 +39,37 @@ export function assertGoalOpen(status: GoalStatus, change: string): void {
   throw conflict(`The goal is ${status}, which is final: ${change} is no longer possible.`);
 }
 
+/**
+ * A sub-goal's parent must be a goal of the organisation (null: none there), still open, whose
+ * period contains the child's.
+ */
+export function assertParentTakes(
+  parent: { status: GoalStatus; periodStart: string; periodEnd: string } | null,
+  parentGoalId: string,
+  child: { periodStart: string; periodEnd: string },
+): void {
+  if (!parent)
+    throw invalid(`parentGoalId ${parentGoalId} is not a goal of this organisation.`, [
+      { field: 'parentGoalId', message: 'must be an existing goal' },
+    ]);
+  if (parent.status !== 'draft' && parent.status !== 'active') {
+    throw invalid(`The parent goal is ${parent.status}: a closed goal takes no new sub-goals.`, [
+      { field: 'parentGoalId', message: 'must be a draft or active goal' },
+    ]);
+  }
+  assertWithinParentPeriod(child, parent);
+}
+
+/** A draft becomes active now; any other status refuses (409). */
+export function activate<T extends { status: GoalStatus; activatedAt: Date | null }>(
+  goal: T,
+  at = new Date(),
+): asserts goal is T & { activatedAt: Date } {
+  assertGoalTransition(goal.status, 'active');
+  goal.status = 'active';
+  goal.activatedAt = at;
+}
+
 /** A sub-goal serves its parent within the parent's time: its period must lie inside the parent's. */
 export function assertWithinParentPeriod(
   child: { periodStart: string; periodEnd: string },

@@ -23,14 +23,14 @@ import { riskView } from './risks/risk-views';
 import { Risk } from './risks/risk.entity';
 import { ancestorChain, lockHierarchy } from '../shared/ancestors';
 import { changedFields, hasChanges } from '../shared/changes';
-import { inTransaction } from '../shared/transaction';
 import { assertNoCycle } from '../shared/hierarchy';
 import { CloseGoalDto, CreateGoalDto, GoalDetailView, GoalListQueryDto, GoalView, UpdateGoalDto } from './dto/goal.dto';
 import { Goal } from './goal.entity';
-import { assertGoalOpen, assertGoalTransition, assertPeriod, assertWithinParentPeriod } from './goal-lifecycle';
+import { activate, assertGoalOpen, assertGoalTransition, assertParentTakes, assertPeriod } from './goal-lifecycle';
+import { initialRevision, newGoal } from './goal-changes';
 import { lockGoal, requireGoal } from './goal-locks';
 import { AccessPolicy } from '../access/access-policy';
-import { deliverableSnapshot, goalSnapshot } from './goal-events';
+import { goalActivatedPayload, goalSnapshot } from './goal-events';
 import { goalView } from './goal-views';
 
 @Injectable()
@@ -42,47 +42,16 @@ export class GoalsService {
   ) {}
 
   /** A draft goal; its budget becomes budget revision 1, announced by the goal.created event itself. */
-  async create(actor: Actor, input: CreateGoalDto, correlationId: string, outerTx?: EntityManager): Promise<GoalView> {
+  async create(actor: Actor, input: CreateGoalDto, correlationId: string): Promise<GoalView> {
     this.access.assertRole(actor, ['director'], 'create goals');
     assertPeriod(input.periodStart, input.periodEnd);
-    return inTransaction(this.dataSource, outerTx, async (tx) => {
+    return this.dataSource.transaction(async (tx) => {
       await requirePerson(tx, actor.orgId, input.ownerId, 'ownerId', 'director');
       await requireOrgUnit(tx, actor.orgId, input.orgUnitId, 'orgUnitId');
       await this.access.assertMayDirectUnit(tx, actor, input.orgUnitId);
       if (input.parentGoalId) await this.requireParent(tx, actor, input.parentGoalId, input);
-      const goal = await tx.save(
-        tx.create(Goal, {
-          orgId: actor.orgId,
-          title: input.title,
-          description: input.description ?? '',
-          ownerId: input.ownerId,
-          orgUnitId: input.orgUnitId,
-          parentGoalId: input.parentGoalId ?? null,
-          periodStart: input.periodStart,
-          periodEnd: input.periodEnd,
-          weight: input.weight ?? 1,
-          status: 'draft',
-          currency: input.budget.currency,
-          budgetMinor: input.budget.amountMinor,
-          budgetRevision: 1,
-          activatedAt: null,
-          closedAt: null,
-          closeReason: null,
-        }),
-      );
-      await tx.save(
-        tx.create(BudgetRevision, {
-          goalId: goal.id,
-          revision: 1,
-          orgId: actor.orgId,
-          currency: goal.currency,
-          totalMinor: goal.budgetMinor,
-          allocations: [],
-          reason: 'Initial budget',
-          revisedBy: actor.personId,
-          revisedAt: goal.createdAt,
-        }),
-      );
+      const goal = await tx.save(tx.create(Goal, newGoal(actor.orgId, input)));
+      await tx.save(tx.create(BudgetRevision, initialRevision(goal, actor.personId)));
       await this.outbox.publish(tx, GoalCreatedV1, goalSnapshot(goal), actedBy(actor, correlationId));
       return goalView(goal);
     });
@@ -127,49 +96,16 @@ export class GoalsService {
     });
   }
 
-  async activate(
-    actor: Actor,
-    goalId: string,
-    expectedVersion: number,
-    correlationId: string,
-    outerTx?: EntityManager,
-  ): Promise<GoalView> {
-    return inTransaction(this.dataSource, outerTx, async (tx) => {
+  async activate(actor: Actor, goalId: string, expectedVersion: number, correlationId: string): Promise<GoalView> {
+    return this.dataSource.transaction(async (tx) => {
       const goal = await lockGoal(tx, this.access, actor, goalId, expectedVersion);
-      assertGoalTransition(goal.status, 'active');
-      goal.status = 'active';
-      goal.activatedAt = new Date();
+      activate(goal);
       await tx.save(goal);
       const deliverables = await currentDeliverables(tx, goal.id);
-      const {
-        goalId: id,
-        parentGoalId,
-        orgUnitId,
-        ownerId,
-        title,
-        periodStart,
-        periodEnd,
-        weight,
-        currency,
-        budgetMinor,
-      } = goalSnapshot(goal);
       await this.outbox.publish(
         tx,
         GoalActivatedV1,
-        {
-          goalId: id,
-          parentGoalId,
-          orgUnitId,
-          ownerId,
-          title,
-          periodStart,
-          periodEnd,
-          weight,
-          currency,
-          budgetMinor,
-          deliverables: deliverables.map(deliverableSnapshot),
-          activatedAt: goal.activatedAt.toISOString(),
-        },
+        goalActivatedPayload(goal, deliverables),
         actedBy(actor, correlationId),
       );
       return goalView(goal);
@@ -271,16 +207,7 @@ export class GoalsService {
       where: { id: parentGoalId, orgId: actor.orgId },
       lock: { mode: 'pessimistic_read' },
     });
-    if (!parent)
-      throw invalid(`parentGoalId ${parentGoalId} is not a goal of this organisation.`, [
-        { field: 'parentGoalId', message: 'must be an existing goal' },
-      ]);
-    if (parent.status !== 'draft' && parent.status !== 'active') {
-      throw invalid(`The parent goal is ${parent.status}: a closed goal takes no new sub-goals.`, [
-        { field: 'parentGoalId', message: 'must be a draft or active goal' },
-      ]);
-    }
-    assertWithinParentPeriod(child, parent);
+    assertParentTakes(parent, parentGoalId, child);
   }
 
   /** A shorter period must still hold the sub-goals' periods and the deliverables' due dates. */

@@ -3,6 +3,7 @@ import { Role, invalid, notFound } from '@throughline/service-kit';
 import { Organisation } from './organisation.entity';
 import { OrgUnit } from './org-unit.entity';
 import { Person } from './person.entity';
+import { assertPersonFits } from './directory.rules';
 
 /**
  * Checks of references to the organisation made in request bodies: a missing or wrong
@@ -41,15 +42,6 @@ export async function requirePerson(
   role?: Role,
 ): Promise<Person> {
   const person = await tx.findOne(Person, { where: { id: personId, orgId } });
-  if (!person || !person.active) {
-    throw invalid(`${field} ${personId} is not an active person of this organisation.`, [
-      { field, message: 'must be an active person (GET /v1/people)' },
-    ]);
-  }
-  if (role && person.role !== role) {
-    throw invalid(`${field} ${personId} (${person.name}) is a ${person.role}, not a ${role}.`, [
-      { field, message: `must be a person with role ${role}` },
-    ]);
-  }
+  assertPersonFits(person, personId, field, role);
   return person;
 }

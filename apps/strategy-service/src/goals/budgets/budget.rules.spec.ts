@@ -1,4 +1,10 @@
-import { assertSharesWithinTotal, assertValidRevision, BudgetAllocation, sumMinor } from './budget.rules';
+import {
+  assertSharesWithinTotal,
+  assertValidRevision,
+  BudgetAllocation,
+  budgetAllocations,
+  sumMinor,
+} from './budget.rules';
 
 const manager = (id: string, amountMinor: number): BudgetAllocation => ({
   managerId: id,
@@ -57,5 +63,14 @@ describe('budget revision rules', () => {
     const check = () => assertSharesWithinTotal(total, others, share);
     if (accepted) expect(check).not.toThrow();
     else expect(check).toThrow(/at most|exceed/);
+  });
+
+  it('keeps allocations as a request names them, the other recipient null', () => {
+    expect(
+      budgetAllocations([
+        { managerId: 'a', amountMinor: 1 },
+        { orgUnitId: 'u', amountMinor: 2 },
+      ]),
+    ).toEqual([manager('a', 1), unit('u', 2)]);
   });
 });

@@ -6,6 +6,17 @@ export interface BudgetAllocation {
   amountMinor: number;
 }
 
+/** Allocations as a request names them (one of the two ids), as a revision keeps them (the other null). */
+export function budgetAllocations(
+  requested: ReadonlyArray<{ managerId?: string; orgUnitId?: string; amountMinor: number }>,
+): BudgetAllocation[] {
+  return requested.map((allocation) => ({
+    managerId: allocation.managerId ?? null,
+    orgUnitId: allocation.orgUnitId ?? null,
+    amountMinor: allocation.amountMinor,
+  }));
+}
+
 /** Sums of minor units in BigInt, so many large amounts never lose a cent to floating point. */
 export function sumMinor(amounts: readonly number[]): bigint {
   return amounts.reduce((sum, amount) => sum + BigInt(amount), 0n);

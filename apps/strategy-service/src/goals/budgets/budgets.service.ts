@@ -7,11 +7,12 @@ import { Actor, page, Page, PageQueryDto, stale, actedBy } from '@throughline/se
 import { Deliverable } from '../deliverables/deliverable.entity';
 import { lockOpenGoal, requireGoal } from '../goal-locks';
 import { requireOrgUnit, requirePerson } from '../../organisation/directory';
-import { inTransaction } from '../../shared/transaction';
 import { BudgetRevision } from './budget-revision.entity';
-import { assertValidRevision, BudgetAllocation, sumMinor } from './budget.rules';
+import { assertValidRevision, budgetAllocations, sumMinor } from './budget.rules';
 import { BudgetRevisionView, CurrentBudgetView, ReviseBudgetDto } from './dto/budget.dto';
 import { AccessPolicy } from '../../access/access-policy';
+import { reviseBudget } from '../goal-changes';
+import { budgetRevisedPayload } from '../goal-events';
 
 /**
  * A goal's budget is a numbered history of revisions. Revision 1 is the budget the goal
@@ -51,20 +52,15 @@ export class BudgetsService {
     input: ReviseBudgetDto,
     expectedRevision: number,
     correlationId: string,
-    outerTx?: EntityManager,
   ): Promise<CurrentBudgetView> {
-    return inTransaction(this.dataSource, outerTx, async (tx) => {
+    return this.dataSource.transaction(async (tx) => {
       const goal = await lockOpenGoal(tx, this.access, actor, goalId, 'revising its budget');
       if (goal.budgetRevision !== expectedRevision) {
         throw stale(
           `The budget of goal ${goalId} is at revision ${goal.budgetRevision}, not ${expectedRevision}: read it again and retry.`,
         );
       }
-      const allocations: BudgetAllocation[] = input.allocations.map((allocation) => ({
-        managerId: allocation.managerId ?? null,
-        orgUnitId: allocation.orgUnitId ?? null,
-        amountMinor: allocation.amountMinor,
-      }));
+      const allocations = budgetAllocations(input.allocations);
       const shares = await deliverableShares(tx, goal.id);
       assertValidRevision(input.totalMinor, allocations, shares);
       for (const [index, allocation] of allocations.entries()) {
@@ -74,29 +70,11 @@ export class BudgetsService {
           await requireOrgUnit(tx, actor.orgId, allocation.orgUnitId, `allocations.${index}.orgUnitId`);
       }
       const revision = await tx.save(
-        tx.create(BudgetRevision, {
-          goalId: goal.id,
-          revision: goal.budgetRevision + 1,
-          orgId: actor.orgId,
-          currency: goal.currency,
-          totalMinor: input.totalMinor,
-          allocations,
-          reason: input.reason,
-          revisedBy: actor.personId,
-          revisedAt: new Date(),
-        }),
+        tx.create(BudgetRevision, reviseBudget(goal, { ...input, allocations }, actor.personId)),
       );
-      goal.budgetRevision = revision.revision;
-      goal.budgetMinor = revision.totalMinor;
       await tx.save(goal);
+      await this.outbox.publish(tx, BudgetRevisedV1, budgetRevisedPayload(revision), actedBy(actor, correlationId));
       const view = revisionView(revision);
-      const { goalId: id, currency, totalMinor, reason, revisedBy, revisedAt } = view;
-      await this.outbox.publish(
-        tx,
-        BudgetRevisedV1,
-        { goalId: id, revision: revision.revision, currency, totalMinor, allocations, reason, revisedBy, revisedAt },
-        actedBy(actor, correlationId),
-      );
       return { ...view, deliverableSharesMinor: Number(shares) };
     });
   }

@@ -10,13 +10,13 @@ import { assertDueWithinPeriod } from '../goal-lifecycle';
 import { lockOpenGoal, requireGoal } from '../goal-locks';
 import { requirePerson } from '../../organisation/directory';
 import { changedFields, hasChanges } from '../../shared/changes';
-import { inTransaction } from '../../shared/transaction';
 import { lockForChange } from '../../shared/locking';
 import { deliverableView } from './deliverable-views';
 import { Deliverable } from './deliverable.entity';
 import { CreateDeliverableDto, DeliverableView, UpdateDeliverableDto } from './dto/deliverable.dto';
 import { AccessPolicy } from '../../access/access-policy';
-import { deliverableSnapshot } from '../goal-events';
+import { deliverablePayload } from '../goal-events';
+import { newDeliverable } from '../goal-changes';
 
 /**
  * Deliverables are published on every change, with the goal's status: execution turns
@@ -35,35 +35,17 @@ export class DeliverablesService {
     goalId: string,
     input: CreateDeliverableDto,
     correlationId: string,
-    outerTx?: EntityManager,
   ): Promise<DeliverableView> {
-    return inTransaction(this.dataSource, outerTx, async (tx) => {
+    return this.dataSource.transaction(async (tx) => {
       const goal = await lockOpenGoal(tx, this.access, actor, goalId, 'adding a deliverable');
       assertDueWithinPeriod(input.dueDate, goal);
       await requirePerson(tx, actor.orgId, input.managerId, 'managerId', 'manager');
       assertSharesWithinTotal(goal.budgetMinor, await this.sharesOfOthers(tx, goal.id), input.budgetMinor);
-      const deliverable = await tx.save(
-        tx.create(Deliverable, {
-          orgId: actor.orgId,
-          goalId: goal.id,
-          title: input.title,
-          managerId: input.managerId,
-          dueDate: input.dueDate,
-          weight: input.weight ?? 1,
-          budgetMinor: input.budgetMinor,
-          removedAt: null,
-          removalReason: null,
-        }),
-      );
+      const deliverable = await tx.save(tx.create(Deliverable, newDeliverable(actor.orgId, goal.id, input)));
       await this.outbox.publish(
         tx,
         DeliverableAddedV1,
-        {
-          goalId: goal.id,
-          goalStatus: goal.status,
-          currency: goal.currency,
-          deliverable: deliverableSnapshot(deliverable),
-        },
+        deliverablePayload(goal, deliverable),
         actedBy(actor, correlationId),
       );
       return deliverableView(deliverable);
@@ -96,12 +78,7 @@ export class DeliverablesService {
       await this.outbox.publish(
         tx,
         DeliverableChangedV1,
-        {
-          goalId: goal.id,
-          goalStatus: goal.status,
-          currency: goal.currency,
-          deliverable: deliverableSnapshot(deliverable),
-        },
+        deliverablePayload(goal, deliverable),
         actedBy(actor, correlationId),
       );
       return deliverableView(deliverable);

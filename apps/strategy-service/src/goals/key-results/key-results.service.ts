@@ -1,17 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { KeyResultAddedV1, KeyResultRemovedV1, KeyResultUpdatedV1 } from '@throughline/contracts';
 import { EventOutbox } from '@throughline/messaging';
 import { Actor, notFound, page, Page, PageQueryDto, actedBy } from '@throughline/service-kit';
 import { lockOpenGoal, requireGoal } from '../goal-locks';
 import { changedFields, hasChanges } from '../../shared/changes';
-import { inTransaction } from '../../shared/transaction';
 import { lockForChange } from '../../shared/locking';
 import { CreateKeyResultDto, KeyResultView, UpdateKeyResultDto } from './dto/key-result.dto';
 import { assertTargetMatchesDirection } from './key-result.rules';
 import { keyResultView } from './key-result-views';
 import { keyResultSnapshot } from '../goal-events';
+import { newKeyResult } from '../goal-changes';
 import { KeyResult } from './key-result.entity';
 import { AccessPolicy } from '../../access/access-policy';
 
@@ -23,19 +23,11 @@ export class KeyResultsService {
     private readonly access: AccessPolicy,
   ) {}
 
-  async add(
-    actor: Actor,
-    goalId: string,
-    input: CreateKeyResultDto,
-    correlationId: string,
-    outerTx?: EntityManager,
-  ): Promise<KeyResultView> {
+  async add(actor: Actor, goalId: string, input: CreateKeyResultDto, correlationId: string): Promise<KeyResultView> {
     assertTargetMatchesDirection(input.baseline, input.target, input.direction);
-    return inTransaction(this.dataSource, outerTx, async (tx) => {
+    return this.dataSource.transaction(async (tx) => {
       const goal = await lockOpenGoal(tx, this.access, actor, goalId, 'adding a key result');
-      const keyResult = await tx.save(
-        tx.create(KeyResult, { ...input, weight: input.weight ?? 1, orgId: actor.orgId, goalId: goal.id }),
-      );
+      const keyResult = await tx.save(tx.create(KeyResult, newKeyResult(actor.orgId, goal.id, input)));
       await this.outbox.publish(tx, KeyResultAddedV1, keyResultSnapshot(keyResult), actedBy(actor, correlationId));
       return keyResultView(keyResult);
     });
