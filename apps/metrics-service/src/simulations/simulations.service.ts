@@ -118,7 +118,9 @@ export class SimulationsService {
           .filter((scope): scope is SimulatedScopeView => scope !== null),
       };
     } catch (error) {
-      if (error instanceof QueryFailedError && (error as unknown as { code?: string }).code === '55P03')
+      // The lock not granted in time (55P03) or a statement cancelled at its limit (57014): busy, not broken.
+      const code = error instanceof QueryFailedError ? (error as unknown as { code?: string }).code : undefined;
+      if (code === '55P03' || code === '57014')
         throw new ServiceUnavailableException(
           "Your organisation's scores are being updated right now: run the simulation again in a moment.",
         );
