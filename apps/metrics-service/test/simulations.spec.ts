@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  DeliverableAddedV1,
+  exampleKeyResult,
   exampleRisk,
   GoalActivatedV1,
+  KeyResultAddedV1,
   OrganisationCreatedV1,
   OrgUnitCreatedV1,
   PersonCreatedV1,
@@ -433,5 +436,90 @@ describe('metrics: what-if simulations', () => {
     expect(manager.status).toBe(403);
     expect(manager.headers.get('content-type')).toContain('application/problem+json');
     expect(await footprint()).toEqual(before);
+  });
+  it('slips and costs a deliverable through its tasks, reaches a key result, and answers 503 while the organisation is busy', async () => {
+    const deliverableId = id();
+    const keyResultId = id();
+    const parts = [
+      { taskId: id(), title: 'Inspection camera', plannedCostMinor: 600_000 },
+      { taskId: id(), title: 'Inspection software', plannedCostMinor: 400_000 },
+    ];
+    await feed.publish(
+      DeliverableAddedV1,
+      {
+        goalId,
+        goalStatus: 'active',
+        currency: 'EUR',
+        deliverable: {
+          deliverableId,
+          title: 'Quality inspection line',
+          managerId: people.mia,
+          dueDate: '2026-04-30',
+          weight: 1,
+          budgetMinor: 1_000_000,
+        },
+      },
+      at('02-10', 10),
+    );
+    for (const part of parts)
+      await feed.publish(
+        TaskCreatedV1,
+        {
+          taskId: part.taskId,
+          goalId,
+          deliverableId,
+          managerId: people.mia,
+          title: part.title,
+          status: 'todo',
+          dueDate: '2026-04-30',
+          weight: 1,
+          currency: 'EUR',
+          plannedCostMinor: part.plannedCostMinor,
+          origin: 'deliverable',
+          createdAt: at('01-05', 20),
+        },
+        at('02-10', 11),
+      );
+    await feed.publish(KeyResultAddedV1, { ...exampleKeyResult, keyResultId, goalId }, at('02-10', 12));
+    await settled();
+
+    const response = await simulate([
+      { kind: 'slip', deliverableId, days: 7 },
+      { kind: 'cost', deliverableId, amountMinor: 100_001 },
+      { kind: 'key_result', keyResultId, value: 40 },
+    ]);
+    expect(response.status).toBe(200);
+    const inTaskOrder = [...parts].sort((a, b) => a.taskId.localeCompare(b.taskId));
+    // 1,000.01 shared by planned cost 600 : 400 — 600.006 and 400.004: the odd minor unit goes to the larger remainder.
+    const share = (part: (typeof parts)[number]) => (part.plannedCostMinor === 600_000 ? '600.01' : '400.00');
+    expect(response.body.changes.map((change: { effect: string }) => change.effect)).toEqual([
+      inTaskOrder.map((part) => `"${part.title}" due 2026-04-30 → 2026-05-07`).join('; '),
+      inTaskOrder.map((part) => `"${part.title}" cost 0.00 → ${share(part)}`).join('; '),
+      'key result "Cost per unit" measured at 40 EUR',
+    ]);
+    // Cost per unit from 52 (no measurement yet) to its target 40: outcomes from nothing to all of it.
+    const goal = response.body.scopes.find((scope: { scopeId: string }) => scope.scopeId === goalId);
+    expect(goal.difference.components.find((component: { name: string }) => component.name === 'outcomes')).toEqual({
+      name: 'outcomes',
+      value: 100,
+      contribution: expect.any(Number),
+    });
+    expect(goal.projected.forecast.cost.actualCost - goal.today.forecast.cost.actualCost).toBe(100_001);
+
+    // Another writer holds the organisation's scoring lock: the simulation waits 2 s, then says so.
+    const blocker = metrics.dataSource.createQueryRunner();
+    await blocker.connect();
+    try {
+      await blocker.startTransaction();
+      await blocker.query(`SELECT 1 FROM org_state WHERE org_id = $1 FOR UPDATE`, [orgId]);
+      const busy = await simulate([{ kind: 'budget', goalId, budgetMinor: 1 }]);
+      expect(busy.status).toBe(503);
+      expect(busy.headers.get('content-type')).toContain('application/problem+json');
+      expect(busy.body.detail).toContain('run the simulation again in a moment');
+    } finally {
+      await blocker.rollbackTransaction();
+      await blocker.release();
+    }
+    expect((await simulate([{ kind: 'budget', goalId, budgetMinor: 1 }])).status).toBe(200);
   });
 });
