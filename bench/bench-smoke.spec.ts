@@ -41,6 +41,11 @@ function figures(report: any): Record<string, unknown> {
     for (const variant of endpoint.variants)
       entries.push([`${endpoint.endpoint}, ${variant.name}: CPU µs per request`, variant.cpuUsPerRequest]);
   entries.push(['spans exported per traced request', report.operationsOverhead.spansExportedPerTracedRequest]);
+  for (const point of report.simulation.points)
+    entries.push(
+      [`simulation at ${point.tasks} tasks: three changes p99`, point.threeChangesMs.p99],
+      [`simulation at ${point.tasks} tasks: new weights p99`, point.reweightMs.p99],
+    );
   entries.push(
     ['measurement ingest: NDJSON rows per second', report.measurementIngest.ndjsonPerSecond],
     ['measurement ingest: CSV rows per second', report.measurementIngest.csvPerSecond],

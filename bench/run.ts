@@ -9,7 +9,7 @@
  *   --render       only rewrite benchmarks.md from the results.json already in --out (e.g. after editing bench/findings.md)
  * Scenarios can be run alone: bench/freshness.ts, throughput.ts, baselines.ts, accept-path.ts, api-latency.ts,
  * scaling.ts, hot-path-profile.ts, metrics-update-cost.ts, metrics-drain.ts, operations-overhead.ts,
- * dashboard.ts, measurement-ingest.ts.
+ * dashboard.ts, measurement-ingest.ts, simulation.ts.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -29,6 +29,7 @@ import { createContext, log } from './lib/scenario';
 import { nowMs, ratio, round } from './lib/stats';
 import { BenchSystem } from './lib/system';
 import { scaling, scalingOnSqlSeeded } from './scaling';
+import { simulation } from './simulation';
 import { notificationDigest } from './notification-digest';
 import { planImport } from './plan-import';
 import { throughput } from './throughput';
@@ -117,6 +118,7 @@ async function main(): Promise<void> {
     results.hotPathProfile = await step('profile', () => hotPathProfile(context));
     results.planImport = await step('plan import', () => planImport(context));
     results.notificationDigest = await step('notification digest', () => notificationDigest(context));
+    results.simulation = await step('simulation', () => simulation(context));
     // After the others: it starts a stack of its own (services, identity provider, BFF, Chromium) beside the idle one.
     results.dashboard = await step('dashboard', () => dashboard(context));
     // Last: its four extra metrics replicas join the consumer group.

@@ -176,6 +176,8 @@ export function renderMarkdown(report: Json, findings?: string): string {
     '',
     notificationDigest(report.notificationDigest),
     '',
+    simulation(report.simulation),
+    '',
     measurementIngest(report.measurementIngest),
     '',
     ...(findings ? [findings.trim(), ''] : []),
@@ -348,6 +350,32 @@ export function notificationDigest(result: Json): string {
     `| in the inbox (request → received by the SMTP server) | ${cell(result.deliveredMs.p50)} | ${cell(result.deliveredMs.p95)} | ${cell(result.deliveredMs.max)} | ${result.deliveredMs.count} |`,
     '',
     `The largest digest: ${cell(result.mailKb)} kB of HTML and text (it names the goals that moved most and the worst at risk, not all 1,000).`,
+  ].join('\n');
+}
+
+/** What-if simulations of one organisation (bench/simulation.ts). */
+export function simulation(result: Json): string {
+  const title = '## What-if simulations (`bench/simulation.ts`)';
+  if (!result || result.skipped) return `${title}\n\n${result?.skipped ?? 'Not run.'}`;
+  return [
+    title,
+    '',
+    "`POST /v1/simulations` asked in turn by one director of an organisation fed to metrics as events (a goal tree, a manager per 100 tasks): three changes (a task slips 21 days, another costs 500.00 more, a goal's budget is revised), then new weights (every scope rescored). Each runs its changes through the ledger and engine in a transaction that is rolled back.",
+    '',
+    table(
+      ['tasks', 'scopes answered', 'three changes p50 ms', 'p99 ms', 'new weights: scopes', 'p50 ms', 'p99 ms'],
+      result.points.map((point: Json) => [
+        point.tasks,
+        point.scopesAnswered,
+        point.threeChangesMs.p50,
+        point.threeChangesMs.p99,
+        point.reweightScopesAnswered,
+        point.reweightMs.p50,
+        point.reweightMs.p99,
+      ]),
+    ),
+    '',
+    `Target: p99 ≤ ${cell(result.targetP99Ms)} ms at 100,000 tasks (\`BENCH_SIMULATION_SIZES=1000,100000 npx tsx bench/simulation.ts\`).`,
   ].join('\n');
 }
 

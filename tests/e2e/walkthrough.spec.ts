@@ -23,13 +23,14 @@ import { strategyDatabase } from '../../apps/strategy-service/src/database/strat
 import { AppModule as ExecutionApp } from '../../apps/execution-service/src/app.module';
 import { executionDatabase } from '../../apps/execution-service/src/database/execution-database';
 import { AppModule as MetricsApp } from '../../apps/metrics-service/src/app.module';
+import { formatMoney as money } from '../../apps/metrics-service/src/scoring/money';
 import { metricsDatabase } from '../../apps/metrics-service/src/database/metrics-database';
 import { AppModule as IntegrationsApp } from '../../apps/integrations-service/src/app.module';
 import { integrationsDatabase } from '../../apps/integrations-service/src/database/integrations-database';
 
 const ROOT = join(__dirname, '../..');
 
-describe('docs/walkthrough 1–3 and 5 (the four real services, an SMTP server, PostgreSQL and Kafka)', () => {
+describe('docs/walkthrough 1–5 (the four real services, an SMTP server, PostgreSQL and Kafka)', () => {
   const tag = uniqueTag();
   const services: TestService[] = [];
   /** The scripts call the services through these, so every answer is checked against the served document. */
@@ -166,6 +167,66 @@ describe('docs/walkthrough 1–3 and 5 (the four real services, an SMTP server, 
     const organisation = (await dana.get('/v1/scores/organisation')).body;
     expect(organisation).toMatchObject({ scope: 'organisation', scopeId: orgId });
     expect((await dana.get(`/v1/scores/goals/${goalId}/history?limit=200`)).body.items.length).toBeGreaterThan(0);
+  }, 200_000);
+
+  it('runs walkthrough 4 in the same shell: the launch forecast, and what if the pilot slips and the suppliers run over', async () => {
+    const [, execution, metrics] = services;
+    const { orgId, danaId } = story;
+    const dana = await apiAs(metrics.url, { personId: danaId, orgId, role: 'director' });
+    const script = `source "$STORY_STATE" 2>/dev/null || true\nset -euo pipefail\n${walkthroughScript('4-forecasts-and-what-if.md')}\necho "STORY4 COMPANY_GOAL=$COMPANY_GOAL GOAL=$GOAL PILOT=$PILOT SUPPLIERS=$SUPPLIERS"\n`;
+    const run = () =>
+      promisify(execFile)('bash', ['-c', script], {
+        cwd: ROOT,
+        env: { ...process.env, METRICS: gates[2].url, STORY_STATE: storyState },
+        timeout: 120_000,
+        maxBuffer: 10_000_000,
+      }).catch((error) => {
+        throw new Error(`walkthrough 4 failed: ${error.stderr}\n${error.stdout}`);
+      });
+    const scoresBefore = (await dana.get('/v1/scores/goals?limit=100')).body.items;
+    const { stdout } = await run();
+    const [, companyGoalId, goalId, pilotId, suppliersId] =
+      /STORY4 COMPANY_GOAL=(\S+) GOAL=(\S+) PILOT=(\S+) SUPPLIERS=(\S+)/.exec(stdout) ?? [];
+    expect(suppliersId).toBeDefined();
+    // Nothing was kept: every goal's stored score (its time included) is as it was.
+    expect((await dana.get('/v1/scores/goals?limit=100')).body.items).toEqual(scoresBefore);
+
+    const whatIf = JSON.parse(stdout.split('\n').find((line) => line.startsWith('{"asOf"'))!);
+    // The pilot moved three weeks; the supplier contracts cost 20 % more than execution has booked on them.
+    const [, from, to] = /^"Pilot production run" due (\S+) → (\S+)/.exec(whatIf.changes[0].effect) ?? [];
+    expect((Date.parse(to) - Date.parse(from)) / 86_400_000).toBe(21);
+    const executionDana = await apiAs(execution.url, { personId: danaId, orgId, role: 'director' });
+    const booked = (await executionDana.get(`/v1/tasks/${suppliersId}`)).body.actualCostMinor;
+    expect(whatIf.changes[1].effect).toBe(
+      `"Casing supplier contracts" cost ${money(booked)} → ${money(Math.round(booked * 1.2))}`,
+    );
+    // The launch and its sub-goal and the organisation are answered; today is what the score and forecast endpoints say.
+    const scopeIds = whatIf.scopes.map((scope: { scopeId: string }) => scope.scopeId);
+    expect(scopeIds).toEqual(expect.arrayContaining([companyGoalId, goalId, orgId]));
+    const launch = whatIf.scopes.find((scope: { scopeId: string }) => scope.scopeId === companyGoalId);
+    const score = (await dana.get(`/v1/scores/goals/${companyGoalId}`)).body;
+    const { cost, schedule } = (await dana.get(`/v1/scores/goals/${companyGoalId}/forecast`)).body;
+    expect(launch.today).toMatchObject({
+      score: score.score,
+      band: score.band,
+      components: score.components,
+      forecast: { cost, schedule },
+    });
+    // Money spent for no more work: CPI falls and the estimate at completion rises by the difference shown.
+    expect(launch.projected.forecast.cost.costPerformanceIndex).toBeLessThan(cost.costPerformanceIndex);
+    expect(launch.difference.estimateAtCompletion).toBe(
+      launch.projected.forecast.cost.estimateAtCompletion - cost.estimateAtCompletion,
+    );
+    expect(launch.difference.estimateAtCompletion).toBeGreaterThan(0);
+    expect(stdout).toContain(
+      `EAC ${cost.estimateAtCompletion / 100} → ${launch.projected.forecast.cost.estimateAtCompletion / 100} EUR`,
+    );
+    // The refusals answer as documented.
+    expect(stdout).toMatch(/^403$/m);
+    expect(stdout).toContain('"field":"changes[0].days"');
+    expect(stdout).toMatch(/"status":422.*"field":"changes\[0\]\.amountMinor"/);
+    expect(pilotId).toBeDefined();
+    expect(gates[2].failures).toEqual([]);
   }, 200_000);
 
   it('runs walkthrough 5 in the same shell: the plan comes in from a spreadsheet, figures go out, the digest and the reminder arrive by e-mail', async () => {

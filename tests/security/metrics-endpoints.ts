@@ -175,6 +175,11 @@ export const metricsEndpoints: Record<string, EndpointEntry<MetricsFixture>> = {
     },
     expected: directorsAndAdmins,
   },
+  // Directors only; another organisation's director names a task their organisation does not have.
+  'POST /v1/simulations': {
+    request: (f) => ({ path: '/v1/simulations', body: { changes: [{ kind: 'slip', taskId: f.taskId, days: 7 }] } }),
+    expected: statuses([200, 404], [403, 403], [403, 403], [403, 403]),
+  },
   'POST /v1/time-pass': { request: () => ({ path: '/v1/time-pass', body: {} }), expected: directorsAndAdmins },
   'GET /v1/audit': { request: () => ({ path: '/v1/audit' }), expected: directorsAndAdmins },
 };

@@ -9,6 +9,7 @@ import { metricsEnvSchema } from './metrics-service.config';
 import { ReadModelsModule } from './read-models/read-models.module';
 import { ScoringModule } from './scoring/scoring.module';
 import { SettingsModule } from './settings/settings.module';
+import { SimulationsModule } from './simulations/simulations.module';
 import { TimeModule } from './time/time.module';
 
 @Module({
@@ -27,6 +28,7 @@ import { TimeModule } from './time/time.module';
     KpisModule,
     ExportsModule,
     SettingsModule,
+    SimulationsModule,
     TimeModule,
   ],
 })

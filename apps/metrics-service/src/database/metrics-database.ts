@@ -3,7 +3,8 @@ import { ServiceDatabase } from '@throughline/service-kit';
 import { CreateReadModelsAndScores1764000000300 } from './migrations/1764000000300-create-read-models-and-scores';
 import { CreateAlignmentReadModels1764000000310 } from './migrations/1764000000310-create-alignment-read-models';
 import { VersionSettingsAndExplainHistory1764000000320 } from './migrations/1764000000320-version-settings-and-explain-history';
-import { AddOrgStateRunStamp1764000000330 } from './migrations/1764000000330-add-org-state-run-stamp';
+import { RankDriversByIndex1764000000330 } from './migrations/1764000000330-rank-drivers-by-index';
+import { AddOrgStateRunStamp1764000000340 } from './migrations/1764000000340-add-org-state-run-stamp';
 
 /** Metrics reads and writes with SQL (additive upserts, version guards), so it maps no entities. */
 export const metricsDatabase: ServiceDatabase = {
@@ -14,6 +15,7 @@ export const metricsDatabase: ServiceDatabase = {
     CreateReadModelsAndScores1764000000300,
     CreateAlignmentReadModels1764000000310,
     VersionSettingsAndExplainHistory1764000000320,
-    AddOrgStateRunStamp1764000000330,
+    RankDriversByIndex1764000000330,
+    AddOrgStateRunStamp1764000000340,
   ],
 };

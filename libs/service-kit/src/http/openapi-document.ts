@@ -64,6 +64,7 @@ export const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   422: 'The request is well-formed but breaks a domain rule; `detail` says which',
   428: 'If-Match is missing',
   429: 'Too many requests from this caller: retry after the Retry-After seconds',
+  503: 'The service cannot answer right now: retry in a moment',
 };
 
 function exactResponses(

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { AlertsListData, AlertsListErrors, AlertsListResponses, AuditListData, AuditListErrors, AuditListResponses, ExportsHistoryData, ExportsHistoryErrors, ExportsHistoryResponses, ExportsKpisData, ExportsKpisErrors, ExportsKpisResponses, ExportsScoresData, ExportsScoresErrors, ExportsScoresResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMessagingData, HealthMessagingErrors, HealthMessagingResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, KpisManagerData, KpisManagerErrors, KpisManagerHistoryData, KpisManagerHistoryErrors, KpisManagerHistoryResponses, KpisManagerResponses, KpisOrganisationData, KpisOrganisationErrors, KpisOrganisationHistoryData, KpisOrganisationHistoryErrors, KpisOrganisationHistoryResponses, KpisOrganisationResponses, ScoresCompareData, ScoresCompareErrors, ScoresCompareResponses, ScoresForecastData, ScoresForecastErrors, ScoresForecastResponses, ScoresHistoryData, ScoresHistoryErrors, ScoresHistoryResponses, ScoresListData, ScoresListErrors, ScoresListResponses, ScoresOneData, ScoresOneErrors, ScoresOneResponses, ScoresOrganisationCompareData, ScoresOrganisationCompareErrors, ScoresOrganisationCompareResponses, ScoresOrganisationData, ScoresOrganisationErrors, ScoresOrganisationForecastData, ScoresOrganisationForecastErrors, ScoresOrganisationForecastResponses, ScoresOrganisationHistoryData, ScoresOrganisationHistoryErrors, ScoresOrganisationHistoryResponses, ScoresOrganisationResponses, SettingsGetData, SettingsGetErrors, SettingsGetResponses, SettingsPutData, SettingsPutErrors, SettingsPutResponses, TimePassRunData, TimePassRunErrors, TimePassRunResponses } from './types.gen.js';
+import type { AlertsListData, AlertsListErrors, AlertsListResponses, AuditListData, AuditListErrors, AuditListResponses, ExportsHistoryData, ExportsHistoryErrors, ExportsHistoryResponses, ExportsKpisData, ExportsKpisErrors, ExportsKpisResponses, ExportsScoresData, ExportsScoresErrors, ExportsScoresResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthMessagingData, HealthMessagingErrors, HealthMessagingResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, KpisManagerData, KpisManagerErrors, KpisManagerHistoryData, KpisManagerHistoryErrors, KpisManagerHistoryResponses, KpisManagerResponses, KpisOrganisationData, KpisOrganisationErrors, KpisOrganisationHistoryData, KpisOrganisationHistoryErrors, KpisOrganisationHistoryResponses, KpisOrganisationResponses, ScoresCompareData, ScoresCompareErrors, ScoresCompareResponses, ScoresForecastData, ScoresForecastErrors, ScoresForecastResponses, ScoresHistoryData, ScoresHistoryErrors, ScoresHistoryResponses, ScoresListData, ScoresListErrors, ScoresListResponses, ScoresOneData, ScoresOneErrors, ScoresOneResponses, ScoresOrganisationCompareData, ScoresOrganisationCompareErrors, ScoresOrganisationCompareResponses, ScoresOrganisationData, ScoresOrganisationErrors, ScoresOrganisationForecastData, ScoresOrganisationForecastErrors, ScoresOrganisationForecastResponses, ScoresOrganisationHistoryData, ScoresOrganisationHistoryErrors, ScoresOrganisationHistoryResponses, ScoresOrganisationResponses, SettingsGetData, SettingsGetErrors, SettingsGetResponses, SettingsPutData, SettingsPutErrors, SettingsPutResponses, SimulationsSimulateData, SimulationsSimulateErrors, SimulationsSimulateResponses, TimePassRunData, TimePassRunErrors, TimePassRunResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -224,4 +224,17 @@ export const timePassRun = <ThrowOnError extends boolean = false>(options?: Opti
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/time-pass',
     ...options
+});
+
+/**
+ * What if: hypothetical changes (a task or deliverable slips or costs more, a risk materialises or is mitigated, a key result reaches a value, a budget is revised, the weights change) scored by the live formula; every affected scope today beside its projection, with the differences. Nothing is stored or published (docs/alignment.md)
+ */
+export const simulationsSimulate = <ThrowOnError extends boolean = false>(options: Options<SimulationsSimulateData, ThrowOnError>) => (options.client ?? client).post<SimulationsSimulateResponses, SimulationsSimulateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/simulations',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });

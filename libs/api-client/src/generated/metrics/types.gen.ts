@@ -418,6 +418,218 @@ export type TimePassView = {
     rescored: number;
 };
 
+export type SlipChangeDto = {
+    kind: 'slip';
+    /**
+     * Exactly one of taskId and deliverableId: a deliverable stands for every live task made from it (and its own due date)
+     */
+    taskId?: string;
+    /**
+     * Exactly one of taskId and deliverableId: a deliverable stands for every live task made from it (and its own due date)
+     */
+    deliverableId?: string;
+    /**
+     * Days the due date moves (negative: earlier, never before the task started). A slip re-plans: planned value by now is computed against the new date
+     */
+    days: number;
+};
+
+export type CostChangeDto = {
+    kind: 'cost';
+    /**
+     * Exactly one of taskId and deliverableId: a deliverable stands for every live task made from it (and its own due date)
+     */
+    taskId?: string;
+    /**
+     * Exactly one of taskId and deliverableId: a deliverable stands for every live task made from it (and its own due date)
+     */
+    deliverableId?: string;
+    /**
+     * The cost booked runs this % over (negative: under), rounded to the minor unit; exactly one of percent and amountMinor
+     */
+    percent?: number;
+    /**
+     * A fixed amount more booked (minor units; negative: less, never below zero); a deliverable's is shared among its tasks by planned cost
+     */
+    amountMinor?: number;
+};
+
+export type RiskChangeDto = {
+    kind: 'risk';
+    riskId: string;
+    /**
+     * The risk materialises or is mitigated
+     */
+    to: 'materialised' | 'mitigated';
+};
+
+export type KeyResultChangeDto = {
+    kind: 'key_result';
+    keyResultId: string;
+    /**
+     * The value the key result reaches (measured on the organisation’s day)
+     */
+    value: number;
+};
+
+export type BudgetChangeDto = {
+    kind: 'budget';
+    goalId: string;
+    /**
+     * The goal's revised budget, in minor units
+     */
+    budgetMinor: number;
+};
+
+export type SimulatedWeightsDto = {
+    schedule: number;
+    cost: number;
+    outcomes: number;
+    focus: number;
+    risk: number;
+};
+
+export type WeightsChangeDto = {
+    kind: 'weights';
+    /**
+     * The organisation's component weights (at most one such change)
+     */
+    weights: SimulatedWeightsDto;
+};
+
+export type SimulationRequestDto = {
+    /**
+     * Hypothetical changes, applied in order (1–50); kinds: slip, cost, risk, key_result, budget, weights
+     */
+    changes: Array<({
+        kind: 'slip';
+    } & SlipChangeDto) | ({
+        kind: 'cost';
+    } & CostChangeDto) | ({
+        kind: 'risk';
+    } & RiskChangeDto) | ({
+        kind: 'key_result';
+    } & KeyResultChangeDto) | ({
+        kind: 'budget';
+    } & BudgetChangeDto) | ({
+        kind: 'weights';
+    } & WeightsChangeDto)>;
+};
+
+export type AppliedChangeView = {
+    /**
+     * Position in the request
+     */
+    index: number;
+    kind: 'slip' | 'cost' | 'risk' | 'key_result' | 'budget' | 'weights';
+    /**
+     * What the change did
+     */
+    effect: string;
+};
+
+export type SimulatedForecastView = {
+    cost: CostForecastView;
+    schedule: ScheduleForecastView;
+};
+
+export type SimulatedAlertView = {
+    kind: 'goal_at_risk' | 'goal_off_track' | 'budget_overrun' | 'unlinked_work' | 'unmitigated_risk' | 'goal_forecast_overrun' | 'goal_forecast_late';
+    /**
+     * What the alert is about: the scope itself, or a risk
+     */
+    subjectId: string;
+    message: string;
+    details: {
+        [key: string]: unknown;
+    };
+};
+
+export type ScopeStateView = {
+    score: number;
+    band: 'on_track' | 'at_risk' | 'off_track';
+    components: Array<ScoreComponentView>;
+    drivers: Array<ScoreDriverView>;
+    forecast: SimulatedForecastView;
+    /**
+     * The open alerts about this scope
+     */
+    alerts: Array<SimulatedAlertView>;
+};
+
+export type ComponentDifferenceView = {
+    name: 'schedule' | 'cost' | 'outcomes' | 'focus' | 'risk';
+    /**
+     * Projected − today; null when either is
+     */
+    value: number | null;
+    contribution: number | null;
+};
+
+export type ScopeDifferenceView = {
+    /**
+     * Score: projected − today; null when either cannot be computed
+     */
+    score: number | null;
+    bandChanged: boolean;
+    components: Array<ComponentDifferenceView>;
+    /**
+     * CPI: projected − today; null when either cannot be computed
+     */
+    costPerformanceIndex: number | null;
+    /**
+     * EAC (minor units): projected − today; null when either cannot be computed
+     */
+    estimateAtCompletion: number | null;
+    /**
+     * VAC (minor units): projected − today; null when either cannot be computed
+     */
+    varianceAtCompletion: number | null;
+    /**
+     * SPI: projected − today; null when either cannot be computed
+     */
+    schedulePerformanceIndex: number | null;
+    /**
+     * Days of projected slip past the end date: projected − today; null when either cannot be computed
+     */
+    slipDays: number | null;
+    /**
+     * Alerts the changes would raise
+     */
+    alertsRaised: Array<SimulatedAlertView>;
+    /**
+     * Alerts the changes would clear
+     */
+    alertsCleared: Array<SimulatedAlertView>;
+};
+
+export type SimulatedScopeView = {
+    scope: 'goal' | 'manager' | 'org_unit' | 'organisation';
+    scopeId: string;
+    name: string;
+    /**
+     * Null when the scope has no score yet
+     */
+    today: ScopeStateView | null;
+    /**
+     * Null when the scope would have no score
+     */
+    projected: ScopeStateView | null;
+    difference: ScopeDifferenceView;
+};
+
+export type SimulationView = {
+    /**
+     * The organisation's day both sides are computed for
+     */
+    asOf: string;
+    changes: Array<AppliedChangeView>;
+    /**
+     * Every scope the changes reach (goals and their parents, managers, org units, the organisation), goals first
+     */
+    scopes: Array<SimulatedScopeView>;
+};
+
 export type Problem = {
     type: string;
     title: string;
@@ -1698,3 +1910,61 @@ export type TimePassRunResponses = {
 };
 
 export type TimePassRunResponse = TimePassRunResponses[keyof TimePassRunResponses];
+
+export type SimulationsSimulateData = {
+    body: SimulationRequestDto;
+    path?: never;
+    query?: never;
+    url: '/v1/simulations';
+};
+
+export type SimulationsSimulateErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state
+     */
+    409: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+    /**
+     * The service cannot answer right now: retry in a moment
+     */
+    503: unknown;
+};
+
+export type SimulationsSimulateError = SimulationsSimulateErrors[keyof SimulationsSimulateErrors];
+
+export type SimulationsSimulateResponses = {
+    200: SimulationView;
+};
+
+export type SimulationsSimulateResponse = SimulationsSimulateResponses[keyof SimulationsSimulateResponses];

@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * owner's memory of an organisation is current exactly when the stamp a run replaces is the
  * one the owner's last run wrote (nothing else committed a run on it in between).
  */
-export class AddOrgStateRunStamp1764000000330 implements MigrationInterface {
-  name = 'AddOrgStateRunStamp1764000000330';
+export class AddOrgStateRunStamp1764000000340 implements MigrationInterface {
+  name = 'AddOrgStateRunStamp1764000000340';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE org_state ADD COLUMN run_stamp uuid, ADD COLUMN previous_run_stamp uuid`);
