@@ -79,6 +79,12 @@ describe('dashboard in Chromium', () => {
       await page.setViewportSize(viewport);
       await expectSettled(page);
       await screenshot(page, name);
+      // Nothing wider than a phone: the page scrolls down, never sideways (tables scroll in their own box).
+      if (viewport === PHONE)
+        expect({ page: name, width: await page.evaluate(() => document.documentElement.scrollWidth) }).toEqual({
+          page: name,
+          width: PHONE.width,
+        });
       for (const violation of await seriousAccessibilityViolations(page)) violations.push({ ...violation, page: name });
     }
     await page.setViewportSize(DESKTOP);
@@ -210,6 +216,20 @@ describe('dashboard in Chromium', () => {
       .getByTestId('score-since-summary')
       .getByText(new RegExp(`(Rose|Fell) [\\d.]+ points, [\\d.]+ → ${goalNow.body.score} \\(`))
       .waitFor();
+
+    // What if the task slips three weeks and costs 20 % more? A projection beside today's figures; nothing changes.
+    const whatIf = director.getByRole('form', { name: 'What if' });
+    await selectByText(whatIf.getByLabel('Task'), beta);
+    await whatIf.getByRole('button', { name: 'Simulate' }).click();
+    const answer = director.getByTestId('what-if-answer');
+    await answer.waitFor({ timeout: 30_000 });
+    expect(await answer.textContent()).toContain('Nothing was changed');
+    // Each change in words: the slip moves the due date three weeks.
+    expect(await answer.locator('li').first().textContent()).toMatch(new RegExp(`"${beta}" due \\S+ → \\S+`));
+    expect((await api<{ score: number }>(director, `/api/metrics/v1/scores${goalPath}`)).body.score).toBe(
+      goalNow.body.score,
+    );
+    await review(director, 'goal-what-if');
 
     // The other director pages and the manager's, reviewed.
     for (const [path, name] of [

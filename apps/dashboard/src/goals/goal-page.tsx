@@ -14,6 +14,7 @@ import { readForecast } from './forecast';
 import { BudgetForm, CloseGoalForm, DeliverableForm, GoalForm, KeyResultForm, RiskForm } from './goal-forms';
 import { keyResultSeries } from './key-result-progress';
 import { heatMap } from './risk-heat-map';
+import { WhatIfCard } from './what-if';
 
 type GoalDetail = strategy.GoalDetailView;
 
@@ -48,6 +49,7 @@ export default function GoalPage() {
         <GoalScore goal={data} />
         <BudgetCard goal={data} />
         {data.status !== 'draft' && <ForecastCard goal={data} />}
+        {data.status === 'active' && <WhatIfCard goal={data} />}
         <KeyResultsCard goal={data} />
         <RisksCard goal={data} nameOf={nameOf} />
         <div className="span-2">

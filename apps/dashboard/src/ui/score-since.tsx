@@ -51,9 +51,10 @@ function Comparison({ scope, firstScoreAt }: { scope: ScoreScope; firstScoreAt: 
               .map((change) => (
                 <li key={change.name}>
                   <strong>{COMPONENT_LABEL[change.name]}</strong> {change.contributionChange > 0 ? '+' : '−'}
-                  {formatNumber(Math.abs(change.contributionChange), undefined, 1)} points (
-                  {change.valueFrom === null ? 'n/a' : formatScore(change.valueFrom)} →{' '}
-                  {change.valueTo === null ? 'n/a' : formatScore(change.valueTo)})
+                  {formatNumber(Math.abs(change.contributionChange), undefined, 1)} points{' '}
+                  {change.valueFrom === change.valueTo
+                    ? `(still ${formatValue(change.valueTo)}: its share of the weights moved)`
+                    : `(${formatValue(change.valueFrom)} → ${formatValue(change.valueTo)})`}
                 </li>
               ))}
           </ul>
@@ -61,4 +62,8 @@ function Comparison({ scope, firstScoreAt }: { scope: ScoreScope; firstScoreAt: 
       )}
     </div>
   );
+}
+
+function formatValue(value: number | null): string {
+  return value === null ? 'n/a' : formatScore(value);
 }
