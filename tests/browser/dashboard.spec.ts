@@ -81,7 +81,7 @@ describe('dashboard in Chromium', () => {
       await screenshot(page, name);
       // Nothing wider than a phone: the page scrolls down, never sideways (tables scroll in their own box).
       if (viewport === PHONE)
-        expect({ page: name, width: await page.evaluate(() => document.documentElement.scrollWidth) }).toEqual({
+        expect({ page: name, width: await page.evaluate('document.documentElement.scrollWidth') }).toEqual({
           page: name,
           width: PHONE.width,
         });

@@ -8,7 +8,7 @@ import { DayLineChart } from '../ui/charts';
 import { formatDate, formatMoney, formatNumber, formatRatio } from '../ui/format';
 import { Card, EmptyState, ErrorState, Figure, Loading, PageHeader, ScoreBadge, StatusChip } from '../ui/primitives';
 import { ScoreExplanation } from '../ui/score-explanation';
-import { ScoreSince } from '../ui/score-since';
+import { ScoreSince } from '../history/score-since';
 import { budgetOverTime } from './earned-value';
 import { readForecast } from './forecast';
 import { BudgetForm, CloseGoalForm, DeliverableForm, GoalForm, KeyResultForm, RiskForm } from './goal-forms';

@@ -10,7 +10,7 @@ import { DayLineChart } from '../ui/charts';
 import { formatDateTime, formatMoney, formatRatio, formatScore } from '../ui/format';
 import { Card, EmptyState, ErrorState, Figure, Loading, PageHeader, ScoreBadge } from '../ui/primitives';
 import { ScoreExplanation } from '../ui/score-explanation';
-import { ScoreSince } from '../ui/score-since';
+import { ScoreSince } from '../history/score-since';
 
 export default function OverviewPage() {
   const { organisation } = useSession();

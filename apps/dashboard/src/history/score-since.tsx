@@ -1,10 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { firstScoreQuery, scoreComparisonQuery, type ScoreScope } from '../api/queries';
-import { comparisonChoices, defaultChoice } from '../history/comparison-choices';
-import { COMPONENT_LABEL } from './band';
-import { formatNumber, formatScore } from './format';
-import { ErrorState, Loading, ScoreBadge } from './primitives';
+import { comparisonChoices, defaultChoice } from './comparison-choices';
+import { COMPONENT_LABEL } from '../ui/band';
+import { formatNumber, formatScore } from '../ui/format';
+import { ErrorState, Loading, ScoreBadge } from '../ui/primitives';
 
 /**
  * The score now against an earlier one (30 days back when it goes back that far, else its first):
