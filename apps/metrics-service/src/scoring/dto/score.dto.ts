@@ -1,8 +1,21 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
 import { ALERT_KINDS } from '@throughline/contracts';
 import { PageMetaDto, PageQueryDto } from '@throughline/service-kit';
+
+/** `settingsVersion` as a query parameter: a version of the organisation's settings to re-weigh under (0 = the defaults). */
+function SettingsVersionQuery(description: string): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ type: 'integer', minimum: 0, example: 1, description }),
+    IsOptional(),
+    Type(() => Number),
+    IsInt(),
+    Min(0),
+    Max(1_000_000),
+  );
+}
 
 export class ScoreComponentView {
   @ApiProperty({ enum: ['schedule', 'cost', 'outcomes', 'focus', 'risk'], example: 'schedule' }) name: string;
@@ -69,18 +82,9 @@ export class ScoreAsOfQueryDto {
   @IsISO8601({ strict: true })
   asOf?: string;
 
-  @ApiPropertyOptional({
-    type: 'integer',
-    minimum: 0,
-    example: 1,
-    description:
-      "Re-weigh the score under this version of the organisation's settings (weights and bands; 0 = the defaults) without re-applying any event. 422 when that version does not exist or differs in `highRiskExposure` (which changes the risk facts themselves: rebuild instead).",
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
+  @SettingsVersionQuery(
+    "Re-weigh the score under this version of the organisation's settings (weights and bands; 0 = the defaults) without re-applying any event. 422 when that version does not exist or differs in `highRiskExposure` (which changes the risk facts themselves: rebuild instead).",
+  )
   settingsVersion?: number;
 }
 
@@ -97,17 +101,9 @@ export class ScoreCompareQueryDto {
   @IsISO8601({ strict: true })
   to?: string;
 
-  @ApiPropertyOptional({
-    type: 'integer',
-    minimum: 0,
-    description:
-      'Compare both under this settings version, so only what happened moves the score (422 as for a single score)',
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
+  @SettingsVersionQuery(
+    'Compare both under this settings version, so only what happened moves the score (422 as for a single score)',
+  )
   settingsVersion?: number;
 }
 
@@ -187,17 +183,9 @@ export class ScoreHistoryQueryDto extends PageQueryDto {
   @IsIn(['day'])
   interval?: 'day';
 
-  @ApiPropertyOptional({
-    type: 'integer',
-    minimum: 0,
-    description:
-      "Re-weigh every point under this version of the organisation's settings: the period as it would have scored under it, no event re-applied (422 as for a single score)",
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
+  @SettingsVersionQuery(
+    "Re-weigh every point under this version of the organisation's settings: the period as it would have scored under it, no event re-applied (422 as for a single score)",
+  )
   settingsVersion?: number;
 }
 
