@@ -254,9 +254,9 @@ describe('dashboard in Chromium', () => {
 
     // A manager reaches neither director pages nor another manager's task, in the UI or the API.
     await manager.goto(`${stack.url}/overview`);
-    await manager.getByRole('heading', { name: 'This page is not for you' }).waitFor();
+    await manager.getByRole('heading', { name: 'This page is not for you' }).waitFor({ timeout: 60_000 });
     await manager.goto(`${stack.url}${goalPath}`);
-    await manager.getByRole('heading', { name: 'This page is not for you' }).waitFor();
+    await manager.getByRole('heading', { name: 'This page is not for you' }).waitFor({ timeout: 60_000 });
     const goalTasks = await api<{ items: Array<{ id: string; title: string }> }>(
       director,
       `/api/execution/v1/tasks?goalId=${goalPath.split('/').pop()}`,
