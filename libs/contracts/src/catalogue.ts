@@ -20,6 +20,7 @@ import { DeliverableChangedV1 } from './strategy/deliverable-changed.v1';
 import { DeliverableRemovedV1 } from './strategy/deliverable-removed.v1';
 import { GoalActivatedV1 } from './strategy/goal-activated.v1';
 import { GoalClosedV1 } from './strategy/goal-closed.v1';
+import { GoalContributionsChangedV1 } from './strategy/goal-contributions-changed.v1';
 import { GoalCreatedV1 } from './strategy/goal-created.v1';
 import { GoalUpdatedV1 } from './strategy/goal-updated.v1';
 import { KeyResultAddedV1 } from './strategy/key-result-added.v1';
@@ -51,6 +52,7 @@ export const EVENT_DEFINITIONS: readonly EventDefinition[] = [
   DeliverableRemovedV1,
   GoalActivatedV1,
   GoalClosedV1,
+  GoalContributionsChangedV1,
   GoalCreatedV1,
   GoalUpdatedV1,
   KeyResultAddedV1,

@@ -14,6 +14,7 @@ export * from './strategy/goal-created.v1';
 export * from './strategy/goal-updated.v1';
 export * from './strategy/goal-activated.v1';
 export * from './strategy/goal-closed.v1';
+export * from './strategy/goal-contributions-changed.v1';
 export * from './strategy/key-result-added.v1';
 export * from './strategy/key-result-updated.v1';
 export * from './strategy/key-result-removed.v1';
