@@ -187,6 +187,18 @@ export const strategyEndpoints: Record<string, EndpointEntry<StrategyFixture>> =
     }),
     expected: directorChanges(200),
   },
+  'GET /v1/goals/{goalId}/contributions': {
+    request: (f) => ({ path: `/v1/goals/${f.goalId}/contributions` }),
+    expected: readable,
+  },
+  'PUT /v1/goals/{goalId}/contributions': {
+    request: (f) => ({
+      path: `/v1/goals/${f.goalId}/contributions`,
+      body: { contributesTo: [], supports: [] },
+      headers: ifMatch(1),
+    }),
+    expected: directorChanges(200),
+  },
   'GET /v1/goals/{goalId}/budget': { request: (f) => ({ path: `/v1/goals/${f.goalId}/budget` }), expected: readable },
   'PUT /v1/goals/{goalId}/budget': {
     request: (f) => ({

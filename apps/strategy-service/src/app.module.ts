@@ -3,6 +3,7 @@ import { Topics } from '@throughline/contracts';
 import { MessagingModule } from '@throughline/messaging';
 import { ServiceKitModule, StreamedUploads } from '@throughline/service-kit';
 import { BudgetsModule } from './goals/budgets/budgets.module';
+import { ContributionsModule } from './goals/contributions/contributions.module';
 import { strategyDatabase } from './database/strategy-database';
 import { DeliverablesModule } from './goals/deliverables/deliverables.module';
 import { GoalsModule } from './goals/goals.module';
@@ -26,6 +27,7 @@ import { RisksModule } from './goals/risks/risks.module';
     AccessModule,
     OrganisationModule,
     GoalsModule,
+    ContributionsModule,
     KeyResultsModule,
     MeasurementsModule,
     BudgetsModule,

@@ -33,7 +33,11 @@ export class AccessPolicy {
   }
 
   async assertMayRead(manager: EntityManager, actor: Actor, goal: GoalRef): Promise<void> {
-    if ((await this.access(manager, actor, goal)) === 'none') throw notFound('Goal', goal.id);
+    if (!(await this.mayRead(manager, actor, goal))) throw notFound('Goal', goal.id);
+  }
+
+  async mayRead(manager: EntityManager, actor: Actor, goal: GoalRef): Promise<boolean> {
+    return (await this.access(manager, actor, goal)) !== 'none';
   }
 
   async assertMayChange(manager: EntityManager, actor: Actor, goal: GoalRef): Promise<void> {

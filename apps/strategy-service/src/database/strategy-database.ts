@@ -3,6 +3,7 @@ import { ServiceDatabase } from '@throughline/service-kit';
 import { BudgetRevision } from '../goals/budgets/budget-revision.entity';
 import { Deliverable } from '../goals/deliverables/deliverable.entity';
 import { Goal } from '../goals/goal.entity';
+import { GoalContribution } from '../goals/contributions/goal-contribution.entity';
 import { KeyResult } from '../goals/key-results/key-result.entity';
 import { KeyResultMeasurement } from '../goals/key-results/measurements/measurement.entity';
 import { Organisation } from '../organisation/organisation.entity';
@@ -15,11 +16,23 @@ import { CreateGoalParts1764000000120 } from './migrations/1764000000120-create-
 import { CreatePlanImports1764000000180 } from './migrations/1764000000180-create-plan-imports';
 import { AddPersonExternalIdentity1764000000190 } from './migrations/1764000000190-add-person-external-identity';
 import { CreateKeyResultMeasurements1764000000200 } from './migrations/1764000000200-create-key-result-measurements';
+import { CreateGoalContributions1764000000250 } from './migrations/1764000000250-create-goal-contributions';
 
 /** The strategy service's schema: its entities and its migrations, in order. */
 export const strategyDatabase: ServiceDatabase = {
   defaultSchema: 'strategy',
-  entities: [Organisation, OrgUnit, Person, Goal, KeyResult, KeyResultMeasurement, BudgetRevision, Deliverable, Risk],
+  entities: [
+    Organisation,
+    OrgUnit,
+    Person,
+    Goal,
+    GoalContribution,
+    KeyResult,
+    KeyResultMeasurement,
+    BudgetRevision,
+    Deliverable,
+    Risk,
+  ],
   migrations: [
     ...messagingMigrations,
     CreateGoals1764000000100,
@@ -28,5 +41,6 @@ export const strategyDatabase: ServiceDatabase = {
     CreatePlanImports1764000000180,
     AddPersonExternalIdentity1764000000190,
     CreateKeyResultMeasurements1764000000200,
+    CreateGoalContributions1764000000250,
   ],
 };

@@ -12,7 +12,7 @@ import {
 } from 'typeorm';
 import { GoalActivatedV1, GoalClosedV1, GoalCreatedV1, GoalUpdatedV1 } from '@throughline/contracts';
 import { EventOutbox } from '@throughline/messaging';
-import { Actor, page, Page, invalid, actedBy } from '@throughline/service-kit';
+import { Actor, page, Page, invalid, actedBy, conflict } from '@throughline/service-kit';
 import { BudgetRevision } from './budgets/budget-revision.entity';
 import { deliverableView } from './deliverables/deliverable-views';
 import { Deliverable } from './deliverables/deliverable.entity';
@@ -21,7 +21,7 @@ import { KeyResult } from './key-results/key-result.entity';
 import { requireOrgUnit, requirePerson } from '../organisation/directory';
 import { riskView } from './risks/risk-views';
 import { Risk } from './risks/risk.entity';
-import { ancestorChain, lockHierarchy } from '../shared/ancestors';
+import { lockHierarchy } from '../shared/ancestors';
 import { changedFields, hasChanges } from '../shared/changes';
 import { assertNoCycle } from '../shared/hierarchy';
 import { CloseGoalDto, CreateGoalDto, GoalDetailView, GoalListQueryDto, GoalView, UpdateGoalDto } from './dto/goal.dto';
@@ -32,6 +32,8 @@ import { lockGoal, requireGoal } from './goal-locks';
 import { AccessPolicy } from '../access/access-policy';
 import { goalActivatedPayload, goalSnapshot } from './goal-events';
 import { goalView } from './goal-views';
+import { goalsAbove } from './contributions/contribution-graph';
+import { contributionsOf } from './contributions/contributions.service';
 
 @Injectable()
 export class GoalsService {
@@ -79,14 +81,18 @@ export class GoalsService {
       const periodChanged = next.periodStart !== goal.periodStart || next.periodEnd !== goal.periodEnd;
       if (next.parentGoalId && (next.parentGoalId !== goal.parentGoalId || periodChanged)) {
         await lockHierarchy(tx, 'goal', actor.orgId);
-        assertNoCycle(
-          'goal',
-          'parentGoalId',
-          goal.id,
-          next.parentGoalId,
-          await ancestorChain(tx, 'goal', actor.orgId, next.parentGoalId),
-        );
+        // Through parents and contributions alike: either kind of edge could close the loop.
+        const above = await goalsAbove(tx, actor.orgId, [next.parentGoalId]);
+        assertNoCycle('goal', 'parentGoalId', goal.id, next.parentGoalId, [...(above.get(next.parentGoalId) ?? [])]);
         await this.requireParent(tx, actor, next.parentGoalId, next);
+      }
+      if (next.parentGoalId && next.parentGoalId !== goal.parentGoalId) {
+        const { contributesTo } = await contributionsOf(tx, goal.id);
+        if (contributesTo.length > 0 && !contributesTo.some((target) => target.goalId === next.parentGoalId))
+          throw conflict(
+            `The goal's contributions do not name ${next.parentGoalId}: set them (PUT …/contributions) to include the new parent first, or clear them.`,
+            [{ field: 'parentGoalId', message: "must be one of the goals the goal's contributions name" }],
+          );
       }
       if (periodChanged) await this.assertPeriodStillHoldsParts(tx, goal, next);
       Object.assign(goal, changes);

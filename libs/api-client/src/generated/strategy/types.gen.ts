@@ -267,6 +267,73 @@ export type CloseGoalDto = {
     reason?: string | null;
 };
 
+export type ContributionView = {
+    goalId: string;
+    /**
+     * Null when the caller may not see that goal
+     */
+    title: string | null;
+    weightPercent: number;
+};
+
+export type SupportView = {
+    goalId: string;
+    title: string | null;
+};
+
+export type ContributorView = {
+    goalId: string;
+    title: string | null;
+    kind: 'contributes' | 'supports';
+    /**
+     * Null for a goal that only supports this one
+     */
+    weightPercent: number | null;
+};
+
+export type GoalContributionsView = {
+    goalId: string;
+    /**
+     * The goal's place in the tree
+     */
+    parentGoalId: string | null;
+    /**
+     * Where its work rolls up, with weights; empty: all of it into the parent
+     */
+    contributesTo: Array<ContributionView>;
+    supports: Array<SupportView>;
+    /**
+     * Goals that name this one in their contributions (sub-goals rolling up by default are not listed)
+     */
+    contributedBy: Array<ContributorView>;
+    /**
+     * The goal's version: the ETag to send as If-Match with the next change
+     */
+    version: number;
+};
+
+export type ContributionDto = {
+    /**
+     * A goal this goal contributes to
+     */
+    goalId: string;
+    /**
+     * The share of this goal's work that rolls up into that goal, in whole percent
+     */
+    weightPercent: number;
+};
+
+export type ReplaceContributionsDto = {
+    /**
+     * The goals this goal's work rolls up into, weights summing to 100; the parent must be one of them. Empty: all of it into the parent (the default).
+     */
+    contributesTo: Array<ContributionDto>;
+    /**
+     * Goals this goal supports: shown beside them, not scored
+     */
+    supports: Array<string>;
+};
+
 export type CreateKeyResultDto = {
     name: string;
     category: 'productivity' | 'operational_efficiency' | 'cost' | 'quality' | 'customer_satisfaction' | 'inventory_turnover' | 'growth' | 'profitability' | 'risk';
@@ -1693,6 +1760,116 @@ export type GoalsCloseResponses = {
 };
 
 export type GoalsCloseResponse = GoalsCloseResponses[keyof GoalsCloseResponses];
+
+export type ContributionsGetData = {
+    body?: never;
+    path: {
+        goalId: string;
+    };
+    query?: never;
+    url: '/v1/goals/{goalId}/contributions';
+};
+
+export type ContributionsGetErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type ContributionsGetError = ContributionsGetErrors[keyof ContributionsGetErrors];
+
+export type ContributionsGetResponses = {
+    200: GoalContributionsView;
+};
+
+export type ContributionsGetResponse = ContributionsGetResponses[keyof ContributionsGetResponses];
+
+export type ContributionsReplaceData = {
+    body: ReplaceContributionsDto;
+    headers: {
+        /**
+         * The ETag (version) you last read, e.g. "1"
+         */
+        'If-Match': string;
+    };
+    path: {
+        goalId: string;
+    };
+    query?: never;
+    url: '/v1/goals/{goalId}/contributions';
+};
+
+export type ContributionsReplaceErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
+    /**
+     * No valid bearer token (the response carries WWW-Authenticate)
+     */
+    401: Problem;
+    /**
+     * The caller may not do this
+     */
+    403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
+    /**
+     * The goal is closed
+     */
+    409: Problem;
+    /**
+     * The resource changed since you read it: read it again and retry
+     */
+    412: Problem;
+    /**
+     * The request body is larger than the limit
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
+    /**
+     * If-Match is missing
+     */
+    428: Problem;
+    /**
+     * Too many requests from this caller: retry after the Retry-After seconds
+     */
+    429: Problem;
+};
+
+export type ContributionsReplaceError = ContributionsReplaceErrors[keyof ContributionsReplaceErrors];
+
+export type ContributionsReplaceResponses = {
+    200: GoalContributionsView;
+};
+
+export type ContributionsReplaceResponse = ContributionsReplaceResponses[keyof ContributionsReplaceResponses];
 
 export type KeyResultsListData = {
     body?: never;
