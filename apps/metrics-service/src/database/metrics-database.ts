@@ -5,6 +5,7 @@ import { CreateAlignmentReadModels1764000000310 } from './migrations/17640000003
 import { VersionSettingsAndExplainHistory1764000000320 } from './migrations/1764000000320-version-settings-and-explain-history';
 import { RankDriversByIndex1764000000330 } from './migrations/1764000000330-rank-drivers-by-index';
 import { AddOrgStateRunStamp1764000000340 } from './migrations/1764000000340-add-org-state-run-stamp';
+import { CreateWeightedGoalLinks1764000000350 } from './migrations/1764000000350-create-weighted-goal-links';
 
 /** Metrics reads and writes with SQL (additive upserts, version guards), so it maps no entities. */
 export const metricsDatabase: ServiceDatabase = {
@@ -17,5 +18,6 @@ export const metricsDatabase: ServiceDatabase = {
     VersionSettingsAndExplainHistory1764000000320,
     RankDriversByIndex1764000000330,
     AddOrgStateRunStamp1764000000340,
+    CreateWeightedGoalLinks1764000000350,
   ],
 };

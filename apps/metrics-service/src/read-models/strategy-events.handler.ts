@@ -8,6 +8,7 @@ import {
   EventOf,
   GoalActivatedV1,
   GoalClosedV1,
+  GoalContributionsChangedV1,
   GoalCreatedV1,
   GoalUpdatedV1,
   KeyResultAddedV1,
@@ -31,6 +32,7 @@ interface GoalRow {
   version: number;
   status: string;
   parent_goal_id: string | null;
+  rolls_up_by_links: boolean;
   org_unit_id: string | null;
   period_start: string | null;
   period_end: string | null;
@@ -66,7 +68,7 @@ export class StrategyEventsHandler {
     await StrategyEventsHandler.ensureGoal(run.tx, goalId, run.orgId);
     return (await lockRow<GoalRow>(
       run.tx,
-      `SELECT known, version, status, parent_goal_id, org_unit_id, to_char(period_start, 'YYYY-MM-DD') AS period_start, to_char(period_end, 'YYYY-MM-DD') AS period_end, budget_minor
+      `SELECT known, version, status, parent_goal_id, rolls_up_by_links, org_unit_id, to_char(period_start, 'YYYY-MM-DD') AS period_start, to_char(period_end, 'YYYY-MM-DD') AS period_end, budget_minor
        FROM goal_rm WHERE goal_id = $1 FOR UPDATE`,
       [goalId],
     )) as GoalRow;
@@ -108,11 +110,13 @@ export class StrategyEventsHandler {
         `UPDATE goal_rm SET budget_minor = $2, budget_at = $3 WHERE goal_id = $1 AND (budget_at IS NULL OR budget_at < $3)`,
         [goalId, budget.minor, budget.at],
       );
+    // A goal rolling up by weighted links goes where they say, wherever it sits in the tree.
+    const rollUpParent = (parentGoalId: string | null) => (before.rolls_up_by_links ? null : parentGoalId);
     await this.ledger.moveGoal(
       run,
       goalId,
-      { parentGoalId: before.parent_goal_id, orgUnitId: before.org_unit_id },
-      { parentGoalId: fields.parentGoalId, orgUnitId: fields.orgUnitId },
+      { parentGoalId: rollUpParent(before.parent_goal_id), orgUnitId: before.org_unit_id },
+      { parentGoalId: rollUpParent(fields.parentGoalId), orgUnitId: fields.orgUnitId },
     );
     await this.ledger.recontributeGoalOwn(run, goalId);
     // Its tasks may have arrived first: they are counted already; the goal now gets its own score.
@@ -129,6 +133,25 @@ export class StrategyEventsHandler {
         minor: goal.budgetMinor,
         at: new Date(event.time),
       });
+    });
+  }
+
+  /** The goals a goal contributes to, with weights: its facts move to where they now roll up. */
+  @HandleEvent(GoalContributionsChangedV1)
+  async goalContributions(event: EventOf<typeof GoalContributionsChangedV1>, tx: EntityManager): Promise<void> {
+    const change = event.data;
+    await applyInRun(this.engine, tx, event, async (run) => {
+      const before = await this.lockGoal(run, change.goalId);
+      if (before.version >= change.version) return;
+      for (const target of change.contributesTo)
+        await StrategyEventsHandler.ensureGoal(run.tx, target.goalId, run.orgId);
+      await this.ledger.relink(
+        run,
+        change.goalId,
+        { byLinks: before.rolls_up_by_links, parentGoalId: before.parent_goal_id },
+        change.contributesTo,
+      );
+      await run.tx.query(`UPDATE goal_rm SET version = $2 WHERE goal_id = $1`, [change.goalId, change.version]);
     });
   }
 

@@ -3,7 +3,7 @@
  * and the next day on which that contribution changes by time alone. Pure: no framework.
  */
 import type { TaskStatus } from '@throughline/contracts';
-import { emptyFacts, FactVector } from './alignment-formula';
+import { emptyFacts, FACT_KEYS, FactVector } from './alignment-formula';
 
 /** Planned value grows in quarters of the time from a task's creation to its due date. */
 export const TASK_PLAN_STEPS = 4;
@@ -197,4 +197,15 @@ export function riskFacts(exposure: number): FactVector {
 
 export function budgetFacts(budgetMinor: number): FactVector {
   return { ...emptyFacts(), goalBudget: budgetMinor };
+}
+
+/**
+ * The part of a goal's facts that rolls up into a goal it contributes to with `weightPercent`
+ * (issue 17's weighted contribution graph). Each fact is rounded to a whole unit, half up, so a
+ * link's share depends on the goal's facts alone: the same whatever order its changes came in.
+ */
+export function weightedShare(facts: FactVector, weightPercent: number): FactVector {
+  const share = emptyFacts();
+  for (const key of FACT_KEYS) share[key] = Math.round((facts[key] * weightPercent) / 100);
+  return share;
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { addFacts, emptyFacts, FactVector } from './alignment-formula';
+import { addFacts, emptyFacts, FactVector, isZeroFacts } from './alignment-formula';
 import { riskAlert } from './alert.rules';
 import {
   budgetFacts,
@@ -7,8 +7,9 @@ import {
   riskFacts,
   taskContribution,
   unmitigatedExposure,
+  weightedShare,
 } from './contribution-formula';
-import { ScopeChains } from './scope-chains.repository';
+import { MAX_DEPTH, ScopeChains } from './scope-chains.repository';
 import { factsFromJson, readFacts, ScopeRef } from './scope-facts.repository';
 import { ScoreWriter } from './score-writer.service';
 import { markDirty, ScoringRun } from './scoring-run';
@@ -307,6 +308,100 @@ export class ContributionLedger {
       await this.add(run, await this.chains.unitChain(run.tx, from.orgUnitId), addFacts(emptyFacts(), facts, -1));
       await this.add(run, await this.chains.unitChain(run.tx, to.orgUnitId), facts);
     }
+  }
+
+  /**
+   * A goal's contributions were set: its facts leave what it rolled up into (its parent's chain,
+   * or its weighted links) and go where they now say — its parent's chain when `contributesTo`
+   * is empty, else each named goal's chain, that goal's share of them.
+   */
+  async relink(
+    run: ScoringRun,
+    goalId: string,
+    from: { byLinks: boolean; parentGoalId: string | null },
+    contributesTo: ReadonlyArray<{ goalId: string; weightPercent: number }>,
+  ): Promise<void> {
+    const facts = await this.factsOf(run, { scope: 'goal', id: goalId });
+    const chainAbove = async (parentId: string) =>
+      (await this.chains.goalChain(run.tx, parentId)).filter((ref) => ref.id !== goalId);
+    if (from.byLinks) {
+      // A DELETE answers its rows and their count.
+      const [links]: [Array<{ parent_goal_id: string; applied: Partial<FactVector> }>] = await run.tx.query(
+        `DELETE FROM goal_link_rm WHERE child_goal_id = $1 RETURNING parent_goal_id, applied`,
+        [goalId],
+      );
+      links.sort((a, b) => a.parent_goal_id.localeCompare(b.parent_goal_id));
+      for (const link of links)
+        await this.add(
+          run,
+          await chainAbove(link.parent_goal_id),
+          addFacts(emptyFacts(), factsFromJson(link.applied), -1),
+        );
+    } else if (from.parentGoalId) {
+      await this.add(run, await chainAbove(from.parentGoalId), addFacts(emptyFacts(), facts, -1));
+    }
+    for (const link of contributesTo) {
+      const share = weightedShare(facts, link.weightPercent);
+      await run.tx.query(
+        `INSERT INTO goal_link_rm (child_goal_id, parent_goal_id, org_id, weight_percent, applied) VALUES ($1, $2, $3, $4, $5)`,
+        [goalId, link.goalId, run.orgId, link.weightPercent, share],
+      );
+      await this.add(run, await chainAbove(link.goalId), share);
+    }
+    const byLinks = contributesTo.length > 0;
+    await run.tx.query(`UPDATE goal_rm SET rolls_up_by_links = $2 WHERE goal_id = $1`, [goalId, byLinks]);
+    if (!byLinks && from.parentGoalId) await this.add(run, await chainAbove(from.parentGoalId), facts);
+    run.memory.weightedLinks = undefined;
+  }
+
+  /**
+   * Before a run's facts are written: the goals whose facts changed pass the change on through
+   * their weighted links — each link's share of the goal's facts now, less what it added before —
+   * and the goals that received a share pass theirs on, up to the top of the graph.
+   */
+  async rollUpWeightedLinks(run: ScoringRun): Promise<void> {
+    if (!(await this.hasWeightedLinks(run))) return;
+    let changed = run.facts.changedGoalIds();
+    for (let depth = 0; changed.length > 0 && depth < MAX_DEPTH; depth++) {
+      const links: Array<{
+        child_goal_id: string;
+        parent_goal_id: string;
+        weight_percent: number;
+        applied: Partial<FactVector>;
+      }> = await run.tx.query(
+        `SELECT child_goal_id, parent_goal_id, weight_percent, applied FROM goal_link_rm
+           WHERE child_goal_id = ANY($1::uuid[]) ORDER BY child_goal_id, parent_goal_id FOR UPDATE`,
+        [changed],
+      );
+      const received = new Set<string>();
+      for (const link of links) {
+        const share = weightedShare(
+          await this.factsOf(run, { scope: 'goal', id: link.child_goal_id }),
+          link.weight_percent,
+        );
+        const delta = addFacts(share, factsFromJson(link.applied), -1);
+        if (isZeroFacts(delta)) continue;
+        await run.tx.query(`UPDATE goal_link_rm SET applied = $3 WHERE child_goal_id = $1 AND parent_goal_id = $2`, [
+          link.child_goal_id,
+          link.parent_goal_id,
+          share,
+        ]);
+        for (const ref of await this.chains.goalChain(run.tx, link.parent_goal_id)) received.add(ref.id);
+        await this.add(run, await this.chains.goalChain(run.tx, link.parent_goal_id), delta);
+      }
+      changed = [...received];
+    }
+  }
+
+  /** Whether the organisation has any weighted link: known once per memory, so organisations without pay one statement. */
+  private async hasWeightedLinks(run: ScoringRun): Promise<boolean> {
+    if (run.memory.weightedLinks === undefined) {
+      const [row] = await run.tx.query(`SELECT EXISTS (SELECT 1 FROM goal_link_rm WHERE org_id = $1) AS present`, [
+        run.orgId,
+      ]);
+      run.memory.weightedLinks = row.present;
+    }
+    return run.memory.weightedLinks!;
   }
 
   /** A manager or org unit moving to another unit takes its facts along: out of the old chain, into the new. */

@@ -57,6 +57,8 @@ export class OrganisationMemory {
   readonly scopes = new Map<string, ScopeState>();
   /** The key-result and risk driver rankings of scopes, by `kind:id:ranking`; emptied when a key result or risk is recounted. */
   readonly rankings = new Map<string, unknown[]>();
+  /** Whether the organisation has weighted goal links (unknown until a run asks); forgotten with the structure. */
+  weightedLinks?: boolean;
 
   constructor(readonly orgId: string) {}
 
@@ -70,6 +72,7 @@ export class OrganisationMemory {
     this.taskChains.clear();
     this.scopes.clear();
     this.rankings.clear();
+    this.weightedLinks = undefined;
   }
 
   /** Fact deltas just written to `scope_facts`: the scopes held follow them. */

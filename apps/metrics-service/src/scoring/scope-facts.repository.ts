@@ -46,6 +46,11 @@ export class PendingFacts {
     return [...changed.values()];
   }
 
+  /** The goals whose facts this run changed and has not written yet. */
+  changedGoalIds(): string[] {
+    return [...this.deltas.values()].filter((entry) => entry.ref.scope === 'goal').map((entry) => entry.ref.id);
+  }
+
   /** What this run added to a scope and has not written yet. */
   of(ref: ScopeRef): FactVector {
     return this.deltas.get(scopeKey(ref))?.delta ?? emptyFacts();

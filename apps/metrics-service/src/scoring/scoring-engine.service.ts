@@ -122,7 +122,7 @@ export class ScoringEngine {
   /** Rescores every scope whose facts changed in this run. */
   async finish(run: ScoringRun): Promise<void> {
     await run.memory.tasks.flush(run.tx);
-    run.memory.factsWritten(await run.facts.flush(run.tx, run.orgId));
+    await this.writeFacts(run);
     const scopes = orderedScopes([...run.dirty.values()]);
     run.dirty.clear();
     for (const kind of SCOPE_KINDS_IN_ORDER)
@@ -135,7 +135,7 @@ export class ScoringEngine {
   /** Rescores every scope of the organisation (after its settings changed): bounded by the number of scopes, not tasks. */
   async rescoreAll(run: ScoringRun): Promise<void> {
     await this.ledger.recontributeAllRisks(run);
-    run.memory.factsWritten(await run.facts.flush(run.tx, run.orgId));
+    await this.writeFacts(run);
     const scopes: Array<{ scope: ScopeKind; scope_id: string }> = await run.tx.query(
       `SELECT scope, scope_id FROM scope_facts WHERE org_id = $1`,
       [run.orgId],
@@ -145,5 +145,11 @@ export class ScoringEngine {
       { scope: 'organisation', id: run.orgId },
     ]);
     await this.finish(run);
+  }
+
+  /** The run's fact deltas, passed on through weighted goal links, written; the memory follows them. */
+  private async writeFacts(run: ScoringRun): Promise<void> {
+    await this.ledger.rollUpWeightedLinks(run);
+    run.memory.factsWritten(await run.facts.flush(run.tx, run.orgId));
   }
 }

@@ -8,6 +8,7 @@ import {
   taskContribution,
   TaskState,
   unmitigatedExposure,
+  weightedShare,
 } from './contribution-formula';
 import { forecast } from './forecast.rules';
 
@@ -153,6 +154,18 @@ function workedReweighing() {
   };
 }
 
+/** The same goal giving 60 % of its work to its parent and 40 % to another goal (docs/alignment.md, "A goal that serves several goals"). */
+function workedWeightedShares() {
+  const { facts } = workedExampleItems();
+  const pick = (shared: typeof facts) => ({
+    plannedValue: shared.plannedValue,
+    earnedValueCapped: shared.earnedValueCapped,
+    actualCost: shared.actualCost,
+    goalBudget: shared.goalBudget,
+  });
+  return { goal: pick(facts), parent60: pick(weightedShare(facts, 60)), other40: pick(weightedShare(facts, 40)) };
+}
+
 const documentBlock = (marker: string) => {
   const document = readFileSync(join(__dirname, '../../../../docs/alignment.md'), 'utf8');
   const block = new RegExp(`<!-- ${marker} -->\\s*\`\`\`json\\n([\\s\\S]*?)\`\`\``).exec(document);
@@ -175,6 +188,10 @@ describe('the worked example of docs/alignment.md', () => {
 
   it('has the re-weighed score the document shows', () => {
     expect(workedReweighing()).toEqual(documentBlock('reweighed-worked-example'));
+  });
+
+  it('shares its facts out by the weights the document shows', () => {
+    expect(workedWeightedShares()).toEqual(documentBlock('weighted-worked-example'));
   });
 
   it('lands at risk at 63.4', () => {
