@@ -522,4 +522,87 @@ describe('metrics: what-if simulations', () => {
     }
     expect((await simulate([{ kind: 'budget', goalId, budgetMinor: 1 }])).status).toBe(200);
   });
+
+  it('shares a goal out over other goals as the contribution graph would, and refuses a loop naming the change at fault', async () => {
+    const child = id();
+    const other = id();
+    for (const [minute, goal, title, parentGoalId] of [
+      [30, child, 'Tooling', goalId],
+      [31, other, 'Win retail partners', null],
+    ] as const)
+      await feed.publish(
+        GoalActivatedV1,
+        {
+          goalId: goal,
+          parentGoalId,
+          orgUnitId: units.manufacturing,
+          ownerId: people.dana,
+          title,
+          periodStart: '2026-01-01',
+          periodEnd: '2026-06-30',
+          weight: 1,
+          currency: 'EUR',
+          budgetMinor: 1_000_000,
+          deliverables: [],
+          activatedAt: at('02-10', minute),
+        },
+        at('02-10', minute),
+      );
+    await settled();
+    const before = await footprint();
+    const launch = (await director.get(`/v1/scores/goals/${goalId}/forecast`)).body;
+
+    const response = await simulate([
+      {
+        kind: 'contributions',
+        goalId,
+        contributesTo: [{ goalId: other, weightPercent: 100 }],
+      },
+    ]);
+    expect(response.status).toBe(200);
+    expect(response.body.changes[0].effect).toBe('goal "Launch the X200" contributes 100 % to "Win retail partners"');
+    // The other goal would carry the whole launch (its sub-goal included) beside its own budget.
+    const projectedOther = response.body.scopes.find((scope: { scopeId: string }) => scope.scopeId === other);
+    expect(projectedOther.today.forecast.cost.budget).toBe(1_000_000);
+    expect(projectedOther.projected.forecast.cost.budget).toBe(1_000_000 + launch.cost.budget);
+
+    const refused = async (changes: unknown, status: number, field: string) => {
+      const answer = await simulate(changes);
+      expect(answer.status).toBe(status);
+      expect(answer.headers.get('content-type')).toContain('application/problem+json');
+      expect(answer.body.errors.map((error: { field: string }) => error.field)).toContain(field);
+      return answer.body;
+    };
+    const loop = await refused(
+      [{ kind: 'contributions', goalId, contributesTo: [{ goalId: child, weightPercent: 100 }] }],
+      422,
+      'changes[0].contributesTo[0].goalId',
+    );
+    expect(loop.detail).toContain('would make a cycle');
+    await refused(
+      [{ kind: 'contributions', goalId: child, contributesTo: [{ goalId: other, weightPercent: 100 }] }],
+      422,
+      'changes[0].contributesTo',
+    );
+    await refused(
+      [
+        {
+          kind: 'contributions',
+          goalId,
+          contributesTo: [
+            { goalId: other, weightPercent: 50 },
+            { goalId: child, weightPercent: 30 },
+          ],
+        },
+      ],
+      400,
+      'changes[0].contributesTo',
+    );
+    await refused(
+      [{ kind: 'contributions', goalId, contributesTo: [{ goalId: id(), weightPercent: 100 }] }],
+      404,
+      'changes[0].contributesTo[0].goalId',
+    );
+    expect(await footprint()).toEqual(before);
+  });
 });

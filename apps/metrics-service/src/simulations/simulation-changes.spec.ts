@@ -38,6 +38,14 @@ describe('simulation changes: what is accepted', () => {
       { kind: 'weights', weights: WEIGHTS },
       { kind: 'weights', weights: WEIGHTS },
     ],
+    [
+      { kind: 'contributions', goalId: TASK, contributesTo: [{ goalId: OTHER, weightPercent: 100 }] },
+      { kind: 'contributions', goalId: TASK, contributesTo: [{ goalId: OTHER, weightPercent: 100 }] },
+    ],
+    [
+      { kind: 'contributions', goalId: TASK, contributesTo: [] },
+      { kind: 'contributions', goalId: TASK, contributesTo: [] },
+    ],
     // Ids are compared as PostgreSQL prints them.
     [
       { kind: 'slip', taskId: TASK.toUpperCase(), days: 1 },
@@ -62,7 +70,12 @@ describe('simulation changes: every problem named by the change at fault', () =>
     [
       'an unknown kind',
       [{ kind: 'teleport' }],
-      [['changes[0].kind', 'changes[0].kind must be one of slip, cost, risk, key_result, budget, weights']],
+      [
+        [
+          'changes[0].kind',
+          'changes[0].kind must be one of slip, cost, risk, key_result, budget, weights, contributions',
+        ],
+      ],
     ],
     [
       'a field of another kind',
@@ -96,6 +109,31 @@ describe('simulation changes: every problem named by the change at fault', () =>
       'a cost falling more than everything',
       [{ kind: 'cost', taskId: TASK, percent: -101 }],
       [['changes[0].percent', 'changes[0].percent must be between -100 and 1000']],
+    ],
+    [
+      'contributions that do not share the whole goal',
+      [{ kind: 'contributions', goalId: TASK, contributesTo: [{ goalId: OTHER, weightPercent: 60 }] }],
+      [['changes[0].contributesTo', 'changes[0].contributesTo weights must sum to 100 (they sum to 60)']],
+    ],
+    [
+      'a goal contributing to itself',
+      [{ kind: 'contributions', goalId: TASK, contributesTo: [{ goalId: TASK, weightPercent: 100 }] }],
+      [
+        [
+          'changes[0].contributesTo[0].goalId',
+          'changes[0].contributesTo[0].goalId names the goal itself or a goal already named',
+        ],
+      ],
+    ],
+    [
+      'a share that is not whole',
+      [{ kind: 'contributions', goalId: TASK, contributesTo: [{ goalId: OTHER, weightPercent: 99.5 }] }],
+      [
+        [
+          'changes[0].contributesTo[0].weightPercent',
+          'changes[0].contributesTo[0].weightPercent must be a whole number between 1 and 100',
+        ],
+      ],
     ],
     [
       'a negative budget',

@@ -25,9 +25,20 @@ export type SimulationChange =
   | { kind: 'risk'; riskId: string; to: RiskOutcome }
   | { kind: 'key_result'; keyResultId: string; value: number }
   | { kind: 'budget'; goalId: string; budgetMinor: number }
-  | { kind: 'weights'; weights: Record<ComponentName, number> };
+  | { kind: 'weights'; weights: Record<ComponentName, number> }
+  | { kind: 'contributions'; goalId: string; contributesTo: Array<{ goalId: string; weightPercent: number }> };
 
-export const SIMULATION_CHANGE_KINDS = ['slip', 'cost', 'risk', 'key_result', 'budget', 'weights'] as const;
+export const SIMULATION_CHANGE_KINDS = [
+  'slip',
+  'cost',
+  'risk',
+  'key_result',
+  'budget',
+  'weights',
+  'contributions',
+] as const;
+/** A goal shares its work out over at most this many goals, as strategy allows. */
+export const MAX_CONTRIBUTIONS = 10;
 export const RISK_OUTCOMES = ['materialised', 'mitigated'] as const;
 export type RiskOutcome = (typeof RISK_OUTCOMES)[number];
 
@@ -39,6 +50,7 @@ const FIELDS: Record<SimulationChange['kind'], string[]> = {
   key_result: ['keyResultId', 'value'],
   budget: ['goalId', 'budgetMinor'],
   weights: ['weights'],
+  contributions: ['goalId', 'contributesTo'],
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -170,6 +182,42 @@ function parseChange(raw: unknown, at: string, problems: FieldProblem[]): Simula
           >,
         };
       }
+      break;
+    }
+    case 'contributions': {
+      const goalId = id('goalId');
+      const list = change.contributesTo;
+      if (!Array.isArray(list) || list.length > MAX_CONTRIBUTIONS)
+        return problem('contributesTo', `must be an array of at most ${MAX_CONTRIBUTIONS} { goalId, weightPercent }`);
+      const seen = new Set<string>(goalId ? [goalId] : []);
+      const contributesTo = list.map((entry, index) => {
+        const field = `contributesTo[${index}]`;
+        const target = entry as Record<string, unknown> | null;
+        const targetId =
+          typeof target?.goalId === 'string' && UUID.test(target.goalId) ? target.goalId.toLowerCase() : null;
+        const weightPercent = target?.weightPercent;
+        if (!targetId) return problem(`${field}.goalId`, 'must be a UUID');
+        if (seen.has(targetId)) return problem(`${field}.goalId`, 'names the goal itself or a goal already named');
+        seen.add(targetId);
+        if (
+          typeof weightPercent !== 'number' ||
+          !Number.isInteger(weightPercent) ||
+          weightPercent < 1 ||
+          weightPercent > 100
+        )
+          return problem(`${field}.weightPercent`, 'must be a whole number between 1 and 100');
+        return { goalId: targetId, weightPercent };
+      });
+      if (contributesTo.some((entry) => entry === null)) break;
+      const total = contributesTo.reduce((sum, entry) => sum + entry!.weightPercent, 0);
+      if (list.length > 0 && total !== 100)
+        return problem('contributesTo', `weights must sum to 100 (they sum to ${total})`);
+      if (goalId)
+        parsed = {
+          kind: 'contributions',
+          goalId,
+          contributesTo: contributesTo as Array<{ goalId: string; weightPercent: number }>,
+        };
       break;
     }
   }

@@ -190,7 +190,66 @@ export class SimulationsService {
       case 'weights':
         // Set on the run before any change is applied; scored with when the run finishes.
         return `weights ${COMPONENT_NAMES.map((name) => `${name} ${change.weights[name]}`).join(', ')}`;
+      case 'contributions':
+        return this.contributions(run, change, at);
     }
+  }
+
+  /** A goal's work shared out as strategy would (same rules), moved by the ledger's relink. */
+  private async contributions(
+    run: ScoringRun,
+    change: Extract<SimulationChange, { kind: 'contributions' }>,
+    at: string,
+  ): Promise<string> {
+    const [goal] = await run.tx.query(
+      `SELECT title, parent_goal_id, rolls_up_by_links FROM goal_rm WHERE goal_id = $1 AND org_id = $2 AND known FOR UPDATE`,
+      [change.goalId, run.orgId],
+    );
+    if (!goal) throw unknown(`${at}.goalId`, `goal ${change.goalId}`);
+    const targets: Array<{ goal_id: string; title: string; above: string[] }> = await run.tx.query(
+      `WITH RECURSIVE
+         edges(from_id, to_id) AS (
+           SELECT goal_id, parent_goal_id FROM goal_rm WHERE org_id = $2 AND parent_goal_id IS NOT NULL
+           UNION ALL SELECT child_goal_id, parent_goal_id FROM goal_link_rm WHERE org_id = $2),
+         above(start_id, goal_id) AS (
+           SELECT id, id FROM unnest($1::uuid[]) AS starts(id)
+           UNION SELECT above.start_id, edges.to_id FROM above JOIN edges ON edges.from_id = above.goal_id)
+       SELECT g.goal_id, g.title, array_agg(above.goal_id) AS above
+       FROM goal_rm g JOIN above ON above.start_id = g.goal_id
+       WHERE g.org_id = $2 AND g.known GROUP BY g.goal_id, g.title`,
+      [change.contributesTo.map((target) => target.goalId), run.orgId],
+    );
+    const known = new Map(targets.map((target) => [target.goal_id, target]));
+    for (const [index, target] of change.contributesTo.entries()) {
+      const field = `${at}.contributesTo[${index}].goalId`;
+      const found = known.get(target.goalId);
+      if (!found) throw unknown(field, `goal ${target.goalId}`);
+      if (found.above.includes(change.goalId))
+        throw invalid(
+          `${field}: "${found.title}" is below "${goal.title}": contributing to it would make a cycle.`,
+          field,
+        );
+    }
+    if (
+      change.contributesTo.length > 0 &&
+      goal.parent_goal_id &&
+      !change.contributesTo.some((target) => target.goalId === goal.parent_goal_id)
+    )
+      throw invalid(
+        `${at}.contributesTo: must include the goal's parent ${goal.parent_goal_id}.`,
+        `${at}.contributesTo`,
+      );
+    await this.ledger.relink(
+      run,
+      change.goalId,
+      { byLinks: goal.rolls_up_by_links, parentGoalId: goal.parent_goal_id },
+      change.contributesTo,
+    );
+    return change.contributesTo.length === 0
+      ? `goal "${goal.title}" rolls up wholly into its parent`
+      : `goal "${goal.title}" contributes ${change.contributesTo
+          .map((target) => `${target.weightPercent} % to "${known.get(target.goalId)!.title}"`)
+          .join(', ')}`;
   }
 
   /** The task, or the live tasks of the deliverable, locked; an unknown id is refused naming the field. */

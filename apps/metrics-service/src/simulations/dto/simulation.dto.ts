@@ -4,6 +4,7 @@ import { ALERT_KINDS } from '@throughline/contracts';
 import { CostForecastView, ScheduleForecastView } from '../../scoring/dto/forecast.dto';
 import { ScoreComponentView, ScoreDriverView } from '../../scoring/dto/score.dto';
 import {
+  MAX_CONTRIBUTIONS,
   MAX_COST_PERCENT,
   MAX_MONEY_MINOR,
   MAX_SIMULATION_CHANGES,
@@ -98,6 +99,23 @@ export class WeightsChangeDto {
   weights: SimulatedWeightsDto;
 }
 
+export class SimulatedContributionDto {
+  @ApiProperty({ format: 'uuid' }) goalId: string;
+  @ApiProperty({ example: 60, minimum: 1, maximum: 100, type: 'integer' }) weightPercent: number;
+}
+
+export class ContributionsChangeDto {
+  @ApiProperty({ enum: ['contributions'] }) kind: 'contributions';
+  @ApiProperty({ format: 'uuid', description: 'The goal whose work is shared out' }) goalId: string;
+  @ApiProperty({
+    type: [SimulatedContributionDto],
+    maxItems: MAX_CONTRIBUTIONS,
+    description:
+      'The goals its work would roll up into, weights summing to 100, its parent among them (docs/alignment.md, "A goal that serves several goals"); empty: all of it into its parent. A loop is refused.',
+  })
+  contributesTo: SimulatedContributionDto[];
+}
+
 const CHANGE_MODELS = [
   SlipChangeDto,
   CostChangeDto,
@@ -105,6 +123,7 @@ const CHANGE_MODELS = [
   KeyResultChangeDto,
   BudgetChangeDto,
   WeightsChangeDto,
+  ContributionsChangeDto,
 ];
 
 @ApiExtraModels(...CHANGE_MODELS)

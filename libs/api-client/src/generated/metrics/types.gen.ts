@@ -497,9 +497,26 @@ export type WeightsChangeDto = {
     weights: SimulatedWeightsDto;
 };
 
+export type SimulatedContributionDto = {
+    goalId: string;
+    weightPercent: number;
+};
+
+export type ContributionsChangeDto = {
+    kind: 'contributions';
+    /**
+     * The goal whose work is shared out
+     */
+    goalId: string;
+    /**
+     * The goals its work would roll up into, weights summing to 100, its parent among them (docs/alignment.md, "A goal that serves several goals"); empty: all of it into its parent. A loop is refused.
+     */
+    contributesTo: Array<SimulatedContributionDto>;
+};
+
 export type SimulationRequestDto = {
     /**
-     * Hypothetical changes, applied in order (1–50); kinds: slip, cost, risk, key_result, budget, weights
+     * Hypothetical changes, applied in order (1–50); kinds: slip, cost, risk, key_result, budget, weights, contributions
      */
     changes: Array<({
         kind: 'slip';
@@ -513,7 +530,9 @@ export type SimulationRequestDto = {
         kind: 'budget';
     } & BudgetChangeDto) | ({
         kind: 'weights';
-    } & WeightsChangeDto)>;
+    } & WeightsChangeDto) | ({
+        kind: 'contributions';
+    } & ContributionsChangeDto)>;
 };
 
 export type AppliedChangeView = {
@@ -521,7 +540,7 @@ export type AppliedChangeView = {
      * Position in the request
      */
     index: number;
-    kind: 'slip' | 'cost' | 'risk' | 'key_result' | 'budget' | 'weights';
+    kind: 'slip' | 'cost' | 'risk' | 'key_result' | 'budget' | 'weights' | 'contributions';
     /**
      * What the change did
      */
