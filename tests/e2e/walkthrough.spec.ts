@@ -298,4 +298,45 @@ describe('docs/walkthrough 1–5 (the four real services, an SMTP server, Postgr
     expect(gates[3].checked).toBeGreaterThan(3);
     expect(gates.flatMap((gate) => gate.failures)).toEqual([]);
   }, 200_000);
+
+  it('runs walkthrough 6 in the same shell: a sub-goal gives the launch 70 % and a second aim 30 %, and back', async () => {
+    const [strategy, , metrics] = services;
+    const { orgId, danaId } = story;
+    const script = `source "$STORY_STATE" 2>/dev/null || true\nset -euo pipefail\n${walkthroughScript('6-one-goal-serving-several.md')}\n`;
+    const { stdout } = await promisify(execFile)('bash', ['-c', script], {
+      cwd: ROOT,
+      env: { ...process.env, STRATEGY: gates[0].url, METRICS: gates[2].url, STORY_STATE: storyState },
+      timeout: 120_000,
+      maxBuffer: 10_000_000,
+    }).catch((error) => {
+      throw new Error(`walkthrough 6 failed: ${error.stderr}\n${error.stdout}`);
+    });
+    const returnsGoalId = /^RETURNS_GOAL=(\S+)$/m.exec(stdout)?.[1];
+    expect(returnsGoalId).toBeDefined();
+    const answers = stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line));
+    // The split as strategy answered it; the loop refused, naming the entry at fault.
+    const split = answers.find((answer) => answer.contributesTo?.length === 2);
+    expect(split.contributesTo.map((entry: { weightPercent: number }) => entry.weightPercent)).toEqual([70, 30]);
+    const loop = answers.find((answer) => answer.status === 422);
+    expect(loop.errors).toEqual([{ field: 'contributesTo.0.goalId', message: expect.stringMatching(/cycle/) }]);
+    // While split: the second aim carried 30 % of the goal's budget, the launch the rest, the total unchanged.
+    const [goalForecast, returnsForecast, launchForecast] = answers.filter((answer) => answer.scope === 'goal');
+    expect(returnsForecast.scopeId).toBe(returnsGoalId);
+    expect(returnsForecast.cost.budget).toBe(1_000_000 + Math.round(goalForecast.cost.budget * 0.3));
+    const dana = await apiAs(metrics.url, { personId: danaId, orgId, role: 'director' });
+    const launchNow = (await dana.get(`/v1/scores/goals/${launchForecast.scopeId}/forecast`)).body;
+    expect(launchForecast.cost.budget + returnsForecast.cost.budget - 1_000_000).toBe(launchNow.cost.budget);
+    // Back to the default: strategy holds no contributions, and metrics gave the launch all of it again.
+    const strategyDana = await apiAs(strategy.url, { personId: danaId, orgId, role: 'director' });
+    const goalId = split.goalId;
+    expect((await strategyDana.get(`/v1/goals/${goalId}/contributions`)).body).toMatchObject({
+      contributesTo: [],
+      supports: [],
+    });
+    expect((await dana.get(`/v1/scores/goals/${returnsGoalId}/forecast`)).body.cost.budget).toBe(1_000_000);
+    expect(gates.flatMap((gate) => gate.failures)).toEqual([]);
+  }, 200_000);
 });
