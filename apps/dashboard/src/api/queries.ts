@@ -89,6 +89,12 @@ export const goalQuery = (goalId: string) =>
     queryFn: () => unwrap(strategy.goalsGet({ client: strategyApi, path: { goalId } })),
   });
 
+export const contributionsQuery = (goalId: string) =>
+  queryOptions({
+    queryKey: ['strategy', 'goals', goalId, 'contributions'],
+    queryFn: () => unwrap(strategy.contributionsGet({ client: strategyApi, path: { goalId } })),
+  });
+
 export const tasksQuery = (filters: execution.TasksListData['query'] = {}) =>
   queryOptions({
     queryKey: ['execution', 'tasks', filters],

@@ -15,6 +15,7 @@ import { BudgetForm, CloseGoalForm, DeliverableForm, GoalForm, KeyResultForm, Ri
 import { keyResultSeries } from './key-result-progress';
 import { heatMap } from './risk-heat-map';
 import { WhatIfCard } from './what-if';
+import { ContributionsCard } from './contributions-card';
 
 type GoalDetail = strategy.GoalDetailView;
 
@@ -56,6 +57,7 @@ export default function GoalPage() {
           <TasksCard goal={data} nameOf={nameOf} />
         </div>
         <SubGoalsCard goal={data} />
+        <ContributionsCard goal={data} />
         <Card title="Goal details">
           <details className="editor">
             <summary>Edit the goal</summary>
