@@ -821,6 +821,91 @@ describe('metrics: the new product launch', () => {
     expect((await asMia.get(`/v1/scores/goals/${goalId}/compare?from=${first.at}`)).status).toBe(403);
   });
 
+  it('answers the KPIs as they stood at any time: only what was recorded by then, the score of then', async () => {
+    await settled();
+    const mia = (query: string) => api.get(`/v1/kpis/managers/${people.mia}?${query}`);
+    // The pilot's last invoice was recorded at 12:00 on 5 March, its completion at 12:01, its defect on the 6th at 09:00.
+    const beforeInvoice = (await mia('from=2026-03-01&to=2026-04-01&asOf=2026-03-05T11:59:59Z')).body;
+    expect(beforeInvoice).toMatchObject({ spentMinor: 1_500_000, throughput: 0, defects: 0 });
+    const betweenInvoiceAndDone = await mia('asOf=2026-03-05T12:00:30Z');
+    expect(betweenInvoiceAndDone.status).toBe(200);
+    expect(betweenInvoiceAndDone.body).toMatchObject({
+      // Without from/to: the 30 days up to the day of asOf.
+      from: '2026-02-04',
+      to: '2026-03-06',
+      spentMinor: 2_500_000,
+      throughput: 0,
+      costPerCompletedTaskMinor: null,
+      // Task plans keep no history: no budget as of an earlier time.
+      budgetMinor: null,
+      spendAgainstBudget: null,
+    });
+    expect((await mia('from=2026-03-01&to=2026-04-01&asOf=2026-03-06T09:00:00Z')).body).toMatchObject({
+      throughput: 1,
+      costPerCompletedTaskMinor: 1_000_000,
+      defects: 1,
+      defectRate: 1,
+    });
+    const beforeWork = await mia('asOf=2026-01-05T10:00:00Z');
+    expect(beforeWork.status).toBe(404);
+    expect(beforeWork.headers.get('content-type')).toContain('application/problem+json');
+    expect(beforeWork.body.detail).toContain('had no work yet');
+    const badDate = await mia('asOf=yesterday');
+    expect(badDate.status).toBe(400);
+    expect(badDate.headers.get('content-type')).toContain('application/problem+json');
+
+    // The directors' figures: the risk was mitigated at 09:00 on 3 March; the score is the organisation's then.
+    const organisation = (query: string) => api.get(`/v1/kpis/organisation?from=2026-01-01&to=2026-04-01&${query}`);
+    const beforeMitigation = (await organisation('asOf=2026-03-03T08:59:59Z')).body;
+    const afterMitigation = (await organisation('asOf=2026-03-03T09:00:00Z')).body;
+    expect(beforeMitigation).toMatchObject({ risksMitigated: 0, riskManagementEffectiveness: null, throughput: 0 });
+    expect(afterMitigation).toMatchObject({
+      risksMitigated: 1,
+      riskManagementEffectiveness: 1,
+      spentMinor: 1_500_000,
+      goalBudgetMinor: null,
+      budgetConsumption: null,
+    });
+    const scoreThen = (await api.get('/v1/scores/organisation?asOf=2026-03-03T09:00:00Z')).body;
+    expect(afterMitigation.alignmentScore).toBe(scoreThen.score);
+    expect(afterMitigation.keyResultAttainment).toBe(
+      scoreThen.components.find((entry: { name: string }) => entry.name === 'outcomes').value,
+    );
+    // Today's figures answer the current score and attainment the same way.
+    const today = (await organisation('')).body;
+    const scoreNow = (await api.get('/v1/scores/organisation')).body;
+    expect(today.alignmentScore).toBe(scoreNow.score);
+    expect(today.keyResultAttainment).toBe(
+      scoreNow.components.find((entry: { name: string }) => entry.name === 'outcomes').value,
+    );
+    const [firstScore] = (await api.get('/v1/scores/organisation/history?limit=1')).body.items;
+    const beforeFirstScore = await organisation(`asOf=${new Date(Date.parse(firstScore.at) - 1).toISOString()}`);
+    expect(beforeFirstScore.status).toBe(404);
+    expect(beforeFirstScore.body.detail).toContain('had no score yet');
+
+    // A history as of a time: every point counts only what was recorded by then.
+    const history = (asOf: string) =>
+      api.get(`/v1/kpis/organisation/history?from=2026-01-01&to=2026-04-01&interval=month&asOf=${asOf}`);
+    const throughputs = (points: Array<{ from: string; throughput: number }>) =>
+      points.map((point) => [point.from, point.throughput]);
+    expect(throughputs((await history('2026-03-05T12:00:30Z')).body.points)).toEqual([
+      ['2026-01-01', 0],
+      ['2026-02-01', 0],
+      ['2026-03-01', 0],
+    ]);
+    expect(throughputs((await history('2026-03-05T12:01:00Z')).body.points)).toEqual([
+      ['2026-01-01', 0],
+      ['2026-02-01', 0],
+      ['2026-03-01', 1],
+    ]);
+    const managerHistory = await api.get(
+      `/v1/kpis/managers/${people.mia}/history?interval=week&asOf=2026-03-05T12:00:30Z`,
+    );
+    expect(managerHistory.status).toBe(200);
+    // Without from: the 180 days up to the day of asOf.
+    expect(managerHistory.body.points.at(-1).to).toBe('2026-03-06');
+  });
+
   it('renames a task in the explanations that name it at once, without a new history point', async () => {
     await settled();
     const score = await goalScore();

@@ -137,6 +137,57 @@ describe('strategy: key-result measurements pushed by other systems (real Postgr
     expect([...ids].sort()).toEqual(ids);
   });
 
+  it('publishes a bulk row exactly as the single-measurement API publishes the same measurement (NDJSON and CSV)', async () => {
+    const { goalId, unitCost, preOrders } = await activeGoal();
+    const measurement = {
+      value: 47.5,
+      measuredAt: '2026-02-28T18:00:00+01:00',
+      source: 'SAP S/4HANA, cost centre 4711',
+    };
+    const single = expectStatus(
+      await pusher.post(`/v1/goals/${goalId}/key-results/${unitCost}/measurements`, measurement),
+      201,
+    );
+    expectStatus(
+      await pusher.post('/v1/key-result-measurements', ndjson([{ keyResultId: preOrders, ...measurement }]), NDJSON),
+      200,
+    );
+    const csv = `keyResultId,value,measuredAt,source\n${preOrders},47.5,${measurement.measuredAt},"${measurement.source}"\n`;
+    expectStatus(await pusher.post('/v1/key-result-measurements', csv, CSV), 200);
+    const [one] = await strategy.collector.waitForType(
+      KeyResultCheckedInV1.type,
+      1,
+      (entry) => entry.event.subject === single.id,
+    );
+    const bulk = await strategy.collector.waitForType(
+      KeyResultCheckedInV1.type,
+      2,
+      (entry) => entry.event.data.keyResultId === preOrders,
+    );
+    /** What must match: everything but the ids, times and key result that differ by construction. */
+    const comparable = (entry: (typeof bulk)[number]) => {
+      const { id, time, subject, correlationid, data, ...attributes } = parseEvent(entry.raw);
+      const { checkInId, recordedAt, keyResultId, ...payload } = data as Record<string, unknown>;
+      expect([id, time, correlationid, recordedAt, keyResultId]).toEqual(Array(5).fill(expect.any(String)));
+      expect(subject).toBe(checkInId);
+      return { topic: entry.topic, key: entry.key, attributes, payload, fields: Object.keys(data as object) };
+    };
+    for (const entry of bulk) expect(comparable(entry)).toEqual(comparable(one));
+    expect(comparable(one)).toMatchObject({
+      key: goalId,
+      attributes: { source: '/throughline/strategy-service', orgid: org.orgId, actorid: pusherId },
+      payload: { goalId, managerId: pusherId, value: 47.5, measuredOn: '2026-02-28' },
+    });
+    // Each event has its audit entry, written with it, the same way.
+    const audit = await strategy.service.dataSource.query(
+      `SELECT subject, event_type, actor_id FROM audit_entry WHERE subject = ANY($1) ORDER BY subject`,
+      [[one, ...bulk].map((entry) => entry.event.subject)],
+    );
+    expect(audit).toHaveLength(3);
+    for (const entry of audit)
+      expect(entry).toMatchObject({ event_type: KeyResultCheckedInV1.type, actor_id: pusherId });
+  });
+
   it('takes CSV with a header row, quoted cells and Windows line ends', async () => {
     const { goalId, unitCost } = await activeGoal();
     const csv =

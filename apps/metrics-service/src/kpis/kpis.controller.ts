@@ -1,6 +1,6 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor, CurrentActor } from '@throughline/service-kit';
+import { Actor, ApiProblems, CurrentActor } from '@throughline/service-kit';
 import {
   KpiHistoryQueryDto,
   KpiPeriodQueryDto,
@@ -22,7 +22,7 @@ export class KpisController {
   @Get('managers/:managerId')
   @ApiOperation({
     summary:
-      "A manager's KPIs for a period: throughput, cost per completed task, on-time rate, spend against budget, defect and rework rate",
+      "A manager's KPIs for a period: throughput, cost per completed task, on-time rate, spend against budget, defect and rework rate; as they stood at `asOf`",
   })
   @ApiOkResponse({ type: ManagerKpisView })
   manager(
@@ -47,9 +47,10 @@ export class KpisController {
   @Get('organisation')
   @ApiOperation({
     summary:
-      "Directors' KPIs for a period (optionally one org unit and below): alignment of operations, budget consumption, goal attainment, risk-management effectiveness",
+      "Directors' KPIs for a period (optionally one org unit and below): alignment of operations, budget consumption, goal attainment, risk-management effectiveness; as they stood at `asOf`",
   })
   @ApiOkResponse({ type: OrganisationKpisView })
+  @ApiProblems(404)
   organisation(@CurrentActor() actor: Actor, @Query() query: OrganisationKpiQueryDto): Promise<OrganisationKpisView> {
     return this.kpis.organisation(actor, query);
   }
@@ -57,6 +58,7 @@ export class KpisController {
   @Get('organisation/history')
   @ApiOperation({ summary: "Directors' KPIs per week or month over a range (goal attainment over time, and the rest)" })
   @ApiOkResponse({ type: OrganisationKpiHistoryView })
+  @ApiProblems(404)
   organisationHistory(
     @CurrentActor() actor: Actor,
     @Query() query: OrganisationKpiHistoryQueryDto,

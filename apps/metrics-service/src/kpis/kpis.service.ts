@@ -21,19 +21,24 @@ const MAX_HISTORY_DAYS = 3 * 366;
 export class KpisService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** The period asked for, defaulting to the 30 days up to the organisation's latest day (from events, not the wall clock). */
+  /**
+   * The period asked for, defaulting to the 30 days up to the organisation's latest day (from
+   * events, not the wall clock), or with `asOf` up to that time's day.
+   */
   private async period(actor: Actor, query: KpiPeriodQueryDto): Promise<{ from: string; to: string }> {
-    const [state] = await this.dataSource.query(
-      `SELECT to_char(as_of, 'YYYY-MM-DD') AS as_of FROM org_state WHERE org_id = $1`,
-      [actor.orgId],
-    );
+    const [state] = query.asOf
+      ? [{ as_of: new Date(query.asOf).toISOString() }]
+      : await this.dataSource.query(`SELECT to_char(as_of, 'YYYY-MM-DD') AS as_of FROM org_state WHERE org_id = $1`, [
+          actor.orgId,
+        ]);
     const to = query.to ?? isoDay(dayNumber(state?.as_of ?? new Date().toISOString()) + 1);
     const from = query.from ?? isoDay(dayNumber(to) - 30);
     if (from >= to) throw invalid(`from (${from}) must be before to (${to}).`, 'from');
     return { from, to };
   }
 
-  private async ensureManager(actor: Actor, managerId: string): Promise<void> {
+  /** With `asOf`, the manager must have had work by then (a task created at or before it). */
+  private async ensureManager(actor: Actor, managerId: string, asOf: string | undefined): Promise<void> {
     const [known] = await this.dataSource.query(`SELECT 1 FROM task_rm WHERE manager_id = $1 AND org_id = $2 LIMIT 1`, [
       managerId,
       actor.orgId,
@@ -41,11 +46,17 @@ export class KpisService {
     if (!known) throw notFound('Manager', managerId, `Manager ${managerId} has no work in your organisation.`);
     // After the lookup, so another organisation's manager answers 404 whatever the role (docs/security.md).
     assertMayRead(actor, 'manager', managerId, await reportingTeam(this.dataSource, actor));
+    if (!asOf) return;
+    const [then] = await this.dataSource.query(
+      `SELECT 1 FROM task_rm WHERE manager_id = $1 AND org_id = $2 AND known AND created_at <= $3 LIMIT 1`,
+      [managerId, actor.orgId, asOf],
+    );
+    if (!then) throw notFound('Manager', managerId, `Manager ${managerId} had no work yet at ${asOf}.`);
   }
 
   async manager(actor: Actor, managerId: string, query: KpiPeriodQueryDto): Promise<ManagerKpisView> {
-    await this.ensureManager(actor, managerId);
-    return this.managerFigures(actor.orgId, managerId, await this.period(actor, query));
+    await this.ensureManager(actor, managerId, query.asOf);
+    return this.managerFigures(actor.orgId, managerId, await this.period(actor, query), query.asOf);
   }
 
   async managerHistory(
@@ -53,17 +64,24 @@ export class KpisService {
     managerId: string,
     query: KpiPeriodQueryDto & { interval?: Interval },
   ): Promise<ManagerKpiHistoryView> {
-    await this.ensureManager(actor, managerId);
+    await this.ensureManager(actor, managerId, query.asOf);
     const interval = query.interval ?? 'month';
     const points = [];
     for (const bucket of await this.historyBuckets(actor, query, interval))
-      points.push(await this.managerFigures(actor.orgId, managerId, bucket));
+      points.push(await this.managerFigures(actor.orgId, managerId, bucket, query.asOf));
     return { managerId, interval, points };
   }
 
   async organisation(actor: Actor, query: KpiPeriodQueryDto & { orgUnitId?: string }): Promise<OrganisationKpisView> {
     await this.ensureUnit(actor, query.orgUnitId);
-    return this.organisationFigures(actor.orgId, query.orgUnitId ?? null, await this.period(actor, query));
+    const score = await this.scoreAt(actor.orgId, query.orgUnitId, query.asOf);
+    return this.organisationFigures(
+      actor.orgId,
+      query.orgUnitId ?? null,
+      await this.period(actor, query),
+      score,
+      query.asOf,
+    );
   }
 
   async organisationHistory(
@@ -71,15 +89,16 @@ export class KpisService {
     query: KpiPeriodQueryDto & { orgUnitId?: string; interval?: Interval },
   ): Promise<OrganisationKpiHistoryView> {
     await this.ensureUnit(actor, query.orgUnitId);
+    const score = await this.scoreAt(actor.orgId, query.orgUnitId, query.asOf);
     const interval = query.interval ?? 'month';
     const points = [];
     for (const bucket of await this.historyBuckets(actor, query, interval))
-      points.push(await this.organisationFigures(actor.orgId, query.orgUnitId ?? null, bucket));
+      points.push(await this.organisationFigures(actor.orgId, query.orgUnitId ?? null, bucket, score, query.asOf));
     return { interval, points };
   }
 
   private async historyBuckets(actor: Actor, query: KpiPeriodQueryDto, interval: Interval) {
-    const period = await this.period(actor, { from: query.from ?? undefined, to: query.to });
+    const period = await this.period(actor, { from: query.from ?? undefined, to: query.to, asOf: query.asOf });
     if (!query.from) period.from = isoDay(dayNumber(period.to) - 180);
     if (dayNumber(period.to) - dayNumber(period.from) > MAX_HISTORY_DAYS)
       throw invalid(`A history covers at most ${MAX_HISTORY_DAYS} days; narrow from/to.`, 'from');
@@ -96,33 +115,73 @@ export class KpisService {
     if (!unit) throw notFound('Org unit', orgUnitId, `Org unit ${orgUnitId} does not exist in your organisation.`);
   }
 
+  /**
+   * The organisation's (or unit's) score and key-result attainment: current, or with `asOf` from
+   * the last score change at or before it (404 before the first).
+   */
+  private async scoreAt(orgId: string, orgUnitId: string | undefined, asOf: string | undefined): Promise<ScoreFigures> {
+    const scope = orgUnitId ? { scope: 'org_unit', id: orgUnitId } : { scope: 'organisation', id: orgId };
+    if (asOf) {
+      const [point] = await this.dataSource.query(
+        `SELECT score, components FROM alignment_score_history WHERE scope = $1 AND scope_id = $2 AND org_id = $3 AND at <= $4
+         ORDER BY at DESC, id DESC LIMIT 1`,
+        [scope.scope, scope.id, orgId, asOf],
+      );
+      const name = orgUnitId ? 'Org unit' : 'Organisation';
+      if (!point) throw notFound(name, scope.id, `${name} ${scope.id} had no score yet at ${asOf}.`);
+      const outcomes = (point.components as Array<{ name: string; value: number | null }>).find(
+        (component) => component.name === 'outcomes',
+      );
+      return { alignmentScore: point.score, keyResultAttainment: outcomes?.value ?? null };
+    }
+    const [score] = await this.dataSource.query(
+      `SELECT score FROM alignment_score WHERE scope = $1 AND scope_id = $2 AND org_id = $3`,
+      [scope.scope, scope.id, orgId],
+    );
+    const [facts] = await this.dataSource.query(
+      `SELECT key_result_weight, key_result_score FROM scope_facts WHERE scope = $1 AND scope_id = $2 AND org_id = $3`,
+      [scope.scope, scope.id, orgId],
+    );
+    const krWeight = Number(facts?.key_result_weight ?? 0);
+    return {
+      alignmentScore: score?.score ?? null,
+      // As the score's outcomes component rounds it (alignment-formula.ts), so both ways agree.
+      keyResultAttainment: krWeight === 0 ? null : Math.round(Number(facts.key_result_score) / krWeight / 10) / 10,
+    };
+  }
+
+  /** With `asOf`, every dated fact counts only if recorded by then; budgets, which keep no history, are null. */
   private async managerFigures(
     orgId: string,
     managerId: string,
     period: { from: string; to: string },
+    asOf: string | undefined,
   ): Promise<ManagerKpisView> {
+    const params = [managerId, orgId, period.from, period.to, recordedBy(asOf)];
     const [completed] = await this.dataSource.query(
       `SELECT count(*)::int AS done, count(*) FILTER (WHERE due_date IS NOT NULL)::int AS with_due,
               count(*) FILTER (WHERE due_date IS NOT NULL AND (completed_at AT TIME ZONE 'UTC')::date <= due_date)::int AS on_time
-       FROM task_rm WHERE manager_id = $1 AND org_id = $2 AND completed_at >= $3::date AND completed_at < $4::date`,
-      [managerId, orgId, period.from, period.to],
+       FROM task_rm WHERE manager_id = $1 AND org_id = $2 AND completed_at >= $3::date AND completed_at < $4::date AND completed_at <= $5::timestamptz`,
+      params,
     );
     const [cost] = await this.dataSource.query(
       `SELECT coalesce(sum(amount_minor) FILTER (WHERE incurred_on >= $3::date), 0) AS in_period, coalesce(sum(amount_minor), 0) AS to_date
-       FROM cost_entry WHERE manager_id = $1 AND org_id = $2 AND incurred_on < $4::date`,
-      [managerId, orgId, period.from, period.to],
+       FROM cost_entry WHERE manager_id = $1 AND org_id = $2 AND incurred_on < $4::date AND recorded_at <= $5::timestamptz`,
+      params,
     );
-    const [budget] = await this.dataSource.query(
-      `SELECT coalesce(sum(planned_cost_minor), 0) AS planned FROM task_rm WHERE manager_id = $1 AND org_id = $2 AND known AND status <> 'cancelled'`,
-      [managerId, orgId],
-    );
+    const [budget] = asOf
+      ? [{ planned: null }]
+      : await this.dataSource.query(
+          `SELECT coalesce(sum(planned_cost_minor), 0) AS planned FROM task_rm WHERE manager_id = $1 AND org_id = $2 AND known AND status <> 'cancelled'`,
+          [managerId, orgId],
+        );
     const [quality] = await this.dataSource.query(
       `SELECT count(*) FILTER (WHERE kind = 'defect')::int AS defects, count(*) FILTER (WHERE kind = 'rework')::int AS reworks
-       FROM quality_issue WHERE manager_id = $1 AND org_id = $2 AND recorded_at >= $3::date AND recorded_at < $4::date`,
-      [managerId, orgId, period.from, period.to],
+       FROM quality_issue WHERE manager_id = $1 AND org_id = $2 AND recorded_at >= $3::date AND recorded_at < $4::date AND recorded_at <= $5::timestamptz`,
+      params,
     );
     const spent = Number(cost.to_date);
-    const planned = Number(budget.planned);
+    const planned = budget.planned === null ? null : Number(budget.planned);
     return {
       managerId,
       ...period,
@@ -131,7 +190,7 @@ export class KpisService {
       onTimeRate: ratio(completed.on_time, completed.with_due),
       spentMinor: spent,
       budgetMinor: planned,
-      spendAgainstBudget: ratio(spent, planned),
+      spendAgainstBudget: planned === null ? null : ratio(spent, planned),
       defects: quality.defects,
       reworks: quality.reworks,
       defectRate: ratio(quality.defects, completed.done),
@@ -143,6 +202,8 @@ export class KpisService {
     orgId: string,
     orgUnitId: string | null,
     period: { from: string; to: string },
+    score: ScoreFigures,
+    asOf: string | undefined,
   ): Promise<OrganisationKpisView> {
     // Units below the one asked for; managers and goals of those units. Without a unit: the whole organisation.
     const units = `WITH RECURSIVE units(org_unit_id, depth) AS (SELECT $2::uuid, 0 UNION ALL SELECT u.org_unit_id, depth + 1 FROM org_unit_rm u JOIN units ON u.parent_org_unit_id = units.org_unit_id WHERE depth < 64)`;
@@ -152,66 +213,67 @@ export class KpisService {
     const goalFilter = orgUnitId
       ? `AND goal_id IN (SELECT goal_id FROM goal_rm WHERE org_unit_id IN (SELECT org_unit_id FROM units))`
       : `AND $2::uuid IS NULL`;
-    const params = [orgId, orgUnitId, period.from, period.to];
+    const params = [orgId, orgUnitId, period.from, period.to, recordedBy(asOf)];
     const [hours] = await this.dataSource.query(
       `${units} SELECT coalesce(sum(minutes) FILTER (WHERE goal_id IS NOT NULL), 0) AS linked, coalesce(sum(minutes), 0) AS total
-       FROM hours_entry WHERE org_id = $1 ${managerFilter} AND worked_on >= $3::date AND worked_on < $4::date`,
+       FROM hours_entry WHERE org_id = $1 ${managerFilter} AND worked_on >= $3::date AND worked_on < $4::date AND recorded_at <= $5::timestamptz`,
       params,
     );
     const [cost] = await this.dataSource.query(
       `${units} SELECT coalesce(sum(amount_minor) FILTER (WHERE goal_id IS NOT NULL AND incurred_on >= $3::date), 0) AS linked,
               coalesce(sum(amount_minor) FILTER (WHERE incurred_on >= $3::date), 0) AS in_period, coalesce(sum(amount_minor), 0) AS to_date
-       FROM cost_entry WHERE org_id = $1 ${managerFilter} AND incurred_on < $4::date`,
+       FROM cost_entry WHERE org_id = $1 ${managerFilter} AND incurred_on < $4::date AND recorded_at <= $5::timestamptz`,
       params,
     );
     const [goals] = await this.dataSource.query(
       `${units} SELECT coalesce(sum(applied_budget), 0) AS budget,
-              count(*) FILTER (WHERE closed_outcome = 'achieved' AND closed_at >= $3::date AND closed_at < $4::date)::int AS achieved,
-              count(*) FILTER (WHERE closed_outcome = 'missed' AND closed_at >= $3::date AND closed_at < $4::date)::int AS missed
+              count(*) FILTER (WHERE closed_outcome = 'achieved' AND closed_at >= $3::date AND closed_at < $4::date AND closed_at <= $5::timestamptz)::int AS achieved,
+              count(*) FILTER (WHERE closed_outcome = 'missed' AND closed_at >= $3::date AND closed_at < $4::date AND closed_at <= $5::timestamptz)::int AS missed
        FROM goal_rm WHERE org_id = $1 ${goalFilter}`,
       params,
     );
     const [risks] = await this.dataSource.query(
       `${units} SELECT count(*) FILTER (WHERE status = 'mitigated')::int AS mitigated, count(*) FILTER (WHERE status = 'materialised')::int AS materialised
-       FROM risk_transition WHERE org_id = $1 ${goalFilter} AND at >= $3::date AND at < $4::date`,
+       FROM risk_transition WHERE org_id = $1 ${goalFilter} AND at >= $3::date AND at < $4::date AND at <= $5::timestamptz`,
       params,
     );
     const [throughput] = await this.dataSource.query(
-      `${units} SELECT count(*)::int AS done FROM task_rm WHERE org_id = $1 ${managerFilter} AND completed_at >= $3::date AND completed_at < $4::date`,
+      `${units} SELECT count(*)::int AS done FROM task_rm WHERE org_id = $1 ${managerFilter} AND completed_at >= $3::date AND completed_at < $4::date AND completed_at <= $5::timestamptz`,
       params,
-    );
-    const scope = orgUnitId ? { scope: 'org_unit', id: orgUnitId } : { scope: 'organisation', id: orgId };
-    const [score] = await this.dataSource.query(
-      `SELECT score FROM alignment_score WHERE scope = $1 AND scope_id = $2 AND org_id = $3`,
-      [scope.scope, scope.id, orgId],
-    );
-    const [facts] = await this.dataSource.query(
-      `SELECT key_result_weight, key_result_score FROM scope_facts WHERE scope = $1 AND scope_id = $2 AND org_id = $3`,
-      [scope.scope, scope.id, orgId],
     );
     const linkedShare =
       Number(hours.total) > 0
         ? ratio(Number(hours.linked), Number(hours.total))
         : ratio(Number(cost.linked), Number(cost.in_period));
     const spent = Number(cost.to_date);
-    const budget = Number(goals.budget);
-    const krWeight = Number(facts?.key_result_weight ?? 0);
+    // Goal budgets and statuses keep no history: as of an earlier time they cannot be told.
+    const budget = asOf ? null : Number(goals.budget);
     return {
       orgUnitId,
       ...period,
       linkedEffortShare: linkedShare,
-      alignmentScore: score?.score ?? null,
+      alignmentScore: score.alignmentScore,
       spentMinor: spent,
       goalBudgetMinor: budget,
-      budgetConsumption: ratio(spent, budget),
+      budgetConsumption: budget === null ? null : ratio(spent, budget),
       goalsAchieved: goals.achieved,
       goalsMissed: goals.missed,
       goalAttainmentRate: ratio(goals.achieved, goals.achieved + goals.missed),
-      keyResultAttainment: krWeight === 0 ? null : Math.round(Number(facts.key_result_score) / krWeight / 10) / 10,
+      keyResultAttainment: score.keyResultAttainment,
       risksMitigated: risks.mitigated,
       risksMaterialised: risks.materialised,
       riskManagementEffectiveness: ratio(risks.mitigated, risks.mitigated + risks.materialised),
       throughput: throughput.done,
     };
   }
+}
+
+interface ScoreFigures {
+  alignmentScore: number | null;
+  keyResultAttainment: number | null;
+}
+
+/** The latest time a fact may have been recorded to count: `asOf`, or any time. */
+function recordedBy(asOf: string | undefined): string {
+  return asOf ?? 'infinity';
 }

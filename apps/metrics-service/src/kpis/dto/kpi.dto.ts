@@ -21,6 +21,15 @@ export class KpiPeriodQueryDto {
   @IsISO8601({ strict: true })
   @Matches(ISO_DAY, { message: 'to must be a date like 2026-03-01' })
   to?: string;
+
+  @ApiPropertyOptional({
+    example: '2026-03-01T00:00:00Z',
+    description:
+      'The KPIs as they stood at this time: only completions, costs, hours, quality issues, goal closings and risk changes recorded by then count, the score and key-result attainment are those of the score history then, and the period defaults to the 30 days up to it. Budgets keep no history, so with `asOf` they are null. 404 when the manager had no work yet, or the organisation (or unit) no score yet. Without it: as of now.',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  asOf?: string;
 }
 
 export class OrganisationKpiQueryDto extends KpiPeriodQueryDto {
@@ -67,14 +76,17 @@ export class ManagerKpisView {
   spentMinor: number;
   @ApiProperty({
     example: 2000000,
-    description: "Planned cost of the manager's live tasks (their budget share, minor units)",
+    nullable: true,
+    type: Number,
+    description:
+      "Planned cost of the manager's live tasks (their budget share, minor units); null with `asOf` (task plans keep no history)",
   })
-  budgetMinor: number;
+  budgetMinor: number | null;
   @ApiProperty({
     example: 0.6,
     nullable: true,
     type: Number,
-    description: 'Cost against budget: spent / budget (below 1 is under budget)',
+    description: 'Cost against budget: spent / budget (below 1 is under budget); null with `asOf`',
   })
   spendAgainstBudget: number | null;
   @ApiProperty({ example: 1 }) defects: number;
@@ -110,12 +122,24 @@ export class OrganisationKpisView {
     example: 74.2,
     nullable: true,
     type: Number,
-    description: 'The current alignment score of the organisation (or unit)',
+    description: 'The alignment score of the organisation (or unit): the current one, or with `asOf` the one then',
   })
   alignmentScore: number | null;
   @ApiProperty({ example: 3500000 }) spentMinor: number;
-  @ApiProperty({ example: 10000000, description: 'Budgets of the active and finished goals' }) goalBudgetMinor: number;
-  @ApiProperty({ example: 0.35, nullable: true, type: Number, description: 'Budget consumption: spent / goal budgets' })
+  @ApiProperty({
+    example: 10000000,
+    nullable: true,
+    type: Number,
+    description:
+      'Budgets of the active and finished goals; null with `asOf` (goal budgets and statuses keep no history)',
+  })
+  goalBudgetMinor: number | null;
+  @ApiProperty({
+    example: 0.35,
+    nullable: true,
+    type: Number,
+    description: 'Budget consumption: spent / goal budgets; null with `asOf`',
+  })
   budgetConsumption: number | null;
   @ApiProperty({ example: 2 }) goalsAchieved: number;
   @ApiProperty({ example: 1 }) goalsMissed: number;
@@ -130,7 +154,8 @@ export class OrganisationKpisView {
     example: 88.9,
     nullable: true,
     type: Number,
-    description: 'Key results against where they should be by now (weighted, 0–100)',
+    description:
+      'Key results against where they should be by now (weighted, 0–100); with `asOf`, the outcomes component of the score then',
   })
   keyResultAttainment: number | null;
   @ApiProperty({ example: 3 }) risksMitigated: number;

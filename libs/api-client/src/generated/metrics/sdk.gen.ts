@@ -133,7 +133,7 @@ export const alertsList = <ThrowOnError extends boolean = false>(options?: Optio
 });
 
 /**
- * A manager's KPIs for a period: throughput, cost per completed task, on-time rate, spend against budget, defect and rework rate
+ * A manager's KPIs for a period: throughput, cost per completed task, on-time rate, spend against budget, defect and rework rate; as they stood at `asOf`
  */
 export const kpisManager = <ThrowOnError extends boolean = false>(options: Options<KpisManagerData, ThrowOnError>) => (options.client ?? client).get<KpisManagerResponses, KpisManagerErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -151,7 +151,7 @@ export const kpisManagerHistory = <ThrowOnError extends boolean = false>(options
 });
 
 /**
- * Directors' KPIs for a period (optionally one org unit and below): alignment of operations, budget consumption, goal attainment, risk-management effectiveness
+ * Directors' KPIs for a period (optionally one org unit and below): alignment of operations, budget consumption, goal attainment, risk-management effectiveness; as they stood at `asOf`
  */
 export const kpisOrganisation = <ThrowOnError extends boolean = false>(options?: Options<KpisOrganisationData, ThrowOnError>) => (options?.client ?? client).get<KpisOrganisationResponses, KpisOrganisationErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

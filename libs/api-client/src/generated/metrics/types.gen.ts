@@ -278,11 +278,11 @@ export type ManagerKpisView = {
      */
     spentMinor: number;
     /**
-     * Planned cost of the manager's live tasks (their budget share, minor units)
+     * Planned cost of the manager's live tasks (their budget share, minor units); null with `asOf` (task plans keep no history)
      */
-    budgetMinor: number;
+    budgetMinor: number | null;
     /**
-     * Cost against budget: spent / budget (below 1 is under budget)
+     * Cost against budget: spent / budget (below 1 is under budget); null with `asOf`
      */
     spendAgainstBudget: number | null;
     defects: number;
@@ -312,16 +312,16 @@ export type OrganisationKpisView = {
      */
     linkedEffortShare: number | null;
     /**
-     * The current alignment score of the organisation (or unit)
+     * The alignment score of the organisation (or unit): the current one, or with `asOf` the one then
      */
     alignmentScore: number | null;
     spentMinor: number;
     /**
-     * Budgets of the active and finished goals
+     * Budgets of the active and finished goals; null with `asOf` (goal budgets and statuses keep no history)
      */
-    goalBudgetMinor: number;
+    goalBudgetMinor: number | null;
     /**
-     * Budget consumption: spent / goal budgets
+     * Budget consumption: spent / goal budgets; null with `asOf`
      */
     budgetConsumption: number | null;
     goalsAchieved: number;
@@ -331,7 +331,7 @@ export type OrganisationKpisView = {
      */
     goalAttainmentRate: number | null;
     /**
-     * Key results against where they should be by now (weighted, 0–100)
+     * Key results against where they should be by now (weighted, 0–100); with `asOf`, the outcomes component of the score then
      */
     keyResultAttainment: number | null;
     risksMitigated: number;
@@ -1430,6 +1430,10 @@ export type KpisManagerData = {
          * Day after the period (exclusive); default the day after the organisation's latest day
          */
         to?: string;
+        /**
+         * The KPIs as they stood at this time: only completions, costs, hours, quality issues, goal closings and risk changes recorded by then count, the score and key-result attainment are those of the score history then, and the period defaults to the 30 days up to it. Budgets keep no history, so with `asOf` they are null. 404 when the manager had no work yet, or the organisation (or unit) no score yet. Without it: as of now.
+         */
+        asOf?: string;
     };
     url: '/v1/kpis/managers/{managerId}';
 };
@@ -1483,6 +1487,10 @@ export type KpisManagerHistoryData = {
          * Day after the period (exclusive); default the day after the organisation's latest day
          */
         to?: string;
+        /**
+         * The KPIs as they stood at this time: only completions, costs, hours, quality issues, goal closings and risk changes recorded by then count, the score and key-result attainment are those of the score history then, and the period defaults to the 30 days up to it. Budgets keep no history, so with `asOf` they are null. 404 when the manager had no work yet, or the organisation (or unit) no score yet. Without it: as of now.
+         */
+        asOf?: string;
         interval?: 'week' | 'month';
     };
     url: '/v1/kpis/managers/{managerId}/history';
@@ -1536,6 +1544,10 @@ export type KpisOrganisationData = {
          */
         to?: string;
         /**
+         * The KPIs as they stood at this time: only completions, costs, hours, quality issues, goal closings and risk changes recorded by then count, the score and key-result attainment are those of the score history then, and the period defaults to the 30 days up to it. Budgets keep no history, so with `asOf` they are null. 404 when the manager had no work yet, or the organisation (or unit) no score yet. Without it: as of now.
+         */
+        asOf?: string;
+        /**
          * Only this org unit and the units below it
          */
         orgUnitId?: string;
@@ -1556,6 +1568,10 @@ export type KpisOrganisationErrors = {
      * The caller may not do this
      */
     403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
     /**
      * The request is well-formed but breaks a domain rule; `detail` says which
      */
@@ -1586,6 +1602,10 @@ export type KpisOrganisationHistoryData = {
          * Day after the period (exclusive); default the day after the organisation's latest day
          */
         to?: string;
+        /**
+         * The KPIs as they stood at this time: only completions, costs, hours, quality issues, goal closings and risk changes recorded by then count, the score and key-result attainment are those of the score history then, and the period defaults to the 30 days up to it. Budgets keep no history, so with `asOf` they are null. 404 when the manager had no work yet, or the organisation (or unit) no score yet. Without it: as of now.
+         */
+        asOf?: string;
         interval?: 'week' | 'month';
         orgUnitId?: string;
     };
@@ -1605,6 +1625,10 @@ export type KpisOrganisationHistoryErrors = {
      * The caller may not do this
      */
     403: Problem;
+    /**
+     * No such resource in the caller’s organisation
+     */
+    404: Problem;
     /**
      * The request is well-formed but breaks a domain rule; `detail` says which
      */

@@ -130,19 +130,22 @@ export function checkAgainstKeyResult(
   return [];
 }
 
+/** Random bytes after a measurement id's 48-bit time (its version and variant overwrite 6 of their bits). */
+export const MEASUREMENT_ID_RANDOM_BYTES = 10;
+
 /**
  * A UUIDv7 whose time is the moment measured (RFC 9562 lets the timestamp be any chosen time):
  * metrics breaks ties between check-ins of one day and one recording by id, so the later
  * measurement of a day pushed in one request is the key result's current value.
  */
 export function measurementId(measuredAt: Date, random: Uint8Array): string {
-  const bytes = new Uint8Array(16);
+  const bytes = Buffer.alloc(16);
   const ms = Math.max(0, measuredAt.getTime());
   for (let index = 0; index < 6; index++) bytes[index] = Math.floor(ms / 2 ** (8 * (5 - index))) % 256;
-  bytes.set(random.subarray(0, 10), 6);
+  bytes.set(random.subarray(0, MEASUREMENT_ID_RANDOM_BYTES), 6);
   bytes[6] = 0x70 | (bytes[6] & 0x0f);
   bytes[8] = 0x80 | (bytes[8] & 0x3f);
-  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 

@@ -33,6 +33,7 @@ import {
   MeasuredKeyResult,
   Measurement,
   MEASUREMENT_CHUNK_ROWS,
+  MEASUREMENT_ID_RANDOM_BYTES,
   measurementId,
 } from './measurement.rules';
 import { byteSize, MEASUREMENT_UPLOAD_TYPES, UploadFormat, UploadMeter, uploadRows } from './measurement-uploads';
@@ -98,7 +99,15 @@ export class MeasurementsService {
         throw conflict(`Goal ${goalId} is ${keyResult.goalStatus}; measurements are taken only while it is active.`);
       const problems = checkAgainstKeyResult(checked.value, keyResult);
       if (problems.length) throw invalid('The measurement was refused: see errors.', problems);
-      const [view] = await this.record(tx, actor, [{ ...checked.value, goalId }], correlationId);
+      const measurement = { ...checked.value, goalId };
+      const { ids, recordedAt } = await this.record(tx, actor, [measurement], correlationId);
+      const view = measurementView({
+        ...measurement,
+        id: ids[0],
+        orgId: actor.orgId,
+        recordedBy: actor.personId,
+        recordedAt,
+      });
       const answer = { status: 201, body: view };
       if (key) await this.idempotency.remember(tx, actor, key, fingerprint, answer);
       return { ...answer, replayed: false };
@@ -191,7 +200,7 @@ export class MeasurementsService {
       }
       pending = [];
       // Once a row is refused nothing will be kept: the rest is only checked, to report every row at once.
-      if (refused === 0 && good.length) recorded += (await this.record(tx, actor, good, correlationId)).length;
+      if (refused === 0 && good.length) recorded += (await this.record(tx, actor, good, correlationId)).ids.length;
     };
     for await (const { row, fields, problems: readProblems } of rows) {
       if (++rowCount > this.maxRows)
@@ -222,15 +231,22 @@ export class MeasurementsService {
     return { recorded, keyResults: measured.size };
   }
 
-  /** The rows and their check-in events, one statement each. */
+  /** The rows and their check-in events, one statement each; the ids given and the time recorded. */
   private async record(
     tx: EntityManager,
     actor: Actor,
     measurements: Recordable[],
     correlationId: string,
-  ): Promise<MeasurementView[]> {
+  ): Promise<{ ids: string[]; recordedAt: Date }> {
     const recordedAt = new Date();
-    const ids = measurements.map((measurement) => measurementId(measurement.measuredAt, randomBytes(10)));
+    // One draw for the chunk: a draw per row was a system call per row in the bulk upload's profile.
+    const random = randomBytes(MEASUREMENT_ID_RANDOM_BYTES * measurements.length);
+    const ids = measurements.map((measurement, index) =>
+      measurementId(
+        measurement.measuredAt,
+        random.subarray(index * MEASUREMENT_ID_RANDOM_BYTES, (index + 1) * MEASUREMENT_ID_RANDOM_BYTES),
+      ),
+    );
     await tx.query(
       `INSERT INTO key_result_measurement (id, org_id, key_result_id, goal_id, value, measured_at, source, recorded_by, recorded_at)
        SELECT id, $1, key_result_id, goal_id, value, measured_at, source, $2, $3
@@ -264,9 +280,7 @@ export class MeasurementsService {
       })),
       { orgId: actor.orgId, correlationId, actorId: actor.personId },
     );
-    return measurements.map((measurement, index) =>
-      measurementView({ ...measurement, id: ids[index], orgId: actor.orgId, recordedBy: actor.personId, recordedAt }),
-    );
+    return { ids, recordedAt };
   }
 }
 
