@@ -237,6 +237,7 @@ describe('metrics: forecasts at completion', () => {
       );
     }
     await settled();
+    const beforeTimePass = await forecastOf(`goals/${goals.launch}`);
     // 2 March: the pilot is overdue (all its planned value is due), the campaign a quarter into its plan.
     (metrics.app.get(CLOCK) as ManualClock).set(new Date('2026-03-02T06:00:00.000Z'));
     expect((await director.post('/v1/time-pass', {})).body).toMatchObject({ asOf: '2026-03-02' });
@@ -331,6 +332,18 @@ describe('metrics: forecasts at completion', () => {
       name: 'Acme Devices',
       cost: organisationCost,
     });
+
+    // As of a time: the forecast from the facts the last change at or before it kept — the 5 January one
+    // before anything was booked, the 10 February one before the time pass; nothing before the first score.
+    const forecastAsOf = (path: string, time: string) =>
+      director.get(`/v1/scores/${path}/forecast?asOf=${encodeURIComponent(time)}`);
+    expect((await forecastAsOf(`goals/${goals.launch}`, at('01-06'))).body).toEqual(early);
+    expect((await forecastAsOf(`goals/${goals.launch}`, at('02-11'))).body).toEqual(beforeTimePass);
+    expect((await forecastAsOf('organisation', at('03-03'))).body).toEqual(organisation.body);
+    const tooEarly = await forecastAsOf(`goals/${goals.launch}`, at('01-01'));
+    expect(tooEarly.status).toBe(404);
+    expect(tooEarly.body.detail).toContain('had no score, so no forecast, yet');
+    expect((await forecastAsOf(`goals/${goals.launch}`, 'last week')).status).toBe(400);
 
     // A manager reads their own forecast, not another manager's, a goal's or the organisation's.
     expect((await mia.get(`/v1/scores/managers/${people.mia}/forecast`)).body.cost).toMatchObject({

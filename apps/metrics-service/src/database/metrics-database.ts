@@ -6,6 +6,7 @@ import { VersionSettingsAndExplainHistory1764000000320 } from './migrations/1764
 import { RankDriversByIndex1764000000330 } from './migrations/1764000000330-rank-drivers-by-index';
 import { AddOrgStateRunStamp1764000000340 } from './migrations/1764000000340-add-org-state-run-stamp';
 import { CreateWeightedGoalLinks1764000000350 } from './migrations/1764000000350-create-weighted-goal-links';
+import { KeepFactsInScoreHistory1764000000360 } from './migrations/1764000000360-keep-facts-in-score-history';
 
 /** Metrics reads and writes with SQL (additive upserts, version guards), so it maps no entities. */
 export const metricsDatabase: ServiceDatabase = {
@@ -19,5 +20,6 @@ export const metricsDatabase: ServiceDatabase = {
     RankDriversByIndex1764000000330,
     AddOrgStateRunStamp1764000000340,
     CreateWeightedGoalLinks1764000000350,
+    KeepFactsInScoreHistory1764000000360,
   ],
 };

@@ -354,9 +354,9 @@ export class ScoreWriter {
     const changed = rescored.filter((entry) => entry.changed);
     if (changed.length === 0) return;
     await run.tx.query(
-      `INSERT INTO alignment_score_history (scope, scope_id, org_id, score, band, components, drivers, settings_version, at)
-       SELECT scope, scope_id, $3::uuid, score, band, components, drivers, settings_version, $7::timestamptz
-       FROM unnest($1::text[], $2::uuid[], $4::float8[], $5::text[], $6::jsonb[], $8::jsonb[], $9::int[]) AS h(scope, scope_id, score, band, components, drivers, settings_version)`,
+      `INSERT INTO alignment_score_history (scope, scope_id, org_id, score, band, components, drivers, settings_version, facts, at)
+       SELECT scope, scope_id, $3::uuid, score, band, components, drivers, settings_version, facts, $7::timestamptz
+       FROM unnest($1::text[], $2::uuid[], $4::float8[], $5::text[], $6::jsonb[], $8::jsonb[], $9::int[], $10::jsonb[]) AS h(scope, scope_id, score, band, components, drivers, settings_version, facts)`,
       [
         changed.map((entry) => entry.ref.scope),
         changed.map((entry) => entry.ref.id),
@@ -367,6 +367,8 @@ export class ScoreWriter {
         run.at,
         changed.map((entry) => json(entry.next.drivers)),
         changed.map((entry) => entry.settingsVersion),
+        // The forecast as of this change is computed from them (forecasts.service.ts).
+        changed.map((entry) => json(entry.facts)),
       ],
     );
     await this.outbox.publishAll(

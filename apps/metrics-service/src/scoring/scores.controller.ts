@@ -2,7 +2,7 @@ import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Actor, ApiProblems, CurrentActor, notFound, Page } from '@throughline/service-kit';
 import { ScopeKind } from './alignment-formula';
-import { ForecastView } from './dto/forecast.dto';
+import { ForecastAsOfQueryDto, ForecastView } from './dto/forecast.dto';
 import { ForecastsService } from './forecasts.service';
 import {
   ScoreAsOfQueryDto,
@@ -72,8 +72,8 @@ export class ScoresController {
   })
   @ApiOkResponse({ type: ForecastView })
   @ApiProblems(404)
-  organisationForecast(@CurrentActor() actor: Actor): Promise<ForecastView> {
-    return this.forecasts.forecast(actor, 'organisation', actor.orgId);
+  organisationForecast(@CurrentActor() actor: Actor, @Query() query: ForecastAsOfQueryDto): Promise<ForecastView> {
+    return this.forecasts.forecast(actor, 'organisation', actor.orgId, query.asOf);
   }
 
   @Get(':scopes')
@@ -147,8 +147,9 @@ export class ScoresController {
     @CurrentActor() actor: Actor,
     @Param('scopes') scopes: string,
     @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: ForecastAsOfQueryDto,
   ): Promise<ForecastView> {
-    return this.forecasts.forecast(actor, scopeOf(scopes), id);
+    return this.forecasts.forecast(actor, scopeOf(scopes), id, query.asOf);
   }
 }
 

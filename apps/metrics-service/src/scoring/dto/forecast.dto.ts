@@ -1,4 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsISO8601, IsOptional } from 'class-validator';
 import { FORECAST_GAP_REASONS } from '../forecast.rules';
 
 const COST_FIELDS = [
@@ -113,4 +114,15 @@ export class ForecastView {
   currency: string | null;
   @ApiProperty({ type: CostForecastView }) cost: CostForecastView;
   @ApiProperty({ type: ScheduleForecastView }) schedule: ScheduleForecastView;
+}
+
+export class ForecastAsOfQueryDto {
+  @ApiPropertyOptional({
+    example: '2026-03-01T00:00:00Z',
+    description:
+      "The forecast as it stood at this time: from the facts the score's last change at or before it kept, for that change's day. 404 before the scope's first score, and for a time whose change was recorded before facts were kept. Without it: now.",
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  asOf?: string;
 }

@@ -1078,11 +1078,20 @@ export type ScoresOrganisationHistoryResponse = ScoresOrganisationHistoryRespons
 export type ScoresOrganisationForecastData = {
     body?: never;
     path?: never;
-    query?: never;
+    query?: {
+        /**
+         * The forecast as it stood at this time: from the facts the score's last change at or before it kept, for that change's day. 404 before the scope's first score, and for a time whose change was recorded before facts were kept. Without it: now.
+         */
+        asOf?: string;
+    };
     url: '/v1/scores/organisation/forecast';
 };
 
 export type ScoresOrganisationForecastErrors = {
+    /**
+     * The request is malformed or a field is invalid; `errors` names each field
+     */
+    400: Problem;
     /**
      * No valid bearer token (the response carries WWW-Authenticate)
      */
@@ -1095,6 +1104,10 @@ export type ScoresOrganisationForecastErrors = {
      * No such resource in the caller’s organisation
      */
     404: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
     /**
      * Too many requests from this caller: retry after the Retry-After seconds
      */
@@ -1339,7 +1352,12 @@ export type ScoresForecastData = {
         scopes: 'goals' | 'managers' | 'org-units';
         id: string;
     };
-    query?: never;
+    query?: {
+        /**
+         * The forecast as it stood at this time: from the facts the score's last change at or before it kept, for that change's day. 404 before the scope's first score, and for a time whose change was recorded before facts were kept. Without it: now.
+         */
+        asOf?: string;
+    };
     url: '/v1/scores/{scopes}/{id}/forecast';
 };
 
@@ -1360,6 +1378,10 @@ export type ScoresForecastErrors = {
      * No such resource in the caller’s organisation
      */
     404: Problem;
+    /**
+     * The request is well-formed but breaks a domain rule; `detail` says which
+     */
+    422: Problem;
     /**
      * Too many requests from this caller: retry after the Retry-After seconds
      */
