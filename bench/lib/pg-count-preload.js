@@ -1,6 +1,6 @@
-// Preloaded into a service (NODE_OPTIONS=--require …) by bench/plan-import.ts: counts the statements
-// the service sends to PostgreSQL (every pg Client#query, pooled or not). Each SIGWINCH writes
-// { "signals": n, "statements": count } to $BENCH_PG_COUNT. Plain JavaScript because the services run compiled.
+// Preloaded into a service (NODE_OPTIONS=--require …) by bench/plan-import.ts, metrics-drain.ts and metrics-rebuild.ts: counts the statements
+// the service sends to PostgreSQL (every pg Client#query, pooled or not). Each SIGWINCH, and the
+// exit, writes { "signals": n, "statements": count, "kinds": … } to $BENCH_PG_COUNT. Plain JavaScript because the services run compiled.
 'use strict';
 const fs = require('node:fs');
 
@@ -20,8 +20,12 @@ if (target) {
     return query.apply(this, args);
   };
   fs.writeFileSync(`${target}.pid`, String(process.pid));
+  const write = () =>
+    fs.writeFileSync(target, JSON.stringify({ signals, statements, kinds: Object.fromEntries(kinds) }));
   process.on('SIGWINCH', () => {
     signals += 1;
-    fs.writeFileSync(target, JSON.stringify({ signals, statements, kinds: Object.fromEntries(kinds) }));
+    write();
   });
+  // A command that ends by itself (the rebuild) leaves its whole count.
+  process.on('exit', write);
 }
