@@ -50,6 +50,8 @@ export interface RebuildResult {
   /** SQL statements the rebuild process sent (bench/lib/pg-count-preload.js), per event rebuilt, and the most frequent by their first words. */
   statementsPerEvent: number;
   statementKinds: Array<{ statement: string; count: number }>;
+  /** The rebuild process's own CPU (user and system, its whole run including its start) per event rebuilt, in ms. */
+  cpuMsPerEvent: number;
 }
 
 const TASKS = 1_000;
@@ -90,15 +92,25 @@ async function onlineRebuild(env: Record<string, string>) {
   const [, applied, replayMs, pausedMs, published] = figures.map(Number);
   const [file] = readdirSync(profiles).filter((name) => name.endsWith('.cpuprofile'));
   const profile = summarizeProfile('metrics-service', JSON.parse(readFileSync(join(profiles, file), 'utf8')));
-  const { statements, kinds } = JSON.parse(readFileSync(counted, 'utf8')) as {
+  const { statements, kinds, cpuMicros } = JSON.parse(readFileSync(counted, 'utf8')) as {
     statements: number;
     kinds: Record<string, number>;
+    cpuMicros: { user: number; system: number };
   };
   const statementKinds = Object.entries(kinds)
     .sort((a, b) => b[1] - a[1])
     .slice(0, 12)
     .map(([statement, count]) => ({ statement, count }));
-  return { applied, replayMs, pausedMs, published, profile, statements, statementKinds };
+  return {
+    applied,
+    replayMs,
+    pausedMs,
+    published,
+    profile,
+    statements,
+    statementKinds,
+    cpuSeconds: (cpuMicros.user + cpuMicros.system) / 1e6,
+  };
 }
 
 export async function metricsRebuild(context: BenchContext): Promise<RebuildResult> {
@@ -166,8 +178,9 @@ export async function metricsRebuild(context: BenchContext): Promise<RebuildResu
     const rebuildSeconds = round(rebuilt.replayMs / 1000, 1);
     const rebuildEventsPerSecond = round(rebuilt.applied / (rebuilt.replayMs / 1000), 0);
     const statementsPerEvent = round(rebuilt.statements / rebuilt.applied, 3);
+    const cpuMsPerEvent = round((rebuilt.cpuSeconds * 1000) / rebuilt.applied, 3);
     log(
-      `rebuild: ${rebuilt.applied} events rebuilt in ${rebuildSeconds} s = ${rebuildEventsPerSecond} events/s, ${statementsPerEvent} statements per event; applying paused ${rebuilt.pausedMs} ms at the switch; ${during} reports published meanwhile`,
+      `rebuild: ${rebuilt.applied} events rebuilt in ${rebuildSeconds} s = ${rebuildEventsPerSecond} events/s, ${statementsPerEvent} statements and ${cpuMsPerEvent} ms of its CPU per event; applying paused ${rebuilt.pausedMs} ms at the switch; ${during} reports published meanwhile`,
     );
     const plain = await plainConsumerDrain(
       context,
@@ -206,6 +219,7 @@ export async function metricsRebuild(context: BenchContext): Promise<RebuildResu
       profile: rebuilt.profile,
       statementsPerEvent,
       statementKinds: rebuilt.statementKinds,
+      cpuMsPerEvent,
     };
   } finally {
     await metrics.stop();
