@@ -8,11 +8,21 @@
  * services do) and writes each fetched batch with one set-based upsert, draining the same
  * number of reports. Each instance counts the statements it sends to PostgreSQL while draining
  * (bench/lib/pg-count-preload.js); `--profile` also samples its CPU over the drain and sums it by package.
- * `npx tsx bench/metrics-drain.ts [--quick] [--profile] [--updates N]`
+ *
+ * Two instances on two shared cores cannot show what a core each would give (the broker,
+ * PostgreSQL, the publisher and both instances take turns on the same two), so each drain also
+ * measures the work: every instance's CPU seconds (its own `process_cpu_seconds_total`) and the
+ * reports it applied, its PostgreSQL backends' CPU, the broker's CPU. From those, the rate two
+ * instances would reach with a core each, if CPU is what limits them: the busier instance's CPU
+ * seconds bound the drain (`twoInstancesOwnCores`). `--pin` also pins each instance to a core of
+ * its own (`taskset`; one instance to the first core), which measures the same only on a machine
+ * with nothing else to run.
+ * `npx tsx bench/metrics-drain.ts [--quick] [--profile] [--pin] [--updates N]`
  */
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Message } from 'kafkajs';
 import { Pool } from 'pg';
@@ -21,6 +31,7 @@ import { ensureTopics } from '@throughline/messaging';
 import { publishAll, scaleOrganisationEvents } from './lib/org-seed';
 import { BenchContext, runStandalone } from './lib/scenario';
 import { nowMs, round, sleep } from './lib/stats';
+import { BenchSystem, processCpuSeconds } from './lib/system';
 import { ServiceProfile, summarizeProfile } from './hot-path-profile';
 import { progressEvent, topicsFor, UpdatableTask } from './scaling';
 
@@ -39,6 +50,43 @@ export interface DrainPoint {
   statementKinds: Array<{ statement: string; count: number }>;
   /** With `--profile`: where the first instance's CPU went while draining. */
   profile?: ServiceProfile;
+  /** What each instance did while draining. */
+  instancesWork: InstanceWork[];
+  /** The broker's CPU seconds while draining (its process on this machine; other users of a shared broker included). */
+  brokerCpuSeconds: number;
+  /** `--pin`: the core each instance was pinned to. */
+  pinnedTo?: number[];
+}
+
+/** One metrics instance's share of a drain. */
+export interface InstanceWork {
+  /** Its own `process_cpu_seconds_total`, over the drain. */
+  cpuSeconds: number;
+  /** Reports it applied (`throughline_events_consumed_total{outcome="processed"}`): the organisations of its partitions. */
+  appliedEvents: number;
+  /** Its PostgreSQL backends' CPU seconds (found by application name; NaN if PostgreSQL is not on this machine). */
+  postgresCpuSeconds: number;
+}
+
+/**
+ * Two instances with a core each, modelled from the CPU the drains used (20 organisations): if
+ * CPU is what limits an instance, one instance on one core drains N reports in at least its CPU
+ * seconds C₁, and two instances on a core each in at least the busier one's, max(Cₐ, C_b). The
+ * speed-up is C₁ ÷ max(Cₐ, C_b). Assumed: PostgreSQL and the broker have cores of their own and
+ * keep up (their CPU per second of that drain is reported: below 1 they are not the limit), and
+ * an instance's waits on round trips overlap with its work (true when batches queue, as in a drain).
+ */
+export interface TwoInstancesOwnCores {
+  oneInstanceCpuSeconds: number;
+  twoInstancesCpuSeconds: number[];
+  /** Of the reports, the share the busier of the two instances applied. */
+  busierInstanceShare: number;
+  oneInstanceEventsPerSecond: number;
+  twoInstancesEventsPerSecond: number;
+  speedUp: number;
+  /** CPU seconds per second of the modelled two-instance drain: cores they would need. */
+  postgresCores: number;
+  brokerCores: number;
 }
 
 export interface PlainConsumerDrain {
@@ -52,8 +100,10 @@ export interface DrainResult {
   plainConsumer: PlainConsumerDrain;
   /** Metrics' rate (one instance, one organisation) ÷ the plain consumer's. */
   oneOrganisationToPlain: number;
-  /** Two instances ÷ one, twenty organisations (the two-instance target: ≥ 1.7). */
+  /** Two instances ÷ one, twenty organisations, on the shared cores (the two-instance target: ≥ 1.7). */
   twoInstancesSpeedUp: number;
+  /** The same, modelled for a core per instance from the CPU the two drains used. */
+  twoInstancesOwnCores: TwoInstancesOwnCores;
 }
 
 const TASKS = 1_000;
@@ -121,9 +171,20 @@ async function drainPoint(
   );
   const probe = instrumented(process.argv.includes('--profile'));
   const probes = Array.from({ length: instances }, () => probe());
+  // Each instance's PostgreSQL connections carry its name, so their backends' CPU can be found.
+  const applicationName = (instance: number) => `bench-${system.tag}${variant}-${instance}`;
   const started = await Promise.all(
-    probes.map(({ env }) => system.startService('metrics-service', schema, { KAFKA_TOPIC_PREFIX: prefix, ...env })),
+    probes.map(({ env }, instance) =>
+      system.startService('metrics-service', schema, {
+        KAFKA_TOPIC_PREFIX: prefix,
+        PGAPPNAME: applicationName(instance),
+        ...env,
+      }),
+    ),
   );
+  const pinnedTo = process.argv.includes('--pin')
+    ? started.map(({ process: instance }, index) => pin(instance.pid!, index))
+    : undefined;
   try {
     if (Number.isNaN(await system.timeToZeroLag(300_000, prefix))) throw new Error('the setup was not applied');
     const tasks: UpdatableTask[] = seeded.flatMap(({ organisation }) =>
@@ -136,12 +197,22 @@ async function drainPoint(
       task.progress = JSON.parse(String(report.message.value)).data.progress;
       return report;
     });
+    const workBefore = await Promise.all(
+      started.map(({ process: instance }, index) => instanceWork(system, instance.url, applicationName(index))),
+    );
+    const broker = brokerPid();
+    const brokerBefore = broker ? processCpuSeconds(broker) : Number.NaN;
     const statementsBefore = await Promise.all(probes.map((instance) => instance.statements()));
     const began = nowMs();
     await publishAll(system, prefix, reports);
     const publishSeconds = round((nowMs() - began) / 1000, 2);
     if (Number.isNaN(await system.timeToZeroLag(600_000, prefix))) throw new Error('the backlog was not drained');
     const drainSeconds = round((nowMs() - began) / 1000, 2);
+    const brokerCpuSeconds = round((broker ? processCpuSeconds(broker) : Number.NaN) - brokerBefore, 2);
+    const workAfter = await Promise.all(
+      started.map(({ process: instance }, index) => instanceWork(system, instance.url, applicationName(index))),
+    );
+    const instancesWork = workAfter.map((after, index) => workBetween(workBefore[index], after));
     const statementsAfter = await Promise.all(probes.map((instance) => instance.statements()));
     const statements = statementsAfter.reduce(
       (sum, after, index) => sum + after.statements - statementsBefore[index].statements,
@@ -167,9 +238,17 @@ async function drainPoint(
         .slice(0, 12)
         .map(([statement, count]) => ({ statement, count })),
       profile: await probes[0].profile(),
+      instancesWork,
+      brokerCpuSeconds,
+      pinnedTo,
     };
     log(
-      `drain: ${organisations} organisation(s), ${instances} instance(s): ${updates} reports in ${drainSeconds} s (published in ${publishSeconds} s) = ${point.eventsPerSecond} events/s, ${point.statementsPerEvent} statements per report`,
+      `drain: ${organisations} organisation(s), ${instances} instance(s)${pinnedTo ? ` pinned to cores ${pinnedTo.join(', ')}` : ''}: ${updates} reports in ${drainSeconds} s (published in ${publishSeconds} s) = ${point.eventsPerSecond} events/s, ${point.statementsPerEvent} statements per report; ${instancesWork
+        .map(
+          (work, index) =>
+            `instance ${index + 1}: ${work.appliedEvents} applied, ${work.cpuSeconds} s CPU (its PostgreSQL backends ${work.postgresCpuSeconds} s)`,
+        )
+        .join('; ')}; broker ${brokerCpuSeconds} s CPU`,
     );
     if (point.profile)
       log(
@@ -183,6 +262,74 @@ async function drainPoint(
     await system.admin.deleteTopics({ topics }).catch(() => undefined);
     await system.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   }
+}
+
+/** Pins a process (all its threads) to one core, the `index`-th modulo the cores there are. */
+function pin(pid: number, index: number): number {
+  const core = index % availableParallelism();
+  execFileSync('taskset', ['--all-tasks', '--cpu-list', '--pid', String(core), String(pid)]);
+  return core;
+}
+
+/** The broker's process if it runs on this machine, the only one (else its CPU is not measured). */
+function brokerPid(): number | undefined {
+  try {
+    const pids = execFileSync('pgrep', ['-f', 'kafka\\.Kafka'], { encoding: 'utf8' }).trim().split('\n');
+    return pids.length === 1 ? Number(pids[0]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface WorkSoFar {
+  cpuSeconds: number;
+  appliedEvents: number;
+  /** CPU seconds of each of its PostgreSQL backends, by process id. */
+  backends: Map<number, number>;
+}
+
+async function instanceWork(system: BenchSystem, url: string, applicationName: string): Promise<WorkSoFar> {
+  const samples = await system.serviceSamples(url, [
+    'process_cpu_seconds_total',
+    'throughline_events_consumed_total{outcome="processed"}',
+  ]);
+  const backends = await system.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = $1`, [
+    applicationName,
+  ]);
+  return {
+    cpuSeconds: samples.process_cpu_seconds_total,
+    appliedEvents: samples['throughline_events_consumed_total{outcome="processed"}'] || 0,
+    backends: new Map(backends.map(({ pid }) => [pid, processCpuSeconds(pid)])),
+  };
+}
+
+/** A backend opened during the drain counts whole; one closed during it is missed (pools keep theirs open while busy). */
+function workBetween(before: WorkSoFar, after: WorkSoFar): InstanceWork {
+  const postgres = [...after.backends].reduce((sum, [pid, cpu]) => sum + cpu - (before.backends.get(pid) ?? 0), 0);
+  return {
+    cpuSeconds: round(after.cpuSeconds - before.cpuSeconds, 2),
+    appliedEvents: after.appliedEvents - before.appliedEvents,
+    postgresCpuSeconds: round(after.backends.size ? postgres : Number.NaN, 2),
+  };
+}
+
+/** See TwoInstancesOwnCores. */
+function twoInstancesOwnCores(one: DrainPoint, two: DrainPoint): TwoInstancesOwnCores {
+  const oneCpu = one.instancesWork[0].cpuSeconds;
+  const twoCpu = two.instancesWork.map((work) => work.cpuSeconds);
+  const busier = two.instancesWork.reduce((a, b) => (b.cpuSeconds > a.cpuSeconds ? b : a));
+  const limit = Math.max(...twoCpu);
+  const postgres = two.instancesWork.reduce((sum, work) => sum + work.postgresCpuSeconds, 0);
+  return {
+    oneInstanceCpuSeconds: oneCpu,
+    twoInstancesCpuSeconds: twoCpu,
+    busierInstanceShare: round(busier.appliedEvents / two.updates, 3),
+    oneInstanceEventsPerSecond: round(one.updates / oneCpu, 0),
+    twoInstancesEventsPerSecond: round(two.updates / limit, 0),
+    speedUp: round(oneCpu / limit, 2),
+    postgresCores: round(postgres / limit, 2),
+    brokerCores: round(two.brokerCpuSeconds / limit, 2),
+  };
 }
 
 /** The same number of reports drained by a plain consumer: parse, validate, one upsert per fetched batch, commit. */
@@ -272,13 +419,18 @@ export async function metricsDrain(context: BenchContext): Promise<DrainResult> 
   context.log(
     `drain: plain consumer (parse, validate, one upsert per batch): ${plainConsumer.eventsPerSecond} events/s`,
   );
-  const rate = (organisations: number, instances: number) =>
-    points.find((point) => point.organisations === organisations && point.instances === instances)!.eventsPerSecond;
+  const point = (organisations: number, instances: number) =>
+    points.find((candidate) => candidate.organisations === organisations && candidate.instances === instances)!;
+  const ownCores = twoInstancesOwnCores(point(20, 1), point(20, 2));
+  context.log(
+    `drain: two instances with a core each (modelled from their CPU): ${ownCores.twoInstancesEventsPerSecond} against ${ownCores.oneInstanceEventsPerSecond} events/s = ${ownCores.speedUp}×; the busier applied ${ownCores.busierInstanceShare} of the reports; PostgreSQL would need ${ownCores.postgresCores} cores, the broker ${ownCores.brokerCores}`,
+  );
   return {
     points,
     plainConsumer,
-    oneOrganisationToPlain: round(rate(1, 1) / plainConsumer.eventsPerSecond, 3),
-    twoInstancesSpeedUp: round(rate(20, 2) / rate(20, 1), 2),
+    oneOrganisationToPlain: round(point(1, 1).eventsPerSecond / plainConsumer.eventsPerSecond, 3),
+    twoInstancesSpeedUp: round(point(20, 2).eventsPerSecond / point(20, 1).eventsPerSecond, 2),
+    twoInstancesOwnCores: ownCores,
   };
 }
 

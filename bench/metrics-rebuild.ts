@@ -7,7 +7,8 @@
  * run: the running instance's apply rate on the same backlog, and a plain kafkajs consumer
  * (bench/metrics-drain.ts) draining as many reports. After the switch the instance must hold
  * exactly one inbox row per event published (nothing lost, nothing applied twice). The rebuild
- * runs under V8's sampling profiler (--cpu-prof: a few per cent of overhead) to say where its time goes.
+ * runs under V8's sampling profiler (--cpu-prof: a few per cent of overhead) to say where its time goes,
+ * and counts the statements it sends to PostgreSQL.
  * `npx tsx bench/metrics-rebuild.ts [--quick] [--events 1000000]` (default 10,000 reports; --quick 1,000)
  */
 import { execFile } from 'node:child_process';
@@ -46,6 +47,11 @@ export interface RebuildResult {
   targetEventsPerSecond: number;
   /** The rebuild process's CPU profile (V8's, whole run): busy time by package, and idle (waiting on PostgreSQL and Kafka). */
   profile: ServiceProfile;
+  /** SQL statements the rebuild process sent (bench/lib/pg-count-preload.js), per event rebuilt, and the most frequent by their first words. */
+  statementsPerEvent: number;
+  statementKinds: Array<{ statement: string; count: number }>;
+  /** The rebuild process's own CPU (user and system, its whole run including its start) per event rebuilt, in ms. */
+  cpuMsPerEvent: number;
 }
 
 const TASKS = 1_000;
@@ -59,16 +65,24 @@ function reportsAsked(quick: boolean): number {
 /** `npm run metrics:rebuild`, built (the bench builds the services) and under V8's profiler, with its one-line report parsed. */
 async function onlineRebuild(env: Record<string, string>) {
   const profiles = mkdtempSync(join(tmpdir(), 'throughline-bench-rebuild-'));
+  const counted = join(profiles, 'statements.json');
   const { stdout } = await promisify(execFile)(
     process.execPath,
     [
       `--cpu-prof-dir=${profiles}`,
       '--cpu-prof',
       '-r',
+      join(__dirname, 'lib/pg-count-preload.js'),
+      '-r',
       join(root, 'tools/runtime-paths.js'),
       join(root, 'dist/apps/metrics-service/src/rebuild.js'),
     ],
-    { cwd: root, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: 4 * 3_600_000 },
+    {
+      cwd: root,
+      env: { ...process.env, ...env, BENCH_PG_COUNT: counted },
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 4 * 3_600_000,
+    },
   );
   const figures =
     /rebuilt from (\d+) events .* in (\d+) ms; the live service paused applying for (\d+) ms at the switch; (\d+) events published/.exec(
@@ -78,7 +92,25 @@ async function onlineRebuild(env: Record<string, string>) {
   const [, applied, replayMs, pausedMs, published] = figures.map(Number);
   const [file] = readdirSync(profiles).filter((name) => name.endsWith('.cpuprofile'));
   const profile = summarizeProfile('metrics-service', JSON.parse(readFileSync(join(profiles, file), 'utf8')));
-  return { applied, replayMs, pausedMs, published, profile };
+  const { statements, kinds, cpuMicros } = JSON.parse(readFileSync(counted, 'utf8')) as {
+    statements: number;
+    kinds: Record<string, number>;
+    cpuMicros: { user: number; system: number };
+  };
+  const statementKinds = Object.entries(kinds)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 12)
+    .map(([statement, count]) => ({ statement, count }));
+  return {
+    applied,
+    replayMs,
+    pausedMs,
+    published,
+    profile,
+    statements,
+    statementKinds,
+    cpuSeconds: (cpuMicros.user + cpuMicros.system) / 1e6,
+  };
 }
 
 export async function metricsRebuild(context: BenchContext): Promise<RebuildResult> {
@@ -145,8 +177,10 @@ export async function metricsRebuild(context: BenchContext): Promise<RebuildResu
       throw new Error('the reports after the switch were not applied');
     const rebuildSeconds = round(rebuilt.replayMs / 1000, 1);
     const rebuildEventsPerSecond = round(rebuilt.applied / (rebuilt.replayMs / 1000), 0);
+    const statementsPerEvent = round(rebuilt.statements / rebuilt.applied, 3);
+    const cpuMsPerEvent = round((rebuilt.cpuSeconds * 1000) / rebuilt.applied, 3);
     log(
-      `rebuild: ${rebuilt.applied} events rebuilt in ${rebuildSeconds} s = ${rebuildEventsPerSecond} events/s; applying paused ${rebuilt.pausedMs} ms at the switch; ${during} reports published meanwhile`,
+      `rebuild: ${rebuilt.applied} events rebuilt in ${rebuildSeconds} s = ${rebuildEventsPerSecond} events/s, ${statementsPerEvent} statements and ${cpuMsPerEvent} ms of its CPU per event; applying paused ${rebuilt.pausedMs} ms at the switch; ${during} reports published meanwhile`,
     );
     const plain = await plainConsumerDrain(
       context,
@@ -183,6 +217,9 @@ export async function metricsRebuild(context: BenchContext): Promise<RebuildResu
       rebuildToPlain: round(rebuildEventsPerSecond / plain.eventsPerSecond, 3),
       targetEventsPerSecond: round(1_000_000 / 120, 0),
       profile: rebuilt.profile,
+      statementsPerEvent,
+      statementKinds: rebuilt.statementKinds,
+      cpuMsPerEvent,
     };
   } finally {
     await metrics.stop();

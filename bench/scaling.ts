@@ -2,8 +2,12 @@
  * Scaling of metrics with the size of one organisation (1,000 / 10,000 / 100,000 tasks): the
  * events are published in large batches on their own topic prefix, the metrics read models
  * are built by the metrics engineer's replay-rebuild (timed: that is the full rebuild), then a
- * metrics instance starts on them (startup time, memory) and takes task updates (the cost of
- * one, alone and in a burst). `npx tsx bench/scaling.ts [--quick]`
+ * metrics instance starts on them (startup time, memory), applies one progress report per task so
+ * that it holds the whole organisation in memory (RSS and its memory gauges then), and takes task
+ * updates (the cost of one, alone and in a burst). `npx tsx bench/scaling.ts [--quick]`;
+ * `--sql-seeded`: instead, the read models bench/metrics-update-cost.ts seeded (1,000 and 100,000
+ * tasks) side by side, and one update's p50 at the largest over the smallest.
+ * BENCH_METRICS_NODE_OPTIONS: the instance's NODE_OPTIONS (e.g. a smaller old space).
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -17,10 +21,25 @@ import { ScoreWatch } from './lib/score-watch';
 import { nowMs, round, sleep, summarize, Summary } from './lib/stats';
 import { nextProgress } from './lib/task-updates';
 import { METRICS_INPUT_TOPICS } from './lib/system';
+import type { ServiceProcess } from '@throughline/testing';
+
+/** What a metrics instance holds once every task of the organisation has been reported on (issue 15: memory at 100,000 tasks). */
+export interface HeldMemory {
+  /** One progress report per task, applied by the instance before anything else is measured. */
+  reports: number;
+  applySeconds: number;
+  rssMb: number;
+  heapUsedMb: number;
+  /** `throughline_metrics_memory_entries` and `_organisations` from the instance's /metrics. */
+  memoryEntries: number;
+  memoryOrganisations: number;
+}
 
 export interface UpdateCost {
   metricsStartupMs: number;
   metricsRssMbAfterStart: number;
+  /** The organisation's memory after every task was reported on: the single and burst updates run with it held. */
+  held: HeldMemory;
   metricsRssMbAfterUpdates: number;
   /** One update alone: published to the first score-changed event it caused. */
   singleUpdateMs: Summary;
@@ -76,10 +95,157 @@ export async function topicsFor(context: BenchContext, prefix: string): Promise<
 }
 
 /**
- * A metrics instance started on read models of this size: its startup time and memory, then
- * task updates through Kafka, alone and in a burst. `time` keeps the events on the
- * organisation's day where the read models were seeded for another day.
+ * Every task reported on once, so the instance holds the whole organisation in memory (tasks,
+ * chains, scopes) as it does after applying its events: then its memory, as the process and
+ * its gauges report it.
  */
+async function holdOrganisation(
+  context: BenchContext,
+  prefix: string,
+  url: string,
+  tasks: UpdatableTask[],
+  version: number,
+  time?: Date,
+): Promise<HeldMemory> {
+  const { system } = context;
+  const reports = tasks.map((task, index) => {
+    const report = progressEvent(task, `bench-hold-${index}`, time, version);
+    task.progress = JSON.parse(String(report.message.value)).data.progress;
+    return report;
+  });
+  const started = nowMs();
+  // 2,000 reports of one organisation can exceed the broker's megabyte per partition and request.
+  await publishAll(system, prefix, reports, 500);
+  if (Number.isNaN(await system.timeToZeroLag(900_000, prefix)))
+    throw new Error('the holding reports were not applied');
+  const applySeconds = round((nowMs() - started) / 1000, 1);
+  const gauges = await system.serviceSamples(url, [
+    'process_resident_memory_bytes',
+    'nodejs_heap_size_used_bytes',
+    'throughline_metrics_memory_entries',
+    'throughline_metrics_memory_organisations',
+  ]);
+  return {
+    reports: reports.length,
+    applySeconds,
+    rssMb: round(gauges.process_resident_memory_bytes / 1024 / 1024, 0),
+    heapUsedMb: round(gauges.nodejs_heap_size_used_bytes / 1024 / 1024, 0),
+    memoryEntries: gauges.throughline_metrics_memory_entries,
+    memoryOrganisations: gauges.throughline_metrics_memory_organisations,
+  };
+}
+
+/**
+ * A metrics instance started on read models of one size, holding the whole organisation in
+ * memory (every task reported on once): then task updates through Kafka, alone and in a burst.
+ * `time` keeps the events on the organisation's day where the read models were seeded for another day.
+ */
+class HeldInstance {
+  private singles: number[] = [];
+  private unobserved = 0;
+  private readonly singleCount: number;
+
+  private constructor(
+    private readonly context: BenchContext,
+    private readonly prefix: string,
+    private readonly metrics: ServiceProcess,
+    private readonly watch: ScoreWatch,
+    private readonly tasks: UpdatableTask[],
+    private readonly version: number,
+    private readonly time: Date | undefined,
+    private readonly started: { startupMs: number; rssMb: number; held: HeldMemory },
+  ) {
+    this.singleCount = context.quick ? 5 : 20;
+  }
+
+  static async start(
+    context: BenchContext,
+    prefix: string,
+    schema: string,
+    tasks: UpdatableTask[],
+    time?: Date,
+  ): Promise<HeldInstance> {
+    const { system } = context;
+    // Read models seeded for another day: the service's clock stays on it, or its first time pass would re-date every task (a different cost).
+    const clock: Record<string, string> = time
+      ? { METRICS_CLOCK: 'manual', METRICS_CLOCK_START: time.toISOString() }
+      : {};
+    // Other V8 settings (a smaller old space) show how much of the RSS is garbage not yet collected.
+    const nodeOptions: Record<string, string> = process.env.BENCH_METRICS_NODE_OPTIONS
+      ? { NODE_OPTIONS: process.env.BENCH_METRICS_NODE_OPTIONS }
+      : {};
+    const { process: metrics, startupMs } = await system.startService('metrics-service', schema, {
+      KAFKA_TOPIC_PREFIX: prefix,
+      ...clock,
+      ...nodeOptions,
+    });
+    const watch = new ScoreWatch(system, prefix);
+    try {
+      // Newer than any report already applied (a run on the same read models before), so none is skipped as stale.
+      const [{ version }] = await system.query<{ version: number }>(
+        `SELECT coalesce(max(progress_version), 0)::int AS version FROM ${schema}.task_rm`,
+      );
+      const rssMb = await system.residentMemoryMb(metrics.url);
+      const held = await holdOrganisation(context, prefix, metrics.url, tasks, version + 1, time);
+      context.log(
+        `${tasks.length} tasks held: ${held.reports} reports applied in ${held.applySeconds} s; RSS ${held.rssMb} MB (heap used ${held.heapUsedMb} MB), ${held.memoryEntries} memory entries over ${held.memoryOrganisations} organisation(s)`,
+      );
+      await watch.start();
+      await sleep(500);
+      return new HeldInstance(context, prefix, metrics, watch, tasks, version + 2, time, { startupMs, rssMb, held });
+    } catch (error) {
+      await watch.stop();
+      await metrics.stop();
+      throw error;
+    }
+  }
+
+  /** The `index`-th of the single updates: published alone, timed to the first score change it caused. */
+  async single(index: number): Promise<void> {
+    const correlationId = `bench-scale-${randomUUID()}`;
+    const sent = nowMs();
+    await publishAll(this.context.system, this.prefix, [
+      progressEvent(this.tasks[index], correlationId, this.time, this.version),
+    ]);
+    if ((await this.watch.waitFor([correlationId], 10_000)) === 0)
+      this.singles.push(this.watch.reflectedAt(correlationId)! - sent);
+    else this.unobserved++;
+  }
+
+  async singlesAndBurst(): Promise<UpdateCost> {
+    for (let index = this.singles.length + this.unobserved; index < this.singleCount; index++) await this.single(index);
+    const burstTasks = this.tasks.slice(this.singleCount, this.singleCount + (this.context.quick ? 20 : 150));
+    const ids = burstTasks.map(() => `bench-burst-${randomUUID()}`);
+    const started = nowMs();
+    await publishAll(
+      this.context.system,
+      this.prefix,
+      burstTasks.map((task, index) => progressEvent(task, ids[index], this.time, this.version)),
+    );
+    const unobserved = this.unobserved + (await this.watch.waitFor(ids, 180_000));
+    const last = Math.max(...ids.map((id) => this.watch.reflectedAt(id) ?? Number.NaN).filter(Number.isFinite));
+    return {
+      metricsStartupMs: this.started.startupMs,
+      metricsRssMbAfterStart: this.started.rssMb,
+      held: this.started.held,
+      metricsRssMbAfterUpdates: await this.context.system.residentMemoryMb(this.metrics.url),
+      singleUpdateMs: summarize(this.singles),
+      burstUpdates: burstTasks.length,
+      burstMsPerUpdate: round((last - started) / burstTasks.length, 1),
+      unobserved,
+    };
+  }
+
+  get singleUpdates(): number {
+    return this.singleCount;
+  }
+
+  async stop(): Promise<void> {
+    await this.watch.stop();
+    await this.metrics.stop();
+  }
+}
+
 async function measureUpdates(
   context: BenchContext,
   prefix: string,
@@ -87,52 +253,11 @@ async function measureUpdates(
   tasks: UpdatableTask[],
   time?: Date,
 ): Promise<UpdateCost> {
-  const { system, quick } = context;
-  // Read models seeded for another day: the service's clock stays on it, or its first time pass would re-date every task (a different cost).
-  const clock: Record<string, string> = time
-    ? { METRICS_CLOCK: 'manual', METRICS_CLOCK_START: time.toISOString() }
-    : {};
-  const { process: metrics, startupMs } = await system.startService('metrics-service', schema, {
-    KAFKA_TOPIC_PREFIX: prefix,
-    ...clock,
-  });
-  const watch = new ScoreWatch(system, prefix);
+  const instance = await HeldInstance.start(context, prefix, schema, tasks, time);
   try {
-    const metricsRssMbAfterStart = await system.residentMemoryMb(metrics.url);
-    await watch.start();
-    await sleep(500);
-    const singles: number[] = [];
-    const singleCount = quick ? 5 : 20;
-    let unobserved = 0;
-    for (const task of tasks.slice(0, singleCount)) {
-      const correlationId = `bench-scale-${randomUUID()}`;
-      const sent = nowMs();
-      await publishAll(system, prefix, [progressEvent(task, correlationId, time, 100_000)]);
-      if ((await watch.waitFor([correlationId], 10_000)) === 0) singles.push(watch.reflectedAt(correlationId)! - sent);
-      else unobserved++;
-    }
-    const burstTasks = tasks.slice(singleCount, singleCount + (quick ? 20 : 150));
-    const ids = burstTasks.map(() => `bench-burst-${randomUUID()}`);
-    const started = nowMs();
-    await publishAll(
-      system,
-      prefix,
-      burstTasks.map((task, index) => progressEvent(task, ids[index], time, 100_000)),
-    );
-    unobserved += await watch.waitFor(ids, 180_000);
-    const last = Math.max(...ids.map((id) => watch.reflectedAt(id) ?? Number.NaN).filter(Number.isFinite));
-    return {
-      metricsStartupMs: startupMs,
-      metricsRssMbAfterStart,
-      metricsRssMbAfterUpdates: await system.residentMemoryMb(metrics.url),
-      singleUpdateMs: summarize(singles),
-      burstUpdates: burstTasks.length,
-      burstMsPerUpdate: round((last - started) / burstTasks.length, 1),
-      unobserved,
-    };
+    return await instance.singlesAndBurst();
   } finally {
-    await watch.stop();
-    await metrics.stop();
+    await instance.stop();
   }
 }
 
@@ -199,14 +324,13 @@ export async function replayedPoint(context: BenchContext, tasks: number): Promi
   }
 }
 
-/** Read models seeded with SQL by bench/metrics-update-cost.ts (schema bench_metrics_<size>): a real metrics process on them. */
-export async function sqlSeededPoint(context: BenchContext, schema: string): Promise<ScalePoint> {
-  const { system, log } = context;
-  const [{ n }] = await system.query<{ n: string }>(`SELECT count(*) AS n FROM ${schema}.task_rm`);
-  const tasks = Number(n);
+/** Read models seeded with SQL by bench/metrics-update-cost.ts (schema bench_metrics_<size>), made ready for a real metrics process. */
+async function sqlSeeded(context: BenchContext, schema: string) {
+  const { system } = context;
   const [{ as_of: asOf }] = await system.query<{ as_of: string }>(
     `SELECT to_char(as_of, 'YYYY-MM-DD') AS as_of FROM ${schema}.org_state LIMIT 1`,
   );
+  // Every task, so the instance holds the whole organisation; those past their due date first, for the measured updates: all their planned value counts and each progress report moves the score (one that moved nothing would publish no score change).
   const rows = await system.query<{
     task_id: string;
     goal_id: string;
@@ -214,42 +338,51 @@ export async function sqlSeededPoint(context: BenchContext, schema: string): Pro
     org_id: string;
     progress: number;
   }>(
-    `SELECT task_id, goal_id, manager_id, org_id, progress FROM ${schema}.task_rm WHERE due_date < $1 ORDER BY random() LIMIT 400`,
+    `SELECT task_id, goal_id, manager_id, org_id, progress FROM ${schema}.task_rm ORDER BY due_date < $1 DESC, random()`,
     [asOf],
   );
-  // Past their due date, so all their planned value counts and each progress report moves the score (one that moved nothing would publish no score change).
-  const prefix = `${system.prefix}q${tasks}.`;
+  const prefix = `${system.prefix}q${rows.length}.`;
   const topics = await topicsFor(context, prefix);
   // The seeding script scored everything once and left those score events in the outbox for its own topic prefix; they are not what is measured here.
   await system.query(`UPDATE ${schema}.outbox_event SET published_at = now() WHERE published_at IS NULL`);
+  return {
+    schema,
+    prefix,
+    topics,
+    time: new Date(`${asOf}T12:00:00Z`),
+    tasks: rows.map((row) => ({
+      id: row.task_id,
+      goalId: row.goal_id,
+      managerId: row.manager_id,
+      orgId: row.org_id,
+      progress: row.progress,
+    })),
+  };
+}
+
+function sqlSeededPointOf(context: BenchContext, tasks: number, cost: UpdateCost): ScalePoint {
+  context.log(
+    `${tasks} tasks (SQL-seeded): metrics started in ${cost.metricsStartupMs} ms, RSS ${cost.metricsRssMbAfterUpdates} MB after the updates; one update p50 ${cost.singleUpdateMs.p50} ms; burst ${cost.burstMsPerUpdate} ms per update`,
+  );
+  return {
+    tasks,
+    seededBy: 'sql',
+    events: null,
+    publishSeconds: null,
+    rebuildSeconds: null,
+    rebuildEventsPerSecond: null,
+    ...cost,
+  };
+}
+
+/** Read models seeded with SQL by bench/metrics-update-cost.ts (schema bench_metrics_<size>): a real metrics process on them. */
+export async function sqlSeededPoint(context: BenchContext, schema: string): Promise<ScalePoint> {
+  const seeded = await sqlSeeded(context, schema);
   try {
-    const cost = await measureUpdates(
-      context,
-      prefix,
-      schema,
-      rows.map((row) => ({
-        id: row.task_id,
-        goalId: row.goal_id,
-        managerId: row.manager_id,
-        orgId: row.org_id,
-        progress: row.progress,
-      })),
-      new Date(`${asOf}T12:00:00Z`),
-    );
-    log(
-      `${tasks} tasks (SQL-seeded): metrics started in ${cost.metricsStartupMs} ms, RSS ${cost.metricsRssMbAfterUpdates} MB; one update p50 ${cost.singleUpdateMs.p50} ms; burst ${cost.burstMsPerUpdate} ms per update`,
-    );
-    return {
-      tasks,
-      seededBy: 'sql',
-      events: null,
-      publishSeconds: null,
-      rebuildSeconds: null,
-      rebuildEventsPerSecond: null,
-      ...cost,
-    };
+    const cost = await measureUpdates(context, seeded.prefix, schema, seeded.tasks, seeded.time);
+    return sqlSeededPointOf(context, seeded.tasks.length, cost);
   } finally {
-    await system.admin.deleteTopics({ topics }).catch(() => undefined);
+    await context.system.admin.deleteTopics({ topics: seeded.topics }).catch(() => undefined);
   }
 }
 
@@ -271,16 +404,58 @@ export async function scaling(context: BenchContext): Promise<ScalePoint[]> {
   return points;
 }
 
-/** After bench/metrics-update-cost.ts ran on this PostgreSQL: its larger (100,000-task) read models under a real metrics process. */
-export async function scalingOnSqlSeeded(context: BenchContext): Promise<ScalePoint[]> {
-  // Only sizes beyond the replayed ones: the largest is the point of it.
+/** The schemas bench/metrics-update-cost.ts seeded on this PostgreSQL (bench_metrics_<tasks>) beyond `beyond` tasks, smallest first. */
+async function sqlSeededSchemas(context: BenchContext, beyond: number): Promise<string[]> {
   const schemas = await context.system.query<{ nspname: string }>(
     `SELECT nspname FROM pg_namespace WHERE nspname ~ '^bench_metrics_[0-9]+$' AND substring(nspname from '[0-9]+$')::int > $1 ORDER BY length(nspname), nspname`,
-    [Math.max(...scaleSizes(context.quick))],
+    [beyond],
   );
+  return schemas.map(({ nspname }) => nspname);
+}
+
+/** After bench/metrics-update-cost.ts ran on this PostgreSQL: its larger (100,000-task) read models under a real metrics process. */
+export async function scalingOnSqlSeeded(context: BenchContext): Promise<ScalePoint[]> {
   const points: ScalePoint[] = [];
-  for (const { nspname } of schemas) points.push(await sqlSeededPoint(context, nspname));
+  // Only sizes beyond the replayed ones: the largest is the point of it.
+  for (const schema of await sqlSeededSchemas(context, Math.max(...scaleSizes(context.quick))))
+    points.push(await sqlSeededPoint(context, schema));
   return points;
 }
 
-if (require.main === module) runStandalone('scaling', scaling);
+/**
+ * `--sql-seeded`: the smallest and the largest read models bench/metrics-update-cost.ts seeded
+ * (1,000 and 100,000 tasks), an instance on each, both holding their whole organisation; the
+ * single updates alternate between them, so the two sizes share whatever else the machine is
+ * doing. One update's p50 at the largest over that at the smallest is the issue's target (≤ 1.3).
+ */
+async function scalingSqlSeededSideBySide(
+  context: BenchContext,
+): Promise<{ points: ScalePoint[]; oneUpdateLargestOverSmallest: number }> {
+  if (!context.system.managed)
+    throw new Error('--sql-seeded starts metrics instances: it needs the system the benchmark starts');
+  const schemas = await sqlSeededSchemas(context, 0);
+  if (schemas.length < 2)
+    throw new Error('run bench/metrics-update-cost.ts on this PostgreSQL first (it seeds 1,000 and 100,000 tasks)');
+  const sizes = [await sqlSeeded(context, schemas[0]), await sqlSeeded(context, schemas.at(-1)!)];
+  const instances: HeldInstance[] = [];
+  try {
+    for (const size of sizes)
+      instances.push(await HeldInstance.start(context, size.prefix, size.schema, size.tasks, size.time));
+    for (let index = 0; index < instances[0].singleUpdates; index++)
+      for (const instance of instances) await instance.single(index);
+    const points: ScalePoint[] = [];
+    for (const [index, instance] of instances.entries())
+      points.push(sqlSeededPointOf(context, sizes[index].tasks.length, await instance.singlesAndBurst()));
+    const ratio = round(points[1].singleUpdateMs.p50 / points[0].singleUpdateMs.p50, 2);
+    context.log(`one update at ${points[1].tasks} tasks ÷ at ${points[0].tasks}: ${ratio} (p50 over p50, alternated)`);
+    return { points, oneUpdateLargestOverSmallest: ratio };
+  } finally {
+    for (const instance of instances) await instance.stop();
+    for (const size of sizes) await context.system.admin.deleteTopics({ topics: size.topics }).catch(() => undefined);
+  }
+}
+
+if (require.main === module) {
+  if (process.argv.includes('--sql-seeded')) runStandalone('scaling', scalingSqlSeededSideBySide);
+  else runStandalone('scaling', scaling);
+}

@@ -1,6 +1,6 @@
-// Preloaded into a service (NODE_OPTIONS=--require …) by bench/plan-import.ts: counts the statements
-// the service sends to PostgreSQL (every pg Client#query, pooled or not). Each SIGWINCH writes
-// { "signals": n, "statements": count } to $BENCH_PG_COUNT. Plain JavaScript because the services run compiled.
+// Preloaded into a service (NODE_OPTIONS=--require …) by bench/plan-import.ts, metrics-drain.ts and metrics-rebuild.ts: counts the statements
+// the service sends to PostgreSQL (every pg Client#query, pooled or not). Each SIGWINCH, and the
+// exit, writes { "signals": n, "statements": count, "kinds": … } to $BENCH_PG_COUNT. Plain JavaScript because the services run compiled.
 'use strict';
 const fs = require('node:fs');
 
@@ -20,8 +20,16 @@ if (target) {
     return query.apply(this, args);
   };
   fs.writeFileSync(`${target}.pid`, String(process.pid));
+  // With the process's own CPU so far (user and system, microseconds): under load, the figure a profile's busy time is not.
+  const write = () =>
+    fs.writeFileSync(
+      target,
+      JSON.stringify({ signals, statements, kinds: Object.fromEntries(kinds), cpuMicros: process.cpuUsage() }),
+    );
   process.on('SIGWINCH', () => {
     signals += 1;
-    fs.writeFileSync(target, JSON.stringify({ signals, statements, kinds: Object.fromEntries(kinds) }));
+    write();
   });
+  // A command that ends by itself (the rebuild) leaves its whole count.
+  process.on('exit', write);
 }

@@ -139,7 +139,8 @@ export function renderMarkdown(report: Json, findings?: string): string {
         'full replay-rebuild s',
         'replayed events/s',
         'metrics startup ms',
-        'metrics RSS MB',
+        'metrics RSS MB, organisation held (heap used; memory entries)',
+        'metrics RSS MB after the updates',
         'one update p50 ms (publish → score event)',
         'p95 ms',
         'burst ms/update',
@@ -151,6 +152,9 @@ export function renderMarkdown(report: Json, findings?: string): string {
         point.rebuildSeconds,
         point.rebuildEventsPerSecond,
         point.metricsStartupMs,
+        point.held
+          ? `${cell(point.held.rssMb)} (${cell(point.held.heapUsedMb)}; ${cell(point.held.memoryEntries)})`
+          : '–',
         point.metricsRssMbAfterUpdates,
         point.singleUpdateMs.p50,
         point.singleUpdateMs.p95,
@@ -284,6 +288,12 @@ function metricsDrain(drain: Json): string {
     ),
     '',
     `Plain kafkajs consumer on the same broker and database (parse, validate, one upsert per fetched batch): ${cell(drain.plainConsumer.eventsPerSecond)} events/s. **Ratios (same run):** metrics ÷ plain consumer ${cell(drain.oneOrganisationToPlain)} (one organisation, one instance); two instances ÷ one, 20 organisations ${cell(drain.twoInstancesSpeedUp)}.`,
+    ...(drain.twoInstancesOwnCores
+      ? [
+          '',
+          `**Two instances with a core each, modelled from their CPU** (20 organisations; the busier instance's CPU seconds bound the drain): one instance ${cell(drain.twoInstancesOwnCores.oneInstanceCpuSeconds)} s of CPU for the reports (${cell(drain.twoInstancesOwnCores.oneInstanceEventsPerSecond)} events/s on a core of its own), two ${drain.twoInstancesOwnCores.twoInstancesCpuSeconds.map(cell).join(' and ')} s (${cell(drain.twoInstancesOwnCores.twoInstancesEventsPerSecond)} events/s): **${cell(drain.twoInstancesOwnCores.speedUp)}×**; the busier applied ${cell(drain.twoInstancesOwnCores.busierInstanceShare)} of the reports; at that rate PostgreSQL would use ${cell(drain.twoInstancesOwnCores.postgresCores)} cores and the broker ${cell(drain.twoInstancesOwnCores.brokerCores)}.`,
+        ]
+      : []),
   ].join('\n');
 }
 
@@ -320,7 +330,7 @@ function metricsRebuild(rebuild: Json): string {
       ],
     ),
     '',
-    `Target: 1,000,000 events in 2 minutes (${cell(rebuild.targetEventsPerSecond)} events/s); \`npx tsx bench/metrics-rebuild.ts --events 1000000\` runs that size. The rebuild process's CPU: ${cell(rebuild.profile?.busyMs)} ms busy, ${cell(rebuild.profile?.idleMs)} ms idle (waiting on PostgreSQL and Kafka); busy time by package: ${(rebuild.profile?.top ?? []).map((share: Json) => `${share.what} ${cell(share.percentOfBusy)}%`).join(', ')}.`,
+    `Target: 1,000,000 events in 2 minutes (${cell(rebuild.targetEventsPerSecond)} events/s); \`npx tsx bench/metrics-rebuild.ts --events 1000000\` runs that size. Per event rebuilt: ${cell(rebuild.statementsPerEvent)} SQL statements and ${cell(rebuild.cpuMsPerEvent)} ms of the rebuild process's CPU. Its profile: ${cell(rebuild.profile?.busyMs)} ms busy, ${cell(rebuild.profile?.idleMs)} ms idle (waiting on PostgreSQL and Kafka); busy time by package: ${(rebuild.profile?.top ?? []).map((share: Json) => `${share.what} ${cell(share.percentOfBusy)}%`).join(', ')}.`,
   ].join('\n');
 }
 

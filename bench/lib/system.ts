@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Admin, Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { Topics } from '@throughline/contracts';
@@ -218,11 +219,32 @@ export class BenchSystem {
     return Number.NaN;
   }
 
+  /**
+   * Samples of a service's own Prometheus endpoint, each the sum of the series of its name whose
+   * labels include those asked for, e.g. `throughline_events_consumed_total{outcome="processed"}`
+   * (NaN if it exports none).
+   */
+  async serviceSamples<N extends string>(url: string, queries: readonly N[]): Promise<Record<N, number>> {
+    const series = (await (await fetch(`${url}/metrics`)).text())
+      .split('\n')
+      .map((line) => /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{.*\})? (\S+)$/.exec(line))
+      .filter((sample) => sample !== null);
+    const sum = (query: string) => {
+      const [, name, labels = ''] = /^([^{]+)(?:\{(.*)\})?$/.exec(query)!;
+      const wanted = labels ? labels.split(',') : [];
+      const matching = series.filter(
+        ([, seriesName, seriesLabels = '']) =>
+          seriesName === name && wanted.every((pair) => seriesLabels.slice(1, -1).split(',').includes(pair)),
+      );
+      return matching.length ? matching.reduce((total, [, , , value]) => total + Number(value), 0) : Number.NaN;
+    };
+    return Object.fromEntries(queries.map((query) => [query, sum(query)])) as Record<N, number>;
+  }
+
   /** Resident memory of a service as its own Prometheus endpoint reports it. */
   async residentMemoryMb(url: string): Promise<number> {
-    const text = await (await fetch(`${url}/metrics`)).text();
-    const line = text.split('\n').find((candidate) => candidate.startsWith('process_resident_memory_bytes'));
-    return line ? round(Number(line.split(' ')[1]) / 1024 / 1024, 0) : Number.NaN;
+    const { process_resident_memory_bytes: bytes } = await this.serviceSamples(url, ['process_resident_memory_bytes']);
+    return round(bytes / 1024 / 1024, 0);
   }
 
   async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
@@ -256,3 +278,17 @@ function required(name: string): string {
   if (!value) throw new Error(`${name} must be set when BENCH_EXECUTION_URL / BENCH_METRICS_URL name a running system`);
   return value;
 }
+
+/** CPU seconds (user and system) a process on this machine has used, from /proc (NaN if it cannot be read). */
+export function processCpuSeconds(pid: number): number {
+  try {
+    // The fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Linux's USER_HZ, 100 on every architecture Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
