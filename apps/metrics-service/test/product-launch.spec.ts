@@ -836,10 +836,11 @@ describe('metrics: the new product launch', () => {
       spentMinor: 2_500_000,
       throughput: 0,
       costPerCompletedTaskMinor: null,
-      // Task plans keep no history: no budget as of an earlier time.
-      budgetMinor: null,
-      spendAgainstBudget: null,
     });
+    // The planned cost then, from the facts the manager's score change kept: the pilot's 40,000.00 alone —
+    // the tooling task (5,000.00 more today) came on 6 March.
+    expect(betweenInvoiceAndDone.body).toMatchObject({ budgetMinor: 4_000_000, spendAgainstBudget: 0.625 });
+    expect((await mia('')).body.budgetMinor).toBe(4_500_000);
     expect((await mia('from=2026-03-01&to=2026-04-01&asOf=2026-03-06T09:00:00Z')).body).toMatchObject({
       throughput: 1,
       costPerCompletedTaskMinor: 1_000_000,
@@ -863,8 +864,9 @@ describe('metrics: the new product launch', () => {
       risksMitigated: 1,
       riskManagementEffectiveness: 1,
       spentMinor: 1_500_000,
-      goalBudgetMinor: null,
-      budgetConsumption: null,
+      // The launch's budget alone: the second goal (10,000.00) came later.
+      goalBudgetMinor: 10_000_000,
+      budgetConsumption: 0.15,
     });
     const scoreThen = (await api.get('/v1/scores/organisation?asOf=2026-03-03T09:00:00Z')).body;
     expect(afterMitigation.alignmentScore).toBe(scoreThen.score);

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Actor, invalid, notFound } from '@throughline/service-kit';
+import { FactVector, ScopeKind } from '../scoring/alignment-formula';
 import { dayNumber, isoDay } from '../scoring/contribution-formula';
+import { factsFromJson } from '../scoring/scope-facts.repository';
 import { assertMayRead } from '../access/read-access.rules';
 import { reportingTeam } from '../scoring/reporting-team';
 import {
@@ -150,7 +152,20 @@ export class KpisService {
     };
   }
 
-  /** With `asOf`, every dated fact counts only if recorded by then; budgets, which keep no history, are null. */
+  /**
+   * A scope's facts as they stood at `asOf`: those its last score change by then kept (the budgets
+   * and planned costs, which keep no history of their own, come from there); null before facts were kept.
+   */
+  private async factsAsOf(orgId: string, scope: ScopeKind, scopeId: string, asOf: string): Promise<FactVector | null> {
+    const [point] = await this.dataSource.query(
+      `SELECT facts FROM alignment_score_history WHERE scope = $1 AND scope_id = $2 AND org_id = $3 AND at <= $4
+       ORDER BY at DESC, id DESC LIMIT 1`,
+      [scope, scopeId, orgId, asOf],
+    );
+    return point?.facts ? factsFromJson(point.facts) : null;
+  }
+
+  /** With `asOf`, every dated fact counts only if recorded by then, and the planned cost is the manager's facts' then. */
   private async managerFigures(
     orgId: string,
     managerId: string,
@@ -170,7 +185,7 @@ export class KpisService {
       params,
     );
     const [budget] = asOf
-      ? [{ planned: null }]
+      ? [{ planned: (await this.factsAsOf(orgId, 'manager', managerId, asOf))?.plannedCost ?? null }]
       : await this.dataSource.query(
           `SELECT coalesce(sum(planned_cost_minor), 0) AS planned FROM task_rm WHERE manager_id = $1 AND org_id = $2 AND known AND status <> 'cancelled'`,
           [managerId, orgId],
@@ -246,8 +261,11 @@ export class KpisService {
         ? ratio(Number(hours.linked), Number(hours.total))
         : ratio(Number(cost.linked), Number(cost.in_period));
     const spent = Number(cost.to_date);
-    // Goal budgets and statuses keep no history: as of an earlier time they cannot be told.
-    const budget = asOf ? null : Number(goals.budget);
+    // As of an earlier time, the goal budgets the scope's facts counted then.
+    const budget = asOf
+      ? ((await this.factsAsOf(orgId, orgUnitId ? 'org_unit' : 'organisation', orgUnitId ?? orgId, asOf))?.goalBudget ??
+        null)
+      : Number(goals.budget);
     return {
       orgUnitId,
       ...period,
