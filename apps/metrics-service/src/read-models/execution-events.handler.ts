@@ -257,7 +257,7 @@ export class ExecutionEventsHandler {
           checkIn.recordedAt,
         ],
       );
-      if (inserted.length > 0) await this.ledger.recontributeKeyResult(run, checkIn.keyResultId);
+      if (inserted.length > 0) run.checkedIn.add(checkIn.keyResultId);
     });
   }
 }

@@ -56,6 +56,7 @@ export class ScoringEngine {
       context,
       dirty: new Map(),
       facts: new PendingFacts(),
+      checkedIn: new Set(),
       memory: current,
     };
     await this.advanceTo(run, day);
@@ -121,6 +122,9 @@ export class ScoringEngine {
 
   /** Rescores every scope whose facts changed in this run. */
   async finish(run: ScoringRun): Promise<void> {
+    // From each key result's latest check-in: once per run however many came, in one order.
+    for (const keyResultId of [...run.checkedIn].sort()) await this.ledger.recontributeKeyResult(run, keyResultId);
+    run.checkedIn.clear();
     await run.memory.tasks.flush(run.tx);
     await this.writeFacts(run);
     const scopes = orderedScopes([...run.dirty.values()]);

@@ -18,6 +18,8 @@ export interface ScoringRun {
   dirty: Map<string, ScopeRef>;
   /** Fact deltas applied in memory, written once before the run is scored. */
   facts: PendingFacts;
+  /** Key results checked in during the run, recounted once each when it finishes (a bulk upload brings thousands). */
+  checkedIn: Set<string>;
   /** What is known of the organisation from earlier runs (empty when it could not be trusted), and what this run adds to it. */
   memory: OrganisationMemory;
 }
