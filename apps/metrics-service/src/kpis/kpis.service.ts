@@ -153,8 +153,9 @@ export class KpisService {
   }
 
   /**
-   * A scope's facts as they stood at `asOf`: those its last score change by then kept (the budgets
-   * and planned costs, which keep no history of their own, come from there); null before facts were kept.
+   * A scope's facts as they stood at `asOf`: those of its last history point by then (a point is kept
+   * whenever the score or its facts move; budgets and planned costs have no history of their own); null
+   * before facts were kept.
    */
   private async factsAsOf(orgId: string, scope: ScopeKind, scopeId: string, asOf: string): Promise<FactVector | null> {
     const [point] = await this.dataSource.query(

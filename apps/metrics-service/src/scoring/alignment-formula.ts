@@ -97,6 +97,11 @@ export function addFacts(a: FactVector, b: FactVector, sign: 1 | -1 = 1): FactVe
   };
 }
 
+export function sameFacts(a: FactVector, b: FactVector): boolean {
+  for (const key of FACT_KEYS) if (a[key] !== b[key]) return false;
+  return true;
+}
+
 export function isZeroFacts(facts: FactVector): boolean {
   for (const key of FACT_KEYS) if (facts[key] !== 0) return false;
   return true;

@@ -16,7 +16,7 @@ import { SCOPE_NAMES } from './scores.service';
 export class ForecastsService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** The forecast now, or as of the last change of the score at or before `asOf` (from the facts it kept). */
+  /** The forecast now, or from the facts of the scope's last history point at or before `asOf`. */
   async forecast(actor: Actor, scope: ScopeKind, scopeId: string, asOf?: string): Promise<ForecastView> {
     // A scope is known once it has a score; its facts as of the organisation's day (a time pass moves both).
     const [outlook] = await readScopeOutlooks(this.dataSource.manager, actor.orgId, [{ scope, id: scopeId }]);
@@ -39,7 +39,7 @@ export class ForecastsService {
     return asOf ? this.asOf(actor.orgId, view, asOf) : view;
   }
 
-  /** From the facts the score's last change at or before `at` kept, for the day of that change, like the score as of then. */
+  /** From the facts of the last history point at or before `at` (kept when the score or its facts moved), for its day. */
   private async asOf(orgId: string, current: ForecastView, at: string): Promise<ForecastView> {
     const [point] = await this.dataSource.query(
       `SELECT h.facts, to_char(h.at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,

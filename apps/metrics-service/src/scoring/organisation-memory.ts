@@ -16,6 +16,8 @@ export interface StoredScore {
   components: Score['components'];
   drivers: Score['drivers'];
   settingsVersion: number;
+  /** The facts it was computed from (null for a score stored before they were kept). */
+  facts: FactVector | null;
 }
 
 /** An open goal's period, which its forecast alerts are judged against. */

@@ -3,11 +3,19 @@ import { randomUUID } from 'node:crypto';
 import { AlertRaisedV1, AlignmentScoreChangedV1 } from '@throughline/contracts';
 import { EventOutbox } from '@throughline/messaging';
 import { readSettings, VersionedSettings } from './settings.repository';
-import { AlignmentSettings, DriverCandidates, FactVector, Score, ScopeKind, scoreScope } from './alignment-formula';
+import {
+  AlignmentSettings,
+  DriverCandidates,
+  FactVector,
+  sameFacts,
+  Score,
+  ScopeKind,
+  scoreScope,
+} from './alignment-formula';
 import { AlertDecision, AlertToClear, scoreAlerts } from './alert.rules';
 import { forecast } from './forecast.rules';
 import { GoalPeriod, ScopeState, StoredScore } from './organisation-memory';
-import { FACT_COLUMNS, factsFromRow, ScopeRef, scopeKey } from './scope-facts.repository';
+import { FACT_COLUMNS, factsFromJson, factsFromRow, ScopeRef, scopeKey } from './scope-facts.repository';
 import { ScoringRun } from './scoring-run';
 
 /** A scope whose score is to be stored. */
@@ -19,6 +27,8 @@ interface Rescored {
   previous: StoredScore | null;
   /** False when only the drivers moved: no history point, event or alert. */
   changed: boolean;
+  /** The facts moved (with the score or not): a history point keeps them, for forecasts and KPIs as of then. */
+  factsMoved: boolean;
   settings: AlignmentSettings;
   settingsVersion: number;
   /** An open goal's period, which its forecast alerts are judged against. */
@@ -148,7 +158,7 @@ export class ScoreWriter {
     }
     if (unknown.length === 0) return states;
     const rows = await run.tx.query(
-      `SELECT ids.id AS scope_id, subject.*, a.score, a.band, a.components, a.drivers, a.settings_version, ${FACT_COLUMNS.map((name) => `f.${name}`).join(', ')}
+      `SELECT ids.id AS scope_id, subject.*, a.score, a.band, a.components, a.drivers, a.settings_version, a.facts AS kept_facts, ${FACT_COLUMNS.map((name) => `f.${name}`).join(', ')}
        FROM unnest($1::uuid[]) AS ids(id)
        CROSS JOIN LATERAL (${SCOPE_SUBJECT[kind]('ids.id')}) AS subject
        LEFT JOIN scope_facts f ON f.scope = $2 AND f.scope_id = ids.id
@@ -168,6 +178,7 @@ export class ScoreWriter {
                 components: row.components,
                 drivers: row.drivers,
                 settingsVersion: row.settings_version,
+                facts: row.kept_facts ? factsFromJson(row.kept_facts) : null,
               },
         openGoalPeriod:
           row.open_period_start && row.period_end ? { start: row.open_period_start, end: row.period_end } : null,
@@ -293,8 +304,10 @@ export class ScoreWriter {
       JSON.stringify(score.components.map((component) => [component.name, component.value, component.weight]));
     const changed =
       !current || current.score !== next.score || current.band !== next.band || values(current) !== values(next);
+    const factsMoved = !current || current.facts === null || !sameFacts(current.facts, facts);
     if (
       !changed &&
+      !factsMoved &&
       current.settingsVersion === version &&
       JSON.stringify(current.drivers) === JSON.stringify(next.drivers) &&
       JSON.stringify(current.components) === JSON.stringify(next.components)
@@ -307,6 +320,7 @@ export class ScoreWriter {
       next,
       previous: current,
       changed,
+      factsMoved,
       settings,
       settingsVersion: version,
       openGoalPeriod: state.openGoalPeriod,
@@ -329,15 +343,16 @@ export class ScoreWriter {
           components: asStoredJson(entry.next.components),
           drivers: asStoredJson(entry.next.drivers),
           settingsVersion: entry.settingsVersion,
+          facts: entry.facts,
         },
       })),
     );
     await run.tx.query(
-      `INSERT INTO alignment_score (scope, scope_id, org_id, score, band, components, drivers, settings_version, as_of, computed_at)
-       SELECT scope, scope_id, $3::uuid, score, band, components, drivers, settings_version, $8::date, $9::timestamptz
-       FROM unnest($1::text[], $2::uuid[], $4::float8[], $5::text[], $6::jsonb[], $7::jsonb[], $10::int[]) AS s(scope, scope_id, score, band, components, drivers, settings_version)
+      `INSERT INTO alignment_score (scope, scope_id, org_id, score, band, components, drivers, settings_version, facts, as_of, computed_at)
+       SELECT scope, scope_id, $3::uuid, score, band, components, drivers, settings_version, facts, $8::date, $9::timestamptz
+       FROM unnest($1::text[], $2::uuid[], $4::float8[], $5::text[], $6::jsonb[], $7::jsonb[], $10::int[], $11::jsonb[]) AS s(scope, scope_id, score, band, components, drivers, settings_version, facts)
        ON CONFLICT (scope, scope_id) DO UPDATE SET score = EXCLUDED.score, band = EXCLUDED.band, components = EXCLUDED.components, drivers = EXCLUDED.drivers,
-         settings_version = EXCLUDED.settings_version, as_of = EXCLUDED.as_of, computed_at = EXCLUDED.computed_at`,
+         settings_version = EXCLUDED.settings_version, facts = EXCLUDED.facts, as_of = EXCLUDED.as_of, computed_at = EXCLUDED.computed_at`,
       [
         rescored.map((entry) => entry.ref.scope),
         rescored.map((entry) => entry.ref.id),
@@ -349,28 +364,13 @@ export class ScoreWriter {
         run.asOf,
         run.at,
         rescored.map((entry) => entry.settingsVersion),
+        rescored.map((entry) => json(entry.facts)),
       ],
     );
+    const kept = rescored.filter((entry) => entry.changed || entry.factsMoved);
     const changed = rescored.filter((entry) => entry.changed);
+    if (kept.length > 0) await this.keepHistory(run, kept);
     if (changed.length === 0) return;
-    await run.tx.query(
-      `INSERT INTO alignment_score_history (scope, scope_id, org_id, score, band, components, drivers, settings_version, facts, at)
-       SELECT scope, scope_id, $3::uuid, score, band, components, drivers, settings_version, facts, $7::timestamptz
-       FROM unnest($1::text[], $2::uuid[], $4::float8[], $5::text[], $6::jsonb[], $8::jsonb[], $9::int[], $10::jsonb[]) AS h(scope, scope_id, score, band, components, drivers, settings_version, facts)`,
-      [
-        changed.map((entry) => entry.ref.scope),
-        changed.map((entry) => entry.ref.id),
-        run.orgId,
-        changed.map((entry) => entry.next.score),
-        changed.map((entry) => entry.next.band),
-        changed.map((entry) => json(entry.next.components)),
-        run.at,
-        changed.map((entry) => json(entry.next.drivers)),
-        changed.map((entry) => entry.settingsVersion),
-        // The forecast as of this change is computed from them (forecasts.service.ts).
-        changed.map((entry) => json(entry.facts)),
-      ],
-    );
     await this.outbox.publishAll(
       run.tx,
       AlignmentScoreChangedV1,
@@ -404,6 +404,28 @@ export class ScoreWriter {
       raise: decisions.flatMap((decision) => decision.raise),
       clear: decisions.flatMap((decision) => decision.clear),
     });
+  }
+
+  /** History points: every score change, and every move of the facts a score is computed from (the forecast's and KPIs' past). */
+  private async keepHistory(run: ScoringRun, kept: Rescored[]): Promise<void> {
+    const json = (value: unknown) => JSON.stringify(value);
+    await run.tx.query(
+      `INSERT INTO alignment_score_history (scope, scope_id, org_id, score, band, components, drivers, settings_version, facts, at)
+       SELECT scope, scope_id, $3::uuid, score, band, components, drivers, settings_version, facts, $7::timestamptz
+       FROM unnest($1::text[], $2::uuid[], $4::float8[], $5::text[], $6::jsonb[], $8::jsonb[], $9::int[], $10::jsonb[]) AS h(scope, scope_id, score, band, components, drivers, settings_version, facts)`,
+      [
+        kept.map((entry) => entry.ref.scope),
+        kept.map((entry) => entry.ref.id),
+        run.orgId,
+        kept.map((entry) => entry.next.score),
+        kept.map((entry) => entry.next.band),
+        kept.map((entry) => json(entry.next.components)),
+        run.at,
+        kept.map((entry) => json(entry.next.drivers)),
+        kept.map((entry) => entry.settingsVersion),
+        kept.map((entry) => json(entry.facts)),
+      ],
+    );
   }
 }
 

@@ -120,7 +120,7 @@ export class ForecastAsOfQueryDto {
   @ApiPropertyOptional({
     example: '2026-03-01T00:00:00Z',
     description:
-      "The forecast as it stood at this time: from the facts the score's last change at or before it kept, for that change's day. 404 before the scope's first score, and for a time whose change was recorded before facts were kept. Without it: now.",
+      "The forecast as it stood at this time: from the facts of the scope's last history point at or before it (kept whenever the score or its facts move), for that point's day. 404 before the scope's first score, and for a time whose change was recorded before facts were kept. Without it: now.",
   })
   @IsOptional()
   @IsISO8601({ strict: true })

@@ -1080,7 +1080,7 @@ export type ScoresOrganisationForecastData = {
     path?: never;
     query?: {
         /**
-         * The forecast as it stood at this time: from the facts the score's last change at or before it kept, for that change's day. 404 before the scope's first score, and for a time whose change was recorded before facts were kept. Without it: now.
+         * The forecast as it stood at this time: from the facts of the scope's last history point at or before it (kept whenever the score or its facts move), for that point's day. 404 before the scope's first score, and for a time whose change was recorded before facts were kept. Without it: now.
          */
         asOf?: string;
     };
@@ -1354,7 +1354,7 @@ export type ScoresForecastData = {
     };
     query?: {
         /**
-         * The forecast as it stood at this time: from the facts the score's last change at or before it kept, for that change's day. 404 before the scope's first score, and for a time whose change was recorded before facts were kept. Without it: now.
+         * The forecast as it stood at this time: from the facts of the scope's last history point at or before it (kept whenever the score or its facts move), for that point's day. 404 before the scope's first score, and for a time whose change was recorded before facts were kept. Without it: now.
          */
         asOf?: string;
     };
