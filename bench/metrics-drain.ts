@@ -392,7 +392,7 @@ export async function plainConsumerDrain(context: BenchContext, reports: Message
 }
 
 export async function metricsDrain(context: BenchContext): Promise<DrainResult> {
-  const updates = Number(argument('--updates') ?? (context.quick ? 500 : 5_000));
+  const updates = Number(argument('--updates') ?? (context.quick ? 500 : 20_000));
   const points: DrainPoint[] = [];
   for (const [organisations, instances] of [
     [1, 1],

@@ -15,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { acceptPath } from './accept-path';
 import { apiLatency } from './api-latency';
 import { baselines } from './baselines';
 import { dashboard } from './dashboard';
@@ -103,10 +104,11 @@ async function main(): Promise<void> {
     results.freshness = await step('freshness', () => freshness(context));
     results.throughput = await step('throughput', () => throughput(context));
     results.baselines = await step('baselines', () => baselines(context));
+    results.acceptPath = await step('accept path', () => acceptPath(context));
     results.apiLatency = await step('api latency', () => apiLatency(context));
     results.metricsUpdateCost = metricsUpdateCost(system, quick);
     results.metricsDrain = quick
-      ? { skipped: 'not in --quick (it drains 5,000 reports five times)' }
+      ? { skipped: 'not in --quick (it drains 20,000 reports three times)' }
       : await step('metrics drain', () => metricsDrain(context));
     results.metricsRebuild = quick
       ? { skipped: 'not in --quick (it applies 10,000 reports twice)' }

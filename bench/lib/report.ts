@@ -1,4 +1,6 @@
 /* The short markdown page written next to results.json: the figures in tables, the machine and the commands. */
+import { targetsSection } from './targets';
+
 type Json = any; // the report is read back from its own JSON
 
 const cell = (value: unknown) =>
@@ -23,6 +25,8 @@ export function renderMarkdown(report: Json, findings?: string): string {
     `**Machine:** ${report.machine.cpu}, ${report.machine.memoryGb} GB, ${report.machine.platform}; load average ${report.machine.loadAverageBefore.join(' / ')} before and ${report.machine.loadAverageAfter.join(' / ')} after (1/5/15 min; other work shared the machine, so absolute figures are pessimistic — the ratios to the raw parts are the robust part). **Versions:** Node ${report.versions.node}, Apache Kafka ${report.versions.kafka} (KRaft, one node), PostgreSQL ${report.versions.postgres}.`,
     '',
     '**Commands:** `npm run bench` (all of it, within 10 minutes) · `npm run bench:quick` (short runs, what CI runs via bench/bench-smoke.spec.ts) · one scenario: `npx tsx bench/<freshness|throughput|baselines|accept-path|api-latency|scaling|hot-path-profile|metrics-drain|metrics-rebuild|operations-overhead|dashboard|plan-import|notification-digest>.ts [--quick]` · `npm run bench:metrics-update-cost`. To use a running system instead of starting one: `BENCH_EXECUTION_URL`, `BENCH_METRICS_URL`, `BENCH_KAFKA_BROKERS`, `BENCH_TOPIC_PREFIX`, `BENCH_DATABASE_URL` (scaling, profiling and the operations overhead need the system the benchmark starts). Full JSON: [benchmarks/results.json](benchmarks/results.json).',
+    '',
+    targetsSection(report),
     '',
     `## Freshness: manager's update answered → score changed event (${fresh.durationSeconds} s per rate)`,
     '',
@@ -162,6 +166,8 @@ export function renderMarkdown(report: Json, findings?: string): string {
       ]),
     ),
     '',
+    acceptPath(report.acceptPath),
+    '',
     metricsUpdateCost(report.metricsUpdateCost),
     '',
     metricsDrain(report.metricsDrain),
@@ -187,6 +193,39 @@ export function renderMarkdown(report: Json, findings?: string): string {
     ...(findings ? [findings.trim(), ''] : []),
   ];
   return sections.join('\n');
+}
+
+function acceptPath(accept: Json): string {
+  const title = "## Execution's accept path beside raw PostgreSQL (`bench/accept-path.ts`)";
+  if (!accept || accept.skipped) return `${title}\n\nNot in this run.`;
+  return [
+    title,
+    '',
+    `Rounds alternate raw PostgreSQL "task row + outbox row" transactions and execution's closed-loop progress updates at the same concurrency (${accept.connections} connections, ${accept.secondsPerRun} s each), each round once metrics has caught up.`,
+    '',
+    table(
+      [
+        'round',
+        'raw tx/s',
+        'execution updates/s',
+        'accepted ÷ raw',
+        'execution p50 ms',
+        'execution CPU ms per update',
+        'load',
+      ],
+      accept.rounds.map((entry: Json, index: number) => [
+        index + 1,
+        entry.rawTransactionsPerSecond,
+        entry.acceptedPerSecond,
+        entry.acceptedOverRaw,
+        entry.acceptedP50Ms,
+        entry.executionCpuMsPerUpdate,
+        entry.loadAverage,
+      ]),
+    ),
+    '',
+    `Medians: raw ${cell(accept.medians.rawTransactionsPerSecond)} tx/s, execution ${cell(accept.medians.acceptedPerSecond)} updates/s, **accepted ÷ raw ${cell(accept.medians.acceptedOverRaw)}** (target ≥ 0.5), ${cell(accept.medians.executionCpuMsPerUpdate)} ms of execution's CPU per update.`,
+  ].join('\n');
 }
 
 function metricsUpdateCost(cost: Json): string {
