@@ -88,17 +88,17 @@ function memory(scaling: Json): TargetRow {
 }
 
 function updateAtSize(scaling: Json): TargetRow {
-  const points = sqlSeeded(scaling);
+  const points = (Array.isArray(scaling) ? scaling : []).slice().sort((a: Json, b: Json) => a.tasks - b.tasks);
   const [small, large] = [points[0], points.at(-1)];
-  const measuredBoth = points.length >= 2 && large.tasks >= 100_000;
+  const measuredBoth = points.length >= 2 && small.tasks <= 1_000 && large.tasks >= 100_000;
   const quotient = measuredBoth ? large.singleUpdateMs.p50 / small.singleUpdateMs.p50 : Number.NaN;
   return {
     issue: 15,
     figure: 'one update at 100,000 tasks ÷ at 1,000 tasks (publish → score event, p50)',
     target: '≤ 1.3',
     measured: measuredBoth
-      ? `${number(quotient, 2)} (${number(large.singleUpdateMs.p50)} against ${number(small.singleUpdateMs.p50)} ms)`
-      : 'not run',
+      ? `${number(quotient, 2)} (${number(large.singleUpdateMs.p50, 1)} against ${number(small.singleUpdateMs.p50, 1)} ms, one size after the other)`
+      : 'not run (100,000 tasks are seeded only in a full run)',
     met: measuredBoth ? quotient <= 1.3 : undefined,
   };
 }
