@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { deadLetterTopic } from '../libs/contracts/src/topics';
-import { createKafka } from '../libs/messaging/src/core/kafka-client';
+import { createKafka, createProducer } from '../libs/messaging/src/core/kafka-client';
 import { messagingConfigFromEnv } from '../libs/messaging/src/core/messaging-config';
 import { readDeadLetters, replayDeadLetters } from '../libs/messaging/src/core/dead-letter-queue';
 
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     : letters.filter((letter) => (values.offsets ?? '').split(',').includes(`${letter.partition}:${letter.offset}`));
   if (wanted.length === 0)
     throw new Error('Nothing to replay: name letters with --offsets partition:offset (see `list`) or use --all.');
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = createProducer(kafka);
   await producer.connect();
   try {
     console.log(`Replayed ${await replayDeadLetters(producer, wanted)} letter(s) to their original topics.`);

@@ -1,4 +1,4 @@
-import { Admin, Kafka, logLevel, LogEntry, SASLOptions } from 'kafkajs';
+import { Admin, Kafka, logLevel, LogEntry, Producer, SASLOptions } from 'kafkajs';
 import { MessagingConfig, TopicConfig } from './messaging-config';
 import { clientCredentialsTokens, OAuthClientRefused } from './oauth-bearer';
 
@@ -83,6 +83,21 @@ export interface TopicSettings {
   /** -1: the broker's `default.replication.factor`. */
   replicationFactor?: number;
   config?: Record<string, string>;
+}
+
+/**
+ * The producer every service publishes with (relay, dead letters, the by-organisation forwarding).
+ * Idempotent with one request in flight: retries neither duplicate nor reorder a partition's
+ * messages. Few, short retries: the relay retries whole batches itself, so a broker coming back is
+ * used at once.
+ */
+export function createProducer(kafka: Kafka): Producer {
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
+  });
 }
 
 /**

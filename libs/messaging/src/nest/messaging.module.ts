@@ -4,7 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import { envSlice } from '@throughline/config';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { createKafka } from '../core/kafka-client';
+import { createKafka, createProducer } from '../core/kafka-client';
 import { kafkaEnvSchema, MessagingConfig, messagingConfig } from '../core/messaging-config';
 import { killOnNthCall } from '../core/fault-injection';
 import { Outbox } from '../core/outbox';
@@ -44,15 +44,7 @@ export class MessagingModule {
         {
           provide: KAFKA_PRODUCER,
           inject: [KAFKA],
-          // Idempotent with one request in flight: retries neither duplicate nor reorder a partition's messages.
-          // Few, short retries: the relay retries whole batches itself, so a broker coming back is used at once.
-          useFactory: (kafka: Kafka) =>
-            kafka.producer({
-              idempotent: true,
-              maxInFlightRequests: 1,
-              allowAutoTopicCreation: false,
-              retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
-            }),
+          useFactory: (kafka: Kafka) => createProducer(kafka),
         },
         {
           provide: Outbox,
