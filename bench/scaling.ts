@@ -7,10 +7,12 @@
  * updates (the cost of one, alone and in a burst). `npx tsx bench/scaling.ts [--quick]`;
  * `--sql-seeded`: instead, the read models bench/metrics-update-cost.ts seeded (1,000 and 100,000
  * tasks) side by side, and one update's p50 at the largest over the smallest.
- * BENCH_METRICS_NODE_OPTIONS: the instance's NODE_OPTIONS (e.g. a smaller old space).
+ * The instance runs with the NODE_OPTIONS metrics is deployed with (deploy/k8s/base/metrics-service.yaml:
+ * its old space sized for its memory bound), or BENCH_METRICS_NODE_OPTIONS (empty: V8's defaults).
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { createEvent, TaskProgressReportedV1, Topics } from '@throughline/contracts';
@@ -33,6 +35,8 @@ export interface HeldMemory {
   /** `throughline_metrics_memory_entries` and `_organisations` from the instance's /metrics. */
   memoryEntries: number;
   memoryOrganisations: number;
+  /** The instance's NODE_OPTIONS (its old space sets how much garbage V8 lets the RSS carry). */
+  nodeOptions: string;
 }
 
 export interface UpdateCost {
@@ -106,7 +110,7 @@ async function holdOrganisation(
   tasks: UpdatableTask[],
   version: number,
   time?: Date,
-): Promise<HeldMemory> {
+): Promise<Omit<HeldMemory, 'nodeOptions'>> {
   const { system } = context;
   const reports = tasks.map((task, index) => {
     const report = progressEvent(task, `bench-hold-${index}`, time, version);
@@ -170,14 +174,11 @@ class HeldInstance {
     const clock: Record<string, string> = time
       ? { METRICS_CLOCK: 'manual', METRICS_CLOCK_START: time.toISOString() }
       : {};
-    // Other V8 settings (a smaller old space) show how much of the RSS is garbage not yet collected.
-    const nodeOptions: Record<string, string> = process.env.BENCH_METRICS_NODE_OPTIONS
-      ? { NODE_OPTIONS: process.env.BENCH_METRICS_NODE_OPTIONS }
-      : {};
+    const nodeOptions = process.env.BENCH_METRICS_NODE_OPTIONS ?? deployedNodeOptions();
     const { process: metrics, startupMs } = await system.startService('metrics-service', schema, {
       KAFKA_TOPIC_PREFIX: prefix,
       ...clock,
-      ...nodeOptions,
+      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
     });
     const watch = new ScoreWatch(system, prefix);
     try {
@@ -186,9 +187,9 @@ class HeldInstance {
         `SELECT coalesce(max(progress_version), 0)::int AS version FROM ${schema}.task_rm`,
       );
       const rssMb = await system.residentMemoryMb(metrics.url);
-      const held = await holdOrganisation(context, prefix, metrics.url, tasks, version + 1, time);
+      const held = { ...(await holdOrganisation(context, prefix, metrics.url, tasks, version + 1, time)), nodeOptions };
       context.log(
-        `${tasks.length} tasks held: ${held.reports} reports applied in ${held.applySeconds} s; RSS ${held.rssMb} MB (heap used ${held.heapUsedMb} MB), ${held.memoryEntries} memory entries over ${held.memoryOrganisations} organisation(s)`,
+        `${tasks.length} tasks held: ${held.reports} reports applied in ${held.applySeconds} s; RSS ${held.rssMb} MB (heap used ${held.heapUsedMb} MB), ${held.memoryEntries} memory entries over ${held.memoryOrganisations} organisation(s); NODE_OPTIONS=${JSON.stringify(nodeOptions)}`,
       );
       await watch.start();
       await sleep(500);
@@ -453,6 +454,14 @@ async function scalingSqlSeededSideBySide(
     for (const instance of instances) await instance.stop();
     for (const size of sizes) await context.system.admin.deleteTopics({ topics: size.topics }).catch(() => undefined);
   }
+}
+
+/** The NODE_OPTIONS the Kubernetes deployment gives metrics, so memory is measured as it runs there. */
+function deployedNodeOptions(): string {
+  const manifest = readFileSync(resolve(__dirname, '../deploy/k8s/base/metrics-service.yaml'), 'utf8');
+  const value = /name: NODE_OPTIONS, value: '([^']*)'/.exec(manifest)?.[1];
+  if (value === undefined) throw new Error('deploy/k8s/base/metrics-service.yaml sets no NODE_OPTIONS for metrics');
+  return value;
 }
 
 if (require.main === module) {

@@ -56,14 +56,23 @@ function acceptPath(accept: Json): TargetRow {
   };
 }
 
-function rebuild(result: Json): TargetRow {
+function rebuild(result: Json, million?: Json): TargetRow {
   const minutesForMillion = 1_000_000 / result.rebuildEventsPerSecond / 60;
+  const inThisRun = `${number(result.rebuildEventsPerSecond)} events/s over ${number(result.eventsRebuilt)} events in this run (1,000,000 ≈ ${number(minutesForMillion, 1)} min), applying paused ${number(result.pausedMs)} ms at the switch`;
+  if (!million)
+    return {
+      issue: 15,
+      figure: 'replay-rebuild beside a running instance',
+      target: '1,000,000 events ≤ 2 minutes, online',
+      measured: inThisRun,
+      met: result.rebuildEventsPerSecond >= result.targetEventsPerSecond,
+    };
   return {
     issue: 15,
     figure: 'replay-rebuild beside a running instance',
     target: '1,000,000 events ≤ 2 minutes, online',
-    measured: `${number(result.rebuildEventsPerSecond)} events/s over ${number(result.eventsRebuilt)} events (1,000,000 ≈ ${number(minutesForMillion, 1)} min); applying paused ${number(result.pausedMs)} ms at the switch`,
-    met: result.rebuildEventsPerSecond >= result.targetEventsPerSecond,
+    measured: `${number(million.eventsRebuilt)} events in ${number(million.rebuildSeconds, 1)} s (${number(million.rebuildEventsPerSecond)} events/s, applying paused ${number(million.pausedMs)} ms) in the opt-in run of ${million.measuredAt} ([metrics-rebuild-1m.json](benchmarks/metrics-rebuild-1m.json)); ${inThisRun}`,
+    met: million.rebuildSeconds <= 120,
   };
 }
 
@@ -81,7 +90,7 @@ function memory(scaling: Json): TargetRow {
     figure: "metrics' memory with a 100,000-task organisation held",
     target: '≤ 500 MB RSS',
     measured: at100k
-      ? `${number(largest.held.rssMb)} MB RSS (heap used ${number(largest.held.heapUsedMb)} MB, ${number(largest.held.memoryEntries)} memory entries) right after applying a report on every task`
+      ? `${number(largest.held.rssMb)} MB RSS (heap used ${number(largest.held.heapUsedMb)} MB, ${number(largest.held.memoryEntries)} memory entries) right after applying a report on every task, NODE_OPTIONS ${JSON.stringify(largest.held.nodeOptions ?? '')} (as deployed unless BENCH_METRICS_NODE_OPTIONS says otherwise)`
       : 'not run (100,000 tasks are seeded only in a full run)',
     met: at100k ? largest.held.rssMb <= 500 : undefined,
   };
@@ -152,7 +161,7 @@ export function targetRows(report: Json): TargetRow[] {
   if (ran(report.metricsDrain)) rows.push(applyRate(report.metricsDrain));
   if (ran(report.freshness)) rows.push(freshnessAt(report.freshness, 200, 100), freshnessAt(report.freshness, 10, 30));
   if (ran(report.acceptPath)) rows.push(acceptPath(report.acceptPath));
-  if (ran(report.metricsRebuild)) rows.push(rebuild(report.metricsRebuild));
+  if (ran(report.metricsRebuild)) rows.push(rebuild(report.metricsRebuild, report.metricsRebuildMillion));
   if (report.scaling) rows.push(memory(report.scaling), updateAtSize(report.scaling));
   if (ran(report.metricsDrain)) rows.push(twoInstances(report.metricsDrain));
   if (Array.isArray(report.apiLatency)) rows.push(apiReads(report.apiLatency));
