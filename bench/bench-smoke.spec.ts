@@ -18,6 +18,8 @@ function figures(report: any): Record<string, unknown> {
     ['raw Kafka produce→consume p50', report.baselines.kafka.produceToConsumeMs.p50],
     ['ratio of freshness to one Kafka hop', report.ratios.freshnessP50OverKafkaHopP50],
     ['ratio of raw PostgreSQL to execution', report.ratios.rawPostgresTxPerSecondOverAcceptedUpdatesPerSecond],
+    ['accept path: accepted ÷ raw', report.acceptPath.medians.acceptedOverRaw],
+    ['accept path: execution CPU per update', report.acceptPath.medians.executionCpuMsPerUpdate],
   ];
   for (const rate of report.freshness.rates) {
     entries.push(
@@ -86,6 +88,12 @@ describe('npm run bench -- --quick', () => {
       .filter(([, value]) => typeof value !== 'number' || !Number.isFinite(value))
       .map(([name]) => name);
     expect(missing).toEqual([]);
-    expect(readFileSync(join(out, 'benchmarks.md'), 'utf8')).toContain('## Freshness');
+    expect(report.acceptPath.rounds.length).toBe(1);
+    const markdown = readFileSync(join(out, 'benchmarks.md'), 'utf8');
+    expect(markdown).toContain('## Freshness');
+    // The targets table, with a row for what the quick run measured (the accept path) and its verdict.
+    expect(markdown).toMatch(
+      /\| 15 \| execution's accepted updates\/s ÷ raw PostgreSQL row \+ outbox tx\/s \| ≥ 0\.5 \| [\d.]+ \(/,
+    );
   }, 600_000);
 });
