@@ -173,44 +173,38 @@ export class KpisService {
     period: { from: string; to: string },
     asOf: string | undefined,
   ): Promise<ManagerKpisView> {
-    const params = [managerId, orgId, period.from, period.to, recordedBy(asOf)];
-    const [completed] = await this.dataSource.query(
-      `SELECT count(*)::int AS done, count(*) FILTER (WHERE due_date IS NOT NULL)::int AS with_due,
-              count(*) FILTER (WHERE due_date IS NOT NULL AND (completed_at AT TIME ZONE 'UTC')::date <= due_date)::int AS on_time
-       FROM task_rm WHERE manager_id = $1 AND org_id = $2 AND completed_at >= $3::date AND completed_at < $4::date AND completed_at <= $5::timestamptz`,
-      params,
+    // One statement for the figures: a manager's KPIs are read often (dashboards, history buckets).
+    const plannedNow = `, (SELECT coalesce(sum(planned_cost_minor), 0) AS planned FROM task_rm
+         WHERE manager_id = $1 AND org_id = $2 AND known AND status <> 'cancelled') AS budget`;
+    const [figures] = await this.dataSource.query(
+      `SELECT completed.*, cost.*, quality.*${asOf ? '' : ', budget.planned'}
+       FROM (SELECT count(*)::int AS done, count(*) FILTER (WHERE due_date IS NOT NULL)::int AS with_due,
+                    count(*) FILTER (WHERE due_date IS NOT NULL AND (completed_at AT TIME ZONE 'UTC')::date <= due_date)::int AS on_time
+             FROM task_rm WHERE manager_id = $1 AND org_id = $2 AND completed_at >= $3::date AND completed_at < $4::date AND completed_at <= $5::timestamptz) AS completed,
+            (SELECT coalesce(sum(amount_minor) FILTER (WHERE incurred_on >= $3::date), 0) AS in_period, coalesce(sum(amount_minor), 0) AS to_date
+             FROM cost_entry WHERE manager_id = $1 AND org_id = $2 AND incurred_on < $4::date AND recorded_at <= $5::timestamptz) AS cost,
+            (SELECT count(*) FILTER (WHERE kind = 'defect')::int AS defects, count(*) FILTER (WHERE kind = 'rework')::int AS reworks
+             FROM quality_issue WHERE manager_id = $1 AND org_id = $2 AND recorded_at >= $3::date AND recorded_at < $4::date AND recorded_at <= $5::timestamptz) AS quality
+            ${asOf ? '' : plannedNow}`,
+      [managerId, orgId, period.from, period.to, recordedBy(asOf)],
     );
-    const [cost] = await this.dataSource.query(
-      `SELECT coalesce(sum(amount_minor) FILTER (WHERE incurred_on >= $3::date), 0) AS in_period, coalesce(sum(amount_minor), 0) AS to_date
-       FROM cost_entry WHERE manager_id = $1 AND org_id = $2 AND incurred_on < $4::date AND recorded_at <= $5::timestamptz`,
-      params,
-    );
-    const [budget] = asOf
-      ? [{ planned: (await this.factsAsOf(orgId, 'manager', managerId, asOf))?.plannedCost ?? null }]
-      : await this.dataSource.query(
-          `SELECT coalesce(sum(planned_cost_minor), 0) AS planned FROM task_rm WHERE manager_id = $1 AND org_id = $2 AND known AND status <> 'cancelled'`,
-          [managerId, orgId],
-        );
-    const [quality] = await this.dataSource.query(
-      `SELECT count(*) FILTER (WHERE kind = 'defect')::int AS defects, count(*) FILTER (WHERE kind = 'rework')::int AS reworks
-       FROM quality_issue WHERE manager_id = $1 AND org_id = $2 AND recorded_at >= $3::date AND recorded_at < $4::date AND recorded_at <= $5::timestamptz`,
-      params,
-    );
-    const spent = Number(cost.to_date);
-    const planned = budget.planned === null ? null : Number(budget.planned);
+    const spent = Number(figures.to_date);
+    const planned = asOf
+      ? ((await this.factsAsOf(orgId, 'manager', managerId, asOf))?.plannedCost ?? null)
+      : Number(figures.planned);
     return {
       managerId,
       ...period,
-      throughput: completed.done,
-      costPerCompletedTaskMinor: perItem(Number(cost.in_period), completed.done),
-      onTimeRate: ratio(completed.on_time, completed.with_due),
+      throughput: figures.done,
+      costPerCompletedTaskMinor: perItem(Number(figures.in_period), figures.done),
+      onTimeRate: ratio(figures.on_time, figures.with_due),
       spentMinor: spent,
       budgetMinor: planned,
       spendAgainstBudget: planned === null ? null : ratio(spent, planned),
-      defects: quality.defects,
-      reworks: quality.reworks,
-      defectRate: ratio(quality.defects, completed.done),
-      reworkRate: ratio(quality.reworks, completed.done),
+      defects: figures.defects,
+      reworks: figures.reworks,
+      defectRate: ratio(figures.defects, figures.done),
+      reworkRate: ratio(figures.reworks, figures.done),
     };
   }
 
