@@ -8,6 +8,8 @@ import {
   createEvent,
   EventDefinition,
   GoalActivatedV1,
+  OrgUnitCreatedV1,
+  PersonCreatedV1,
   TaskCostRecordedV1,
   TaskCreatedV1,
   TaskHoursRecordedV1,
@@ -47,6 +49,7 @@ describe('metrics: a batch in one transaction equals its events one by one', () 
   it('leaves the same tasks, entries, facts, scores and level alerts', async () => {
     const orgId = randomUUID();
     const goalId = randomUUID();
+    const orgUnitId = randomUUID();
     const managers = [randomUUID(), randomUUID()];
     const tasks = [0, 1, 2].map((index) => ({ taskId: randomUUID(), goalId, managerId: managers[index % 2] }));
     let minute = 0;
@@ -65,11 +68,25 @@ describe('metrics: a batch in one transaction equals its events one by one', () 
     });
     const repeatedCost = cost(tasks[0], 2_000_000);
     const events = [
+      // The goal's unit and its two managers: the unit's drivers name its lowest-scoring managers,
+      // which a batch scores in the same run as the unit.
+      event(OrgUnitCreatedV1, { orgUnitId, name: 'Product', parentOrgUnitId: null, version: 1 }),
+      ...managers.map((personId, index) =>
+        event(PersonCreatedV1, {
+          ...PersonCreatedV1.example,
+          personId,
+          name: `Manager ${index}`,
+          role: 'manager',
+          orgUnitId,
+          reportsToId: null,
+          version: 1,
+        }),
+      ),
       event(GoalActivatedV1, {
         ...GoalActivatedV1.example,
         goalId,
         parentGoalId: null,
-        orgUnitId: randomUUID(),
+        orgUnitId,
         budgetMinor: 3_000_000,
       }),
       ...tasks.map((task, index) =>
@@ -141,7 +158,9 @@ describe('metrics: a batch in one transaction equals its events one by one', () 
       actual_cost_minor: '2000000',
     });
     expect(batched.scores.map((row: { scope: string }) => row.scope)).toEqual(
-      expect.arrayContaining(['goal', 'manager', 'organisation']),
+      expect.arrayContaining(['goal', 'manager', 'org_unit', 'organisation']),
     );
+    const unit = batched.scores.find((row: { scope: string }) => row.scope === 'org_unit');
+    expect(unit.drivers.filter((driver: { kind: string }) => driver.kind === 'manager')).not.toHaveLength(0);
   });
 });

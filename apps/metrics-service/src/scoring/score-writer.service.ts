@@ -65,9 +65,10 @@ export class ScoreWriter {
   }
 
   /**
-   * Rescores scopes of one kind and stores those whose score or explanation moved. What they are
-   * scored from is read for all of them at once: their state in one statement, and each kind of
-   * driver candidate in one more (the top rows of an index per scope, through a lateral join).
+   * Rescores scopes, kind by kind in the order given, and stores those whose score or explanation
+   * moved, all kinds together. What a kind is scored from is read for all its scopes at once: their
+   * state in one statement, and each kind of driver candidate in one more (the top rows of an index
+   * per scope, through a lateral join).
    */
   async rescoreAndStore(run: ScoringRun, refs: ScopeRef[]): Promise<void> {
     const kinds = [...new Set(refs.map((ref) => ref.scope))];
@@ -78,7 +79,7 @@ export class ScoreWriter {
       const scored = ids.filter((id) => states.has(id));
       if (scored.length === 0) continue;
       const settings = await this.versionedSettingsOf(run);
-      const candidates = await this.candidates(run, kind, scored);
+      const candidates = await this.candidates(run, kind, scored, rescored);
       for (const id of scored) {
         const outcome = this.rescore({ scope: kind, id }, states.get(id)!, settings, candidates.get(id) ?? {});
         if (outcome) rescored.push(outcome);
@@ -111,7 +112,7 @@ export class ScoreWriter {
           raised.map(({ alert }) => alert.scope.id),
           raised.map(({ alert }) => alert.message),
           raised.map(({ alert }) => JSON.stringify(alert.details)),
-          run.at,
+          run.scoredAt,
         ],
       );
       const opened = new Set(inserted.map((row) => row.alert_id));
@@ -127,7 +128,7 @@ export class ScoreWriter {
             scopeId: alert.scope.id,
             message: alert.message.slice(0, 2000),
             details: alert.details,
-            raisedAt: run.at.toISOString(),
+            raisedAt: run.scoredAt.toISOString(),
           })),
         run.context,
       );
@@ -189,14 +190,28 @@ export class ScoreWriter {
     return states;
   }
 
-  /** The driver candidates of each scope: the top few of each ranking, read for all the scopes in one statement per ranking. */
-  private async candidates(run: ScoringRun, kind: ScopeKind, ids: string[]): Promise<Map<string, DriverCandidates>> {
+  /**
+   * The driver candidates of each scope: the top few of each ranking, read for all the scopes in
+   * one statement per ranking. `rescoredBefore` are the scores of this run not stored yet, which
+   * an org unit's ranking of its managers reads in place of the stored ones.
+   */
+  private async candidates(
+    run: ScoringRun,
+    kind: ScopeKind,
+    ids: string[],
+    rescoredBefore: Rescored[],
+  ): Promise<Map<string, DriverCandidates>> {
     const tx = run.tx;
     // Each ranking reads the top of an index: a few rows per scope, whatever the size of the scope.
-    const topPerScope = async <T>(ranking: string, shape: (row: any) => T, of = ids): Promise<Map<string, T[]>> => {
+    const topPerScope = async <T>(
+      ranking: string,
+      shape: (row: any) => T,
+      of = ids,
+      rankingParams: unknown[] = [],
+    ): Promise<Map<string, T[]>> => {
       const rows: any[] = await tx.query(
         `SELECT ids.id AS scope_id, ranked.* FROM unnest($1::uuid[]) AS ids(id) CROSS JOIN LATERAL (${ranking}) AS ranked`,
-        [of],
+        [of, ...rankingParams],
       );
       const byScope = new Map<string, T[]>();
       for (const row of rows) byScope.set(row.scope_id, [...(byScope.get(row.scope_id) ?? []), shape(row)]);
@@ -269,13 +284,18 @@ export class ScoreWriter {
         return each({ tasks: await taskRows('manager_id') });
       case 'org_unit': {
         const inUnit = 'goal_id IN (SELECT goal_id FROM goal_rm WHERE org_unit_id = ids.id)';
+        const managers = rescoredBefore.filter((entry) => entry.ref.scope === 'manager');
         return each({
           risks: await risks(inUnit),
           keyResults: await keyResults(inUnit),
           managers: await topPerScope(
-            `SELECT p.person_id, p.name, s.score FROM person_rm p JOIN alignment_score s ON s.scope = 'manager' AND s.scope_id = p.person_id
-             WHERE p.org_unit_id = ids.id ORDER BY s.score, p.person_id LIMIT 3`,
+            `SELECT p.person_id, p.name, coalesce(n.score, s.score) AS score FROM person_rm p
+             LEFT JOIN alignment_score s ON s.scope = 'manager' AND s.scope_id = p.person_id
+             LEFT JOIN unnest($2::uuid[], $3::float8[]) AS n(person_id, score) ON n.person_id = p.person_id
+             WHERE p.org_unit_id = ids.id AND coalesce(n.score, s.score) IS NOT NULL ORDER BY 3, p.person_id LIMIT 3`,
             (row) => ({ managerId: row.person_id, name: row.name, score: row.score }),
+            ids,
+            [managers.map((entry) => entry.ref.id), managers.map((entry) => entry.next.score)],
           ),
         });
       }
@@ -362,7 +382,7 @@ export class ScoreWriter {
         rescored.map((entry) => json(entry.next.components)),
         rescored.map((entry) => json(entry.next.drivers)),
         run.asOf,
-        run.at,
+        run.scoredAt,
         rescored.map((entry) => entry.settingsVersion),
         rescored.map((entry) => json(entry.facts)),
       ],
@@ -383,7 +403,7 @@ export class ScoreWriter {
         components: next.components
           .filter((component) => component.value !== null)
           .map((component) => ({ name: component.name, value: component.value as number, weight: component.weight })),
-        computedAt: run.at.toISOString(),
+        computedAt: run.scoredAt.toISOString(),
       })),
       run.context,
     );
@@ -420,7 +440,7 @@ export class ScoreWriter {
         kept.map((entry) => entry.next.score),
         kept.map((entry) => entry.next.band),
         kept.map((entry) => json(entry.next.components)),
-        run.at,
+        run.scoredAt,
         kept.map((entry) => json(entry.next.drivers)),
         kept.map((entry) => entry.settingsVersion),
         kept.map((entry) => json(entry.facts)),

@@ -9,9 +9,6 @@ import { orderedScopes, PendingFacts } from './scope-facts.repository';
 import { ScoreWriter } from './score-writer.service';
 import { markDirty, ScoringRun } from './scoring-run';
 
-/** One kind at a time, each written before the next is scored: an org unit's drivers read its managers' new scores. */
-const SCOPE_KINDS_IN_ORDER: ScopeKind[] = ['goal', 'manager', 'org_unit', 'organisation'];
-
 /**
  * Runs a unit of work on an organisation's scores: begins it (the organisation's clock row and
  * day), lets the contribution ledger apply changes, and rescores what they touched at the end.
@@ -53,6 +50,7 @@ export class ScoringEngine {
       orgId,
       asOf: state.as_of,
       at,
+      scoredAt: at,
       context,
       dirty: new Map(),
       facts: new PendingFacts(),
@@ -97,7 +95,7 @@ export class ScoringEngine {
     this.openRuns.set(tx, runs);
     const open = runs.get(orgId);
     if (open) {
-      Object.assign(open, { at, context });
+      Object.assign(open, { at, context, scoredAt: at > open.scoredAt ? at : open.scoredAt });
       await this.advanceTo(open, at.toISOString().slice(0, 10));
       return open;
     }
@@ -127,13 +125,10 @@ export class ScoringEngine {
     run.checkedIn.clear();
     await run.memory.tasks.flush(run.tx);
     await this.writeFacts(run);
+    // In kind order (goal, manager, org unit, organisation): an org unit's drivers read its managers' new scores.
     const scopes = orderedScopes([...run.dirty.values()]);
     run.dirty.clear();
-    for (const kind of SCOPE_KINDS_IN_ORDER)
-      await this.writer.rescoreAndStore(
-        run,
-        scopes.filter((scope) => scope.scope === kind),
-      );
+    await this.writer.rescoreAndStore(run, scopes);
   }
 
   /** Rescores every scope of the organisation (after its settings changed): bounded by the number of scopes, not tasks. */

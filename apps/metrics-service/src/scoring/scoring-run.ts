@@ -12,8 +12,13 @@ export interface ScoringRun {
   orgId: string;
   /** The day scores are computed for: the latest day seen by events or passes, never the wall clock. */
   asOf: string;
-  /** Stored as the time of history points and alerts: the event's time, or the pass's. */
+  /** The time of the event being applied, or of the pass. */
   at: Date;
+  /**
+   * The latest of those times in the run, stored as the time of its history points and alerts:
+   * a batch may apply an event of one topic after a later one of another.
+   */
+  scoredAt: Date;
   context: EventContext;
   dirty: Map<string, ScopeRef>;
   /** Fact deltas applied in memory, written once before the run is scored. */
