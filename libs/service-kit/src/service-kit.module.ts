@@ -14,7 +14,7 @@ import { httpEnvSchema, serviceConfigModule } from './config/service-config';
 import { databaseEnvSchema, dataSourceOptions, ServiceDatabase } from './database/database-options';
 import { HealthController } from './health/health.controller';
 import { currentRequestContext } from './http/correlation-id';
-import { CallerThrottlerGuard } from './http/rate-limit';
+import { CallerThrottlerGuard, HitWindows } from './http/rate-limit';
 import { loggingModule } from './observability/logging';
 import { PrometheusController } from './observability/prometheus';
 import { TracingFlushOnShutdown } from './observability/tracing';
@@ -50,9 +50,10 @@ export class ServiceKitModule {
         TerminusModule.forRoot({ logger: false }),
         ThrottlerModule.forRootAsync({
           inject: [ConfigService],
-          useFactory: (config: ConfigService) => [
-            { ttl: 60_000, limit: envSlice(httpEnvSchema, config).RATE_LIMIT_PER_MINUTE },
-          ],
+          useFactory: (config: ConfigService) => ({
+            throttlers: [{ ttl: 60_000, limit: envSlice(httpEnvSchema, config).RATE_LIMIT_PER_MINUTE }],
+            storage: new HitWindows(),
+          }),
         }),
       ],
       controllers: [HealthController, PrometheusController, AuditController],
