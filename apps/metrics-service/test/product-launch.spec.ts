@@ -458,6 +458,11 @@ describe('metrics: the new product launch', () => {
       name: 'Pilot production run',
       component: 'schedule',
     });
+    // Mia's score and the organisation's are explained by the same overdue task.
+    for (const scope of [`managers/${people.mia}`, 'organisation'])
+      expect((await api.get(`/v1/scores/${scope}`)).body.drivers).toContainEqual(
+        expect.objectContaining({ kind: 'task', id: tasks.pilot, name: 'Pilot production run', component: 'schedule' }),
+      );
     expect((await api.post('/v1/time-pass', {})).body).toMatchObject({ organisations: 0, rescored: 0 });
 
     // Step 4 — Dana mitigates the supplier risk: the risk component recovers.

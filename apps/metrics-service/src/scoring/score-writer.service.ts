@@ -47,6 +47,11 @@ const SCOPE_SUBJECT: Record<ScopeKind, (id: string) => string> = {
     `SELECT coalesce(p.name, 'manager ' || mf.scope_id) AS name FROM scope_facts mf LEFT JOIN person_rm p ON p.person_id = mf.scope_id WHERE mf.scope = 'manager' AND mf.scope_id = ${id}`,
 };
 
+type TaskCandidate = NonNullable<DriverCandidates['tasks']>[number];
+
+/** The kinds of scope whose drivers include tasks; an org unit's name its managers instead. */
+const TASK_RANKED = new Set<ScopeKind>(['goal', 'manager', 'organisation']);
+
 /**
  * Rescores scopes from their facts and stores what changed: scores, history points,
  * score-changed events and the alerts the changes cross into or out of.
@@ -72,20 +77,77 @@ export class ScoreWriter {
    */
   async rescoreAndStore(run: ScoringRun, refs: ScopeRef[]): Promise<void> {
     const kinds = [...new Set(refs.map((ref) => ref.scope))];
-    const rescored: Rescored[] = [];
+    const scoredOfKind = new Map<ScopeKind, { ids: string[]; states: Map<string, ScopeState> }>();
     for (const kind of kinds) {
       const ids = refs.filter((ref) => ref.scope === kind).map((ref) => ref.id);
       const states = await this.scopeStates(run, kind, ids);
-      const scored = ids.filter((id) => states.has(id));
-      if (scored.length === 0) continue;
+      scoredOfKind.set(kind, { ids: ids.filter((id) => states.has(id)), states });
+    }
+    const tasks = await this.taskCandidates(
+      run,
+      [...scoredOfKind].flatMap(([scope, { ids }]) => ids.map((id) => ({ scope, id }))),
+    );
+    const rescored: Rescored[] = [];
+    for (const [kind, { ids, states }] of scoredOfKind) {
+      if (ids.length === 0) continue;
       const settings = await this.versionedSettingsOf(run);
-      const candidates = await this.candidates(run, kind, scored, rescored);
-      for (const id of scored) {
-        const outcome = this.rescore({ scope: kind, id }, states.get(id)!, settings, candidates.get(id) ?? {});
+      const candidates = await this.candidates(run, kind, ids, rescored);
+      for (const id of ids) {
+        const ref = { scope: kind, id };
+        const outcome = this.rescore(ref, states.get(id)!, settings, {
+          ...candidates.get(id),
+          ...(TASK_RANKED.has(kind) ? { tasks: tasks.get(scopeKey(ref)) ?? [] } : {}),
+        });
         if (outcome) rescored.push(outcome);
       }
     }
     await this.store(run, rescored);
+  }
+
+  /**
+   * The tasks that may explain each scope's score, for every kind of scope at once in one statement:
+   * the top three by schedule shortfall and (but for the organisation) by cost overrun, each read
+   * from the top of an index, whatever the size of the scope.
+   */
+  private async taskCandidates(run: ScoringRun, refs: ScopeRef[]): Promise<Map<string, TaskCandidate[]>> {
+    const ranked = refs.filter((ref) => TASK_RANKED.has(ref.scope));
+    const byScope = new Map<string, TaskCandidate[]>();
+    if (ranked.length === 0) return byScope;
+    const top = (kind: ScopeKind, column: string, measure: string) =>
+      `(SELECT task_id, title, applied FROM task_rm WHERE r.kind = '${kind}' AND ${column} = r.id AND ${measure} > 0 ORDER BY ${measure} DESC, task_id LIMIT 3)`;
+    const rows: Array<{
+      kind: ScopeKind;
+      scope_id: string;
+      task_id: string;
+      title: string;
+      applied: { facts: FactVector; plannedValue: number; earnedValueCapped: number; earnedCost: number };
+    }> = await run.tx.query(
+      `SELECT r.kind, r.id AS scope_id, ranked.* FROM unnest($1::text[], $2::uuid[]) AS r(kind, id) CROSS JOIN LATERAL (
+         ${[
+           top('goal', 'goal_id', 'schedule_shortfall'),
+           top('goal', 'goal_id', 'cost_overrun'),
+           top('manager', 'manager_id', 'schedule_shortfall'),
+           top('manager', 'manager_id', 'cost_overrun'),
+           top('organisation', 'org_id', 'schedule_shortfall'),
+         ].join(' UNION ')}
+       ) AS ranked`,
+      [ranked.map((ref) => ref.scope), ranked.map((ref) => ref.id)],
+    );
+    for (const row of rows) {
+      const key = scopeKey({ scope: row.kind, id: row.scope_id });
+      byScope.set(key, [
+        ...(byScope.get(key) ?? []),
+        {
+          taskId: row.task_id,
+          title: row.title,
+          plannedValue: row.applied.plannedValue,
+          earnedValueCapped: row.applied.earnedValueCapped,
+          earnedCost: row.applied.earnedCost,
+          actualCost: row.applied.facts.actualCost,
+        },
+      ]);
+    }
+    return byScope;
   }
 
   /**
@@ -191,8 +253,8 @@ export class ScoreWriter {
   }
 
   /**
-   * The driver candidates of each scope: the top few of each ranking, read for all the scopes in
-   * one statement per ranking. `rescoredBefore` are the scores of this run not stored yet, which
+   * The driver candidates of each scope but its tasks (taskCandidates): the top few of each
+   * ranking, read for all the scopes in one statement per ranking. `rescoredBefore` are the scores of this run not stored yet, which
    * an org unit's ranking of its managers reads in place of the stored ones.
    */
   private async candidates(
@@ -228,25 +290,6 @@ export class ScoreWriter {
       }
       return new Map(ids.map((id) => [id, run.memory.rankings.get(key(id)) as T[]]));
     };
-    const taskRows = (column: 'goal_id' | 'manager_id' | 'org_id') => {
-      const byShortfall = `SELECT task_id, title, applied FROM task_rm WHERE ${column} = ids.id AND schedule_shortfall > 0 ORDER BY schedule_shortfall DESC, task_id LIMIT 3`;
-      const byOverrun = `SELECT task_id, title, applied FROM task_rm WHERE ${column} = ids.id AND cost_overrun > 0 ORDER BY cost_overrun DESC, task_id LIMIT 3`;
-      return topPerScope(
-        column === 'org_id' ? byShortfall : `(${byShortfall}) UNION (${byOverrun})`,
-        (row: {
-          task_id: string;
-          title: string;
-          applied: { facts: FactVector; plannedValue: number; earnedValueCapped: number; earnedCost: number };
-        }) => ({
-          taskId: row.task_id,
-          title: row.title,
-          plannedValue: row.applied.plannedValue,
-          earnedValueCapped: row.applied.earnedValueCapped,
-          earnedCost: row.applied.earnedCost,
-          actualCost: row.applied.facts.actualCost,
-        }),
-      );
-    };
     const keyResults = (where: string) =>
       heldTopPerScope(
         'keyResults',
@@ -276,12 +319,12 @@ export class ScoreWriter {
     switch (kind) {
       case 'goal':
         return each({
-          tasks: await taskRows('goal_id'),
           keyResults: await keyResults('goal_id = ids.id'),
           risks: await risks('goal_id = ids.id'),
         });
       case 'manager':
-        return each({ tasks: await taskRows('manager_id') });
+        // Only tasks, read for every kind at once (taskCandidates).
+        return new Map();
       case 'org_unit': {
         const inUnit = 'goal_id IN (SELECT goal_id FROM goal_rm WHERE org_unit_id = ids.id)';
         const managers = rescoredBefore.filter((entry) => entry.ref.scope === 'manager');
@@ -301,7 +344,6 @@ export class ScoreWriter {
       }
       case 'organisation':
         return each({
-          tasks: await taskRows('org_id'),
           keyResults: await keyResults('org_id = ids.id'),
           risks: await risks('org_id = ids.id'),
         });
