@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AlertRaisedV1, AlignmentScoreChangedV1 } from '@throughline/contracts';
-import { EventOutbox } from '@throughline/messaging';
+import { EventOutbox, GuardedChange } from '@throughline/messaging';
 import { readSettings, VersionedSettings } from './settings.repository';
 import {
   AlignmentSettings,
@@ -390,12 +390,11 @@ export class ScoreWriter {
   }
 
   /**
-   * Writes rescored scopes together: one upsert of their scores, one insert of the history points
-   * and score-changed events of those that changed, then their alerts (clears in one statement).
+   * Writes rescored scopes together: their scores, history points and score-changed events in one
+   * statement, then their alerts (clears in one statement).
    */
   private async store(run: ScoringRun, rescored: Rescored[]): Promise<void> {
     if (rescored.length === 0) return;
-    const json = (value: unknown) => JSON.stringify(value);
     run.memory.scoresStored(
       rescored.map((entry) => ({
         ref: entry.ref,
@@ -409,30 +408,14 @@ export class ScoreWriter {
         },
       })),
     );
-    await run.tx.query(
-      `INSERT INTO alignment_score (scope, scope_id, org_id, score, band, components, drivers, settings_version, facts, as_of, computed_at)
-       SELECT scope, scope_id, $3::uuid, score, band, components, drivers, settings_version, facts, $8::date, $9::timestamptz
-       FROM unnest($1::text[], $2::uuid[], $4::float8[], $5::text[], $6::jsonb[], $7::jsonb[], $10::int[], $11::jsonb[]) AS s(scope, scope_id, score, band, components, drivers, settings_version, facts)
-       ON CONFLICT (scope, scope_id) DO UPDATE SET score = EXCLUDED.score, band = EXCLUDED.band, components = EXCLUDED.components, drivers = EXCLUDED.drivers,
-         settings_version = EXCLUDED.settings_version, facts = EXCLUDED.facts, as_of = EXCLUDED.as_of, computed_at = EXCLUDED.computed_at`,
-      [
-        rescored.map((entry) => entry.ref.scope),
-        rescored.map((entry) => entry.ref.id),
-        run.orgId,
-        rescored.map((entry) => entry.next.score),
-        rescored.map((entry) => entry.next.band),
-        rescored.map((entry) => json(entry.next.components)),
-        rescored.map((entry) => json(entry.next.drivers)),
-        run.asOf,
-        run.scoredAt,
-        rescored.map((entry) => entry.settingsVersion),
-        rescored.map((entry) => json(entry.facts)),
-      ],
-    );
     const kept = rescored.filter((entry) => entry.changed || entry.factsMoved);
     const changed = rescored.filter((entry) => entry.changed);
-    if (kept.length > 0) await this.keepHistory(run, kept);
-    if (changed.length === 0) return;
+    const writes = scoreWrites(run, rescored, kept);
+    if (changed.length === 0) {
+      await run.tx.query(`WITH ${writes.sql} SELECT`, writes.params);
+      return;
+    }
+    // The score-changed events go into the outbox in the statement that writes the scores.
     await this.outbox.publishAll(
       run.tx,
       AlignmentScoreChangedV1,
@@ -448,6 +431,7 @@ export class ScoreWriter {
         computedAt: run.scoredAt.toISOString(),
       })),
       run.context,
+      { onlyIf: writes },
     );
     const decisions = changed.map((entry) =>
       scoreAlerts({
@@ -467,28 +451,45 @@ export class ScoreWriter {
       clear: decisions.flatMap((decision) => decision.clear),
     });
   }
+}
 
-  /** History points: every score change, and every move of the facts a score is computed from (the forecast's and KPIs' past). */
-  private async keepHistory(run: ScoringRun, kept: Rescored[]): Promise<void> {
-    const json = (value: unknown) => JSON.stringify(value);
-    await run.tx.query(
-      `INSERT INTO alignment_score_history (scope, scope_id, org_id, score, band, components, drivers, settings_version, facts, at)
-       SELECT scope, scope_id, $3::uuid, score, band, components, drivers, settings_version, facts, $7::timestamptz
-       FROM unnest($1::text[], $2::uuid[], $4::float8[], $5::text[], $6::jsonb[], $8::jsonb[], $9::int[], $10::jsonb[]) AS h(scope, scope_id, score, band, components, drivers, settings_version, facts)`,
-      [
-        kept.map((entry) => entry.ref.scope),
-        kept.map((entry) => entry.ref.id),
-        run.orgId,
-        kept.map((entry) => entry.next.score),
-        kept.map((entry) => entry.next.band),
-        kept.map((entry) => json(entry.next.components)),
-        run.scoredAt,
-        kept.map((entry) => json(entry.next.drivers)),
-        kept.map((entry) => entry.settingsVersion),
-        kept.map((entry) => json(entry.facts)),
-      ],
-    );
-  }
+/**
+ * The scores upserted (the `applied` a guarded outbox statement waits for) and the history
+ * points kept: every score change, and every move of the facts a score is computed from (the
+ * forecast's and KPIs' past).
+ */
+function scoreWrites(run: ScoringRun, rescored: Rescored[], kept: Rescored[]): GuardedChange {
+  const params: unknown[] = [];
+  const $ = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const json = (value: unknown) => JSON.stringify(value);
+  const rows = (entries: Rescored[]) =>
+    `unnest(${$(entries.map((entry) => entry.ref.scope))}::text[], ${$(entries.map((entry) => entry.ref.id))}::uuid[],
+       ${$(entries.map((entry) => entry.next.score))}::float8[], ${$(entries.map((entry) => entry.next.band))}::text[],
+       ${$(entries.map((entry) => json(entry.next.components)))}::jsonb[], ${$(entries.map((entry) => json(entry.next.drivers)))}::jsonb[],
+       ${$(entries.map((entry) => entry.settingsVersion))}::int[], ${$(entries.map((entry) => json(entry.facts)))}::jsonb[])
+     AS s(scope, scope_id, score, band, components, drivers, settings_version, facts)`;
+  const orgId = $(run.orgId);
+  const at = $(run.scoredAt);
+  const ctes = [
+    `applied AS (
+    INSERT INTO alignment_score (scope, scope_id, org_id, score, band, components, drivers, settings_version, facts, as_of, computed_at)
+    SELECT scope, scope_id, ${orgId}::uuid, score, band, components, drivers, settings_version, facts, ${$(run.asOf)}::date, ${at}::timestamptz
+    FROM ${rows(rescored)}
+    ON CONFLICT (scope, scope_id) DO UPDATE SET score = EXCLUDED.score, band = EXCLUDED.band, components = EXCLUDED.components, drivers = EXCLUDED.drivers,
+      settings_version = EXCLUDED.settings_version, facts = EXCLUDED.facts, as_of = EXCLUDED.as_of, computed_at = EXCLUDED.computed_at
+    RETURNING 1
+  )`,
+  ];
+  if (kept.length > 0)
+    ctes.push(`history AS (
+    INSERT INTO alignment_score_history (scope, scope_id, org_id, score, band, components, drivers, settings_version, facts, at)
+    SELECT scope, scope_id, ${orgId}::uuid, score, band, components, drivers, settings_version, facts, ${at}::timestamptz
+    FROM ${rows(kept)}
+  )`);
+  return { sql: ctes.join(',\n  '), params };
 }
 
 /**
