@@ -155,8 +155,13 @@ export class ScoreWriter {
    * clears the others: the raises in one statement, their events in one more.
    */
   async applyAlerts(run: ScoringRun, decision: AlertDecision): Promise<void> {
-    if (decision.raise.length > 0) {
-      const raised = decision.raise.map((alert) => ({ alert, alertId: randomUUID() }));
+    await this.raiseAlerts(run, decision.raise);
+    await this.clearAlerts(run, decision.clear);
+  }
+
+  private async raiseAlerts(run: ScoringRun, raise: AlertDecision['raise']): Promise<void> {
+    if (raise.length > 0) {
+      const raised = raise.map((alert) => ({ alert, alertId: randomUUID() }));
       // In their order: of two raises of one condition the first is the one kept, as when inserted one by one.
       const inserted: Array<{ alert_id: string }> = await run.tx.query(
         `INSERT INTO open_alert (org_id, kind, subject_id, alert_id, scope, scope_id, message, details, raised_at)
@@ -195,7 +200,6 @@ export class ScoreWriter {
         run.context,
       );
     }
-    await this.clearAlerts(run, decision.clear);
   }
 
   private async clearAlerts(run: ScoringRun, cleared: AlertToClear[]): Promise<void> {
@@ -390,8 +394,8 @@ export class ScoreWriter {
   }
 
   /**
-   * Writes rescored scopes together: their scores, history points and score-changed events in one
-   * statement, then their alerts (clears in one statement).
+   * Writes rescored scopes together: their scores, history points, score-changed events and the
+   * alerts the changes clear in one statement, then the alerts they raise.
    */
   private async store(run: ScoringRun, rescored: Rescored[]): Promise<void> {
     if (rescored.length === 0) return;
@@ -410,29 +414,6 @@ export class ScoreWriter {
     );
     const kept = rescored.filter((entry) => entry.changed || entry.factsMoved);
     const changed = rescored.filter((entry) => entry.changed);
-    const writes = scoreWrites(run, rescored, kept);
-    if (changed.length === 0) {
-      await run.tx.query(`WITH ${writes.sql} SELECT`, writes.params);
-      return;
-    }
-    // The score-changed events go into the outbox in the statement that writes the scores.
-    await this.outbox.publishAll(
-      run.tx,
-      AlignmentScoreChangedV1,
-      changed.map(({ ref, next, previous }) => ({
-        scope: ref.scope,
-        scopeId: ref.id,
-        score: next.score,
-        previousScore: previous ? previous.score : null,
-        band: next.band,
-        components: next.components
-          .filter((component) => component.value !== null)
-          .map((component) => ({ name: component.name, value: component.value as number, weight: component.weight })),
-        computedAt: run.scoredAt.toISOString(),
-      })),
-      run.context,
-      { onlyIf: writes },
-    );
     const decisions = changed.map((entry) =>
       scoreAlerts({
         ref: entry.ref,
@@ -446,19 +427,47 @@ export class ScoreWriter {
           : undefined,
       }),
     );
-    await this.applyAlerts(run, {
-      raise: decisions.flatMap((decision) => decision.raise),
-      clear: decisions.flatMap((decision) => decision.clear),
-    });
+    const writes = scoreWrites(
+      run,
+      { rescored, kept },
+      decisions.flatMap((decision) => decision.clear),
+    );
+    if (changed.length === 0) await run.tx.query(`WITH ${writes.sql} SELECT`, writes.params);
+    else
+      await this.outbox.publishAll(
+        run.tx,
+        AlignmentScoreChangedV1,
+        changed.map(({ ref, next, previous }) => ({
+          scope: ref.scope,
+          scopeId: ref.id,
+          score: next.score,
+          previousScore: previous ? previous.score : null,
+          band: next.band,
+          components: next.components
+            .filter((component) => component.value !== null)
+            .map((component) => ({ name: component.name, value: component.value as number, weight: component.weight })),
+          computedAt: run.scoredAt.toISOString(),
+        })),
+        run.context,
+        { onlyIf: writes },
+      );
+    await this.raiseAlerts(
+      run,
+      decisions.flatMap((decision) => decision.raise),
+    );
   }
 }
 
 /**
- * The scores upserted (the `applied` a guarded outbox statement waits for) and the history
- * points kept: every score change, and every move of the facts a score is computed from (the
- * forecast's and KPIs' past).
+ * The scores upserted (the `applied` a guarded outbox statement waits for), the history points
+ * kept (every score change, and every move of the facts a score is computed from: the forecast's
+ * and KPIs' past) and the alerts cleared, as one statement's parts.
  */
-function scoreWrites(run: ScoringRun, rescored: Rescored[], kept: Rescored[]): GuardedChange {
+function scoreWrites(
+  run: ScoringRun,
+  { rescored, kept }: { rescored: Rescored[]; kept: Rescored[] },
+  cleared: AlertToClear[],
+): GuardedChange {
   const params: unknown[] = [];
   const $ = (value: unknown) => {
     params.push(value);
@@ -488,6 +497,11 @@ function scoreWrites(run: ScoringRun, rescored: Rescored[], kept: Rescored[]): G
     INSERT INTO alignment_score_history (scope, scope_id, org_id, score, band, components, drivers, settings_version, facts, at)
     SELECT scope, scope_id, ${orgId}::uuid, score, band, components, drivers, settings_version, facts, ${at}::timestamptz
     FROM ${rows(kept)}
+  )`);
+  if (cleared.length > 0)
+    ctes.push(`cleared AS (
+    DELETE FROM open_alert a USING unnest(${$(cleared.map((entry) => entry.kind))}::text[], ${$(cleared.map((entry) => entry.subjectId))}::uuid[]) AS c(kind, subject_id)
+    WHERE a.org_id = ${orgId}::uuid AND a.kind = c.kind AND a.subject_id = c.subject_id
   )`);
   return { sql: ctes.join(',\n  '), params };
 }
