@@ -258,8 +258,9 @@ export class ScoreWriter {
 
   /**
    * The driver candidates of each scope but its tasks (taskCandidates): the top few of each
-   * ranking, read for all the scopes in one statement per ranking. `rescoredBefore` are the scores of this run not stored yet, which
-   * an org unit's ranking of its managers reads in place of the stored ones.
+   * ranking, read for all the scopes in one statement per ranking. `rescoredBefore` are the scores
+   * of this run not stored yet, which an org unit's ranking of its managers reads in place of the
+   * stored ones.
    */
   private async candidates(
     run: ScoringRun,
