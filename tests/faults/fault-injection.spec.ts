@@ -209,10 +209,15 @@ describe('delivery guarantees under faults', () => {
       const stoppedAt = Date.now();
       // The messaging health reflects the broker: it goes red while Kafka is away, while readiness
       // stays green (writes need only PostgreSQL; their events wait in the outbox)…
-      await waitFor(async () => (await fetch(`${execution.url}/health/kafka`)).status === 503, {
-        timeoutMs: 30_000,
-        what: 'the messaging health to report the broker down',
-      });
+      const down = await waitFor(
+        async () => {
+          const health = await fetch(`${execution.url}/health/kafka`);
+          return health.status === 503 && ((await health.json()) as { detail: string });
+        },
+        { timeoutMs: 30_000, what: 'the messaging health to report the broker down' },
+      );
+      // It says what is down, for whoever is paged.
+      expect(down.detail).toMatch(/^Unhealthy: kafka: /);
       const readiness = await fetch(`${execution.url}/health/ready`);
       expect(readiness.status).toBe(200);
       expect(((await readiness.json()) as { info: { kafka: { degraded: boolean } } }).info.kafka.degraded).toBe(true);
@@ -223,9 +228,18 @@ describe('delivery guarantees under faults', () => {
       // …and green again by itself (it checks the broker, the relay and the consumer).
       await Promise.all(
         [execution, metricsA].map((instance) =>
-          waitFor(async () => (await fetch(`${instance.url}/health/kafka`)).ok, {
-            timeoutMs: 120_000,
-            what: 'the messaging health to recover',
+          waitFor(
+            async () => {
+              const health = await fetch(`${instance.url}/health/kafka`);
+              if (!health.ok) throw new Error(`${health.status} ${await health.text()}`);
+              return true;
+            },
+            // Generous: on a busy 2-core CI machine an instance the faults restarted may still be starting.
+            { timeoutMs: 180_000, what: `the messaging health of ${instance.name} to recover` },
+          ).catch((error: Error) => {
+            throw new Error(
+              `${error.message}\n${instance.name}'s last output:\n${instance.output.join('').slice(-6000)}`,
+            );
           }),
         ),
       );

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, Producer } from 'kafkajs';
+import { Kafka, KafkaJSProtocolError, logLevel, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { createEvent, deadLetterTopic, GoalActivatedV1, Topics } from '@throughline/contracts';
 import {
@@ -32,6 +32,7 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
   // Each consumer scenario reads its own topic, so one scenario's messages never count in another's.
   const consumerTopic = `${prefix}probe.consumer`;
   const unprocessableTopic = `${prefix}probe.unprocessable`;
+  const restartTopic = `${prefix}probe.restart`;
   const batchTopic = `${prefix}probe.batches`;
   const ownedTopic = `${prefix}probe.owned`;
   const ownerGroup = `probe-owner-${tag}`;
@@ -70,7 +71,16 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
     await admin.connect();
     await ensureTopics(
       admin,
-      [goalsTopic, consumerTopic, unprocessableTopic, batchTopic, ownedTopic, byOrganisationTopic(ownerGroup), dlt],
+      [
+        goalsTopic,
+        consumerTopic,
+        unprocessableTopic,
+        restartTopic,
+        batchTopic,
+        ownedTopic,
+        byOrganisationTopic(ownerGroup),
+        dlt,
+      ],
       3,
     );
     await admin.disconnect();
@@ -340,6 +350,71 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
       await consumer.stop();
     }
     expect(attempts).toBe(1);
+  });
+
+  it('starts a new consumer after a crash kafkajs does not restart, and carries on from the committed offset', async () => {
+    const after = activation();
+    const parked: string[] = [];
+    let refusals = 0;
+    const logged: Array<{ message: string; context?: Record<string, unknown> }> = [];
+    const record = (message: string, context?: Record<string, unknown>) => void logged.push({ message, context });
+    const consumer = new EventConsumer({
+      kafka,
+      dataSource,
+      groupId: `probe-restart-${tag}`,
+      topics: [restartTopic],
+      logger: { log: record, warn: record, error: record },
+      deadLetters: {
+        // The first letter is refused as the broker refuses a produce for good (kafkajs classes it as not retriable).
+        publish: async (letter) => {
+          if (refusals++ === 0)
+            throw new KafkaJSProtocolError({
+              name: 'KafkaJSProtocolError',
+              message: 'The request included a message larger than the max message size the server will accept',
+              type: 'MESSAGE_TOO_LARGE',
+              code: 10,
+              retriable: false,
+            } as Error);
+          parked.push(String(letter.message.key));
+        },
+      },
+      handlers: new Map([
+        [
+          GoalActivatedV1.type,
+          [
+            async (event, tx) =>
+              void (await tx.query(`INSERT INTO effect (event_id, goal_id) VALUES ($1, $2)`, [
+                event.id,
+                event.data.goalId,
+              ])),
+          ],
+        ],
+      ]),
+    });
+    await consumer.start();
+    try {
+      // One partition: the event waits behind the poison whose letter is refused.
+      await producer.send({
+        topic: restartTopic,
+        messages: [
+          { partition: 0, key: 'poison', value: 'not json' },
+          { partition: 0, key: after.key, value: JSON.stringify(after.envelope) },
+        ],
+      });
+      await waitFor(
+        async () =>
+          (await dataSource.query(`SELECT 1 FROM effect WHERE event_id = $1`, [after.envelope.id])).length === 1,
+        { timeoutMs: 30_000, what: 'the event behind the crash to be applied by the new consumer' },
+      );
+    } finally {
+      await consumer.stop();
+    }
+    const crash = logged.find((entry) => entry.message === 'consumer crashed');
+    expect(crash?.context).toMatchObject({ restart: false, error: expect.stringContaining('max message size') });
+    expect(logged.map((entry) => entry.message)).toContain('consumer restarting after a crash');
+    expect(parked).toEqual(['poison']);
+    expect(consumer.crashError).toBeNull();
+    expect(consumer.stats).toMatchObject({ processed: 1, dead_lettered: 1 });
   });
 
   it('applies queued events of one organisation in shared transactions (also when organisations interleave), runs deferred work once per transaction, and retries a failing one alone', async () => {

@@ -34,6 +34,11 @@ export class ServiceProcess {
 
   constructor(private readonly options: ServiceProcessOptions) {}
 
+  /** e.g. "metrics-service on port 41234", for failure messages. */
+  get name(): string {
+    return `${this.options.service} on port ${this.options.port}`;
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.options.port}`;
   }
@@ -90,9 +95,7 @@ export class ServiceProcess {
       }
       await new Promise((done) => setTimeout(done, 100));
     }
-    throw new Error(
-      `${this.options.service} on ${this.options.port} not ready within ${timeoutMs} ms:\n${this.output.slice(-20).join('')}`,
-    );
+    throw new Error(`${this.name} not ready within ${timeoutMs} ms:\n${this.output.slice(-20).join('')}`);
   }
 
   /** SIGTERM, as an orchestrator does on a rolling restart: the service shuts down gracefully (and is restarted if so configured). */

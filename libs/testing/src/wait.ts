@@ -9,6 +9,8 @@ export async function waitFor<T>(
     try {
       const value = await probe();
       if (value) return value as T;
+      // What it saw last is what the timeout reports, not an error from long before.
+      lastError = undefined;
     } catch (error) {
       lastError = error;
     }

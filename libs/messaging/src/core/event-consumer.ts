@@ -62,6 +62,9 @@ export function byOrganisationTopic(consumerGroup: string): string {
   return `${consumerGroup}-by-organisation-repartition`;
 }
 
+/** Backoff of a consumer started again after a crash kafkajs does not restart. */
+const RESTART_DELAY = { firstMs: 1000, maxMs: 30_000 };
+
 /** Forwarded messages per produce request, and their bytes: well under the broker's 1 MB record batch limit. */
 const FORWARD_CHUNK = { messages: 500, bytes: 512 * 1024 };
 
@@ -106,6 +109,9 @@ export class HandlerFailure extends Error {
 export class EventConsumer {
   private consumer?: Consumer;
   private crashed: Error | null = null;
+  private stopped = true;
+  private restartTimer?: NodeJS.Timeout;
+  private restartDelayMs = RESTART_DELAY.firstMs;
   readonly stats: ConsumerStats = { processed: 0, duplicate: 0, skipped: 0, retried: 0, dead_lettered: 0 };
   private readonly logger: MessagingLogger;
   private readonly resolved = new Map<string, string>();
@@ -114,7 +120,7 @@ export class EventConsumer {
     this.logger = options.logger ?? silentLogger;
   }
 
-  /** Set when kafkajs gave up restarting the consumer; readiness reports it. */
+  /** Set from a crash kafkajs does not restart until the consumer has joined its group again; the messaging health reports it. */
   get crashError(): Error | null {
     return this.crashed;
   }
@@ -126,6 +132,18 @@ export class EventConsumer {
   }
 
   async start(): Promise<void> {
+    this.stopped = false;
+    await this.open();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.restartTimer);
+    await this.consumer?.disconnect();
+    this.consumer = undefined;
+  }
+
+  private async open(): Promise<void> {
     const consumer = this.options.kafka.consumer({
       groupId: this.options.groupId,
       // The 5 s default shows up as seconds of lag on quiet partitions.
@@ -141,9 +159,11 @@ export class EventConsumer {
         restart: payload.restart,
         group: this.options.groupId,
       });
+      if (!payload.restart) this.restartAfterCrash(consumer);
     });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.crashed = null;
+      this.restartDelayMs = RESTART_DELAY.firstMs;
       this.options.onAssignment?.(payload.memberAssignment);
     });
     try {
@@ -167,12 +187,32 @@ export class EventConsumer {
       await consumer.disconnect().catch(() => undefined);
       throw error;
     }
+    // Stopped while a restart was starting: this consumer must not outlive the stop.
+    if (this.stopped) return consumer.disconnect();
     this.consumer = consumer;
   }
 
-  async stop(): Promise<void> {
-    await this.consumer?.disconnect();
-    this.consumer = undefined;
+  /**
+   * kafkajs restarts a consumer only after errors it classes as retriable; any other error thrown
+   * from a batch (a produce the broker refuses for good, a TypeError) would leave this instance's
+   * partitions unread until the process restarts. A new consumer takes over instead, with backoff; it resumes
+   * from the committed offsets, and the inbox drops what had been applied.
+   */
+  private restartAfterCrash(crashed: Consumer): void {
+    if (this.stopped) return;
+    const delayMs = this.restartDelayMs;
+    this.restartDelayMs = Math.min(delayMs * 2, RESTART_DELAY.maxMs);
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => {
+      if (this.stopped) return;
+      if (this.consumer === crashed) this.consumer = undefined;
+      this.logger.warn('consumer restarting after a crash', { group: this.options.groupId, afterMs: delayMs });
+      this.open().catch((error) => {
+        this.crashed = error as Error;
+        this.logger.error('consumer restart failed', { error: String(error), group: this.options.groupId });
+        this.restartAfterCrash(crashed);
+      });
+    }, delayMs);
   }
 
   private async consumeBatch({

@@ -1,6 +1,13 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckResult,
+  HealthCheckService,
+  HealthIndicatorFunction,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Kafka } from 'kafkajs';
 import { KAFKA, MessagingRuntime, OutboxRelay } from '@throughline/messaging';
@@ -27,7 +34,7 @@ export class HealthController {
   })
   @HealthCheck()
   live() {
-    return this.health.check([]);
+    return this.check([]);
   }
 
   /**
@@ -41,7 +48,7 @@ export class HealthController {
   })
   @HealthCheck()
   ready() {
-    return this.health.check([
+    return this.check([
       () => this.database.pingCheck('database', { timeout: 2000 }),
       async () => {
         const kafka = await this.kafkaCheck();
@@ -58,7 +65,19 @@ export class HealthController {
   })
   @HealthCheck()
   messaging() {
-    return this.health.check([() => this.kafkaCheck()]);
+    return this.check([() => this.kafkaCheck()]);
+  }
+
+  /** A failed check answers 503 problem+json whose detail names each failing check and why, for whoever is paged. */
+  private async check(indicators: HealthIndicatorFunction[]): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check(indicators);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const failed = (error.getResponse() as Partial<HealthCheckResult>).error ?? {};
+      const reasons = Object.entries(failed).map(([name, result]) => `${name}: ${result?.message ?? 'down'}`);
+      throw new ServiceUnavailableException(`Unhealthy: ${reasons.join('; ')}.`);
+    }
   }
 
   private async kafkaCheck() {
