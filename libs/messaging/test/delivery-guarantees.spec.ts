@@ -33,6 +33,7 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
   const consumerTopic = `${prefix}probe.consumer`;
   const unprocessableTopic = `${prefix}probe.unprocessable`;
   const restartTopic = `${prefix}probe.restart`;
+  const outageTopic = `${prefix}probe.outage`;
   const batchTopic = `${prefix}probe.batches`;
   const ownedTopic = `${prefix}probe.owned`;
   const ownerGroup = `probe-owner-${tag}`;
@@ -76,6 +77,7 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
         consumerTopic,
         unprocessableTopic,
         restartTopic,
+        outageTopic,
         batchTopic,
         ownedTopic,
         byOrganisationTopic(ownerGroup),
@@ -415,6 +417,51 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
     expect(parked).toEqual(['poison']);
     expect(consumer.crashError).toBeNull();
     expect(consumer.stats).toMatchObject({ processed: 1, dead_lettered: 1 });
+  });
+
+  it('retries an event as long as the database fails it, instead of dead-lettering it', async () => {
+    const event = activation();
+    let attempts = 0;
+    const consumer = new EventConsumer({
+      kafka,
+      dataSource,
+      groupId: `probe-outage-${tag}`,
+      topics: [outageTopic],
+      retryBackoffMs: 10,
+      maxAttempts: 3,
+      deadLetters: new DeadLetterPublisher(producer, dlt, `probe-outage-${tag}`),
+      handlers: new Map([
+        [
+          GoalActivatedV1.type,
+          [
+            async (incoming, tx) => {
+              // Twice the attempts an event's own failure gets, PostgreSQL drops the connection mid-transaction.
+              if (++attempts <= 6) await tx.query(`SELECT pg_terminate_backend(pg_backend_pid())`);
+              await tx.query(`INSERT INTO effect (event_id, goal_id) VALUES ($1, $2)`, [
+                incoming.id,
+                incoming.data.goalId,
+              ]);
+            },
+          ],
+        ],
+      ]),
+    });
+    await consumer.start();
+    try {
+      await producer.send({
+        topic: outageTopic,
+        messages: [{ key: event.key, value: JSON.stringify(event.envelope) }],
+      });
+      await waitFor(
+        async () =>
+          (await dataSource.query(`SELECT 1 FROM effect WHERE event_id = $1`, [event.envelope.id])).length === 1,
+        { timeoutMs: 30_000, what: 'the event to be applied once the database stops failing it' },
+      );
+    } finally {
+      await consumer.stop();
+    }
+    expect(attempts).toBe(7);
+    expect(consumer.stats).toMatchObject({ processed: 1, retried: 6, dead_lettered: 0 });
   });
 
   it('applies queued events of one organisation in shared transactions (also when organisations interleave), runs deferred work once per transaction, and retries a failing one alone', async () => {

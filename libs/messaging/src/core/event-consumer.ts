@@ -6,6 +6,7 @@ import { DeadLetterPublisher } from './dead-letter';
 import { whileHandling } from './handled-event';
 import { inConsumeSpan } from './tracing';
 import { applyingInTransaction } from './transaction-events';
+import { isTransientDatabaseFailure } from './transient-failure';
 import { MessagingLogger, silentLogger } from './kafka-client';
 
 /** A handler runs inside the transaction that also records the event as processed. */
@@ -61,6 +62,12 @@ export interface EventConsumerOptions {
 export function byOrganisationTopic(consumerGroup: string): string {
   return `${consumerGroup}-by-organisation-repartition`;
 }
+
+/** What applying an event needs of the batch it came in: to keep the membership alive, and to know when to give up the batch. */
+type BatchControl = Pick<EachBatchPayload, 'heartbeat' | 'isRunning' | 'isStale'>;
+
+/** The longest wait between attempts at an event the database failed (it is retried until the database is back). */
+const MAX_TRANSIENT_BACKOFF_MS = 5_000;
 
 /** Backoff of a consumer started again after a crash kafkajs does not restart. */
 const RESTART_DELAY = { firstMs: 1000, maxMs: 30_000 };
@@ -237,7 +244,7 @@ export class EventConsumer {
     const applyWaiting = async (orgId: string) => {
       const deliveries = waiting.get(orgId) ?? [];
       waiting.delete(orgId);
-      await this.applyTogether(topic, partition, deliveries, heartbeat);
+      await this.applyTogether(topic, partition, deliveries, { heartbeat, isRunning, isStale });
       await heartbeat();
     };
     // What the group forwarded to its own repartition topic was validated when it was read from the public one.
@@ -325,21 +332,21 @@ export class EventConsumer {
     topic: string,
     partition: number,
     deliveries: Delivery[],
-    heartbeat: () => Promise<void>,
+    control: BatchControl,
   ): Promise<void> {
     if (deliveries.length === 0) return;
-    if (deliveries.length === 1) return this.applyAlone(topic, partition, deliveries[0], heartbeat);
+    if (deliveries.length === 1) return this.applyAlone(topic, partition, deliveries[0], control);
     let outcomes: ConsumeOutcome[];
     try {
       outcomes = await this.applyEventsOnce(topic, partition, deliveries);
     } catch (error) {
       if (!(error instanceof HandlerFailure)) {
-        for (const delivery of deliveries) await this.applyAlone(topic, partition, delivery, heartbeat);
+        for (const delivery of deliveries) await this.applyAlone(topic, partition, delivery, control);
         return;
       }
-      await this.applyTogether(topic, partition, deliveries.slice(0, error.index), heartbeat);
-      await this.applyAlone(topic, partition, deliveries[error.index], heartbeat, error.failure);
-      await this.applyTogether(topic, partition, deliveries.slice(error.index + 1), heartbeat);
+      await this.applyTogether(topic, partition, deliveries.slice(0, error.index), control);
+      await this.applyAlone(topic, partition, deliveries[error.index], control, error.failure);
+      await this.applyTogether(topic, partition, deliveries.slice(error.index + 1), control);
       return;
     }
     this.settled(deliveries, outcomes);
@@ -347,17 +354,23 @@ export class EventConsumer {
       if (delivery.handlers.length > 0) await this.options.afterCommit?.(delivery.event);
   }
 
-  /** One event in its own transaction, retried with backoff; `firstFailure` is an attempt already made with others. */
+  /**
+   * One event in its own transaction, retried with backoff; `firstFailure` is an attempt already
+   * made with others. What the event itself makes fail is dead-lettered after `maxAttempts`; what
+   * the database makes fail (a restart, a deadlock) is retried until it succeeds, or until the
+   * batch is given up on shutdown or rebalance, when it is redelivered to the next owner.
+   */
   private async applyAlone(
     topic: string,
     partition: number,
     delivery: Delivery,
-    heartbeat: () => Promise<void>,
+    control: BatchControl,
     firstFailure?: unknown,
   ): Promise<void> {
     const event = delivery.event;
     if (delivery.handlers.length === 0) return this.count('skipped', event.type);
     const maxAttempts = this.options.maxAttempts ?? 5;
+    const backoffMs = this.options.retryBackoffMs ?? 100;
     for (let attempt = 1; ; attempt++) {
       let error = firstFailure;
       if (attempt > 1 || firstFailure === undefined) {
@@ -369,13 +382,16 @@ export class EventConsumer {
           error = failure instanceof HandlerFailure ? failure.failure : failure;
         }
       }
+      const transient = isTransientDatabaseFailure(error);
       const final =
-        attempt >= maxAttempts || error instanceof UnprocessableEventError || error instanceof EventValidationError;
+        !transient &&
+        (attempt >= maxAttempts || error instanceof UnprocessableEventError || error instanceof EventValidationError);
       this.logger.warn('event handling failed', {
         eventId: event.id,
         type: event.type,
         attempt,
         final,
+        transient,
         error: String(error),
       });
       if (final) {
@@ -389,9 +405,11 @@ export class EventConsumer {
         );
         return;
       }
+      // Giving up the batch leaves this event's offset uncommitted: whoever owns the partition next applies it.
+      if (transient && (!control.isRunning() || control.isStale())) throw error;
       this.count('retried', event.type);
-      await sleep((this.options.retryBackoffMs ?? 100) * 2 ** (attempt - 1));
-      await heartbeat();
+      await sleep(Math.min(backoffMs * 2 ** (attempt - 1), transient ? MAX_TRANSIENT_BACKOFF_MS : Infinity));
+      await control.heartbeat();
     }
   }
 
