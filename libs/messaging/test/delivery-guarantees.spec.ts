@@ -45,6 +45,13 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
   let producer: Producer;
   let collector: EventCollector;
 
+  /** The effect of applying an event, one row per application (so doubles would show). */
+  const recordEffect: EventHandlerFn = async (event, tx) =>
+    void (await tx.query(`INSERT INTO effect (event_id, goal_id) VALUES ($1, $2)`, [event.id, event.data.goalId]));
+
+  const effectsOf = async (eventId: string): Promise<number> =>
+    (await dataSource.query(`SELECT 1 FROM effect WHERE event_id = $1`, [eventId])).length;
+
   const activation = () =>
     createEvent(
       GoalActivatedV1,
@@ -195,7 +202,7 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
                 failingAttempts++;
                 throw new Error('the read model refuses it');
               }
-              await tx.query(`INSERT INTO effect (event_id, goal_id) VALUES ($1, $2)`, [event.id, event.data.goalId]);
+              await recordEffect(event, tx);
             },
           ],
         ],
@@ -210,11 +217,9 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
       await send(JSON.stringify({ ...good.envelope, id: randomUUID(), data: { goalId: 'nope' } }), 'off-schema');
       await send(JSON.stringify(failing.envelope), failing.key);
       await send(JSON.stringify(after.envelope), after.key);
-      await waitFor(
-        async () =>
-          (await dataSource.query(`SELECT 1 FROM effect WHERE event_id = $1`, [after.envelope.id])).length === 1,
-        { what: 'the event after the poison to be applied' },
-      );
+      await waitFor(async () => (await effectsOf(after.envelope.id)) === 1, {
+        what: 'the event after the poison to be applied',
+      });
     } finally {
       await consumer.stop();
     }
@@ -291,18 +296,7 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
       groupId: `probe-${tag}`,
       topics: [consumerTopic],
       deadLetters: new DeadLetterPublisher(producer, dlt, `probe-${tag}`),
-      handlers: new Map([
-        [
-          GoalActivatedV1.type,
-          [
-            async (event, tx) =>
-              void (await tx.query(`INSERT INTO effect (event_id, goal_id) VALUES ($1, $2)`, [
-                event.id,
-                event.data.goalId,
-              ])),
-          ],
-        ],
-      ]),
+      handlers: new Map([[GoalActivatedV1.type, [recordEffect]]]),
     });
     await consumer.start();
     try {
@@ -380,18 +374,7 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
           parked.push(String(letter.message.key));
         },
       },
-      handlers: new Map([
-        [
-          GoalActivatedV1.type,
-          [
-            async (event, tx) =>
-              void (await tx.query(`INSERT INTO effect (event_id, goal_id) VALUES ($1, $2)`, [
-                event.id,
-                event.data.goalId,
-              ])),
-          ],
-        ],
-      ]),
+      handlers: new Map([[GoalActivatedV1.type, [recordEffect]]]),
     });
     await consumer.start();
     try {
@@ -403,11 +386,10 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
           { partition: 0, key: after.key, value: JSON.stringify(after.envelope) },
         ],
       });
-      await waitFor(
-        async () =>
-          (await dataSource.query(`SELECT 1 FROM effect WHERE event_id = $1`, [after.envelope.id])).length === 1,
-        { timeoutMs: 30_000, what: 'the event behind the crash to be applied by the new consumer' },
-      );
+      await waitFor(async () => (await effectsOf(after.envelope.id)) === 1, {
+        timeoutMs: 30_000,
+        what: 'the event behind the crash to be applied by the new consumer',
+      });
     } finally {
       await consumer.stop();
     }
@@ -437,10 +419,7 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
             async (incoming, tx) => {
               // Twice the attempts an event's own failure gets, PostgreSQL drops the connection mid-transaction.
               if (++attempts <= 6) await tx.query(`SELECT pg_terminate_backend(pg_backend_pid())`);
-              await tx.query(`INSERT INTO effect (event_id, goal_id) VALUES ($1, $2)`, [
-                incoming.id,
-                incoming.data.goalId,
-              ]);
+              await recordEffect(incoming, tx);
             },
           ],
         ],
@@ -452,11 +431,10 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
         topic: outageTopic,
         messages: [{ key: event.key, value: JSON.stringify(event.envelope) }],
       });
-      await waitFor(
-        async () =>
-          (await dataSource.query(`SELECT 1 FROM effect WHERE event_id = $1`, [event.envelope.id])).length === 1,
-        { timeoutMs: 30_000, what: 'the event to be applied once the database stops failing it' },
-      );
+      await waitFor(async () => (await effectsOf(event.envelope.id)) === 1, {
+        timeoutMs: 30_000,
+        what: 'the event to be applied once the database stops failing it',
+      });
     } finally {
       await consumer.stop();
     }
@@ -486,7 +464,7 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
         failingAttempts++;
         throw new Error('this one never applies');
       }
-      await tx.query(`INSERT INTO effect (event_id, goal_id) VALUES ($1, $2)`, [event.id, event.data.goalId]);
+      await recordEffect(event, tx);
       let together = perTransaction.get(tx);
       if (!together) {
         const created = { organisations: new Set<string>(), events: 0 };
@@ -566,18 +544,7 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
         topics: [ownedTopic],
         deadLetters: new DeadLetterPublisher(producer, dlt, ownerGroup),
         byOrganisation: { topic: byOrganisationTopic(ownerGroup), producer },
-        handlers: new Map([
-          [
-            GoalActivatedV1.type,
-            [
-              async (event, tx) =>
-                void (await tx.query(`INSERT INTO effect (event_id, goal_id) VALUES ($1, $2)`, [
-                  event.id,
-                  event.data.goalId,
-                ])),
-            ],
-          ],
-        ]),
+        handlers: new Map([[GoalActivatedV1.type, [recordEffect]]]),
       });
     const send = (events: ReturnType<typeof eventsOf>) =>
       producer.send({
