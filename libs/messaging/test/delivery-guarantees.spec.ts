@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, KafkaJSProtocolError, logLevel, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { createEvent, deadLetterTopic, GoalActivatedV1, Topics } from '@throughline/contracts';
 import {
   dropSchema,
@@ -138,6 +139,33 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
     const audited = await dataSource.query(`SELECT event_id FROM audit_entry WHERE event_id = ANY($1)`, [ids]);
     expect(outboxed).toEqual([{ event_id: first.envelope.id }]);
     expect(audited).toEqual([{ event_id: first.envelope.id }]);
+  });
+
+  it('leaves nothing of its own on the notification connection it gives back to the pool when stopped', async () => {
+    // A pool of its own, named, so that only its connections are terminated.
+    const applicationName = `relay-probe-${tag}`;
+    const own = new DataSource({
+      type: 'postgres',
+      url: testDatabaseUrl(),
+      schema,
+      extra: { options: `-c search_path=${schema}`, application_name: applicationName },
+    });
+    await own.initialize();
+    try {
+      const relay = new OutboxRelay(own, producer, { pollIntervalMs: 50 });
+      await relay.start();
+      await relay.stop();
+      // Its connections now fail in the pool's hands, as in a database restart: the pool drops them,
+      // and a listener the relay left behind would release one twice (an uncaught error).
+      const pool = (own.driver as PostgresDriver).master as { totalCount: number };
+      expect(pool.totalCount).toBeGreaterThan(0);
+      await dataSource.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, [
+        applicationName,
+      ]);
+      await waitFor(() => pool.totalCount === 0, { what: 'the pool to drop the terminated connections' });
+    } finally {
+      await own.destroy();
+    }
   });
 
   it('re-publishes the same event ids when the relay dies between publishing and marking, then marks them once', async () => {

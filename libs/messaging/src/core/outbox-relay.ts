@@ -81,7 +81,6 @@ export class OutboxRelay {
     this.wake();
     await this.loop;
     if (this.listener) {
-      this.listener.client.removeAllListeners('notification');
       await this.listener.client.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined);
       this.listener.release();
       this.listener = undefined;
@@ -209,18 +208,29 @@ export class OutboxRelay {
       const driver = this.dataSource.driver as PostgresDriver;
       const schema = (this.dataSource.options as { schema?: string }).schema ?? 'public';
       const [client, release] = await driver.obtainMasterConnection();
-      const listener = { client, release: (error?: Error) => release(error) };
-      client.on('notification', (message: { channel: string; payload?: string }) => {
-        if (message.channel === OUTBOX_CHANNEL && message.payload === schema) this.wake();
-      });
-      client.on('error', (error: Error) => {
+      const onError = (error: Error) => {
         this.logger.warn('outbox relay: notification connection lost, polling until it is back', {
           error: String(error),
         });
         if (this.listener === listener) this.listener = undefined;
-        client.removeAllListeners('notification');
         listener.release(error);
+      };
+      let released = false;
+      const listener = {
+        client,
+        // Once, and without our listeners: a released client is the pool's, and may fail later in someone else's hands.
+        release: (error?: Error) => {
+          if (released) return;
+          released = true;
+          client.removeListener('error', onError);
+          client.removeAllListeners('notification');
+          release(error);
+        },
+      };
+      client.on('notification', (message: { channel: string; payload?: string }) => {
+        if (message.channel === OUTBOX_CHANNEL && message.payload === schema) this.wake();
       });
+      client.on('error', onError);
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
       this.listener = listener;
     } catch (error) {
