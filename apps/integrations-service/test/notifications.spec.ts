@@ -276,6 +276,54 @@ describe('notifications (real Kafka, PostgreSQL, SMTP server and chat receiver)'
     expect((await asChris.get('/v1/notifications/preferences/me')).body.emailEnabled).toBe(false);
   });
 
+  it('sends at once what a person asks for themselves, and holds what is sent to them until their quiet hours end', async () => {
+    const erin = { personId: randomUUID(), email: 'erin@acme.example' };
+    const finn = { personId: randomUUID(), email: 'finn@acme.example' };
+    await person(erin, 'Erin Director', 'director');
+    await person(finn, 'Finn Director', 'director');
+    await waitFor(async () => {
+      const [row] = await service.dataSource.query(
+        `SELECT count(*)::int AS n FROM person_rm WHERE person_id IN ($1, $2)`,
+        [erin.personId, finn.personId],
+      );
+      return row.n === 2;
+    });
+    // Quiet from the hour before now until two hours on, whatever the time of day the test runs.
+    const hour = new Date().getUTCHours();
+    const quietNow = {
+      emailEnabled: true,
+      chatWebhookUrl: null,
+      chatFormat: null,
+      digest: 'weekly',
+      reminders: 'off',
+      alerts: false,
+      quietHoursStart: (hour + 23) % 24,
+      quietHoursEnd: (hour + 2) % 24,
+      timeZone: 'UTC',
+    };
+    const asErin = await apiAs(service.url, { personId: erin.personId, orgId, role: 'director' });
+    const asFinn = await apiAs(service.url, { personId: finn.personId, orgId, role: 'director' });
+    expect((await asErin.put('/v1/notifications/preferences/me', quietNow)).status).toBe(200);
+    expect((await asFinn.put('/v1/notifications/preferences/me', quietNow)).status).toBe(200);
+
+    expect((await asErin.post('/v1/notifications/digests', {})).body).toMatchObject({ queued: 1 });
+    await waitFor(() => inbox.to(erin.email).find((mail) => mail.subject.includes('weekly digest')), {
+      what: "Erin's own digest, asked for in her quiet hours",
+    });
+
+    const asAdmin = await apiAs(service.url, { personId: randomUUID(), orgId, role: 'admin' });
+    expect((await asAdmin.post('/v1/notifications/digests', { personIds: [finn.personId] })).body).toMatchObject({
+      queued: 1,
+    });
+    const [held] = await service.dataSource.query(
+      `SELECT status, next_attempt_at > now() + interval '30 minutes' AS "afterQuietHours"
+       FROM notification_message WHERE person_id = $1 AND kind = 'digest'`,
+      [finn.personId],
+    );
+    expect(held).toEqual({ status: 'pending', afterQuietHours: true });
+    expect(inbox.to(finn.email)).toEqual([]);
+  });
+
   it('keeps a manager to their own reminder', async () => {
     const asMia = await apiAs(service.url, { personId: mia.personId, orgId, role: 'manager' });
     expect((await asMia.post('/v1/notifications/reminders', { personIds: [randomUUID()] })).status).toBe(403);

@@ -66,9 +66,15 @@ export class NotificationPlanner {
   /**
    * Queues the digest (or reminder) of the current period now, for these people of the
    * organisation (or all who receive that kind); one already queued for the period is not
-   * queued again. Returns how many people got one now and how many had one already.
+   * queued again. Returns how many people got one now and how many had one already. What a
+   * person asks for themselves goes out at once; quiet hours hold what is sent to others.
    */
-  async queueNow(orgId: string, kind: 'digest' | 'reminder', personIds?: string[]): Promise<QueueOutcome> {
+  async queueNow(
+    orgId: string,
+    kind: 'digest' | 'reminder',
+    requestedBy: string,
+    personIds?: string[],
+  ): Promise<QueueOutcome> {
     const outcome: QueueOutcome = { queued: 0, alreadyQueued: 0, nothingToSend: 0 };
     const role = kind === 'digest' ? ['director', 'admin'] : ['manager'];
     const people = (await this.recipients(this.dataSource.manager, orgId)).filter(
@@ -82,7 +88,7 @@ export class NotificationPlanner {
       }
       const local = localTime(this.clock.now(), preferences.timeZone);
       const period = currentPeriod(kind === 'digest' ? 'weekly' : 'daily', local);
-      const result = await this.queueOnce(person, kind, period, preferences);
+      const result = await this.queueOnce(person, kind, period, preferences, person.personId === requestedBy);
       outcome[result === 'queued' ? 'queued' : result === 'already' ? 'alreadyQueued' : 'nothingToSend'] += 1;
     }
     return outcome;
@@ -103,6 +109,7 @@ export class NotificationPlanner {
     kind: MessageKind,
     period: string,
     preferences: Preferences,
+    askedForThemselves = false,
   ): Promise<'queued' | 'already' | 'nothing'> {
     const [sent] = await this.dataSource.query(
       `SELECT 1 FROM notification_message WHERE person_id = $1 AND kind = $2 AND period_key = $3 LIMIT 1`,
@@ -113,7 +120,7 @@ export class NotificationPlanner {
       kind === 'digest' ? await this.digest(person, period, preferences) : await this.reminder(person, preferences);
     if (!message) return 'nothing';
     const queued = await this.dataSource.transaction((tx) =>
-      this.enqueue(tx, person, kind, period, message, preferences),
+      this.enqueue(tx, person, kind, period, message, preferences, askedForThemselves),
     );
     // Zero rows: no channel (e-mail off and no chat), or another instance queued it a moment ago.
     return queued > 0 ? 'queued' : 'nothing';
@@ -213,12 +220,16 @@ export class NotificationPlanner {
     period: string,
     message: Message,
     preferences: Preferences,
+    askedForThemselves = false,
   ): Promise<number> {
-    const sendFrom = sendableFrom(this.clock.now(), {
-      start: preferences.quietHoursStart,
-      end: preferences.quietHoursEnd,
-      timeZone: preferences.timeZone,
-    });
+    const now = this.clock.now();
+    const sendFrom = askedForThemselves
+      ? now
+      : sendableFrom(now, {
+          start: preferences.quietHoursStart,
+          end: preferences.quietHoursEnd,
+          timeZone: preferences.timeZone,
+        });
     const rows: Array<{
       channel: 'email' | 'chat';
       destination: string;

@@ -46,7 +46,7 @@ export class NotificationsService {
     const forOthers = actor.role === 'admin' || (kind === 'reminder' && actor.role === 'director');
     if (!forOthers && personIds && personIds.some((id) => id !== actor.personId))
       throw forbidden(`A ${actor.role} sends only their own ${kind}.`);
-    return this.planner.queueNow(actor.orgId, kind, forOthers ? personIds : [actor.personId]);
+    return this.planner.queueNow(actor.orgId, kind, actor.personId, forOthers ? personIds : [actor.personId]);
   }
 
   async unsubscribe(personId: string, token: string): Promise<UnsubscribedDto> {
