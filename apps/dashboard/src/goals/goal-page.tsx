@@ -106,7 +106,7 @@ function GoalActions({ goal }: { goal: GoalDetail }) {
 }
 
 function GoalScore({ goal }: { goal: GoalDetail }) {
-  const score = useQuery({ ...scoreQuery('goals', goal.id), retry: false });
+  const score = useQuery(scoreQuery('goals', goal.id));
   return (
     <Card title="Alignment score" id="goal-score">
       {score.isPending ? (
@@ -282,7 +282,7 @@ function BudgetCard({ goal }: { goal: GoalDetail }) {
 
 /** Where the goal is heading if its work goes on as it has: cost and finish at completion (docs/alignment.md, "Forecasts"). */
 function ForecastCard({ goal }: { goal: GoalDetail }) {
-  const forecast = useQuery({ ...forecastQuery('goals', goal.id), retry: false });
+  const forecast = useQuery(forecastQuery('goals', goal.id));
   const currency = goal.budget.currency;
   return (
     <Card title="Forecast at completion" id="goal-forecast">

@@ -22,7 +22,7 @@ function Comparison({ scope, firstScoreAt }: { scope: ScoreScope; firstScoreAt: 
   const choices = comparisonChoices(firstScoreAt, new Date());
   const [from, setFrom] = useState(defaultChoice(choices).from);
   const selectId = useId();
-  const comparison = useQuery({ ...scoreComparisonQuery(scope, from), retry: false });
+  const comparison = useQuery(scoreComparisonQuery(scope, from));
   return (
     <div className="score-since">
       <h3>

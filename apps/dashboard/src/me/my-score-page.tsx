@@ -13,7 +13,7 @@ import { ManagerKpis } from './manager-kpis';
 /** The manager's own alignment score, why, its trend, and their KPIs. */
 export default function MyScorePage() {
   const { person } = useSession();
-  const score = useQuery({ ...scoreQuery('managers', person.id), retry: false });
+  const score = useQuery(scoreQuery('managers', person.id));
   const tasks = useQuery(tasksQuery());
   const currency = String(tasks.data?.find((task) => task.currency)?.currency ?? 'EUR');
   const history = useQuery(
