@@ -293,6 +293,32 @@ describe('dashboard backend-for-frontend', () => {
     expect(response.type).toContain('application/problem+json');
     expect(response.body.detail).toBe('The metrics service cannot be reached; try again in a moment.');
   });
+
+  // Last: it stops the identity provider.
+  it('ends the session when the provider refuses a refresh, and keeps it while the provider cannot be reached', async () => {
+    const refused = (await signIn('chris')).browser;
+    const { person: chris } = await session(refused);
+    await sessionRows(
+      `UPDATE session SET access_expires_at = now(), refresh_token = 'no-such-grant' WHERE person->>'id' = $1`,
+      [chris.id],
+    );
+    const ended = await json(refused.fetch(`${stack.url}/api/execution/v1/tasks`));
+    expect(ended.status).toBe(401);
+    expect(ended.body.detail).toContain('sign in again');
+    expect((await json(refused.fetch(`${stack.url}/auth/session`))).status).toBe(401);
+
+    const { browser } = await signIn('max');
+    const { person: max } = await session(browser);
+    await sessionRows(`UPDATE session SET access_expires_at = now() WHERE person->>'id' = $1`, [max.id]);
+    await stack.idp.stop();
+    const away = await json(browser.fetch(`${stack.url}/api/execution/v1/tasks`));
+    expect(away.status).toBe(503);
+    expect(away.type).toContain('application/problem+json');
+    expect(away.body.detail).toMatch(
+      /^The sign-in service cannot renew your access right now \(.+\); try again in a moment\.$/,
+    );
+    expect((await session(browser)).person.id).toBe(max.id);
+  });
 });
 
 interface LiveStream {

@@ -21,6 +21,9 @@ export interface ProviderTokens {
 /** The identity provider could not be reached or refused the exchange: a page says so, never a blank one. */
 export class IdentityProviderError extends Error {}
 
+/** The identity provider answered that a refresh token is no longer good: the session has ended. */
+export class RefreshRefused extends Error {}
+
 /**
  * The dashboard as an OpenID Connect client (openid-client, certified): authorization code
  * with PKCE, state and nonce; refresh; RP-initiated logout. Discovery happens at the first
@@ -72,10 +75,22 @@ export class OidcClient {
     return tokensOf(tokens);
   }
 
+  /**
+   * New tokens for a refresh token. Throws `RefreshRefused` when the provider answers that the
+   * grant is no good (the session cannot go on), `IdentityProviderError` when it cannot be asked.
+   */
   async refresh(refreshToken: string): Promise<ProviderTokens> {
     const [client, configuration] = await Promise.all([this.client(), this.discover()]);
-    const tokens = tokensOf(await client.refreshTokenGrant(configuration, refreshToken));
-    return { ...tokens, refreshToken: tokens.refreshToken ?? refreshToken };
+    try {
+      const tokens = tokensOf(await client.refreshTokenGrant(configuration, refreshToken));
+      return { ...tokens, refreshToken: tokens.refreshToken ?? refreshToken };
+    } catch (error) {
+      if (error instanceof client.ResponseBodyError && error.status < 500)
+        throw new RefreshRefused(`The sign-in service refused the refresh (${error.error}).`);
+      throw new IdentityProviderError(
+        `The sign-in service cannot renew your access right now (${(error as Error).message})`,
+      );
+    }
   }
 
   /** Where to send the browser to end the provider's own session, when it offers that. */

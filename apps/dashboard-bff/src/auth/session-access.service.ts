@@ -1,8 +1,14 @@
-import { ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  ForbiddenException,
+  Inject,
+  Injectable,
+  ServiceUnavailableException,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
 import { Request } from 'express';
 import { Session, SessionsService } from '../sessions/sessions.service';
-import { OidcClient } from './oidc-client';
+import { IdentityProviderError, OidcClient, ProviderTokens, RefreshRefused } from './oidc-client';
 import { readCookie, SESSION_COOKIE } from './session-cookie';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -46,13 +52,18 @@ export class SessionAccess {
 
   private async refresh(session: Session): Promise<string> {
     if (!session.refreshToken) return this.expire(session);
+    let tokens: ProviderTokens;
     try {
-      const tokens = await this.oidc.refresh(session.refreshToken);
-      await this.sessions.updateTokens(session, tokens);
-      return tokens.accessToken;
-    } catch {
-      return this.expire(session);
+      tokens = await this.oidc.refresh(session.refreshToken);
+    } catch (error) {
+      if (error instanceof RefreshRefused) return this.expire(session);
+      // A provider that is away or slow ends nobody's session: the next request tries again.
+      if (error instanceof IdentityProviderError)
+        throw new ServiceUnavailableException(`${error.message}; try again in a moment.`);
+      throw error;
     }
+    await this.sessions.updateTokens(session, tokens);
+    return tokens.accessToken;
   }
 
   private async expire(session: Session): Promise<never> {
