@@ -54,6 +54,16 @@ describe('environment configuration', () => {
     expect(read).toThrow(sentence);
   });
 
+  it("takes libpq's Unix-socket form, user@ with no host, only where the field allows it", () => {
+    const socket = 'postgres://app@/throughline?host=/run/postgresql';
+    const sockets = z.object({
+      URL: env.url({ description: 'database', protocols: ['postgres'], emptyHostAfterCredentials: true }),
+    });
+    expect(readEnv(sockets, { URL: socket })).toEqual({ URL: socket });
+    expect(() => readEnv(sockets, { URL: 'mysql://app@/throughline' })).toThrow(ConfigurationError);
+    expect(() => readEnv(schema, { URL: socket })).toThrow(`URL must be a URL (postgres), got "${socket}".`);
+  });
+
   it('documents every variable', () => {
     expect(envDocs(schema).map(({ name, default: fallback }) => `${name}=${fallback}`)).toEqual([
       'INTERVAL_MS=60000',

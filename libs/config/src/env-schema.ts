@@ -122,12 +122,19 @@ export const env = {
     );
   },
 
-  url(options: Options<string> & { protocols: string[] }): Field<string> {
+  /**
+   * `emptyHostAfterCredentials`: `scheme://user@/path` is valid too (libpq's form for a Unix socket
+   * named in `?host=`), which the WHATWG parser refuses.
+   */
+  url(options: Options<string> & { protocols: string[]; emptyHostAfterCredentials?: boolean }): Field<string> {
     return field(
       docOf(options, `a URL (${options.protocols.join(', ')})`),
       (raw) => {
         try {
-          return options.protocols.includes(new URL(raw).protocol.replace(/:$/, '')) ? raw : undefined;
+          const parsed = options.emptyHostAfterCredentials
+            ? raw.replace(/^([a-z]+:\/\/[^/@]*)@\//, '$1@localhost/')
+            : raw;
+          return options.protocols.includes(new URL(parsed).protocol.replace(/:$/, '')) ? raw : undefined;
         } catch {
           return undefined;
         }

@@ -12,8 +12,10 @@ export interface ServiceDatabase {
 
 export const databaseEnvSchema = z.object({
   DATABASE_URL: env.url({
-    description: 'PostgreSQL connection string (`npm start` starts one when unset)',
+    description:
+      'PostgreSQL connection string, also `postgresql://user@/db?host=/socket/dir` for a Unix socket (`npm start` starts one when unset)',
     protocols: ['postgres', 'postgresql'],
+    emptyHostAfterCredentials: true,
     required: true,
   }),
   DB_SCHEMA: env.string({
