@@ -58,7 +58,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const problem = this.toProblem(exception, request);
-    if (problem.status >= 500)
+    // A 5xx the code chose (a dependency away, "try again in a moment") is worth a line; only the unexpected needs its stack.
+    if (problem.status >= 500 && exception instanceof HttpException)
+      this.logger.warn(`${request.method} ${request.url} answered ${problem.status}: ${problem.detail}`);
+    else if (problem.status >= 500)
       this.logger.error(`${request.method} ${request.url} failed`, (exception as Error)?.stack);
     if (problem.status === 401) response.setHeader('WWW-Authenticate', bearerChallenge(request, problem.detail));
     response.status(problem.status).type(PROBLEM_JSON).send(JSON.stringify(problem));
