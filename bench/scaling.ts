@@ -204,7 +204,8 @@ class HeldInstance {
   /** The `index`-th of the single updates: published alone, timed to the first score change it caused. */
   async single(index: number): Promise<void> {
     const correlationId = `bench-scale-${randomUUID()}`;
-    const sent = nowMs();
+    // The wall clock, as the score watch's receipt times.
+    const sent = Date.now();
     await publishAll(this.context.system, this.prefix, [
       progressEvent(this.tasks[index], correlationId, this.time, this.version),
     ]);
@@ -217,7 +218,7 @@ class HeldInstance {
     for (let index = this.singles.length + this.unobserved; index < this.singleCount; index++) await this.single(index);
     const burstTasks = this.tasks.slice(this.singleCount, this.singleCount + (this.context.quick ? 20 : 150));
     const ids = burstTasks.map(() => `bench-burst-${randomUUID()}`);
-    const started = nowMs();
+    const started = Date.now();
     await publishAll(
       this.context.system,
       this.prefix,

@@ -62,7 +62,8 @@ export class ScoreWatch {
     await consumer.run({
       partitionsConsumedConcurrently: 6,
       eachBatch: async ({ batch }) => {
-        const at = nowMs();
+        // The wall clock, as the record timestamps it is compared with.
+        const at = Date.now();
         this.index = undefined;
         for (const message of batch.messages) {
           const value = message.value?.toString() ?? '';

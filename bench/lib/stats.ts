@@ -37,7 +37,12 @@ export function ratio(ours: number, baseline: number): number {
   return baseline > 0 ? round(ours / baseline, 1) : Number.NaN;
 }
 
-/** Wall clock with sub-millisecond resolution, comparable across callbacks of one process. */
+/**
+ * Milliseconds with sub-millisecond resolution for durations within this process. It follows the
+ * monotonic clock from the process's start, so it drifts from the wall clock when the system's
+ * clock is stepped: a moment compared with another process's time (a Kafka record's timestamp,
+ * the browser's Date.now()) is taken with Date.now().
+ */
 export function nowMs(): number {
   return performance.timeOrigin + performance.now();
 }

@@ -65,7 +65,7 @@ export interface PacedRun {
   failures: Record<string, number>;
   achievedRate: number;
   httpLatencyMs: Summary;
-  /** Correlation id → when its 2xx response arrived. */
+  /** Correlation id → when its 2xx response arrived (wall clock, Date.now()). */
   acceptedAt: Map<string, number>;
 }
 
@@ -134,7 +134,8 @@ export async function pacedProgressUpdates(
         if (status >= 200 && status < 300) {
           task.version = JSON.parse(text).version;
           task.progress = request.progress;
-          acceptedAt.set(correlation, at);
+          // Compared with Kafka record timestamps and score events' receipt: the wall clock.
+          acceptedAt.set(correlation, Date.now());
           latencies.push(at - started);
           idle.push(task);
         } else {
