@@ -3,6 +3,7 @@ import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { Admin, Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { deadLetterTopic } from '@throughline/contracts';
+import { runWithinDeadline } from '../core/bounded-shutdown';
 import { DeadLetterPublisher } from '../core/dead-letter';
 import { byOrganisationTopic, EventConsumer } from '../core/event-consumer';
 import { credentialsRefused, ensureTopics, MessagingLogger, topicSettings } from '../core/kafka-client';
@@ -18,6 +19,9 @@ import {
   MESSAGING_OPTIONS,
   MessagingModuleOptions,
 } from './messaging.options';
+
+/** Within the pods' grace period (40 s, less the 5 s preStop pause), leaving time to close HTTP. */
+const SHUTDOWN_DEADLINE_MS = 20_000;
 
 export function nestMessagingLogger(logger: Logger): MessagingLogger {
   return {
@@ -147,12 +151,27 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
     );
   }
 
+  /**
+   * kafkajs can wait for ever on a disconnect while it is reconnecting to a broker that came back
+   * (tulios/kafkajs#1147), so the steps get a deadline, inside the pods' grace period. What is
+   * left undone is safe to drop: offsets not committed are delivered again and the inbox drops
+   * what was applied; an outbox batch not committed is published by the next relay.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     unregisterRuntimeProbe(this.options.serviceName);
-    await this.probeAdmin?.disconnect();
-    await this.consumer?.stop();
-    await this.relay.stop();
-    await this.producer.disconnect();
+    const outcomes = await runWithinDeadline(
+      [
+        { name: 'the probe connection', run: () => this.probeAdmin?.disconnect() },
+        { name: 'the consumer', run: () => this.consumer?.stop() },
+        { name: 'the outbox relay', run: () => this.relay.stop() },
+        { name: 'the producer', run: () => this.producer.disconnect() },
+      ],
+      SHUTDOWN_DEADLINE_MS,
+    );
+    for (const step of outcomes)
+      if (step.outcome === 'failed') this.logger.warn(`stopping ${step.name} failed: ${String(step.error)}`);
+      else if (step.outcome === 'unfinished')
+        this.logger.warn(`${step.name} did not stop within ${SHUTDOWN_DEADLINE_MS / 1000} s; shutting down without it`);
   }
 }
 

@@ -74,7 +74,9 @@ export class HealthController {
       return await this.health.check(indicators);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
-      const failed = (error.getResponse() as Partial<HealthCheckResult>).error ?? {};
+      const result = error.getResponse() as Partial<HealthCheckResult>;
+      if (result.status === 'shutting_down') throw new ServiceUnavailableException('Shutting down.');
+      const failed = result.error ?? {};
       const reasons = Object.entries(failed).map(([name, result]) => `${name}: ${result?.message ?? 'down'}`);
       throw new ServiceUnavailableException(`Unhealthy: ${reasons.join('; ')}.`);
     }
