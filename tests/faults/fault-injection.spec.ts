@@ -238,12 +238,7 @@ describe('delivery guarantees under faults', () => {
             { timeoutMs: 180_000, what: `the messaging health of ${instance.name} to recover` },
           ).catch((error: Error) => {
             throw new Error(
-              `${error.message}\n${instance.name}'s last output (its health answers left out):\n${instance.output
-                .join('')
-                .split('\n')
-                .filter((line) => !line.includes('/health/'))
-                .join('\n')
-                .slice(-6000)}`,
+              `${error.message}\n${instance.name}'s last output (its health answers left out):\n${withoutHealth(instance.output).slice(-6000)}`,
             );
           }),
         ),
@@ -353,6 +348,7 @@ describe('delivery guarantees under faults', () => {
     const pg = new Client({ connectionString: testDatabaseUrl() });
     await pg.connect();
     try {
+      let convergence = 'not yet probed';
       await waitFor(
         async () => {
           const [row] = (
@@ -360,6 +356,7 @@ describe('delivery guarantees under faults', () => {
               `SELECT count(*)::int AS n FROM "${schemas.execution}".outbox_event WHERE published_at IS NULL`,
             )
           ).rows;
+          convergence = `execution's outbox holds ${row.n} unpublished event(s)`;
           if (row.n > 0) return false;
           const lag = await consumerLag(admin, `${prefix}metrics-service`, [
             topic(Topics.Goals),
@@ -367,10 +364,15 @@ describe('delivery guarantees under faults', () => {
             topic(Topics.Organisation),
             byOrganisationTopic(`${prefix}metrics-service`),
           ]);
+          convergence = `metrics lags on ${JSON.stringify(lag.filter((partition) => partition.lag !== 0))}`;
           return lag.every((partition) => partition.lag === 0);
         },
         { timeoutMs: 180_000, intervalMs: 250, what: 'execution outbox drained and metrics lag zero' },
-      );
+      ).catch((error: Error) => {
+        throw new Error(
+          `${error.message}: ${convergence}\nmetrics A's last output (its health answers left out):\n${withoutHealth(metricsA.output).slice(-6000)}`,
+        );
+      });
       figures.secondsFromBrokerBackToAllConsumed = Math.round((Date.now() - brokerBackAt) / 100) / 10;
 
       // Exactly once in execution: one progress history line per accepted update, final values right.
@@ -484,3 +486,12 @@ describe('delivery guarantees under faults', () => {
     return copies.length;
   }
 });
+
+/** A service's output without the lines of its health answers, which a waiting test polls many times a second. */
+function withoutHealth(output: string[]): string {
+  return output
+    .join('')
+    .split('\n')
+    .filter((line) => !line.includes('/health/'))
+    .join('\n');
+}
