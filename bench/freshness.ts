@@ -42,12 +42,12 @@ function hops(watch: ScoreWatch, acceptedAt: Map<string, number>): Record<Hop, S
   const samples = Object.fromEntries(HOPS.map((hop) => [hop, [] as number[]])) as Record<Hop, number[]>;
   for (const [id, answered] of acceptedAt) {
     const path = watch.pathOf(id);
-    if (!path || path.forwarded === undefined || !Number.isFinite(path.scored)) continue;
+    if (!path) continue;
     samples.answeredToTaskEventSent.push(path.taskEventSent - answered);
     samples.taskEventSentToForwarded.push(path.forwarded - path.taskEventSent);
-    samples.forwardedToScored.push(path.scored! - path.forwarded);
-    samples.scoredToScoreEventSent.push(path.scoreEventSent! - path.scored!);
-    samples.scoreEventSentToReceived.push(path.scoreEventReceived! - path.scoreEventSent!);
+    samples.forwardedToScored.push(path.scored - path.forwarded);
+    samples.scoredToScoreEventSent.push(path.scoreEventSent - path.scored);
+    samples.scoreEventSentToReceived.push(path.scoreEventReceived - path.scoreEventSent);
   }
   return Object.fromEntries(HOPS.map((hop) => [hop, summarize(samples[hop])])) as Record<Hop, Summary>;
 }

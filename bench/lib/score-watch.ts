@@ -11,7 +11,7 @@ import { BenchSystem } from './system';
  */
 export interface UpdatePath {
   /** Execution's outbox relay sent the task event to the tasks topic. */
-  taskEventSent: number;
+  taskEventSent?: number;
   /** Metrics' forwarder sent it on to the by-organisation repartition topic. */
   forwarded?: number;
   /** Metrics applied it: the time in the score-changed event it caused. */
@@ -28,14 +28,17 @@ interface Position {
 }
 
 /**
- * Watches the tasks and scores topics and tells when metrics reflected an update, by the
- * update's correlation id. Metrics applies a partition's events in offset order and, when they
- * queue up, several in one transaction whose score-changed events carry the correlation id of
- * the last of them: a score change caused by the task event at offset N of a partition shows
- * that every earlier event of that partition is reflected too.
+ * Watches the tasks, by-organisation and scores topics and tells when metrics reflected an
+ * update, by the update's correlation id. Metrics applies a by-organisation partition's events in
+ * offset order and, when they queue up, several in one transaction whose score-changed events
+ * carry the correlation id of the last of them: a score change caused by the event at offset N of
+ * a by-organisation partition shows that every earlier event of that partition is reflected too.
+ * (Positions in the tasks topic would miss an update batched after events of another tasks
+ * partition: the forwarder interleaves them.)
  */
 export class ScoreWatch {
-  private readonly taskEvents = new Map<string, Position>();
+  /** Where each update was forwarded: the by-organisation partition and offset metrics applies it at. */
+  private readonly forwardedTo = new Map<string, Position>();
   private readonly scoreChanges: Array<{ correlationId: string; at: number }> = [];
   private readonly paths = new Map<string, UpdatePath>();
   /** Per partition: the offsets of the task events that caused score changes, ascending, and the earliest change at or after each. */
@@ -71,20 +74,20 @@ export class ScoreWatch {
           if (!match) continue;
           const sent = Number(message.timestamp);
           if (batch.topic === repartition) {
-            const path = this.paths.get(match[1]);
-            if (path && path.forwarded === undefined) path.forwarded = sent;
+            // The first forwarding: a repeat after a forwarder's restart is dropped by metrics' inbox.
+            if (!this.forwardedTo.has(match[1])) {
+              this.forwardedTo.set(match[1], { partition: batch.partition, offset: BigInt(message.offset) });
+              this.recordedPath(match[1]).forwarded = sent;
+            }
           } else if (batch.topic === scores) {
             this.scoreChanges.push({ correlationId: match[1], at });
-            const path = this.paths.get(match[1]);
-            if (path && path.scoreEventReceived === undefined) {
+            const path = this.recordedPath(match[1]);
+            if (path.scoreEventReceived === undefined) {
               path.scored = Date.parse(/"time":"([^"]+)"/.exec(value)?.[1] ?? '');
               path.scoreEventSent = sent;
               path.scoreEventReceived = at;
             }
-          } else if (!this.taskEvents.has(match[1])) {
-            this.taskEvents.set(match[1], { partition: batch.partition, offset: BigInt(message.offset) });
-            this.paths.set(match[1], { taskEventSent: sent });
-          }
+          } else this.recordedPath(match[1]).taskEventSent ??= sent;
         }
       },
     });
@@ -94,7 +97,7 @@ export class ScoreWatch {
 
   /** When the update with this correlation id was first reflected in a score-changed event, if it was. */
   reflectedAt(correlationId: string): number | undefined {
-    const position = this.taskEvents.get(correlationId);
+    const position = this.forwardedTo.get(correlationId);
     const causes = position && this.causesByPartition().get(position.partition);
     if (!position || !causes) return undefined;
     let low = 0;
@@ -111,7 +114,7 @@ export class ScoreWatch {
     if (this.index) return this.index;
     const byPartition = new Map<number, Array<{ offset: bigint; at: number }>>();
     for (const change of this.scoreChanges) {
-      const cause = this.taskEvents.get(change.correlationId);
+      const cause = this.forwardedTo.get(change.correlationId);
       if (!cause) continue;
       const causes = byPartition.get(cause.partition) ?? [];
       causes.push({ offset: cause.offset, at: change.at });
@@ -129,10 +132,25 @@ export class ScoreWatch {
     return this.index;
   }
 
-  /** Where an update was when, if it caused a score change itself (not only a later update of its batch). */
-  pathOf(correlationId: string): UpdatePath | undefined {
+  /** Where an update was when, if it caused a score change itself (not only a later update of its batch) and every point was seen. */
+  pathOf(correlationId: string): Required<UpdatePath> | undefined {
     const path = this.paths.get(correlationId);
-    return path?.scoreEventReceived === undefined ? undefined : path;
+    const complete = (candidate: UpdatePath): candidate is Required<UpdatePath> =>
+      [
+        candidate.taskEventSent,
+        candidate.forwarded,
+        candidate.scored,
+        candidate.scoreEventSent,
+        candidate.scoreEventReceived,
+      ].every((moment) => moment !== undefined && Number.isFinite(moment));
+    return path && complete(path) ? path : undefined;
+  }
+
+  /** The path being recorded for a correlation id: its topics' records arrive in no fixed order. */
+  private recordedPath(correlationId: string): UpdatePath {
+    let path = this.paths.get(correlationId);
+    if (!path) this.paths.set(correlationId, (path = {}));
+    return path;
   }
 
   /** Resolves when every id was reflected or the time is up; returns how many are still missing. */
