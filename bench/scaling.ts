@@ -57,6 +57,8 @@ export interface ScalePoint extends UpdateCost {
   tasks: number;
   /** How the read models were built: replaying the events, or SQL inserts (bench/metrics-update-cost.ts). */
   seededBy: 'replay-rebuild' | 'sql';
+  /** Its single updates alternated with those of another size's instance, so both shared whatever else the machine did. */
+  alternated: boolean;
   events: number | null;
   publishSeconds: number | null;
   rebuildSeconds: number | null;
@@ -159,7 +161,7 @@ class HeldInstance {
     private readonly time: Date | undefined,
     private readonly started: { startupMs: number; rssMb: number; held: HeldMemory },
   ) {
-    this.singleCount = context.quick ? 5 : 20;
+    this.singleCount = context.quick ? 5 : 40;
   }
 
   static async start(
@@ -314,6 +316,7 @@ export async function replayedPoint(context: BenchContext, tasks: number): Promi
     return {
       tasks,
       seededBy: 'replay-rebuild',
+      alternated: false,
       events: events.length,
       publishSeconds,
       rebuildSeconds,
@@ -369,23 +372,13 @@ function sqlSeededPointOf(context: BenchContext, tasks: number, cost: UpdateCost
   return {
     tasks,
     seededBy: 'sql',
+    alternated: true,
     events: null,
     publishSeconds: null,
     rebuildSeconds: null,
     rebuildEventsPerSecond: null,
     ...cost,
   };
-}
-
-/** Read models seeded with SQL by bench/metrics-update-cost.ts (schema bench_metrics_<size>): a real metrics process on them. */
-export async function sqlSeededPoint(context: BenchContext, schema: string): Promise<ScalePoint> {
-  const seeded = await sqlSeeded(context, schema);
-  try {
-    const cost = await measureUpdates(context, seeded.prefix, schema, seeded.tasks, seeded.time);
-    return sqlSeededPointOf(context, seeded.tasks.length, cost);
-  } finally {
-    await context.system.admin.deleteTopics({ topics: seeded.topics }).catch(() => undefined);
-  }
 }
 
 export function scaleSizes(quick: boolean): number[] {
@@ -406,36 +399,27 @@ export async function scaling(context: BenchContext): Promise<ScalePoint[]> {
   return points;
 }
 
-/** The schemas bench/metrics-update-cost.ts seeded on this PostgreSQL (bench_metrics_<tasks>) beyond `beyond` tasks, smallest first. */
-async function sqlSeededSchemas(context: BenchContext, beyond: number): Promise<string[]> {
+/** The schemas bench/metrics-update-cost.ts seeded on this PostgreSQL (bench_metrics_<tasks>), smallest first. */
+async function sqlSeededSchemas(context: BenchContext): Promise<string[]> {
   const schemas = await context.system.query<{ nspname: string }>(
-    `SELECT nspname FROM pg_namespace WHERE nspname ~ '^bench_metrics_[0-9]+$' AND substring(nspname from '[0-9]+$')::int > $1 ORDER BY length(nspname), nspname`,
-    [beyond],
+    `SELECT nspname FROM pg_namespace WHERE nspname ~ '^bench_metrics_[0-9]+$' ORDER BY length(nspname), nspname`,
   );
   return schemas.map(({ nspname }) => nspname);
 }
 
-/** After bench/metrics-update-cost.ts ran on this PostgreSQL: its larger (100,000-task) read models under a real metrics process. */
-export async function scalingOnSqlSeeded(context: BenchContext): Promise<ScalePoint[]> {
-  const points: ScalePoint[] = [];
-  // Only sizes beyond the replayed ones: the largest is the point of it.
-  for (const schema of await sqlSeededSchemas(context, Math.max(...scaleSizes(context.quick))))
-    points.push(await sqlSeededPoint(context, schema));
-  return points;
-}
-
 /**
- * `--sql-seeded`: the smallest and the largest read models bench/metrics-update-cost.ts seeded
- * (1,000 and 100,000 tasks), an instance on each, both holding their whole organisation; the
- * single updates alternate between them, so the two sizes share whatever else the machine is
- * doing. One update's p50 at the largest over that at the smallest is the issue's target (≤ 1.3).
+ * The smallest and the largest read models bench/metrics-update-cost.ts seeded (1,000 and 100,000
+ * tasks, the same shape), an instance on each, both holding their whole organisation; the single
+ * updates alternate between them, so the two sizes share whatever else the machine is doing. One
+ * update's p50 at the largest over that at the smallest is the issue's target (≤ 1.3). A full
+ * `npm run bench` runs it after metrics-update-cost.ts; standalone: `--sql-seeded`.
  */
-async function scalingSqlSeededSideBySide(
+export async function scalingSqlSeededSideBySide(
   context: BenchContext,
 ): Promise<{ points: ScalePoint[]; oneUpdateLargestOverSmallest: number }> {
   if (!context.system.managed)
     throw new Error('--sql-seeded starts metrics instances: it needs the system the benchmark starts');
-  const schemas = await sqlSeededSchemas(context, 0);
+  const schemas = await sqlSeededSchemas(context);
   if (schemas.length < 2)
     throw new Error('run bench/metrics-update-cost.ts on this PostgreSQL first (it seeds 1,000 and 100,000 tasks)');
   const sizes = [await sqlSeeded(context, schemas[0]), await sqlSeeded(context, schemas.at(-1)!)];

@@ -90,16 +90,20 @@ function memory(scaling: Json): TargetRow {
 }
 
 function updateAtSize(scaling: Json): TargetRow {
-  const points = bySize(scaling);
+  // Instances whose single updates alternated share the machine's moments; else the smallest and largest, one after the other.
+  const alternated = bySize(scaling).filter((point) => point.alternated);
+  const points = alternated.length >= 2 ? alternated : bySize(scaling);
   const [small, large] = [points[0], points.at(-1)];
   const measuredBoth = points.length >= 2 && small.tasks <= 1_000 && large.tasks >= 100_000;
   const quotient = measuredBoth ? large.singleUpdateMs.p50 / small.singleUpdateMs.p50 : Number.NaN;
+  const how =
+    alternated.length >= 2 ? 'single updates alternated between an instance on each' : 'one size after the other';
   return {
     issue: 15,
     figure: 'one update at 100,000 tasks ÷ at 1,000 tasks (publish → score event, p50)',
     target: '≤ 1.3',
     measured: measuredBoth
-      ? `${number(quotient, 2)} (${number(large.singleUpdateMs.p50, 1)} against ${number(small.singleUpdateMs.p50, 1)} ms, one size after the other)`
+      ? `${number(quotient, 2)} (${number(large.singleUpdateMs.p50, 1)} against ${number(small.singleUpdateMs.p50, 1)} ms, ${how})`
       : 'not run (100,000 tasks are seeded only in a full run)',
     met: measuredBoth ? quotient <= 1.3 : undefined,
   };
