@@ -118,9 +118,13 @@ describe('delivery guarantees under faults', () => {
   }, 180_000);
 
   afterAll(async () => {
-    for (const instance of processes) await instance.stop();
-    await producer?.disconnect();
-    await broker?.stop();
+    try {
+      // At once: each may take its 20 s shutdown deadline, and the broker must be stopped within this hook's time.
+      await Promise.allSettled(processes.map((instance) => instance.stop()));
+      await producer?.disconnect().catch(() => undefined);
+    } finally {
+      await broker?.stop();
+    }
     for (const schema of Object.values(schemas)) await dropSchema(schema);
     console.log(`fault-injection figures: ${JSON.stringify(figures)}`);
   }, 120_000);

@@ -332,6 +332,12 @@ function brokerHandle(
   saslSsl?: SaslSslListener,
 ): KafkaBroker {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // A broker dies with the process that started it, also when that process's clean-up never reached stop() (a test that timed out).
+  const killWithOwner = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', killWithOwner);
+  child.once('exit', () => process.off('exit', killWithOwner));
   const terminate = async (signal: NodeJS.Signals, graceMs: number) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill(signal);
