@@ -1,6 +1,7 @@
 import { Admin, Kafka, logLevel, LogEntry, Producer, SASLOptions } from 'kafkajs';
 import { MessagingConfig, TopicConfig } from './messaging-config';
 import { clientCredentialsTokens, OAuthClientRefused } from './oauth-bearer';
+import { rememberingPartitioner } from './remembering-partitioner';
 
 export interface MessagingLogger {
   log(message: string, context?: Record<string, unknown>): void;
@@ -89,10 +90,11 @@ export interface TopicSettings {
  * The producer every service publishes with (relay, dead letters, the by-organisation forwarding).
  * Idempotent with one request in flight: retries neither duplicate nor reorder a partition's
  * messages. Few, short retries: the relay retries whole batches itself, so a broker coming back is
- * used at once.
+ * used at once. Keys go to the partitions kafkajs's default partitioner (and Java's) chooses.
  */
 export function createProducer(kafka: Kafka): Producer {
   return kafka.producer({
+    createPartitioner: rememberingPartitioner,
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
