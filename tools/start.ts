@@ -8,7 +8,13 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KAFKA_VERSION, startKafkaBroker, startLocalPostgres, startMailInbox } from '../libs/local-infra/src';
+import {
+  assertPortsFree,
+  KAFKA_VERSION,
+  startKafkaBroker,
+  startLocalPostgres,
+  startMailInbox,
+} from '../libs/local-infra/src';
 import { startDevIdentityProvider } from '../apps/dev-identity-provider/src/dev-identity-provider';
 import { DEMO_ACCOUNTS } from './demo/demo-organisation';
 import { describeDemoLoad, loadDemoOrganisation } from './demo/load-demo';
@@ -19,10 +25,30 @@ interface Stoppable {
 }
 
 const SERVICES = [
-  { name: 'strategy-service', port: Number(process.env.STRATEGY_PORT ?? 3001), schema: 'strategy' },
-  { name: 'execution-service', port: Number(process.env.EXECUTION_PORT ?? 3002), schema: 'execution' },
-  { name: 'metrics-service', port: Number(process.env.METRICS_PORT ?? 3003), schema: 'metrics' },
-  { name: 'integrations-service', port: Number(process.env.INTEGRATIONS_PORT ?? 3004), schema: 'integrations' },
+  {
+    name: 'strategy-service',
+    portSetting: 'STRATEGY_PORT',
+    port: Number(process.env.STRATEGY_PORT ?? 3001),
+    schema: 'strategy',
+  },
+  {
+    name: 'execution-service',
+    portSetting: 'EXECUTION_PORT',
+    port: Number(process.env.EXECUTION_PORT ?? 3002),
+    schema: 'execution',
+  },
+  {
+    name: 'metrics-service',
+    portSetting: 'METRICS_PORT',
+    port: Number(process.env.METRICS_PORT ?? 3003),
+    schema: 'metrics',
+  },
+  {
+    name: 'integrations-service',
+    portSetting: 'INTEGRATIONS_PORT',
+    port: Number(process.env.INTEGRATIONS_PORT ?? 3004),
+    schema: 'integrations',
+  },
 ];
 
 const DASHBOARD_PORT = Number(process.env.DASHBOARD_PORT ?? 3000);
@@ -46,6 +72,17 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const stateDir = join(tmpdir(), 'throughline-dev');
   mkdirSync(stateDir, { recursive: true });
+  await assertPortsFree([
+    ...SERVICES.map((service) => ({ port: service.port, what: service.name, setting: service.portSetting })),
+    { port: DASHBOARD_PORT, what: 'the dashboard', setting: 'DASHBOARD_PORT' },
+    { port: IDP_PORT, what: 'the development identity provider', setting: 'DEV_IDP_PORT' },
+    ...(process.env.NOTIFY_SMTP_URL
+      ? []
+      : [
+          { port: MAIL_SMTP_PORT, what: 'the local mail server (SMTP)', setting: 'MAIL_SMTP_PORT' },
+          { port: MAIL_WEB_PORT, what: "the local mail server's inbox", setting: 'MAIL_WEB_PORT' },
+        ]),
+  ]);
 
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
@@ -64,9 +101,11 @@ async function main(): Promise<void> {
       `KAFKA_BROKERS not set: starting Apache Kafka ${KAFKA_VERSION} (KRaft, single node; first run downloads it from Maven Central)…`,
     );
     stopLeftoverBroker(join(stateDir, 'kafka.pid'));
+    const kafkaPort = Number(process.env.THROUGHLINE_KAFKA_PORT ?? 19092);
+    await assertPortsFree([{ port: kafkaPort, what: 'Apache Kafka', setting: 'THROUGHLINE_KAFKA_PORT' }]);
     const broker = await startKafkaBroker({
       dataDir: join(stateDir, 'kafka'),
-      port: Number(process.env.THROUGHLINE_KAFKA_PORT ?? 19092),
+      port: kafkaPort,
       ownProcessGroup: true,
     });
     writeFileSync(join(stateDir, 'kafka.pid'), String(broker.pid));
