@@ -732,9 +732,24 @@ describe('metrics: the new product launch', () => {
     );
     expect(badBands.status).toBe(422);
     const before = await goalScore();
+    const latestPoint = async () =>
+      (
+        await metrics.dataSource.query(
+          `SELECT max(at) AS at, max(id) AS id FROM alignment_score_history WHERE org_id = $1`,
+          [orgId],
+        )
+      )[0] as { at: Date; id: string };
+    const latestBefore = await latestPoint();
     const updated = await api.put('/v1/settings/alignment', body, { 'if-match': '"0"' });
     expect(updated.status).toBe(200);
     expect(updated.headers.get('etag')).toBe('"1"');
+    // The rescoring's points follow the events' (6 March) though the service's clock still says 2 March:
+    // stamped earlier, they would hold facts from after their time, and as-of reads would answer with them.
+    const [stampedEarlier] = await metrics.dataSource.query(
+      `SELECT count(*)::int AS n FROM alignment_score_history WHERE org_id = $1 AND id > $2 AND at < $3`,
+      [orgId, latestBefore.id, latestBefore.at],
+    );
+    expect({ pointsStampedBeforeTheLatest: stampedEarlier.n }).toEqual({ pointsStampedBeforeTheLatest: 0 });
     const after = await goalScore();
     expect(after.components.find((entry: { name: string }) => entry.name === 'risk').weight).toBe(0.5);
     expect(after.score).not.toBe(before.score);

@@ -30,7 +30,17 @@ export class SettingsService {
     const settings = validateSettings(next);
     return this.dataSource.transaction(async (tx) => {
       // The organisation's clock row first, as every scoring run takes it: no lock-order surprises.
-      const run = await this.engine.begin(tx, actor.orgId, this.clock.now(), { orgId: actor.orgId, correlationId });
+      await tx.query(`SELECT 1 FROM org_state WHERE org_id = $1 FOR UPDATE`, [actor.orgId]);
+      // Not before the organisation's latest score point: the clock can be behind the events' times (a manual
+      // clock, a producer whose clock runs ahead), and points stamped before facts they hold would rewrite the
+      // past that as-of reads answer from.
+      const [{ latest }] = await tx.query(
+        `SELECT max(at) AS latest FROM alignment_score_history WHERE scope = 'organisation' AND scope_id = $1`,
+        [actor.orgId],
+      );
+      const now = this.clock.now();
+      const at = latest && new Date(latest) > now ? new Date(latest) : now;
+      const run = await this.engine.begin(tx, actor.orgId, at, { orgId: actor.orgId, correlationId });
       const current = await readSettings(tx, actor.orgId, true);
       assertVersion("The organisation's settings", current.version, expectedVersion);
       const version = current.version + 1;
