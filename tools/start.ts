@@ -24,31 +24,19 @@ interface Stoppable {
   stop(): Promise<void>;
 }
 
+/** A service `npm start` runs: its port is read from `portSetting`. */
+const serviceToStart = (name: string, portSetting: string, defaultPort: number, schema: string) => ({
+  name,
+  portSetting,
+  port: Number(process.env[portSetting] ?? defaultPort),
+  schema,
+});
+
 const SERVICES = [
-  {
-    name: 'strategy-service',
-    portSetting: 'STRATEGY_PORT',
-    port: Number(process.env.STRATEGY_PORT ?? 3001),
-    schema: 'strategy',
-  },
-  {
-    name: 'execution-service',
-    portSetting: 'EXECUTION_PORT',
-    port: Number(process.env.EXECUTION_PORT ?? 3002),
-    schema: 'execution',
-  },
-  {
-    name: 'metrics-service',
-    portSetting: 'METRICS_PORT',
-    port: Number(process.env.METRICS_PORT ?? 3003),
-    schema: 'metrics',
-  },
-  {
-    name: 'integrations-service',
-    portSetting: 'INTEGRATIONS_PORT',
-    port: Number(process.env.INTEGRATIONS_PORT ?? 3004),
-    schema: 'integrations',
-  },
+  serviceToStart('strategy-service', 'STRATEGY_PORT', 3001, 'strategy'),
+  serviceToStart('execution-service', 'EXECUTION_PORT', 3002, 'execution'),
+  serviceToStart('metrics-service', 'METRICS_PORT', 3003, 'metrics'),
+  serviceToStart('integrations-service', 'INTEGRATIONS_PORT', 3004, 'integrations'),
 ];
 
 const DASHBOARD_PORT = Number(process.env.DASHBOARD_PORT ?? 3000);
