@@ -17,9 +17,9 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { apiClient, execution, metrics, strategy } from '@throughline/api-client';
-import { ensureChromium } from '@throughline/local-infra';
+import { buildDashboardIfStale, ensureChromium } from '@throughline/local-infra';
 import { mintDevToken } from '@throughline/service-kit';
-import { buildDashboard, DashboardStack, DESKTOP, launchChromium, startDashboardStack } from '@throughline/testing';
+import { DashboardStack, DESKTOP, launchChromium, startDashboardStack } from '@throughline/testing';
 import { DEMO_CURRENCY } from '../tools/demo/demo-story';
 import { demoPerson } from '../tools/demo/demo-organisation';
 import { SeededOrganisation, SeededTask } from './lib/org-seed';
@@ -87,7 +87,7 @@ export async function dashboard(context: BenchContext): Promise<DashboardResult>
   }
   log('dashboard: building the single-page app and starting its stack (identity provider, services, BFF, demo)…');
   const started = Date.now();
-  buildDashboard();
+  buildDashboardIfStale();
   const firstRouteJs = firstRouteJavaScript();
   log(`dashboard: first-route JavaScript ${firstRouteJs.gzipKb} kB gzipped (${firstRouteJs.kb} kB raw)`);
   const stack = await startDashboardStack({

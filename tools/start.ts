@@ -5,11 +5,12 @@
  * `npm start -- --rebuild-metrics` first rebuilds metrics' read models by replaying the topics.
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   assertPortsFree,
+  buildDashboardIfStale,
   KAFKA_VERSION,
   startKafkaBroker,
   startLocalPostgres,
@@ -195,7 +196,7 @@ async function main(): Promise<void> {
   });
   log(describeDemoLoad(demo));
 
-  buildDashboardIfStale();
+  buildDashboardIfStale(log);
   const bffEnv = {
     ...env,
     DB_SCHEMA: 'dashboard',
@@ -283,24 +284,6 @@ function prefixOutput(child: ChildProcess, name: string): void {
       for (const line of lines) process.stdout.write(prefix + line + '\n');
     });
   }
-}
-
-/** Builds the single-page app when its sources are newer than its build (or there is none). */
-function buildDashboardIfStale(): void {
-  const sources = join(root, 'apps/dashboard');
-  if (!existsSync(sources)) return;
-  const built = join(root, 'dist/apps/dashboard/index.html');
-  if (existsSync(built) && newestChange(sources) <= statSync(built).mtimeMs) return;
-  log('Building the dashboard (apps/dashboard)…');
-  const build = spawnSync('npm', ['run', '-s', 'dashboard:build'], { stdio: 'inherit', cwd: root });
-  if (build.status !== 0) throw new Error('Building the dashboard failed (see the output above).');
-}
-
-function newestChange(dir: string): number {
-  return readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
-    const path = join(dir, entry.name);
-    return Math.max(newest, entry.isDirectory() ? newestChange(path) : statSync(path).mtimeMs);
-  }, 0);
 }
 
 async function waitFor(url: string, name: string, ready: (status: number) => boolean): Promise<void> {

@@ -1,6 +1,5 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import {
-  buildDashboard,
   DESKTOP,
   launchChromium,
   PHONE,
@@ -11,6 +10,7 @@ import {
   type DashboardStack,
   waitFor,
 } from '@throughline/testing';
+import { buildDashboardIfStale } from '@throughline/local-infra';
 
 /**
  * The dashboard in a real Chromium against the whole stack (services, identity provider, BFF, the
@@ -25,7 +25,7 @@ describe('dashboard in Chromium', () => {
   const violations: Array<AxeViolation & { page: string }> = [];
 
   beforeAll(async () => {
-    buildDashboard();
+    buildDashboardIfStale();
     stack = await startDashboardStack();
     browser = await launchChromium();
   }, 600_000);

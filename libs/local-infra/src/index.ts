@@ -3,3 +3,4 @@ export * from './kafka-broker';
 export * from './embedded-postgres';
 export * from './chromium';
 export * from './mail-inbox';
+export * from './dashboard-build';

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -57,22 +56,4 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(SCREENSHOT_DIR, `${name}-${page.viewportSize()?.width ?? 0}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
-}
-
-/** Builds the single-page app into dist/apps/dashboard (what the BFF serves), as `npm run dashboard:build` does. */
-export function buildDashboard(): void {
-  const root = resolve(__dirname, '../../..');
-  const result = spawnSync(
-    process.execPath,
-    [
-      join(root, 'node_modules/vite/bin/vite.js'),
-      'build',
-      '--config',
-      'apps/dashboard/vite.config.mts',
-      '--logLevel',
-      'warn',
-    ],
-    { cwd: root, encoding: 'utf8' },
-  );
-  if (result.status !== 0) throw new Error(`Building the dashboard failed:\n${result.stdout}${result.stderr}`);
 }
