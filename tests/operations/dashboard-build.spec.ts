@@ -1,20 +1,13 @@
-import { spawn } from 'node:child_process';
 import { existsSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
+import { runScriptProcess } from '@throughline/testing';
 
 const root = join(__dirname, '../..');
 
 /** A process that builds the dashboard if it is stale, and says whether it built. */
-function buildInAnotherProcess(): Promise<string> {
+async function buildInAnotherProcess(): Promise<string> {
   const script = `console.log('built ' + require(${JSON.stringify(join(root, 'libs/local-infra/src/dashboard-build'))}).buildDashboardIfStale());`;
-  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['-e', script], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve) => child.once('exit', () => resolve(output.trim())));
+  return (await runScriptProcess(script)).output;
 }
 
 describe('the dashboard build for tests and benchmarks', () => {

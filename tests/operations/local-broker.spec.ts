@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { waitFor } from '@throughline/testing';
+import { runScriptProcess, waitFor } from '@throughline/testing';
 
 const root = join(__dirname, '../..');
 
@@ -17,14 +16,7 @@ describe('the local Kafka broker', () => {
   it('dies with the process that started it, also when that process never stopped it', async () => {
     // A process that starts a broker, prints its pid and exits without stopping it: a test whose clean-up timed out.
     const script = `require(${JSON.stringify(join(root, 'libs/local-infra/src/kafka-broker'))}).startKafkaBroker().then((broker) => { console.log('broker ' + broker.pid); process.exit(0); }, (error) => { console.error(error); process.exit(1); });`;
-    const owner = spawn(join(root, 'node_modules/.bin/tsx'), ['-e', script], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    owner.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    owner.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exitCode = await new Promise<number | null>((resolve) => owner.once('exit', resolve));
+    const { exitCode, output } = await runScriptProcess(script);
     const pid = Number(/broker (\d+)/.exec(output)?.[1]);
     expect({ exitCode, started: Number.isInteger(pid) }).toEqual({ exitCode: 0, started: true });
     try {

@@ -17,3 +17,4 @@ export * from './examples';
 export * from './smtp-inbox';
 export * from './webhook-receiver';
 export * from './otlp-collector';
+export * from './script-process';
