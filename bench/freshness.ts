@@ -23,16 +23,15 @@ export interface FreshnessAtRate {
   lagToZeroMs: number;
   /**
    * Where the time goes, per hop (ms), over the updates whose score change carries their own
-   * correlation id: answered → execution's relay sent the task event → metrics forwarded it by
-   * organisation → metrics applied it → metrics' relay sent the score change → the benchmark got it.
+   * correlation id: answered → execution's relay sent the task event → metrics applied it →
+   * metrics' relay sent the score change → the benchmark got it.
    */
   hopsMs: Record<Hop, Summary>;
 }
 
 const HOPS = [
   'answeredToTaskEventSent',
-  'taskEventSentToForwarded',
-  'forwardedToScored',
+  'taskEventSentToScored',
   'scoredToScoreEventSent',
   'scoreEventSentToReceived',
 ] as const;
@@ -44,8 +43,7 @@ function hops(watch: ScoreWatch, acceptedAt: Map<string, number>): Record<Hop, S
     const path = watch.pathOf(id);
     if (!path) continue;
     samples.answeredToTaskEventSent.push(path.taskEventSent - answered);
-    samples.taskEventSentToForwarded.push(path.forwarded - path.taskEventSent);
-    samples.forwardedToScored.push(path.scored - path.forwarded);
+    samples.taskEventSentToScored.push(path.scored - path.taskEventSent);
     samples.scoredToScoreEventSent.push(path.scoreEventSent - path.scored);
     samples.scoreEventSentToReceived.push(path.scoreEventReceived - path.scoreEventSent);
   }
@@ -91,7 +89,7 @@ export async function freshness(context: BenchContext): Promise<{ durationSecond
         hopsMs: hops(watch, run.acceptedAt),
       };
       log(
-        `freshness at ${rate}/s: achieved ${result.achievedRate}/s, p50 ${result.freshnessMs.p50} ms, p95 ${result.freshnessMs.p95} ms, p99 ${result.freshnessMs.p99} ms, lag at end ${metricsLagAtEnd}, unobserved ${unobserved}; hops p50/p99 ms: ${HOPS.map((hop) => `${hop} ${result.hopsMs[hop].p50}/${result.hopsMs[hop].p99}`).join(', ')} (${result.hopsMs.forwardedToScored.count} updates traced)`,
+        `freshness at ${rate}/s: achieved ${result.achievedRate}/s, p50 ${result.freshnessMs.p50} ms, p95 ${result.freshnessMs.p95} ms, p99 ${result.freshnessMs.p99} ms, lag at end ${metricsLagAtEnd}, unobserved ${unobserved}; hops p50/p99 ms: ${HOPS.map((hop) => `${hop} ${result.hopsMs[hop].p50}/${result.hopsMs[hop].p99}`).join(', ')} (${result.hopsMs.taskEventSentToScored.count} updates traced)`,
       );
       results.push(result);
     }

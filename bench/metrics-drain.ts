@@ -3,7 +3,7 @@
  * metrics instances, for one organisation and for twenty. Each case runs on its own topic
  * prefix and schema: the organisations' setup events (people, goals, tasks) are applied first,
  * then the reports are published in one burst and timed from the first publish to a lag of
- * zero on the group's input and repartition topics. Beside it, in the same run, the limit of
+ * zero on the group's input topics. Beside it, in the same run, the limit of
  * the parts: a plain kafkajs consumer that parses and validates each report (ajv, as the
  * services do) and writes each fetched batch with one set-based upsert, draining the same
  * number of reports. Each instance counts the statements it sends to PostgreSQL while draining
@@ -47,7 +47,7 @@ export interface DrainPoint {
   /** SQL statements the instances sent while draining, per report. */
   statementsPerEvent: number;
   /** The most frequent of them while draining, by their first words. */
-  statementKinds: Array<{ statement: string; count: number }>;
+  statementKinds: Array<{ statement: string; count: number; ms: number }>;
   /** With `--profile`: where the first instance's CPU went while draining. */
   profile?: ServiceProfile;
   /** What each instance did while draining. */
@@ -130,7 +130,11 @@ function instrumented(profile: boolean) {
         ...(profile ? { BENCH_CPU_PROFILE: files.profile } : {}),
       },
       /** Signals the instance and answers its statements so far, in all and by their first words. */
-      async statements(): Promise<{ statements: number; kinds: Record<string, number> }> {
+      async statements(): Promise<{
+        statements: number;
+        kinds: Record<string, number>;
+        kindsMs: Record<string, number>;
+      }> {
         signals += 1;
         process.kill(Number(readFileSync(`${files.count}.pid`, 'utf8')), 'SIGWINCH');
         for (let waited = 0; waited < 10_000; waited += 10) {
@@ -218,10 +222,14 @@ async function drainPoint(
       (sum, after, index) => sum + after.statements - statementsBefore[index].statements,
       0,
     );
-    const kinds = new Map<string, number>();
+    const kinds = new Map<string, { count: number; ms: number }>();
     statementsAfter.forEach((after, index) => {
-      for (const [statement, count] of Object.entries(after.kinds))
-        kinds.set(statement, (kinds.get(statement) ?? 0) + count - (statementsBefore[index].kinds[statement] ?? 0));
+      for (const [statement, count] of Object.entries(after.kinds)) {
+        const kind = kinds.get(statement) ?? { count: 0, ms: 0 };
+        kind.count += count - (statementsBefore[index].kinds[statement] ?? 0);
+        kind.ms += (after.kindsMs[statement] ?? 0) - (statementsBefore[index].kindsMs[statement] ?? 0);
+        kinds.set(statement, kind);
+      }
     });
     const point: DrainPoint = {
       organisations,
@@ -233,10 +241,10 @@ async function drainPoint(
       eventsPerSecond: round(updates / drainSeconds, 0),
       statementsPerEvent: round(statements / updates, 3),
       statementKinds: [...kinds]
-        .filter(([, count]) => count > 0)
-        .sort((a, b) => b[1] - a[1])
+        .filter(([, kind]) => kind.count > 0)
+        .sort((a, b) => b[1].ms - a[1].ms)
         .slice(0, 12)
-        .map(([statement, count]) => ({ statement, count })),
+        .map(([statement, { count, ms }]) => ({ statement, count, ms: round(ms, 1) })),
       profile: await probes[0].profile(),
       instancesWork,
       brokerCpuSeconds,

@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { createEvent, TaskProgressReportedV1, Topics } from '@throughline/contracts';
-import { ensureTopics } from '@throughline/messaging';
+import { ensureTopics, eventMessage } from '@throughline/messaging';
 import { publishAll, scaleOrganisationEvents } from './lib/org-seed';
 import { BenchContext, runStandalone } from './lib/scenario';
 import { ScoreWatch } from './lib/score-watch';
@@ -91,7 +91,7 @@ export function progressEvent(task: UpdatableTask, correlationId: string, time: 
     actorId: task.managerId,
     time,
   });
-  return { topic: Topics.Tasks, message: { key: event.key, value: JSON.stringify(event.envelope) } };
+  return { topic: Topics.Tasks, message: eventMessage(event.key, JSON.stringify(event.envelope), event.envelope) };
 }
 
 export async function topicsFor(context: BenchContext, prefix: string): Promise<string[]> {
@@ -121,7 +121,7 @@ async function holdOrganisation(
   });
   const started = nowMs();
   // 2,000 reports of one organisation can exceed the broker's megabyte per partition and request.
-  await publishAll(system, prefix, reports, 500);
+  await publishAll(system, prefix, reports);
   if (Number.isNaN(await system.timeToZeroLag(900_000, prefix)))
     throw new Error('the holding reports were not applied');
   const applySeconds = round((nowMs() - started) / 1000, 1);

@@ -8,6 +8,7 @@ import {
   PersonCreatedV1,
   TaskCreatedV1,
 } from '@throughline/contracts';
+import { createProducer, eventMessage } from '@throughline/messaging';
 import { mintDevToken } from '@throughline/service-kit';
 import { BenchSystem } from './system';
 
@@ -36,14 +37,13 @@ export interface SeededOrganisation {
 
 type Outgoing = { topic: string; message: Message };
 
-/** Publishes as the owning service would, in large batches (one produce request per batch). */
-export async function publishAll(
-  system: BenchSystem,
-  prefix: string,
-  events: Outgoing[],
-  batch = 2_000,
-): Promise<void> {
-  const producer = system.kafka.producer({ allowAutoTopicCreation: false });
+/**
+ * Publishes as the owning service would, in large batches (one produce request per batch; an
+ * organisation's events share a partition, and a partition's part of a request stays under the
+ * broker's 1 MB).
+ */
+export async function publishAll(system: BenchSystem, prefix: string, events: Outgoing[], batch = 500): Promise<void> {
+  const producer = createProducer(system.kafka);
   await producer.connect();
   try {
     for (let start = 0; start < events.length; start += batch) {
@@ -71,7 +71,7 @@ export function outgoing<D>(
     ? '/throughline/execution-service'
     : '/throughline/strategy-service';
   const event = createEvent(definition as never, data as never, { source, orgId, correlationId, actorId });
-  return { topic: definition.topic, message: { key: event.key, value: JSON.stringify(event.envelope) } };
+  return { topic: definition.topic, message: eventMessage(event.key, JSON.stringify(event.envelope), event.envelope) };
 }
 
 /** The organisation, its director and managers, as strategy publishes them. */

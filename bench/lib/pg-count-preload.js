@@ -12,19 +12,34 @@ if (target) {
   let signals = 0;
   // Statements by their first words, to say which ones a change removed.
   const kinds = new Map();
+  // And the time each kind took, from sending to the answer (ms): what a batch waits for the database.
+  const kindsMs = new Map();
   Client.prototype.query = function countedQuery(...args) {
     statements += 1;
     const text = typeof args[0] === 'string' ? args[0] : (args[0] && args[0].text) || '';
     const kind = text.replace(/\s+/g, ' ').trim().slice(0, 70);
     kinds.set(kind, (kinds.get(kind) || 0) + 1);
-    return query.apply(this, args);
+    const started = process.hrtime.bigint();
+    const result = query.apply(this, args);
+    if (result && typeof result.then === 'function')
+      result.then(
+        () => kindsMs.set(kind, (kindsMs.get(kind) || 0) + Number(process.hrtime.bigint() - started) / 1e6),
+        () => undefined,
+      );
+    return result;
   };
   fs.writeFileSync(`${target}.pid`, String(process.pid));
   // With the process's own CPU so far (user and system, microseconds): under load, the figure a profile's busy time is not.
   const write = () =>
     fs.writeFileSync(
       target,
-      JSON.stringify({ signals, statements, kinds: Object.fromEntries(kinds), cpuMicros: process.cpuUsage() }),
+      JSON.stringify({
+        signals,
+        statements,
+        kinds: Object.fromEntries(kinds),
+        kindsMs: Object.fromEntries([...kindsMs].map(([kind, ms]) => [kind, Math.round(ms * 10) / 10])),
+        cpuMicros: process.cpuUsage(),
+      }),
     );
   process.on('SIGWINCH', () => {
     signals += 1;

@@ -64,7 +64,6 @@ export function renderMarkdown(report: Json, findings?: string): string {
         'target /s',
         'traced',
         'answered → task event sent',
-        '→ forwarded by organisation',
         '→ applied (score event time)',
         '→ score event sent',
         '→ received',
@@ -73,11 +72,10 @@ export function renderMarkdown(report: Json, findings?: string): string {
         .filter((rate: Json) => rate.hopsMs)
         .map((rate: Json) => [
           rate.targetRate,
-          rate.hopsMs.forwardedToScored.count,
+          rate.hopsMs.taskEventSentToScored.count,
           ...[
             'answeredToTaskEventSent',
-            'taskEventSentToForwarded',
-            'forwardedToScored',
+            'taskEventSentToScored',
             'scoredToScoreEventSent',
             'scoreEventSentToReceived',
           ].map((hop) => `${cell(rate.hopsMs[hop].p50)} / ${cell(rate.hopsMs[hop].p99)}`),

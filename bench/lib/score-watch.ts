@@ -1,6 +1,5 @@
 import { Consumer } from 'kafkajs';
 import { Topics } from '@throughline/contracts';
-import { byOrganisationTopic } from '@throughline/messaging';
 import { nowMs } from './stats';
 import { BenchSystem } from './system';
 
@@ -12,8 +11,6 @@ import { BenchSystem } from './system';
 export interface UpdatePath {
   /** Execution's outbox relay sent the task event to the tasks topic. */
   taskEventSent?: number;
-  /** Metrics' forwarder sent it on to the by-organisation repartition topic. */
-  forwarded?: number;
   /** Metrics applied it: the time in the score-changed event it caused. */
   scored?: number;
   /** Metrics' outbox relay sent the score-changed event. */
@@ -28,17 +25,16 @@ interface Position {
 }
 
 /**
- * Watches the tasks, by-organisation and scores topics and tells when metrics reflected an
- * update, by the update's correlation id. Metrics applies a by-organisation partition's events in
- * offset order and, when they queue up, several in one transaction whose score-changed events
- * carry the correlation id of the last of them: a score change caused by the event at offset N of
- * a by-organisation partition shows that every earlier event of that partition is reflected too.
- * (Positions in the tasks topic would miss an update batched after events of another tasks
- * partition: the forwarder interleaves them.)
+ * Watches the tasks and scores topics and tells when metrics reflected an update, by the update's
+ * correlation id. Every task event of an organisation is in one tasks partition, which metrics
+ * applies in offset order and, when events queue up, several in one transaction whose
+ * score-changed events carry the correlation id of the last of them: a score change caused by the
+ * event at offset N of a tasks partition shows that every earlier event of that partition is
+ * reflected too.
  */
 export class ScoreWatch {
-  /** Where each update was forwarded: the by-organisation partition and offset metrics applies it at. */
-  private readonly forwardedTo = new Map<string, Position>();
+  /** Where each update's task event is: the tasks partition and offset metrics applies it at. */
+  private readonly taskEventAt = new Map<string, Position>();
   private readonly scoreChanges: Array<{ correlationId: string; at: number }> = [];
   private readonly paths = new Map<string, UpdatePath>();
   /** Per partition: the offsets of the task events that caused score changes, ascending, and the earliest change at or after each. */
@@ -58,10 +54,9 @@ export class ScoreWatch {
     });
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     const scores = this.prefix + Topics.Scores;
-    const repartition = byOrganisationTopic(`${this.prefix}metrics-service`);
     await consumer.connect();
     // Only what arrives from now on: the benchmark's own correlation ids are fresh.
-    await consumer.subscribe({ topics: [scores, this.prefix + Topics.Tasks, repartition], fromBeginning: false });
+    await consumer.subscribe({ topics: [scores, this.prefix + Topics.Tasks], fromBeginning: false });
     await consumer.run({
       partitionsConsumedConcurrently: 6,
       eachBatch: async ({ batch }) => {
@@ -73,13 +68,13 @@ export class ScoreWatch {
           const match = /"correlationid":"([^"]+)"/.exec(value);
           if (!match) continue;
           const sent = Number(message.timestamp);
-          if (batch.topic === repartition) {
-            // The first forwarding: a repeat after a forwarder's restart is dropped by metrics' inbox.
-            if (!this.forwardedTo.has(match[1])) {
-              this.forwardedTo.set(match[1], { partition: batch.partition, offset: BigInt(message.offset) });
-              this.recordedPath(match[1]).forwarded = sent;
+          if (batch.topic !== scores) {
+            // The first sending: a repeat after a relay's restart is dropped by metrics' inbox.
+            if (!this.taskEventAt.has(match[1])) {
+              this.taskEventAt.set(match[1], { partition: batch.partition, offset: BigInt(message.offset) });
+              this.recordedPath(match[1]).taskEventSent = sent;
             }
-          } else if (batch.topic === scores) {
+          } else {
             this.scoreChanges.push({ correlationId: match[1], at });
             const path = this.recordedPath(match[1]);
             if (path.scoreEventReceived === undefined) {
@@ -87,7 +82,7 @@ export class ScoreWatch {
               path.scoreEventSent = sent;
               path.scoreEventReceived = at;
             }
-          } else this.recordedPath(match[1]).taskEventSent ??= sent;
+          }
         }
       },
     });
@@ -97,7 +92,7 @@ export class ScoreWatch {
 
   /** When the update with this correlation id was first reflected in a score-changed event, if it was. */
   reflectedAt(correlationId: string): number | undefined {
-    const position = this.forwardedTo.get(correlationId);
+    const position = this.taskEventAt.get(correlationId);
     const causes = position && this.causesByPartition().get(position.partition);
     if (!position || !causes) return undefined;
     let low = 0;
@@ -114,7 +109,7 @@ export class ScoreWatch {
     if (this.index) return this.index;
     const byPartition = new Map<number, Array<{ offset: bigint; at: number }>>();
     for (const change of this.scoreChanges) {
-      const cause = this.forwardedTo.get(change.correlationId);
+      const cause = this.taskEventAt.get(change.correlationId);
       if (!cause) continue;
       const causes = byPartition.get(cause.partition) ?? [];
       causes.push({ offset: cause.offset, at: change.at });
@@ -136,13 +131,9 @@ export class ScoreWatch {
   pathOf(correlationId: string): Required<UpdatePath> | undefined {
     const path = this.paths.get(correlationId);
     const complete = (candidate: UpdatePath): candidate is Required<UpdatePath> =>
-      [
-        candidate.taskEventSent,
-        candidate.forwarded,
-        candidate.scored,
-        candidate.scoreEventSent,
-        candidate.scoreEventReceived,
-      ].every((moment) => moment !== undefined && Number.isFinite(moment));
+      [candidate.taskEventSent, candidate.scored, candidate.scoreEventSent, candidate.scoreEventReceived].every(
+        (moment) => moment !== undefined && Number.isFinite(moment),
+      );
     return path && complete(path) ? path : undefined;
   }
 

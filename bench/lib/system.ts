@@ -4,7 +4,7 @@ import { Admin, Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { Topics } from '@throughline/contracts';
 import { freePort, KAFKA_VERSION, startKafkaBroker, startLocalPostgres } from '@throughline/local-infra';
-import { byOrganisationTopic, consumerLag } from '@throughline/messaging';
+import { consumerLag } from '@throughline/messaging';
 import { runMigrations, ServiceDatabase } from '@throughline/service-kit';
 import { buildServices, ServiceProcess, withEnv } from '@throughline/testing';
 import { executionDatabase } from '../../apps/execution-service/src/database/execution-database';
@@ -196,16 +196,13 @@ export class BenchSystem {
     return url;
   }
 
-  /**
-   * Total lag of a metrics consumer group: its input topics and the internal topic it applies them
-   * from per organisation. `prefix`: a scenario's own topics (its group is `<prefix>metrics-service`).
-   */
+  /** Total lag of a metrics consumer group. `prefix`: a scenario's own topics (its group is `<prefix>metrics-service`). */
   async lag(prefix = this.prefix): Promise<number> {
-    const group = `${prefix}metrics-service`;
-    const partitions = await consumerLag(this.admin, group, [
-      ...METRICS_INPUT_TOPICS.map((topic) => prefix + topic),
-      byOrganisationTopic(group),
-    ]);
+    const partitions = await consumerLag(
+      this.admin,
+      `${prefix}metrics-service`,
+      METRICS_INPUT_TOPICS.map((topic) => prefix + topic),
+    );
     return partitions.reduce((sum, partition) => sum + partition.lag, 0);
   }
 

@@ -16,7 +16,7 @@ import {
   DeliverableChangedV1,
 } from '@throughline/contracts';
 import { freePort, KafkaBroker, startKafkaBroker } from '@throughline/local-infra';
-import { byOrganisationTopic, consumerLag, readDeadLetters } from '@throughline/messaging';
+import { consumerLag, eventMessage, organisationPartitioner, readDeadLetters } from '@throughline/messaging';
 import { Actor, runMigrations as migrate } from '@throughline/service-kit';
 import {
   apiAs,
@@ -95,7 +95,7 @@ describe('delivery guarantees under faults', () => {
     });
     await producer.send({
       topic: topic(definition.topic),
-      messages: [{ key: event.key, value: JSON.stringify(event.envelope) }],
+      messages: [eventMessage(event.key, JSON.stringify(event.envelope), event.envelope)],
     });
   }
 
@@ -106,7 +106,7 @@ describe('delivery guarantees under faults', () => {
       logLevel: logLevel.NOTHING,
       retry: { retries: 30, initialRetryTime: 200, maxRetryTime: 2000 },
     });
-    producer = kafka.producer();
+    producer = kafka.producer({ createPartitioner: organisationPartitioner });
     await producer.connect();
     buildServices();
     for (const [database, schema] of [
@@ -366,7 +366,6 @@ describe('delivery guarantees under faults', () => {
             topic(Topics.Goals),
             topic(Topics.Tasks),
             topic(Topics.Organisation),
-            byOrganisationTopic(`${prefix}metrics-service`),
           ]);
           convergence = `metrics lags on ${JSON.stringify(lag.filter((partition) => partition.lag !== 0))}`;
           return lag.every((partition) => partition.lag === 0);
@@ -451,7 +450,6 @@ describe('delivery guarantees under faults', () => {
               topic(Topics.Goals),
               topic(Topics.Tasks),
               topic(Topics.Organisation),
-              byOrganisationTopic(`${prefix}metrics-clean`),
             ])
           ).every((partition) => partition.lag === 0),
         { timeoutMs: 120_000, what: 'the clean replay to catch up' },

@@ -44,15 +44,13 @@ describe('topic settings', () => {
     }
   });
 
-  it('creates the internal repartition topic with its own retention, and takes configured values', async () => {
+  it('creates topics with the configured retention', async () => {
     const tag = uniqueTag();
     const config = messagingConfigFromEnv('probe', {
       KAFKA_EVENT_RETENTION_MS: String(90 * 24 * 3600 * 1000),
       KAFKA_TOPIC_REPLICATION_FACTOR: '1',
     });
-    await ensureTopics(admin, [`t${tag}.events`], 1, topicSettings(config.topics, 'events'));
-    await ensureTopics(admin, [`t${tag}.repartition`], 1, topicSettings(config.topics, 'repartition'));
+    await ensureTopics(admin, [`t${tag}.events`], 1, topicSettings(config.topics));
     expect(await settingsOf(`t${tag}.events`)).toMatchObject({ 'retention.ms': '7776000000' });
-    expect(await settingsOf(`t${tag}.repartition`)).toMatchObject({ 'retention.ms': '604800000' });
   });
 });

@@ -113,7 +113,8 @@ describe('tracing through the outbox and Kafka', () => {
     expect(request.parentSpanContext?.spanId).toBe(callerSpanId);
     // score published ← metrics applies the event ← execution publishes it ← the request
     const applied = parentOf(scorePublished)!;
-    expect(applied).toMatchObject({ kind: SpanKind.CONSUMER, name: expect.stringMatching(/^process .*metrics/) });
+    expect(applied).toMatchObject({ kind: SpanKind.CONSUMER, name: `process t${kit.tag}.${Topics.Tasks}` });
+    expect(applied.attributes['messaging.consumer.group.name']).toMatch(/metrics-service$/);
     const published = parentOf(applied)!;
     expect(published).toMatchObject({ kind: SpanKind.PRODUCER, name: `publish t${kit.tag}.${Topics.Tasks}` });
     expect(parentOf(published)).toBe(request);

@@ -73,7 +73,9 @@ describe('AsyncAPI document', () => {
         JSON.parse(JSON.stringify(definition.schema)).properties,
       );
       expect(message.payload.required).toEqual(expect.arrayContaining(['id', 'type', 'subject', 'orgid', 'data']));
-      expect(message.bindings.kafka.key.description).toMatch(/^Partition key: (data\.\w+|the organisation id)/);
+      expect(message.bindings.kafka.key.description).toMatch(/^Message key: (data\.\w+|the organisation id)/);
+      expect(message.description).toContain('every event of an organisation is in one partition');
+      expect(message.headers).toEqual({ $ref: '#/components/schemas/CloudEventHeaders' });
       expect(message.examples[0].payload.data).toEqual(definition.example);
     },
   );

@@ -42,6 +42,21 @@ const TOPIC_DOCS: Record<TopicName, { title: string; description: string; key: s
   },
 };
 
+const PLACEMENT =
+  'Partition: the one Kafka’s default partitioner (murmur2) gives the organisation id (header ce_orgid), so every event of an organisation is in one partition of the topic, and the events of one key in order.';
+
+/** The CloudEvents attributes every message carries as headers (Kafka protocol binding, binary mode's `ce_` names). */
+const HEADERS = {
+  type: 'object',
+  properties: {
+    'content-type': { type: 'string', const: CLOUDEVENTS_CONTENT_TYPE },
+    ce_id: { type: 'string', description: 'The envelope’s id.' },
+    ce_type: { type: 'string', description: 'The envelope’s type.' },
+    ce_orgid: { type: 'string', description: 'The envelope’s orgid: what the partition is chosen by.' },
+  },
+  required: ['content-type', 'ce_id', 'ce_type', 'ce_orgid'],
+};
+
 const PREFIX_NOTE =
   'Deployments may prefix every topic name with KAFKA_TOPIC_PREFIX (empty by default): with KAFKA_TOPIC_PREFIX=acme. this channel is the topic acme.';
 
@@ -116,12 +131,13 @@ function messageOf(definition: EventDefinition) {
     name: definition.type,
     title: definition.type,
     summary: definition.description,
-    description: `Version ${definition.version}. Kafka message key: ${key}. Value: the CloudEvents 1.0 JSON envelope below; \`data\` follows the schema of ${definition.type}.`,
+    description: `Version ${definition.version}. Kafka message key: ${key}. ${PLACEMENT} Value: the CloudEvents 1.0 JSON envelope below; \`data\` follows the schema of ${definition.type}.`,
     contentType: CLOUDEVENTS_CONTENT_TYPE,
     correlationId: { description: 'Follows one change across services.', location: '$message.payload#/correlationid' },
     payload: envelopeSchemaOf(definition),
+    headers: { $ref: '#/components/schemas/CloudEventHeaders' },
     bindings: {
-      kafka: { key: { type: 'string', description: `Partition key: ${key}.` }, bindingVersion: '0.5.0' },
+      kafka: { key: { type: 'string', description: `Message key: ${key}.` }, bindingVersion: '0.5.0' },
     },
     examples: [{ name: 'example', summary: `Kafka key ${example.key}`, payload: example.envelope }],
   };
@@ -182,7 +198,7 @@ export function buildAsyncApiDocument(options: AsyncApiOptions = {}): Record<str
     },
     channels,
     operations,
-    components: { messages },
+    components: { messages, schemas: { CloudEventHeaders: HEADERS } },
   };
 }
 

@@ -44,16 +44,6 @@ export function parseEvent(raw: Buffer | string | null): CloudEvent {
   return value as CloudEvent;
 }
 
-/**
- * Parses a message that `parseEvent` accepted before it was written where only that reader writes
- * (a consumer group's own repartition topic): its schemas are not checked a second time.
- */
-export function parseValidatedEvent(raw: Buffer | string | null): CloudEvent {
-  const value = parseJson(raw) as CloudEvent;
-  if (!byType.has(value?.type)) throw new EventValidationError(`unknown event type ${value?.type}`);
-  return value;
-}
-
 function parseJson(raw: Buffer | string | null): unknown {
   if (raw === null) throw new EventValidationError('message has no value');
   try {

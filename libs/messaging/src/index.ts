@@ -23,3 +23,6 @@ export * from './core/retention';
 export * from './core/tracing';
 export * from './core/messaging-migrations';
 export * from './core/add-outbox-traceparent.migration';
+export * from './core/organisation-partitioner';
+export * from './core/co-partitioned-assigner';
+export * from './core/event-message';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, KafkaJSProtocolError, logLevel, Producer } from 'kafkajs';
+import { Kafka, KafkaJSProtocolError, logLevel, Partitioners, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { createEvent, deadLetterTopic, GoalActivatedV1, Topics } from '@throughline/contracts';
@@ -14,13 +14,10 @@ import {
 import { DeadLetterHeaders, DeadLetterPublisher } from '../src/core/dead-letter';
 import { readDeadLetters, replayDeadLetters } from '../src/core/dead-letter-queue';
 import { beforeCommit } from '../src/core/before-commit';
-import {
-  byOrganisationTopic,
-  EventConsumer,
-  EventHandlerFn,
-  UnprocessableEventError,
-} from '../src/core/event-consumer';
-import { ensureTopics } from '../src/core/kafka-client';
+import { EventConsumer, EventHandlerFn, UnprocessableEventError } from '../src/core/event-consumer';
+import { eventMessage } from '../src/core/event-message';
+import { createProducer, ensureTopics } from '../src/core/kafka-client';
+import { ORGANISATION_HEADER } from '../src/core/organisation-partitioner';
 import { messagingMigrations } from '../src/core/messaging-migrations';
 import { Outbox } from '../src/core/outbox';
 import { OutboxRelay } from '../src/core/outbox-relay';
@@ -36,7 +33,7 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
   const restartTopic = `${prefix}probe.restart`;
   const outageTopic = `${prefix}probe.outage`;
   const batchTopic = `${prefix}probe.batches`;
-  const ownedTopic = `${prefix}probe.owned`;
+  const ownedTopics = [`${prefix}probe.owned-goals`, `${prefix}probe.owned-tasks`];
   const ownerGroup = `probe-owner-${tag}`;
   const dlt = prefix + deadLetterTopic('probe');
   const schema = `t_${tag}_messaging`;
@@ -80,21 +77,11 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
     await admin.connect();
     await ensureTopics(
       admin,
-      [
-        goalsTopic,
-        consumerTopic,
-        unprocessableTopic,
-        restartTopic,
-        outageTopic,
-        batchTopic,
-        ownedTopic,
-        byOrganisationTopic(ownerGroup),
-        dlt,
-      ],
+      [goalsTopic, consumerTopic, unprocessableTopic, restartTopic, outageTopic, batchTopic, ...ownedTopics, dlt],
       3,
     );
     await admin.disconnect();
-    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    producer = createProducer(kafka);
     await producer.connect();
     collector = await EventCollector.start([goalsTopic, dlt]);
   });
@@ -551,10 +538,74 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
     expect(Math.max(...transactions.map((row) => row.events))).toBeGreaterThan(5);
   });
 
-  it('with one owner per organisation, applies each organisation from one partition in per-aggregate order, across a rebalance, once', async () => {
-    const organisations = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+  it('publishes each event under its own key, with its organisation, in that organisation’s partition', async () => {
+    const outbox = new Outbox(prefix);
+    const organisations = [randomUUID(), randomUUID(), randomUUID()];
+    const events = Array.from({ length: 24 }, (_, index) =>
+      createEvent(
+        GoalActivatedV1,
+        { ...GoalActivatedV1.example, goalId: randomUUID() },
+        { source: '/test', orgId: organisations[index % organisations.length], correlationId: 'c-placed' },
+      ),
+    );
+    await dataSource.transaction((tx) => outbox.append(tx, events));
+    const relay = new OutboxRelay(dataSource, producer, { pollIntervalMs: 50 });
+    await relay.start();
+    try {
+      await waitFor(async () => (await relay.backlog()) === 0, { what: 'the outbox to drain' });
+    } finally {
+      await relay.stop();
+    }
+    const ids = new Set(events.map((event) => event.envelope.id));
+    const seen = await waitFor(
+      () => {
+        const matching = collector.received.filter((entry) => ids.has(entry.event.id));
+        return matching.length === events.length ? matching : undefined;
+      },
+      { what: 'every event published' },
+    );
+    const placedBy = Partitioners.DefaultPartitioner();
+    for (const entry of seen) {
+      expect(entry.key).toBe(entry.event.data.goalId);
+      expect(entry.headers[ORGANISATION_HEADER]).toBe(entry.event.orgid);
+      const partitionMetadata = Array.from({ length: 3 }, (_, partitionId) => ({ partitionId, leader: 0 }));
+      expect(entry.partition).toBe(
+        placedBy({ topic: goalsTopic, partitionMetadata, message: { key: entry.event.orgid, value: null } } as never),
+      );
+    }
+  });
+
+  it('publishes a backlog of one organisation larger than a record batch may be, in publishes that fit', async () => {
+    const outbox = new Outbox(prefix);
+    const organisation = randomUUID();
+    // About 1.5 MB of one organisation's events, bound for one partition; the broker refuses a record batch over 1 MB.
+    const events = Array.from({ length: 500 }, () => {
+      const event = createEvent(
+        GoalActivatedV1,
+        { ...GoalActivatedV1.example, goalId: randomUUID() },
+        { source: '/test', orgId: organisation, correlationId: 'c-large' },
+      );
+      return { ...event, envelope: { ...event.envelope, padding: 'x'.repeat(3_000) } };
+    });
+    await dataSource.transaction((tx) => outbox.append(tx, events));
+    const relay = new OutboxRelay(dataSource, producer, { pollIntervalMs: 50 });
+    await relay.start();
+    try {
+      await waitFor(async () => (await relay.backlog()) === 0, { what: 'the outbox to drain' });
+      expect(relay.error).toBeNull();
+    } finally {
+      await relay.stop();
+    }
+    const ids = new Set(events.map((event) => event.envelope.id));
+    await waitFor(() => collector.received.filter((entry) => ids.has(entry.event.id)).length === events.length, {
+      what: 'every event published',
+    });
+  });
+
+  it('with one owner per organisation, gives a member the same partitions of every topic and applies each organisation on one member, one batch at a time, in per-aggregate order, across a rebalance, once', async () => {
+    const organisations = Array.from({ length: 6 }, () => randomUUID());
     const goals = Array.from({ length: 12 }, () => randomUUID());
-    // Each goal (the aggregate, and the input's key) belongs to one organisation; five events each.
+    // Each goal (the aggregate, and the key) belongs to one organisation, which has a goal in each of the two topics; five events each.
     const eventsOf = (round: number) =>
       goals.map((goalId, index) =>
         createEvent(
@@ -564,21 +615,50 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
         ),
       );
     const rounds = Array.from({ length: 5 }, (_, round) => eventsOf(round));
-    const member = () =>
+    const topicOf = (goalIndex: number) =>
+      ownedTopics[Math.floor(goalIndex / organisations.length) % ownedTopics.length];
+    // Per organisation, how many of its transactions are open now, and the most ever open at once.
+    const open = new Map<string, number>();
+    let mostOpenAtOnce = 0;
+    const assignments = new Map<string, Readonly<Record<string, number[]>>>();
+    const member = (name: string) =>
       new EventConsumer({
         kafka,
         dataSource,
         groupId: ownerGroup,
-        topics: [ownedTopic],
+        topics: ownedTopics,
+        ownerPerOrganisation: true,
         deadLetters: new DeadLetterPublisher(producer, dlt, ownerGroup),
-        byOrganisation: { topic: byOrganisationTopic(ownerGroup), producer },
-        handlers: new Map([[GoalActivatedV1.type, [recordEffect]]]),
+        onAssignment: (assignment) => assignments.set(name, assignment),
+        handlers: new Map([
+          [
+            GoalActivatedV1.type,
+            [
+              async (event, tx) => {
+                open.set(event.orgid, (open.get(event.orgid) ?? 0) + 1);
+                mostOpenAtOnce = Math.max(mostOpenAtOnce, open.get(event.orgid)!);
+                try {
+                  // Holds the transaction open across a round trip, where another batch of the organisation could start.
+                  await recordEffect(event, tx);
+                } finally {
+                  open.set(event.orgid, open.get(event.orgid)! - 1);
+                }
+              },
+            ],
+          ],
+        ]),
       });
     const send = (events: ReturnType<typeof eventsOf>) =>
-      producer.send({
-        topic: ownedTopic,
-        messages: events.map((event) => ({ key: event.key, value: JSON.stringify(event.envelope) })),
-      });
+      Promise.all(
+        ownedTopics.map((topic) =>
+          producer.send({
+            topic,
+            messages: events
+              .filter((_, index) => topicOf(index) === topic)
+              .map((event) => eventMessage(event.key, JSON.stringify(event.envelope), event.envelope)),
+          }),
+        ),
+      );
     const all = rounds.flat();
     const applied = async () =>
       Number(
@@ -588,22 +668,31 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
           ])
         )[0].n,
       );
-    const first = member();
-    const second = member();
+    const first = member('first');
+    const second = member('second');
     await first.start();
     try {
       await send([...rounds[0], ...rounds[1]]);
       // A copy of an event already sent (a producer's retry upstream) and a message that is not an event.
       await send([rounds[0][0]]);
-      await producer.send({ topic: ownedTopic, messages: [{ key: 'poison-owned', value: '{ not json' }] });
+      await producer.send({ topic: ownedTopics[0], messages: [{ key: 'poison-owned', value: '{ not json' }] });
       await waitFor(async () => (await applied()) === 2 * goals.length, { what: 'the first two rounds' });
       // A second member joins: partitions move between them while the rest arrives.
       await second.start();
       for (const round of rounds.slice(2)) await send(round);
       await waitFor(async () => (await applied()) === all.length, { what: 'every event applied' });
+      await waitFor(() => assignments.size === 2, { what: 'both members assigned' });
     } finally {
       await Promise.all([first.stop(), second.stop()]);
     }
+    // Each member holds the same partition numbers of both topics, and the two hold all three between them.
+    const held = [...assignments.values()].map((assignment) => {
+      const [a, b] = ownedTopics.map((topic) => [...(assignment[topic] ?? [])].sort());
+      expect(a).toEqual(b);
+      return a;
+    });
+    expect(held.flat().sort()).toEqual([0, 1, 2]);
+    expect(mostOpenAtOnce).toBe(1);
     const effects: Array<{ n: number }> = await dataSource.query(
       `SELECT count(*)::int AS n FROM effect WHERE event_id = ANY($1) GROUP BY event_id`,
       [all.map((event) => event.envelope.id)],
@@ -615,7 +704,6 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
         `SELECT event_id, topic, kafka_partition, kafka_offset FROM inbox_event WHERE consumer = $1 ORDER BY kafka_offset::bigint`,
         [ownerGroup],
       );
-    expect(new Set(inbox.map((row) => row.topic))).toEqual(new Set([byOrganisationTopic(ownerGroup)]));
     const byId = new Map(inbox.map((row) => [row.event_id, row]));
     for (const organisation of organisations) {
       const own = all.filter((event) => event.envelope.orgid === organisation);
@@ -629,7 +717,7 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
     }
     const letters = await readDeadLetters(kafka, dlt);
     expect(letters.filter((letter) => letter.key === 'poison-owned')).toEqual([
-      expect.objectContaining({ originalTopic: ownedTopic, reason: 'message value is not JSON' }),
+      expect.objectContaining({ originalTopic: ownedTopics[0], reason: 'message value is not JSON' }),
     ]);
   });
 });

@@ -7,6 +7,7 @@ export interface CollectedEvent {
   topic: string;
   partition: number;
   key: string | null;
+  headers: Record<string, string>;
   event: CloudEvent<any>;
   raw: string;
 }
@@ -31,7 +32,10 @@ export class EventCollector {
         } catch {
           event = { type: '<not json>' } as CloudEvent;
         }
-        collector.received.push({ topic, partition, key: message.key?.toString() ?? null, event, raw });
+        const headers = Object.fromEntries(
+          Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]),
+        );
+        collector.received.push({ topic, partition, key: message.key?.toString() ?? null, headers, event, raw });
       },
     });
     return collector;

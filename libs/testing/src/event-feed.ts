@@ -1,6 +1,7 @@
 import { Static, TObject } from '@sinclair/typebox';
 import { Kafka, logLevel, Producer } from 'kafkajs';
 import { createEvent, EventDefinition } from '@throughline/contracts';
+import { createProducer, eventMessage } from '@throughline/messaging';
 import { testKafkaBrokers } from './test-env';
 
 /**
@@ -17,11 +18,9 @@ export class EventFeed {
   ) {}
 
   static async start(tag: string, orgId: string): Promise<EventFeed> {
-    const producer = new Kafka({
-      clientId: 'metrics-test-feed',
-      brokers: [testKafkaBrokers()],
-      logLevel: logLevel.NOTHING,
-    }).producer({ allowAutoTopicCreation: false });
+    const producer = createProducer(
+      new Kafka({ clientId: 'metrics-test-feed', brokers: [testKafkaBrokers()], logLevel: logLevel.NOTHING }),
+    );
     await producer.connect();
     return new EventFeed(producer, tag, orgId);
   }
@@ -46,7 +45,10 @@ export class EventFeed {
 
   /** Sends a message again as it was (same event id): the at-least-once case. */
   async redeliver(message: { topic: string; key: string; value: string }): Promise<void> {
-    await this.producer.send({ topic: message.topic, messages: [{ key: message.key, value: message.value }] });
+    await this.producer.send({
+      topic: message.topic,
+      messages: [eventMessage(message.key, message.value, JSON.parse(message.value))],
+    });
   }
 
   get distinctEvents(): number {

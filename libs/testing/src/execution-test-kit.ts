@@ -11,6 +11,7 @@ import {
   Topics,
 } from '@throughline/contracts';
 import { Type } from '@nestjs/common';
+import { createProducer, eventMessage } from '@throughline/messaging';
 import { Actor, ServiceDatabase } from '@throughline/service-kit';
 import { apiAs, ApiClient } from './api-client';
 import { CollectedEvent, EventCollector } from './event-collector';
@@ -50,7 +51,7 @@ export class ExecutionTestKit {
     await createTestTopics(topics);
     kit.service = await startTestService(module, { tag: kit.tag, database });
     kit.collector = await EventCollector.start(topics.slice(0, 2));
-    kit.producer = kafka.producer();
+    kit.producer = createProducer(kafka);
     await kit.producer.connect();
     return kit;
   }
@@ -93,12 +94,12 @@ export class ExecutionTestKit {
 
   /** Sends an already sent event again: the same envelope (a redelivery), or a copy with a new id (a replay). */
   async send(sent: SentEvent<TObject>): Promise<void> {
-    await this.producer.send({
-      topic: sent.topic,
-      messages: [
-        { key: sent.key, value: typeof sent.envelope === 'string' ? sent.envelope : JSON.stringify(sent.envelope) },
-      ],
-    });
+    // A string is sent as it is: it may not be an event at all.
+    const message =
+      typeof sent.envelope === 'string'
+        ? { key: sent.key, value: sent.envelope }
+        : eventMessage(sent.key, JSON.stringify(sent.envelope), sent.envelope);
+    await this.producer.send({ topic: sent.topic, messages: [message] });
   }
 
   withNewId<S extends TObject>(sent: SentEvent<S>): SentEvent<S> {

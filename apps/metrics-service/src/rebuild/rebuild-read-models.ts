@@ -140,6 +140,8 @@ export async function rebuildReadModels(
         handlers: eventHandlersOf(app),
         maxAttempts: MAX_ATTEMPTS,
         maxEventsPerTransaction: 1_000,
+        // As the live group: an organisation's events on one member, one batch at a time, so its memory stays valid.
+        ownerPerOrganisation: true,
         logger: nestMessagingLogger(logger),
         // Nothing is dead-lettered twice: what the service refused then is counted and passed over; what fails every attempt stops the rebuild.
         deadLetters: {

@@ -7,7 +7,7 @@ import { OrganisationMemories, OrganisationMemory } from './organisation-memory'
 function memoryOf(orgId: string, chains: number, partition = 0): OrganisationMemory {
   const memory = new OrganisationMemory(orgId);
   for (let index = 0; index < chains; index++) memory.taskChains.set(`chain-${index}`, []);
-  memory.source = { topic: 'metrics-by-organisation-repartition', partition };
+  memory.source = { topic: 'execution.tasks', partition };
   return memory;
 }
 
@@ -51,7 +51,7 @@ describe('OrganisationMemories', () => {
     held.keep(memoryOf('a', 1, 0));
     held.keep(memoryOf('b', 1, 1));
     held.keep(memoryOf('c', 1, 2));
-    rebalance({ 'metrics-by-organisation-repartition': [0, 2], 'strategy.goals': [1] });
+    rebalance({ 'execution.tasks': [0, 2], 'strategy.goals': [1] });
     expect(held.organisations).toBe(2);
     expect(held.take('b').entries).toBe(0);
     expect(held.take('c').entries).toBe(1);

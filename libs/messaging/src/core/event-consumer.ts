@@ -1,6 +1,7 @@
-import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
+import { Consumer, EachBatchPayload, Kafka, KafkaMessage, PartitionAssigners } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
-import { CloudEvent, EventValidationError, parseEvent, parseValidatedEvent } from '@throughline/contracts';
+import { CloudEvent, EventValidationError, parseEvent } from '@throughline/contracts';
+import { coPartitionedAssigner } from './co-partitioned-assigner';
 import { runBeforeCommit } from './before-commit';
 import { DeadLetterPublisher } from './dead-letter';
 import { whileHandling } from './handled-event';
@@ -46,21 +47,12 @@ export interface EventConsumerOptions {
   /** Reports each message's outcome (for metrics). */
   onOutcome?: (outcome: ConsumeOutcome, eventType: string) => void;
   /**
-   * One owner per organisation: events read from `topics` are only forwarded, unchanged and keyed
-   * by their organisation, to this internal topic (see `byOrganisationTopic`), and the handlers run
-   * on what the group reads back from it; so every event of an organisation is applied by the one
-   * member that owns its partition.
+   * One owner per organisation: partition p of every topic goes to the same member
+   * (`coPartitionedAssigner`), and that member applies them one at a time. The services place
+   * each event by its organisation (`organisationPartitioner`), so every event of an organisation
+   * is applied by the one member that owns its partition number.
    */
-  byOrganisation?: { topic: string; producer: Producer };
-}
-
-/**
- * The internal topic a consumer group re-keys its input by organisation through, named like a
- * Kafka Streams repartition topic after the group: a group of its own (a replay beside the live
- * one) has a topic of its own.
- */
-export function byOrganisationTopic(consumerGroup: string): string {
-  return `${consumerGroup}-by-organisation-repartition`;
+  ownerPerOrganisation?: boolean;
 }
 
 /** What applying an event needs of the batch it came in: to keep the membership alive, and to know when to give up the batch. */
@@ -71,9 +63,6 @@ const MAX_TRANSIENT_BACKOFF_MS = 5_000;
 
 /** Backoff of a consumer started again after a crash kafkajs does not restart. */
 const RESTART_DELAY = { firstMs: 1000, maxMs: 30_000 };
-
-/** Forwarded messages per produce request, and their bytes: well under the broker's 1 MB record batch limit. */
-const FORWARD_CHUNK = { messages: 500, bytes: 512 * 1024 };
 
 export type ConsumeOutcome = 'processed' | 'duplicate' | 'skipped' | 'retried' | 'dead_lettered';
 
@@ -122,6 +111,8 @@ export class EventConsumer {
   readonly stats: ConsumerStats = { processed: 0, duplicate: 0, skipped: 0, retried: 0, dead_lettered: 0 };
   private readonly logger: MessagingLogger;
   private readonly resolved = new Map<string, string>();
+  /** With one owner per organisation: per partition number, the batches waiting for the one being applied. */
+  private readonly turns = new Map<number, Array<{ firstTimestamp: number; start: () => void }>>();
 
   constructor(private readonly options: EventConsumerOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -158,6 +149,10 @@ export class EventConsumer {
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 },
+      // Round robin stays on offer, so members of an earlier version can share the group while they are replaced.
+      partitionAssigners: this.options.ownerPerOrganisation
+        ? [coPartitionedAssigner, PartitionAssigners.roundRobin]
+        : [PartitionAssigners.roundRobin],
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.crashed = payload.restart ? null : payload.error;
@@ -175,18 +170,14 @@ export class EventConsumer {
     });
     try {
       await consumer.connect();
-      const byOrganisation = this.options.byOrganisation?.topic;
-      await consumer.subscribe({
-        topics: byOrganisation ? [...this.options.topics, byOrganisation] : this.options.topics,
-        fromBeginning: true,
-      });
+      await consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
       await consumer.run({
         autoCommit: true,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
         eachBatch: (payload) =>
-          this.options.byOrganisation && payload.batch.topic !== this.options.byOrganisation.topic
-            ? this.forwardBatch(payload, this.options.byOrganisation)
+          this.options.ownerPerOrganisation
+            ? this.inTurn(payload, () => this.consumeBatch(payload))
             : this.consumeBatch(payload),
       });
     } catch (error) {
@@ -222,6 +213,39 @@ export class EventConsumer {
     }, delayMs);
   }
 
+  /**
+   * Applies the batches of one partition number (the same organisations, from different topics)
+   * one after another, the one whose first event is oldest first: Kafka keeps no order across
+   * topics, and this keeps a producer's order across them wherever its events wait together — as a
+   * Kafka Streams task picks among its partitions by timestamp. A batch starts a turn after it
+   * arrived, so the batches of one fetch are all there to choose from.
+   */
+  private inTurn({ batch }: EachBatchPayload, run: () => Promise<void>): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const waiting = this.turns.get(batch.partition);
+      const entry = {
+        firstTimestamp: Number(batch.messages[0]?.timestamp ?? 0),
+        start: () =>
+          run()
+            .then(resolve, reject)
+            .finally(() => this.nextInTurn(batch.partition)),
+      };
+      if (waiting) return void waiting.push(entry);
+      this.turns.set(batch.partition, [entry]);
+      setImmediate(() => this.nextInTurn(batch.partition));
+    });
+  }
+
+  private nextInTurn(partition: number): void {
+    const waiting = this.turns.get(partition)!;
+    if (waiting.length === 0) return void this.turns.delete(partition);
+    const oldest = waiting.reduce(
+      (best, entry, index) => (entry.firstTimestamp < waiting[best].firstTimestamp ? index : best),
+      0,
+    );
+    waiting.splice(oldest, 1)[0].start();
+  }
+
   private async consumeBatch({
     batch,
     resolveOffset,
@@ -247,12 +271,10 @@ export class EventConsumer {
       await this.applyTogether(topic, partition, deliveries, { heartbeat, isRunning, isStale });
       await heartbeat();
     };
-    // What the group forwarded to its own repartition topic was validated when it was read from the public one.
-    const forwarded = topic === this.options.byOrganisation?.topic;
     for (const message of batch.messages) {
       // On shutdown or rebalance the rest of the batch is abandoned; it is redelivered to whoever owns the partition next.
       if (!isRunning() || isStale()) return;
-      const delivery = this.read(message, forwarded);
+      const delivery = this.read(message);
       lastRead = message.offset;
       if (!('event' in delivery)) {
         await this.deadLetter(topic, partition, message, delivery.invalid, 1, 'invalid');
@@ -276,51 +298,9 @@ export class EventConsumer {
     if (lastRead !== undefined) await settle(lastRead);
   }
 
-  /**
-   * Re-keys a batch of input by organisation, in order: handled events are produced (idempotent
-   * producer, acknowledged by all replicas) before their offsets are committed. Killed in between,
-   * the next owner forwards them again, and the inbox drops the second copy (same event id).
-   * What cannot be read is dead-lettered here, from its original topic, as without forwarding.
-   */
-  private async forwardBatch(
-    { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload,
-    target: { topic: string; producer: Producer },
-  ): Promise<void> {
-    const { topic, partition } = batch;
-    let pending: Message[] = [];
-    let pendingBytes = 0;
-    let lastRead: string | undefined;
-    const settle = async () => {
-      if (pending.length > 0) await target.producer.send({ topic: target.topic, acks: -1, messages: pending });
-      pending = [];
-      pendingBytes = 0;
-      if (lastRead === undefined) return;
-      resolveOffset(lastRead);
-      this.resolved.set(`${topic}/${partition}`, lastRead);
-      await commitOffsetsIfNecessary();
-      await heartbeat();
-    };
-    for (const message of batch.messages) {
-      // Abandoned on shutdown or rebalance, like a consuming batch: the next owner forwards what was not committed.
-      if (!isRunning() || isStale()) return;
-      const delivery = this.read(message);
-      if (!('event' in delivery)) {
-        await settle();
-        await this.deadLetter(topic, partition, message, delivery.invalid, 1, 'invalid');
-      } else if (delivery.handlers.length === 0) this.count('skipped', delivery.event.type);
-      else {
-        pending.push({ key: delivery.event.orgid, value: message.value, headers: message.headers });
-        pendingBytes += message.value?.length ?? 0;
-      }
-      lastRead = message.offset;
-      if (pending.length >= FORWARD_CHUNK.messages || pendingBytes >= FORWARD_CHUNK.bytes) await settle();
-    }
-    if (isRunning() && !isStale()) await settle();
-  }
-
-  private read(message: KafkaMessage, validated = false): Delivery | { invalid: string } {
+  private read(message: KafkaMessage): Delivery | { invalid: string } {
     try {
-      const event = validated ? parseValidatedEvent(message.value) : parseEvent(message.value);
+      const event = parseEvent(message.value);
       return { message, event, handlers: this.options.handlers.get(event.type) ?? [] };
     } catch (error) {
       return { invalid: (error as Error).message };

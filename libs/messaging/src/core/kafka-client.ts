@@ -1,7 +1,7 @@
 import { Admin, Kafka, logLevel, LogEntry, Producer, SASLOptions } from 'kafkajs';
 import { MessagingConfig, TopicConfig } from './messaging-config';
 import { clientCredentialsTokens, OAuthClientRefused } from './oauth-bearer';
-import { rememberingPartitioner } from './remembering-partitioner';
+import { organisationPartitioner } from './organisation-partitioner';
 
 export interface MessagingLogger {
   log(message: string, context?: Record<string, unknown>): void;
@@ -87,14 +87,14 @@ export interface TopicSettings {
 }
 
 /**
- * The producer every service publishes with (relay, dead letters, the by-organisation forwarding).
+ * The producer every service publishes with (relay, dead letters).
  * Idempotent with one request in flight: retries neither duplicate nor reorder a partition's
  * messages. Few, short retries: the relay retries whole batches itself, so a broker coming back is
- * used at once. Keys go to the partitions kafkajs's default partitioner (and Java's) chooses.
+ * used at once. Events go to their organisation's partition (`organisationPartitioner`).
  */
 export function createProducer(kafka: Kafka): Producer {
   return kafka.producer({
-    createPartitioner: rememberingPartitioner,
+    createPartitioner: organisationPartitioner,
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
@@ -104,15 +104,14 @@ export function createProducer(kafka: Kafka): Producer {
 
 /**
  * What the services create their topics with. Event and dead-letter topics are kept as long as
- * rebuilds and replays rely on them (forever by default); the internal repartition topic only
- * until its events are applied.
+ * rebuilds and replays rely on them (forever by default).
  */
-export function topicSettings(config: TopicConfig, kind: 'events' | 'repartition'): TopicSettings {
+export function topicSettings(config: TopicConfig): TopicSettings {
   return {
     replicationFactor: config.replicationFactor,
     config: {
       'min.insync.replicas': String(config.minInsyncReplicas),
-      'retention.ms': String(kind === 'events' ? config.eventRetentionMs : config.repartitionRetentionMs),
+      'retention.ms': String(config.eventRetentionMs),
     },
   };
 }

@@ -50,7 +50,6 @@ describe('Kafka connection settings', () => {
       replicationFactor: 3,
       minInsyncReplicas: 2,
       eventRetentionMs: -1,
-      repartitionRetentionMs: 604_800_000,
     });
     expect(messagingConfigFromEnv('probe', {}).topics).toMatchObject({ replicationFactor: 1, minInsyncReplicas: 1 });
   });

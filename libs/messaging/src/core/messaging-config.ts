@@ -45,13 +45,6 @@ export const kafkaEnvSchema = z.object({
     min: -1,
     unit: 'ms',
   }),
-  KAFKA_REPARTITION_RETENTION_MS: env.integer({
-    description:
-      "`retention.ms` of metrics' internal repartition topic: must outlast the longest time metrics may be stopped (after that, rebuild metrics)",
-    default: 7 * 24 * 3600 * 1000,
-    min: -1,
-    unit: 'ms',
-  }),
   KAFKA_CONSUMER_GROUP: env.string({
     description: 'overrides the consumer group (e.g. a replay beside the live one)',
     defaultText: 'prefix + service name',
@@ -130,7 +123,6 @@ export interface TopicConfig {
   minInsyncReplicas: number;
   /** -1: forever. */
   eventRetentionMs: number;
-  repartitionRetentionMs: number;
 }
 
 function topicConfig(settings: KafkaEnv): TopicConfig {
@@ -139,7 +131,6 @@ function topicConfig(settings: KafkaEnv): TopicConfig {
     replicationFactor,
     minInsyncReplicas: settings.KAFKA_TOPIC_MIN_INSYNC_REPLICAS ?? Math.max(1, replicationFactor - 1),
     eventRetentionMs: settings.KAFKA_EVENT_RETENTION_MS,
-    repartitionRetentionMs: settings.KAFKA_REPARTITION_RETENTION_MS,
   };
 }
 
@@ -152,8 +143,8 @@ export function kafkaEnvProblems(settings: KafkaEnv): EnvProblem[] {
       variable: 'KAFKA_TOPIC_MIN_INSYNC_REPLICAS',
       message: `must not exceed the replication factor (${topics.replicationFactor}): no write could be acknowledged`,
     });
-  for (const name of ['KAFKA_EVENT_RETENTION_MS', 'KAFKA_REPARTITION_RETENTION_MS'] as const)
-    if (settings[name] === 0) problems.push({ variable: name, message: 'must be -1 (forever) or a positive duration' });
+  if (settings.KAFKA_EVENT_RETENTION_MS === 0)
+    problems.push({ variable: 'KAFKA_EVENT_RETENTION_MS', message: 'must be -1 (forever) or a positive duration' });
   const tlsFiles = (['KAFKA_TLS_CA_FILE', 'KAFKA_TLS_CERT_FILE', 'KAFKA_TLS_KEY_FILE'] as const).filter(
     (name) => settings[name],
   );

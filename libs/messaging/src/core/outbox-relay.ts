@@ -2,10 +2,24 @@ import { Span } from '@opentelemetry/api';
 import { CompressionTypes, Message, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { CLOUDEVENTS_CONTENT_TYPE } from '@throughline/contracts';
+import { eventMessage } from './event-message';
 import { MessagingLogger, silentLogger } from './kafka-client';
 import { OUTBOX_CHANNEL } from './outbox';
 import { endSpans, startPublishSpan } from './tracing';
+
+/**
+ * Most envelope bytes per publish. An organisation's events share a partition
+ * (`organisationPartitioner`), and a partition's record batch must stay under the broker's
+ * `message.max.bytes` (1 MB by default), or the broker refuses the batch for good.
+ */
+const REQUEST_BYTES = 512 * 1024;
+
+/** The first rows whose envelopes fit in one publish (at least one). */
+function withinRequestBytes(rows: OutboxRow[]): OutboxRow[] {
+  let bytes = 0;
+  const fits = rows.findIndex((row, index) => (bytes += Buffer.byteLength(row.envelope)) > REQUEST_BYTES && index > 0);
+  return fits < 0 ? rows : rows.slice(0, fits);
+}
 
 export interface OutboxRelayOptions {
   batchSize?: number;
@@ -27,6 +41,7 @@ interface OutboxRow {
   partition_key: string;
   event_id: string;
   event_type: string;
+  org_id: string;
   envelope: string;
   traceparent: string | null;
 }
@@ -99,19 +114,23 @@ export class OutboxRelay {
     return row.backlog;
   }
 
-  /** Publishes one batch; returns how many events were sent (0 when another relay holds the lock). */
-  async publishBatch(): Promise<number> {
+  /**
+   * Publishes one batch; returns how many events were sent (0 when another relay holds the lock)
+   * and whether more were waiting.
+   */
+  private async publishBatch(): Promise<{ sent: number; more: boolean }> {
     return this.dataSource.transaction(async (tx) => {
       const [{ locked }] = await tx.query(
         `SELECT pg_try_advisory_xact_lock(hashtext('throughline_outbox:' || current_schema())) AS locked`,
       );
-      if (!locked) return 0;
-      const rows: OutboxRow[] = await tx.query(
-        `SELECT seq, topic, partition_key, event_id, event_type, envelope::text AS envelope, traceparent
+      if (!locked) return { sent: 0, more: false };
+      const read: OutboxRow[] = await tx.query(
+        `SELECT seq, topic, partition_key, event_id, event_type, envelope->>'orgid' AS org_id, envelope::text AS envelope, traceparent
            FROM outbox_event WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
         [this.batchSize],
       );
-      if (rows.length === 0) return 0;
+      const rows = withinRequestBytes(read);
+      if (rows.length === 0) return { sent: 0, more: false };
       const byTopic = new Map<string, Message[]>();
       const spans: Span[] = [];
       for (const row of rows) {
@@ -120,16 +139,14 @@ export class OutboxRelay {
           ? startPublishSpan(row.traceparent, row.topic, { id: row.event_id, type: row.event_type })
           : undefined;
         if (traced) spans.push(traced.span);
-        messages.push({
-          key: row.partition_key,
-          value: row.envelope,
-          headers: {
-            'content-type': CLOUDEVENTS_CONTENT_TYPE,
-            ce_id: row.event_id,
-            ce_type: row.event_type,
-            ...traced?.headers,
-          },
-        });
+        messages.push(
+          eventMessage(
+            row.partition_key,
+            row.envelope,
+            { id: row.event_id, type: row.event_type, orgid: row.org_id },
+            traced?.headers,
+          ),
+        );
         byTopic.set(row.topic, messages);
       }
       try {
@@ -148,7 +165,7 @@ export class OutboxRelay {
         rows.map((row) => row.seq),
       ]);
       for (const [topic, messages] of byTopic) this.options.onPublished?.(topic, messages.length);
-      return rows.length;
+      return { sent: rows.length, more: read.length === this.batchSize || rows.length < read.length };
     });
   }
 
@@ -158,12 +175,12 @@ export class OutboxRelay {
     while (this.running) {
       await this.ensureListening();
       try {
-        const sent = await this.publishBatch();
+        const { sent, more } = await this.publishBatch();
         this.publishedTotal += sent;
         this.lastError = null;
         backoffMs = 0;
         if (++batches % 1000 === 0) await this.prunePublished();
-        if (sent < this.batchSize) await this.idle(this.options.pollIntervalMs ?? 500);
+        if (!more) await this.idle(this.options.pollIntervalMs ?? 500);
       } catch (error) {
         this.lastError = error as Error;
         backoffMs = Math.min(this.options.maxBackoffMs ?? 2000, backoffMs ? backoffMs * 2 : 100);

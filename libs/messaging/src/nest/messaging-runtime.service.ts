@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { deadLetterTopic } from '@throughline/contracts';
 import { runWithinDeadline } from '../core/bounded-shutdown';
 import { DeadLetterPublisher } from '../core/dead-letter';
-import { byOrganisationTopic, EventConsumer } from '../core/event-consumer';
+import { EventConsumer } from '../core/event-consumer';
 import { credentialsRefused, ensureTopics, MessagingLogger, topicSettings } from '../core/kafka-client';
 import { MessagingConfig } from '../core/messaging-config';
 import { OutboxRelay } from '../core/outbox-relay';
@@ -72,8 +72,6 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
       (topic) => this.config.topicPrefix + topic,
     );
     const dlt = this.config.topicPrefix + deadLetterTopic(this.options.serviceName);
-    const byOrganisation =
-      this.options.ownerPerOrganisation && handlers.size > 0 ? byOrganisationTopic(this.consumerGroup) : undefined;
     // A broker that is restarting or still electing its coordinators is waited for, not fatal;
     // refused credentials are (no retry cures them), and say which variables to check.
     const retryFor = (budgetMs: number, attempt: () => Promise<unknown>, onRetry: (error: unknown) => void) =>
@@ -88,15 +86,8 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
             admin,
             [...this.options.publishes.map((topic) => this.config.topicPrefix + topic), ...consumed, dlt],
             this.config.topicPartitions,
-            topicSettings(this.config.topics, 'events'),
+            topicSettings(this.config.topics),
           );
-          if (byOrganisation)
-            await ensureTopics(
-              admin,
-              [byOrganisation],
-              this.config.topicPartitions,
-              topicSettings(this.config.topics, 'repartition'),
-            );
         } finally {
           await admin.disconnect();
         }
@@ -121,7 +112,7 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
         afterCommit: killOnNthCall(this.config.faults.consumerKillAfterCommit),
         onOutcome: (outcome, type) => eventsConsumed.inc({ group: this.consumerGroup, type, outcome }),
         onAssignment: (assignment) => this.assignmentListeners.forEach((listener) => listener(assignment)),
-        byOrganisation: byOrganisation ? { topic: byOrganisation, producer: this.producer } : undefined,
+        ownerPerOrganisation: this.options.ownerPerOrganisation,
         maxEventsPerTransaction: this.options.maxEventsPerTransaction,
       });
       const consumer = this.consumer;
@@ -142,11 +133,11 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
       backlog: () => this.relay.backlog(),
       admin: this.probeAdmin,
       groupId: this.consumerGroup,
-      topics: byOrganisation ? [...consumed, byOrganisation] : consumed,
+      topics: consumed,
     });
     this.logger.log(
       `relay started; consuming ${consumed.length ? consumed.join(', ') : 'nothing'} as ${this.consumerGroup}${
-        byOrganisation ? `, applied per organisation from ${byOrganisation}` : ''
+        this.options.ownerPerOrganisation && consumed.length ? ', one member per organisation' : ''
       }`,
     );
   }

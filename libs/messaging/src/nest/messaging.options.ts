@@ -9,9 +9,9 @@ export interface MessagingModuleOptions {
   /** Topics this service publishes to (created at start if missing). */
   publishes: readonly string[];
   /**
-   * Apply all of an organisation's events on one member of the consumer group (re-keyed by
-   * organisation through the group's internal `byOrganisationTopic`), so state kept per
-   * organisation has exactly one writer; the public topics and their keys stay as they are.
+   * Apply all of an organisation's events on one member of the consumer group (partition p of
+   * every topic on one member, where the services place each event by its organisation), so
+   * state kept per organisation has exactly one writer.
    */
   ownerPerOrganisation?: boolean;
   /** Most waiting events of one organisation applied in one transaction (default 100; see `EventConsumerOptions`). */
