@@ -7,6 +7,7 @@ import { ExportsModule } from './exports/exports.module';
 import { KpisModule } from './kpis/kpis.module';
 import { metricsEnvSchema } from './metrics-service.config';
 import { ReadModelsModule } from './read-models/read-models.module';
+import { EVENTS_PER_TRANSACTION } from './scoring/organisation-memory';
 import { ScoringModule } from './scoring/scoring.module';
 import { SettingsModule } from './settings/settings.module';
 import { SimulationsModule } from './simulations/simulations.module';
@@ -20,8 +21,7 @@ import { TimeModule } from './time/time.module';
       publishes: [Topics.Scores, Topics.Alerts],
       // Scoring state is per organisation: one writer each, no lock contended across instances.
       ownerPerOrganisation: true,
-      // An organisation's tasks are held in memory for a transaction: the more events share it, the fewer rescorings and writes.
-      maxEventsPerTransaction: 1_000,
+      maxEventsPerTransaction: EVENTS_PER_TRANSACTION,
     }),
     ScoringModule,
     ReadModelsModule,

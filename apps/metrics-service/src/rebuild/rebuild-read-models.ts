@@ -12,6 +12,7 @@ import {
 } from '@throughline/messaging';
 import { databaseEnv, dataSourceOptions, runMigrations, schemaName } from '@throughline/service-kit';
 import { metricsDatabase } from '../database/metrics-database';
+import { EVENTS_PER_TRANSACTION } from '../scoring/organisation-memory';
 import { readSettings } from '../scoring/settings.repository';
 import { ScoringEngine } from '../scoring/scoring-engine.service';
 import { HeldBackOutbox } from './held-back-outbox';
@@ -139,7 +140,7 @@ export async function rebuildReadModels(
         topics,
         handlers: eventHandlersOf(app),
         maxAttempts: MAX_ATTEMPTS,
-        maxEventsPerTransaction: 1_000,
+        maxEventsPerTransaction: EVENTS_PER_TRANSACTION,
         // As the live group: an organisation's events on one member, one batch at a time, so its memory stays valid.
         ownerPerOrganisation: true,
         logger: nestMessagingLogger(logger),

@@ -148,6 +148,8 @@ export class EventConsumer {
       maxWaitTimeInMs: 100,
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
+      // A fetch brings at least a transaction's worth of events of a partition (about 1 KB each), not kafkajs's 1 MB.
+      maxBytesPerPartition: Math.max(1024 * 1024, (this.options.maxEventsPerTransaction ?? 0) * 1024),
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 },
       // Round robin stays on offer, so members of an earlier version can share the group while they are replaced.
       partitionAssigners: this.options.ownerPerOrganisation
