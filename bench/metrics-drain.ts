@@ -2,8 +2,8 @@
  * Metrics' sustained apply rate: a backlog of task progress reports drained by one or two
  * metrics instances, for one organisation and for twenty. Each case runs on its own topic
  * prefix and schema: the organisations' setup events (people, goals, tasks) are applied first,
- * then the reports are published in one burst and timed from the first publish to a lag of
- * zero on the group's input topics. Beside it, in the same run, the limit of
+ * then the reports are published in one burst while the instances are frozen (SIGSTOP), and
+ * the drain is timed from their waking (SIGCONT) to a lag of zero on the group's input topics. Beside it, in the same run, the limit of
  * the parts: a plain kafkajs consumer that parses and validates each report (ajv, as the
  * services do) and writes each fetched batch with one set-based upsert, draining the same
  * number of reports. Each instance counts the statements it sends to PostgreSQL while draining
@@ -204,12 +204,22 @@ async function drainPoint(
     const workBefore = await Promise.all(
       started.map(({ process: instance }, index) => instanceWork(system, instance.url, applicationName(index))),
     );
+    const statementsBefore = await Promise.all(probes.map((instance) => instance.statements()));
+    // The backlog is published while the instances are frozen (well within their session timeout),
+    // so the drain is theirs alone: not shared with the publisher, nor paced by it.
+    const frozen = started.map(({ process: instance }) => instance.pid!);
+    frozen.forEach((pid) => process.kill(pid, 'SIGSTOP'));
+    let publishSeconds: number;
+    try {
+      const publishing = nowMs();
+      await publishAll(system, prefix, reports);
+      publishSeconds = round((nowMs() - publishing) / 1000, 2);
+    } finally {
+      frozen.forEach((pid) => process.kill(pid, 'SIGCONT'));
+    }
     const broker = brokerPid();
     const brokerBefore = broker ? processCpuSeconds(broker) : Number.NaN;
-    const statementsBefore = await Promise.all(probes.map((instance) => instance.statements()));
     const began = nowMs();
-    await publishAll(system, prefix, reports);
-    const publishSeconds = round((nowMs() - began) / 1000, 2);
     if (Number.isNaN(await system.timeToZeroLag(600_000, prefix))) throw new Error('the backlog was not drained');
     const drainSeconds = round((nowMs() - began) / 1000, 2);
     const brokerCpuSeconds = round((broker ? processCpuSeconds(broker) : Number.NaN) - brokerBefore, 2);
