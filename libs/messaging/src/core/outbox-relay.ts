@@ -17,8 +17,11 @@ const REQUEST_BYTES = 512 * 1024;
 /** The first rows whose envelopes fit in one publish (at least one). */
 function withinRequestBytes(rows: OutboxRow[]): OutboxRow[] {
   let bytes = 0;
-  const fits = rows.findIndex((row, index) => (bytes += Buffer.byteLength(row.envelope)) > REQUEST_BYTES && index > 0);
-  return fits < 0 ? rows : rows.slice(0, fits);
+  for (let count = 0; count < rows.length; count++) {
+    bytes += Buffer.byteLength(rows[count].envelope);
+    if (bytes > REQUEST_BYTES && count > 0) return rows.slice(0, count);
+  }
+  return rows;
 }
 
 export interface OutboxRelayOptions {
