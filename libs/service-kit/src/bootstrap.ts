@@ -10,6 +10,7 @@ import helmet from 'helmet';
 import { correlationIdMiddleware } from './http/correlation-id';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { strictValidationPipe } from './http/validation';
+import { accessLog } from './observability/logging';
 import { collectProcessMetrics, httpMetricsMiddleware } from './observability/prometheus';
 import { startTracing, traceRequests, tracingStarted } from './observability/tracing';
 import { EnvSchema, envSlice, readEnv } from '@throughline/config';
@@ -49,6 +50,7 @@ export async function createServiceApp(module: Type<unknown>, options: ServiceAp
   app.use(securityHeaders());
   app.use(httpMetricsMiddleware);
   app.use(correlationIdMiddleware);
+  app.use(accessLog);
   app.useGlobalFilters(new ProblemDetailsFilter(http.HTTP_BODY_LIMIT, http.SPREADSHEET_UPLOAD_LIMIT));
   app.useGlobalPipes(strictValidationPipe());
   app.enableShutdownHooks();
