@@ -10,13 +10,13 @@
  * (bench/lib/pg-count-preload.js); `--profile` also samples its CPU over the drain and sums it by package.
  *
  * Two instances on two shared cores cannot show what a core each would give (the broker,
- * PostgreSQL, the publisher and both instances take turns on the same two), so each drain also
- * measures the work: every instance's CPU seconds (its own `process_cpu_seconds_total`) and the
- * reports it applied, its PostgreSQL backends' CPU, the broker's CPU. From those, the rate two
- * instances would reach with a core each, if CPU is what limits them: the busier instance's CPU
- * seconds bound the drain (`twoInstancesOwnCores`). `--pin` also pins each instance to a core of
- * its own (`taskset`; one instance to the first core), which measures the same only on a machine
- * with nothing else to run.
+ * PostgreSQL, the publisher and both instances take turns on the same two), so the two
+ * instances also drain in turns (`twoInstancesOwnCores`, three rounds alternated with one
+ * instance): both hold their share of the group's partitions, as deployed, and each is woken
+ * alone to drain its organisations with the machine to itself. Each drain also reports the work: every instance's CPU seconds (its own
+ * `process_cpu_seconds_total`) and the reports it applied, its PostgreSQL backends' CPU, the
+ * broker's CPU. `--pin` also pins each instance to a core of its own (`taskset`; one instance to
+ * the first core), which measures the same only on a machine with nothing else to run.
  * `npx tsx bench/metrics-drain.ts [--quick] [--profile] [--pin] [--updates N]`
  */
 import { execFileSync } from 'node:child_process';
@@ -30,7 +30,7 @@ import { parseEvent, TaskProgressReportedV1 } from '@throughline/contracts';
 import { ensureTopics } from '@throughline/messaging';
 import { publishAll, scaleOrganisationEvents } from './lib/org-seed';
 import { BenchContext, runStandalone } from './lib/scenario';
-import { nowMs, round, sleep } from './lib/stats';
+import { median, nowMs, round, sleep } from './lib/stats';
 import { BenchSystem, processCpuSeconds } from './lib/system';
 import { ServiceProfile, summarizeProfile } from './hot-path-profile';
 import { progressEvent, topicsFor, UpdatableTask } from './scaling';
@@ -56,6 +56,15 @@ export interface DrainPoint {
   brokerCpuSeconds: number;
   /** `--pin`: the core each instance was pinned to. */
   pinnedTo?: number[];
+  /** Drained in turns: each instance woken alone, the others still frozen. */
+  turns?: DrainTurn[];
+}
+
+/** One instance's turn: woken alone, timed until the group's lag stops falling (its own partitions drained). */
+export interface DrainTurn {
+  seconds: number;
+  work: InstanceWork;
+  brokerCpuSeconds: number;
 }
 
 /** One metrics instance's share of a drain. */
@@ -69,24 +78,38 @@ export interface InstanceWork {
 }
 
 /**
- * Two instances with a core each, modelled from the CPU the drains used (20 organisations): if
- * CPU is what limits an instance, one instance on one core drains N reports in at least its CPU
- * seconds C₁, and two instances on a core each in at least the busier one's, max(Cₐ, C_b). The
- * speed-up is C₁ ÷ max(Cₐ, C_b). Assumed: PostgreSQL and the broker have cores of their own and
- * keep up (their CPU per second of that drain is reported: below 1 they are not the limit), and
- * an instance's waits on round trips overlap with its work (true when batches queue, as in a drain).
+ * Two instances with a core each, simulated by draining in turns (20 organisations): one group of
+ * two instances, each holding the partitions the assignment gives it; the backlog is published
+ * while both are frozen, then each is woken alone and timed until its own partitions are drained.
+ * With a core each they would drain side by side, so the longer turn bounds the drain and the
+ * speed-up is one instance's drain ÷ the longer turn. Assumed: PostgreSQL and the broker keep up
+ * with both at once; the cores they would need are their CPU seconds in both turns ÷ the longer turn.
  */
-export interface TwoInstancesOwnCores {
-  oneInstanceCpuSeconds: number;
-  twoInstancesCpuSeconds: number[];
-  /** Of the reports, the share the busier of the two instances applied. */
+export interface TwoInstancesRound {
+  oneInstanceSeconds: number;
+  turnSeconds: number[];
+  /** Of the reports, the share the longer turn applied. */
   busierInstanceShare: number;
   oneInstanceEventsPerSecond: number;
   twoInstancesEventsPerSecond: number;
   speedUp: number;
-  /** CPU seconds per second of the modelled two-instance drain: cores they would need. */
+  /**
+   * The speed-up is their product: how evenly the organisations fall to the two (1 ÷ the longer
+   * turn's share of the reports; organisations are placed by hash, so 20 rarely split 10 and 10),
+   * and the longer turn's rate ÷ one instance's.
+   */
+  balanceCeiling: number;
+  memberEfficiency: number;
+  /** CPU seconds per second of the simulated two-instance drain: cores they would need. */
   postgresCores: number;
   brokerCores: number;
+}
+
+export interface TwoInstancesOwnCores {
+  /** One instance and the two in turns, alternated: a drain of a few seconds moves with the machine. */
+  rounds: TwoInstancesRound[];
+  /** The median of the rounds' speed-ups. */
+  speedUp: number;
 }
 
 export interface PlainConsumerDrain {
@@ -100,9 +123,9 @@ export interface DrainResult {
   plainConsumer: PlainConsumerDrain;
   /** Metrics' rate (one instance, one organisation) ÷ the plain consumer's. */
   oneOrganisationToPlain: number;
-  /** Two instances ÷ one, twenty organisations, on the shared cores (the two-instance target: ≥ 1.7). */
+  /** Two instances ÷ one (the median of its rounds), twenty organisations, on the shared cores. */
   twoInstancesSpeedUp: number;
-  /** The same, modelled for a core per instance from the CPU the two drains used. */
+  /** The same with a core per instance, drained in turns (the two-instance target: ≥ 1.7). */
   twoInstancesOwnCores: TwoInstancesOwnCores;
 }
 
@@ -159,10 +182,11 @@ async function drainPoint(
   organisations: number,
   instances: number,
   updates: number,
+  inTurns = false,
 ): Promise<DrainPoint> {
   const { system, log } = context;
-  const variant = `_d${organisations}x${instances}`;
-  const prefix = `${system.prefix}d${organisations}x${instances}.`;
+  const variant = `_d${organisations}x${instances}${inTurns ? 't' : ''}`;
+  const prefix = `${system.prefix}d${organisations}x${instances}${inTurns ? 't' : ''}.`;
   const schema = system.schema('metrics-service', variant);
   await system.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   await system.migrate('metrics-service', schema);
@@ -209,17 +233,36 @@ async function drainPoint(
     // so the drain is theirs alone: not shared with the publisher, nor paced by it.
     const frozen = started.map(({ process: instance }) => instance.pid!);
     frozen.forEach((pid) => process.kill(pid, 'SIGSTOP'));
+    const wake = (pids: number[]) => pids.forEach((pid) => process.kill(pid, 'SIGCONT'));
     let publishSeconds: number;
     try {
       const publishing = nowMs();
       await publishAll(system, prefix, reports);
       publishSeconds = round((nowMs() - publishing) / 1000, 2);
-    } finally {
-      frozen.forEach((pid) => process.kill(pid, 'SIGCONT'));
+    } catch (error) {
+      wake(frozen);
+      throw error;
     }
+    if (!inTurns) wake(frozen);
     const broker = brokerPid();
     const brokerBefore = broker ? processCpuSeconds(broker) : Number.NaN;
     const began = nowMs();
+    const turns: DrainTurn[] = [];
+    try {
+      for (const [index, { process: instance }] of inTurns ? started.entries() : []) {
+        const brokerAtStart = broker ? processCpuSeconds(broker) : Number.NaN;
+        wake([instance.pid!]);
+        const seconds = await drainedByTheWoken(system, prefix);
+        turns.push({
+          seconds,
+          // Taken before the freeze: a frozen instance answers nothing.
+          work: workBetween(workBefore[index], await instanceWork(system, instance.url, applicationName(index))),
+          brokerCpuSeconds: round((broker ? processCpuSeconds(broker) : Number.NaN) - brokerAtStart, 2),
+        });
+      }
+    } finally {
+      if (inTurns) wake(frozen);
+    }
     if (Number.isNaN(await system.timeToZeroLag(600_000, prefix))) throw new Error('the backlog was not drained');
     const drainSeconds = round((nowMs() - began) / 1000, 2);
     const brokerCpuSeconds = round((broker ? processCpuSeconds(broker) : Number.NaN) - brokerBefore, 2);
@@ -259,9 +302,10 @@ async function drainPoint(
       instancesWork,
       brokerCpuSeconds,
       pinnedTo,
+      ...(inTurns ? { turns } : {}),
     };
     log(
-      `drain: ${organisations} organisation(s), ${instances} instance(s)${pinnedTo ? ` pinned to cores ${pinnedTo.join(', ')}` : ''}: ${updates} reports in ${drainSeconds} s (published in ${publishSeconds} s) = ${point.eventsPerSecond} events/s, ${point.statementsPerEvent} statements per report; ${instancesWork
+      `drain: ${organisations} organisation(s), ${instances} instance(s)${inTurns ? ` in turns (${turns.map((turn) => `${turn.work.appliedEvents} reports in ${turn.seconds} s`).join(', then ')})` : ''}${pinnedTo ? ` pinned to cores ${pinnedTo.join(', ')}` : ''}: ${updates} reports in ${drainSeconds} s (published in ${publishSeconds} s) = ${point.eventsPerSecond} events/s, ${point.statementsPerEvent} statements per report; ${instancesWork
         .map(
           (work, index) =>
             `instance ${index + 1}: ${work.appliedEvents} applied, ${work.cpuSeconds} s CPU (its PostgreSQL backends ${work.postgresCpuSeconds} s)`,
@@ -280,6 +324,26 @@ async function drainPoint(
     await system.admin.deleteTopics({ topics }).catch(() => undefined);
     await system.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   }
+}
+
+/**
+ * Seconds from now until the group's lag last fell, once it has reached zero or stood still for a
+ * second after falling: the woken instance has drained its partitions, and the rest wait for
+ * owners still frozen. Offsets are committed after every batch, so the last fall is its last batch.
+ */
+async function drainedByTheWoken(system: BenchSystem, prefix: string): Promise<number> {
+  const began = nowMs();
+  let lag = await system.lag(prefix);
+  let lastFall: number | undefined;
+  while (nowMs() - began < 600_000) {
+    await sleep(20);
+    const now = nowMs();
+    const current = await system.lag(prefix);
+    if (current < lag) lastFall = now;
+    lag = current;
+    if (lastFall !== undefined && (lag === 0 || now - lastFall >= 1_000)) return round((lastFall - began) / 1000, 2);
+  }
+  throw new Error('the woken instance drained nothing');
 }
 
 /** Pins a process (all its threads) to one core, the `index`-th modulo the cores there are. */
@@ -331,22 +395,24 @@ function workBetween(before: WorkSoFar, after: WorkSoFar): InstanceWork {
   };
 }
 
-/** See TwoInstancesOwnCores. */
-function twoInstancesOwnCores(one: DrainPoint, two: DrainPoint): TwoInstancesOwnCores {
-  const oneCpu = one.instancesWork[0].cpuSeconds;
-  const twoCpu = two.instancesWork.map((work) => work.cpuSeconds);
-  const busier = two.instancesWork.reduce((a, b) => (b.cpuSeconds > a.cpuSeconds ? b : a));
-  const limit = Math.max(...twoCpu);
-  const postgres = two.instancesWork.reduce((sum, work) => sum + work.postgresCpuSeconds, 0);
+/** See TwoInstancesRound. */
+function twoInstancesRound(one: DrainPoint, inTurns: DrainPoint): TwoInstancesRound {
+  const turns = inTurns.turns!;
+  const limit = Math.max(...turns.map((turn) => turn.seconds));
+  const busier = turns.reduce((a, b) => (b.seconds > a.seconds ? b : a));
+  const postgres = turns.reduce((sum, turn) => sum + turn.work.postgresCpuSeconds, 0);
+  const broker = turns.reduce((sum, turn) => sum + turn.brokerCpuSeconds, 0);
   return {
-    oneInstanceCpuSeconds: oneCpu,
-    twoInstancesCpuSeconds: twoCpu,
-    busierInstanceShare: round(busier.appliedEvents / two.updates, 3),
-    oneInstanceEventsPerSecond: round(one.updates / oneCpu, 0),
-    twoInstancesEventsPerSecond: round(two.updates / limit, 0),
-    speedUp: round(oneCpu / limit, 2),
+    oneInstanceSeconds: one.drainSeconds,
+    turnSeconds: turns.map((turn) => turn.seconds),
+    busierInstanceShare: round(busier.work.appliedEvents / inTurns.updates, 3),
+    oneInstanceEventsPerSecond: one.eventsPerSecond,
+    twoInstancesEventsPerSecond: round(inTurns.updates / limit, 0),
+    speedUp: round(one.drainSeconds / limit, 2),
+    balanceCeiling: round(inTurns.updates / busier.work.appliedEvents, 2),
+    memberEfficiency: round(busier.work.appliedEvents / limit / one.eventsPerSecond, 2),
     postgresCores: round(postgres / limit, 2),
-    brokerCores: round(two.brokerCpuSeconds / limit, 2),
+    brokerCores: round(broker / limit, 2),
   };
 }
 
@@ -411,13 +477,16 @@ export async function plainConsumerDrain(context: BenchContext, reports: Message
 
 export async function metricsDrain(context: BenchContext): Promise<DrainResult> {
   const updates = Number(argument('--updates') ?? (context.quick ? 500 : 20_000));
-  const points: DrainPoint[] = [];
-  for (const [organisations, instances] of [
-    [1, 1],
-    [20, 1],
-    [20, 2],
-  ])
-    points.push(await drainPoint(context, organisations, instances, updates));
+  const points: DrainPoint[] = [await drainPoint(context, 1, 1, updates)];
+  const rounds: TwoInstancesRound[] = [];
+  for (let index = 0; index < (context.quick ? 1 : 3); index++) {
+    const one = await drainPoint(context, 20, 1, updates);
+    const inTurns = await drainPoint(context, 20, 2, updates, true);
+    points.push(one, inTurns);
+    rounds.push(twoInstancesRound(one, inTurns));
+  }
+  const sideBySide = await drainPoint(context, 20, 2, updates);
+  points.push(sideBySide);
   const plainTasks: UpdatableTask[] = Array.from({ length: TASKS }, () => ({
     id: randomUUID(),
     goalId: randomUUID(),
@@ -437,17 +506,16 @@ export async function metricsDrain(context: BenchContext): Promise<DrainResult> 
   context.log(
     `drain: plain consumer (parse, validate, one upsert per batch): ${plainConsumer.eventsPerSecond} events/s`,
   );
-  const point = (organisations: number, instances: number) =>
-    points.find((candidate) => candidate.organisations === organisations && candidate.instances === instances)!;
-  const ownCores = twoInstancesOwnCores(point(20, 1), point(20, 2));
+  const ownCores: TwoInstancesOwnCores = { rounds, speedUp: median(rounds.map((entry) => entry.speedUp)) };
   context.log(
-    `drain: two instances with a core each (modelled from their CPU): ${ownCores.twoInstancesEventsPerSecond} against ${ownCores.oneInstanceEventsPerSecond} events/s = ${ownCores.speedUp}×; the busier applied ${ownCores.busierInstanceShare} of the reports; PostgreSQL would need ${ownCores.postgresCores} cores, the broker ${ownCores.brokerCores}`,
+    `drain: two instances with a core each (drained in turns): ${rounds.map((entry) => `${entry.twoInstancesEventsPerSecond} against ${entry.oneInstanceEventsPerSecond} events/s = ${entry.speedUp}× (the longer turn applied ${entry.busierInstanceShare} of the reports: at most ${entry.balanceCeiling}×, at ${entry.memberEfficiency} of one instance's rate; PostgreSQL would need ${entry.postgresCores} cores, the broker ${entry.brokerCores})`).join('; ')}; median ${ownCores.speedUp}×`,
   );
+  const oneInstanceRate = median(rounds.map((entry) => entry.oneInstanceEventsPerSecond));
   return {
     points,
     plainConsumer,
-    oneOrganisationToPlain: round(point(1, 1).eventsPerSecond / plainConsumer.eventsPerSecond, 3),
-    twoInstancesSpeedUp: round(point(20, 2).eventsPerSecond / point(20, 1).eventsPerSecond, 2),
+    oneOrganisationToPlain: round(points[0].eventsPerSecond / plainConsumer.eventsPerSecond, 3),
+    twoInstancesSpeedUp: round(sideBySide.eventsPerSecond / oneInstanceRate, 2),
     twoInstancesOwnCores: ownCores,
   };
 }

@@ -324,7 +324,9 @@ function metricsDrain(drain: Json): string {
       ],
       drain.points.map((point: Json) => [
         point.organisations,
-        point.instances,
+        point.turns
+          ? `${point.instances}, in turns (${point.turns.map((turn: Json) => `${cell(turn.work.appliedEvents)} in ${cell(turn.seconds)} s`).join(', then ')})`
+          : point.instances,
         point.tasks,
         point.updates,
         point.drainSeconds,
@@ -337,7 +339,7 @@ function metricsDrain(drain: Json): string {
     ...(drain.twoInstancesOwnCores
       ? [
           '',
-          `**Two instances with a core each, modelled from their CPU** (20 organisations; the busier instance's CPU seconds bound the drain): one instance ${cell(drain.twoInstancesOwnCores.oneInstanceCpuSeconds)} s of CPU for the reports (${cell(drain.twoInstancesOwnCores.oneInstanceEventsPerSecond)} events/s on a core of its own), two ${drain.twoInstancesOwnCores.twoInstancesCpuSeconds.map(cell).join(' and ')} s (${cell(drain.twoInstancesOwnCores.twoInstancesEventsPerSecond)} events/s): **${cell(drain.twoInstancesOwnCores.speedUp)}×**; the busier applied ${cell(drain.twoInstancesOwnCores.busierInstanceShare)} of the reports; at that rate PostgreSQL would use ${cell(drain.twoInstancesOwnCores.postgresCores)} cores and the broker ${cell(drain.twoInstancesOwnCores.brokerCores)}.`,
+          `**Two instances with a core each, drained in turns** (20 organisations): both instances hold the partitions the group gives them, the backlog is published while both are frozen, and each is woken alone to drain its own, with the machine to itself; side by side on a core each, the longer turn would bound the drain. Alternated with one instance, ${drain.twoInstancesOwnCores.rounds.length} rounds: ${drain.twoInstancesOwnCores.rounds.map((entry: Json) => `one instance ${cell(entry.oneInstanceSeconds)} s, the turns ${entry.turnSeconds.map(cell).join(' and ')} s: ${cell(entry.speedUp)}× (the longer turn applied ${cell(entry.busierInstanceShare)} of the reports, so at most ${cell(entry.balanceCeiling)}×, and drained them at ${cell(entry.memberEfficiency)} of one instance's rate; PostgreSQL would use ${cell(entry.postgresCores)} cores, the broker ${cell(entry.brokerCores)})`).join('; ')}. **Median ${cell(drain.twoInstancesOwnCores.speedUp)}×.**`,
         ]
       : []),
   ].join('\n');
