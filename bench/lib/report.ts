@@ -28,7 +28,7 @@ export function renderMarkdown(report: Json, findings?: string): string {
     '',
     targetsSection(report),
     '',
-    `## Freshness: manager's update answered → score changed event (${fresh.durationSeconds} s per rate)`,
+    `## Freshness: manager's update answered → score changed event (${fresh.durationSeconds} s per rate${fresh.minimumUpdates ? `, longer where that is fewer than ${fresh.minimumUpdates} updates` : ''})`,
     '',
     table(
       [
