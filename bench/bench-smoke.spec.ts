@@ -37,6 +37,8 @@ function figures(report: any): Record<string, unknown> {
       [`${point.tasks} tasks: metrics RSS`, point.metricsRssMbAfterUpdates],
       [`${point.tasks} tasks: one update p50`, point.singleUpdateMs.p50],
     );
+  for (const server of report.httpFloor.servers)
+    entries.push([`http floor, ${server.server}: CPU µs per request`, server.cpuUsPerRequest]);
   for (const service of report.hotPathProfile.services)
     entries.push([`${service.service} profiled busy ms`, service.busyMs]);
   for (const endpoint of report.operationsOverhead.endpoints)
@@ -82,6 +84,7 @@ describe('npm run bench -- --quick', () => {
     expect(report.scaling.length).toBeGreaterThan(0);
     expect(report.hotPathProfile.services.length).toBe(2);
     expect(report.operationsOverhead.endpoints.length).toBe(2);
+    expect(report.httpFloor.servers.length).toBe(7);
     // Skipped only where Chromium cannot be had; the integration tier installs it, so here it runs.
     expect(report.dashboard.skipped).toBeUndefined();
     const missing = Object.entries(produced)

@@ -22,6 +22,7 @@ import { dashboard } from './dashboard';
 import { freshness } from './freshness';
 import { hotPathProfile } from './hot-path-profile';
 import { measurementIngest } from './measurement-ingest';
+import { httpFloor } from './http-floor';
 import { metricsDrain } from './metrics-drain';
 import { metricsRebuild } from './metrics-rebuild';
 import { operationsOverhead } from './operations-overhead';
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
     results.baselines = await step('baselines', () => baselines(context));
     results.acceptPath = await step('accept path', () => acceptPath(context));
     results.apiLatency = await step('api latency', () => apiLatency(context));
+    results.httpFloor = await step('http floor', () => httpFloor(context));
     results.metricsUpdateCost = metricsUpdateCost(system, quick);
     results.metricsDrain = quick
       ? { skipped: 'not in --quick (it drains 20,000 reports three times)' }

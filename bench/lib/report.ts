@@ -1,4 +1,5 @@
 /* The short markdown page written next to results.json: the figures in tables, the machine and the commands. */
+import { round } from './stats';
 import { targetsSection } from './targets';
 
 type Json = any; // the report is read back from its own JSON
@@ -24,7 +25,7 @@ export function renderMarkdown(report: Json, findings?: string): string {
     '',
     `**Machine:** ${report.machine.cpu}, ${report.machine.memoryGb} GB, ${report.machine.platform}; load average ${report.machine.loadAverageBefore.join(' / ')} before and ${report.machine.loadAverageAfter.join(' / ')} after (1/5/15 min; other work shared the machine, so absolute figures are pessimistic — the ratios to the raw parts are the robust part). **Versions:** Node ${report.versions.node}, Apache Kafka ${report.versions.kafka} (KRaft, one node), PostgreSQL ${report.versions.postgres}.`,
     '',
-    '**Commands:** `npm run bench` (all of it, about 20 minutes on 2 cores) · `npm run bench:quick` (short runs, what CI runs via bench/bench-smoke.spec.ts) · one scenario: `npx tsx bench/<freshness|throughput|baselines|accept-path|api-latency|scaling|hot-path-profile|metrics-drain|metrics-rebuild|operations-overhead|dashboard|plan-import|notification-digest>.ts [--quick]` · `npm run bench:metrics-update-cost`. To use a running system instead of starting one: `BENCH_EXECUTION_URL`, `BENCH_METRICS_URL`, `BENCH_KAFKA_BROKERS`, `BENCH_TOPIC_PREFIX`, `BENCH_DATABASE_URL` (scaling, profiling and the operations overhead need the system the benchmark starts). Full JSON: [benchmarks/results.json](benchmarks/results.json).',
+    '**Commands:** `npm run bench` (all of it, about 20 minutes on 2 cores) · `npm run bench:quick` (short runs, what CI runs via bench/bench-smoke.spec.ts) · one scenario: `npx tsx bench/<freshness|throughput|baselines|accept-path|api-latency|http-floor|scaling|hot-path-profile|metrics-drain|metrics-rebuild|operations-overhead|dashboard|plan-import|notification-digest>.ts [--quick]` · `npm run bench:metrics-update-cost`. To use a running system instead of starting one: `BENCH_EXECUTION_URL`, `BENCH_METRICS_URL`, `BENCH_KAFKA_BROKERS`, `BENCH_TOPIC_PREFIX`, `BENCH_DATABASE_URL` (scaling, profiling and the operations overhead need the system the benchmark starts). Full JSON: [benchmarks/results.json](benchmarks/results.json).',
     '',
     targetsSection(report),
     '',
@@ -177,6 +178,8 @@ export function renderMarkdown(report: Json, findings?: string): string {
     '## Where the time goes (CPU profile of the hot path)',
     '',
     profile(report.hotPathProfile),
+    '',
+    httpFloor(report.httpFloor),
     '',
     operationsOverhead(report.operationsOverhead),
     '',
@@ -456,6 +459,24 @@ export function measurementIngest(result: Json): string {
 }
 
 /** What JSON logs and tracing cost a request (bench/operations-overhead.ts). */
+export function httpFloor(floor: Json): string {
+  const title = '## What a request costs before our work: the HTTP stack (`bench/http-floor.ts`)';
+  if (!floor || floor.skipped) return `${title}\n\n${floor?.skipped ?? 'Not run.'}`;
+  const cpu = (server: string) => floor.servers.find((entry: Json) => entry.server === server)?.cpuUsPerRequest;
+  return [
+    title,
+    '',
+    `GET /health/live answering \`{"status":"ok"}\` with nothing else in the way, on Node's http module, Express, Nest over Express (what the services run on) and Nest over Fastify, each a process of its own; then the services' own requests. The same closed-loop load (${floor.connections} connections, ${floor.secondsPerRound} s) in ${floor.rounds} rounds alternating the servers; medians. CPU is the server process's own user + system time per request (/proc).`,
+    '',
+    table(
+      ['server', 'CPU µs per request', 'requests/s'],
+      floor.servers.map((entry: Json) => [entry.server, entry.cpuUsPerRequest, entry.requestsPerSecond]),
+    ),
+    '',
+    `**Ratios (same run):** Nest over Express takes ${cell(round(cpu('nest-express') / cpu('nest-fastify'), 1))}× the CPU of Nest over Fastify for the same answer; Express alone adds ${cell(cpu('express') - cpu('node'))} µs to Node's http module.`,
+  ].join('\n');
+}
+
 export function operationsOverhead(overhead: Json): string {
   const title = '## What JSON logs and tracing cost per request (`bench/operations-overhead.ts`)';
   if (!overhead || overhead.skipped) return `${title}\n\n${overhead?.skipped ?? 'Not run.'}`;
