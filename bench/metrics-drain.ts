@@ -226,7 +226,7 @@ async function drainPoint(
       return report;
     });
     // The setup's score events published too: nothing of it is left to run beside the drain.
-    await outboxPublished(system, started[0].process.url);
+    await system.outboxPublished(started[0].process.url);
     const workBefore = await Promise.all(
       started.map(({ process: instance }, index) => instanceWork(system, instance.url, applicationName(index))),
     );
@@ -263,7 +263,7 @@ async function drainPoint(
         });
         // Its relay goes on publishing the turn's score events after the lag is zero: the next turn
         // starts once it is done, so that it has the machine to itself too.
-        await outboxPublished(system, instance.url);
+        await system.outboxPublished(instance.url);
       }
     } finally {
       if (inTurns) wake(frozen);
@@ -349,15 +349,6 @@ async function drainedByTheWoken(system: BenchSystem, prefix: string): Promise<n
     if (lastFall !== undefined && (lag === 0 || now - lastFall >= 1_000)) return round((lastFall - began) / 1000, 2);
   }
   throw new Error('the woken instance drained nothing');
-}
-
-/** Waits until the service's outbox holds nothing unpublished. */
-async function outboxPublished(system: BenchSystem, url: string): Promise<void> {
-  const began = nowMs();
-  while ((await system.serviceSamples(url, ['throughline_outbox_backlog'])).throughline_outbox_backlog > 0) {
-    if (nowMs() - began > 120_000) throw new Error("a metrics instance's relay did not publish its outbox");
-    await sleep(20);
-  }
 }
 
 /** Pins a process (all its threads) to one core, the `index`-th modulo the cores there are. */

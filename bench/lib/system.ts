@@ -216,6 +216,15 @@ export class BenchSystem {
     return Number.NaN;
   }
 
+  /** Waits until a service's outbox holds nothing unpublished: its relay's work is done too. */
+  async outboxPublished(url: string, limitMs = 120_000): Promise<void> {
+    const started = nowMs();
+    while ((await this.serviceSamples(url, ['throughline_outbox_backlog'])).throughline_outbox_backlog > 0) {
+      if (nowMs() - started > limitMs) throw new Error(`the outbox of ${url} was not published within ${limitMs} ms`);
+      await sleep(20);
+    }
+  }
+
   /**
    * Samples of a service's own Prometheus endpoint, each the sum of the series of its name whose
    * labels include those asked for, e.g. `throughline_events_consumed_total{outcome="processed"}`
