@@ -68,8 +68,8 @@ export function loggingModule(): DynamicModule {
   });
 }
 
-/** pino's options for the services' root logger (exported for the logging benchmark). */
-export function loggerOptions(settings: LoggingEnv): LoggerOptions {
+/** pino's options for the services' root logger. */
+function loggerOptions(settings: LoggingEnv): LoggerOptions {
   return {
     level: settings.LOG_LEVEL,
     messageKey: 'message',
