@@ -201,6 +201,13 @@ async function paintedAfter(
   return undefined;
 }
 
+/** What the paint recorder saw, for an error message: was the score's text changed but no frame painted, or never changed? */
+async function paintRecord(page: Page): Promise<string> {
+  const probe = `({ text: document.querySelector(${JSON.stringify(GOAL_SCORE)})?.textContent, visibility: document.visibilityState, paints: (window.__paints ?? []).slice(-3) })`;
+  const record = await page.evaluate(probe).catch((error: Error) => error.message);
+  return `the page: ${JSON.stringify(record)}`;
+}
+
 /** What the page shows, for an error message. */
 async function shown(page: Page): Promise<string> {
   const text = await page
@@ -452,7 +459,7 @@ async function liveUpdates(context: BenchContext, browser: Browser, stack: Dashb
       if (!painted) {
         unobserved++;
         log(
-          `dashboard: update ${index + 1} not painted within 15 s (score event ${event === undefined ? 'not seen' : `after ${event - sent} ms`}); the page shows:\n${(await shown(director)).slice(0, 600)}`,
+          `dashboard: update ${index + 1} not painted within 15 s (score event ${event === undefined ? 'not seen' : `after ${event - sent} ms`}; ${await paintRecord(director)}); the page shows:\n${(await shown(director)).slice(0, 600)}`,
         );
         continue;
       }
