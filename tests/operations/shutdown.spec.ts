@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import { strategyDatabase } from '../../apps/strategy-service/src/database/strategy-database';
 import { freePort } from '@throughline/local-infra';
 import { mintDevToken, runMigrations } from '@throughline/service-kit';
@@ -112,5 +112,69 @@ describe('graceful shutdown', () => {
         service: `strategy-${tag}`,
       }),
     );
+  });
+  it('lets go of a client that keeps its keep-alive connection busy, and exits by itself', async () => {
+    service.start();
+    await service.waitReady();
+    const exitsBefore = service.exits.length;
+    // One connection, kept alive: a probe or a load balancer that polls without pause.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const get = () =>
+      new Promise<{ status: number; connection?: string }>((resolve, reject) => {
+        const request = httpRequest(`${service.url}/health/live`, { agent }, (response) => {
+          response.resume();
+          response.once('end', () =>
+            resolve({ status: response.statusCode!, connection: response.headers.connection }),
+          );
+        });
+        request.once('error', reject);
+        request.end();
+      });
+    // In flight on that connection when the server stops taking new ones: Node's server.close() spares a busy connection.
+    const inFlight = httpRequest(`${service.url}/health/live`, {
+      agent,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': '2', expect: '100-continue' },
+    });
+    const held = new Promise<void>((resolve, reject) => {
+      inFlight.once('response', (response) => {
+        response.resume();
+        response.once('end', resolve);
+      });
+      inFlight.once('error', reject);
+    });
+    await new Promise<void>((resolve) => inFlight.once('continue', resolve));
+    service.terminate();
+    await waitFor(
+      () =>
+        fetch(`${service.url}/health/live`).then(
+          () => false,
+          () => true,
+        ),
+      { what: 'the service to stop taking connections', timeoutMs: 30_000 },
+    );
+    inFlight.end('{}');
+    await held;
+    // Polled again at once on the connection kept alive: the answer closes it, and the next finds nobody.
+    const answers: Array<{ status: number; connection?: string }> = [];
+    const ended = await waitFor(
+      () =>
+        get().then(
+          (answer) => {
+            answers.push(answer);
+            return false;
+          },
+          () => true,
+        ),
+      { what: 'the kept-alive connection to be closed', timeoutMs: 20_000, intervalMs: 0 },
+    );
+    agent.destroy();
+    expect(ended).toBe(true);
+    expect(answers.at(-1)?.connection).toBe('close');
+    const [exit] = await waitFor(
+      () => (service.exits.length > exitsBefore ? service.exits.slice(exitsBefore) : undefined),
+      { what: 'the service to exit', timeoutMs: 30_000 },
+    );
+    expect(exit.signal === 'SIGTERM' || exit.code === 0).toBe(true);
   });
 });

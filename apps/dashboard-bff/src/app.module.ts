@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { dataSourceOptions, databaseEnv } from '@throughline/service-kit';
+import { ConnectionDraining, dataSourceOptions, databaseEnv } from '@throughline/service-kit';
 import { AuthController } from './auth/auth.controller';
 import { OidcClient } from './auth/oidc-client';
 import { PersonDirectory } from './auth/person-directory';
@@ -28,6 +28,7 @@ export class AppModule {
         SessionsService,
         SessionAccess,
         LiveFeed,
+        ConnectionDraining,
       ],
     };
   }

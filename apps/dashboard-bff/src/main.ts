@@ -3,7 +3,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { readEnv } from '@throughline/config';
-import { ProblemDetailsFilter, runMigrations } from '@throughline/service-kit';
+import { ConnectionDraining, ProblemDetailsFilter, runMigrations } from '@throughline/service-kit';
 import helmet from 'helmet';
 import { AppModule } from './app.module';
 import { dashboardBffEnvSchema } from './dashboard-bff.config';
@@ -24,6 +24,7 @@ async function main(command = process.argv[2] ?? 'serve'): Promise<void> {
     bodyParser: false,
     logger: ['error', 'warn', 'log'],
   });
+  app.use(app.get(ConnectionDraining).middleware);
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   // The built app's scripts and styles come from this origin; Vite's build inlines nothing that needs more.

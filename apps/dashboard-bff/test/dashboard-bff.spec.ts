@@ -285,6 +285,23 @@ describe('dashboard backend-for-frontend', () => {
     }
   });
 
+  it('ends its live streams when it stops, so pages reconnect elsewhere, and exits by itself', async () => {
+    const { browser } = await signIn('dana');
+    const bff = await startBffProcess({ ...stack.bffEnv, PORT: '0' });
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    bff.child.once('exit', (code, signal) => (exit = { code, signal }));
+    try {
+      browser.copyCookies(stack.url, bff.url);
+      const stream = await openLiveStream(browser, bff.url);
+      bff.child.kill('SIGTERM');
+      await waitFor(() => stream.ended, { what: 'the live stream to end', timeoutMs: 20_000 });
+      const exited = await waitFor(() => exit, { what: 'the backend-for-frontend to exit', timeoutMs: 20_000 });
+      expect(exited.signal === 'SIGTERM' || exited.code === 0).toBe(true);
+    } finally {
+      await stopProcess(bff.child);
+    }
+  });
+
   it('answers 502 problem+json while a service is down', async () => {
     const { browser } = await signIn('ravi');
     await stack.services.metrics.stop();
@@ -323,6 +340,8 @@ describe('dashboard backend-for-frontend', () => {
 
 interface LiveStream {
   events: Array<{ type: string; data: Record<string, string> }>;
+  /** True once the server ended the stream. */
+  ended: boolean;
   close(): void;
 }
 
@@ -332,14 +351,17 @@ async function openLiveStream(browser: CookieBrowser, origin: string): Promise<L
   const response = await browser.fetch(`${origin}/api/live`, { signal: controller.signal });
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toContain('text/event-stream');
-  const events: LiveStream['events'] = [];
+  const stream: LiveStream = { events: [], ended: false, close: () => controller.abort() };
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
   void (async () => {
     let buffer = '';
     try {
       for (;;) {
         const { value, done } = await reader.read();
-        if (done) return;
+        if (done) {
+          stream.ended = true;
+          return;
+        }
         buffer += value;
         let end;
         while ((end = buffer.indexOf('\n\n')) >= 0) {
@@ -347,14 +369,14 @@ async function openLiveStream(browser: CookieBrowser, origin: string): Promise<L
           buffer = buffer.slice(end + 2);
           const type = /^event: (.+)$/m.exec(block)?.[1];
           const data = /^data: (.+)$/m.exec(block)?.[1];
-          if (type && data) events.push({ type, data: JSON.parse(data) });
+          if (type && data) stream.events.push({ type, data: JSON.parse(data) });
         }
       }
     } catch {
       // closed
     }
   })();
-  return { events, close: () => controller.abort() };
+  return stream;
 }
 
 async function json(response: Promise<Response>) {

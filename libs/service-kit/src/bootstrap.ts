@@ -7,6 +7,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { exactDocument } from './http/openapi-document';
 import { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
+import { ConnectionDraining } from './http/connection-draining';
 import { correlationIdMiddleware } from './http/correlation-id';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { strictValidationPipe } from './http/validation';
@@ -30,6 +31,7 @@ export async function createServiceApp(module: Type<unknown>, options: ServiceAp
     bufferLogs: true,
   });
   app.useLogger(app.get(PinoLogger));
+  app.use(app.get(ConnectionDraining).middleware);
   const http = envSlice(httpEnvSchema, app.get(ConfigService));
   const streamed = new Set(streamedUploadsOf(module));
   const buffered = (types: string[]) => (request: Request) => !streamed.has(request.path) && Boolean(request.is(types));

@@ -10,6 +10,7 @@ export * from './http/problem-details.filter';
 export * from './http/validation';
 export * from './http/concurrency';
 export * from './http/correlation-id';
+export * from './http/connection-draining';
 export * from './service-kit.module';
 export * from './bootstrap';
 export * from './http/pagination';

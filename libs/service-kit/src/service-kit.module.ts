@@ -13,6 +13,7 @@ import { authConfig, authEnvSchema } from './auth/auth-config';
 import { httpEnvSchema, serviceConfigModule } from './config/service-config';
 import { databaseEnvSchema, dataSourceOptions, ServiceDatabase } from './database/database-options';
 import { HealthController } from './health/health.controller';
+import { ConnectionDraining } from './http/connection-draining';
 import { currentRequestContext } from './http/correlation-id';
 import { CallerThrottlerGuard, HitWindows } from './http/rate-limit';
 import { loggingModule } from './observability/logging';
@@ -68,6 +69,7 @@ export class ServiceKitModule {
         { provide: APP_GUARD, useClass: CallerThrottlerGuard },
         { provide: EVENT_CONTEXT_SOURCE, useValue: eventContextFromRequest },
         TracingFlushOnShutdown,
+        ConnectionDraining,
       ],
       exports: [EVENT_CONTEXT_SOURCE],
     };

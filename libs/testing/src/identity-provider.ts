@@ -121,6 +121,11 @@ export class CookieBrowser {
     return response;
   }
 
+  /** Sends `from`'s cookies to `to` as well: a second instance of the same site behind one address. */
+  copyCookies(from: string, to: string): void {
+    this.cookies.set(new URL(to).host, new Map(this.cookies.get(new URL(from).host)));
+  }
+
   /** Follows redirects while they stay on hosts other than `stopAt`'s; returns the first answer that is not one (or that leaves for it). */
   async follow(url: string, init: RequestInit = {}, stopAt?: string): Promise<Response> {
     let response = await this.fetch(url, init);

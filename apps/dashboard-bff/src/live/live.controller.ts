@@ -1,5 +1,6 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { Request, Response } from 'express';
+import { ConnectionDraining } from '@throughline/service-kit';
 import { SessionAccess } from '../auth/session-access.service';
 import { LiveFeed } from './live-feed.service';
 import { mayReceive } from './live-visibility.rules';
@@ -10,6 +11,7 @@ export class LiveController {
   constructor(
     private readonly access: SessionAccess,
     private readonly feed: LiveFeed,
+    private readonly draining: ConnectionDraining,
   ) {}
 
   @Get('live')
@@ -28,9 +30,12 @@ export class LiveController {
     });
     // A comment now and then keeps proxies from closing a quiet stream.
     const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), 15_000);
+    // Ended when this instance stops: the page reconnects (to another one) and refetches.
+    const held = this.draining.holdOpen(response);
     request.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
+      held.release();
     });
   }
 }
