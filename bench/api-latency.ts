@@ -29,9 +29,7 @@ export async function apiLatency(context: BenchContext): Promise<EndpointLatency
     '/v1/scores/organisation',
   ];
   // The reads are the load: what earlier scenarios left to apply and publish is done first.
-  await system.timeToZeroLag(120_000);
-  await system.outboxPublished(system.url('execution-service'));
-  await system.outboxPublished(metrics);
+  await system.settled();
   const results: EndpointLatency[] = [];
   for (const endpoint of endpoints) {
     const probe = await fetch(metrics + endpoint, { headers: { authorization: `Bearer ${org.directorToken}` } });

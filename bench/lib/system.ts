@@ -216,6 +216,17 @@ export class BenchSystem {
     return Number.NaN;
   }
 
+  /**
+   * Waits until what earlier work left is done: metrics has applied every event and both outboxes
+   * are published. A scenario that measures latency starts here, not beside an earlier one's tail.
+   */
+  async settled(limitMs = 120_000): Promise<void> {
+    if (Number.isNaN(await this.timeToZeroLag(limitMs)))
+      throw new Error(`metrics did not apply its backlog within ${limitMs} ms`);
+    await this.outboxPublished(this.url('execution-service'), limitMs);
+    await this.outboxPublished(this.url('metrics-service'), limitMs);
+  }
+
   /** Waits until a service's outbox holds nothing unpublished: its relay's work is done too. */
   async outboxPublished(url: string, limitMs = 120_000): Promise<void> {
     const started = nowMs();
