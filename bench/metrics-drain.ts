@@ -496,7 +496,8 @@ export async function plainConsumerDrain(context: BenchContext, reports: Message
 }
 
 export async function metricsDrain(context: BenchContext): Promise<DrainResult> {
-  const updates = Number(argument('--updates') ?? (context.quick ? 500 : 20_000));
+  // Enough for a turn of a second or more: the lag is polled every few tens of ms.
+  const updates = Number(argument('--updates') ?? (context.quick ? 500 : 60_000));
   const points: DrainPoint[] = [await drainPoint(context, 1, 1, updates)];
   const rounds: TwoInstancesRound[] = [];
   for (let index = 0; index < (context.quick ? 1 : 3); index++) {

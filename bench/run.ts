@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     results.httpFloor = await step('http floor', () => httpFloor(context));
     results.metricsUpdateCost = metricsUpdateCost(system, quick);
     results.metricsDrain = quick
-      ? { skipped: 'not in --quick (it drains 20,000 reports three times)' }
+      ? { skipped: 'not in --quick (it drains 60,000 reports seven times)' }
       : await step('metrics drain', () => metricsDrain(context));
     // The opt-in 1,000,000-event rebuild (`bench/metrics-rebuild.ts --events 1000000`, ≈ 5 minutes) as last run, dated.
     const millionFile = join(root, 'docs/benchmarks/metrics-rebuild-1m.json');

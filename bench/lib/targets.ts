@@ -37,11 +37,13 @@ function freshnessAt(freshness: Json, rate: number, p99Ms: number): TargetRow {
   return {
     issue: 15,
     figure: `freshness at ${rate} updates/s, update answered → score changed`,
-    target: `p99 ≤ ${p99Ms} ms${lagZero ? ', lag 0 at the end' : ''}`,
+    // The updates answered in the last few tens of ms are still on their way when the load ends: at
+    // 200/s some always are, so "no backlog" is lag 0 within the freshness bound, not at that instant.
+    target: `p99 ≤ ${p99Ms} ms${lagZero ? `, lag 0 at the end (within ${p99Ms} ms: updates in flight are no backlog)` : ''}`,
     measured: at
-      ? `p99 ${number(at.freshnessMs.p99)} ms (p50 ${number(at.freshnessMs.p50)}), achieved ${number(at.achievedRate, 1)}/s, lag ${at.metricsLagAtEnd} at the end`
+      ? `p99 ${number(at.freshnessMs.p99)} ms (p50 ${number(at.freshnessMs.p50)}), achieved ${number(at.achievedRate, 1)}/s, lag ${at.metricsLagAtEnd} at the end, 0 after ${number(at.lagToZeroMs)} ms`
       : 'not run',
-    met: at ? at.freshnessMs.p99 <= p99Ms && (!lagZero || at.metricsLagAtEnd === 0) : undefined,
+    met: at ? at.freshnessMs.p99 <= p99Ms && (!lagZero || at.lagToZeroMs <= p99Ms) : undefined,
   };
 }
 
