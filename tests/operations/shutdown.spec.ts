@@ -53,6 +53,19 @@ describe('graceful shutdown', () => {
     await service.waitReady();
   }, 180_000);
 
+  /** SIGTERM, as Kubernetes sends it; resolves once the service refuses new connections (its server is closing). */
+  async function terminateUntilRefusing(): Promise<void> {
+    service.terminate();
+    await waitFor(
+      () =>
+        fetch(`${service.url}/health/live`).then(
+          () => false,
+          () => true,
+        ),
+      { what: 'the service to stop taking connections', timeoutMs: 30_000 },
+    );
+  }
+
   afterAll(async () => {
     await service?.stop();
     await collector?.stop();
@@ -85,15 +98,7 @@ describe('graceful shutdown', () => {
     await new Promise<void>((resolve) => inFlight.once('continue', resolve));
     inFlight.write(body.slice(0, 4));
 
-    service.terminate();
-    await waitFor(
-      () =>
-        fetch(`${service.url}/health/live`).then(
-          () => false,
-          () => true,
-        ),
-      { what: 'the service to stop taking connections', timeoutMs: 30_000 },
-    );
+    await terminateUntilRefusing();
     expect(collector.spanCount()).toBe(0);
     inFlight.end(body.slice(4));
 
@@ -144,15 +149,7 @@ describe('graceful shutdown', () => {
       inFlight.once('error', reject);
     });
     await new Promise<void>((resolve) => inFlight.once('continue', resolve));
-    service.terminate();
-    await waitFor(
-      () =>
-        fetch(`${service.url}/health/live`).then(
-          () => false,
-          () => true,
-        ),
-      { what: 'the service to stop taking connections', timeoutMs: 30_000 },
-    );
+    await terminateUntilRefusing();
     inFlight.end('{}');
     await held;
     // Polled again at once on the connection kept alive: the answer closes it, and the next finds nobody.
