@@ -221,9 +221,10 @@ export class BenchSystem {
    * are published. A scenario that measures latency starts here, not beside an earlier one's tail.
    */
   async settled(limitMs = 120_000): Promise<void> {
+    // In the order events flow: execution's relay publishes what metrics then applies, and metrics' relay what that made.
+    await this.outboxPublished(this.url('execution-service'), limitMs);
     if (Number.isNaN(await this.timeToZeroLag(limitMs)))
       throw new Error(`metrics did not apply its backlog within ${limitMs} ms`);
-    await this.outboxPublished(this.url('execution-service'), limitMs);
     await this.outboxPublished(this.url('metrics-service'), limitMs);
   }
 

@@ -43,7 +43,10 @@ function freshnessAt(freshness: Json, rate: number, p99Ms: number): TargetRow {
     measured: at
       ? `p99 ${number(at.freshnessMs.p99)} ms (p50 ${number(at.freshnessMs.p50)}), achieved ${number(at.achievedRate, 1)}/s, lag ${at.metricsLagAtEnd} at the end, 0 after ${number(at.lagToZeroMs)} ms`
       : 'not run',
-    met: at ? at.freshnessMs.p99 <= p99Ms && (!lagZero || at.lagToZeroMs <= p99Ms) : undefined,
+    // Not a number (null in results.json) when the lag did not reach zero at all.
+    met: at
+      ? at.freshnessMs.p99 <= p99Ms && (!lagZero || (typeof at.lagToZeroMs === 'number' && at.lagToZeroMs <= p99Ms))
+      : undefined,
   };
 }
 

@@ -1,4 +1,4 @@
-import { Controller, Get, Req, Res } from '@nestjs/common';
+import { Controller, Get, Req, Res, ServiceUnavailableException } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { ConnectionDraining } from '@throughline/service-kit';
 import { SessionAccess } from '../auth/session-access.service';
@@ -18,10 +18,11 @@ export class LiveController {
   async live(@Req() request: Request, @Res() response: Response): Promise<void> {
     const session = await this.access.require(request);
     const viewer = { personId: session.person.id, orgId: session.organisation?.id ?? '', role: session.person.role };
+    // A stream begun now would be ended at once, and the page's reconnecting would keep its connection busy.
+    if (this.draining.stopping) throw new ServiceUnavailableException('Shutting down.');
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
-      connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
     response.write('retry: 2000\n: connected\n\n');
@@ -30,11 +31,14 @@ export class LiveController {
     });
     // A comment now and then keeps proxies from closing a quiet stream.
     const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), 15_000);
-    // Ended when this instance stops: the page reconnects (to another one) and refetches.
-    const held = this.draining.holdOpen(response);
-    request.on('close', () => {
+    const stop = () => {
       clearInterval(heartbeat);
       unsubscribe();
+    };
+    // Ended when this instance stops: the page reconnects (to another one) and refetches.
+    const held = this.draining.holdOpen(response, stop);
+    request.on('close', () => {
+      stop();
       held.release();
     });
   }

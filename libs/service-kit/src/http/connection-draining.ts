@@ -11,24 +11,34 @@ import type { NextFunction, Request, Response } from 'express';
  */
 @Injectable()
 export class ConnectionDraining implements OnModuleDestroy {
-  private stopping = false;
-  private readonly streams = new Set<Response>();
+  private isStopping = false;
+  private readonly streams = new Map<Response, () => void>();
 
   readonly middleware = (_request: Request, response: Response, next: NextFunction): void => {
-    if (this.stopping) response.setHeader('connection', 'close');
+    if (this.isStopping) response.setHeader('connection', 'close');
     next();
   };
 
-  /** A long-lived answer (server-sent events), ended when the process starts stopping; `release` once it ended otherwise. */
-  holdOpen(response: Response): { release: () => void } {
-    if (this.stopping) response.end();
-    else this.streams.add(response);
+  /** Whether the process has begun to stop: a long-lived answer is not begun then. */
+  get stopping(): boolean {
+    return this.isStopping;
+  }
+
+  /**
+   * A long-lived answer (server-sent events), ended when the process starts stopping: `stop` first
+   * (its writers, which must not write after the end), then the answer. `release` once it ended otherwise.
+   */
+  holdOpen(response: Response, stop: () => void): { release: () => void } {
+    this.streams.set(response, stop);
     return { release: () => this.streams.delete(response) };
   }
 
   onModuleDestroy(): void {
-    this.stopping = true;
-    for (const stream of this.streams) stream.end();
+    this.isStopping = true;
+    for (const [stream, stop] of this.streams) {
+      stop();
+      stream.end();
+    }
     this.streams.clear();
   }
 }

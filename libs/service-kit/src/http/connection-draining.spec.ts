@@ -1,0 +1,46 @@
+import type { Request, Response } from 'express';
+import { ConnectionDraining } from './connection-draining';
+
+/** The parts of an Express answer the draining touches, recording what happened to it. */
+function answer() {
+  const seen: string[] = [];
+  const response = {
+    setHeader: (name: string, value: string) => seen.push(`${name}: ${value}`),
+    end: () => seen.push('end'),
+  } as unknown as Response;
+  return { response, seen };
+}
+
+function through(draining: ConnectionDraining, response: Response): void {
+  let passed = false;
+  draining.middleware({} as Request, response, () => (passed = true));
+  expect(passed).toBe(true);
+}
+
+describe('ConnectionDraining', () => {
+  it('keeps connections alive while running, and closes each with its answer once stopping', () => {
+    const draining = new ConnectionDraining();
+    const before = answer();
+    through(draining, before.response);
+    expect(before.seen).toEqual([]);
+    expect(draining.stopping).toBe(false);
+
+    draining.onModuleDestroy();
+    const after = answer();
+    through(draining, after.response);
+    expect(after.seen).toEqual(['connection: close']);
+    expect(draining.stopping).toBe(true);
+  });
+
+  it('stops the writers of every stream held open, then ends it; a released stream is left alone', () => {
+    const draining = new ConnectionDraining();
+    const open = answer();
+    const closed = answer();
+    draining.holdOpen(open.response, () => open.seen.push('writers stopped'));
+    draining.holdOpen(closed.response, () => closed.seen.push('writers stopped')).release();
+
+    draining.onModuleDestroy();
+    expect(open.seen).toEqual(['writers stopped', 'end']);
+    expect(closed.seen).toEqual([]);
+  });
+});
