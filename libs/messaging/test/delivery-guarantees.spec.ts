@@ -374,7 +374,7 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
       dataSource,
       groupId: `probe-restart-${tag}`,
       topics: [restartTopic],
-      logger: { log: record, warn: record, error: record },
+      logger: { debug: record, log: record, warn: record, error: record },
       deadLetters: {
         // The first letter is refused as the broker refuses a produce for good (kafkajs classes it as not retriable).
         publish: async (letter) => {

@@ -4,12 +4,18 @@ import { clientCredentialsTokens, OAuthClientRefused } from './oauth-bearer';
 import { organisationPartitioner } from './organisation-partitioner';
 
 export interface MessagingLogger {
+  debug(message: string, context?: Record<string, unknown>): void;
   log(message: string, context?: Record<string, unknown>): void;
   warn(message: string, context?: Record<string, unknown>): void;
   error(message: string, context?: Record<string, unknown>): void;
 }
 
-export const silentLogger: MessagingLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
+export const silentLogger: MessagingLogger = {
+  debug: () => undefined,
+  log: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
 
 /** One kafkajs client per process; its own log lines are routed to ours at warn level and above. */
 export function createKafka(config: MessagingConfig, logger: MessagingLogger = silentLogger): Kafka {
@@ -24,17 +30,24 @@ export function createKafka(config: MessagingConfig, logger: MessagingLogger = s
     connectionTimeout: 3000,
     retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
     logLevel: logLevel.WARN,
-    logCreator:
-      () =>
-      ({ level, log }: LogEntry) => {
-        const { message, ...rest } = log;
-        // The relay retries whole batches itself and consumers deduplicate, so bounded producer retries are intended.
-        if (message.startsWith('Limiting retries for the idempotent producer')) return;
-        // kafkajs logs retriable protocol errors (a coordinator still loading) as ERROR; what
-        // really fails surfaces as a relay error or a consumer crash, which readiness reports.
-        logger.warn(`kafkajs: ${message}`, { level, ...rest });
-      },
+    logCreator: () => kafkajsLog(logger),
   });
+}
+
+/**
+ * kafkajs's own log lines, in ours. Its connections log every error answer of the protocol at
+ * ERROR before its retries run: topics four services create at once, a coordinator still loading,
+ * a partition whose leader is moving. Those go to debug: what really fails surfaces as an error of
+ * ours (a relay publish, a consumer crash, a refused connection), which the logs and readiness say.
+ */
+export function kafkajsLog(logger: MessagingLogger): (entry: LogEntry) => void {
+  return ({ namespace, level, log }) => {
+    const { message, ...rest } = log;
+    // The relay retries whole batches itself and consumers deduplicate, so bounded producer retries are intended.
+    if (message.startsWith('Limiting retries for the idempotent producer')) return;
+    if (namespace === 'Connection' && message.startsWith('Response ')) logger.debug(`kafkajs: ${message}`, rest);
+    else logger.warn(`kafkajs: ${message}`, { level, ...rest });
+  };
 }
 
 function saslOptions(sasl: MessagingConfig['sasl']): SASLOptions | undefined {

@@ -25,6 +25,7 @@ const SHUTDOWN_DEADLINE_MS = 20_000;
 
 export function nestMessagingLogger(logger: Logger): MessagingLogger {
   return {
+    debug: (message, context) => logger.debug(context ? `${message} ${JSON.stringify(context)}` : message),
     log: (message, context) => logger.log(context ? `${message} ${JSON.stringify(context)}` : message),
     warn: (message, context) => logger.warn(context ? `${message} ${JSON.stringify(context)}` : message),
     error: (message, context) => logger.error(context ? `${message} ${JSON.stringify(context)}` : message),
