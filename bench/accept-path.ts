@@ -9,6 +9,7 @@
  */
 import { loadavg } from 'node:os';
 import { postgresBaseline } from './baselines';
+import { cpuPerUnit, cpuSnapshot } from './lib/machine-cpu';
 import { BenchContext, runStandalone } from './lib/scenario';
 import { maxRateProgressUpdates } from './lib/task-updates';
 import { median, round, sleep } from './lib/stats';
@@ -24,13 +25,19 @@ export interface AcceptPathRound {
   executionIdleCpuMsPerSecond: number;
   non2xx: number;
   loadAverage: number;
+  /** The machine's CPU milliseconds per raw transaction and per accepted update, by part (cpuPerUnit): what each side costs where. */
+  cpuMsPerRawTransaction: Record<string, number>;
+  cpuMsPerAcceptedUpdate: Record<string, number>;
 }
 
 export interface AcceptPathResult {
   connections: number;
   secondsPerRun: number;
   rounds: AcceptPathRound[];
-  medians: Omit<AcceptPathRound, 'non2xx'>;
+  medians: Omit<AcceptPathRound, 'non2xx' | 'cpuMsPerRawTransaction' | 'cpuMsPerAcceptedUpdate'>;
+  /** Per part, the median of the rounds' CPU milliseconds. */
+  cpuMsPerRawTransaction: Record<string, number>;
+  cpuMsPerAcceptedUpdate: Record<string, number>;
 }
 
 async function cpuSeconds(url: string): Promise<number> {
@@ -47,15 +54,18 @@ export async function acceptPath(context: BenchContext): Promise<AcceptPathResul
   const roundsArgument = process.argv.indexOf('--rounds');
   const roundCount = roundsArgument >= 0 ? Number(process.argv[roundsArgument + 1]) : quick ? 1 : 3;
   const executionUrl = system.url('execution-service');
+  const cpuParts = system.cpuParts();
   const rounds: AcceptPathRound[] = [];
   for (let index = 0; index < roundCount; index++) {
     await system.timeToZeroLag(120_000);
     const idleFrom = await cpuSeconds(executionUrl);
     await sleep(2_000);
     const idleCpu = ((await cpuSeconds(executionUrl)) - idleFrom) * 500;
-    const raw = await postgresBaseline(context, connections);
+    const raw = await postgresBaseline(context, connections, true);
     const cpuBefore = await cpuSeconds(executionUrl);
+    const machineBefore = await cpuSnapshot(cpuParts);
     const ours = await maxRateProgressUpdates(executionUrl, org, connections, seconds);
+    const machineAfter = await cpuSnapshot(cpuParts);
     const cpuAfter = await cpuSeconds(executionUrl);
     const round_: AcceptPathRound = {
       rawTransactionsPerSecond: raw.transactionsPerSecond,
@@ -67,15 +77,23 @@ export async function acceptPath(context: BenchContext): Promise<AcceptPathResul
       executionIdleCpuMsPerSecond: round(idleCpu, 0),
       non2xx: ours.non2xx,
       loadAverage: round(loadavg()[0], 1),
+      cpuMsPerRawTransaction: raw.cpuMsPerTransaction!,
+      cpuMsPerAcceptedUpdate: cpuPerUnit(machineBefore, machineAfter, ours.accepted),
     };
     log(
       `accept path, round ${index + 1}: raw ${round_.rawTransactionsPerSecond} tx/s, execution ${round_.acceptedPerSecond} updates/s (p50 ${round_.acceptedP50Ms} ms, ${round_.executionCpuMsPerUpdate} ms CPU each; ${round_.executionIdleCpuMsPerSecond} ms/s idle; ${round_.non2xx} non-2xx) → ${round_.acceptedOverRaw} of raw; load ${round_.loadAverage}`,
+    );
+    log(
+      `accept path, round ${index + 1}, CPU ms per raw transaction: ${JSON.stringify(round_.cpuMsPerRawTransaction)}`,
+    );
+    log(
+      `accept path, round ${index + 1}, CPU ms per accepted update: ${JSON.stringify(round_.cpuMsPerAcceptedUpdate)}`,
     );
     rounds.push(round_);
   }
   // What comes next is not measured beside the last round's backlog either.
   await system.timeToZeroLag(120_000);
-  const of = (key: keyof AcceptPathRound) => median(rounds.map((entry) => entry[key]));
+  const of = (key: keyof AcceptPathResult['medians']) => median(rounds.map((entry) => entry[key]));
   const medians = {
     rawTransactionsPerSecond: of('rawTransactionsPerSecond'),
     rawP50Ms: of('rawP50Ms'),
@@ -89,7 +107,18 @@ export async function acceptPath(context: BenchContext): Promise<AcceptPathResul
   log(
     `accept path, medians of ${roundCount}: raw ${medians.rawTransactionsPerSecond} tx/s, execution ${medians.acceptedPerSecond} updates/s, accepted ÷ raw ${medians.acceptedOverRaw}, ${medians.executionCpuMsPerUpdate} ms CPU per update`,
   );
-  return { connections, secondsPerRun: seconds, rounds, medians };
+  const medianByPart = (of: (entry: AcceptPathRound) => Record<string, number>) =>
+    Object.fromEntries(
+      Object.keys(of(rounds[0])).map((part) => [part, median(rounds.map((entry) => of(entry)[part] ?? 0))]),
+    );
+  return {
+    connections,
+    secondsPerRun: seconds,
+    rounds,
+    medians,
+    cpuMsPerRawTransaction: medianByPart((entry) => entry.cpuMsPerRawTransaction),
+    cpuMsPerAcceptedUpdate: medianByPart((entry) => entry.cpuMsPerAcceptedUpdate),
+  };
 }
 
 if (require.main === module) runStandalone('accept-path', acceptPath);

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { createEvent, TaskProgressReportedV1 } from '@throughline/contracts';
 import { ensureTopics } from '@throughline/messaging';
+import { benchApplicationName, cpuPerUnit, cpuSnapshot } from './lib/machine-cpu';
 import { BenchContext, runStandalone } from './lib/scenario';
 import { nowMs, round, sleep, summarize, Summary } from './lib/stats';
 
@@ -42,12 +43,23 @@ export interface PostgresBaseline {
   durationSeconds: number;
   transactionsPerSecond: number;
   latencyMs: Summary;
+  /** CPU milliseconds per transaction by part of the machine (cpuPerUnit), when the caller asked for them. */
+  cpuMsPerTransaction?: Record<string, number>;
 }
 
-export async function postgresBaseline(context: BenchContext, connections: number): Promise<PostgresBaseline> {
+/** The application name of the baseline's connections, so their backends' CPU is told apart. */
+export const RAW_BASELINE_PART = 'raw PostgreSQL client';
+
+export async function postgresBaseline(
+  context: BenchContext,
+  connections: number,
+  measureCpu = false,
+): Promise<PostgresBaseline> {
   const { system, quick } = context;
   const poolSize = 10;
-  const pool = new Pool({ connectionString: system.databaseUrl, max: poolSize });
+  const applicationName = benchApplicationName(system.tag, 'raw');
+  const pool = new Pool({ connectionString: system.databaseUrl, max: poolSize, application_name: applicationName });
+  const cpuParts = system.cpuParts({ [applicationName]: RAW_BASELINE_PART });
   const tasks = Array.from({ length: 2_000 }, () => randomUUID());
   try {
     await pool.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE; CREATE SCHEMA ${SCHEMA}`);
@@ -62,6 +74,7 @@ export async function postgresBaseline(context: BenchContext, connections: numbe
     const idle = [...tasks];
     const latencies: number[] = [];
     const durationMs = (quick ? 2 : 8) * 1000;
+    const cpuBefore = measureCpu ? await cpuSnapshot(cpuParts) : undefined;
     const started = nowMs();
     await Promise.all(
       Array.from({ length: connections }, async () => {
@@ -101,6 +114,7 @@ export async function postgresBaseline(context: BenchContext, connections: numbe
       durationSeconds: round(elapsed, 1),
       transactionsPerSecond: round(latencies.length / elapsed, 1),
       latencyMs: summarize(latencies),
+      ...(cpuBefore && { cpuMsPerTransaction: cpuPerUnit(cpuBefore, await cpuSnapshot(cpuParts), latencies.length) }),
     };
   } finally {
     await pool.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`).catch(() => undefined);

@@ -16,7 +16,7 @@ import autocannon from 'autocannon';
 import { HTTP_FLOOR_SERVERS } from './lib/http-floor-server';
 import { BenchContext, runStandalone } from './lib/scenario';
 import { median, round } from './lib/stats';
-import { processCpuSeconds } from './lib/system';
+import { processCpuSeconds } from './lib/machine-cpu';
 
 export interface HttpFloorFigures {
   server: string;

@@ -33,7 +33,8 @@ import { ensureTopics } from '@throughline/messaging';
 import { publishAll, scaleOrganisationEvents } from './lib/org-seed';
 import { BenchContext, runStandalone } from './lib/scenario';
 import { median, nowMs, round, sleep } from './lib/stats';
-import { BenchSystem, processCpuSeconds } from './lib/system';
+import { brokerPid, processCpuSeconds } from './lib/machine-cpu';
+import { BenchSystem } from './lib/system';
 import { ServiceProfile, summarizeProfile } from './hot-path-profile';
 import { progressEvent, topicsFor, UpdatableTask } from './scaling';
 
@@ -371,16 +372,6 @@ function pin(pid: number, index: number): number {
   const core = index % availableParallelism();
   execFileSync('taskset', ['--all-tasks', '--cpu-list', '--pid', String(core), String(pid)]);
   return core;
-}
-
-/** The broker's process if it runs on this machine, the only one (else its CPU is not measured). */
-function brokerPid(): number | undefined {
-  try {
-    const pids = execFileSync('pgrep', ['-f', 'kafka\\.Kafka'], { encoding: 'utf8' }).trim().split('\n');
-    return pids.length === 1 ? Number(pids[0]) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 interface WorkSoFar {

@@ -226,6 +226,23 @@ function acceptPath(accept: Json): string {
     ),
     '',
     `Medians: raw ${cell(accept.medians.rawTransactionsPerSecond)} tx/s, execution ${cell(accept.medians.acceptedPerSecond)} updates/s, **accepted ÷ raw ${cell(accept.medians.acceptedOverRaw)}** (target ≥ 0.5), ${cell(accept.medians.executionCpuMsPerUpdate)} ms of execution's CPU per update.`,
+    ...(accept.cpuMsPerAcceptedUpdate ? ['', machineCpu(accept)] : []),
+  ].join('\n');
+}
+
+/** Where the machine's CPU went on each side (medians of the rounds): the machine is the limit of both. */
+function machineCpu(accept: Json): string {
+  const raw: Record<string, number> = accept.cpuMsPerRawTransaction;
+  const ours: Record<string, number> = accept.cpuMsPerAcceptedUpdate;
+  const parts = Object.keys(ours).filter((part) => part !== 'whole machine');
+  for (const part of Object.keys(raw)) if (!(part in ours) && part !== 'whole machine') parts.push(part);
+  return [
+    "The machine's CPU (every process on it, from /proc; each service's PostgreSQL backends told apart by their connections' application name), in milliseconds:",
+    '',
+    table(
+      ['part', 'per raw transaction', 'per accepted update'],
+      [...parts, 'whole machine'].map((part) => [part, raw[part] ?? 0, ours[part] ?? 0]),
+    ),
   ].join('\n');
 }
 

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Admin, Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { Topics } from '@throughline/contracts';
@@ -11,6 +10,7 @@ import { executionDatabase } from '../../apps/execution-service/src/database/exe
 import { integrationsDatabase } from '../../apps/integrations-service/src/database/integrations-database';
 import { metricsDatabase } from '../../apps/metrics-service/src/database/metrics-database';
 import { strategyDatabase } from '../../apps/strategy-service/src/database/strategy-database';
+import { benchApplicationName, MachineCpuParts } from './machine-cpu';
 import { nowMs, round, sleep } from './stats';
 
 export type ServiceName = 'strategy-service' | 'execution-service' | 'metrics-service' | 'integrations-service';
@@ -156,7 +156,7 @@ export class BenchSystem {
     const instance = new ServiceProcess({
       service,
       port: await freePort(),
-      env: this.serviceEnv(schema, extra),
+      env: this.serviceEnv(schema, { PGAPPNAME: benchApplicationName(this.tag, service), ...extra }),
       restartOnExit: true,
     });
     this.started.push({ service, instance });
@@ -165,6 +165,20 @@ export class BenchSystem {
     this.serviceStops.push(() => instance.stop());
     await instance.waitReady(120_000);
     return { process: instance, startupMs: round(nowMs() - started, 0) };
+  }
+
+  /** The services' processes and their PostgreSQL backends, and those of `more` connections by application name, for cpuSnapshot. */
+  cpuParts(more: Record<string, string> = {}): MachineCpuParts {
+    const services = [...this.processes].map(([service, instance]) => ({ part: service, pid: instance.pid! }));
+    return {
+      processes: services,
+      applicationNames: new Map([
+        ...services.map(({ part }) => [benchApplicationName(this.tag, part), part] as const),
+        ...Object.entries(more),
+      ]),
+      backends: () =>
+        this.query(`SELECT pid, application_name FROM pg_stat_activity WHERE backend_type = 'client backend'`),
+    };
   }
 
   /** Restarts a managed service with extra environment (e.g. a CPU profile), keeping its schema. */
@@ -296,17 +310,3 @@ function required(name: string): string {
   if (!value) throw new Error(`${name} must be set when BENCH_EXECUTION_URL / BENCH_METRICS_URL name a running system`);
   return value;
 }
-
-/** CPU seconds (user and system) a process on this machine has used, from /proc (NaN if it cannot be read). */
-export function processCpuSeconds(pid: number): number {
-  try {
-    // The fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 12th and 13th.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** Linux's USER_HZ, 100 on every architecture Node runs on. */
-const CLOCK_TICKS_PER_SECOND = 100;
