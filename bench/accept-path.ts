@@ -5,6 +5,9 @@
  * consumed the previous one, so no run shares the CPU with an earlier run's backlog. Reports every
  * round, the medians, accepted ÷ raw per round, and execution's CPU per accepted update (its own
  * process_cpu_seconds_total), which the other sessions on the machine disturb less than rates.
+ * With the system started here, each round also runs the load once with the services downstream
+ * of execution paused (SIGSTOP; they catch up before the next round): execution on the machine
+ * beside PostgreSQL alone, as where they run on machines of their own.
  * `npx tsx bench/accept-path.ts [--quick] [--rounds N]`
  */
 import { loadavg } from 'node:os';
@@ -25,19 +28,27 @@ export interface AcceptPathRound {
   executionIdleCpuMsPerSecond: number;
   non2xx: number;
   loadAverage: number;
+  /** With the services downstream of execution paused (NaN when the benchmark did not start the system). */
+  aloneAcceptedPerSecond: number;
+  aloneOverRaw: number;
   /** The machine's CPU milliseconds per raw transaction and per accepted update, by part (cpuPerUnit): what each side costs where. */
   cpuMsPerRawTransaction: Record<string, number>;
   cpuMsPerAcceptedUpdate: Record<string, number>;
+  cpuMsPerAloneUpdate: Record<string, number>;
 }
 
 export interface AcceptPathResult {
   connections: number;
   secondsPerRun: number;
   rounds: AcceptPathRound[];
-  medians: Omit<AcceptPathRound, 'non2xx' | 'cpuMsPerRawTransaction' | 'cpuMsPerAcceptedUpdate'>;
+  medians: Omit<
+    AcceptPathRound,
+    'non2xx' | 'cpuMsPerRawTransaction' | 'cpuMsPerAcceptedUpdate' | 'cpuMsPerAloneUpdate'
+  >;
   /** Per part, the median of the rounds' CPU milliseconds. */
   cpuMsPerRawTransaction: Record<string, number>;
   cpuMsPerAcceptedUpdate: Record<string, number>;
+  cpuMsPerAloneUpdate: Record<string, number>;
 }
 
 async function cpuSeconds(url: string): Promise<number> {
@@ -67,6 +78,11 @@ export async function acceptPath(context: BenchContext): Promise<AcceptPathResul
     const ours = await maxRateProgressUpdates(executionUrl, org, connections, seconds);
     const machineAfter = await cpuSnapshot(cpuParts);
     const cpuAfter = await cpuSeconds(executionUrl);
+    const alone = await withDownstreamPaused(context, async () => {
+      const before = await cpuSnapshot(cpuParts);
+      const run = await maxRateProgressUpdates(executionUrl, org, connections, seconds);
+      return { run, cpu: cpuPerUnit(before, await cpuSnapshot(cpuParts), run.accepted) };
+    });
     const round_: AcceptPathRound = {
       rawTransactionsPerSecond: raw.transactionsPerSecond,
       rawP50Ms: raw.latencyMs.p50,
@@ -79,6 +95,9 @@ export async function acceptPath(context: BenchContext): Promise<AcceptPathResul
       loadAverage: round(loadavg()[0], 1),
       cpuMsPerRawTransaction: raw.cpuMsPerTransaction!,
       cpuMsPerAcceptedUpdate: cpuPerUnit(machineBefore, machineAfter, ours.accepted),
+      aloneAcceptedPerSecond: alone?.run.acceptedPerSecond ?? Number.NaN,
+      aloneOverRaw: round((alone?.run.acceptedPerSecond ?? Number.NaN) / raw.transactionsPerSecond, 3),
+      cpuMsPerAloneUpdate: alone?.cpu ?? {},
     };
     log(
       `accept path, round ${index + 1}: raw ${round_.rawTransactionsPerSecond} tx/s, execution ${round_.acceptedPerSecond} updates/s (p50 ${round_.acceptedP50Ms} ms, ${round_.executionCpuMsPerUpdate} ms CPU each; ${round_.executionIdleCpuMsPerSecond} ms/s idle; ${round_.non2xx} non-2xx) → ${round_.acceptedOverRaw} of raw; load ${round_.loadAverage}`,
@@ -88,6 +107,9 @@ export async function acceptPath(context: BenchContext): Promise<AcceptPathResul
     );
     log(
       `accept path, round ${index + 1}, CPU ms per accepted update: ${JSON.stringify(round_.cpuMsPerAcceptedUpdate)}`,
+    );
+    log(
+      `accept path, round ${index + 1}, downstream paused: ${round_.aloneAcceptedPerSecond} updates/s → ${round_.aloneOverRaw} of raw; CPU ms per update: ${JSON.stringify(round_.cpuMsPerAloneUpdate)}`,
     );
     rounds.push(round_);
   }
@@ -100,6 +122,8 @@ export async function acceptPath(context: BenchContext): Promise<AcceptPathResul
     acceptedPerSecond: of('acceptedPerSecond'),
     acceptedP50Ms: of('acceptedP50Ms'),
     acceptedOverRaw: of('acceptedOverRaw'),
+    aloneAcceptedPerSecond: of('aloneAcceptedPerSecond'),
+    aloneOverRaw: of('aloneOverRaw'),
     executionCpuMsPerUpdate: of('executionCpuMsPerUpdate'),
     executionIdleCpuMsPerSecond: of('executionIdleCpuMsPerSecond'),
     loadAverage: of('loadAverage'),
@@ -118,7 +142,27 @@ export async function acceptPath(context: BenchContext): Promise<AcceptPathResul
     medians,
     cpuMsPerRawTransaction: medianByPart((entry) => entry.cpuMsPerRawTransaction),
     cpuMsPerAcceptedUpdate: medianByPart((entry) => entry.cpuMsPerAcceptedUpdate),
+    cpuMsPerAloneUpdate: medianByPart((entry) => entry.cpuMsPerAloneUpdate),
   };
+}
+
+/**
+ * Runs `measure` with every service but execution stopped (SIGSTOP), as if they ran elsewhere, and
+ * waits until they have caught up afterwards; undefined when the benchmark did not start the system.
+ */
+async function withDownstreamPaused<T>(context: BenchContext, measure: () => Promise<T>): Promise<T | undefined> {
+  const { system } = context;
+  if (!system.managed) return undefined;
+  await system.settled();
+  const downstream = [...system.processes]
+    .filter(([service]) => service !== 'execution-service')
+    .map(([, instance]) => instance.pid!);
+  downstream.forEach((pid) => process.kill(pid, 'SIGSTOP'));
+  try {
+    return await measure();
+  } finally {
+    downstream.forEach((pid) => process.kill(pid, 'SIGCONT'));
+  }
 }
 
 if (require.main === module) runStandalone('accept-path', acceptPath);

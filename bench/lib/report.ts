@@ -212,6 +212,8 @@ function acceptPath(accept: Json): string {
         'accepted ÷ raw',
         'execution p50 ms',
         'execution CPU ms per update',
+        'downstream paused: updates/s',
+        'paused: ÷ raw',
         'load',
       ],
       accept.rounds.map((entry: Json, index: number) => [
@@ -221,11 +223,13 @@ function acceptPath(accept: Json): string {
         entry.acceptedOverRaw,
         entry.acceptedP50Ms,
         entry.executionCpuMsPerUpdate,
+        entry.aloneAcceptedPerSecond ?? '–',
+        entry.aloneOverRaw ?? '–',
         entry.loadAverage,
       ]),
     ),
     '',
-    `Medians: raw ${cell(accept.medians.rawTransactionsPerSecond)} tx/s, execution ${cell(accept.medians.acceptedPerSecond)} updates/s, **accepted ÷ raw ${cell(accept.medians.acceptedOverRaw)}** (target ≥ 0.5), ${cell(accept.medians.executionCpuMsPerUpdate)} ms of execution's CPU per update.`,
+    `Medians: raw ${cell(accept.medians.rawTransactionsPerSecond)} tx/s, execution ${cell(accept.medians.acceptedPerSecond)} updates/s, **accepted ÷ raw ${cell(accept.medians.acceptedOverRaw)}** (target ≥ 0.5), ${cell(accept.medians.executionCpuMsPerUpdate)} ms of execution's CPU per update. With the services downstream of execution paused (SIGSTOP, as if they ran on machines of their own): ${cell(accept.medians.aloneAcceptedPerSecond)} updates/s, ${cell(accept.medians.aloneOverRaw)} of raw.`,
     ...(accept.cpuMsPerAcceptedUpdate ? ['', machineCpu(accept)] : []),
   ].join('\n');
 }
@@ -234,14 +238,16 @@ function acceptPath(accept: Json): string {
 function machineCpu(accept: Json): string {
   const raw: Record<string, number> = accept.cpuMsPerRawTransaction;
   const ours: Record<string, number> = accept.cpuMsPerAcceptedUpdate;
+  const alone: Record<string, number> = accept.cpuMsPerAloneUpdate ?? {};
   const parts = Object.keys(ours).filter((part) => part !== 'whole machine');
-  for (const part of Object.keys(raw)) if (!(part in ours) && part !== 'whole machine') parts.push(part);
+  for (const part of [...Object.keys(raw), ...Object.keys(alone)])
+    if (!parts.includes(part) && part !== 'whole machine') parts.push(part);
   return [
     "The machine's CPU (every process on it, from /proc; each service's PostgreSQL backends told apart by their connections' application name), in milliseconds:",
     '',
     table(
-      ['part', 'per raw transaction', 'per accepted update'],
-      [...parts, 'whole machine'].map((part) => [part, raw[part] ?? 0, ours[part] ?? 0]),
+      ['part', 'per raw transaction', 'per accepted update', 'per update, downstream paused'],
+      [...parts, 'whole machine'].map((part) => [part, raw[part] ?? 0, ours[part] ?? 0, alone[part] ?? '–']),
     ),
   ].join('\n');
 }
