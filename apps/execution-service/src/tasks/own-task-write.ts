@@ -1,5 +1,5 @@
 import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
-import { EventContext, GuardedChange } from '@throughline/messaging';
+import { EventContext, GuardedChange, preparedQuery } from '@throughline/messaging';
 import { TaskHistoryEntry } from './task-history-entry.entity';
 import { Task } from './task.entity';
 
@@ -80,7 +80,8 @@ export function ownTaskWrite(dataSource: DataSource, write: OwnTaskWrite): Guard
  */
 export async function readOwnTask(dataSource: DataSource, taskId: string, orgId: string): Promise<Task | null> {
   const task = dataSource.getMetadata(Task);
-  const [row]: Array<Record<string, unknown>> = await dataSource.query(
+  const [row] = await preparedQuery(
+    dataSource.manager,
     `SELECT ${task.columns.map((column) => `"${column.databaseName}"`).join(', ')} FROM ${task.tableName} WHERE id = $1 AND org_id = $2`,
     [taskId, orgId],
   );

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { OutgoingEvent } from '@throughline/contracts';
+import { preparedQuery } from './prepared-statement';
 import { activeTraceparent } from './tracing';
 
 /** Postgres notification channel; NOTIFY inside a transaction is delivered only on commit. */
@@ -68,7 +69,7 @@ export class Outbox {
   }
 
   private write(tx: EntityManager, events: OutgoingEvent[], audit: boolean, guard?: GuardedChange): Promise<unknown[]> {
-    return tx.query(appendStatement(audit, guard), [
+    return preparedQuery(tx, appendStatement(audit, guard), [
       ...(guard?.params ?? []),
       events.map((event) => this.topicPrefix + event.topic),
       events.map((event) => event.key),
