@@ -5,7 +5,11 @@ import {
   GoalActivatedV1,
   GoalCreatedV1,
   PersonCreatedV1,
+  createEvent,
+  EventOf,
   TaskCreatedV1,
+  TaskProgressReportedV1,
+  TaskUpdatedV1,
 } from '@throughline/contracts';
 import {
   apiAs,
@@ -20,6 +24,8 @@ import {
 } from '@throughline/testing';
 import { AppModule } from '../src/app.module';
 import { integrationsDatabase } from '../src/database/integrations-database';
+import { runBeforeCommit } from '@throughline/messaging';
+import { NotificationFactsHandler } from '../src/notifications/notification-facts.handler';
 import { NotificationPlanner } from '../src/notifications/notification-planner.service';
 
 const DAY = 86_400_000;
@@ -328,5 +334,56 @@ describe('notifications (real Kafka, PostgreSQL, SMTP server and chat receiver)'
     const asMia = await apiAs(service.url, { personId: mia.personId, orgId, role: 'manager' });
     expect((await asMia.post('/v1/notifications/reminders', { personIds: [randomUUID()] })).status).toBe(403);
     expect((await asMia.post('/v1/notifications/digests', {})).status).toBe(403);
+  });
+
+  it("keeps each scope's latest score with every point, and each task's latest activity, from the events of one transaction in any order", async () => {
+    const facts = service.app.get(NotificationFactsHandler);
+    const scopeId = randomUUID();
+    const taskId = randomUUID();
+    const scored = (score: number, daysAgo: number) =>
+      createEvent(
+        AlignmentScoreChangedV1,
+        {
+          scope: 'goal',
+          scopeId,
+          score,
+          previousScore: null,
+          band: 'at_risk',
+          components: [{ name: 'schedule', value: score, weight: 1 }],
+          computedAt: ago(daysAgo),
+        },
+        { source: '/test', orgId, correlationId: 'c-scores', time: new Date(ago(daysAgo)) },
+      ).envelope as EventOf<typeof AlignmentScoreChangedV1>;
+    const progressed = (daysAgo: number) =>
+      createEvent(
+        TaskProgressReportedV1,
+        { ...TaskProgressReportedV1.example, taskId, goalId, managerId: mia.personId },
+        { source: '/test', orgId, correlationId: 'c-progress', time: new Date(ago(daysAgo)) },
+      ).envelope as EventOf<typeof TaskProgressReportedV1>;
+    const known = createEvent(
+      TaskUpdatedV1,
+      { ...TaskUpdatedV1.example, taskId, goalId, managerId: mia.personId, title: 'Packaging', dueDate: day(-9) },
+      { source: '/test', orgId, correlationId: 'c-task', time: new Date(ago(9)) },
+    ).envelope as EventOf<typeof TaskUpdatedV1>;
+    await service.dataSource.transaction(async (tx) => {
+      await facts.onTask(known, tx);
+      // Out of order, as redelivered events of several partitions could come.
+      for (const [score, daysAgo] of [
+        [52, 2],
+        [61, 1],
+        [40, 3],
+      ])
+        facts.onScore(scored(score, daysAgo), tx);
+      for (const daysAgo of [5, 2, 4]) facts.onTaskActivity(progressed(daysAgo), tx);
+      await runBeforeCommit(tx);
+    });
+    const [latest] = await service.dataSource.query(`SELECT score FROM score_rm WHERE scope_id = $1`, [scopeId]);
+    const points = await service.dataSource.query(`SELECT score FROM score_point_rm WHERE scope_id = $1 ORDER BY at`, [
+      scopeId,
+    ]);
+    const [task] = await service.dataSource.query(`SELECT last_activity_at FROM task_rm WHERE task_id = $1`, [taskId]);
+    expect(latest).toEqual({ score: 61 });
+    expect(points).toEqual([{ score: 40 }, { score: 52 }, { score: 61 }]);
+    expect(task.last_activity_at.toISOString().slice(0, 10)).toBe(day(2));
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, KafkaJSProtocolError, logLevel, Partitioners, Producer } from 'kafkajs';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { createEvent, deadLetterTopic, GoalActivatedV1, Topics } from '@throughline/contracts';
 import {
@@ -20,6 +20,7 @@ import { createProducer, ensureTopics } from '../src/core/kafka-client';
 import { ORGANISATION_HEADER } from '../src/core/organisation-partitioner';
 import { messagingMigrations } from '../src/core/messaging-migrations';
 import { Outbox } from '../src/core/outbox';
+import { preparedQuery } from '../src/core/prepared-statement';
 import { OutboxRelay } from '../src/core/outbox-relay';
 
 /** The shared plumbing on its own, against the real broker and database. */
@@ -126,6 +127,23 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
     const audited = await dataSource.query(`SELECT event_id FROM audit_entry WHERE event_id = ANY($1)`, [ids]);
     expect(outboxed).toEqual([{ event_id: first.envelope.id }]);
     expect(audited).toEqual([{ event_id: first.envelope.id }]);
+  });
+
+  it("prepares a hot statement once per connection, in the caller's transaction, and fails as a query does", async () => {
+    const text = `SELECT $1::int + 1 AS next`;
+    const prepared = (tx: EntityManager) =>
+      tx.query(`SELECT count(*)::int AS count FROM pg_prepared_statements WHERE statement = $1`, [text]);
+    await dataSource.transaction(async (tx) => {
+      expect(await preparedQuery(tx, text, [1])).toEqual([{ next: 2 }]);
+      expect(await preparedQuery(tx, text, [41])).toEqual([{ next: 42 }]);
+      // One connection (the transaction's), one prepared statement, whatever the calls.
+      expect(await prepared(tx)).toEqual([{ count: 1 }]);
+    });
+    const failure = await preparedQuery(dataSource.manager, `SELECT $1::uuid AS id`, ['not a uuid']).catch(
+      (error) => error,
+    );
+    expect(failure).toBeInstanceOf(QueryFailedError);
+    expect(failure.code).toBe('22P02');
   });
 
   it('leaves nothing of its own on the notification connection it gives back to the pool when stopped', async () => {

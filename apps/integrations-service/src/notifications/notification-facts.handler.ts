@@ -19,7 +19,7 @@ import {
   TaskStatusChangedV1,
   TaskUpdatedV1,
 } from '@throughline/contracts';
-import { HandleEvent } from '@throughline/messaging';
+import { beforeCommit, HandleEvent, perTransaction } from '@throughline/messaging';
 import { NotificationPlanner } from './notification-planner.service';
 
 /**
@@ -82,28 +82,25 @@ export class NotificationFactsHandler {
   }
 
   @HandleEvent(TaskProgressReportedV1, TaskCostRecordedV1, TaskHoursRecordedV1, TaskQualityIssueRecordedV1)
-  async onTaskActivity(event: CloudEvent<{ taskId: string }>, tx: EntityManager): Promise<void> {
-    await tx.query(`UPDATE task_rm SET last_activity_at = GREATEST(last_activity_at, $2) WHERE task_id = $1`, [
-      event.data.taskId,
-      event.time,
-    ]);
+  onTaskActivity(event: CloudEvent<{ taskId: string }>, tx: EntityManager): void {
+    const latest = perTransaction(tx, TASK_ACTIVITY, () => {
+      const gathered = new Map<string, string>();
+      beforeCommit(tx, () => writeTaskActivity(tx, gathered));
+      return gathered;
+    });
+    const known = latest.get(event.data.taskId);
+    if (!known || Date.parse(event.time) > Date.parse(known)) latest.set(event.data.taskId, event.time);
   }
 
   @HandleEvent(AlignmentScoreChangedV1)
-  async onScore(event: EventOf<typeof AlignmentScoreChangedV1>, tx: EntityManager): Promise<void> {
+  onScore(event: EventOf<typeof AlignmentScoreChangedV1>, tx: EntityManager): void {
+    const scores = perTransaction(tx, SCORES, () => {
+      const gathered: ScoreFact[] = [];
+      beforeCommit(tx, () => writeScores(tx, gathered));
+      return gathered;
+    });
     const { scope, scopeId, score, band, components, computedAt } = event.data;
-    await tx.query(
-      `INSERT INTO score_rm (scope, scope_id, org_id, score, band, components, computed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (scope, scope_id) DO UPDATE SET score = $4, band = $5, components = $6, computed_at = $7
-       WHERE score_rm.computed_at <= $7`,
-      [scope, scopeId, event.orgid, score, band, JSON.stringify(components), computedAt],
-    );
-    await tx.query(
-      `INSERT INTO score_point_rm (scope, scope_id, org_id, score, at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT DO NOTHING`,
-      [scope, scopeId, event.orgid, score, computedAt],
-    );
+    scores.push({ scope, scopeId, orgId: event.orgid, score, band, components, computedAt });
   }
 
   @HandleEvent(AlertRaisedV1)
@@ -116,4 +113,68 @@ export class NotificationFactsHandler {
     );
     if (inserted) await this.planner.queueAlert(tx, event.orgid, event.data);
   }
+}
+
+/** Keys of what one consumer transaction gathers (perTransaction). */
+const TASK_ACTIVITY = { gathers: 'the latest activity of each task' };
+const SCORES = { gathers: 'the score events' };
+
+/** Each task's latest activity in one statement: the events of a transaction touch a task many times. */
+async function writeTaskActivity(tx: EntityManager, latest: Map<string, string>): Promise<void> {
+  await tx.query(
+    `UPDATE task_rm SET last_activity_at = GREATEST(task_rm.last_activity_at, activity.at)
+     FROM unnest($1::uuid[], $2::timestamptz[]) AS activity(task_id, at) WHERE task_rm.task_id = activity.task_id`,
+    [[...latest.keys()], [...latest.values()]],
+  );
+}
+
+interface ScoreFact {
+  scope: string;
+  scopeId: string;
+  orgId: string;
+  score: number;
+  band: string;
+  components: unknown;
+  computedAt: string;
+}
+
+/**
+ * The transaction's scores in two statements: each scope's latest into score_rm (an upsert may
+ * touch a row once per statement), every one as a point of its history.
+ */
+async function writeScores(tx: EntityManager, scores: ScoreFact[]): Promise<void> {
+  const latest = new Map<string, ScoreFact>();
+  for (const fact of scores) {
+    const key = `${fact.scope}/${fact.scopeId}`;
+    const known = latest.get(key);
+    if (!known || Date.parse(fact.computedAt) >= Date.parse(known.computedAt)) latest.set(key, fact);
+  }
+  await tx.query(
+    `INSERT INTO score_rm (scope, scope_id, org_id, score, band, components, computed_at)
+     SELECT scope, scope_id, org_id, score, band, components, computed_at
+     FROM jsonb_to_recordset($1::jsonb) AS s(scope text, scope_id uuid, org_id uuid, score double precision, band text, components jsonb, computed_at timestamptz)
+     ON CONFLICT (scope, scope_id) DO UPDATE SET score = excluded.score, band = excluded.band,
+       components = excluded.components, computed_at = excluded.computed_at
+     WHERE score_rm.computed_at <= excluded.computed_at`,
+    [JSON.stringify([...latest.values()].map(asRow))],
+  );
+  await tx.query(
+    `INSERT INTO score_point_rm (scope, scope_id, org_id, score, at)
+     SELECT scope, scope_id, org_id, score, computed_at
+     FROM jsonb_to_recordset($1::jsonb) AS s(scope text, scope_id uuid, org_id uuid, score double precision, computed_at timestamptz)
+     ON CONFLICT DO NOTHING`,
+    [JSON.stringify(scores.map(asRow))],
+  );
+}
+
+function asRow(fact: ScoreFact) {
+  return {
+    scope: fact.scope,
+    scope_id: fact.scopeId,
+    org_id: fact.orgId,
+    score: fact.score,
+    band: fact.band,
+    components: fact.components,
+    computed_at: fact.computedAt,
+  };
 }

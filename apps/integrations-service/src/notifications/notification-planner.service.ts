@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Clock, CLOCK } from '@throughline/service-kit';
 import { asEmail, asSlack, asTeams } from './message-formats.rules';
 import { alertMessage, AlertFacts, Band, digestMessage, Message, reminderMessage } from './messages.rules';
-import { Preferences, readPreferences, unsubscribeToken } from './notification-preferences';
+import { Preferences, preferencesOf, unsubscribeToken } from './notification-preferences';
 import { NOTIFICATION_SETTINGS, NotificationSettings } from './notification-settings';
 import { currentPeriod, duePeriod, localTime, sendableFrom, tasksToRemind } from './schedule.rules';
 
@@ -22,6 +22,7 @@ interface Recipient {
   name: string;
   email: string;
   role: string;
+  preferences: Preferences;
 }
 
 const DAY = 86_400_000;
@@ -44,7 +45,7 @@ export class NotificationPlanner {
     const now = this.clock.now();
     let queued = 0;
     for (const person of await this.recipients(this.dataSource.manager)) {
-      const preferences = await readPreferences(this.dataSource.manager, person);
+      const { preferences } = person;
       const local = localTime(now, preferences.timeZone);
       const digest = duePeriod(preferences.digest, local, {
         weekday: this.settings.digestWeekday,
@@ -81,7 +82,7 @@ export class NotificationPlanner {
       (person) => role.includes(person.role) && (!personIds || personIds.includes(person.personId)),
     );
     for (const person of people) {
-      const preferences = await readPreferences(this.dataSource.manager, person);
+      const { preferences } = person;
       if ((kind === 'digest' ? preferences.digest : preferences.reminders) === 'off') {
         outcome.nothingToSend += 1;
         continue;
@@ -97,7 +98,7 @@ export class NotificationPlanner {
   /** Queues an alert for everyone of the organisation who takes alerts, in the transaction that records it. */
   async queueAlert(tx: EntityManager, orgId: string, alert: Omit<AlertFacts, 'dashboardUrl'> & { alertId: string }) {
     for (const person of await this.recipients(tx, orgId)) {
-      const preferences = await readPreferences(tx, person);
+      const { preferences } = person;
       if (!preferences.alerts) continue;
       const message = alertMessage({ ...alert, dashboardUrl: this.settings.dashboardUrl });
       await this.enqueue(tx, person, 'alert', alert.alertId, message, preferences);
@@ -276,11 +277,18 @@ export class NotificationPlanner {
     return queued;
   }
 
-  private recipients(manager: EntityManager, orgId?: string): Promise<Recipient[]> {
-    return manager.query(
-      `SELECT person_id AS "personId", org_id AS "orgId", name, email, role FROM person_rm
-       WHERE active ${orgId ? 'AND org_id = $1' : ''} ORDER BY person_id`,
-      orgId ? [orgId] : [],
-    );
+  /** The active people (of one organisation), each with their preferences: one query however many they are. */
+  private async recipients(manager: EntityManager, orgId?: string): Promise<Recipient[]> {
+    const rows: Array<Omit<Recipient, 'preferences'> & { preference: Record<string, unknown> | null }> =
+      await manager.query(
+        `SELECT p.person_id AS "personId", p.org_id AS "orgId", p.name, p.email, p.role, to_jsonb(np) AS preference
+         FROM person_rm p LEFT JOIN notification_preference np ON np.person_id = p.person_id
+         WHERE p.active ${orgId ? 'AND p.org_id = $1' : ''} ORDER BY p.person_id`,
+        orgId ? [orgId] : [],
+      );
+    return rows.map(({ preference, ...person }) => ({
+      ...person,
+      preferences: preferencesOf(preference, person.role),
+    }));
   }
 }

@@ -38,7 +38,12 @@ export async function readPreferences(
   person: { personId: string; role: string },
 ): Promise<Preferences> {
   const [row] = await tx.query(`SELECT * FROM notification_preference WHERE person_id = $1`, [person.personId]);
-  if (!row) return defaultPreferences(person.role);
+  return preferencesOf(row, person.role);
+}
+
+/** A person's preferences from their notification_preference row (as the table names its columns), or the defaults of their role without one. */
+export function preferencesOf(row: Record<string, any> | null | undefined, role: string): Preferences {
+  if (!row) return defaultPreferences(role);
   return {
     emailEnabled: row.email_enabled,
     chatWebhookUrl: row.chat_webhook_url,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CloudEvent, EVENT_DEFINITIONS, eventDefinition } from '@throughline/contracts';
-import { HandleEvent, UnprocessableEventError } from '@throughline/messaging';
+import { HandleEvent, perTransaction, UnprocessableEventError } from '@throughline/messaging';
 import { Clock, CLOCK } from '@throughline/service-kit';
 
 /**
@@ -18,9 +18,8 @@ export class RecordDeliveriesForEvents {
   async onEvent(event: CloudEvent, tx: EntityManager): Promise<void> {
     const definition = eventDefinition(event.type);
     if (!definition) throw new UnprocessableEventError(`unknown event type ${event.type}`);
-    const matching: { subscription_id: string }[] = await tx.query(
-      `SELECT subscription_id FROM webhook_subscription WHERE org_id = $1 AND event_types && ARRAY[$2, '*']::text[] ORDER BY subscription_id`,
-      [event.orgid, event.type],
+    const matching = (await this.subscriptionsOf(tx, event.orgid)).filter(
+      (subscription) => subscription.event_types.includes(event.type) || subscription.event_types.includes('*'),
     );
     if (matching.length === 0) return;
     const key = definition.partitionKey(event.data as never, event.orgid);
@@ -32,7 +31,35 @@ export class RecordDeliveriesForEvents {
       `INSERT INTO webhook_delivery (subscription_id, event_id, org_id, event_type, partition_key, next_attempt_at)
        SELECT subscription_id, $2, $3, $4, $5, $6 FROM unnest($1::uuid[]) AS subscription_id
        ON CONFLICT (subscription_id, event_id) DO NOTHING`,
-      [matching.map((row) => row.subscription_id), event.id, event.orgid, event.type, key, this.clock.now()],
+      [
+        matching.map((subscription) => subscription.subscription_id),
+        event.id,
+        event.orgid,
+        event.type,
+        key,
+        this.clock.now(),
+      ],
     );
   }
+
+  /** The organisation's subscriptions, read once per consumer transaction (which holds one organisation's events). */
+  private subscriptionsOf(tx: EntityManager, orgId: string): Promise<Subscribed[]> {
+    const byOrganisation = perTransaction(tx, SUBSCRIPTIONS, () => new Map<string, Promise<Subscribed[]>>());
+    let subscriptions = byOrganisation.get(orgId);
+    if (!subscriptions) {
+      subscriptions = tx.query(
+        `SELECT subscription_id, event_types FROM webhook_subscription WHERE org_id = $1 ORDER BY subscription_id`,
+        [orgId],
+      );
+      byOrganisation.set(orgId, subscriptions);
+    }
+    return subscriptions;
+  }
 }
+
+interface Subscribed {
+  subscription_id: string;
+  event_types: string[];
+}
+
+const SUBSCRIPTIONS = { holds: "each organisation's webhook subscriptions" };

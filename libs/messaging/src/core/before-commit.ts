@@ -20,3 +20,17 @@ export async function runBeforeCommit(tx: EntityManager): Promise<void> {
     for (const work of queue) await work();
   }
 }
+
+const scoped = new WeakMap<EntityManager, Map<object, unknown>>();
+
+/**
+ * A value kept for the rest of the consumer's transaction, made by `create` on first use: rows
+ * its events gather for one set-based write (with `beforeCommit`), or a lookup that holds for
+ * all of them. `key` names it, and a value of a rolled-back transaction is never seen again.
+ */
+export function perTransaction<T>(tx: EntityManager, key: object, create: () => T): T {
+  const values = scoped.get(tx) ?? new Map<object, unknown>();
+  scoped.set(tx, values);
+  if (!values.has(key)) values.set(key, create());
+  return values.get(key) as T;
+}
