@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { preparedQuery } from '@throughline/messaging';
 import { addFacts, emptyFacts, FACT_KEYS, FactVector, isZeroFacts, ScopeKind } from './alignment-formula';
 
 export interface ScopeRef {
@@ -66,7 +67,8 @@ export class PendingFacts {
       this.deltas.get(scopeKey(ref))!,
     );
     this.deltas.clear();
-    await tx.query(
+    await preparedQuery(
+      tx,
       `INSERT INTO scope_facts (scope, scope_id, org_id, ${FACT_COLUMNS.join(', ')})
        SELECT s.scope, s.scope_id, $3, ${FACT_COLUMNS.map((name) => `s.${name}`).join(', ')}
        FROM unnest($1::text[], $2::uuid[], ${FACT_COLUMNS.map((_, index) => `$${index + 4}::bigint[]`).join(', ')})

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AlertRaisedV1, AlignmentScoreChangedV1 } from '@throughline/contracts';
-import { EventOutbox, GuardedChange } from '@throughline/messaging';
+import { EventOutbox, GuardedChange, preparedQuery } from '@throughline/messaging';
 import { readSettings, VersionedSettings } from './settings.repository';
 import {
   AlignmentSettings,
@@ -121,7 +121,8 @@ export class ScoreWriter {
       task_id: string;
       title: string;
       applied: { facts: FactVector; plannedValue: number; earnedValueCapped: number; earnedCost: number };
-    }> = await run.tx.query(
+    }> = await preparedQuery(
+      run.tx,
       `SELECT r.kind, r.id AS scope_id, ranked.* FROM unnest($1::text[], $2::uuid[]) AS r(kind, id) CROSS JOIN LATERAL (
          ${[
            top('goal', 'goal_id', 'schedule_shortfall'),
@@ -163,7 +164,8 @@ export class ScoreWriter {
     if (raise.length > 0) {
       const raised = raise.map((alert) => ({ alert, alertId: randomUUID() }));
       // In their order: of two raises of one condition the first is the one kept, as when inserted one by one.
-      const inserted: Array<{ alert_id: string }> = await run.tx.query(
+      const inserted = await preparedQuery<{ alert_id: string }>(
+        run.tx,
         `INSERT INTO open_alert (org_id, kind, subject_id, alert_id, scope, scope_id, message, details, raised_at)
          SELECT $1, kind, subject_id, alert_id, scope, scope_id, message, details, $9
          FROM unnest($2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::uuid[], $7::text[], $8::jsonb[])
@@ -224,7 +226,8 @@ export class ScoreWriter {
       else unknown.push(id);
     }
     if (unknown.length === 0) return states;
-    const rows = await run.tx.query(
+    const rows = await preparedQuery<any>(
+      run.tx,
       `SELECT ids.id AS scope_id, subject.*, a.score, a.band, a.components, a.drivers, a.settings_version, a.facts AS kept_facts, ${FACT_COLUMNS.map((name) => `f.${name}`).join(', ')}
        FROM unnest($1::uuid[]) AS ids(id)
        CROSS JOIN LATERAL (${SCOPE_SUBJECT[kind]('ids.id')}) AS subject
@@ -276,7 +279,8 @@ export class ScoreWriter {
       of = ids,
       rankingParams: unknown[] = [],
     ): Promise<Map<string, T[]>> => {
-      const rows: any[] = await tx.query(
+      const rows = await preparedQuery<any>(
+        tx,
         `SELECT ids.id AS scope_id, ranked.* FROM unnest($1::uuid[]) AS ids(id) CROSS JOIN LATERAL (${ranking}) AS ranked`,
         [of, ...rankingParams],
       );

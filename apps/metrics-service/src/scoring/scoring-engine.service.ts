@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { beforeCommit, EventContext, sourceOfTransaction } from '@throughline/messaging';
+import { beforeCommit, EventContext, preparedQuery, sourceOfTransaction } from '@throughline/messaging';
 import { ScopeKind } from './alignment-formula';
 import { ContributionLedger } from './contribution-ledger.service';
 import { OrganisationMemories, OrganisationMemory } from './organisation-memory';
@@ -69,12 +69,13 @@ export class ScoringEngine {
     stamp: string,
   ): Promise<{ as_of: string; previous_run_stamp: string | null }> {
     const stampRow = async () => {
-      const [rows] = await tx.query(
+      const [row] = await preparedQuery<{ as_of: string; previous_run_stamp: string | null }>(
+        tx,
         `UPDATE org_state SET previous_run_stamp = run_stamp, run_stamp = $2 WHERE org_id = $1
          RETURNING previous_run_stamp, to_char(as_of, 'YYYY-MM-DD') AS as_of`,
         [orgId, stamp],
       );
-      return rows[0] as { as_of: string; previous_run_stamp: string | null } | undefined;
+      return row;
     };
     const state = await stampRow();
     if (state) return state;

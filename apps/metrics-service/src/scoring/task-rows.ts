@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import type { TaskStatus } from '@throughline/contracts';
+import { preparedQuery } from '@throughline/messaging';
 import { FactVector } from './alignment-formula';
 
 /** What a task last added to the scopes above it, and the figures its drivers are ranked by. */
@@ -113,7 +114,8 @@ export class TaskRows {
     if (this.changed.size === 0) return;
     const rows = [...this.changed].sort().map((taskId) => this.rows.get(taskId)!);
     this.changed.clear();
-    await tx.query(
+    await preparedQuery(
+      tx,
       `UPDATE task_rm t SET status = v.status, status_version = v.status_version, completed_at = v.completed_at::timestamptz,
          progress = v.progress, progress_version = v.progress_version, actual_cost_minor = v.actual_cost_minor, minutes = v.minutes,
          applied = v.applied, next_change_on = v.next_change_on, schedule_shortfall = v.schedule_shortfall, cost_overrun = v.cost_overrun

@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { CloudEvent, EventValidationError, parseEvent } from '@throughline/contracts';
 import { coPartitionedAssigner } from './co-partitioned-assigner';
 import { runBeforeCommit } from './before-commit';
+import { preparedQuery } from './prepared-statement';
 import { DeadLetterPublisher } from './dead-letter';
 import { whileHandling } from './handled-event';
 import { inConsumeSpan } from './tracing';
@@ -457,7 +458,8 @@ export function applyEventsOnce(
   return dataSource.transaction(async (tx) => {
     const handled = deliveries.filter((delivery) => delivery.handlers.length > 0);
     const claimed: Array<{ event_id: string }> = handled.length
-      ? await tx.query(
+      ? await preparedQuery<{ event_id: string }>(
+          tx,
           `INSERT INTO inbox_event (consumer, event_id, event_type, topic, kafka_partition, kafka_offset)
            SELECT $1, claim.event_id, claim.event_type, $4, $5, claim.kafka_offset FROM unnest($2::uuid[], $3::text[], $6::bigint[]) AS claim(event_id, event_type, kafka_offset)
            ON CONFLICT (consumer, event_id) DO NOTHING RETURNING event_id`,
