@@ -17,7 +17,6 @@ describe('isTransientDatabaseFailure', () => {
     ['a refused socket', pgError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432')],
     ['a connection lost mid-query', new Error('Connection terminated unexpectedly')],
     ['a pool that cannot connect', new Error('timeout exceeded when trying to connect')],
-    ['a pool closed while the instance stops', new Error('Cannot use a pool after calling end on the pool')],
     [
       "TypeORM's wrapper of a terminated connection",
       new QueryFailedError('SELECT 1', [], pgError('57P01', 'terminating connection due to administrator command')),

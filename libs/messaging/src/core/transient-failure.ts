@@ -5,15 +5,9 @@
  */
 const TRANSIENT_SQLSTATES = ['08', '57P', '53300', '40001', '40P01'];
 
-/** Socket errors of the driver, and its messages for a connection lost mid-query, never got, or asked of a pool already closed. */
+/** Socket errors of the driver, and its messages for a connection lost mid-query or never got. */
 const TRANSIENT_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
-const TRANSIENT_MESSAGES = [
-  /Connection terminated/i,
-  /not queryable/i,
-  /timeout exceeded when trying to connect/i,
-  // The pool closed while this instance stops: the batch is given up and redelivered to the next owner, never dead-lettered.
-  /Cannot use a pool after calling end on the pool/i,
-];
+const TRANSIENT_MESSAGES = [/Connection terminated/i, /not queryable/i, /timeout exceeded when trying to connect/i];
 
 /**
  * Whether applying an event failed because of the database rather than the event: retried until
