@@ -152,11 +152,14 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
   async beforeApplicationShutdown(): Promise<void> {
     unregisterRuntimeProbe(this.options.serviceName);
     const outcomes = await runWithinDeadline(
+      // The consumer first: once its stop has begun, a batch applies no further event, so nothing
+      // is applied on a pool closed after the deadline (a probe's disconnect stuck on a returning
+      // broker had kept the consumer running past it, and its events were dead-lettered).
       [
-        { name: 'the probe connection', run: () => this.probeAdmin?.disconnect() },
         { name: 'the consumer', run: () => this.consumer?.stop() },
         { name: 'the outbox relay', run: () => this.relay.stop() },
         { name: 'the producer', run: () => this.producer.disconnect() },
+        { name: 'the probe connection', run: () => this.probeAdmin?.disconnect() },
       ],
       SHUTDOWN_DEADLINE_MS,
     );
