@@ -3,7 +3,12 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { readEnv } from '@throughline/config';
-import { ConnectionDraining, ProblemDetailsFilter, runMigrations } from '@throughline/service-kit';
+import {
+  ConnectionDraining,
+  enableBoundedShutdown,
+  ProblemDetailsFilter,
+  runMigrations,
+} from '@throughline/service-kit';
 import helmet from 'helmet';
 import { AppModule } from './app.module';
 import { dashboardBffEnvSchema } from './dashboard-bff.config';
@@ -31,7 +36,7 @@ async function main(command = process.argv[2] ?? 'serve'): Promise<void> {
   app.use(helmet({ contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } } }));
   app.use(singlePageApp(settings.DASHBOARD_DIST ?? join(root, 'dist/apps/dashboard')));
   app.useGlobalFilters(new ProblemDetailsFilter());
-  app.enableShutdownHooks();
+  enableBoundedShutdown(app);
   await app.listen(settings.PORT, settings.HOST);
   const { port } = app.getHttpServer().address() as AddressInfo;
   console.log(`Dashboard: http://${settings.HOST}:${port}`);

@@ -33,6 +33,7 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
   const unprocessableTopic = `${prefix}probe.unprocessable`;
   const restartTopic = `${prefix}probe.restart`;
   const outageTopic = `${prefix}probe.outage`;
+  const stoppingTopic = `${prefix}probe.stopping`;
   const batchTopic = `${prefix}probe.batches`;
   const ownedTopics = [`${prefix}probe.owned-goals`, `${prefix}probe.owned-tasks`];
   const ownerGroup = `probe-owner-${tag}`;
@@ -78,7 +79,17 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
     await admin.connect();
     await ensureTopics(
       admin,
-      [goalsTopic, consumerTopic, unprocessableTopic, restartTopic, outageTopic, batchTopic, ...ownedTopics, dlt],
+      [
+        goalsTopic,
+        consumerTopic,
+        unprocessableTopic,
+        restartTopic,
+        outageTopic,
+        stoppingTopic,
+        batchTopic,
+        ...ownedTopics,
+        dlt,
+      ],
       3,
     );
     await admin.disconnect();
@@ -473,6 +484,59 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
     }
     expect(attempts).toBe(7);
     expect(consumer.stats).toMatchObject({ processed: 1, retried: 6, dead_lettered: 0 });
+  });
+
+  it('gives up, never dead-letters, an event still failing when the consumer stops; the next owner applies it', async () => {
+    const event = activation();
+    const group = `probe-stopping-${tag}`;
+    let attempts = 0;
+    let failing = true;
+    const consumerOf = () =>
+      new EventConsumer({
+        kafka,
+        dataSource,
+        groupId: group,
+        topics: [stoppingTopic],
+        // A wait far beyond the test's: the stop has to cut it short.
+        retryBackoffMs: 600_000,
+        maxAttempts: 2,
+        deadLetters: new DeadLetterPublisher(producer, dlt, group),
+        handlers: new Map([
+          [
+            GoalActivatedV1.type,
+            [
+              async (incoming, tx) => {
+                attempts++;
+                // As when the stopping process's pool is closed under the batch.
+                if (failing) throw new Error('Cannot use a pool after calling end on the pool');
+                await recordEffect(incoming, tx);
+              },
+            ],
+          ],
+        ]),
+      });
+    const stopping = consumerOf();
+    await stopping.start();
+    await producer.send({
+      topic: stoppingTopic,
+      messages: [{ key: event.key, value: JSON.stringify(event.envelope) }],
+    });
+    await waitFor(() => attempts === 1, { what: 'the first failed attempt' });
+    await stopping.stop();
+    expect(stopping.stats).toMatchObject({ processed: 0, retried: 1, dead_lettered: 0 });
+
+    failing = false;
+    const next = consumerOf();
+    await next.start();
+    try {
+      await waitFor(async () => (await effectsOf(event.envelope.id)) === 1, {
+        what: 'the next owner to apply the event given up',
+      });
+    } finally {
+      await next.stop();
+    }
+    expect(next.stats).toMatchObject({ processed: 1, dead_lettered: 0 });
+    expect(collector.received.filter((entry) => entry.topic === dlt && entry.key === event.key)).toEqual([]);
   });
 
   it('applies queued events of one organisation in shared transactions (also when organisations interleave), runs deferred work once per transaction, and retries a failing one alone', async () => {

@@ -8,6 +8,7 @@ import { exactDocument } from './http/openapi-document';
 import { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { ConnectionDraining } from './http/connection-draining';
+import { enableBoundedShutdown } from './lifecycle/bounded-shutdown';
 import { correlationIdMiddleware } from './http/correlation-id';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { strictValidationPipe } from './http/validation';
@@ -55,7 +56,7 @@ export async function createServiceApp(module: Type<unknown>, options: ServiceAp
   app.use(accessLog);
   app.useGlobalFilters(new ProblemDetailsFilter(http.HTTP_BODY_LIMIT, http.SPREADSHEET_UPLOAD_LIMIT));
   app.useGlobalPipes(strictValidationPipe());
-  app.enableShutdownHooks();
+  enableBoundedShutdown(app);
   app.disable('x-powered-by');
   // An ETag here is a resource's version (If-Match sends it back); Express's body-hash ETags on
   // every other answer would read as versions that no update accepts.

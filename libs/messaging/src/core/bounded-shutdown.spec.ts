@@ -1,20 +1,20 @@
 import { runWithinDeadline } from './bounded-shutdown';
 
 describe('runWithinDeadline', () => {
-  it('runs the steps in order and reports each done', async () => {
+  it('runs every step and reports each done', async () => {
     const ran: string[] = [];
     const outcomes = await runWithinDeadline(
       ['consumer', 'relay'].map((name) => ({ name, run: async () => void ran.push(name) })),
       1_000,
     );
-    expect(ran).toEqual(['consumer', 'relay']);
+    expect(ran.sort()).toEqual(['consumer', 'relay']);
     expect(outcomes).toEqual([
       { name: 'consumer', outcome: 'done' },
       { name: 'relay', outcome: 'done' },
     ]);
   });
 
-  it('goes on after a step that fails', async () => {
+  it('reports a step that fails, and the others still run', async () => {
     const refused = new Error('already disconnected');
     const outcomes = await runWithinDeadline(
       [
@@ -29,21 +29,24 @@ describe('runWithinDeadline', () => {
     ]);
   });
 
-  it('leaves a step that never ends, and the steps after it, unfinished once the deadline passes', async () => {
-    const ran: string[] = [];
+  it('does not let a step that never ends hold the others up, and leaves it unfinished at the deadline', async () => {
+    let relayDone = false;
     const outcomes = await runWithinDeadline(
       [
-        { name: 'probe', run: () => void ran.push('probe') },
         { name: 'consumer', run: () => new Promise(() => undefined) },
-        { name: 'relay', run: () => void ran.push('relay') },
+        {
+          name: 'relay',
+          run: () => new Promise<void>((resolve) => setTimeout(() => resolve(void (relayDone = true)), 10)),
+        },
+        { name: 'probe', run: () => undefined },
       ],
-      50,
+      200,
     );
+    expect(relayDone).toBe(true);
     expect(outcomes).toEqual([
-      { name: 'probe', outcome: 'done' },
       { name: 'consumer', outcome: 'unfinished' },
-      { name: 'relay', outcome: 'unfinished' },
+      { name: 'relay', outcome: 'done' },
+      { name: 'probe', outcome: 'done' },
     ]);
-    expect(ran).toEqual(['probe']);
   });
 });

@@ -9,36 +9,30 @@ export type ShutdownOutcome =
   | { name: string; outcome: 'unfinished' };
 
 /**
- * Runs shutdown steps one after the other within one deadline, and says how each ended. A step
- * that fails does not keep the next from running; once the deadline passes, the step running
- * and those after it are left unfinished (the caller goes on shutting down). Framework-free.
+ * Runs independent shutdown steps together within one deadline, and says how each ended. Together,
+ * so one that never ends (a kafkajs disconnect stuck on a returning broker) cannot keep another
+ * from giving back what it holds (a pooled connection the pool's end would wait for for ever);
+ * once the deadline passes, the caller goes on shutting down. Framework-free.
  */
 export async function runWithinDeadline(steps: ShutdownStep[], deadlineMs: number): Promise<ShutdownOutcome[]> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<'expired'>((resolve) => {
     timer = setTimeout(() => resolve('expired'), deadlineMs);
   });
-  const outcomes: ShutdownOutcome[] = [];
+  const outcomes: Array<ShutdownOutcome | undefined> = steps.map(() => undefined);
+  const running = steps.map((step, index) =>
+    Promise.resolve()
+      .then(step.run)
+      .then(
+        (): ShutdownOutcome => ({ name: step.name, outcome: 'done' }),
+        (error): ShutdownOutcome => ({ name: step.name, outcome: 'failed', error }),
+      )
+      .then((outcome) => void (outcomes[index] = outcome)),
+  );
   try {
-    for (const [index, step] of steps.entries()) {
-      const ended = await Promise.race([
-        Promise.resolve()
-          .then(step.run)
-          .then(
-            (): ShutdownOutcome => ({ name: step.name, outcome: 'done' }),
-            (error): ShutdownOutcome => ({ name: step.name, outcome: 'failed', error }),
-          ),
-        expired,
-      ]);
-      if (ended === 'expired')
-        return [
-          ...outcomes,
-          ...steps.slice(index).map((left) => ({ name: left.name, outcome: 'unfinished' as const })),
-        ];
-      outcomes.push(ended);
-    }
-    return outcomes;
+    await Promise.race([Promise.all(running), expired]);
   } finally {
     clearTimeout(timer);
   }
+  return outcomes.map((outcome, index) => outcome ?? { name: steps[index].name, outcome: 'unfinished' });
 }

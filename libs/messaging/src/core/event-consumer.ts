@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage, PartitionAssigners } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import { CloudEvent, EventValidationError, parseEvent } from '@throughline/contracts';
@@ -59,6 +60,16 @@ export interface EventConsumerOptions {
 /** What applying an event needs of the batch it came in: to keep the membership alive, and to know when to give up the batch. */
 type BatchControl = Pick<EachBatchPayload, 'heartbeat' | 'isRunning' | 'isStale'>;
 
+/**
+ * Thrown out of a batch the consumer gives up (it is stopping, or the partition went to another
+ * member): its offsets are not moved, so whoever owns the partition next applies what is left.
+ */
+class BatchGivenUp extends Error {
+  constructor(readonly failure: unknown) {
+    super(`batch given up: ${String(failure)}`);
+  }
+}
+
 /** The longest wait between attempts at an event the database failed (it is retried until the database is back). */
 const MAX_TRANSIENT_BACKOFF_MS = 5_000;
 
@@ -107,6 +118,8 @@ export class EventConsumer {
   private consumer?: Consumer;
   private crashed: Error | null = null;
   private stopped = true;
+  /** Aborted by `stop`, so a wait between attempts ends at once. */
+  private stopping = new AbortController();
   private restartTimer?: NodeJS.Timeout;
   private restartDelayMs = RESTART_DELAY.firstMs;
   readonly stats: ConsumerStats = { processed: 0, duplicate: 0, skipped: 0, retried: 0, dead_lettered: 0 };
@@ -132,11 +145,13 @@ export class EventConsumer {
 
   async start(): Promise<void> {
     this.stopped = false;
+    this.stopping = new AbortController();
     await this.open();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     clearTimeout(this.restartTimer);
     await this.consumer?.disconnect();
     this.consumer = undefined;
@@ -249,14 +264,30 @@ export class EventConsumer {
     waiting.splice(oldest, 1)[0].start();
   }
 
-  private async consumeBatch({
-    batch,
-    resolveOffset,
-    heartbeat,
-    commitOffsetsIfNecessary,
-    isRunning,
-    isStale,
-  }: EachBatchPayload): Promise<void> {
+  /** A batch, given up (not failed) when the consumer stops or the partition moves while an event fails. */
+  private async consumeBatch(payload: EachBatchPayload): Promise<void> {
+    const control: BatchControl = {
+      heartbeat: payload.heartbeat,
+      isRunning: () => payload.isRunning() && !this.stopped,
+      isStale: payload.isStale,
+    };
+    try {
+      await this.consumeMessages(payload, control);
+    } catch (error) {
+      if (!(error instanceof BatchGivenUp)) throw error;
+      this.logger.warn('batch given up, its events go to the next owner of the partition', {
+        topic: payload.batch.topic,
+        partition: payload.batch.partition,
+        error: String(error.failure),
+      });
+    }
+  }
+
+  private async consumeMessages(
+    { batch, resolveOffset, commitOffsetsIfNecessary }: EachBatchPayload,
+    control: BatchControl,
+  ): Promise<void> {
+    const { heartbeat, isRunning, isStale } = control;
     const { topic, partition } = batch;
     const maxPerTransaction = this.options.maxEventsPerTransaction ?? 100;
     const settle = async (offset: string) => {
@@ -271,7 +302,7 @@ export class EventConsumer {
     const applyWaiting = async (orgId: string) => {
       const deliveries = waiting.get(orgId) ?? [];
       waiting.delete(orgId);
-      await this.applyTogether(topic, partition, deliveries, { heartbeat, isRunning, isStale });
+      await this.applyTogether(topic, partition, deliveries, control);
       await heartbeat();
     };
     for (const message of batch.messages) {
@@ -377,6 +408,10 @@ export class EventConsumer {
         transient,
         error: String(error),
       });
+      // Stopping or rebalanced: whatever failed, the batch is given up and this event's offset stays
+      // uncommitted, so the next owner applies it or dead-letters it. Never dead-letter here what a
+      // stopping process (its pool closing) made fail.
+      if (!control.isRunning() || control.isStale()) throw new BatchGivenUp(error);
       if (final) {
         await this.deadLetter(
           topic,
@@ -388,10 +423,13 @@ export class EventConsumer {
         );
         return;
       }
-      // Giving up the batch leaves this event's offset uncommitted: whoever owns the partition next applies it.
-      if (transient && (!control.isRunning() || control.isStale())) throw error;
       this.count('retried', event.type);
-      await sleep(Math.min(backoffMs * 2 ** (attempt - 1), transient ? MAX_TRANSIENT_BACKOFF_MS : Infinity));
+      await delay(
+        Math.min(backoffMs * 2 ** (attempt - 1), transient ? MAX_TRANSIENT_BACKOFF_MS : Infinity),
+        undefined,
+        { signal: this.stopping.signal },
+      ).catch(() => undefined);
+      if (!control.isRunning() || control.isStale()) throw new BatchGivenUp(error);
       await control.heartbeat();
     }
   }
@@ -496,8 +534,4 @@ export function applyEventsOnce(
     await runBeforeCommit(tx);
     return outcomes;
   });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -145,16 +145,14 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
 
   /**
    * kafkajs can wait for ever on a disconnect while it is reconnecting to a broker that came back
-   * (tulios/kafkajs#1147), so the steps get a deadline, inside the pods' grace period. What is
-   * left undone is safe to drop: offsets not committed are delivered again and the inbox drops
-   * what was applied; an outbox batch not committed is published by the next relay.
+   * (tulios/kafkajs#1147), so the steps run together under a deadline, inside the pods' grace
+   * period. What is left undone is safe to drop: a stopping consumer applies no further event (its
+   * batch is given up, not dead-lettered) and offsets not committed are delivered again, the inbox
+   * dropping what was applied; an outbox batch not committed is published by the next relay.
    */
   async beforeApplicationShutdown(): Promise<void> {
     unregisterRuntimeProbe(this.options.serviceName);
     const outcomes = await runWithinDeadline(
-      // The consumer first: once its stop has begun, a batch applies no further event, so nothing
-      // is applied on a pool closed after the deadline (a probe's disconnect stuck on a returning
-      // broker had kept the consumer running past it, and its events were dead-lettered).
       [
         { name: 'the consumer', run: () => this.consumer?.stop() },
         { name: 'the outbox relay', run: () => this.relay.stop() },
