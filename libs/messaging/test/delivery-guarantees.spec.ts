@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, KafkaJSProtocolError, logLevel, Partitioners, Producer } from 'kafkajs';
-import { Client } from 'pg';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { createEvent, deadLetterTopic, GoalActivatedV1, Topics } from '@throughline/contracts';
@@ -20,7 +19,7 @@ import { eventMessage } from '../src/core/event-message';
 import { createProducer, ensureTopics } from '../src/core/kafka-client';
 import { ORGANISATION_HEADER } from '../src/core/organisation-partitioner';
 import { messagingMigrations } from '../src/core/messaging-migrations';
-import { Outbox, OUTBOX_CHANNEL_PREFIX } from '../src/core/outbox';
+import { Outbox } from '../src/core/outbox';
 import { preparedQuery } from '../src/core/prepared-statement';
 import { OutboxRelay } from '../src/core/outbox-relay';
 
@@ -103,35 +102,6 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
     await producer?.disconnect();
     await dataSource?.destroy();
     await dropSchema(schema);
-  });
-
-  it("wakes only its own schema's relay: a commit notifies the channel of the schema it wrote to", async () => {
-    const listener = new Client({ connectionString: testDatabaseUrl() });
-    await listener.connect();
-    try {
-      const channelOf = async (name: string) =>
-        (await listener.query(`SELECT $1 || md5($2) AS channel`, [OUTBOX_CHANNEL_PREFIX, name])).rows[0]
-          .channel as string;
-      const own = await channelOf(schema);
-      const another = await channelOf(`${schema}_another`);
-      const heard: Array<{ channel: string; payload?: string }> = [];
-      listener.on('notification', (message) => heard.push(message));
-      await listener.query(`LISTEN "${own}"`);
-      await listener.query(`LISTEN "${another}"`);
-
-      await dataSource.transaction((tx) => new Outbox(prefix).append(tx, [activation()]));
-      await waitFor(() => heard.some((message) => message.channel === own), { what: "the schema's wake-up" });
-      // Notifications arrive in commit order: one sent now to the other channel comes after
-      // anything the commit above could have sent there.
-      await listener.query(`SELECT pg_notify($1, 'marker')`, [another]);
-      await waitFor(() => heard.some((message) => message.payload === 'marker'), { what: 'the marker' });
-      expect(heard.filter((message) => message.channel === another).map((message) => message.payload)).toEqual([
-        'marker',
-      ]);
-      expect(heard.filter((message) => message.channel === own)).toHaveLength(1);
-    } finally {
-      await listener.end();
-    }
   });
 
   it('writes nothing to the outbox when the transaction that made the change rolls back', async () => {

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { eventMessage } from './event-message';
 import { MessagingLogger, silentLogger } from './kafka-client';
-import { OUTBOX_CHANNEL_PREFIX } from './outbox';
+import { OUTBOX_CHANNEL } from './outbox';
 import { endSpans, startPublishSpan } from './tracing';
 
 /**
@@ -99,7 +99,7 @@ export class OutboxRelay {
     this.wake();
     await this.loop;
     if (this.listener) {
-      await this.listener.client.query(`UNLISTEN *`).catch(() => undefined);
+      await this.listener.client.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined);
       this.listener.release();
       this.listener = undefined;
     }
@@ -226,6 +226,7 @@ export class OutboxRelay {
     this.nextListenAttempt = Date.now() + 5000;
     try {
       const driver = this.dataSource.driver as PostgresDriver;
+      const schema = (this.dataSource.options as { schema?: string }).schema ?? 'public';
       const [client, release] = await driver.obtainMasterConnection();
       const onError = (error: Error) => {
         this.logger.warn('outbox relay: notification connection lost, polling until it is back', {
@@ -246,20 +247,11 @@ export class OutboxRelay {
           release(error);
         },
       };
+      client.on('notification', (message: { channel: string; payload?: string }) => {
+        if (message.channel === OUTBOX_CHANNEL && message.payload === schema) this.wake();
+      });
       client.on('error', onError);
-      try {
-        // The channel of the schema this connection writes to, named as the outbox's writer names it.
-        const [{ channel }] = (
-          await client.query(`SELECT $1 || md5(current_schema()) AS channel`, [OUTBOX_CHANNEL_PREFIX])
-        ).rows as Array<{ channel: string }>;
-        client.on('notification', (message: { channel: string }) => {
-          if (message.channel === channel) this.wake();
-        });
-        await client.query(`LISTEN "${channel}"`);
-      } catch (error) {
-        listener.release(error as Error);
-        throw error;
-      }
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
       this.listener = listener;
     } catch (error) {
       this.logger.warn('outbox relay: LISTEN failed, polling only for now', { error: String(error) });

@@ -3,14 +3,8 @@ import { OutgoingEvent } from '@throughline/contracts';
 import { preparedQuery } from './prepared-statement';
 import { activeTraceparent } from './tracing';
 
-/**
- * Each schema's outbox has a notification channel of its own, this prefix and the md5 of the
- * schema's name (to fit PostgreSQL's 63 bytes), computed in SQL by the writer and the relay alike.
- * PostgreSQL delivers a notification to every backend listening on its channel, so one channel
- * shared by all the services woke every relay's connection on every service's commit. NOTIFY
- * inside a transaction is delivered only on commit.
- */
-export const OUTBOX_CHANNEL_PREFIX = 'throughline_outbox_';
+/** Postgres notification channel; NOTIFY inside a transaction is delivered only on commit. */
+export const OUTBOX_CHANNEL = 'throughline_outbox';
 
 /**
  * A change written in the same statement as its events: one round trip, atomic without a
@@ -43,8 +37,8 @@ function appendStatement(audit: boolean, guard: GuardedChange | undefined): stri
   )`);
   // With a guard, the one row (and the wake-up) only when it applied: no row tells the caller it did not.
   const wake = guard
-    ? `SELECT pg_notify(${$(4)} || md5(current_schema()), NULL) FROM applied LIMIT 1`
-    : `SELECT pg_notify(${$(4)} || md5(current_schema()), NULL)`;
+    ? `SELECT pg_notify(${$(4)}, current_schema()) FROM applied LIMIT 1`
+    : `SELECT pg_notify(${$(4)}, current_schema())`;
   return `WITH ${guard ? `${guard.sql},\n  ` : ''}${ctes.join(',\n  ')}\n  ${wake}`;
 }
 
@@ -82,7 +76,7 @@ export class Outbox {
       // One JSON array, not a json[]: an array literal escapes every quote of every envelope on the
       // way in and is unescaped again; the statement ran 1.3× faster without (docs/benchmarks.md).
       JSON.stringify(events.map((event) => event.envelope)),
-      OUTBOX_CHANNEL_PREFIX,
+      OUTBOX_CHANNEL,
       // The change's trace (its request, or the consumed event that caused it): the relay continues it.
       activeTraceparent() ?? null,
     ]);
