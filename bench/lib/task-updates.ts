@@ -206,6 +206,7 @@ export async function maxRateProgressUpdates(
     throw new Error(`need at least ${connections * 2} tasks for ${connections} connections`);
   let accepted = 0;
   let lastAcceptedAt = 0;
+  const unanswered = new Set<SeededTask>();
   const result = await autocannon({
     url: executionUrl,
     connections,
@@ -222,12 +223,14 @@ export async function maxRateProgressUpdates(
           if (!task) return { ...request, method: 'GET', path: '/health/live', headers: {}, body: undefined };
           const update = progressRequest(org, task, correlationId('max'));
           context.task = task;
+          unanswered.add(task);
           context.progress = update.progress;
           return { ...request, method: 'POST', path: update.path, headers: update.headers, body: update.body };
         },
         onResponse: (status: number, body: string, context: Record<string, unknown>) => {
           const task = context.task as SeededTask | undefined;
           if (!task) return;
+          unanswered.delete(task);
           if (status >= 200 && status < 300) {
             task.version = JSON.parse(body).version;
             task.progress = context.progress as number;
@@ -239,6 +242,9 @@ export async function maxRateProgressUpdates(
       },
     ],
   } as autocannon.Options);
+  // The updates in flight when the run ended may have been applied: their tasks' versions are
+  // read again, or the next run would open with one refused update per connection.
+  await Promise.all([...unanswered].map((task) => refreshThenReturn(executionUrl, org, task, idle)));
   return {
     connections,
     durationSeconds,
