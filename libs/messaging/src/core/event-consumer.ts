@@ -160,8 +160,10 @@ export class EventConsumer {
   private async open(): Promise<void> {
     const consumer = this.options.kafka.consumer({
       groupId: this.options.groupId,
-      // The 5 s default shows up as seconds of lag on quiet partitions.
-      maxWaitTimeInMs: 100,
+      // The broker answers a fetch as soon as an event arrives, so this bounds only how often an idle
+      // consumer asks again (and how long a stop waits for the fetch in flight): at 100 ms, idle
+      // polling cost each service about 14 ms of CPU per second and the broker 40; latency was the same.
+      maxWaitTimeInMs: 1_000,
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
       // A fetch brings at least a transaction's worth of events of a partition (about 1 KB each), not kafkajs's 1 MB.
