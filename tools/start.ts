@@ -15,6 +15,7 @@ import {
   startKafkaBroker,
   startLocalPostgres,
   startMailInbox,
+  superviseInOwnProcessGroup,
 } from '../libs/local-infra/src';
 import { startDevIdentityProvider } from '../apps/dev-identity-provider/src/dev-identity-provider';
 import { DEMO_ACCOUNTS } from './demo/demo-organisation';
@@ -337,10 +338,13 @@ async function shutdown(code: number): Promise<void> {
   process.exit(code);
 }
 
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
+// Ctrl-C reaches only the launcher, which asks this supervisor to stop: services first, PostgreSQL last.
+if (superviseInOwnProcessGroup(() => void shutdown(0))) {
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
 
-main().catch(async (error) => {
-  console.error(`\n[throughline] ${error instanceof Error ? error.message : String(error)}`);
-  await shutdown(1);
-});
+  main().catch(async (error) => {
+    console.error(`\n[throughline] ${error instanceof Error ? error.message : String(error)}`);
+    await shutdown(1);
+  });
+}

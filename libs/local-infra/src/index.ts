@@ -4,3 +4,4 @@ export * from './embedded-postgres';
 export * from './chromium';
 export * from './mail-inbox';
 export * from './dashboard-build';
+export * from './own-process-group';
