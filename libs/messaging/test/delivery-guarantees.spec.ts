@@ -184,6 +184,29 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
     }
   });
 
+  it('under load, lets the commits of its batch interval share one publish', async () => {
+    const outbox = new Outbox(prefix);
+    const publishes: number[] = [];
+    const counting = {
+      sendBatch: (batch: Parameters<Producer['sendBatch']>[0]) => {
+        publishes.push(batch.topicMessages!.reduce((sum, { messages }) => sum + messages.length, 0));
+        return producer.sendBatch(batch);
+      },
+    } as unknown as Producer;
+    const relay = new OutboxRelay(dataSource, counting, { pollIntervalMs: 50, batchIntervalMs: 1_000 });
+    const events = Array.from({ length: 20 }, () => activation());
+    await relay.start();
+    try {
+      // Twenty commits one after another, each waking the relay: the first goes out at once, the rest wait for the interval.
+      for (const event of events) await dataSource.transaction((tx) => outbox.append(tx, [event]));
+      await waitFor(async () => (await relay.backlog()) === 0, { what: 'the outbox to drain' });
+    } finally {
+      await relay.stop();
+    }
+    expect(publishes.reduce((sum, count) => sum + count, 0)).toBe(events.length);
+    expect(publishes.length).toBeLessThanOrEqual(3);
+  });
+
   it('re-publishes the same event ids when the relay dies between publishing and marking, then marks them once', async () => {
     const outbox = new Outbox(prefix);
     const events = [activation(), activation(), activation()];
