@@ -1,7 +1,11 @@
 import { Admin, Kafka, logLevel, LogEntry, Producer, SASLOptions } from 'kafkajs';
 import { MessagingConfig, TopicConfig } from './messaging-config';
+import { checkRequestQueuesOnlyWhenRequestsWait } from './kafkajs-request-queue';
 import { clientCredentialsTokens, OAuthClientRefused } from './oauth-bearer';
 import { organisationPartitioner } from './organisation-partitioner';
+
+// Every kafkajs client of the process, ours or a test's: the patch is on kafkajs's own class.
+checkRequestQueuesOnlyWhenRequestsWait();
 
 export interface MessagingLogger {
   debug(message: string, context?: Record<string, unknown>): void;
