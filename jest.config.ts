@@ -20,10 +20,20 @@ const moduleNameMapper = Object.fromEntries(
   ]),
 );
 
+/**
+ * The one ES-module-only package the services load (content-disposition 2, under @fastify/static):
+ * Node 20 requires it natively, jest's module registry cannot, so swc turns it into CommonJS.
+ */
+const ESM_ONLY = 'content-disposition';
+
 const shared = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['@swc/jest', swc as never] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', swc as never],
+    [`/node_modules/${ESM_ONLY}/.+\\.js$`]: ['@swc/jest', { module: { type: 'commonjs' } } as never],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(.*/)?${ESM_ONLY}/)`],
   // The generated API client imports its own files as './x.js' (Node16 module resolution): jest maps them to the .ts files.
   moduleNameMapper: { ...moduleNameMapper, '^(\\.{1,2}/.*)\\.js$': '$1' },
 } satisfies Config;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { OrganisationCreatedV1, Topics } from '@throughline/contracts';
-import { Actor } from '@throughline/service-kit';
+import { Actor, mintDevToken } from '@throughline/service-kit';
 import { apiAs, EventCollector, startTestService, TestService, uniqueTag } from '@throughline/testing';
 import { AppModule } from '../../apps/strategy-service/src/app.module';
 import { strategyDatabase } from '../../apps/strategy-service/src/database/strategy-database';
@@ -17,7 +17,7 @@ describe('service baseline: audit trail, security headers, rate limit', () => {
     service = await startTestService(AppModule, {
       tag,
       database: strategyDatabase,
-      env: { RATE_LIMIT_PER_MINUTE: '25' },
+      env: { RATE_LIMIT_PER_MINUTE: '25', HTTP_BODY_LIMIT: '1kb' },
     });
     collector = await EventCollector.start([`t${tag}.${Topics.Organisation}`]);
   });
@@ -59,6 +59,32 @@ describe('service baseline: audit trail, security headers, rate limit', () => {
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(response.headers.get('x-powered-by')).toBeNull();
+  });
+
+  it('reads JSON bodies within HTTP_BODY_LIMIT and refuses the rest with a problem that says why', async () => {
+    const authorization = `Bearer ${await mintDevToken({ ...admin, orgId: randomUUID() })}`;
+    const post = (body: string, contentType = 'application/json') =>
+      fetch(`${service.url}/v1/organisations`, {
+        method: 'POST',
+        headers: { 'content-type': contentType, authorization },
+        body,
+      });
+    const refusals: Array<[string, Response, number, string]> = [
+      ['over the limit', await post(JSON.stringify({ name: 'x'.repeat(2000) })), 413, 'larger than the limit of 1kb'],
+      ['malformed', await post('{"name": '), 400, 'The request body was refused'],
+      ['not an object', await post('"Acme"'), 400, 'must be an object or an array'],
+      ['a form', await post('name=Acme', 'application/x-www-form-urlencoded'), 415, 'send application/json'],
+    ];
+    for (const [name, response, status, says] of refusals) {
+      expect({ name, status: response.status, type: response.headers.get('content-type') }).toEqual({
+        name,
+        status,
+        type: expect.stringContaining('application/problem+json'),
+      });
+      expect(((await response.json()) as { detail: string }).detail).toContain(says);
+    }
+    const withinLimit = await post(JSON.stringify({ name: 'Acme Robotics' }), 'application/json; charset=utf-8');
+    expect(withinLimit.status).toBe(201);
   });
 
   it('answers 401 with problem+json for a missing, malformed or expired token', async () => {

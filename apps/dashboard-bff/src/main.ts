@@ -1,11 +1,14 @@
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { readEnv } from '@throughline/config';
 import {
   ConnectionDraining,
   enableBoundedShutdown,
+  httpAdapter,
+  nodeMiddlewareHook,
   ProblemDetailsFilter,
   runMigrations,
 } from '@throughline/service-kit';
@@ -13,7 +16,7 @@ import helmet from 'helmet';
 import { AppModule } from './app.module';
 import { dashboardBffEnvSchema } from './dashboard-bff.config';
 import { bffDatabase } from './database/bff-database';
-import { singlePageApp } from './spa/spa-files';
+import { serveSinglePageApp } from './spa/spa-files';
 
 const root = resolve(__dirname, '../../../..');
 
@@ -25,21 +28,32 @@ async function main(command = process.argv[2] ?? 'serve'): Promise<void> {
     return;
   }
   const settings = readEnv(dashboardBffEnvSchema);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(settings), {
-    bodyParser: false,
-    logger: ['error', 'warn', 'log'],
-  });
-  app.use(app.get(ConnectionDraining).middleware);
-  app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(settings),
+    // A proxy on this machine may say whom it forwards for.
+    httpAdapter({ trustProxy: 'loopback' }),
+    { bodyParser: false, logger: ['error', 'warn', 'log'] },
+  );
+  const server = app.getHttpAdapter().getInstance() as FastifyInstance;
+  app.get(ConnectionDraining).attach(server);
+  leaveBodiesUnread(server);
   // The built app's scripts and styles come from this origin; Vite's build inlines nothing that needs more.
-  app.use(helmet({ contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } } }));
-  app.use(singlePageApp(settings.DASHBOARD_DIST ?? join(root, 'dist/apps/dashboard')));
+  server.addHook(
+    'onRequest',
+    nodeMiddlewareHook(helmet({ contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } } })),
+  );
+  await serveSinglePageApp(server, settings.DASHBOARD_DIST ?? join(root, 'dist/apps/dashboard'));
   app.useGlobalFilters(new ProblemDetailsFilter());
   enableBoundedShutdown(app);
   await app.listen(settings.PORT, settings.HOST);
   const { port } = app.getHttpServer().address() as AddressInfo;
   console.log(`Dashboard: http://${settings.HOST}:${port}`);
+}
+
+/** No body is read here: the proxy streams each one on to its service, which reads and limits it. */
+function leaveBodiesUnread(server: FastifyInstance): void {
+  server.removeAllContentTypeParsers();
+  server.addContentTypeParser('*', (_request, _payload, done) => done(null));
 }
 
 main().catch((error) => {

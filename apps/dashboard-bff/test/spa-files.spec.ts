@@ -1,11 +1,10 @@
-import express from 'express';
+import fastify, { FastifyInstance } from 'fastify';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { request, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { singlePageApp } from '../src/spa/spa-files';
+import { serveSinglePageApp } from '../src/spa/spa-files';
 
 /** What Chromium would receive (it accepts gzip and brotli), undecoded. */
 function decoded(response: { headers: Record<string, string>; body: Buffer }): string {
@@ -36,32 +35,35 @@ function get(url: string): Promise<{ status: number; headers: Record<string, str
 /** The built app's files as the backend-for-frontend serves them, over real HTTP, with a stand-in live stream behind. */
 describe('the single-page app files', () => {
   const bundle = `export const figures = ${JSON.stringify(Array.from({ length: 2_000 }, (_, i) => `score ${i}`))};`;
-  let server: Server;
+  let server: FastifyInstance;
   let base: string;
 
   beforeAll(async () => {
-    const dist = mkdtempSync(join(tmpdir(), 'throughline-spa-'));
-    mkdirSync(join(dist, 'assets'));
+    const build = mkdtempSync(join(tmpdir(), 'throughline-spa-'));
+    writeFileSync(join(build, 'secret.txt'), 'not for browsers');
+    const dist = join(build, 'dist');
+    mkdirSync(join(dist, 'assets'), { recursive: true });
     writeFileSync(join(dist, 'index.html'), '<!doctype html><title>Throughline</title><div id="root"></div>');
     writeFileSync(join(dist, 'assets/index-abc123.js'), bundle);
-    const app = express();
-    app.use(singlePageApp(dist));
-    app.get('/api/live', (_request, response) => {
-      response.setHeader('content-type', 'text/event-stream');
-      response.write('data: {"first":true}\n\n');
-      response.end();
+    server = fastify();
+    await serveSinglePageApp(server, dist);
+    // Written to node's response, as the live controller does.
+    server.get('/api/live', (_request, reply) => {
+      reply.hijack();
+      reply.raw.setHeader('content-type', 'text/event-stream');
+      reply.raw.write('data: {"first":true}\n\n');
+      reply.raw.end();
     });
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = await server.listen({ port: 0, host: '127.0.0.1' });
   });
-  afterAll(() => new Promise((resolve) => server.close(resolve)));
+  afterAll(() => server.close());
 
   it('sends hashed assets compressed, to be kept for a year', async () => {
     const asset = await get(`${base}/assets/index-abc123.js`);
     expect(asset.status).toBe(200);
     expect(['br', 'gzip']).toContain(asset.headers['content-encoding']);
     expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(asset.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(asset.body.length).toBeLessThan(bundle.length / 4);
     expect(decoded(asset)).toBe(bundle);
   });
@@ -75,6 +77,16 @@ describe('the single-page app files', () => {
 
   it('answers 404 for a missing hashed asset rather than the page', async () => {
     expect((await get(`${base}/assets/index-gone.js`)).status).toBe(404);
+  });
+
+  it('answers 404 for a path of its own that nothing answers rather than the page', async () => {
+    expect((await get(`${base}/api/nothing-here`)).status).toBe(404);
+  });
+
+  it('never sends a file from above the build: such a path is a client route', async () => {
+    const outside = await get(`${base}/%2e%2e/secret.txt`);
+    expect(outside.status).toBe(200);
+    expect(decoded(outside)).toContain('<div id="root">');
   });
 
   it('leaves what is behind it uncompressed: the live stream goes out event by event', async () => {

@@ -2,65 +2,58 @@ import { INestApplication, Logger, Type } from '@nestjs/common';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { exactDocument } from './http/openapi-document';
-import { NextFunction, Request, Response } from 'express';
+import type { FastifyInstance } from 'fastify';
 import helmet from 'helmet';
+import { exactDocument } from './http/openapi-document';
 import { ConnectionDraining } from './http/connection-draining';
+import { httpAdapter, nodeMiddlewareHook } from './http/http-server';
 import { enableBoundedShutdown } from './lifecycle/bounded-shutdown';
-import { correlationIdMiddleware } from './http/correlation-id';
+import { correlateRequests } from './http/correlation-id';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { readRequestBodies } from './http/request-bodies';
 import { strictValidationPipe } from './http/validation';
-import { accessLog } from './observability/logging';
-import { collectProcessMetrics, httpMetricsMiddleware } from './observability/prometheus';
+import { logAccess } from './observability/logging';
+import { collectProcessMetrics, timeRequests } from './observability/prometheus';
 import { startTracing, traceRequests, tracingStarted } from './observability/tracing';
 import { EnvSchema, envSlice, readEnv } from '@throughline/config';
-import { httpEnvSchema, serviceConfigSchema } from './config/service-config';
+import { byteSize, httpEnvSchema, serviceConfigSchema } from './config/service-config';
 import { runMigrations, ServiceDatabase } from './database/database-options';
-import { SPREADSHEET_MEDIA_TYPES } from './spreadsheets/spreadsheet-format';
 
 export interface ServiceAppOptions {
   title: string;
   description: string;
 }
 
-/** Builds a service's HTTP application with the shared conventions; the caller decides when to listen. */
+/**
+ * Builds a service's HTTP application with the shared conventions; the caller decides when to
+ * listen. Nest runs on Fastify: the same request costs a fraction of Express's CPU
+ * (`bench/http-floor.ts`), and the hooks below are the only place the services see it.
+ */
 export async function createServiceApp(module: Type<unknown>, options: ServiceAppOptions): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(module, {
+  const app = await NestFactory.create<NestFastifyApplication>(module, httpAdapter(), {
     bodyParser: false,
     bufferLogs: true,
   });
   app.useLogger(app.get(PinoLogger));
-  app.use(app.get(ConnectionDraining).middleware);
+  const server = app.getHttpAdapter().getInstance() as FastifyInstance;
+  app.get(ConnectionDraining).attach(server);
   const http = envSlice(httpEnvSchema, app.get(ConfigService));
-  const streamed = new Set(streamedUploadsOf(module));
-  const buffered = (types: string[]) => (request: Request) => !streamed.has(request.path) && Boolean(request.is(types));
-  app.useBodyParser('json', {
-    type: buffered(JSON_MEDIA_TYPES),
-    limit: http.HTTP_BODY_LIMIT,
-    reviver: refusePrototypeKeys,
-  });
-  // CSV and XLSX uploads (spreadsheet imports) arrive as raw bytes with their own, larger limit.
-  app.useBodyParser('raw', {
-    type: buffered(Object.values(SPREADSHEET_MEDIA_TYPES)),
-    limit: http.SPREADSHEET_UPLOAD_LIMIT,
-  });
-  app.use(refuseUnreadableBodies(streamed));
-  // After the body parsers (their stream callbacks would lose the span's context), before the rest.
-  if (tracingStarted()) app.use(traceRequests);
+  readRequestBodies(
+    server,
+    { json: byteSize(http.HTTP_BODY_LIMIT), upload: byteSize(http.SPREADSHEET_UPLOAD_LIMIT) },
+    new Set(streamedUploadsOf(module)),
+  );
+  if (tracingStarted()) traceRequests(server);
   collectProcessMetrics();
-  app.use(securityHeaders());
-  app.use(httpMetricsMiddleware);
-  app.use(correlationIdMiddleware);
-  app.use(accessLog);
+  server.addHook('onRequest', securityHeaders());
+  timeRequests(server);
+  correlateRequests(server);
+  logAccess(server);
   app.useGlobalFilters(new ProblemDetailsFilter(http.HTTP_BODY_LIMIT, http.SPREADSHEET_UPLOAD_LIMIT));
   app.useGlobalPipes(strictValidationPipe());
   enableBoundedShutdown(app);
-  app.disable('x-powered-by');
-  // An ETag here is a resource's version (If-Match sends it back); Express's body-hash ETags on
-  // every other answer would read as versions that no update accepts.
-  app.set('etag', false);
   SwaggerModule.setup('docs', app, openApiDocument(app, options), { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }
@@ -124,15 +117,6 @@ export function serviceMain(service: ServiceDefinition, command = process.argv[2
   });
 }
 
-/** JSON.parse would keep `__proto__` as an own key that validation then drops silently: refuse it (400) like any unknown field. */
-function refusePrototypeKeys(key: string, value: unknown): unknown {
-  if (key === '__proto__' || key === 'constructor' || key === 'prototype')
-    throw new SyntaxError(`the field "${key}" is not allowed`);
-  return value;
-}
-
-const JSON_MEDIA_TYPES = ['application/json', 'application/*+json'];
-
 const STREAMED_UPLOADS = 'throughline:streamed-uploads';
 
 /**
@@ -149,31 +133,6 @@ function streamedUploadsOf(module: Type<unknown>): string[] {
   return Reflect.getMetadata(STREAMED_UPLOADS, module) ?? [];
 }
 
-/**
- * A body no parser read (a form, text/plain, XML, or no content type) would reach the handler as
- * "no fields" and answer 200 having changed nothing: refuse it with 415 instead.
- */
-const refuseUnreadableBodies =
-  (streamed: Set<string>) => (request: Request, _response: Response, next: NextFunction) => {
-    const hasBody =
-      Number(request.header('content-length') ?? 0) > 0 || request.header('transfer-encoding') !== undefined;
-    if (
-      !hasBody ||
-      streamed.has(request.path) ||
-      request.is([...JSON_MEDIA_TYPES, ...Object.values(SPREADSHEET_MEDIA_TYPES)])
-    )
-      return next();
-    const type = request.header('content-type');
-    next(
-      Object.assign(
-        new Error(
-          `${type ? `the content type ${type} is` : 'a body without a content type is'} not accepted; send application/json`,
-        ),
-        { status: 415, expose: true },
-      ),
-    );
-  };
-
 /** helmet's headers everywhere; Swagger UI's page needs its inline script, so only /docs gets a looser policy. */
 function securityHeaders() {
   const strict = helmet();
@@ -182,6 +141,7 @@ function securityHeaders() {
       directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] },
     },
   });
-  return (request: Request, response: Response, next: NextFunction) =>
-    (request.path.startsWith('/docs') ? docs : strict)(request, response, next);
+  return nodeMiddlewareHook((request, response, next) =>
+    (request.url?.startsWith('/docs') ? docs : strict)(request, response, next),
+  );
 }

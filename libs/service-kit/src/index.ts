@@ -11,6 +11,7 @@ export * from './http/validation';
 export * from './http/concurrency';
 export * from './http/correlation-id';
 export * from './http/connection-draining';
+export * from './http/http-server';
 export * from './lifecycle/bounded-shutdown';
 export * from './service-kit.module';
 export * from './bootstrap';

@@ -1,15 +1,15 @@
-import { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
 /** A plain page for what goes wrong around sign-in (a browser navigated here: it gets HTML, never a blank page). */
-export function sendErrorPage(response: Response, status: number, title: string, message: string): void {
-  response
+export function sendErrorPage(reply: FastifyReply, status: number, title: string, message: string): void {
+  reply
     .status(status)
-    .type('html')
-    .setHeader('cache-control', 'no-store')
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
     .send(
       `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

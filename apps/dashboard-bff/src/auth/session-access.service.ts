@@ -5,8 +5,8 @@ import {
   ServiceUnavailableException,
   UnauthorizedException,
 } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
-import { Request } from 'express';
 import { Session, SessionsService } from '../sessions/sessions.service';
 import { IdentityProviderError, OidcClient, ProviderTokens, RefreshRefused } from './oidc-client';
 import { readCookie, SESSION_COOKIE } from './session-cookie';
@@ -25,16 +25,16 @@ export class SessionAccess {
     @Inject(OidcClient) private readonly oidc: OidcClient,
   ) {}
 
-  async require(request: Request): Promise<Session> {
+  async require(request: FastifyRequest): Promise<Session> {
     const session = await this.sessions.find(readCookie(request, SESSION_COOKIE));
     if (!session) throw new UnauthorizedException('You are not signed in (or your session has ended): sign in again.');
     return session;
   }
 
   /** Writes need the session's CSRF token in `x-csrf-token`: a cross-site page can send the cookie, never the token. */
-  assertCsrf(request: Request, session: Session): void {
+  assertCsrf(request: FastifyRequest, session: Session): void {
     if (SAFE_METHODS.has(request.method)) return;
-    const sent = Buffer.from(request.header('x-csrf-token') ?? '');
+    const sent = Buffer.from(String(request.headers['x-csrf-token'] ?? ''));
     const expected = Buffer.from(session.csrfToken);
     if (sent.length !== expected.length || !timingSafeEqual(sent, expected))
       throw new ForbiddenException('Send the x-csrf-token header with the token from GET /auth/session.');

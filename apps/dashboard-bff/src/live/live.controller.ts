@@ -1,6 +1,6 @@
 import { Controller, Get, Req, Res, ServiceUnavailableException } from '@nestjs/common';
-import { Request, Response } from 'express';
 import { ConnectionDraining } from '@throughline/service-kit';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SessionAccess } from '../auth/session-access.service';
 import { LiveFeed } from './live-feed.service';
 import { mayReceive } from './live-visibility.rules';
@@ -15,11 +15,14 @@ export class LiveController {
   ) {}
 
   @Get('live')
-  async live(@Req() request: Request, @Res() response: Response): Promise<void> {
+  async live(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const session = await this.access.require(request);
     const viewer = { personId: session.person.id, orgId: session.organisation?.id ?? '', role: session.person.role };
     // A stream begun now would be ended at once, and the page's reconnecting would keep its connection busy.
     if (this.draining.stopping) throw new ServiceUnavailableException('Shutting down.');
+    // Written to node's response for as long as the page stays: Fastify must not also answer when this returns.
+    reply.hijack();
+    const response = reply.raw;
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -37,7 +40,7 @@ export class LiveController {
     };
     // Ended when this instance stops: the page reconnects (to another one) and refetches.
     const held = this.draining.holdOpen(response, stop);
-    request.on('close', () => {
+    response.on('close', () => {
       stop();
       held.release();
     });

@@ -1,5 +1,5 @@
 import { All, BadGatewayException, Controller, Inject, NotFoundException, Param, Req, Res } from '@nestjs/common';
-import { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { BFF_SETTINGS, DashboardBffEnv, ServiceName, SERVICES, serviceUrl } from '../dashboard-bff.config';
 import { SessionAccess } from '../auth/session-access.service';
@@ -26,34 +26,41 @@ export class ProxyController {
     private readonly access: SessionAccess,
   ) {}
 
-  @All(':service/*path')
-  async forward(@Param('service') service: string, @Req() request: Request, @Res() response: Response): Promise<void> {
+  @All(':service/*')
+  async forward(
+    @Param('service') service: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     if (!SERVICES.includes(service as ServiceName))
       throw new NotFoundException(`There is no service "${service}": use ${SERVICES.join(', ')}.`);
     const session = await this.access.require(request);
     this.access.assertCsrf(request, session);
     const token = await this.access.bearerToken(session);
     const prefix = `/api/${service}`;
-    const target = new URL(request.originalUrl.slice(prefix.length), serviceUrl(this.settings, service as ServiceName));
+    const target = new URL(request.url.slice(prefix.length), serviceUrl(this.settings, service as ServiceName));
     const headers = new Headers({ authorization: `Bearer ${token}` });
     for (const name of REQUEST_HEADERS) {
-      const value = request.header(name);
-      if (value) headers.set(name, value);
+      const value = request.headers[name];
+      if (typeof value === 'string' && value) headers.set(name, value);
     }
     const hasBody = !['GET', 'HEAD'].includes(request.method);
-    let upstream: globalThis.Response;
+    let upstream: Response;
     try {
       upstream = await fetch(target, {
         method: request.method,
         headers,
-        body: hasBody ? (Readable.toWeb(request) as ReadableStream) : undefined,
+        body: hasBody ? (Readable.toWeb(request.raw) as ReadableStream) : undefined,
         duplex: 'half',
         signal: AbortSignal.timeout(30_000),
       } as RequestInit);
     } catch {
       throw new BadGatewayException(`The ${service} service cannot be reached; try again in a moment.`);
     }
-    response.status(upstream.status);
+    // Streamed on as it arrives, into node's response: Fastify must not also answer when this returns.
+    reply.hijack();
+    const response = reply.raw;
+    response.statusCode = upstream.status;
     for (const name of RESPONSE_HEADERS) {
       const value = upstream.headers.get(name);
       if (value) response.setHeader(name, value);

@@ -20,7 +20,7 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import {
   Actor,
   ApiPageResponse,
@@ -90,7 +90,7 @@ export class TasksController {
   async get(
     @CurrentActor() actor: Actor,
     @Param('taskId', ParseUUIDPipe) taskId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<TaskWithHistoryView> {
     const task = await this.tasks.get(actor, taskId);
     setETag(response, task.version);
@@ -109,7 +109,7 @@ export class TasksController {
     @CurrentActor() actor: Actor,
     @Body() body: CreateTaskDto,
     @CorrelationId() correlationId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<TaskView> {
     const task = await this.tasks.create(actor, body, correlationId);
     setETag(response, task.version);
@@ -130,7 +130,7 @@ export class TasksController {
     @IfMatch() version: number,
     @Body() body: ChangeTaskStatusDto,
     @CorrelationId() correlationId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<TaskView> {
     const task = await this.tasks.changeStatus(actor, taskId, version, body, correlationId);
     setETag(response, task.version);
@@ -148,7 +148,7 @@ export class TasksController {
     @IfMatch() version: number,
     @Body() body: ReportProgressDto,
     @CorrelationId() correlationId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<TaskView> {
     const task = await this.tasks.reportProgress(actor, taskId, version, body, correlationId);
     setETag(response, task.version);
@@ -165,7 +165,7 @@ export class TasksController {
     @IfMatch() version: number,
     @Body() body: RecordCostDto,
     @CorrelationId() correlationId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<TaskEntryRecordedView> {
     const recorded = await this.tasks.recordCost(actor, taskId, version, body, correlationId);
     setETag(response, recorded.task.version);
@@ -182,7 +182,7 @@ export class TasksController {
     @IfMatch() version: number,
     @Body() body: RecordHoursDto,
     @CorrelationId() correlationId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<TaskEntryRecordedView> {
     const recorded = await this.tasks.recordHours(actor, taskId, version, body, correlationId);
     setETag(response, recorded.task.version);
@@ -199,7 +199,7 @@ export class TasksController {
     @IfMatch() version: number,
     @Body() body: RecordQualityIssueDto,
     @CorrelationId() correlationId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<TaskEntryRecordedView> {
     const recorded = await this.tasks.recordQualityIssue(actor, taskId, version, body, correlationId);
     setETag(response, recorded.task.version);

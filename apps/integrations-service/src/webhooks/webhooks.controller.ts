@@ -8,7 +8,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Actor, CurrentActor, IfMatch, Page, withETag } from '@throughline/service-kit';
 import {
   CreateWebhookDto,
@@ -40,7 +40,7 @@ export class WebhooksController {
   async create(
     @CurrentActor() actor: Actor,
     @Body() body: CreateWebhookDto,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<WebhookWithSecretDto> {
     return withETag(response, await this.webhooks.create(actor, body));
   }
@@ -57,7 +57,7 @@ export class WebhooksController {
   async get(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<WebhookDto> {
     return withETag(response, await this.webhooks.get(actor, id));
   }
@@ -70,7 +70,7 @@ export class WebhooksController {
     @Param('id', ParseUUIDPipe) id: string,
     @IfMatch() version: number,
     @Body() body: UpdateWebhookDto,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<WebhookDto> {
     return withETag(response, await this.webhooks.update(actor, id, version, body));
   }
@@ -99,7 +99,7 @@ export class WebhooksController {
     @Param('id', ParseUUIDPipe) id: string,
     @IfMatch() version: number,
     @Body() body: RotateSecretDto,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<WebhookWithSecretDto> {
     return withETag(response, await this.webhooks.rotateSecret(actor, id, version, body));
   }
@@ -112,7 +112,7 @@ export class WebhooksController {
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
     @IfMatch() version: number,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<WebhookDto> {
     return withETag(response, await this.webhooks.enable(actor, id, version));
   }
@@ -127,7 +127,7 @@ export class WebhooksController {
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
     @IfMatch() version: number,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<WebhookDto> {
     return withETag(response, await this.webhooks.disable(actor, id, version));
   }

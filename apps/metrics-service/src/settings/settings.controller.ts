@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Put, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Actor, CorrelationId, CurrentActor, IfMatch, Roles, setETag } from '@throughline/service-kit';
 import { AlignmentSettingsDto, AlignmentSettingsView } from './dto/settings.dto';
 import { SettingsService } from './settings.service';
@@ -19,7 +19,7 @@ export class SettingsController {
   @ApiOkResponse({ type: AlignmentSettingsView })
   async get(
     @CurrentActor() actor: Actor,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<AlignmentSettingsView> {
     return view(await this.settings.get(actor), response);
   }
@@ -33,7 +33,7 @@ export class SettingsController {
     @IfMatch() version: number,
     @Body() body: AlignmentSettingsDto,
     @CorrelationId() correlationId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<AlignmentSettingsView> {
     const settings = {
       weights: { ...body.weights },
@@ -45,7 +45,7 @@ export class SettingsController {
   }
 }
 
-function view(current: VersionedSettings, response: Response): AlignmentSettingsView {
+function view(current: VersionedSettings, response: FastifyReply): AlignmentSettingsView {
   setETag(response, current.version);
   return { ...current.settings, version: current.version };
 }

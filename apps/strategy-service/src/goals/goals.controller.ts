@@ -7,7 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Actor, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, withETag } from '@throughline/service-kit';
 import { CloseGoalDto, CreateGoalDto, GoalDetailView, GoalListQueryDto, GoalView, UpdateGoalDto } from './dto/goal.dto';
 import { GoalsService } from './goals.service';
@@ -28,7 +28,7 @@ export class GoalsController {
     @CurrentActor() actor: Actor,
     @Body() body: CreateGoalDto,
     @CorrelationId() correlationId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<GoalView> {
     return withETag(response, await this.goals.create(actor, body, correlationId));
   }
@@ -46,7 +46,7 @@ export class GoalsController {
   async get(
     @CurrentActor() actor: Actor,
     @Param('goalId', ParseUUIDPipe) goalId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<GoalDetailView> {
     return withETag(response, await this.goals.get(actor, goalId));
   }
@@ -64,7 +64,7 @@ export class GoalsController {
     @Body() body: UpdateGoalDto,
     @IfMatch() version: number,
     @CorrelationId() correlationId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<GoalView> {
     return withETag(response, await this.goals.update(actor, goalId, body, version, correlationId));
   }
@@ -79,7 +79,7 @@ export class GoalsController {
     @Param('goalId', ParseUUIDPipe) goalId: string,
     @IfMatch() version: number,
     @CorrelationId() correlationId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<GoalView> {
     return withETag(response, await this.goals.activate(actor, goalId, version, correlationId));
   }
@@ -95,7 +95,7 @@ export class GoalsController {
     @Body() body: CloseGoalDto,
     @IfMatch() version: number,
     @CorrelationId() correlationId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<GoalView> {
     return withETag(response, await this.goals.close(actor, goalId, body, version, correlationId));
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Actor, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, withETag } from '@throughline/service-kit';
 import { CreateOrgUnitDto, OrgUnitListQueryDto, OrgUnitView, UpdateOrgUnitDto } from './dto/organisation.dto';
 import { OrganisationService } from './organisation.service';
@@ -18,7 +18,7 @@ export class OrgUnitsController {
     @CurrentActor() actor: Actor,
     @Body() body: CreateOrgUnitDto,
     @CorrelationId() correlationId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<OrgUnitView> {
     return withETag(response, await this.organisation.createOrgUnit(actor, body, correlationId));
   }
@@ -36,7 +36,7 @@ export class OrgUnitsController {
   async get(
     @CurrentActor() actor: Actor,
     @Param('orgUnitId', ParseUUIDPipe) orgUnitId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<OrgUnitView> {
     return withETag(response, await this.organisation.getOrgUnit(actor, orgUnitId));
   }
@@ -50,7 +50,7 @@ export class OrgUnitsController {
     @Body() body: UpdateOrgUnitDto,
     @IfMatch() version: number,
     @CorrelationId() correlationId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<OrgUnitView> {
     return withETag(response, await this.organisation.updateOrgUnit(actor, orgUnitId, body, version, correlationId));
   }

@@ -7,7 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Actor, CorrelationId, CurrentActor, withETag } from '@throughline/service-kit';
 import { CreateOrganisationDto, OrganisationView } from './dto/organisation.dto';
 import { OrganisationService } from './organisation.service';
@@ -26,7 +26,7 @@ export class OrganisationsController {
     @CurrentActor() actor: Actor,
     @Body() body: CreateOrganisationDto,
     @CorrelationId() correlationId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<OrganisationView> {
     return withETag(response, await this.organisation.createOrganisation(actor, body, correlationId));
   }
@@ -37,7 +37,7 @@ export class OrganisationsController {
   async get(
     @CurrentActor() actor: Actor,
     @Param('organisationId', ParseUUIDPipe) organisationId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<OrganisationView> {
     return withETag(response, await this.organisation.getOrganisation(actor, organisationId));
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import {
   Actor,
   ApiPageResponse,
@@ -27,7 +27,7 @@ export class PeopleController {
     @CurrentActor() actor: Actor,
     @Body() body: CreatePersonDto,
     @CorrelationId() correlationId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<PersonView> {
     return withETag(response, await this.organisation.createPerson(actor, body, correlationId));
   }
@@ -55,7 +55,7 @@ export class PeopleController {
   async get(
     @CurrentActor() actor: Actor,
     @Param('personId', ParseUUIDPipe) personId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<PersonView> {
     return withETag(response, await this.organisation.getPerson(actor, personId));
   }
@@ -69,7 +69,7 @@ export class PeopleController {
     @Body() body: UpdatePersonDto,
     @IfMatch() version: number,
     @CorrelationId() correlationId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<PersonView> {
     return withETag(response, await this.organisation.updatePerson(actor, personId, body, version, correlationId));
   }

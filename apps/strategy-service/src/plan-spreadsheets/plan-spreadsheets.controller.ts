@@ -21,7 +21,7 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   Actor,
   CorrelationId,
@@ -83,11 +83,11 @@ export class PlanSpreadsheetsController {
     @CurrentActor() actor: Actor,
     @Query() query: PlanImportQueryDto,
     @Body() body: unknown,
-    @Req() request: Request,
+    @Req() request: FastifyRequest,
     @CorrelationId() correlationId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<PlanImportView> {
-    const format = formatOfMediaType(request.header('content-type'));
+    const format = formatOfMediaType(request.headers['content-type']);
     if (!format || !Buffer.isBuffer(body))
       throw new HttpException(
         { message: `Send the file as the body with content-type ${SPREADSHEETS.join(' or ')}.` },

@@ -10,7 +10,7 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { decodeJwt, errors, JWTPayload, jwtVerify } from 'jose';
 import { Actor, Role, ROLES, TokenScope, tokenScopes } from './actor';
 import { AuthConfig, TrustedIssuer } from './auth-config';
@@ -36,7 +36,7 @@ export const Scopes = (...scopes: TokenScope[]) => SetMetadata(ACCEPTED_SCOPES, 
 
 export const CurrentActor = createParamDecorator(
   (_: unknown, context: ExecutionContext): Actor =>
-    context.switchToHttp().getRequest<Request & { actor: Actor }>().actor,
+    context.switchToHttp().getRequest<FastifyRequest & { actor: Actor }>().actor,
 );
 
 @Injectable()
@@ -53,8 +53,8 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
-    const request = context.switchToHttp().getRequest<Request & { actor?: Actor }>();
-    const actor = await this.authenticate(request.header('authorization'));
+    const request = context.switchToHttp().getRequest<FastifyRequest & { actor?: Actor }>();
+    const actor = await this.authenticate(request.headers.authorization);
     request.actor = actor;
     const requestContext = currentRequestContext();
     if (requestContext) requestContext.actor = actor;

@@ -53,9 +53,8 @@ describe('AuthGuard with identity-provider tokens', () => {
   });
 
   const activate = (token: string) => {
-    const http = { header: (name: string) => (name === 'authorization' ? `Bearer ${token}` : undefined) } as {
-      header(name: string): string | undefined;
-      actor?: Actor;
+    const http: { headers: { authorization: string }; actor?: Actor } = {
+      headers: { authorization: `Bearer ${token}` },
     };
     const context = {
       getHandler: () => activate,

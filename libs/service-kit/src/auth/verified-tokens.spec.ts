@@ -75,10 +75,7 @@ describe('AuthGuard with remembered tokens', () => {
     },
   );
   const request = (authorization: string) => {
-    const http = { header: (name: string) => (name.toLowerCase() === 'authorization' ? authorization : undefined) } as {
-      header(name: string): string | undefined;
-      actor?: Actor;
-    };
+    const http: { headers: { authorization: string }; actor?: Actor } = { headers: { authorization } };
     const context = {
       getHandler: () => request,
       getClass: () => AuthGuard,

@@ -79,3 +79,9 @@ export function validatedConfigModule(schema: EnvSchema): Promise<DynamicModule>
     load: [() => readEnv(schema, process.env)],
   });
 }
+
+/** '20mb' → bytes (the units HTTP_BODY_LIMIT and SPREADSHEET_UPLOAD_LIMIT are written in). */
+export function byteSize(limit: string): number {
+  const [, amount, unit] = /^(\d+)(b|kb|mb)$/.exec(limit) ?? ['', '0', 'b'];
+  return Number(amount) * { b: 1, kb: 1024, mb: 1024 * 1024 }[unit as 'b' | 'kb' | 'mb'];
+}

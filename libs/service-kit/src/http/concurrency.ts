@@ -1,24 +1,24 @@
 import { ApiIfMatch } from './openapi';
 import { createParamDecorator, ExecutionContext, HttpException, HttpStatus } from '@nestjs/common';
-import { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** Optimistic concurrency over HTTP: responses carry `ETag: "<version>"`, updates send it back in `If-Match`. */
 export function etag(version: number): string {
   return `"${version}"`;
 }
 
-export function setETag(response: Response, version: number): void {
-  response.setHeader('ETag', etag(version));
+export function setETag(reply: FastifyReply, version: number): void {
+  reply.header('etag', etag(version));
 }
 
 /** Sends the resource's version as its ETag and returns it. */
-export function withETag<T extends { version: number }>(response: Response, view: T): T {
-  setETag(response, view.version);
+export function withETag<T extends { version: number }>(reply: FastifyReply, view: T): T {
+  setETag(reply, view.version);
   return view;
 }
 
-function parseIfMatch(request: Request): number | undefined {
-  const header = request.header('if-match');
+function parseIfMatch(request: FastifyRequest): number | undefined {
+  const header = request.headers['if-match'];
   if (header === undefined) return undefined;
   const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
   if (!match)
@@ -27,7 +27,7 @@ function parseIfMatch(request: Request): number | undefined {
 }
 
 const ifMatchVersion = createParamDecorator((_: unknown, context: ExecutionContext): number => {
-  const version = parseIfMatch(context.switchToHttp().getRequest<Request>());
+  const version = parseIfMatch(context.switchToHttp().getRequest<FastifyRequest>());
   if (version === undefined) {
     throw new HttpException(
       {

@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import { NextFunction, Request, Response } from 'express';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { Actor } from '../auth/actor';
@@ -14,6 +14,7 @@ export interface RequestContext {
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
+const contexts = new WeakMap<FastifyRequest, RequestContext>();
 
 /** What the current request knows, wherever in its call chain we are (undefined outside requests). */
 export function currentRequestContext(): RequestContext | undefined {
@@ -24,14 +25,24 @@ export function currentRequestContext(): RequestContext | undefined {
  * Every request gets a correlation id (the caller's, if sane), echoed back, carried into
  * events, and a request context that later layers (auth, the outbox) can read.
  */
-export function correlationIdMiddleware(request: Request, response: Response, next: NextFunction): void {
-  const given = request.header(CORRELATION_HEADER);
-  const id = given && ACCEPTABLE.test(given) ? given : randomUUID();
-  request.headers[CORRELATION_HEADER] = id;
-  response.setHeader(CORRELATION_HEADER, id);
-  storage.run({ correlationId: id }, next);
+export function correlateRequests(app: FastifyInstance): void {
+  app.addHook('onRequest', (request, reply, done) => {
+    const given = request.headers[CORRELATION_HEADER];
+    const id = typeof given === 'string' && ACCEPTABLE.test(given) ? given : randomUUID();
+    request.headers[CORRELATION_HEADER] = id;
+    reply.header(CORRELATION_HEADER, id);
+    contexts.set(request, { correlationId: id });
+    done();
+  });
+  // The handler runs from the body's last chunk, outside any context begun before it was read.
+  app.addHook('preHandler', (request, _reply, done) => {
+    const context = contexts.get(request);
+    if (context) storage.run(context, done);
+    else done();
+  });
 }
 
-export const CorrelationId = createParamDecorator((_: unknown, context: ExecutionContext): string =>
-  context.switchToHttp().getRequest<Request>().header(CORRELATION_HEADER)!,
+export const CorrelationId = createParamDecorator(
+  (_: unknown, context: ExecutionContext): string =>
+    context.switchToHttp().getRequest<FastifyRequest>().headers[CORRELATION_HEADER] as string,
 );

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { ProblemDetailsFilter } from './problem-details.filter';
 
-/** The filter's answer and log line for one exception, through the parts of Express it touches. */
+/** The filter's answer and log line for one exception, through the parts of Fastify's request and reply it touches. */
 function answer(exception: unknown) {
   const sent: { status?: number; body?: string } = {};
   const response = {
@@ -10,13 +10,13 @@ function answer(exception: unknown) {
       return response;
     },
     type: () => response,
-    setHeader: () => response,
+    header: () => response,
     send(body: string) {
       sent.body = body;
       return response;
     },
   };
-  const request = { method: 'GET', url: '/v1/things', originalUrl: '/v1/things', header: () => undefined };
+  const request = { method: 'GET', url: '/v1/things', headers: {} };
   const host = {
     switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }),
   } as unknown as ArgumentsHost;

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
 import { DomainError, FieldProblem } from '../domain/domain-error';
 import { formatOfMediaType } from '../spreadsheets/spreadsheet-format';
@@ -34,6 +34,7 @@ const TITLES: Record<number, string> = {
   409: 'Conflict',
   412: 'Precondition failed',
   413: 'Payload too large',
+  414: 'URI too long',
   415: 'Unsupported media type',
   422: 'Unprocessable entity',
   428: 'Precondition required',
@@ -55,22 +56,25 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<Request>();
-    const response = http.getResponse<Response>();
+    this.answer(exception, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
+  }
+
+  /** Answers the request with the exception's problem (also for what the router refuses before Nest). */
+  answer(exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
     const problem = this.toProblem(exception, request);
     // A 5xx the code chose (a dependency away, "try again in a moment") is worth a line; only the unexpected needs its stack.
     if (problem.status >= 500 && exception instanceof HttpException)
       this.logger.warn(`${request.method} ${request.url} answered ${problem.status}: ${problem.detail}`);
     else if (problem.status >= 500)
       this.logger.error(`${request.method} ${request.url} failed`, (exception as Error)?.stack);
-    if (problem.status === 401) response.setHeader('WWW-Authenticate', bearerChallenge(request, problem.detail));
-    response.status(problem.status).type(PROBLEM_JSON).send(JSON.stringify(problem));
+    if (problem.status === 401) reply.header('www-authenticate', bearerChallenge(request, problem.detail));
+    reply.status(problem.status).type(PROBLEM_JSON).send(JSON.stringify(problem));
   }
 
-  private toProblem(exception: unknown, request: Request): ProblemDetails {
+  private toProblem(exception: unknown, request: FastifyRequest): ProblemDetails {
     const base = {
-      instance: request.originalUrl ?? request.url,
-      correlationId: request.header('x-correlation-id') ?? undefined,
+      instance: request.url,
+      correlationId: header(request, 'x-correlation-id'),
     };
     if (exception instanceof DomainError) {
       const status = DOMAIN_STATUS[exception.kind];
@@ -96,11 +100,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail: message, errors, ...base };
     }
     if (isClientHttpError(exception)) {
-      // Raised before routing (the JSON body parser): too large, malformed, or refused keys.
+      // Raised before the handler (the body parsers): malformed, refused keys, or an unreadable type.
       const status = exception.status;
       const detail =
         status === 413
-          ? `The request body is larger than the limit of ${formatOfMediaType(request.header('content-type')) ? this.uploadLimit : this.bodyLimit}.`
+          ? `The request body is larger than the limit of ${formatOfMediaType(header(request, 'content-type')) ? this.uploadLimit : this.bodyLimit}.`
           : `The request body was refused: ${exception.message}`;
       return { type: 'about:blank', title: TITLES[status] ?? 'Bad request', status, detail, ...base };
     }
@@ -127,12 +131,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
  * RFC 6750's challenge: a request without a token is told the scheme; one with a refused token
  * also gets `invalid_token` and why.
  */
-function bearerChallenge(request: Request, detail: string): string {
-  if (!/^Bearer\s/i.test(request.header('authorization') ?? '')) return 'Bearer realm="throughline"';
+function bearerChallenge(request: FastifyRequest, detail: string): string {
+  if (!/^Bearer\s/i.test(header(request, 'authorization') ?? '')) return 'Bearer realm="throughline"';
   return `Bearer realm="throughline", error="invalid_token", error_description="${detail.replace(/["\\]/g, "'")}"`;
 }
 
-/** Errors of the http-errors shape (body-parser's) that are the client's fault and safe to describe. */
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Errors of the http-errors shape (the body parsers') that are the client's fault and safe to describe. */
 function isClientHttpError(exception: unknown): exception is { status: number; message: string } {
   const candidate = exception as { status?: unknown; expose?: unknown };
   return (

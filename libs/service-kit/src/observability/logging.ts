@@ -1,6 +1,6 @@
 import { DynamicModule } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { NextFunction, Request, Response } from 'express';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import { LoggerOptions } from 'pino';
 import { env, EnvOf, envSlice } from '@throughline/config';
@@ -8,7 +8,7 @@ import { currentHandledEvent } from '@throughline/messaging';
 import { trace } from '@opentelemetry/api';
 import { z } from 'zod';
 import { Actor } from '../auth/actor';
-import { currentRequestContext } from '../http/correlation-id';
+import { CORRELATION_HEADER, currentRequestContext } from '../http/correlation-id';
 
 export const loggingEnvSchema = z.object({
   LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
@@ -53,7 +53,7 @@ export function logContext(): Record<string, string> {
 
 /**
  * Structured logs through pino (nestjs-pino): Nest's Logger, kafkajs and the messaging library
- * all write through the one root logger; `accessLog` adds one line per request. pino-http's own
+ * all write through the one root logger; `logAccess` adds one line per request. pino-http's own
  * middleware is not mounted (no routes): its child logger, serializers and header redaction per
  * request cost more CPU than the rest of a cheap read's middleware together, and everything it
  * bound (the correlation id) comes from the request context (logContext) instead.
@@ -86,31 +86,30 @@ function loggerOptions(settings: LoggingEnv): LoggerOptions {
   };
 }
 
-type AnsweredRequest = Request & { actor?: Actor };
+type AnsweredRequest = FastifyRequest & { actor?: Actor };
 
 /**
  * One access line per answered request: method, route (the matched pattern, not the URL), status,
  * duration and the organisation; the correlation id comes with every line. No headers: they
  * would carry credentials. Answers of 500 and above are logged as errors.
  */
-export function accessLog(request: AnsweredRequest, response: Response, next: NextFunction): void {
-  if (UNLOGGED_PATHS.test(request.url)) return next();
-  const started = Date.now();
-  const correlationId = currentRequestContext()?.correlationId;
-  response.once('finish', () => {
-    const route = request.route?.path ?? request.originalUrl.split('?')[0];
-    const status = response.statusCode;
+export function logAccess(app: FastifyInstance): void {
+  app.addHook('onResponse', (request: AnsweredRequest, reply, done) => {
+    if (UNLOGGED_PATHS.test(request.url)) return done();
+    const route = request.routeOptions.url ?? request.url.split('?')[0];
+    const status = reply.statusCode;
+    const correlationId = request.headers[CORRELATION_HEADER];
     PinoLogger.root[status >= 500 ? 'error' : 'info'](
       {
         method: request.method,
         route,
         status,
-        durationMs: Date.now() - started,
+        durationMs: Math.round(reply.elapsedTime),
         ...(correlationId ? { correlationId } : {}),
         ...(request.actor ? { orgId: request.actor.orgId } : {}),
       },
       `${request.method} ${route} ${status}`,
     );
+    done();
   });
-  next();
 }

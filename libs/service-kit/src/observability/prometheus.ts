@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
-import { NextFunction, Request, Response } from 'express';
+import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Histogram, register } from 'prom-client';
 import { Public } from '../auth/auth.guard';
 
@@ -22,13 +22,14 @@ const httpDuration = new Histogram({
 });
 
 /** Times every request; the route label is the matched pattern, never the raw URL (bounded cardinality). */
-export function httpMetricsMiddleware(request: Request, response: Response, next: NextFunction): void {
-  const end = httpDuration.startTimer({ method: request.method });
-  response.once('finish', () => {
-    const route = request.route?.path ? `${request.baseUrl ?? ''}${request.route.path}` : 'unmatched';
-    end({ route, status: String(response.statusCode) });
+export function timeRequests(app: FastifyInstance): void {
+  app.addHook('onResponse', (request, reply, done) => {
+    httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    done();
   });
-  next();
 }
 
 @ApiExcludeController()

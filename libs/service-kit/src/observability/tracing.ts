@@ -1,6 +1,7 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { NextFunction, Request, Response } from 'express';
+import type { Context, Span } from '@opentelemetry/api';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { env, EnvOf, readEnv } from '@throughline/config';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -101,29 +102,44 @@ export class TracingFlushOnShutdown implements OnApplicationShutdown {
 
 /**
  * The server span of each request (continuing an incoming `traceparent`), named by its route
- * once routed, active while the request is handled. A middleware rather than the http
- * instrumentation: that one patches `http` when it is loaded, which depends on load order and
- * does not happen at all when the services run inside jest, as the tracing test runs them.
+ * once routed, active while the request is handled. Hooks rather than the http instrumentation:
+ * that one patches `http` when it is loaded, which depends on load order and does not happen at
+ * all when the services run inside jest, as the tracing test runs them.
  */
-export function traceRequests(request: Request, response: Response, next: NextFunction): void {
-  if (UNTRACED.test(request.path)) return next();
-  const parent = propagation.extract(context.active(), request.headers);
-  const span = trace
-    .getTracer('@throughline/service-kit')
-    .startSpan(
-      request.method,
-      { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method, 'url.path': request.path } },
-      parent,
-    );
-  response.once('finish', () => {
-    const route = (request.route as { path?: string } | undefined)?.path;
-    if (route) {
-      span.updateName(`${request.method} ${route}`);
-      span.setAttribute('http.route', route);
-    }
-    span.setAttribute('http.response.status_code', response.statusCode);
-    if (response.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-    span.end();
+export function traceRequests(app: FastifyInstance): void {
+  const spans = new WeakMap<FastifyRequest, { span: Span; active: Context }>();
+  app.addHook('onRequest', (request, _reply, done) => {
+    const path = request.url.split('?')[0];
+    if (UNTRACED.test(path)) return done();
+    const parent = propagation.extract(context.active(), request.headers);
+    const span = trace
+      .getTracer('@throughline/service-kit')
+      .startSpan(
+        request.method,
+        { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method, 'url.path': path } },
+        parent,
+      );
+    spans.set(request, { span, active: trace.setSpan(parent, span) });
+    done();
   });
-  context.with(trace.setSpan(parent, span), next);
+  // The handler runs from the body's last chunk, outside any context begun before it was read.
+  app.addHook('preHandler', (request, _reply, done) => {
+    const traced = spans.get(request);
+    if (traced) context.with(traced.active, done);
+    else done();
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    const span = spans.get(request)?.span;
+    if (span) {
+      const route = request.routeOptions.url;
+      if (route) {
+        span.updateName(`${request.method} ${route}`);
+        span.setAttribute('http.route', route);
+      }
+      span.setAttribute('http.response.status_code', reply.statusCode);
+      if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    }
+    done();
+  });
 }

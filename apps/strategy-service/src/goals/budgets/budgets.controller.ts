@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import {
   Actor,
   ApiPageResponse,
@@ -26,7 +26,7 @@ export class BudgetsController {
   async current(
     @CurrentActor() actor: Actor,
     @Param('goalId', ParseUUIDPipe) goalId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<CurrentBudgetView> {
     const budget = await this.budgets.current(actor, goalId);
     setETag(response, budget.revision);
@@ -45,7 +45,7 @@ export class BudgetsController {
     @Body() body: ReviseBudgetDto,
     @IfMatch() revision: number,
     @CorrelationId() correlationId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<CurrentBudgetView> {
     const budget = await this.budgets.revise(actor, goalId, body, revision, correlationId);
     setETag(response, budget.revision);

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Put, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Actor, CorrelationId, CurrentActor, IfMatch, withETag } from '@throughline/service-kit';
 import { ContributionsService } from './contributions.service';
 import { GoalContributionsView, ReplaceContributionsDto } from './dto/contribution.dto';
@@ -20,7 +20,7 @@ export class ContributionsController {
   async get(
     @CurrentActor() actor: Actor,
     @Param('goalId', ParseUUIDPipe) goalId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<GoalContributionsView> {
     return withETag(response, await this.contributions.get(actor, goalId));
   }
@@ -38,7 +38,7 @@ export class ContributionsController {
     @Body() body: ReplaceContributionsDto,
     @IfMatch() version: number,
     @CorrelationId() correlationId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<GoalContributionsView> {
     return withETag(response, await this.contributions.replace(actor, goalId, body, version, correlationId));
   }

@@ -7,7 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import {
   Actor,
   ApiPageResponse,
@@ -40,7 +40,7 @@ export class DeliverablesController {
     @Param('goalId', ParseUUIDPipe) goalId: string,
     @Body() body: CreateDeliverableDto,
     @CorrelationId() correlationId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<DeliverableView> {
     return withETag(response, await this.deliverables.add(actor, goalId, body, correlationId));
   }
@@ -63,7 +63,7 @@ export class DeliverablesController {
     @CurrentActor() actor: Actor,
     @Param('goalId', ParseUUIDPipe) goalId: string,
     @Param('deliverableId', ParseUUIDPipe) deliverableId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<DeliverableView> {
     return withETag(response, await this.deliverables.get(actor, goalId, deliverableId));
   }
@@ -78,7 +78,7 @@ export class DeliverablesController {
     @Body() body: UpdateDeliverableDto,
     @IfMatch() version: number,
     @CorrelationId() correlationId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<DeliverableView> {
     return withETag(
       response,

@@ -7,7 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import {
   Actor,
   ApiPageResponse,
@@ -35,7 +35,7 @@ export class KeyResultsController {
     @Param('goalId', ParseUUIDPipe) goalId: string,
     @Body() body: CreateKeyResultDto,
     @CorrelationId() correlationId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<KeyResultView> {
     return withETag(response, await this.keyResults.add(actor, goalId, body, correlationId));
   }
@@ -58,7 +58,7 @@ export class KeyResultsController {
     @CurrentActor() actor: Actor,
     @Param('goalId', ParseUUIDPipe) goalId: string,
     @Param('keyResultId', ParseUUIDPipe) keyResultId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<KeyResultView> {
     return withETag(response, await this.keyResults.get(actor, goalId, keyResultId));
   }
@@ -73,7 +73,7 @@ export class KeyResultsController {
     @Body() body: UpdateKeyResultDto,
     @IfMatch() version: number,
     @CorrelationId() correlationId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<KeyResultView> {
     return withETag(response, await this.keyResults.update(actor, goalId, keyResultId, body, version, correlationId));
   }

@@ -7,7 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Actor, ApiPageResponse, CorrelationId, CurrentActor, IfMatch, Page, withETag } from '@throughline/service-kit';
 import { CreateRiskDto, RiskListQueryDto, RiskView, UpdateRiskDto } from './dto/risk.dto';
 import { RisksService } from './risks.service';
@@ -26,7 +26,7 @@ export class RisksController {
     @Param('goalId', ParseUUIDPipe) goalId: string,
     @Body() body: CreateRiskDto,
     @CorrelationId() correlationId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<RiskView> {
     return withETag(response, await this.risks.raise(actor, goalId, body, correlationId));
   }
@@ -49,7 +49,7 @@ export class RisksController {
     @CurrentActor() actor: Actor,
     @Param('goalId', ParseUUIDPipe) goalId: string,
     @Param('riskId', ParseUUIDPipe) riskId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<RiskView> {
     return withETag(response, await this.risks.get(actor, goalId, riskId));
   }
@@ -65,7 +65,7 @@ export class RisksController {
     @Body() body: UpdateRiskDto,
     @IfMatch() version: number,
     @CorrelationId() correlationId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<RiskView> {
     return withETag(response, await this.risks.update(actor, goalId, riskId, body, version, correlationId));
   }

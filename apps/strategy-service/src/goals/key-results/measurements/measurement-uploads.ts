@@ -17,12 +17,6 @@ export function uploadFormatOf(contentType: string | undefined): UploadFormat | 
   );
 }
 
-/** '20mb' → bytes (the units HTTP_BODY_LIMIT and SPREADSHEET_UPLOAD_LIMIT are written in). */
-export function byteSize(limit: string): number {
-  const [, amount, unit] = /^(\d+)(b|kb|mb)$/.exec(limit) ?? ['', '0', 'b'];
-  return Number(amount) * { b: 1, kb: 1024, mb: 1024 * 1024 }[unit as 'b' | 'kb' | 'mb'];
-}
-
 /**
  * Passes an upload through while counting and hashing its bytes: more than `limit` fails the
  * stream with 413 before the rest is read; the hash is the request's fingerprint (Idempotency-Key).

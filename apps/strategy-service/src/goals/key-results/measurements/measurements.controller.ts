@@ -24,7 +24,7 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   Actor,
   ApiPageResponse,
@@ -97,7 +97,7 @@ export class MeasurementsController {
     @Body() body: PushMeasurementDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @CorrelationId() correlationId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<MeasurementView> {
     const key = idempotencyKeyOf(idempotencyKey);
     return answered(response, await this.measurements.pushOne(actor, goalId, keyResultId, body, key, correlationId));
@@ -124,18 +124,18 @@ export class MeasurementsController {
   async pushMany(
     @CurrentActor() actor: Actor,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Req() request: Request,
+    @Req() request: FastifyRequest,
     @CorrelationId() correlationId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<MeasurementBatchView> {
-    const format = uploadFormatOf(request.header('content-type'));
+    const format = uploadFormatOf(request.headers['content-type']);
     if (!format)
       throw new HttpException(
         { message: `Send the measurements with content-type ${Object.values(MEASUREMENT_UPLOAD_TYPES).join(' or ')}.` },
         HttpStatus.UNSUPPORTED_MEDIA_TYPE,
       );
     const key = idempotencyKeyOf(idempotencyKey);
-    return answered(response, await this.measurements.pushMany(actor, request, format, key, correlationId));
+    return answered(response, await this.measurements.pushMany(actor, request.raw, format, key, correlationId));
   }
 
   @Get('goals/:goalId/key-results/:keyResultId/measurements')
@@ -161,8 +161,8 @@ function idempotencyKeyOf(header: string | undefined): string | undefined {
   return parsed.key;
 }
 
-function answered<T>(response: Response, answer: Answer<T>): T {
+function answered<T>(response: FastifyReply, answer: Answer<T>): T {
   response.status(answer.status);
-  if (answer.replayed) response.setHeader('Idempotent-Replayed', 'true');
+  if (answer.replayed) response.header('Idempotent-Replayed', 'true');
   return answer.body;
 }

@@ -9,6 +9,7 @@ import { EventOutbox } from '@throughline/messaging';
 import { envSlice } from '@throughline/config';
 import {
   Actor,
+  byteSize,
   conflict,
   FieldProblem,
   forbidden,
@@ -36,7 +37,7 @@ import {
   MEASUREMENT_ID_RANDOM_BYTES,
   measurementId,
 } from './measurement.rules';
-import { byteSize, MEASUREMENT_UPLOAD_TYPES, UploadFormat, UploadMeter, uploadRows } from './measurement-uploads';
+import { MEASUREMENT_UPLOAD_TYPES, UploadFormat, UploadMeter, uploadRows } from './measurement-uploads';
 
 /** An answer to send, and whether it is the stored first answer of its Idempotency-Key. */
 export interface Answer<T> {
