@@ -1,7 +1,7 @@
 /**
  * Where the time goes on the hot path: execution and metrics are restarted with V8's sampling
  * profiler preloaded, the closed-loop update load runs, and each profile's self time is summed
- * by package (ours, TypeORM, pg, Nest, Express, kafkajs, class-validator, jose, Node itself, GC).
+ * by package (ours, TypeORM, pg, Nest, Fastify, kafkajs, class-validator, jose, Node itself, GC).
  * `npx tsx bench/hot-path-profile.ts [--quick]`
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';

@@ -1,11 +1,11 @@
 /**
  * What an HTTP request costs before any of our work, beside what our services' requests cost: the
  * same closed-loop load (autocannon) on GET /health/live answered by Node's http module alone,
- * by Express, by Nest over Express (what the services run on) and by Nest over Fastify, each in a
- * process of its own (bench/lib/http-floor-server.ts); then the services' own /health/live
- * (Nest over Express with the shared middleware: security headers, correlation id, access log,
- * metrics, authentication and rate-limit guards skipped for probes) and a read (the organisation's
- * score as its director). Per server: its process's CPU per request (/proc/<pid>/stat) and the
+ * by Express, by Nest over Express (what the services ran on until 2026-12-02) and by Nest over
+ * Fastify (what they run on), each in a process of its own (bench/lib/http-floor-server.ts); then
+ * the services' own /health/live (Nest over Fastify with the shared hooks: security headers,
+ * correlation id, access log, metrics; authentication and rate-limit guards skipped for probes)
+ * and a read (the organisation's score as its director). Per server: its process's CPU per request (/proc/<pid>/stat) and the
  * rate, in rounds that alternate the servers; medians. The CPU a request needs is what bounds the
  * accept path and the reads on these two cores.
  * `npx tsx bench/http-floor.ts [--quick]`

@@ -489,7 +489,7 @@ export function httpFloor(floor: Json): string {
   return [
     title,
     '',
-    `GET /health/live answering \`{"status":"ok"}\` with nothing else in the way, on Node's http module, Express, Nest over Express (what the services run on) and Nest over Fastify, each a process of its own; then the services' own requests. The same closed-loop load (${floor.connections} connections, ${floor.secondsPerRound} s) in ${floor.rounds} rounds alternating the servers; medians. CPU is the server process's own user + system time per request (/proc).`,
+    `GET /health/live answering \`{"status":"ok"}\` with nothing else in the way, on Node's http module, Express, Nest over Express (what the services ran on until 2026-12-02) and Nest over Fastify (what they run on), each a process of its own; then the services' own requests. The same closed-loop load (${floor.connections} connections, ${floor.secondsPerRound} s) in ${floor.rounds} rounds alternating the servers; medians. CPU is the server process's own user + system time per request (/proc).`,
     '',
     table(
       ['server', 'CPU µs per request', 'requests/s'],

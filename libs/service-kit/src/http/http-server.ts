@@ -21,6 +21,8 @@ export function httpAdapter(options: Pick<FastifyServerOptions, 'trustProxy'> = 
     // Once closing, a request on a connection still open is served and its answer closes the
     // connection (ConnectionDraining), rather than refused with a bare 503.
     return503OnClosing: false,
+    // Node's own limit, which Fastify turns off: a client that never finishes its request is cut off.
+    requestTimeout: 300_000,
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
       problems.answer(routerRefusal(error), request, reply),
   });
