@@ -28,8 +28,8 @@ export interface ServiceAppOptions {
 
 /**
  * Builds a service's HTTP application with the shared conventions; the caller decides when to
- * listen. Nest runs on Fastify: the same request costs a fraction of Express's CPU
- * (`bench/http-floor.ts`), and the hooks below are the only place the services see it.
+ * listen. Nest runs on Fastify (`httpAdapter`); the hooks below are the only place the services
+ * see it.
  */
 export async function createServiceApp(module: Type<unknown>, options: ServiceAppOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(module, httpAdapter(), {
