@@ -67,6 +67,8 @@ describe('dashboard in Chromium', () => {
   /** The page has rendered its content: no loading indicator is left. */
   async function expectSettled(page: Page): Promise<void> {
     await page.locator('main').waitFor();
+    // A link's URL changes before React renders the page it leads to: two frames, so its loading state is on screen.
+    await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
     await waitFor(async () => (await page.locator('.state-loading').count()) === 0, {
       timeoutMs: 30_000,
       what: `${page.url()} to finish loading`,

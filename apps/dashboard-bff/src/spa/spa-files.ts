@@ -1,15 +1,12 @@
 import fastifyStatic from '@fastify/static';
+import { NodeMiddleware } from '@throughline/service-kit';
 import compression from 'compression';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { existsSync, statSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, normalize, sep } from 'node:path';
 
 /** What the backend-for-frontend answers itself: a path there that nothing answers is a 404, never the page. */
 const OWN_PREFIXES = ['/api/', '/auth/', '/health/'];
-
-/** compression only touches node's request and response, though its types name Express's. */
-type NodeMiddleware = (request: IncomingMessage, response: ServerResponse, next: () => void) => void;
 
 /**
  * The built single-page app: its files, and index.html for every client route (a reload of
@@ -19,6 +16,7 @@ type NodeMiddleware = (request: IncomingMessage, response: ServerResponse, next:
  */
 export async function serveSinglePageApp(server: FastifyInstance, distDir: string): Promise<void> {
   const index = join(distDir, 'index.html');
+  // compression only touches Node's request and response, though its types name Express's.
   const compress = compression() as unknown as NodeMiddleware;
   // Only reply.sendFile (ETag, Last-Modified, ranges): the route below decides what is a file and what a client route.
   await server.register(fastifyStatic, { root: distDir, serve: false, maxAge: '1h' });

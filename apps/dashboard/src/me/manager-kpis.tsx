@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { metrics } from '@throughline/api-client';
 import { metricsApi, unwrap } from '../api/clients';
-import { formatMoney, formatRatio } from '../ui/format';
+import { formatCount, formatMoney, formatRatio } from '../ui/format';
 import { ErrorState, Figure, Loading } from '../ui/primitives';
 
 /** A manager's KPIs for the last 30 days: productivity, efficiency, cost against budget, quality. */
@@ -23,8 +23,16 @@ export function ManagerKpis({ managerId, currency }: { managerId: string; curren
         value={formatRatio(data.spendAgainstBudget)}
         note={`${formatMoney(data.spentMinor, currency)} of ${formatMoney(data.budgetMinor, currency)}`}
       />
-      <Figure label="Defect rate" value={formatRatio(data.defectRate)} note={`${data.defects} defects`} />
-      <Figure label="Rework rate" value={formatRatio(data.reworkRate)} note={`${data.reworks} reworks`} />
+      <Figure
+        label="Defect rate"
+        value={formatRatio(data.defectRate)}
+        note={formatCount(data.defects, 'defect', 'defects')}
+      />
+      <Figure
+        label="Rework rate"
+        value={formatRatio(data.reworkRate)}
+        note={formatCount(data.reworks, 'rework', 'reworks')}
+      />
     </dl>
   );
 }

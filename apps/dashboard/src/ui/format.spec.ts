@@ -1,6 +1,12 @@
-import { formatDate, formatMoney, formatRatio, formatScore, minorDigits, parseMoney } from './format';
+import { formatCount, formatDate, formatMoney, formatRatio, formatScore, minorDigits, parseMoney } from './format';
 
 describe('formatting for the reader', () => {
+  it('writes a count with its noun in the singular for one', () => {
+    expect(formatCount(1, 'defect', 'defects', 'en-GB')).toBe('1 defect');
+    expect(formatCount(0, 'defect', 'defects', 'en-GB')).toBe('0 defects');
+    expect(formatCount(1200, 'rework', 'reworks', 'en-GB')).toBe('1,200 reworks');
+  });
+
   it('writes money in the budget currency and the reader locale, from minor units', () => {
     expect(formatMoney(12_345_678, 'EUR', 'de-DE')).toBe('123.456,78\u00a0€');
     expect(formatMoney(12_345_678, 'USD', 'en-US')).toBe('$123,456.78');

@@ -57,3 +57,9 @@ export function formatDateTime(value: string | null | undefined, locale = browse
 export function formatMinutes(minutes: number, locale = browserLocale()): string {
   return new Intl.NumberFormat(locale, { style: 'unit', unit: 'hour', maximumFractionDigits: 1 }).format(minutes / 60);
 }
+
+/** "1 defect", "3 defects": the count in the reader's locale with its noun. */
+export function formatCount(count: number, singular: string, plural: string, locale = browserLocale()): string {
+  const noun = new Intl.PluralRules(locale).select(count) === 'one' ? singular : plural;
+  return `${new Intl.NumberFormat(locale).format(count)} ${noun}`;
+}

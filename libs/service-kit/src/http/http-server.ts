@@ -35,7 +35,12 @@ function routerRefusal(error: FastifyError): HttpException {
     : new BadRequestException('The URL is not valid: a part of its path is not well encoded.');
 }
 
-type NodeMiddleware = (request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void) => void;
+/** A middleware written for Node's own request and response (helmet, compression). */
+export type NodeMiddleware = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  next: (error?: unknown) => void,
+) => void;
 
 /** A middleware written for Node's request and response (helmet) as a Fastify hook. */
 export function nodeMiddlewareHook(middleware: NodeMiddleware) {
