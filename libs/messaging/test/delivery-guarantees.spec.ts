@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, KafkaJSProtocolError, logLevel, Partitioners, Producer } from 'kafkajs';
+import { Client } from 'pg';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { createEvent, deadLetterTopic, GoalActivatedV1, Topics } from '@throughline/contracts';
@@ -19,7 +20,7 @@ import { eventMessage } from '../src/core/event-message';
 import { createProducer, ensureTopics } from '../src/core/kafka-client';
 import { ORGANISATION_HEADER } from '../src/core/organisation-partitioner';
 import { messagingMigrations } from '../src/core/messaging-migrations';
-import { Outbox } from '../src/core/outbox';
+import { Outbox, OUTBOX_CHANNEL } from '../src/core/outbox';
 import { preparedQuery } from '../src/core/prepared-statement';
 import { OutboxRelay } from '../src/core/outbox-relay';
 
@@ -115,6 +116,75 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
     ).rejects.toThrow('the change failed');
     const rows = await dataSource.query(`SELECT 1 FROM outbox_event WHERE event_id = $1`, [event.envelope.id]);
     expect(rows).toHaveLength(0);
+  });
+
+  it("tells the process's relay once the outermost transaction that wrote events commits, never after a rollback, and at once for a statement of its own", async () => {
+    const outbox = new Outbox(prefix);
+    const told: string[] = [];
+    let writing = '';
+    outbox.announceCommitsTo(() => told.push(writing));
+    writing = 'a statement of its own';
+    await outbox.append(dataSource.manager, [activation()]);
+    expect(told).toEqual(['a statement of its own']);
+    writing = 'a transaction';
+    await dataSource.transaction(async (tx) => {
+      await tx.transaction((inner) => outbox.append(inner, [activation()]));
+      // Its savepoint is released, but no one else sees the events yet.
+      expect(told).toEqual(['a statement of its own']);
+    });
+    expect(told).toEqual(['a statement of its own', 'a transaction']);
+    writing = 'a transaction rolled back';
+    await expect(
+      dataSource.transaction(async (tx) => {
+        await outbox.append(tx, [activation()]);
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    expect(told).toEqual(['a statement of its own', 'a transaction']);
+  });
+
+  it('publishes what its process committed with no notification, and notifies the relays of the schema while another holds it', async () => {
+    const outbox = new Outbox(prefix);
+    // A poll far beyond the waits below: only a wake-up can publish in time.
+    const relay = new OutboxRelay(dataSource, producer, { pollIntervalMs: 600_000 });
+    outbox.announceCommitsTo(() => relay.committed());
+    const listener = new Client({ connectionString: testDatabaseUrl() });
+    const heard: string[] = [];
+    listener.on('notification', (message) => {
+      if (message.payload === schema) heard.push(message.channel);
+    });
+    await listener.connect();
+    await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    const published = (event: ReturnType<typeof activation>) =>
+      waitFor(() => collector.received.some((entry) => entry.event.id === event.envelope.id), {
+        timeoutMs: 10_000,
+        what: `${event.envelope.id} published`,
+      });
+    const holder = dataSource.createQueryRunner();
+    await relay.start();
+    try {
+      const alone = activation();
+      await dataSource.transaction((tx) => outbox.append(tx, [alone]));
+      await published(alone);
+      expect(heard).toEqual([]);
+      // Another instance's relay holds the schema (here, a transaction holding its lock).
+      await holder.startTransaction();
+      await holder.query(`SELECT pg_advisory_xact_lock(hashtext('throughline_outbox:' || current_schema()))`);
+      const whileHeld = activation();
+      await dataSource.transaction((tx) => outbox.append(tx, [whileHeld]));
+      await waitFor(() => heard.length > 0, { what: 'a notification for the relay that holds the schema' });
+      await holder.commitTransaction();
+      const after = activation();
+      await outbox.append(dataSource.manager, [after]);
+      await published(whileHeld);
+      await published(after);
+      // One notification in all: a relay woken by one does not answer with another.
+      expect(heard).toEqual([OUTBOX_CHANNEL]);
+    } finally {
+      await relay.stop();
+      await holder.release();
+      await listener.end();
+    }
   });
 
   it('writes a guarded change and its events in one statement, and neither when the guard matches nothing', async () => {

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { eventMessage } from './event-message';
 import { MessagingLogger, silentLogger } from './kafka-client';
-import { OUTBOX_CHANNEL } from './outbox';
+import { OUTBOX_CHANNEL, wakeRelays } from './outbox';
 import { endSpans, startPublishSpan } from './tracing';
 
 /**
@@ -26,7 +26,7 @@ function withinRequestBytes(rows: OutboxRow[]): OutboxRow[] {
 
 export interface OutboxRelayOptions {
   batchSize?: number;
-  /** Fallback poll when no commit notification arrives (another instance wrote, or LISTEN dropped). */
+  /** Fallback poll when no wake-up arrives (a notification lost, or LISTEN dropped). */
   pollIntervalMs?: number;
   maxBackoffMs?: number;
   /** Published rows older than this are deleted; Kafka's retention keeps the history. */
@@ -65,6 +65,8 @@ export class OutboxRelay {
   private running = false;
   private loop?: Promise<void>;
   private pendingWake = false;
+  /** A transaction of this process committed events since the last batch began. */
+  private committedHere = false;
   private wakeIdle?: () => void;
   private listener?: {
     release: (error?: Error) => void;
@@ -119,6 +121,16 @@ export class OutboxRelay {
     this.wakeIdle?.();
   }
 
+  /**
+   * A transaction of this process committed events (`Outbox.announceCommitsTo`): publish them now.
+   * If another instance's relay holds the schema, or this one has stopped, that relay is woken instead.
+   */
+  committed(): void {
+    if (!this.running) return void wakeRelays(this.dataSource.manager).catch(() => undefined);
+    this.committedHere = true;
+    this.wake();
+  }
+
   async backlog(): Promise<number> {
     const [row] = await this.dataSource.query(
       `SELECT count(*)::int AS backlog FROM outbox_event WHERE published_at IS NULL`,
@@ -127,22 +139,22 @@ export class OutboxRelay {
   }
 
   /**
-   * Publishes one batch; returns how many events were sent (0 when another relay holds the lock)
-   * and whether more were waiting.
+   * Publishes one batch; returns how many events were sent, whether more were waiting, and whether
+   * another relay holds the lock (then nothing was sent).
    */
-  private async publishBatch(): Promise<{ sent: number; more: boolean }> {
+  private async publishBatch(): Promise<{ sent: number; more: boolean; lockedElsewhere: boolean }> {
     return this.dataSource.transaction(async (tx) => {
       const [{ locked }] = await tx.query(
         `SELECT pg_try_advisory_xact_lock(hashtext('throughline_outbox:' || current_schema())) AS locked`,
       );
-      if (!locked) return { sent: 0, more: false };
+      if (!locked) return { sent: 0, more: false, lockedElsewhere: true };
       const read: OutboxRow[] = await tx.query(
         `SELECT seq, topic, partition_key, event_id, event_type, envelope->>'orgid' AS org_id, envelope::text AS envelope, traceparent
            FROM outbox_event WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
         [this.batchSize],
       );
       const rows = withinRequestBytes(read);
-      if (rows.length === 0) return { sent: 0, more: false };
+      if (rows.length === 0) return { sent: 0, more: false, lockedElsewhere: false };
       const byTopic = new Map<string, Message[]>();
       const spans: Span[] = [];
       for (const row of rows) {
@@ -177,7 +189,11 @@ export class OutboxRelay {
         rows.map((row) => row.seq),
       ]);
       for (const [topic, messages] of byTopic) this.options.onPublished?.(topic, messages.length);
-      return { sent: rows.length, more: read.length === this.batchSize || rows.length < read.length };
+      return {
+        sent: rows.length,
+        more: read.length === this.batchSize || rows.length < read.length,
+        lockedElsewhere: false,
+      };
     });
   }
 
@@ -191,7 +207,11 @@ export class OutboxRelay {
         const wait = lastPublishStarted + this.batchIntervalMs - performance.now();
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         const started = performance.now();
-        const { sent, more } = await this.publishBatch();
+        const committedHere = this.committedHere;
+        this.committedHere = false;
+        const { sent, more, lockedElsewhere } = await this.publishBatch();
+        // Only for this process's commits: a relay woken by another's notification must not answer with one.
+        if (lockedElsewhere && committedHere) await wakeRelays(this.dataSource.manager);
         if (sent > 0) lastPublishStarted = started;
         this.publishedTotal += sent;
         this.lastError = null;
@@ -232,8 +252,9 @@ export class OutboxRelay {
   }
 
   /**
-   * Commit notifications wake the relay at once; without them it still polls. A lost
-   * connection (database restart) is dropped and listening is retried a few seconds later.
+   * Other processes' notifications wake the relay at once (events they committed while this relay
+   * holds the schema); without them it still polls. A lost connection (database restart) is
+   * dropped and listening is retried a few seconds later.
    */
   private async ensureListening(): Promise<void> {
     if (this.listener || Date.now() < this.nextListenAttempt) return;

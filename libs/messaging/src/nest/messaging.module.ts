@@ -53,13 +53,16 @@ export class MessagingModule {
         },
         {
           provide: OutboxRelay,
-          inject: [DataSource, KAFKA_PRODUCER, MESSAGING_CONFIG],
-          useFactory: (dataSource: DataSource, producer, config: MessagingConfig) =>
-            new OutboxRelay(dataSource, producer, {
+          inject: [DataSource, KAFKA_PRODUCER, MESSAGING_CONFIG, Outbox],
+          useFactory: (dataSource: DataSource, producer, config: MessagingConfig, outbox: Outbox) => {
+            const relay = new OutboxRelay(dataSource, producer, {
               logger,
               afterPublish: killOnNthCall(config.faults.relayKillAfterPublish),
               onPublished: (topic, count) => eventsPublished.inc({ service: options.serviceName, topic }, count),
-            }),
+            });
+            outbox.announceCommitsTo(() => relay.committed());
+            return relay;
+          },
         },
         EventOutbox,
         MessagingRuntime,
