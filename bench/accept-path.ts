@@ -72,7 +72,7 @@ export async function acceptPath(context: BenchContext): Promise<AcceptPathResul
     const idleFrom = await cpuSeconds(executionUrl);
     await sleep(2_000);
     const idleCpu = ((await cpuSeconds(executionUrl)) - idleFrom) * 500;
-    const raw = await postgresBaseline(context, connections, true);
+    const raw = await postgresBaseline(context, connections, { measureCpu: true });
     const cpuBefore = await cpuSeconds(executionUrl);
     const machineBefore = await cpuSnapshot(cpuParts);
     const ours = await maxRateProgressUpdates(executionUrl, org, connections, seconds);

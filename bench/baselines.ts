@@ -50,10 +50,15 @@ export interface PostgresBaseline {
 /** The application name of the baseline's connections, so their backends' CPU is told apart. */
 export const RAW_BASELINE_PART = 'raw PostgreSQL client';
 
+/**
+ * Raw PostgreSQL "task row + outbox row" transactions in a closed loop. `measureCpu`: the machine's
+ * CPU per transaction by part; `notify`: each transaction also notifies a channel before COMMIT, as
+ * the outbox once did (bench/commit-notify.ts).
+ */
 export async function postgresBaseline(
   context: BenchContext,
   connections: number,
-  measureCpu = false,
+  { measureCpu = false, notify = false }: { measureCpu?: boolean; notify?: boolean } = {},
 ): Promise<PostgresBaseline> {
   const { system, quick } = context;
   const poolSize = 10;
@@ -98,6 +103,7 @@ export async function postgresBaseline(
                 sampleEnvelope(taskId, 41),
               ],
             );
+            if (notify) await client.query(`SELECT pg_notify('bench_commit_notify', $1)`, [taskId]);
             await client.query('COMMIT');
           } finally {
             client.release();
