@@ -20,6 +20,8 @@ const transactionEnds: EntitySubscriberInterface = {
 /**
  * Runs `work` once what the manager wrote is committed: after its transaction's COMMIT, or at once
  * when it is not in a transaction (its statement committed on its own). Never after a rollback.
+ * `work` must not throw: it runs inside TypeORM's commit, whose caller would take a committed
+ * transaction for a failed one.
  */
 export function afterCommit(manager: EntityManager, work: () => void): void {
   const runner = manager.queryRunner;
