@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { preparedQuery } from '@throughline/messaging';
 import { Actor, invalid, notFound } from '@throughline/service-kit';
 import { FactVector, ScopeKind } from '../scoring/alignment-formula';
 import { dayNumber, isoDay } from '../scoring/contribution-formula';
@@ -30,9 +31,11 @@ export class KpisService {
   private async period(actor: Actor, query: KpiPeriodQueryDto): Promise<{ from: string; to: string }> {
     const [state] = query.asOf
       ? [{ as_of: new Date(query.asOf).toISOString() }]
-      : await this.dataSource.query(`SELECT to_char(as_of, 'YYYY-MM-DD') AS as_of FROM org_state WHERE org_id = $1`, [
-          actor.orgId,
-        ]);
+      : await preparedQuery<{ as_of: string }>(
+          this.dataSource.manager,
+          `SELECT to_char(as_of, 'YYYY-MM-DD') AS as_of FROM org_state WHERE org_id = $1`,
+          [actor.orgId],
+        );
     const to = query.to ?? isoDay(dayNumber(state?.as_of ?? new Date().toISOString()) + 1);
     const from = query.from ?? isoDay(dayNumber(to) - 30);
     if (from >= to) throw invalid(`from (${from}) must be before to (${to}).`, 'from');
@@ -41,15 +44,17 @@ export class KpisService {
 
   /** With `asOf`, the manager must have had work by then (a task created at or before it). */
   private async ensureManager(actor: Actor, managerId: string, asOf: string | undefined): Promise<void> {
-    const [known] = await this.dataSource.query(`SELECT 1 FROM task_rm WHERE manager_id = $1 AND org_id = $2 LIMIT 1`, [
-      managerId,
-      actor.orgId,
-    ]);
+    const [known] = await preparedQuery(
+      this.dataSource.manager,
+      `SELECT 1 FROM task_rm WHERE manager_id = $1 AND org_id = $2 LIMIT 1`,
+      [managerId, actor.orgId],
+    );
     if (!known) throw notFound('Manager', managerId, `Manager ${managerId} has no work in your organisation.`);
     // After the lookup, so another organisation's manager answers 404 whatever the role (docs/security.md).
     assertMayRead(actor, 'manager', managerId, await reportingTeam(this.dataSource, actor));
     if (!asOf) return;
-    const [then] = await this.dataSource.query(
+    const [then] = await preparedQuery(
+      this.dataSource.manager,
       `SELECT 1 FROM task_rm WHERE manager_id = $1 AND org_id = $2 AND known AND created_at <= $3 LIMIT 1`,
       [managerId, actor.orgId, asOf],
     );
@@ -110,10 +115,11 @@ export class KpisService {
   private async ensureUnit(actor: Actor, orgUnitId: string | undefined): Promise<void> {
     assertMayRead(actor, orgUnitId ? 'org_unit' : 'organisation', orgUnitId ?? actor.orgId);
     if (!orgUnitId) return;
-    const [unit] = await this.dataSource.query(`SELECT 1 FROM org_unit_rm WHERE org_unit_id = $1 AND org_id = $2`, [
-      orgUnitId,
-      actor.orgId,
-    ]);
+    const [unit] = await preparedQuery(
+      this.dataSource.manager,
+      `SELECT 1 FROM org_unit_rm WHERE org_unit_id = $1 AND org_id = $2`,
+      [orgUnitId, actor.orgId],
+    );
     if (!unit) throw notFound('Org unit', orgUnitId, `Org unit ${orgUnitId} does not exist in your organisation.`);
   }
 
@@ -124,7 +130,8 @@ export class KpisService {
   private async scoreAt(orgId: string, orgUnitId: string | undefined, asOf: string | undefined): Promise<ScoreFigures> {
     const scope = orgUnitId ? { scope: 'org_unit', id: orgUnitId } : { scope: 'organisation', id: orgId };
     if (asOf) {
-      const [point] = await this.dataSource.query(
+      const [point] = await preparedQuery<{ score: number; components: Array<{ name: string; value: number | null }> }>(
+        this.dataSource.manager,
         `SELECT score, components FROM alignment_score_history WHERE scope = $1 AND scope_id = $2 AND org_id = $3 AND at <= $4
          ORDER BY at DESC, id DESC LIMIT 1`,
         [scope.scope, scope.id, orgId, asOf],
@@ -136,11 +143,13 @@ export class KpisService {
       );
       return { alignmentScore: point.score, keyResultAttainment: outcomes?.value ?? null };
     }
-    const [score] = await this.dataSource.query(
+    const [score] = await preparedQuery<{ score: number }>(
+      this.dataSource.manager,
       `SELECT score FROM alignment_score WHERE scope = $1 AND scope_id = $2 AND org_id = $3`,
       [scope.scope, scope.id, orgId],
     );
-    const [facts] = await this.dataSource.query(
+    const [facts] = await preparedQuery<{ key_result_weight: string; key_result_score: string }>(
+      this.dataSource.manager,
       `SELECT key_result_weight, key_result_score FROM scope_facts WHERE scope = $1 AND scope_id = $2 AND org_id = $3`,
       [scope.scope, scope.id, orgId],
     );
@@ -158,7 +167,8 @@ export class KpisService {
    * before facts were kept.
    */
   private async factsAsOf(orgId: string, scope: ScopeKind, scopeId: string, asOf: string): Promise<FactVector | null> {
-    const [point] = await this.dataSource.query(
+    const [point] = await preparedQuery<{ facts: Partial<FactVector> | null }>(
+      this.dataSource.manager,
       `SELECT facts FROM alignment_score_history WHERE scope = $1 AND scope_id = $2 AND org_id = $3 AND at <= $4
        ORDER BY at DESC, id DESC LIMIT 1`,
       [scope, scopeId, orgId, asOf],
@@ -176,7 +186,17 @@ export class KpisService {
     // One statement for the figures: a manager's KPIs are read often (dashboards, history buckets).
     const plannedNow = `, (SELECT coalesce(sum(planned_cost_minor), 0) AS planned FROM task_rm
          WHERE manager_id = $1 AND org_id = $2 AND known AND status <> 'cancelled') AS budget`;
-    const [figures] = await this.dataSource.query(
+    const [figures] = await preparedQuery<{
+      done: number;
+      with_due: number;
+      on_time: number;
+      in_period: string;
+      to_date: string;
+      defects: number;
+      reworks: number;
+      planned?: string;
+    }>(
+      this.dataSource.manager,
       `SELECT completed.*, cost.*, quality.*${asOf ? '' : ', budget.planned'}
        FROM (SELECT count(*)::int AS done, count(*) FILTER (WHERE due_date IS NOT NULL)::int AS with_due,
                     count(*) FILTER (WHERE due_date IS NOT NULL AND (completed_at AT TIME ZONE 'UTC')::date <= due_date)::int AS on_time
@@ -224,30 +244,35 @@ export class KpisService {
       ? `AND goal_id IN (SELECT goal_id FROM goal_rm WHERE org_unit_id IN (SELECT org_unit_id FROM units))`
       : `AND $2::uuid IS NULL`;
     const params = [orgId, orgUnitId, period.from, period.to, recordedBy(asOf)];
-    const [hours] = await this.dataSource.query(
+    const [hours] = await preparedQuery<{ linked: string; total: string }>(
+      this.dataSource.manager,
       `${units} SELECT coalesce(sum(minutes) FILTER (WHERE goal_id IS NOT NULL), 0) AS linked, coalesce(sum(minutes), 0) AS total
        FROM hours_entry WHERE org_id = $1 ${managerFilter} AND worked_on >= $3::date AND worked_on < $4::date AND recorded_at <= $5::timestamptz`,
       params,
     );
-    const [cost] = await this.dataSource.query(
+    const [cost] = await preparedQuery<{ linked: string; in_period: string; to_date: string }>(
+      this.dataSource.manager,
       `${units} SELECT coalesce(sum(amount_minor) FILTER (WHERE goal_id IS NOT NULL AND incurred_on >= $3::date), 0) AS linked,
               coalesce(sum(amount_minor) FILTER (WHERE incurred_on >= $3::date), 0) AS in_period, coalesce(sum(amount_minor), 0) AS to_date
        FROM cost_entry WHERE org_id = $1 ${managerFilter} AND incurred_on < $4::date AND recorded_at <= $5::timestamptz`,
       params,
     );
-    const [goals] = await this.dataSource.query(
+    const [goals] = await preparedQuery<{ budget: string; achieved: number; missed: number }>(
+      this.dataSource.manager,
       `${units} SELECT coalesce(sum(applied_budget), 0) AS budget,
               count(*) FILTER (WHERE closed_outcome = 'achieved' AND closed_at >= $3::date AND closed_at < $4::date AND closed_at <= $5::timestamptz)::int AS achieved,
               count(*) FILTER (WHERE closed_outcome = 'missed' AND closed_at >= $3::date AND closed_at < $4::date AND closed_at <= $5::timestamptz)::int AS missed
        FROM goal_rm WHERE org_id = $1 ${goalFilter}`,
       params,
     );
-    const [risks] = await this.dataSource.query(
+    const [risks] = await preparedQuery<{ mitigated: number; materialised: number }>(
+      this.dataSource.manager,
       `${units} SELECT count(*) FILTER (WHERE status = 'mitigated')::int AS mitigated, count(*) FILTER (WHERE status = 'materialised')::int AS materialised
        FROM risk_transition WHERE org_id = $1 ${goalFilter} AND at >= $3::date AND at < $4::date AND at <= $5::timestamptz`,
       params,
     );
-    const [throughput] = await this.dataSource.query(
+    const [throughput] = await preparedQuery<{ done: number }>(
+      this.dataSource.manager,
       `${units} SELECT count(*)::int AS done FROM task_rm WHERE org_id = $1 ${managerFilter} AND completed_at >= $3::date AND completed_at < $4::date AND completed_at <= $5::timestamptz`,
       params,
     );

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { preparedQuery } from '@throughline/messaging';
 import { Actor, invalid, notFound, page, Page } from '@throughline/service-kit';
 import { AlignmentSettings, reweighScore, ScopeKind, ScoreComponent } from './alignment-formula';
 import {
@@ -56,7 +57,8 @@ export class ScoresService {
   }
 
   private async current(actor: Actor, scope: ScopeKind, scopeId: string): Promise<ScoreView> {
-    const [row] = await this.dataSource.query(
+    const [row] = await preparedQuery(
+      this.dataSource.manager,
       `SELECT s.*, to_char(s.as_of, 'YYYY-MM-DD') AS as_of_day, coalesce(g.title, p.name, u.name, o.name) AS name
        FROM alignment_score s
        LEFT JOIN goal_rm g ON s.scope = 'goal' AND g.goal_id = s.scope_id
