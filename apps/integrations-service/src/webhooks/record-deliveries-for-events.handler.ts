@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CloudEvent, EVENT_DEFINITIONS, eventDefinition } from '@throughline/contracts';
-import { HandleEvent, perTransaction, UnprocessableEventError } from '@throughline/messaging';
+import { HandleEvent, perTransaction, preparedQuery, UnprocessableEventError } from '@throughline/messaging';
 import { Clock, CLOCK } from '@throughline/service-kit';
 
 /**
@@ -47,7 +47,8 @@ export class RecordDeliveriesForEvents {
     const byOrganisation = perTransaction(tx, SUBSCRIPTIONS, () => new Map<string, Promise<Subscribed[]>>());
     let subscriptions = byOrganisation.get(orgId);
     if (!subscriptions) {
-      subscriptions = tx.query(
+      subscriptions = preparedQuery<Subscribed>(
+        tx,
         `SELECT subscription_id, event_types FROM webhook_subscription WHERE org_id = $1 ORDER BY subscription_id`,
         [orgId],
       );

@@ -5,6 +5,7 @@ import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { eventMessage } from './event-message';
 import { MessagingLogger, silentLogger } from './kafka-client';
 import { OUTBOX_CHANNEL, wakeRelays } from './outbox';
+import { preparedQuery } from './prepared-statement';
 import { endSpans, startPublishSpan } from './tracing';
 
 /**
@@ -144,11 +145,14 @@ export class OutboxRelay {
    */
   private async publishBatch(): Promise<{ sent: number; more: boolean; lockedElsewhere: boolean }> {
     return this.dataSource.transaction(async (tx) => {
-      const [{ locked }] = await tx.query(
+      const [{ locked }] = await preparedQuery<{ locked: boolean }>(
+        tx,
         `SELECT pg_try_advisory_xact_lock(hashtext('throughline_outbox:' || current_schema())) AS locked`,
+        [],
       );
       if (!locked) return { sent: 0, more: false, lockedElsewhere: true };
-      const read: OutboxRow[] = await tx.query(
+      const read = await preparedQuery<OutboxRow>(
+        tx,
         `SELECT seq, topic, partition_key, event_id, event_type, envelope->>'orgid' AS org_id, envelope::text AS envelope, traceparent
            FROM outbox_event WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
         [this.batchSize],
@@ -185,7 +189,7 @@ export class OutboxRelay {
       }
       endSpans(spans);
       await this.options.afterPublish?.();
-      await tx.query(`UPDATE outbox_event SET published_at = now() WHERE seq = ANY($1::bigint[])`, [
+      await preparedQuery(tx, `UPDATE outbox_event SET published_at = now() WHERE seq = ANY($1::bigint[])`, [
         rows.map((row) => row.seq),
       ]);
       for (const [topic, messages] of byTopic) this.options.onPublished?.(topic, messages.length);
