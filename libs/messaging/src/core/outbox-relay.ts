@@ -145,18 +145,19 @@ export class OutboxRelay {
    */
   private async publishBatch(): Promise<{ sent: number; more: boolean; lockedElsewhere: boolean }> {
     return this.dataSource.transaction(async (tx) => {
-      const [{ locked }] = await preparedQuery<{ locked: boolean }>(
+      // The schema's lock and the rows in one round trip: one row with no event when the lock is
+      // held elsewhere or nothing waits; the rows are read only once the lock is this relay's.
+      const found = await preparedQuery<OutboxRow & { locked: boolean }>(
         tx,
-        `SELECT pg_try_advisory_xact_lock(hashtext('throughline_outbox:' || current_schema())) AS locked`,
-        [],
-      );
-      if (!locked) return { sent: 0, more: false, lockedElsewhere: true };
-      const read = await preparedQuery<OutboxRow>(
-        tx,
-        `SELECT seq, topic, partition_key, event_id, event_type, envelope->>'orgid' AS org_id, envelope::text AS envelope, traceparent
-           FROM outbox_event WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
+        `WITH lock AS (SELECT pg_try_advisory_xact_lock(hashtext('throughline_outbox:' || current_schema())) AS locked)
+         SELECT lock.locked, waiting.* FROM lock LEFT JOIN LATERAL (
+           SELECT seq, topic, partition_key, event_id, event_type, envelope->>'orgid' AS org_id, envelope::text AS envelope, traceparent
+           FROM outbox_event WHERE lock.locked AND published_at IS NULL ORDER BY seq LIMIT $1
+         ) AS waiting ON true ORDER BY waiting.seq`,
         [this.batchSize],
       );
+      if (!found[0].locked) return { sent: 0, more: false, lockedElsewhere: true };
+      const read = found.filter((row) => row.seq !== null);
       const rows = withinRequestBytes(read);
       if (rows.length === 0) return { sent: 0, more: false, lockedElsewhere: false };
       const byTopic = new Map<string, Message[]>();
