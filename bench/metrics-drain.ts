@@ -34,6 +34,7 @@ import { publishAll, scaleOrganisationEvents } from './lib/org-seed';
 import { BenchContext, runStandalone } from './lib/scenario';
 import { median, nowMs, round, sleep } from './lib/stats';
 import { brokerPid, processCpuSeconds } from './lib/machine-cpu';
+import { countingEnv, statementCounter } from './lib/pg-count';
 import { BenchSystem } from './lib/system';
 import { ServiceProfile, summarizeProfile } from './hot-path-profile';
 import { progressEvent, topicsFor, UpdatableTask } from './scaling';
@@ -157,29 +158,17 @@ function instrumented(profile: boolean) {
       profile: join(directory, `cpu-${instances}.cpuprofile`),
     };
     instances += 1;
-    const preloads = ['lib/pg-count-preload.js', ...(profile ? ['lib/cpu-profile-preload.js'] : [])];
-    let signals = 0;
+    const counting = countingEnv(files.count);
     return {
-      env: {
-        NODE_OPTIONS: preloads.map((preload) => `--require ${join(__dirname, preload)}`).join(' '),
-        BENCH_PG_COUNT: files.count,
-        ...(profile ? { BENCH_CPU_PROFILE: files.profile } : {}),
-      },
-      /** Signals the instance and answers its statements so far, in all and by their first words. */
-      async statements(): Promise<{
-        statements: number;
-        kinds: Record<string, number>;
-        kindsMs: Record<string, number>;
-      }> {
-        signals += 1;
-        process.kill(Number(readFileSync(`${files.count}.pid`, 'utf8')), 'SIGWINCH');
-        for (let waited = 0; waited < 10_000; waited += 10) {
-          const seen = existsSync(files.count) ? JSON.parse(readFileSync(files.count, 'utf8') || '{}') : {};
-          if (seen.signals === signals) return seen;
-          await sleep(10);
-        }
-        throw new Error('a metrics instance did not report its statement count');
-      },
+      env: profile
+        ? {
+            ...counting,
+            NODE_OPTIONS: `${counting.NODE_OPTIONS} --require ${join(__dirname, 'lib/cpu-profile-preload.js')}`,
+            BENCH_CPU_PROFILE: files.profile,
+          }
+        : counting,
+      /** The instance's statements so far, in all and by their first words. */
+      statements: statementCounter(files.count, 'a metrics instance'),
       async profile(): Promise<ServiceProfile | undefined> {
         if (!profile) return undefined;
         for (let waited = 0; !existsSync(files.profile) && waited < 20_000; waited += 100) await sleep(100);

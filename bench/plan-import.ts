@@ -5,7 +5,7 @@
  *   npx tsx bench/plan-import.ts [--rows 1000]
  * 10,000 rows by default, the size issue 18 sets a target for (≤ 30 s); the quick run skips it.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,8 +13,9 @@ import Papa from 'papaparse';
 import { Actor, mintDevToken } from '@throughline/service-kit';
 import { setUpOrganisation } from '@throughline/testing';
 import { PLAN_COLUMNS, PlanColumn } from '../apps/strategy-service/src/plan-spreadsheets/plan-sheet';
+import { countingEnv, statementCounter } from './lib/pg-count';
 import { BenchContext, runStandalone } from './lib/scenario';
-import { nowMs, round, sleep } from './lib/stats';
+import { nowMs, round } from './lib/stats';
 
 function planCsv(goals: number, director: string, manager: string, unit: string): Buffer {
   const rows: Array<Partial<Record<PlanColumn, string>>> = [];
@@ -82,22 +83,9 @@ function post(url: string, token: string, body: Buffer): Promise<{ status: numbe
 async function countStatements(context: BenchContext): Promise<(() => Promise<number>) | undefined> {
   if (!context.system.managed) return undefined;
   const file = join(mkdtempSync(join(tmpdir(), 'throughline-bench-pg-')), 'statements.json');
-  await context.system.restart('strategy-service', {
-    NODE_OPTIONS: `--require ${join(__dirname, 'lib/pg-count-preload.js')}`,
-    BENCH_PG_COUNT: file,
-  });
-  const pid = Number(readFileSync(`${file}.pid`, 'utf8'));
-  let signals = 0;
-  return async () => {
-    signals += 1;
-    process.kill(pid, 'SIGWINCH');
-    for (let waited = 0; waited < 10_000; waited += 10) {
-      const seen = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8') || '{}') : {};
-      if (seen.signals === signals) return seen.statements as number;
-      await sleep(10);
-    }
-    throw new Error('the strategy service did not report its statement count');
-  };
+  await context.system.restart('strategy-service', countingEnv(file));
+  const count = statementCounter(file, 'the strategy service');
+  return async () => (await count()).statements;
 }
 
 export async function planImport(context: BenchContext) {

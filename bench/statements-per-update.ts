@@ -7,22 +7,16 @@
  * round trips; flat out they show what batching saves.
  * `npx tsx bench/statements-per-update.ts [--rate N|max]`
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { countingEnv, statementCounter } from './lib/pg-count';
 import { BenchContext, runStandalone } from './lib/scenario';
 import { maxRateProgressUpdates, pacedProgressUpdates } from './lib/task-updates';
-import { round, sleep } from './lib/stats';
+import { round } from './lib/stats';
 import { ServiceName } from './lib/system';
 
 const COUNTED: ServiceName[] = ['execution-service', 'metrics-service', 'integrations-service'];
-
-interface StatementCount {
-  signals: number;
-  statements: number;
-  kinds: Record<string, number>;
-  kindsMs: Record<string, number>;
-}
 
 export interface ServiceStatements {
   service: ServiceName;
@@ -40,28 +34,12 @@ export async function statementsPerUpdate(
   const rate = rateArgument === 'max' ? 'max' : Number(rateArgument);
   const directory = mkdtempSync(join(tmpdir(), 'throughline-bench-statements-'));
   const files = new Map(COUNTED.map((service) => [service, join(directory, `${service}.json`)]));
-  for (const [service, file] of files)
-    await system.restart(service, {
-      NODE_OPTIONS: `--require ${join(__dirname, 'lib/pg-count-preload.js')}`,
-      BENCH_PG_COUNT: file,
-    });
+  for (const [service, file] of files) await system.restart(service, countingEnv(file));
+  const counters = new Map(COUNTED.map((service) => [service, statementCounter(files.get(service)!, service)]));
   const org = await context.organisation();
   await system.timeToZeroLag(60_000);
-  let signals = 0;
-  const counts = async () => {
-    signals += 1;
-    const now = new Map<ServiceName, StatementCount>();
-    for (const [service, file] of files) {
-      process.kill(Number(readFileSync(`${file}.pid`, 'utf8')), 'SIGWINCH');
-      for (let waited = 0; !now.has(service); waited += 10) {
-        const seen = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8') || '{}') : {};
-        if (seen.signals === signals) now.set(service, seen);
-        else if (waited > 10_000) throw new Error(`${service} did not report its statement count`);
-        else await sleep(10);
-      }
-    }
-    return now;
-  };
+  const counts = async () =>
+    new Map(await Promise.all(COUNTED.map(async (service) => [service, await counters.get(service)!()] as const)));
   const before = await counts();
   const executionUrl = system.url('execution-service');
   const updates =
