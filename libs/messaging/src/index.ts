@@ -2,6 +2,7 @@ export * from './core/messaging-config';
 export * from './core/kafka-client';
 export * from './core/outbox';
 export * from './core/prepared-statement';
+export * from './core/common-table-expressions';
 export * from './core/outbox-relay';
 export * from './core/event-consumer';
 export * from './core/before-commit';

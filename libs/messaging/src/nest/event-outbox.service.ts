@@ -10,6 +10,16 @@ import { MESSAGING_OPTIONS, MessagingModuleOptions } from './messaging.options';
 export const EVENT_CONTEXT_SOURCE = Symbol('EVENT_CONTEXT_SOURCE');
 export type EventContextSource = () => { actorId?: string };
 
+/** Events of one type with their data, as `publishTogether` takes them: `eventsOf` keeps the two in step. */
+export interface EventsOf {
+  definition: EventDefinition<TObject>;
+  data: unknown[];
+}
+
+export function eventsOf<S extends TObject>(definition: EventDefinition<S>, data: Array<Static<S>>): EventsOf {
+  return { definition: definition as unknown as EventDefinition<TObject>, data };
+}
+
 /**
  * Publishing is one call inside the caller's transaction: the event and its audit entry
  * commit with the change, or neither does.
@@ -41,6 +51,16 @@ export class EventOutbox {
     definition: EventDefinition<S>,
     data: Array<Static<S>>,
     context: EventContext,
+    options: { onlyIf?: GuardedChange } = {},
+  ): Promise<boolean> {
+    return this.publishTogether(tx, [eventsOf(definition, data)], context, options);
+  }
+
+  /** Events of several types (`eventsOf`), in the order given, as `publishAll` writes one type's. */
+  async publishTogether(
+    tx: EntityManager,
+    groups: EventsOf[],
+    context: EventContext,
     { onlyIf }: { onlyIf?: GuardedChange } = {},
   ): Promise<boolean> {
     const actorId = (context.actorId === undefined ? this.contextSource?.().actorId : context.actorId) ?? undefined;
@@ -51,7 +71,9 @@ export class EventOutbox {
       causationId: context.causationId,
       actorId,
     };
-    const events = data.map((entry) => createEvent(definition, entry, meta));
+    const events = groups.flatMap(({ definition, data }) =>
+      data.map((entry) => createEvent(definition, entry as Static<TObject>, meta)),
+    );
     if (onlyIf) return this.outbox.appendIf(tx, onlyIf, events, { audit: true });
     await this.outbox.append(tx, events, { audit: true });
     return true;
