@@ -122,7 +122,13 @@ describe('metrics: an organisation held in memory between batches', () => {
         progress(tasks[3], 35),
         cost(tasks[2], 200_000),
       ],
-      [progress(tasks[2], 80), progress(tasks[0], 90), progress(tasks[1], 100)],
+      // The mitigation dropped again: the risk's alert, closed by the batch before, opens again.
+      [
+        progress(tasks[2], 80),
+        event(RiskUpdatedV1, { ...risk, mitigation: null, version: 3 }),
+        progress(tasks[0], 90),
+        progress(tasks[1], 100),
+      ],
     ];
     return { orgId, tasks, setup, batches, event };
   }
@@ -155,6 +161,11 @@ describe('metrics: an organisation held in memory between batches', () => {
     ),
     alerts: await dataSource.query(
       `SELECT kind, subject_id, scope, scope_id FROM open_alert ORDER BY kind, subject_id`,
+    ),
+    // Each alert opened is announced once, in the same order.
+    raised: await dataSource.query(
+      `SELECT envelope->'data'->>'kind' AS kind, envelope->'data'->>'scopeId' AS scope_id FROM outbox_event
+       WHERE event_type = 'throughline.alert.raised.v1' ORDER BY seq`,
     ),
   });
 

@@ -25,6 +25,11 @@ export interface AlertDecision {
   clear: AlertToClear[];
 }
 
+/** One ongoing condition: at most one alert is open for it. */
+export function alertKey(alert: AlertToClear): string {
+  return `${alert.kind}:${alert.subjectId}`;
+}
+
 const BAND_RANK: Record<ScoreBand, number> = { on_track: 0, at_risk: 1, off_track: 2 };
 
 /** A scope whose score changed, with what its alerts are judged on. */

@@ -4,6 +4,7 @@ import { Gauge } from 'prom-client';
 import { envSlice } from '@throughline/config';
 import { MessagingRuntime, TransactionSource } from '@throughline/messaging';
 import { metricsEnvSchema } from '../metrics-service.config';
+import { alertKey, AlertToClear, AlertToRaise } from './alert.rules';
 import { addFacts, FactVector, Score } from './alignment-formula';
 import { ScopeRef, scopeKey } from './scope-facts.repository';
 import { VersionedSettings } from './settings.repository';
@@ -69,12 +70,21 @@ export class OrganisationMemory {
   readonly rankings = new Map<string, unknown[]>();
   /** Whether the organisation has weighted goal links (unknown until a run asks); forgotten with the structure. */
   weightedLinks?: boolean;
+  /** The conditions with an open alert (`alertKey`), unknown until a run decides on alerts: only runs open and close them. */
+  openAlerts?: Set<string>;
 
   constructor(readonly orgId: string) {}
 
-  /** What it holds, for the size bound: tasks, chains, rows made sure of and scopes. */
+  /** What it holds, for the size bound: tasks, chains, rows made sure of, scopes, rankings and open alerts. */
   get entries(): number {
-    return this.tasks.size + this.ensured.size + this.taskChains.size + this.scopes.size + this.rankings.size;
+    return (
+      this.tasks.size +
+      this.ensured.size +
+      this.taskChains.size +
+      this.scopes.size +
+      this.rankings.size +
+      (this.openAlerts?.size ?? 0)
+    );
   }
 
   /** Forgets what a strategy or organisation event may change: chains, names, periods, rankings. */
@@ -91,6 +101,12 @@ export class OrganisationMemory {
       const state = this.scopes.get(scopeKey(ref));
       if (state) state.facts = addFacts(state.facts, delta);
     }
+  }
+
+  /** Alerts just opened and closed: the open ones follow them. */
+  alertsWritten({ raise, clear }: { raise: Array<{ alert: AlertToRaise }>; clear: AlertToClear[] }): void {
+    for (const { alert } of raise) this.openAlerts?.add(alertKey(alert));
+    for (const entry of clear) this.openAlerts?.delete(alertKey(entry));
   }
 
   /** Scores just stored: the scopes held carry them as the score to compare the next one with. */

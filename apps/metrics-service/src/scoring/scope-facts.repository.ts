@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { preparedQuery } from '@throughline/messaging';
+import { CommonTableExpressions } from '@throughline/messaging';
 import { addFacts, emptyFacts, FACT_KEYS, FactVector, isZeroFacts, ScopeKind } from './alignment-formula';
 
 export interface ScopeRef {
@@ -58,29 +58,27 @@ export class PendingFacts {
   }
 
   /**
-   * Writes the summed deltas (a scope whose deltas cancelled out still gets its row, as when they
-   * were written one by one) and answers them.
+   * The summed deltas' write as a part of a statement that writes other things too (a scope whose
+   * deltas cancelled out still gets its row, as when they were written one by one); answers them.
    */
-  async flush(tx: EntityManager, orgId: string): Promise<Array<{ ref: ScopeRef; delta: FactVector }>> {
+  writeInto(parts: CommonTableExpressions, orgId: string): Array<{ ref: ScopeRef; delta: FactVector }> {
     if (this.deltas.size === 0) return [];
     const rows = orderedScopes([...this.deltas.values()].map((entry) => entry.ref)).map((ref) =>
       this.deltas.get(scopeKey(ref))!,
     );
     this.deltas.clear();
-    await preparedQuery(
-      tx,
+    const scopes = parts.param(rows.map((row) => row.ref.scope));
+    const ids = parts.param(rows.map((row) => row.ref.id));
+    const org = parts.param(orgId);
+    const deltas = FACT_KEYS.map((key) => `${parts.param(rows.map((row) => row.delta[key]))}::bigint[]`);
+    parts.add(
+      'facts_written',
       `INSERT INTO scope_facts (scope, scope_id, org_id, ${FACT_COLUMNS.join(', ')})
-       SELECT s.scope, s.scope_id, $3, ${FACT_COLUMNS.map((name) => `s.${name}`).join(', ')}
-       FROM unnest($1::text[], $2::uuid[], ${FACT_COLUMNS.map((_, index) => `$${index + 4}::bigint[]`).join(', ')})
+       SELECT s.scope, s.scope_id, ${org}::uuid, ${FACT_COLUMNS.map((name) => `s.${name}`).join(', ')}
+       FROM unnest(${scopes}::text[], ${ids}::uuid[], ${deltas.join(', ')})
          WITH ORDINALITY AS s(scope, scope_id, ${FACT_COLUMNS.join(', ')}, position)
        ORDER BY s.position
        ON CONFLICT (scope, scope_id) DO UPDATE SET ${FACT_COLUMNS.map((name) => `${name} = scope_facts.${name} + EXCLUDED.${name}`).join(', ')}`,
-      [
-        rows.map((row) => row.ref.scope),
-        rows.map((row) => row.ref.id),
-        orgId,
-        ...FACT_KEYS.map((key) => rows.map((row) => row.delta[key])),
-      ],
     );
     return rows;
   }

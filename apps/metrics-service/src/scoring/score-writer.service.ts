@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AlertRaisedV1, AlignmentScoreChangedV1 } from '@throughline/contracts';
-import { EventOutbox, GuardedChange, preparedQuery } from '@throughline/messaging';
+import { Static } from '@sinclair/typebox';
+import { CommonTableExpressions, EventOutbox, eventsOf, preparedQuery } from '@throughline/messaging';
 import { readSettings, VersionedSettings } from './settings.repository';
 import {
   AlignmentSettings,
@@ -12,7 +13,7 @@ import {
   ScopeKind,
   scoreScope,
 } from './alignment-formula';
-import { AlertDecision, AlertToClear, scoreAlerts } from './alert.rules';
+import { AlertDecision, alertKey, AlertKind, AlertToClear, AlertToRaise, scoreAlerts } from './alert.rules';
 import { forecast } from './forecast.rules';
 import { GoalPeriod, ScopeState, StoredScore } from './organisation-memory';
 import { FACT_COLUMNS, factsFromJson, factsFromRow, ScopeRef, scopeKey } from './scope-facts.repository';
@@ -152,64 +153,51 @@ export class ScoreWriter {
   }
 
   /**
-   * Raises an alert once per ongoing condition (a second raise while it is open does nothing) and
-   * clears the others: the raises in one statement, their events in one more.
+   * Raises an alert once per ongoing condition and clears the others: what moves against the alerts
+   * open, in one statement with the raised alerts' events.
    */
   async applyAlerts(run: ScoringRun, decision: AlertDecision): Promise<void> {
-    await this.raiseAlerts(run, decision.raise);
-    await this.clearAlerts(run, decision.clear);
+    const alerts = await this.alertWrites(run, [decision]);
+    const parts = new CommonTableExpressions();
+    writeAlerts(parts, run, alerts, 'applied');
+    if (alerts.raise.length > 0)
+      await this.outbox.publishAll(run.tx, AlertRaisedV1, alerts.raise.map(alertRaised(run)), run.context, {
+        onlyIf: parts,
+      });
+    else if (parts.statement) await preparedQuery(run.tx, parts.statement, parts.params);
+    run.memory.alertsWritten(alerts);
   }
 
-  private async raiseAlerts(run: ScoringRun, raise: AlertDecision['raise']): Promise<void> {
-    if (raise.length > 0) {
-      const raised = raise.map((alert) => ({ alert, alertId: randomUUID() }));
-      // In their order: of two raises of one condition the first is the one kept, as when inserted one by one.
-      const inserted = await preparedQuery<{ alert_id: string }>(
-        run.tx,
-        `INSERT INTO open_alert (org_id, kind, subject_id, alert_id, scope, scope_id, message, details, raised_at)
-         SELECT $1, kind, subject_id, alert_id, scope, scope_id, message, details, $9
-         FROM unnest($2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::uuid[], $7::text[], $8::jsonb[])
-           WITH ORDINALITY AS a(kind, subject_id, alert_id, scope, scope_id, message, details, position)
-         ORDER BY position
-         ON CONFLICT (org_id, kind, subject_id) DO NOTHING RETURNING alert_id`,
-        [
-          run.orgId,
-          raised.map(({ alert }) => alert.kind),
-          raised.map(({ alert }) => alert.subjectId),
-          raised.map(({ alertId }) => alertId),
-          raised.map(({ alert }) => alert.scope.scope),
-          raised.map(({ alert }) => alert.scope.id),
-          raised.map(({ alert }) => alert.message),
-          raised.map(({ alert }) => JSON.stringify(alert.details)),
-          run.scoredAt,
-        ],
-      );
-      const opened = new Set(inserted.map((row) => row.alert_id));
-      await this.outbox.publishAll(
-        run.tx,
-        AlertRaisedV1,
-        raised
-          .filter(({ alertId }) => opened.has(alertId))
-          .map(({ alert, alertId }) => ({
-            alertId,
-            kind: alert.kind,
-            scope: alert.scope.scope,
-            scopeId: alert.scope.id,
-            message: alert.message.slice(0, 2000),
-            details: alert.details,
-            raisedAt: run.scoredAt.toISOString(),
-          })),
-        run.context,
-      );
-    }
-  }
-
-  private async clearAlerts(run: ScoringRun, cleared: AlertToClear[]): Promise<void> {
-    if (cleared.length === 0) return;
-    await run.tx.query(
-      `DELETE FROM open_alert a USING unnest($2::text[], $3::uuid[]) AS c(kind, subject_id) WHERE a.org_id = $1 AND a.kind = c.kind AND a.subject_id = c.subject_id`,
-      [run.orgId, cleared.map((entry) => entry.kind), cleared.map((entry) => entry.subjectId)],
+  /**
+   * Of the alerts decided, those to open (the first of each condition not open yet) and those to
+   * close (open ones), against the organisation's open alerts: held in memory, read once.
+   */
+  private async alertWrites(run: ScoringRun, decisions: AlertDecision[]): Promise<AlertWrites> {
+    const raise = decisions.flatMap((decision) => decision.raise);
+    const clear = decisions.flatMap((decision) => decision.clear);
+    if (raise.length === 0 && clear.length === 0) return { raise: [], clear: [] };
+    run.memory.openAlerts ??= new Set(
+      (
+        await preparedQuery<{ kind: AlertKind; subject_id: string }>(
+          run.tx,
+          `SELECT kind, subject_id FROM open_alert WHERE org_id = $1`,
+          [run.orgId],
+        )
+      ).map((row) => alertKey({ kind: row.kind, subjectId: row.subject_id })),
     );
+    const open = run.memory.openAlerts;
+    const raising = new Set<string>();
+    return {
+      raise: raise
+        .filter((alert) => {
+          const key = alertKey(alert);
+          if (open.has(key) || raising.has(key)) return false;
+          raising.add(key);
+          return true;
+        })
+        .map((alert) => ({ alert, alertId: randomUUID() })),
+      clear: clear.filter((entry) => open.has(alertKey(entry))),
+    };
   }
 
   /**
@@ -432,52 +420,77 @@ export class ScoreWriter {
           : undefined,
       }),
     );
-    const writes = scoreWrites(
-      run,
-      { rescored, kept },
-      decisions.flatMap((decision) => decision.clear),
-    );
-    if (changed.length === 0) await run.tx.query(`WITH ${writes.sql} SELECT`, writes.params);
+    const alerts = await this.alertWrites(run, decisions);
+    const writes = scoreWrites(run, { rescored, kept }, alerts);
+    if (changed.length === 0) await preparedQuery(run.tx, writes.statement!, writes.params);
     else
-      await this.outbox.publishAll(
+      await this.outbox.publishTogether(
         run.tx,
-        AlignmentScoreChangedV1,
-        changed.map(({ ref, next, previous }) => ({
-          scope: ref.scope,
-          scopeId: ref.id,
-          score: next.score,
-          previousScore: previous ? previous.score : null,
-          band: next.band,
-          components: next.components
-            .filter((component) => component.value !== null)
-            .map((component) => ({ name: component.name, value: component.value as number, weight: component.weight })),
-          computedAt: run.scoredAt.toISOString(),
-        })),
+        [
+          eventsOf(
+            AlignmentScoreChangedV1,
+            changed.map(({ ref, next, previous }) => ({
+              scope: ref.scope,
+              scopeId: ref.id,
+              score: next.score,
+              previousScore: previous ? previous.score : null,
+              band: next.band,
+              components: next.components
+                .filter((component) => component.value !== null)
+                .map((component) => ({
+                  name: component.name,
+                  value: component.value as number,
+                  weight: component.weight,
+                })),
+              computedAt: run.scoredAt.toISOString(),
+            })),
+          ),
+          eventsOf(AlertRaisedV1, alerts.raise.map(alertRaised(run))),
+        ],
         run.context,
         { onlyIf: writes },
       );
-    await this.raiseAlerts(
-      run,
-      decisions.flatMap((decision) => decision.raise),
-    );
+    run.memory.alertsWritten(alerts);
   }
+}
+
+/** An alert to open, with the id it is stored and announced under. */
+interface Raised {
+  alert: AlertToRaise;
+  alertId: string;
+}
+
+/** What a run's alert decisions change: the alerts to open and those to close. */
+export interface AlertWrites {
+  raise: Raised[];
+  clear: AlertToClear[];
+}
+
+/** The event of an alert opened in a run. */
+function alertRaised(run: ScoringRun): (raised: Raised) => Static<typeof AlertRaisedV1.schema> {
+  return ({ alert, alertId }) => ({
+    alertId,
+    kind: alert.kind,
+    scope: alert.scope.scope,
+    scopeId: alert.scope.id,
+    message: alert.message.slice(0, 2000),
+    details: alert.details,
+    raisedAt: run.scoredAt.toISOString(),
+  });
 }
 
 /**
  * The scores upserted (the `applied` a guarded outbox statement waits for), the history points
  * kept (every score change, and every move of the facts a score is computed from: the forecast's
- * and KPIs' past) and the alerts cleared, as one statement's parts.
+ * and KPIs' past) and the alerts opened and closed, as one statement's parts.
  */
 function scoreWrites(
   run: ScoringRun,
   { rescored, kept }: { rescored: Rescored[]; kept: Rescored[] },
-  cleared: AlertToClear[],
-): GuardedChange {
-  const params: unknown[] = [];
-  const $ = (value: unknown) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
+  alerts: AlertWrites,
+): CommonTableExpressions {
+  const parts = new CommonTableExpressions();
+  const $ = (value: unknown) => parts.param(value);
   const json = (value: unknown) => JSON.stringify(value);
   const rows = (entries: Rescored[]) =>
     `unnest(${$(entries.map((entry) => entry.ref.scope))}::text[], ${$(entries.map((entry) => entry.ref.id))}::uuid[],
@@ -487,28 +500,53 @@ function scoreWrites(
      AS s(scope, scope_id, score, band, components, drivers, settings_version, facts)`;
   const orgId = $(run.orgId);
   const at = $(run.scoredAt);
-  const ctes = [
-    `applied AS (
-    INSERT INTO alignment_score (scope, scope_id, org_id, score, band, components, drivers, settings_version, facts, as_of, computed_at)
+  parts.add(
+    'applied',
+    `INSERT INTO alignment_score (scope, scope_id, org_id, score, band, components, drivers, settings_version, facts, as_of, computed_at)
     SELECT scope, scope_id, ${orgId}::uuid, score, band, components, drivers, settings_version, facts, ${$(run.asOf)}::date, ${at}::timestamptz
     FROM ${rows(rescored)}
     ON CONFLICT (scope, scope_id) DO UPDATE SET score = EXCLUDED.score, band = EXCLUDED.band, components = EXCLUDED.components, drivers = EXCLUDED.drivers,
       settings_version = EXCLUDED.settings_version, facts = EXCLUDED.facts, as_of = EXCLUDED.as_of, computed_at = EXCLUDED.computed_at
-    RETURNING 1
-  )`,
-  ];
+    RETURNING 1`,
+  );
   if (kept.length > 0)
-    ctes.push(`history AS (
-    INSERT INTO alignment_score_history (scope, scope_id, org_id, score, band, components, drivers, settings_version, facts, at)
+    parts.add(
+      'history',
+      `INSERT INTO alignment_score_history (scope, scope_id, org_id, score, band, components, drivers, settings_version, facts, at)
     SELECT scope, scope_id, ${orgId}::uuid, score, band, components, drivers, settings_version, facts, ${at}::timestamptz
-    FROM ${rows(kept)}
-  )`);
-  if (cleared.length > 0)
-    ctes.push(`cleared AS (
-    DELETE FROM open_alert a USING unnest(${$(cleared.map((entry) => entry.kind))}::text[], ${$(cleared.map((entry) => entry.subjectId))}::uuid[]) AS c(kind, subject_id)
-    WHERE a.org_id = ${orgId}::uuid AND a.kind = c.kind AND a.subject_id = c.subject_id
-  )`);
-  return { sql: ctes.join(',\n  '), params };
+    FROM ${rows(kept)}`,
+    );
+  writeAlerts(parts, run, alerts, 'raised');
+  return parts;
+}
+
+/** The alerts opened (a part named `raisedAs`) and closed, as parts of a statement. */
+function writeAlerts(parts: CommonTableExpressions, run: ScoringRun, alerts: AlertWrites, raisedAs: string): void {
+  const $ = (value: unknown) => parts.param(value);
+  if (alerts.raise.length > 0) {
+    const values = (pick: (raised: Raised) => unknown, type: string) => `${$(alerts.raise.map(pick))}::${type}[]`;
+    parts.add(
+      raisedAs,
+      `INSERT INTO open_alert (org_id, kind, subject_id, alert_id, scope, scope_id, message, details, raised_at)
+    SELECT ${$(run.orgId)}::uuid, kind, subject_id, alert_id, scope, scope_id, message, details, ${$(run.scoredAt)}::timestamptz
+    FROM unnest(${[
+      values(({ alert }) => alert.kind, 'text'),
+      values(({ alert }) => alert.subjectId, 'uuid'),
+      values(({ alertId }) => alertId, 'uuid'),
+      values(({ alert }) => alert.scope.scope, 'text'),
+      values(({ alert }) => alert.scope.id, 'uuid'),
+      values(({ alert }) => alert.message, 'text'),
+      values(({ alert }) => JSON.stringify(alert.details), 'jsonb'),
+    ].join(', ')}) AS a(kind, subject_id, alert_id, scope, scope_id, message, details)
+    RETURNING 1`,
+    );
+  }
+  if (alerts.clear.length > 0)
+    parts.add(
+      'cleared',
+      `DELETE FROM open_alert a USING unnest(${$(alerts.clear.map((entry) => entry.kind))}::text[], ${$(alerts.clear.map((entry) => entry.subjectId))}::uuid[]) AS c(kind, subject_id)
+    WHERE a.org_id = ${$(run.orgId)}::uuid AND a.kind = c.kind AND a.subject_id = c.subject_id`,
+    );
 }
 
 /**

@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { beforeCommit, EventContext, preparedQuery, sourceOfTransaction } from '@throughline/messaging';
+import {
+  beforeCommit,
+  CommonTableExpressions,
+  EventContext,
+  preparedQuery,
+  sourceOfTransaction,
+} from '@throughline/messaging';
 import { ScopeKind } from './alignment-formula';
 import { ContributionLedger } from './contribution-ledger.service';
 import { OrganisationMemories, OrganisationMemory } from './organisation-memory';
@@ -124,8 +130,7 @@ export class ScoringEngine {
     // From each key result's latest check-in: once per run however many came, in one order.
     for (const keyResultId of [...run.checkedIn].sort()) await this.ledger.recontributeKeyResult(run, keyResultId);
     run.checkedIn.clear();
-    await run.memory.tasks.flush(run.tx);
-    await this.writeFacts(run);
+    await this.writeBehind(run);
     // In kind order (goal, manager, org unit, organisation): an org unit's drivers read its managers' new scores.
     const scopes = orderedScopes([...run.dirty.values()]);
     run.dirty.clear();
@@ -135,7 +140,7 @@ export class ScoringEngine {
   /** Rescores every scope of the organisation (after its settings changed): bounded by the number of scopes, not tasks. */
   async rescoreAll(run: ScoringRun): Promise<void> {
     await this.ledger.recontributeAllRisks(run);
-    await this.writeFacts(run);
+    await this.writeBehind(run);
     const scopes: Array<{ scope: ScopeKind; scope_id: string }> = await run.tx.query(
       `SELECT scope, scope_id FROM scope_facts WHERE org_id = $1`,
       [run.orgId],
@@ -147,9 +152,16 @@ export class ScoringEngine {
     await this.finish(run);
   }
 
-  /** The run's fact deltas, passed on through weighted goal links, written; the memory follows them. */
-  private async writeFacts(run: ScoringRun): Promise<void> {
+  /**
+   * What the run changed in memory written in one statement: its tasks, and its fact deltas passed
+   * on through weighted goal links (the memory follows them). Rescoring reads both from the tables.
+   */
+  private async writeBehind(run: ScoringRun): Promise<void> {
     await this.ledger.rollUpWeightedLinks(run);
-    run.memory.factsWritten(await run.facts.flush(run.tx, run.orgId));
+    const parts = new CommonTableExpressions();
+    run.memory.tasks.writeInto(parts);
+    const facts = run.facts.writeInto(parts, run.orgId);
+    if (parts.statement) await preparedQuery(run.tx, parts.statement, parts.params);
+    run.memory.factsWritten(facts);
   }
 }

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import type { TaskStatus } from '@throughline/contracts';
-import { preparedQuery } from '@throughline/messaging';
+import { CommonTableExpressions, preparedQuery } from '@throughline/messaging';
 import { FactVector } from './alignment-formula';
 
 /** What a task last added to the scopes above it, and the figures its drivers are ranked by. */
@@ -80,7 +80,8 @@ export class TaskRows {
     if (wanted.size === 0) return;
     const list = [...wanted.values()].sort((a, b) => a.taskId.localeCompare(b.taskId));
     // The insert's snapshot does not see its own rows, so each task is answered by exactly one of the two selects.
-    const rows = await tx.query(
+    const rows = await preparedQuery<Record<string, any>>(
+      tx,
       `WITH wanted AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) WITH ORDINALITY AS w(task_id, goal_id, manager_id, position)),
             inserted AS (INSERT INTO task_rm (task_id, org_id, goal_id, manager_id) SELECT task_id, $4, goal_id, manager_id FROM wanted ORDER BY position
                          ON CONFLICT (task_id) DO NOTHING RETURNING ${SELECTED})
@@ -94,7 +95,11 @@ export class TaskRows {
   async load(tx: EntityManager, taskIds: string[]): Promise<void> {
     const missing = [...new Set(taskIds.filter((taskId) => !this.rows.has(taskId)))];
     if (missing.length === 0) return;
-    const rows = await tx.query(`SELECT ${SELECTED} FROM task_rm WHERE task_id = ANY($1::uuid[])`, [missing]);
+    const rows = await preparedQuery<Record<string, any>>(
+      tx,
+      `SELECT ${SELECTED} FROM task_rm WHERE task_id = ANY($1::uuid[])`,
+      [missing],
+    );
     for (const row of rows) this.rows.set(row.task_id, taskRow(row));
   }
 
@@ -111,31 +116,38 @@ export class TaskRows {
 
   /** Writes the changed tasks back in one statement, in task order (as every writer locks them). */
   async flush(tx: EntityManager): Promise<void> {
+    const parts = new CommonTableExpressions();
+    this.writeInto(parts);
+    if (parts.statement) await preparedQuery(tx, parts.statement, parts.params);
+  }
+
+  /** The changed tasks' write-back as a part of a statement that writes other things too (one round trip). */
+  writeInto(parts: CommonTableExpressions): void {
     if (this.changed.size === 0) return;
     const rows = [...this.changed].sort().map((taskId) => this.rows.get(taskId)!);
     this.changed.clear();
-    await preparedQuery(
-      tx,
+    const values = (pick: (row: TaskRow) => unknown, type: string) => `${parts.param(rows.map(pick))}::${type}[]`;
+    parts.add(
+      'tasks_written',
       `UPDATE task_rm t SET status = v.status, status_version = v.status_version, completed_at = v.completed_at::timestamptz,
          progress = v.progress, progress_version = v.progress_version, actual_cost_minor = v.actual_cost_minor, minutes = v.minutes,
          applied = v.applied, next_change_on = v.next_change_on, schedule_shortfall = v.schedule_shortfall, cost_overrun = v.cost_overrun
-       FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::int[], $7::bigint[], $8::bigint[], $9::jsonb[], $10::date[], $11::bigint[], $12::bigint[])
+       FROM unnest(${[
+         values((row) => row.taskId, 'uuid'),
+         values((row) => row.status, 'text'),
+         values((row) => row.statusVersion, 'int'),
+         values((row) => row.completedAt, 'text'),
+         values((row) => row.progress, 'int'),
+         values((row) => row.progressVersion, 'int'),
+         values((row) => row.actualCostMinor, 'bigint'),
+         values((row) => row.minutes, 'bigint'),
+         values((row) => (row.applied === null ? null : JSON.stringify(row.applied)), 'jsonb'),
+         values((row) => row.nextChangeOn, 'date'),
+         values((row) => row.scheduleShortfall, 'bigint'),
+         values((row) => row.costOverrun, 'bigint'),
+       ].join(', ')})
          AS v(task_id, status, status_version, completed_at, progress, progress_version, actual_cost_minor, minutes, applied, next_change_on, schedule_shortfall, cost_overrun)
        WHERE t.task_id = v.task_id`,
-      [
-        rows.map((row) => row.taskId),
-        rows.map((row) => row.status),
-        rows.map((row) => row.statusVersion),
-        rows.map((row) => row.completedAt),
-        rows.map((row) => row.progress),
-        rows.map((row) => row.progressVersion),
-        rows.map((row) => row.actualCostMinor),
-        rows.map((row) => row.minutes),
-        rows.map((row) => (row.applied === null ? null : JSON.stringify(row.applied))),
-        rows.map((row) => row.nextChangeOn),
-        rows.map((row) => row.scheduleShortfall),
-        rows.map((row) => row.costOverrun),
-      ],
     );
   }
 
