@@ -53,6 +53,15 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
   const effectsOf = async (eventId: string): Promise<number> =>
     (await dataSource.query(`SELECT 1 FROM effect WHERE event_id = $1`, [eventId])).length;
 
+  /** How many sessions hold the schema's relay lock: one while a relay is active, none once all stopped. */
+  const relayLockHolders = async (): Promise<number> =>
+    (
+      await dataSource.query(
+        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted
+           AND objid = hashtext('throughline_outbox:' || current_schema())::oid`,
+      )
+    )[0].n;
+
   const activation = () =>
     createEvent(
       GoalActivatedV1,
@@ -143,11 +152,15 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
     expect(told).toEqual(['a statement of its own', 'a transaction']);
   });
 
-  it('publishes what its process committed with no notification, and notifies the relays of the schema while another holds it', async () => {
-    const outbox = new Outbox(prefix);
-    // A poll far beyond the waits below: only a wake-up can publish in time.
-    const relay = new OutboxRelay(dataSource, producer, { pollIntervalMs: 600_000 });
-    outbox.announceCommitsTo(() => relay.committed());
+  it('publishes what its process committed with no notification; another instance wakes it while it holds the schema, and takes over once it stops', async () => {
+    // Two instances of a service: a relay each, on their own sessions. A poll far beyond the waits
+    // below: only a wake-up can publish in time.
+    const first = new OutboxRelay(dataSource, producer, { pollIntervalMs: 600_000 });
+    const second = new OutboxRelay(dataSource, producer, { pollIntervalMs: 600_000 });
+    const firstOutbox = new Outbox(prefix);
+    firstOutbox.announceCommitsTo(() => first.committed());
+    const secondOutbox = new Outbox(prefix);
+    secondOutbox.announceCommitsTo(() => second.committed());
     const listener = new Client({ connectionString: testDatabaseUrl() });
     const heard: string[] = [];
     listener.on('notification', (message) => {
@@ -160,31 +173,35 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
         timeoutMs: 10_000,
         what: `${event.envelope.id} published`,
       });
-    const holder = dataSource.createQueryRunner();
-    await relay.start();
+    await first.start();
+    await second.start();
     try {
       const alone = activation();
-      await dataSource.transaction((tx) => outbox.append(tx, [alone]));
+      await dataSource.transaction((tx) => firstOutbox.append(tx, [alone]));
       await published(alone);
+      const again = activation();
+      await firstOutbox.append(dataSource.manager, [again]);
+      await published(again);
       expect(heard).toEqual([]);
-      // Another instance's relay holds the schema (here, a transaction holding its lock).
-      await holder.startTransaction();
-      await holder.query(`SELECT pg_advisory_xact_lock(hashtext('throughline_outbox:' || current_schema()))`);
-      const whileHeld = activation();
-      await dataSource.transaction((tx) => outbox.append(tx, [whileHeld]));
-      await waitFor(() => heard.length > 0, { what: 'a notification for the relay that holds the schema' });
-      await holder.commitTransaction();
-      const after = activation();
-      await outbox.append(dataSource.manager, [after]);
-      await published(whileHeld);
-      await published(after);
-      // One notification in all: a relay woken by one does not answer with another.
+      // The first relay keeps the schema between its batches: the second's commits wake it.
+      expect(await relayLockHolders()).toBe(1);
+      const fromSecond = activation();
+      await dataSource.transaction((tx) => secondOutbox.append(tx, [fromSecond]));
+      await published(fromSecond);
+      // One notification: the relay it woke does not answer with another.
       expect(heard).toEqual([OUTBOX_CHANNEL]);
+      // Stopped, the first gives the lock back and wakes the others, which publish what waits.
+      await first.stop();
+      const waiting = activation();
+      await new Outbox(prefix).append(dataSource.manager, [waiting]);
+      await published(waiting);
+      expect(await relayLockHolders()).toBe(1);
     } finally {
-      await relay.stop();
-      await holder.release();
+      await first.stop();
+      await second.stop();
       await listener.end();
     }
+    expect(await relayLockHolders()).toBe(0);
   });
 
   it('writes a guarded change and its events in one statement, and neither when the guard matches nothing', async () => {
@@ -227,7 +244,7 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
     expect(failure.code).toBe('22P02');
   });
 
-  it('leaves nothing of its own on the notification connection it gives back to the pool when stopped', async () => {
+  it('leaves nothing of its own on the session it gives back to the pool when stopped', async () => {
     // A pool of its own, named, so that only its connections are terminated.
     const applicationName = `relay-probe-${tag}`;
     const own = new DataSource({
@@ -240,10 +257,30 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
     try {
       const relay = new OutboxRelay(own, producer, { pollIntervalMs: 50 });
       await relay.start();
+      await waitFor(async () => (await relayLockHolders()) === 1, { what: 'the relay to hold the schema' });
       await relay.stop();
+      // Every connection of the pool as a fresh one: no lock, no channel, commits that wait for the disk.
+      const pool = (own.driver as PostgresDriver).master as { totalCount: number };
+      const [{ synchronous_commit: fresh }] = await dataSource.query(`SHOW synchronous_commit`);
+      const runners = Array.from({ length: pool.totalCount }, () => own.createQueryRunner());
+      try {
+        const states = await Promise.all(
+          runners.map(async (runner) => {
+            await runner.connect();
+            const [state] = await runner.query(
+              `SELECT current_setting('synchronous_commit') AS sync,
+                 (SELECT count(*)::int FROM pg_listening_channels()) AS channels,
+                 (SELECT count(*)::int FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory') AS locks`,
+            );
+            return state;
+          }),
+        );
+        expect(states).toEqual(runners.map(() => ({ sync: fresh, channels: 0, locks: 0 })));
+      } finally {
+        await Promise.all(runners.map((runner) => runner.release()));
+      }
       // Its connections now fail in the pool's hands, as in a database restart: the pool drops them,
       // and a listener the relay left behind would release one twice (an uncaught error).
-      const pool = (own.driver as PostgresDriver).master as { totalCount: number };
       expect(pool.totalCount).toBeGreaterThan(0);
       await dataSource.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, [
         applicationName,

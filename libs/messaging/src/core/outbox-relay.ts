@@ -1,11 +1,12 @@
 import { Span } from '@opentelemetry/api';
 import { CompressionTypes, Message, Producer } from 'kafkajs';
+import { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { eventMessage } from './event-message';
 import { MessagingLogger, silentLogger } from './kafka-client';
 import { OUTBOX_CHANNEL, wakeRelays } from './outbox';
-import { preparedQuery } from './prepared-statement';
+import { preparedOn } from './prepared-statement';
 import { endSpans, startPublishSpan } from './tracing';
 
 /**
@@ -57,9 +58,24 @@ interface OutboxRow {
   traceparent: string | null;
 }
 
+/** The schema's relay lock: the session holding it belongs to the active relay. */
+const SCHEMA_LOCK = `hashtext('throughline_outbox:' || current_schema())`;
+
+/** A connection the relay keeps for itself while it runs. */
+interface RelaySession {
+  client: PoolClient;
+  /** Gives the connection back to the pool; with an error, the pool closes it (and its lock with it). */
+  release: (error?: Error) => void;
+  /** This session holds the schema's lock: its relay is the active one. */
+  holdsSchema: boolean;
+}
+
 /**
- * Publishes outbox rows in commit order and marks them sent. One relay per schema is
- * active at a time (an advisory lock), so per-key order holds with several instances.
+ * Publishes outbox rows in commit order and marks them sent. One relay per schema is active at a
+ * time: the one whose session holds the schema's advisory lock, so per-key order holds with
+ * several instances. The lock is held for as long as that session lives, so a batch is two round
+ * trips on it (read, then mark) with no transaction of its own; the others try for the lock when
+ * woken, and wake the active one (NOTIFY) for what their own process committed.
  * A crash between publish and mark re-publishes the same event ids: consumers dedupe.
  */
 export class OutboxRelay {
@@ -69,11 +85,8 @@ export class OutboxRelay {
   /** A transaction of this process committed events since the last batch began. */
   private committedHere = false;
   private wakeIdle?: () => void;
-  private listener?: {
-    release: (error?: Error) => void;
-    client: { query: (sql: string) => Promise<unknown>; removeAllListeners: (event: string) => void };
-  };
-  private nextListenAttempt = 0;
+  /** Where the relay listens for wake-ups, holds the schema's lock while active, and reads and marks its batches. */
+  private session?: RelaySession;
   private readonly batchSize: number;
   private readonly batchIntervalMs: number;
   private readonly logger: MessagingLogger;
@@ -102,19 +115,28 @@ export class OutboxRelay {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    await this.ensureListening();
+    // Listening before the first commit it should hear of; if the database is away, the loop retries.
+    await this.ensureSession().catch(() => undefined);
     this.loop = this.run();
   }
 
+  /** Stops publishing and gives the session back clean; if it was the active relay, the others are woken to take over. */
   async stop(): Promise<void> {
     this.running = false;
     this.wake();
     await this.loop;
-    if (this.listener) {
-      await this.listener.client.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined);
-      this.listener.release();
-      this.listener = undefined;
+    const session = this.session;
+    if (!session) return;
+    this.session = undefined;
+    try {
+      await session.client.query(
+        `UNLISTEN ${OUTBOX_CHANNEL}; SELECT pg_advisory_unlock_all(); RESET synchronous_commit`,
+      );
+      session.release();
+    } catch (error) {
+      session.release(error as Error);
     }
+    if (session.holdsSchema) await wakeRelays(this.dataSource.manager).catch(() => undefined);
   }
 
   wake(): void {
@@ -144,62 +166,67 @@ export class OutboxRelay {
    * another relay holds the lock (then nothing was sent).
    */
   private async publishBatch(): Promise<{ sent: number; more: boolean; lockedElsewhere: boolean }> {
-    return this.dataSource.transaction(async (tx) => {
-      // The schema's lock and the rows in one round trip: one row with no event when the lock is
-      // held elsewhere or nothing waits; the rows are read only once the lock is this relay's.
-      const found = await preparedQuery<OutboxRow & { locked: boolean }>(
-        tx,
-        `WITH lock AS (SELECT pg_try_advisory_xact_lock(hashtext('throughline_outbox:' || current_schema())) AS locked)
-         SELECT lock.locked, waiting.* FROM lock LEFT JOIN LATERAL (
-           SELECT seq, topic, partition_key, event_id, event_type, envelope->>'orgid' AS org_id, envelope::text AS envelope, traceparent
-           FROM outbox_event WHERE lock.locked AND published_at IS NULL ORDER BY seq LIMIT $1
-         ) AS waiting ON true ORDER BY waiting.seq`,
-        [this.batchSize],
-      );
-      if (!found[0].locked) return { sent: 0, more: false, lockedElsewhere: true };
-      const read = found.filter((row) => row.seq !== null);
-      const rows = withinRequestBytes(read);
-      if (rows.length === 0) return { sent: 0, more: false, lockedElsewhere: false };
-      const byTopic = new Map<string, Message[]>();
-      const spans: Span[] = [];
-      for (const row of rows) {
-        const messages = byTopic.get(row.topic) ?? [];
-        const traced = row.traceparent
-          ? startPublishSpan(row.traceparent, row.topic, { id: row.event_id, type: row.event_type })
-          : undefined;
-        if (traced) spans.push(traced.span);
-        messages.push(
-          eventMessage(
-            row.partition_key,
-            row.envelope,
-            { id: row.event_id, type: row.event_type, orgid: row.org_id },
-            traced?.headers,
-          ),
-        );
-        byTopic.set(row.topic, messages);
-      }
-      try {
-        await this.producer.sendBatch({
-          acks: -1,
-          compression: CompressionTypes.None,
-          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-        });
-      } catch (error) {
-        endSpans(spans, error);
+    const session = await this.ensureSession();
+    // A failed statement may mean a lost connection, and with it the lock: start again on a new one.
+    const query = <T>(sql: string, params: unknown[]) =>
+      preparedOn<T>(session.client, sql, params).catch((error) => {
+        this.dropSession(session, error);
         throw error;
-      }
-      endSpans(spans);
-      await this.options.afterPublish?.();
-      await preparedQuery(tx, `UPDATE outbox_event SET published_at = now() WHERE seq = ANY($1::bigint[])`, [
-        rows.map((row) => row.seq),
-      ]);
-      for (const [topic, messages] of byTopic) this.options.onPublished?.(topic, messages.length);
-      return {
-        sent: rows.length,
-        more: read.length === this.batchSize || rows.length < read.length,
-        lockedElsewhere: false,
-      };
-    });
+      });
+    if (!session.holdsSchema) {
+      const [{ locked }] = await query<{ locked: boolean }>(
+        `SELECT pg_try_advisory_lock(${SCHEMA_LOCK}) AS locked`,
+        [],
+      );
+      if (!locked) return { sent: 0, more: false, lockedElsewhere: true };
+      session.holdsSchema = true;
+    }
+    const read = await query<OutboxRow>(
+      `SELECT seq, topic, partition_key, event_id, event_type, envelope->>'orgid' AS org_id, envelope::text AS envelope, traceparent
+       FROM outbox_event WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
+      [this.batchSize],
+    );
+    const rows = withinRequestBytes(read);
+    if (rows.length === 0) return { sent: 0, more: false, lockedElsewhere: false };
+    const byTopic = new Map<string, Message[]>();
+    const spans: Span[] = [];
+    for (const row of rows) {
+      const messages = byTopic.get(row.topic) ?? [];
+      const traced = row.traceparent
+        ? startPublishSpan(row.traceparent, row.topic, { id: row.event_id, type: row.event_type })
+        : undefined;
+      if (traced) spans.push(traced.span);
+      messages.push(
+        eventMessage(
+          row.partition_key,
+          row.envelope,
+          { id: row.event_id, type: row.event_type, orgid: row.org_id },
+          traced?.headers,
+        ),
+      );
+      byTopic.set(row.topic, messages);
+    }
+    try {
+      await this.producer.sendBatch({
+        acks: -1,
+        compression: CompressionTypes.None,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+    } catch (error) {
+      endSpans(spans, error);
+      throw error;
+    }
+    endSpans(spans);
+    await this.options.afterPublish?.();
+    await query(`UPDATE outbox_event SET published_at = now() WHERE seq = ANY($1::bigint[])`, [
+      rows.map((row) => row.seq),
+    ]);
+    for (const [topic, messages] of byTopic) this.options.onPublished?.(topic, messages.length);
+    return {
+      sent: rows.length,
+      more: read.length === this.batchSize || rows.length < read.length,
+      lockedElsewhere: false,
+    };
   }
 
   private async run(): Promise<void> {
@@ -207,7 +234,6 @@ export class OutboxRelay {
     let batches = 0;
     let lastPublishStarted = Number.NEGATIVE_INFINITY;
     while (this.running) {
-      await this.ensureListening();
       try {
         const wait = lastPublishStarted + this.batchIntervalMs - performance.now();
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
@@ -257,44 +283,52 @@ export class OutboxRelay {
   }
 
   /**
-   * Other processes' notifications wake the relay at once (events they committed while this relay
-   * holds the schema); without them it still polls. A lost connection (database restart) is
-   * dropped and listening is retried a few seconds later.
+   * The relay's session, opened if it has none. Other processes' notifications wake the relay on
+   * it at once (events they committed while this relay holds the schema); without them it still
+   * polls. A lost connection (database restart) drops the session, its lock with it, and the next
+   * batch opens another.
    */
-  private async ensureListening(): Promise<void> {
-    if (this.listener || Date.now() < this.nextListenAttempt) return;
-    this.nextListenAttempt = Date.now() + 5000;
+  private async ensureSession(): Promise<RelaySession> {
+    if (this.session) return this.session;
+    const driver = this.dataSource.driver as PostgresDriver;
+    const schema = (this.dataSource.options as { schema?: string }).schema ?? 'public';
+    const [client, release] = (await driver.obtainMasterConnection()) as [PoolClient, (error?: Error) => void];
+    let released = false;
+    const session: RelaySession = {
+      client,
+      holdsSchema: false,
+      // Once, and without our listeners: a released client is the pool's, and may fail later in someone else's hands.
+      release: (error?: Error) => {
+        if (released) return;
+        released = true;
+        client.removeListener('error', onError);
+        client.removeAllListeners('notification');
+        release(error);
+      },
+    };
+    const onError = (error: Error) => {
+      this.logger.warn('outbox relay: its database connection was lost, opening another', { error: String(error) });
+      this.dropSession(session, error);
+    };
+    client.on('notification', (message) => {
+      if (message.channel === OUTBOX_CHANNEL && message.payload === schema) this.wake();
+    });
+    client.on('error', onError);
     try {
-      const driver = this.dataSource.driver as PostgresDriver;
-      const schema = (this.dataSource.options as { schema?: string }).schema ?? 'public';
-      const [client, release] = await driver.obtainMasterConnection();
-      const onError = (error: Error) => {
-        this.logger.warn('outbox relay: notification connection lost, polling until it is back', {
-          error: String(error),
-        });
-        if (this.listener === listener) this.listener = undefined;
-        listener.release(error);
-      };
-      let released = false;
-      const listener = {
-        client,
-        // Once, and without our listeners: a released client is the pool's, and may fail later in someone else's hands.
-        release: (error?: Error) => {
-          if (released) return;
-          released = true;
-          client.removeListener('error', onError);
-          client.removeAllListeners('notification');
-          release(error);
-        },
-      };
-      client.on('notification', (message: { channel: string; payload?: string }) => {
-        if (message.channel === OUTBOX_CHANNEL && message.payload === schema) this.wake();
-      });
-      client.on('error', onError);
-      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-      this.listener = listener;
+      // A mark lost in a crash of PostgreSQL only has its events published again (consumers
+      // dedupe), so the relay's statements do not wait for the disk.
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}; SET synchronous_commit TO off`);
     } catch (error) {
-      this.logger.warn('outbox relay: LISTEN failed, polling only for now', { error: String(error) });
+      session.release(error as Error);
+      throw error;
     }
+    this.session = session;
+    return session;
+  }
+
+  /** Closes a session that failed (the pool discards the connection, and the database its lock). */
+  private dropSession(session: RelaySession, error: Error): void {
+    if (this.session === session) this.session = undefined;
+    session.release(error);
   }
 }

@@ -13,8 +13,22 @@ function statementName(sql: string): string {
   return name;
 }
 
-interface PreparingClient {
+/** A node-postgres client, as a pool lends it or a session of its own. */
+export interface PreparingClient {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+}
+
+/** `preparedQuery` on a client held outside TypeORM (the relay's own session). */
+export async function preparedOn<T = Record<string, unknown>>(
+  client: PreparingClient,
+  sql: string,
+  params: unknown[],
+): Promise<T[]> {
+  try {
+    return (await client.query({ name: statementName(sql), text: sql, values: params })).rows as T[];
+  } catch (error) {
+    throw error instanceof Error && 'code' in error ? new QueryFailedError(sql, params, error) : error;
+  }
 }
 
 /**
@@ -31,10 +45,7 @@ export async function preparedQuery<T = Record<string, unknown>>(
 ): Promise<T[]> {
   const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
   try {
-    const client: PreparingClient = await runner.connect();
-    return (await client.query({ name: statementName(sql), text: sql, values: params })).rows as T[];
-  } catch (error) {
-    throw error instanceof Error && 'code' in error ? new QueryFailedError(sql, params, error) : error;
+    return await preparedOn<T>(await runner.connect(), sql, params);
   } finally {
     if (!manager.queryRunner) await runner.release();
   }
