@@ -625,6 +625,26 @@ describe('metrics: the new product launch', () => {
       riskManagementEffectiveness: 1,
     });
     expect(orgKpis.linkedEffortShare).toBe(0.4);
+    // A unit's figures count its managers and goals and those of the units below it: Product holds
+    // everyone; Mia's Manufacturing the completed pilot, its costs and the sub-goal; Max's Marketing his unlinked hours.
+    const unitKpis = async (unitId: string) =>
+      (await api.get(`/v1/kpis/organisation?from=2026-01-01&to=2026-04-01&orgUnitId=${unitId}`)).body;
+    const { orgUnitId: _whole, alignmentScore: _score, keyResultAttainment: _attainment, ...wholeFigures } = orgKpis;
+    expect(await unitKpis(units.product)).toMatchObject({ orgUnitId: units.product, ...wholeFigures });
+    expect(await unitKpis(units.manufacturing)).toMatchObject({
+      throughput: 1,
+      spentMinor: 2_500_000,
+      goalBudgetMinor: 1_000_000,
+      linkedEffortShare: 1,
+      risksMitigated: 0,
+    });
+    expect(await unitKpis(units.marketing)).toMatchObject({
+      throughput: 0,
+      spentMinor: 0,
+      goalBudgetMinor: 0,
+      budgetConsumption: null,
+      linkedEffortShare: 0,
+    });
     const history = (await api.get(`/v1/kpis/organisation/history?from=2026-01-01&to=2026-04-01&interval=month`)).body;
     expect(history.points.map((point: { from: string; throughput: number }) => [point.from, point.throughput])).toEqual(
       [

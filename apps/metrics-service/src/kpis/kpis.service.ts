@@ -28,7 +28,7 @@ export class KpisService {
    * The period asked for, defaulting to the 30 days up to the organisation's latest day (from
    * events, not the wall clock), or with `asOf` up to that time's day.
    */
-  private async period(actor: Actor, query: KpiPeriodQueryDto): Promise<{ from: string; to: string }> {
+  private async period(actor: Actor, query: KpiPeriodQueryDto): Promise<Period> {
     const [state] = query.asOf
       ? [{ as_of: new Date(query.asOf).toISOString() }]
       : await preparedQuery<{ as_of: string }>(
@@ -42,28 +42,27 @@ export class KpisService {
     return { from, to };
   }
 
-  /** With `asOf`, the manager must have had work by then (a task created at or before it). */
-  private async ensureManager(actor: Actor, managerId: string, asOf: string | undefined): Promise<void> {
-    const [known] = await preparedQuery(
-      this.dataSource.manager,
-      `SELECT 1 FROM task_rm WHERE manager_id = $1 AND org_id = $2 LIMIT 1`,
-      [managerId, actor.orgId],
-    );
+  /**
+   * A manager's figures for each period, in one statement with the checks that the manager has
+   * work in the actor's organisation (and, with `asOf`, had by then) and that the actor may read them.
+   */
+  private async managerPeriods(
+    actor: Actor,
+    managerId: string,
+    periods: Period[],
+    asOf: string | undefined,
+  ): Promise<ManagerKpisView[]> {
+    const { known, knownThen, figures } = await this.managerFigures(actor.orgId, managerId, periods, asOf);
     if (!known) throw notFound('Manager', managerId, `Manager ${managerId} has no work in your organisation.`);
     // After the lookup, so another organisation's manager answers 404 whatever the role (docs/security.md).
     assertMayRead(actor, 'manager', managerId, await reportingTeam(this.dataSource, actor));
-    if (!asOf) return;
-    const [then] = await preparedQuery(
-      this.dataSource.manager,
-      `SELECT 1 FROM task_rm WHERE manager_id = $1 AND org_id = $2 AND known AND created_at <= $3 LIMIT 1`,
-      [managerId, actor.orgId, asOf],
-    );
-    if (!then) throw notFound('Manager', managerId, `Manager ${managerId} had no work yet at ${asOf}.`);
+    if (!knownThen) throw notFound('Manager', managerId, `Manager ${managerId} had no work yet at ${asOf}.`);
+    return figures;
   }
 
   async manager(actor: Actor, managerId: string, query: KpiPeriodQueryDto): Promise<ManagerKpisView> {
-    await this.ensureManager(actor, managerId, query.asOf);
-    return this.managerFigures(actor.orgId, managerId, await this.period(actor, query), query.asOf);
+    const [figures] = await this.managerPeriods(actor, managerId, [await this.period(actor, query)], query.asOf);
+    return figures;
   }
 
   async managerHistory(
@@ -71,24 +70,27 @@ export class KpisService {
     managerId: string,
     query: KpiPeriodQueryDto & { interval?: Interval },
   ): Promise<ManagerKpiHistoryView> {
-    await this.ensureManager(actor, managerId, query.asOf);
     const interval = query.interval ?? 'month';
-    const points = [];
-    for (const bucket of await this.historyBuckets(actor, query, interval))
-      points.push(await this.managerFigures(actor.orgId, managerId, bucket, query.asOf));
+    const points = await this.managerPeriods(
+      actor,
+      managerId,
+      await this.historyBuckets(actor, query, interval),
+      query.asOf,
+    );
     return { managerId, interval, points };
   }
 
   async organisation(actor: Actor, query: KpiPeriodQueryDto & { orgUnitId?: string }): Promise<OrganisationKpisView> {
     await this.ensureUnit(actor, query.orgUnitId);
     const score = await this.scoreAt(actor.orgId, query.orgUnitId, query.asOf);
-    return this.organisationFigures(
+    const [figures] = await this.organisationFigures(
       actor.orgId,
       query.orgUnitId ?? null,
-      await this.period(actor, query),
+      [await this.period(actor, query)],
       score,
       query.asOf,
     );
+    return figures;
   }
 
   async organisationHistory(
@@ -98,9 +100,13 @@ export class KpisService {
     await this.ensureUnit(actor, query.orgUnitId);
     const score = await this.scoreAt(actor.orgId, query.orgUnitId, query.asOf);
     const interval = query.interval ?? 'month';
-    const points = [];
-    for (const bucket of await this.historyBuckets(actor, query, interval))
-      points.push(await this.organisationFigures(actor.orgId, query.orgUnitId ?? null, bucket, score, query.asOf));
+    const points = await this.organisationFigures(
+      actor.orgId,
+      query.orgUnitId ?? null,
+      await this.historyBuckets(actor, query, interval),
+      score,
+      query.asOf,
+    );
     return { interval, points };
   }
 
@@ -143,21 +149,22 @@ export class KpisService {
       );
       return { alignmentScore: point.score, keyResultAttainment: outcomes?.value ?? null };
     }
-    const [score] = await preparedQuery<{ score: number }>(
+    const [current] = await preparedQuery<{
+      score: number | null;
+      key_result_weight: string | null;
+      key_result_score: string | null;
+    }>(
       this.dataSource.manager,
-      `SELECT score FROM alignment_score WHERE scope = $1 AND scope_id = $2 AND org_id = $3`,
+      `SELECT s.score, f.key_result_weight, f.key_result_score FROM (SELECT $1::text AS scope, $2::uuid AS scope_id) AS wanted
+       LEFT JOIN alignment_score s ON s.scope = wanted.scope AND s.scope_id = wanted.scope_id AND s.org_id = $3
+       LEFT JOIN scope_facts f ON f.scope = wanted.scope AND f.scope_id = wanted.scope_id AND f.org_id = $3`,
       [scope.scope, scope.id, orgId],
     );
-    const [facts] = await preparedQuery<{ key_result_weight: string; key_result_score: string }>(
-      this.dataSource.manager,
-      `SELECT key_result_weight, key_result_score FROM scope_facts WHERE scope = $1 AND scope_id = $2 AND org_id = $3`,
-      [scope.scope, scope.id, orgId],
-    );
-    const krWeight = Number(facts?.key_result_weight ?? 0);
+    const krWeight = Number(current.key_result_weight ?? 0);
     return {
-      alignmentScore: score?.score ?? null,
+      alignmentScore: current.score,
       // As the score's outcomes component rounds it (alignment-formula.ts), so both ways agree.
-      keyResultAttainment: krWeight === 0 ? null : Math.round(Number(facts.key_result_score) / krWeight / 10) / 10,
+      keyResultAttainment: krWeight === 0 ? null : Math.round(Number(current.key_result_score) / krWeight / 10) / 10,
     };
   }
 
@@ -176,17 +183,22 @@ export class KpisService {
     return point?.facts ? factsFromJson(point.facts) : null;
   }
 
-  /** With `asOf`, every dated fact counts only if recorded by then, and the planned cost is the manager's facts' then. */
+  /**
+   * A manager's figures for each period, in one statement, with whether the manager has work in the
+   * organisation (and had by `asOf`). With `asOf`, every dated fact counts only if recorded by then,
+   * and the planned cost is the manager's facts' then.
+   */
   private async managerFigures(
     orgId: string,
     managerId: string,
-    period: { from: string; to: string },
+    periods: Period[],
     asOf: string | undefined,
-  ): Promise<ManagerKpisView> {
-    // One statement for the figures: a manager's KPIs are read often (dashboards, history buckets).
-    const plannedNow = `, (SELECT coalesce(sum(planned_cost_minor), 0) AS planned FROM task_rm
-         WHERE manager_id = $1 AND org_id = $2 AND known AND status <> 'cancelled') AS budget`;
-    const [figures] = await preparedQuery<{
+  ): Promise<{ known: boolean; knownThen: boolean; figures: ManagerKpisView[] }> {
+    const rows = await preparedQuery<{
+      known: boolean;
+      known_then: boolean;
+      from_day: string | null;
+      to_day: string | null;
       done: number;
       with_due: number;
       on_time: number;
@@ -194,116 +206,164 @@ export class KpisService {
       to_date: string;
       defects: number;
       reworks: number;
-      planned?: string;
+      planned: string;
     }>(
       this.dataSource.manager,
-      `SELECT completed.*, cost.*, quality.*${asOf ? '' : ', budget.planned'}
-       FROM (SELECT count(*)::int AS done, count(*) FILTER (WHERE due_date IS NOT NULL)::int AS with_due,
-                    count(*) FILTER (WHERE due_date IS NOT NULL AND (completed_at AT TIME ZONE 'UTC')::date <= due_date)::int AS on_time
-             FROM task_rm WHERE manager_id = $1 AND org_id = $2 AND completed_at >= $3::date AND completed_at < $4::date AND completed_at <= $5::timestamptz) AS completed,
-            (SELECT coalesce(sum(amount_minor) FILTER (WHERE incurred_on >= $3::date), 0) AS in_period, coalesce(sum(amount_minor), 0) AS to_date
-             FROM cost_entry WHERE manager_id = $1 AND org_id = $2 AND incurred_on < $4::date AND recorded_at <= $5::timestamptz) AS cost,
-            (SELECT count(*) FILTER (WHERE kind = 'defect')::int AS defects, count(*) FILTER (WHERE kind = 'rework')::int AS reworks
-             FROM quality_issue WHERE manager_id = $1 AND org_id = $2 AND recorded_at >= $3::date AND recorded_at < $4::date AND recorded_at <= $5::timestamptz) AS quality
-            ${asOf ? '' : plannedNow}`,
-      [managerId, orgId, period.from, period.to, recordedBy(asOf)],
+      `SELECT EXISTS (SELECT 1 FROM task_rm WHERE manager_id = $1 AND org_id = $2) AS known,
+              EXISTS (SELECT 1 FROM task_rm WHERE manager_id = $1 AND org_id = $2 AND known AND created_at <= $5::timestamptz) AS known_then,
+              figures.*
+       FROM (SELECT 1) AS one LEFT JOIN (
+         SELECT to_char(period.from_day, 'YYYY-MM-DD') AS from_day, to_char(period.to_day, 'YYYY-MM-DD') AS to_day, period.position,
+                completed.*, cost.*, quality.*, budget.*
+         FROM ${periodRows(periods)}
+         CROSS JOIN LATERAL (SELECT count(*)::int AS done, count(*) FILTER (WHERE due_date IS NOT NULL)::int AS with_due,
+                      count(*) FILTER (WHERE due_date IS NOT NULL AND (completed_at AT TIME ZONE 'UTC')::date <= due_date)::int AS on_time
+               FROM task_rm WHERE manager_id = $1 AND org_id = $2 AND completed_at >= period.from_day AND completed_at < period.to_day AND completed_at <= $5::timestamptz) AS completed
+         CROSS JOIN LATERAL (SELECT coalesce(sum(amount_minor) FILTER (WHERE incurred_on >= period.from_day), 0) AS in_period, coalesce(sum(amount_minor), 0) AS to_date
+               FROM cost_entry WHERE manager_id = $1 AND org_id = $2 AND incurred_on < period.to_day AND recorded_at <= $5::timestamptz) AS cost
+         CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE kind = 'defect')::int AS defects, count(*) FILTER (WHERE kind = 'rework')::int AS reworks
+               FROM quality_issue WHERE manager_id = $1 AND org_id = $2 AND recorded_at >= period.from_day AND recorded_at < period.to_day AND recorded_at <= $5::timestamptz) AS quality
+         -- Today's planned cost, the same for every period.
+         CROSS JOIN (SELECT coalesce(sum(planned_cost_minor), 0) AS planned FROM task_rm
+               WHERE manager_id = $1 AND org_id = $2 AND known AND status <> 'cancelled') AS budget
+       ) AS figures ON true
+       ORDER BY figures.position`,
+      [managerId, orgId, ...periodParams(periods), recordedBy(asOf)],
     );
-    const spent = Number(figures.to_date);
+    const [first] = rows;
+    const knownThen = asOf === undefined || first.known_then;
+    if (!first.known || !knownThen) return { known: first.known, knownThen, figures: [] };
     const planned = asOf
       ? ((await this.factsAsOf(orgId, 'manager', managerId, asOf))?.plannedCost ?? null)
-      : Number(figures.planned);
-    return {
-      managerId,
-      ...period,
-      throughput: figures.done,
-      costPerCompletedTaskMinor: perItem(Number(figures.in_period), figures.done),
-      onTimeRate: ratio(figures.on_time, figures.with_due),
-      spentMinor: spent,
-      budgetMinor: planned,
-      spendAgainstBudget: planned === null ? null : ratio(spent, planned),
-      defects: figures.defects,
-      reworks: figures.reworks,
-      defectRate: ratio(figures.defects, figures.done),
-      reworkRate: ratio(figures.reworks, figures.done),
-    };
+      : Number(first.planned);
+    const figures = rows
+      .filter((row) => row.from_day !== null)
+      .map((row): ManagerKpisView => {
+        const spent = Number(row.to_date);
+        return {
+          managerId,
+          from: row.from_day!,
+          to: row.to_day!,
+          throughput: row.done,
+          costPerCompletedTaskMinor: perItem(Number(row.in_period), row.done),
+          onTimeRate: ratio(row.on_time, row.with_due),
+          spentMinor: spent,
+          budgetMinor: planned,
+          spendAgainstBudget: planned === null ? null : ratio(spent, planned),
+          defects: row.defects,
+          reworks: row.reworks,
+          defectRate: ratio(row.defects, row.done),
+          reworkRate: ratio(row.reworks, row.done),
+        };
+      });
+    return { known: true, knownThen: true, figures };
   }
 
+  /** The organisation's (or a unit's) figures for each period, in one statement. */
   private async organisationFigures(
     orgId: string,
     orgUnitId: string | null,
-    period: { from: string; to: string },
+    periods: Period[],
     score: ScoreFigures,
     asOf: string | undefined,
-  ): Promise<OrganisationKpisView> {
+  ): Promise<OrganisationKpisView[]> {
     // Units below the one asked for; managers and goals of those units. Without a unit: the whole organisation.
-    const units = `WITH RECURSIVE units(org_unit_id, depth) AS (SELECT $2::uuid, 0 UNION ALL SELECT u.org_unit_id, depth + 1 FROM org_unit_rm u JOIN units ON u.parent_org_unit_id = units.org_unit_id WHERE depth < 64)`;
     const managerFilter = orgUnitId
       ? `AND manager_id IN (SELECT person_id FROM person_rm WHERE org_unit_id IN (SELECT org_unit_id FROM units))`
       : `AND $2::uuid IS NULL`;
     const goalFilter = orgUnitId
       ? `AND goal_id IN (SELECT goal_id FROM goal_rm WHERE org_unit_id IN (SELECT org_unit_id FROM units))`
       : `AND $2::uuid IS NULL`;
-    const params = [orgId, orgUnitId, period.from, period.to, recordedBy(asOf)];
-    const [hours] = await preparedQuery<{ linked: string; total: string }>(
+    const rows = await preparedQuery<{
+      from_day: string;
+      to_day: string;
+      linked_minutes: string;
+      total_minutes: string;
+      linked_cost: string;
+      in_period: string;
+      to_date: string;
+      budget: string;
+      achieved: number;
+      missed: number;
+      mitigated: number;
+      materialised: number;
+      done: number;
+    }>(
       this.dataSource.manager,
-      `${units} SELECT coalesce(sum(minutes) FILTER (WHERE goal_id IS NOT NULL), 0) AS linked, coalesce(sum(minutes), 0) AS total
-       FROM hours_entry WHERE org_id = $1 ${managerFilter} AND worked_on >= $3::date AND worked_on < $4::date AND recorded_at <= $5::timestamptz`,
-      params,
+      `WITH RECURSIVE units(org_unit_id, depth) AS (SELECT $2::uuid, 0 UNION ALL SELECT u.org_unit_id, depth + 1 FROM org_unit_rm u JOIN units ON u.parent_org_unit_id = units.org_unit_id WHERE depth < 64)
+       SELECT to_char(period.from_day, 'YYYY-MM-DD') AS from_day, to_char(period.to_day, 'YYYY-MM-DD') AS to_day, hours.*, cost.*, goals.*, risks.*, throughput.*
+       FROM ${periodRows(periods)}
+       CROSS JOIN LATERAL (SELECT coalesce(sum(minutes) FILTER (WHERE goal_id IS NOT NULL), 0) AS linked_minutes, coalesce(sum(minutes), 0) AS total_minutes
+             FROM hours_entry WHERE org_id = $1 ${managerFilter} AND worked_on >= period.from_day AND worked_on < period.to_day AND recorded_at <= $5::timestamptz) AS hours
+       CROSS JOIN LATERAL (SELECT coalesce(sum(amount_minor) FILTER (WHERE goal_id IS NOT NULL AND incurred_on >= period.from_day), 0) AS linked_cost,
+                    coalesce(sum(amount_minor) FILTER (WHERE incurred_on >= period.from_day), 0) AS in_period, coalesce(sum(amount_minor), 0) AS to_date
+             FROM cost_entry WHERE org_id = $1 ${managerFilter} AND incurred_on < period.to_day AND recorded_at <= $5::timestamptz) AS cost
+       CROSS JOIN LATERAL (SELECT coalesce(sum(applied_budget), 0) AS budget,
+                    count(*) FILTER (WHERE closed_outcome = 'achieved' AND closed_at >= period.from_day AND closed_at < period.to_day AND closed_at <= $5::timestamptz)::int AS achieved,
+                    count(*) FILTER (WHERE closed_outcome = 'missed' AND closed_at >= period.from_day AND closed_at < period.to_day AND closed_at <= $5::timestamptz)::int AS missed
+             FROM goal_rm WHERE org_id = $1 ${goalFilter}) AS goals
+       CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE status = 'mitigated')::int AS mitigated, count(*) FILTER (WHERE status = 'materialised')::int AS materialised
+             FROM risk_transition WHERE org_id = $1 ${goalFilter} AND at >= period.from_day AND at < period.to_day AND at <= $5::timestamptz) AS risks
+       CROSS JOIN LATERAL (SELECT count(*)::int AS done FROM task_rm
+             WHERE org_id = $1 ${managerFilter} AND completed_at >= period.from_day AND completed_at < period.to_day AND completed_at <= $5::timestamptz) AS throughput
+       ORDER BY period.position`,
+      [orgId, orgUnitId, ...periodParams(periods), recordedBy(asOf)],
     );
-    const [cost] = await preparedQuery<{ linked: string; in_period: string; to_date: string }>(
-      this.dataSource.manager,
-      `${units} SELECT coalesce(sum(amount_minor) FILTER (WHERE goal_id IS NOT NULL AND incurred_on >= $3::date), 0) AS linked,
-              coalesce(sum(amount_minor) FILTER (WHERE incurred_on >= $3::date), 0) AS in_period, coalesce(sum(amount_minor), 0) AS to_date
-       FROM cost_entry WHERE org_id = $1 ${managerFilter} AND incurred_on < $4::date AND recorded_at <= $5::timestamptz`,
-      params,
-    );
-    const [goals] = await preparedQuery<{ budget: string; achieved: number; missed: number }>(
-      this.dataSource.manager,
-      `${units} SELECT coalesce(sum(applied_budget), 0) AS budget,
-              count(*) FILTER (WHERE closed_outcome = 'achieved' AND closed_at >= $3::date AND closed_at < $4::date AND closed_at <= $5::timestamptz)::int AS achieved,
-              count(*) FILTER (WHERE closed_outcome = 'missed' AND closed_at >= $3::date AND closed_at < $4::date AND closed_at <= $5::timestamptz)::int AS missed
-       FROM goal_rm WHERE org_id = $1 ${goalFilter}`,
-      params,
-    );
-    const [risks] = await preparedQuery<{ mitigated: number; materialised: number }>(
-      this.dataSource.manager,
-      `${units} SELECT count(*) FILTER (WHERE status = 'mitigated')::int AS mitigated, count(*) FILTER (WHERE status = 'materialised')::int AS materialised
-       FROM risk_transition WHERE org_id = $1 ${goalFilter} AND at >= $3::date AND at < $4::date AND at <= $5::timestamptz`,
-      params,
-    );
-    const [throughput] = await preparedQuery<{ done: number }>(
-      this.dataSource.manager,
-      `${units} SELECT count(*)::int AS done FROM task_rm WHERE org_id = $1 ${managerFilter} AND completed_at >= $3::date AND completed_at < $4::date AND completed_at <= $5::timestamptz`,
-      params,
-    );
-    const linkedShare =
-      Number(hours.total) > 0
-        ? ratio(Number(hours.linked), Number(hours.total))
-        : ratio(Number(cost.linked), Number(cost.in_period));
-    const spent = Number(cost.to_date);
     // As of an earlier time, the goal budgets the scope's facts counted then.
-    const budget = asOf
+    const budgetThen = asOf
       ? ((await this.factsAsOf(orgId, orgUnitId ? 'org_unit' : 'organisation', orgUnitId ?? orgId, asOf))?.goalBudget ??
         null)
-      : Number(goals.budget);
-    return {
-      orgUnitId,
-      ...period,
-      linkedEffortShare: linkedShare,
-      alignmentScore: score.alignmentScore,
-      spentMinor: spent,
-      goalBudgetMinor: budget,
-      budgetConsumption: budget === null ? null : ratio(spent, budget),
-      goalsAchieved: goals.achieved,
-      goalsMissed: goals.missed,
-      goalAttainmentRate: ratio(goals.achieved, goals.achieved + goals.missed),
-      keyResultAttainment: score.keyResultAttainment,
-      risksMitigated: risks.mitigated,
-      risksMaterialised: risks.materialised,
-      riskManagementEffectiveness: ratio(risks.mitigated, risks.mitigated + risks.materialised),
-      throughput: throughput.done,
-    };
+      : undefined;
+    return rows.map((row): OrganisationKpisView => {
+      const linkedShare =
+        Number(row.total_minutes) > 0
+          ? ratio(Number(row.linked_minutes), Number(row.total_minutes))
+          : ratio(Number(row.linked_cost), Number(row.in_period));
+      const spent = Number(row.to_date);
+      const budget = budgetThen === undefined ? Number(row.budget) : budgetThen;
+      return {
+        orgUnitId,
+        from: row.from_day,
+        to: row.to_day,
+        linkedEffortShare: linkedShare,
+        alignmentScore: score.alignmentScore,
+        spentMinor: spent,
+        goalBudgetMinor: budget,
+        budgetConsumption: budget === null ? null : ratio(spent, budget),
+        goalsAchieved: row.achieved,
+        goalsMissed: row.missed,
+        goalAttainmentRate: ratio(row.achieved, row.achieved + row.missed),
+        keyResultAttainment: score.keyResultAttainment,
+        risksMitigated: row.mitigated,
+        risksMaterialised: row.materialised,
+        riskManagementEffectiveness: ratio(row.mitigated, row.mitigated + row.materialised),
+        throughput: row.done,
+      };
+    });
   }
+}
+
+/** A period of days: `from` inclusive, `to` exclusive. */
+interface Period {
+  from: string;
+  to: string;
+}
+
+/**
+ * The periods as rows of a statement, from its parameters $3 and $4. One period is a row of
+ * scalars, not an array unnested: PostgreSQL plans a statement over an array of unknown length
+ * anew at each execution, where a row of scalars keeps the plan it made once.
+ */
+function periodRows(periods: Period[]): string {
+  return periods.length === 1
+    ? `(SELECT $3::date, $4::date, 1::bigint) AS period(from_day, to_day, position)`
+    : `unnest($3::date[], $4::date[]) WITH ORDINALITY AS period(from_day, to_day, position)`;
+}
+
+function periodParams(periods: Period[]): [unknown, unknown] {
+  return periods.length === 1
+    ? [periods[0].from, periods[0].to]
+    : [periods.map((period) => period.from), periods.map((period) => period.to)];
 }
 
 interface ScoreFigures {
