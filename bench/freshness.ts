@@ -3,6 +3,8 @@
  * alignment-score.changed event that carries its correlation id, at steady rates.
  * `npx tsx bench/freshness.ts [--quick] [--rates 10,50]`
  */
+import { cpus } from 'node:os';
+import { cpuPerUnit, cpuSnapshot } from './lib/machine-cpu';
 import { BenchContext, runStandalone } from './lib/scenario';
 import { ScoreWatch } from './lib/score-watch';
 import { pacedProgressUpdates } from './lib/task-updates';
@@ -27,6 +29,10 @@ export interface FreshnessAtRate {
    * metrics' relay sent the score change → the benchmark got it.
    */
   hopsMs: Record<Hop, Summary>;
+  /** Share of the machine's cores busy while the load ran (every process on it, from /proc/stat). */
+  machineBusyShare: number;
+  /** The machine's CPU milliseconds per accepted update, by part (cpuPerUnit), while the load ran. */
+  cpuMsPerUpdate: Record<string, number>;
 }
 
 const HOPS = [
@@ -62,6 +68,7 @@ export async function freshness(
   // 10/s is below what metrics sustains for one organisation: freshness without queueing; the others are the issue's rates.
   const rates = chosen >= 0 ? process.argv[chosen + 1].split(',').map(Number) : quick ? [10] : [10, 50, 200, 1000];
   const durationMs = quick ? 3_000 : 8_000;
+  const cpuParts = system.cpuParts();
   const watch = new ScoreWatch(system);
   await watch.start();
   await sleep(500);
@@ -70,6 +77,8 @@ export async function freshness(
     for (const rate of rates) {
       // Seeding, and the rate before, leave metrics a backlog and the relays a tail: each rate measures a steady stream from quiet.
       await system.settled();
+      const cpuBefore = await cpuSnapshot(cpuParts);
+      const loadStarted = nowMs();
       const run = await pacedProgressUpdates(
         system.url('execution-service'),
         org,
@@ -78,6 +87,8 @@ export async function freshness(
         `fresh${rate}`,
       );
       const loadEnded = nowMs();
+      const cpuAfter = await cpuSnapshot(cpuParts);
+      const busyShare = (cpuAfter.machine - cpuBefore.machine) / (((loadEnded - loadStarted) / 1000) * cpus().length);
       const metricsLagAtEnd = await system.lag();
       const zero = await system.timeToZeroLag(60_000);
       const lagToZeroMs = Number.isNaN(zero) ? Number.NaN : round(nowMs() - loadEnded, 0);
@@ -98,9 +109,11 @@ export async function freshness(
         metricsLagAtEnd,
         lagToZeroMs,
         hopsMs: hops(watch, run.acceptedAt),
+        machineBusyShare: round(busyShare, 2),
+        cpuMsPerUpdate: cpuPerUnit(cpuBefore, cpuAfter, run.accepted),
       };
       log(
-        `freshness at ${rate}/s: achieved ${result.achievedRate}/s, p50 ${result.freshnessMs.p50} ms, p95 ${result.freshnessMs.p95} ms, p99 ${result.freshnessMs.p99} ms, lag at end ${metricsLagAtEnd}, unobserved ${unobserved}; hops p50/p99 ms: ${HOPS.map((hop) => `${hop} ${result.hopsMs[hop].p50}/${result.hopsMs[hop].p99}`).join(', ')} (${result.hopsMs.taskEventSentToScored.count} updates traced)`,
+        `freshness at ${rate}/s: achieved ${result.achievedRate}/s, p50 ${result.freshnessMs.p50} ms, p95 ${result.freshnessMs.p95} ms, p99 ${result.freshnessMs.p99} ms, lag at end ${metricsLagAtEnd}, unobserved ${unobserved}; hops p50/p99 ms: ${HOPS.map((hop) => `${hop} ${result.hopsMs[hop].p50}/${result.hopsMs[hop].p99}`).join(', ')} (${result.hopsMs.taskEventSentToScored.count} updates traced); machine ${Math.round(result.machineBusyShare * 100)}% busy, CPU ms per update ${JSON.stringify(result.cpuMsPerUpdate)}`,
       );
       results.push(result);
     }

@@ -1,14 +1,15 @@
 /**
- * Where the time goes on the hot path: execution and metrics are restarted with V8's sampling
+ * Where the time goes on the hot path: execution, metrics and integrations are restarted with V8's sampling
  * profiler preloaded, the closed-loop update load runs, and each profile's self time is summed
  * by package (ours, TypeORM, pg, Nest, Fastify, kafkajs, class-validator, jose, Node itself, GC).
- * `npx tsx bench/hot-path-profile.ts [--quick]`
+ * With `--rate N`, the load is N updates a second instead (paced), where per-batch costs show.
+ * `npx tsx bench/hot-path-profile.ts [--quick] [--rate N]`
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BenchContext, runStandalone } from './lib/scenario';
-import { maxRateProgressUpdates } from './lib/task-updates';
+import { maxRateProgressUpdates, pacedProgressUpdates } from './lib/task-updates';
 import { round, sleep } from './lib/stats';
 import { ServiceName } from './lib/system';
 
@@ -94,7 +95,7 @@ export async function hotPathProfile(
   }
   const org = await context.organisation();
   const directory = mkdtempSync(join(tmpdir(), 'throughline-bench-profile-'));
-  const services: ServiceName[] = ['execution-service', 'metrics-service'];
+  const services: ServiceName[] = ['execution-service', 'metrics-service', 'integrations-service'];
   const files = new Map(services.map((service) => [service, join(directory, `${service}.cpuprofile`)]));
   for (const service of services) {
     await system.restart(service, {
@@ -106,11 +107,25 @@ export async function hotPathProfile(
     process.kill(Number(readFileSync(`${files.get(service)}.pid`, 'utf8')), 'SIGWINCH');
   services.forEach(signal);
   const seconds = quick ? 2 : 6;
-  const run = await maxRateProgressUpdates(system.url('execution-service'), org, quick ? 8 : 32, seconds);
+  const rateArgument = process.argv.indexOf('--rate');
+  const acceptedPerSecond =
+    rateArgument >= 0
+      ? (
+          await pacedProgressUpdates(
+            system.url('execution-service'),
+            org,
+            Number(process.argv[rateArgument + 1]),
+            seconds * 1000,
+            'profile',
+          )
+        ).achievedRate
+      : (await maxRateProgressUpdates(system.url('execution-service'), org, quick ? 8 : 32, seconds)).acceptedPerSecond;
+  log(`profiled load: ${acceptedPerSecond} updates/s for ${seconds} s; profiles in ${directory}`);
   signal('execution-service');
-  // Metrics profiles until it has consumed the same updates.
+  // Metrics and integrations profile until metrics has consumed the same updates.
   await system.timeToZeroLag(120_000);
   signal('metrics-service');
+  signal('integrations-service');
   const profiles: ServiceProfile[] = [];
   for (const service of services) {
     const file = files.get(service)!;
@@ -125,7 +140,7 @@ export async function hotPathProfile(
     );
     profiles.push(summary);
   }
-  return { load: { acceptedPerSecond: run.acceptedPerSecond, seconds }, services: profiles };
+  return { load: { acceptedPerSecond, seconds }, services: profiles };
 }
 
 if (require.main === module) runStandalone('hot-path-profile', hotPathProfile);

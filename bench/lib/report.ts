@@ -82,6 +82,7 @@ export function renderMarkdown(report: Json, findings?: string): string {
           ].map((hop) => `${cell(rate.hopsMs[hop].p50)} / ${cell(rate.hopsMs[hop].p99)}`),
         ]),
     ),
+    ...freshnessCpu(fresh.rates),
     '',
     '## Ingest throughput and the raw baselines',
     '',
@@ -232,6 +233,28 @@ function acceptPath(accept: Json): string {
     `Medians: raw ${cell(accept.medians.rawTransactionsPerSecond)} tx/s, execution ${cell(accept.medians.acceptedPerSecond)} updates/s, **accepted ÷ raw ${cell(accept.medians.acceptedOverRaw)}** (target ≥ 0.5), ${cell(accept.medians.executionCpuMsPerUpdate)} ms of execution's CPU per update. With the services downstream of execution paused (SIGSTOP, as if they ran on machines of their own): ${cell(accept.medians.aloneAcceptedPerSecond)} updates/s, ${cell(accept.medians.aloneOverRaw)} of raw.`,
     ...(accept.cpuMsPerAcceptedUpdate ? ['', machineCpu(accept)] : []),
   ].join('\n');
+}
+
+/**
+ * The machine's CPU per update at each rate, by part: at a low rate mostly what every service and
+ * the broker spend per event however few arrive, at a high one how near the cores are to full.
+ */
+function freshnessCpu(rates: Json[]): string[] {
+  const measured = rates.filter((rate) => rate.cpuMsPerUpdate);
+  if (measured.length === 0) return [];
+  const parts = Object.keys(measured[measured.length - 1].cpuMsPerUpdate).filter((part) => part !== 'whole machine');
+  return [
+    '',
+    "The machine's CPU while each rate ran (every process on it, from /proc), in milliseconds per update, and how busy its cores were:",
+    '',
+    table(
+      ['part', ...measured.map((rate) => `${cell(rate.targetRate)}/s`)],
+      [
+        ...[...parts, 'whole machine'].map((part) => [part, ...measured.map((rate) => rate.cpuMsPerUpdate[part] ?? 0)]),
+        ['cores busy', ...measured.map((rate) => `${Math.round(rate.machineBusyShare * 100)}%`)],
+      ],
+    ),
+  ];
 }
 
 /** Where the machine's CPU went on each side (medians of the rounds): the machine is the limit of both. */
@@ -532,7 +555,7 @@ export function operationsOverhead(overhead: Json): string {
 function profile(hot: Json): string {
   if (!hot || hot.services.length === 0) return 'Not profiled in this run.';
   return [
-    `Self time by package while execution took ${cell(hot.load.acceptedPerSecond)} updates/s for ${hot.load.seconds} s and metrics consumed them (V8 sampling profiler, \`bench/hot-path-profile.ts\`):`,
+    `Self time by package while execution took ${cell(hot.load.acceptedPerSecond)} updates/s for ${hot.load.seconds} s and metrics and integrations consumed them (V8 sampling profiler, \`bench/hot-path-profile.ts\`):`,
     '',
     ...hot.services.map(
       (service: Json) =>

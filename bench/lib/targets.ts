@@ -31,6 +31,12 @@ function applyRate(drain: Json): TargetRow {
   };
 }
 
+/** How busy the machine's cores were while the rate ran, and its CPU per update (reports from before 2026-12-03 lack them). */
+function machineBusy(at: Json): string {
+  if (typeof at.machineBusyShare !== 'number') return '';
+  return `; the machine ${Math.round(at.machineBusyShare * 100)}% busy, ${number(at.cpuMsPerUpdate['whole machine'], 1)} ms of CPU per update`;
+}
+
 function freshnessAt(freshness: Json, rate: number, p99Ms: number): TargetRow {
   const at = freshness.rates.find((entry: Json) => entry.targetRate === rate);
   const lagZero = rate >= 200;
@@ -41,7 +47,7 @@ function freshnessAt(freshness: Json, rate: number, p99Ms: number): TargetRow {
     // 200/s some always are, so "no backlog" is lag 0 within the freshness bound, not at that instant.
     target: `p99 ≤ ${p99Ms} ms${lagZero ? `, lag 0 at the end (within ${p99Ms} ms: updates in flight are no backlog)` : ''}`,
     measured: at
-      ? `p99 ${number(at.freshnessMs.p99)} ms (p50 ${number(at.freshnessMs.p50)}), achieved ${number(at.achievedRate, 1)}/s, lag ${at.metricsLagAtEnd} at the end, 0 after ${number(at.lagToZeroMs)} ms`
+      ? `p99 ${number(at.freshnessMs.p99)} ms (p50 ${number(at.freshnessMs.p50)}), achieved ${number(at.achievedRate, 1)}/s, lag ${at.metricsLagAtEnd} at the end, 0 after ${number(at.lagToZeroMs)} ms${machineBusy(at)}`
       : 'not run',
     // Not a number (null in results.json) when the lag did not reach zero at all.
     met: at
