@@ -27,6 +27,8 @@ function figures(report: any): Record<string, unknown> {
       [`freshness at ${rate.targetRate}/s: p50`, rate.freshnessMs.p50],
       [`freshness at ${rate.targetRate}/s: p99`, rate.freshnessMs.p99],
       [`freshness at ${rate.targetRate}/s: lag at end`, rate.metricsLagAtEnd],
+      [`freshness at ${rate.targetRate}/s: cores busy`, rate.machineBusyShare],
+      [`freshness at ${rate.targetRate}/s: CPU per update`, rate.cpuMsPerUpdate['whole machine']],
     );
   }
   for (const endpoint of report.apiLatency)
@@ -82,7 +84,7 @@ describe('npm run bench -- --quick', () => {
     expect(report.freshness.rates.length).toBeGreaterThan(0);
     expect(report.apiLatency.length).toBeGreaterThan(0);
     expect(report.scaling.length).toBeGreaterThan(0);
-    expect(report.hotPathProfile.services.length).toBe(2);
+    expect(report.hotPathProfile.services.length).toBe(3);
     expect(report.operationsOverhead.endpoints.length).toBe(2);
     expect(report.httpFloor.servers.length).toBe(7);
     // Skipped only where Chromium cannot be had; the integration tier installs it, so here it runs.
