@@ -204,6 +204,39 @@ describe('messaging: outbox, relay and idempotent consumer', () => {
     expect(await relayLockHolders()).toBe(0);
   });
 
+  it('takes the schema over from a holder that stalled while events waited, by ending its session', async () => {
+    // A session holding the schema's lock and doing nothing, as a relay whose process is frozen: its connection stays open.
+    const stalled = new Client({ connectionString: testDatabaseUrl() });
+    await stalled.connect();
+    const ended = new Promise<Error>((resolve) => stalled.on('error', resolve));
+    await stalled.query(`SET search_path TO "${schema}"`);
+    const {
+      rows: [{ pid }],
+    } = await stalled.query(
+      `SELECT pg_backend_pid() AS pid, pg_advisory_lock(hashtext('throughline_outbox:' || current_schema()))`,
+    );
+    const relay = new OutboxRelay(dataSource, producer, { pollIntervalMs: 100, stalledHolderAfterMs: 500 });
+    const waiting = activation();
+    await new Outbox(prefix).append(dataSource.manager, [waiting]);
+    await relay.start();
+    try {
+      await waitFor(() => collector.received.some((entry) => entry.event.id === waiting.envelope.id), {
+        timeoutMs: 10_000,
+        what: 'the waiting event published by the relay that took over',
+      });
+      expect(String(await ended)).toContain('terminat');
+      const holders = await dataSource.query(
+        `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted
+           AND objid = hashtext('throughline_outbox:' || current_schema())::oid`,
+      );
+      expect(holders).toHaveLength(1);
+      expect(holders[0].pid).not.toBe(pid);
+    } finally {
+      await relay.stop();
+      await stalled.end().catch(() => undefined);
+    }
+  });
+
   it('writes a guarded change and its events in one statement, and neither when the guard matches nothing', async () => {
     const outbox = new Outbox(prefix);
     await dataSource.query(`CREATE TABLE guarded (id uuid PRIMARY KEY, version int NOT NULL)`);

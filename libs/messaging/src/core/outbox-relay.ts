@@ -43,6 +43,12 @@ export interface OutboxRelayOptions {
    * goes out at once.
    */
   batchIntervalMs?: number;
+  /**
+   * How long events may wait while the session holding the schema does nothing before another
+   * relay ends that session and takes over (10 s by default): a holder whose process is frozen or
+   * hung keeps its lock, since its connection stays open, and no relay of the schema could publish.
+   */
+  stalledHolderAfterMs?: number;
   /** Fault-injection hook run after Kafka acknowledged a batch and before it is marked published. */
   afterPublish?: () => void | Promise<void>;
   /** Reports what was published, per topic (for metrics). */
@@ -94,6 +100,8 @@ export class OutboxRelay {
   private readonly logger: MessagingLogger;
   private lastError: Error | null = null;
   private publishedTotal = 0;
+  /** When this relay last looked for a stalled holder of the schema (at most once a second). */
+  private lastStallCheck = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -180,7 +188,10 @@ export class OutboxRelay {
         `SELECT pg_try_advisory_lock(${SCHEMA_LOCK}) AS locked`,
         [],
       );
-      if (!locked) return { sent: 0, more: false, lockedElsewhere: true };
+      if (!locked) {
+        await this.endStalledHolder(query);
+        return { sent: 0, more: false, lockedElsewhere: true };
+      }
       session.holdsSchema = true;
     }
     const read = await query<OutboxRow>(
@@ -229,6 +240,36 @@ export class OutboxRelay {
       more: read.length === this.batchSize || rows.length < read.length,
       lockedElsewhere: false,
     };
+  }
+
+  /**
+   * Ends the session holding the schema if it has sent nothing for `stalledHolderAfterMs` while
+   * events older than that wait; its lock goes with it, and the next try takes the schema. A live
+   * holder polls at least every `pollIntervalMs`, so its session is never that quiet with events
+   * waiting; if it was only slow (Kafka away), its unmarked events are published again and
+   * consumers dedupe.
+   */
+  private async endStalledHolder(query: <T>(sql: string, params: unknown[]) => Promise<T[]>): Promise<void> {
+    if (performance.now() - this.lastStallCheck < 1_000) return;
+    this.lastStallCheck = performance.now();
+    const [stalled] = await query<{ pid: number; ended: boolean }>(
+      `SELECT holder.pid, pg_terminate_backend(holder.pid) AS ended
+       FROM pg_locks holder JOIN pg_stat_activity activity ON activity.pid = holder.pid
+       WHERE holder.locktype = 'advisory' AND holder.granted AND holder.objsubid = 1
+         AND holder.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+         AND holder.objid = (${SCHEMA_LOCK})::oid AND holder.pid <> pg_backend_pid()
+         AND activity.state = 'idle' AND activity.state_change < now() - make_interval(secs => $1)
+         AND EXISTS (SELECT 1 FROM outbox_event WHERE published_at IS NULL AND created_at < now() - make_interval(secs => $1))`,
+      [(this.options.stalledHolderAfterMs ?? 10_000) / 1000],
+    );
+    if (!stalled?.ended) return;
+    this.logger.warn(
+      'outbox relay: the relay holding the schema sent nothing while events waited; ended its session to take over',
+      {
+        pid: stalled.pid,
+      },
+    );
+    this.wake();
   }
 
   private async run(): Promise<void> {
